@@ -1,0 +1,20 @@
+import Foundation
+
+/// The body of `GET /v5/{project_id}/customer-gateways/{id}`: `{"customer_gateway": {...}, "request_id": ...}`.
+public struct CustomerGatewayResponse: Sendable, Hashable {
+    /// The gateway.
+    public let gateway: CustomerGateway
+    /// The body's `request_id`, when sent.
+    public let requestID: String?
+
+    /// Parses a response body.
+    /// - Throws: ``ModelError`` when the body is not JSON, lacks `customer_gateway`, or the gateway lacks an id.
+    public init(data: Data) throws(ModelError) {
+        let json = try JSONValue(data: data)
+        guard let object = json["customer_gateway"] else {
+            throw .missingMember("customer_gateway", in: "the response")
+        }
+        gateway = try CustomerGateway(json: object)
+        requestID = json["request_id"]?.stringValue
+    }
+}

@@ -1,0 +1,67 @@
+extension JSONValue {
+    /// Compact JSON with object keys sorted by their UTF-8 bytes and no insignificant whitespace, so
+    /// equal values always produce equal text whatever order a server sent the keys in.
+    public var canonicalJSON: String {
+        var output = ""
+        writeCanonical(to: &output)
+        return output
+    }
+
+    /// Appends the canonical form to `output`.
+    public func writeCanonical(to output: inout String) {
+        switch self {
+        case .null: output += "null"
+        case .bool(let value): output += value ? "true" : "false"
+        case .integer(let value): output += String(value)
+        case .unsignedInteger(let value): output += String(value)
+        case .double(let value): output += JSONValue.canonicalNumber(value)
+        case .string(let value): JSONValue.writeQuoted(value, to: &output)
+        case .array(let elements):
+            output += "["
+            for (index, element) in elements.enumerated() {
+                if index > 0 { output += "," }
+                element.writeCanonical(to: &output)
+            }
+            output += "]"
+        case .object(let members):
+            output += "{"
+            for (index, key) in members.keys.sorted(by: JSONValue.utf8Less).enumerated() {
+                if index > 0 { output += "," }
+                JSONValue.writeQuoted(key, to: &output)
+                output += ":"
+                members[key, default: .null].writeCanonical(to: &output)
+            }
+            output += "}"
+        }
+    }
+
+    static func utf8Less(_ lhs: String, _ rhs: String) -> Bool {
+        lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
+    }
+
+    private static func canonicalNumber(_ value: Double) -> String {
+        if !value.isFinite { return "null" }
+        if value.rounded() == value && abs(value) < 1e15 { return String(Int64(value)) }
+        return "\(value)"
+    }
+
+    private static func writeQuoted(_ value: String, to output: inout String) {
+        output += "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case "\u{08}": output += "\\b"
+            case "\u{0C}": output += "\\f"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: output.unicodeScalars.append(scalar)
+            }
+        }
+        output += "\""
+    }
+}

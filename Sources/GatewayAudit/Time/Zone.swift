@@ -1,0 +1,94 @@
+import Foundation
+
+/// An IANA time zone (`Europe/Berlin`, `Asia/Kolkata`, `UTC`) in which instants are rendered.
+public struct Zone: Sendable, Hashable, CustomStringConvertible {
+    /// The IANA identifier, as the user wrote it.
+    public let identifier: String
+    private let timeZone: TimeZone
+
+    /// Coordinated Universal Time; renders with `Z`.
+    public static let utc = Zone(identifier: "UTC", timeZone: TimeZone(secondsFromGMT: 0) ?? .current)
+
+    private init(identifier: String, timeZone: TimeZone) {
+        self.identifier = identifier
+        self.timeZone = timeZone
+    }
+
+    /// Looks up an IANA zone by name.
+    /// - Throws: ``ZoneError/unknown(_:suggestion:)`` with the closest known name when there is one.
+    public init(identifier: String) throws(ZoneError) {
+        let trimmed = identifier.trimmingCharacters(in: .whitespaces)
+        if ["UTC", "Z", "Etc/UTC", "GMT"].contains(trimmed) {
+            self = .utc
+            return
+        }
+        guard trimmed.contains("/") || TimeZone.knownTimeZoneIdentifiers.contains(trimmed),
+            let zone = TimeZone(identifier: trimmed)
+        else {
+            throw .unknown(identifier, suggestion: Zone.suggestion(for: trimmed))
+        }
+        self.init(identifier: trimmed, timeZone: zone)
+    }
+
+    /// True for UTC itself (which renders as `Z`).
+    public var isUTC: Bool { identifier == "UTC" }
+
+    /// The zone's offset from UTC, in seconds, at `instant` (daylight saving included).
+    public func offsetSeconds(at instant: Instant) -> Int {
+        if isUTC { return 0 }
+        return timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(instant.seconds)))
+    }
+
+    /// The identifier made safe for a file name (`Europe/Berlin` → `Europe-Berlin`).
+    public var fileNameComponent: String {
+        identifier.replacingOccurrences(of: "/", with: "-")
+    }
+
+    public var description: String { identifier }
+
+    static func suggestion(for name: String) -> String? {
+        let lower = name.lowercased()
+        var best: (name: String, distance: Int)?
+        for candidate in TimeZone.knownTimeZoneIdentifiers {
+            let distance = editDistance(lower, candidate.lowercased())
+            if distance < (best?.distance ?? Int.max) { best = (candidate, distance) }
+        }
+        guard let best, best.distance <= max(2, name.count / 4) else { return nil }
+        return best.name
+    }
+
+    private static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.utf8), b = Array(b.utf8)
+        if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}
+
+/// Why a zone name was not accepted.
+public enum ZoneError: Error, Sendable, Hashable {
+    /// The name is not an IANA time zone known to this system's tz database.
+    case unknown(String, suggestion: String?)
+}
+
+extension ZoneError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .unknown(let name, let suggestion?):
+            return "unknown time zone \"\(name)\" (did you mean \(suggestion)?)"
+        case .unknown(let name, nil):
+            return "unknown time zone \"\(name)\": use an IANA name such as UTC, Europe/Berlin or Asia/Shanghai"
+        }
+    }
+}
+
+extension ZoneError: LocalizedError {
+    public var errorDescription: String? { description }
+}

@@ -1,0 +1,69 @@
+import Testing
+
+@testable import GatewayAudit
+
+@Suite("Rendering instants in IANA zones")
+struct ZoneRenderingTests {
+    @Test("the same instant in four zones")
+    func fourZones() throws {
+        let t = try Timestamp(parsing: "2024-06-25T13:19:37.335Z")
+        #expect(t.text(in: .utc) == "2024-06-25T13:19:37.335Z")
+        #expect(t.text(in: try Zone(identifier: "Europe/Berlin")) == "2024-06-25T15:19:37.335+02:00")
+        #expect(t.text(in: try Zone(identifier: "Asia/Shanghai")) == "2024-06-25T21:19:37.335+08:00")
+        #expect(t.text(in: try Zone(identifier: "America/Sao_Paulo")) == "2024-06-25T10:19:37.335-03:00")
+        #expect(t.text(in: try Zone(identifier: "Asia/Kolkata")) == "2024-06-25T18:49:37.335+05:30")
+    }
+
+    @Test("Berlin's repeated autumn hour: 02:30 happens at +02:00 and again at +01:00")
+    func autumnFold() throws {
+        let berlin = try Zone(identifier: "Europe/Berlin")
+        let first = try Timestamp(parsing: "2024-10-27T00:30:00.123456789Z")
+        let second = try Timestamp(parsing: "2024-10-27T01:30:00.123456789Z")
+        #expect(first.text(in: berlin) == "2024-10-27T02:30:00.123456789+02:00")
+        #expect(second.text(in: berlin) == "2024-10-27T02:30:00.123456789+01:00")
+        #expect(try Timestamp(parsing: "2024-10-27T00:59:59Z").text(in: berlin) == "2024-10-27T02:59:59+02:00")
+        #expect(try Timestamp(parsing: "2024-10-27T01:00:00Z").text(in: berlin) == "2024-10-27T02:00:00+01:00")
+    }
+
+    @Test("Berlin's spring gap: 01:59:59+01:00 is followed by 03:00:00+02:00")
+    func springGap() throws {
+        let berlin = try Zone(identifier: "Europe/Berlin")
+        #expect(try Timestamp(parsing: "2024-03-31T00:59:59Z").text(in: berlin) == "2024-03-31T01:59:59+01:00")
+        #expect(try Timestamp(parsing: "2024-03-31T01:00:00Z").text(in: berlin) == "2024-03-31T03:00:00+02:00")
+    }
+
+    @Test("Sao Paulo had DST until 2019; southern summer is -02:00")
+    func southernDST() throws {
+        let sp = try Zone(identifier: "America/Sao_Paulo")
+        #expect(try Timestamp(parsing: "2018-12-01T12:00:00Z").text(in: sp) == "2018-12-01T10:00:00-02:00")
+        #expect(try Timestamp(parsing: "2024-12-01T12:00:00Z").text(in: sp) == "2024-12-01T09:00:00-03:00")
+    }
+
+    @Test("minimal exact fraction digits when no count is given")
+    func minimalDigits() {
+        #expect(Instant(seconds: 0).iso8601() == "1970-01-01T00:00:00Z")
+        #expect(Instant(seconds: 0, nanoseconds: 5_000_000).iso8601() == "1970-01-01T00:00:00.005Z")
+        #expect(Instant(seconds: 0, nanoseconds: 5_000).iso8601() == "1970-01-01T00:00:00.000005Z")
+        #expect(Instant(seconds: 0, nanoseconds: 5).iso8601() == "1970-01-01T00:00:00.000000005Z")
+    }
+
+    @Test("an unknown zone is refused with a suggestion")
+    func unknownZone() {
+        #expect(throws: ZoneError.unknown("Europe/Berlln", suggestion: "Europe/Berlin")) {
+            try Zone(identifier: "Europe/Berlln")
+        }
+        do {
+            _ = try Zone(identifier: "Europe/Berlln")
+        } catch {
+            #expect(error.description == "unknown time zone \"Europe/Berlln\" (did you mean Europe/Berlin?)")
+        }
+        #expect(throws: ZoneError.self) { try Zone(identifier: "Mars/Olympus_Mons_Base") }
+        #expect(throws: ZoneError.self) { try Zone(identifier: "") }
+    }
+
+    @Test("file name component replaces slashes")
+    func fileName() throws {
+        #expect(try Zone(identifier: "Europe/Berlin").fileNameComponent == "Europe-Berlin")
+        #expect(try Zone(identifier: "America/Argentina/Buenos_Aires").fileNameComponent == "America-Argentina-Buenos_Aires")
+    }
+}
