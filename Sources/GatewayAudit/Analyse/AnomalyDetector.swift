@@ -1,0 +1,105 @@
+/// Finds timestamp and identity anomalies in a gateway's snapshot against the one before it.
+public struct AnomalyDetector: Sendable {
+    /// Fields the API documents as immutable for a given id.
+    public static let immutableFields = ["id_type", "id_value", "bgp_asn", "ip", "route_mode"]
+    /// How far past the observation time a timestamp may lie before it is flagged (clock skew).
+    public var futureTolerance: Int64
+
+    /// Creates a detector; `futureTolerance` in seconds (default 10 minutes).
+    public init(futureTolerance: Int64 = 600) {
+        self.futureTolerance = futureTolerance
+    }
+
+    /// Anomalies of `current` observed at `observedAt`, compared with `previous` (the gateway's prior
+    /// present state, nil for the first), given the content changes already computed between them.
+    public func anomalies(
+        current: CustomerGateway, previous: CustomerGateway?, observedAt: Instant, changes: [FieldChange]
+    ) -> [TimestampAnomaly] {
+        var found: [TimestampAnomaly] = []
+        let fields = TimestampFields(current)
+        for (field, text) in fields.texts {
+            guard let text else { continue }
+            guard let timestamp = try? Timestamp(parsing: text) else {
+                found.append(TimestampAnomaly(field: field, kind: .unparseable, detail: text))
+                continue
+            }
+            if !timestamp.offset.isStated {
+                found.append(TimestampAnomaly(field: field, kind: .noOffset, detail: text))
+            }
+            if field != "ca_certificate.expire_time",
+                timestamp.instant > observedAt.adding(seconds: futureTolerance)
+            {
+                found.append(
+                    TimestampAnomaly(field: field, kind: .inTheFuture, detail: "\(text) observed at \(observedAt.iso8601())"))
+            }
+        }
+        if let created = current.createdAt, let updated = current.updatedAt, updated.instant < created.instant {
+            found.append(
+                TimestampAnomaly(field: "updated_at", kind: .updatedBeforeCreated, detail: "\(updated.raw) < \(created.raw)"))
+        }
+        if let previous {
+            found += pairAnomalies(current: current, previous: previous, changes: changes)
+        }
+        return found
+    }
+
+    private func pairAnomalies(
+        current: CustomerGateway, previous: CustomerGateway, changes: [FieldChange]
+    ) -> [TimestampAnomaly] {
+        var found: [TimestampAnomaly] = []
+        let before = TimestampFields(previous).texts
+        for (field, text) in TimestampFields(current).texts {
+            guard let text, let oldText = before.first(where: { $0.field == field })?.text ?? nil, text != oldText,
+                let new = try? Timestamp(parsing: text), let old = try? Timestamp(parsing: oldText)
+            else { continue }
+            let detail = "\(oldText) → \(text)"
+            if new.isRelabelling(of: old) {
+                found.append(TimestampAnomaly(field: field, kind: .offsetRelabelled, detail: detail))
+            } else if new.instant == old.instant {
+                found.append(TimestampAnomaly(field: field, kind: .reformatted, detail: detail))
+            } else if field == "created_at" {
+                found.append(TimestampAnomaly(field: field, kind: .createdAtChanged, detail: detail))
+            } else if field == "updated_at", new.instant < old.instant {
+                found.append(TimestampAnomaly(field: field, kind: .updatedAtRegressed, detail: detail))
+            }
+        }
+
+        let contentPaths = changes.map(\.path).filter { $0 != "created_at" }
+        let contentChanged = !contentPaths.isEmpty
+        let updatedMoved: Bool = {
+            guard let new = current.updatedAt, let old = previous.updatedAt else { return false }
+            return new.instant > old.instant && !new.isRelabelling(of: old)
+        }()
+        if contentChanged, current.updatedAtText == previous.updatedAtText, let text = current.updatedAtText {
+            found.append(
+                TimestampAnomaly(
+                    field: "updated_at", kind: .changedWithoutUpdate,
+                    detail: "\(contentPaths.joined(separator: ", ")) changed, updated_at still \(text)"))
+        }
+        if !contentChanged, updatedMoved, let old = previous.updatedAtText, let new = current.updatedAtText {
+            found.append(TimestampAnomaly(field: "updated_at", kind: .updateWithoutChange, detail: "\(old) → \(new)"))
+        }
+
+        for field in AnomalyDetector.immutableFields {
+            guard let old = previous.raw[field], let new = current.raw[field], old != new else { continue }
+            found.append(
+                TimestampAnomaly(
+                    field: field, kind: .immutableFieldChanged,
+                    detail: "\(old.scalarText ?? "null") → \(new.scalarText ?? "null")"))
+        }
+        return found
+    }
+}
+
+/// The timestamp-valued fields of a gateway, as raw text, in a fixed order.
+struct TimestampFields {
+    let texts: [(field: String, text: String?)]
+
+    init(_ gateway: CustomerGateway) {
+        texts = [
+            ("created_at", gateway.createdAtText),
+            ("updated_at", gateway.updatedAtText),
+            ("ca_certificate.expire_time", gateway.caCertificate?.expireTimeText),
+        ]
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    /// Starts a collection run: takes the run lock (waiting up to `lockWait` seconds), closes runs a
+    /// killed process left `running` as `aborted`, and records the new run.
+    /// - Throws: ``StoreError/locked(path:waitedSeconds:)`` when another run holds the database.
+    public func beginRun(_ info: RunInfo, at startedAt: Instant = .now, lockWait: Double = 60) throws(StoreError)
+        -> ActiveRun
+    {
+        let lock = try RunLock(databasePath: path, wait: lockWait)
+        let (id, aborted) = try write { db -> (Int64, [Int64]) in
+            let aborted = try Int64.fetchAll(db, sql: "SELECT id FROM run WHERE status = 'running' ORDER BY id")
+            try db.execute(
+                sql: """
+                    INSERT INTO run (started_at, endpoint, project_id, tool_version, scope)
+                    VALUES (?, ?, ?, ?, ?)
+                    """,
+                arguments: [startedAt.storageValue, info.endpoint, info.projectID, info.toolVersion, info.scope])
+            let id = db.lastInsertedRowID
+            try db.execute(
+                sql: """
+                    UPDATE run SET status = 'aborted',
+                        message = 'the process ended before the run finished; closed by run ' || ?
+                    WHERE status = 'running' AND id <> ?
+                    """,
+                arguments: [id, id])
+            return (id, aborted)
+        }
+        return ActiveRun(id: id, startedAt: startedAt, abortedRuns: aborted, lock: lock)
+    }
+
+    /// Records a batch of observations in one `BEGIN IMMEDIATE` transaction: all or nothing.
+    /// - Returns: the outcome of each observation, in order.
+    /// - Throws: ``StoreError``; on error nothing of the batch is stored.
+    public func record(
+        _ observations: [Observation], in run: ActiveRun, detector: AnomalyDetector = AnomalyDetector()
+    ) throws(StoreError) -> [ObservationOutcome] {
+        try write { db in
+            let status = try String.fetchOne(db, sql: "SELECT status FROM run WHERE id = ?", arguments: [run.id])
+            guard status == RunStatus.running.rawValue else { throw StoreError.runNotActive(id: run.id) }
+            var recorder = SnapshotRecorder(db: db, run: run.id, detector: detector)
+            var counts = RunCounts()
+            var outcomes: [ObservationOutcome] = []
+            outcomes.reserveCapacity(observations.count)
+            for observation in observations {
+                let outcome = try recorder.record(observation)
+                counts.add(outcome)
+                outcomes.append(outcome)
+            }
+            try db.execute(
+                sql: """
+                    UPDATE run SET observed = observed + ?, unchanged = unchanged + ?, changed = changed + ?,
+                        new = new + ?, gone = gone + ?, failed = failed + ? WHERE id = ?
+                    """,
+                arguments: [
+                    counts.observed, counts.unchanged, counts.changed, counts.new, counts.gone, counts.failed, run.id,
+                ])
+            return outcomes
+        }
+    }
+
+    /// Closes a run with its final status; the run lock is released when `run` is released.
+    /// - Throws: ``StoreError/runNotActive(id:)`` if it was already closed.
+    public func finishRun(
+        _ run: ActiveRun, status: RunStatus, message: String? = nil, at finishedAt: Instant = .now
+    ) throws(StoreError) {
+        try write { db in
+            try db.execute(
+                sql: "UPDATE run SET status = ?, finished_at = ?, message = ? WHERE id = ? AND status = 'running'",
+                arguments: [status.rawValue, finishedAt.storageValue, message, run.id])
+            if db.changesCount == 0 { throw StoreError.runNotActive(id: run.id) }
+        }
+    }
+}
+
+extension Instant {
+    /// The integer stored in the database: nanoseconds since the epoch, clamped to what Int64 holds.
+    var storageValue: Int64 {
+        nanosecondsSinceEpoch ?? (seconds < 0 ? Int64.min : Int64.max)
+    }
+}

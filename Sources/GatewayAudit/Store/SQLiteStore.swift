@@ -1,0 +1,164 @@
+import Foundation
+import GRDB
+
+/// The history database: runs, gateways, snapshots, changes and anomalies in one SQLite file.
+///
+/// WAL journal, `synchronous=FULL`, a busy timeout, and every write in a `BEGIN IMMEDIATE`
+/// transaction; a collection run additionally holds an exclusive lock file so two overlapping runs
+/// never interleave. The only type in the package that speaks SQL.
+public final class SQLiteStore: Sendable {
+    /// `PRAGMA application_id` of every gateway-audit database ("GWAU").
+    static let applicationID: Int32 = 0x4757_4155
+
+    /// The database file path.
+    public let path: String
+    let pool: DatabasePool
+
+    /// Opens (and, unless `readOnly`, creates and migrates) the database at `path`.
+    ///
+    /// Checks before touching anything: a non-SQLite file, another application's database, a newer
+    /// schema or a damaged file are refused and left unchanged.
+    /// - Throws: ``StoreError``.
+    public init(path: String, readOnly: Bool = false, busyTimeout: Double = 10) throws(StoreError) {
+        self.path = path
+        let exists = FileManager.default.fileExists(atPath: path)
+        if readOnly && !exists { throw .missing(path: path) }
+        if exists { try SQLiteStore.checkHeader(path: path) }
+
+        var config = Configuration()
+        config.busyMode = .timeout(busyTimeout)
+        config.readonly = readOnly
+        config.label = "gateway-audit"
+        config.prepareDatabase { db in
+            if !db.configuration.readonly {
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+        }
+        if exists {
+            try SQLiteStore.inspect(path: path)
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            if !readOnly {
+                try pool.write { db in
+                    try db.execute(sql: "PRAGMA application_id = \(SQLiteStore.applicationID)")
+                }
+                try SQLiteStore.migrator.migrate(pool)
+            }
+        } catch let error as DatabaseError {
+            throw SQLiteStore.map(error, path: path)
+        } catch {
+            throw .sqlite(path: path, detail: "\(error)")
+        }
+    }
+
+    /// Runs `PRAGMA integrity_check`; returns `["ok"]` for a sound file, else SQLite's findings.
+    /// - Throws: ``StoreError`` when the file cannot be read.
+    public func integrityCheck() throws(StoreError) -> [String] {
+        try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+    }
+
+    /// The database file's size in bytes, its WAL included.
+    public func fileSize() -> Int64 {
+        let manager = FileManager.default
+        return [path, path + "-wal"].reduce(Int64(0)) { total, file in
+            let size = (try? manager.attributesOfItem(atPath: file)[.size] as? NSNumber)?.int64Value ?? 0
+            return total + size
+        }
+    }
+
+    /// Copies the WAL into the main file so the database is one self-contained file.
+    /// - Throws: ``StoreError``.
+    public func checkpoint() throws(StoreError) {
+        do {
+            _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        } catch let error as DatabaseError {
+            throw SQLiteStore.map(error, path: path)
+        } catch {
+            throw .sqlite(path: path, detail: "\(error)")
+        }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.read(body)
+        } catch let error as DatabaseError {
+            throw SQLiteStore.map(error, path: path)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .sqlite(path: path, detail: "\(error)")
+        }
+    }
+
+    func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                guard let result else { throw StoreError.sqlite(path: path, detail: "transaction produced no result") }
+                return result
+            }
+        } catch let error as DatabaseError {
+            throw SQLiteStore.map(error, path: path)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .sqlite(path: path, detail: "\(error)")
+        }
+    }
+
+    private static func checkHeader(path: String) throws(StoreError) {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw .readOnly(path: path, detail: "cannot open for reading")
+        }
+        defer { try? handle.close() }
+        let header = (try? handle.read(upToCount: 16)) ?? Data()
+        if header.isEmpty { return }
+        if header != Data("SQLite format 3\0".utf8) { throw .notADatabase(path: path) }
+    }
+
+    /// Reads the file read-only to refuse foreign, newer or damaged databases before any write.
+    private static func inspect(path: String) throws(StoreError) {
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(10)
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            defer { try? queue.close() }
+            try queue.read { db in
+                let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+                if tables.isEmpty { return }
+                let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                if appID != applicationID { throw StoreError.foreignDatabase(path: path) }
+                let applied = try migrator.appliedIdentifiers(db)
+                let unknown = applied.subtracting(migrator.migrations).sorted()
+                if !unknown.isEmpty { throw StoreError.newerSchema(path: path, unknownMigrations: unknown) }
+                let quick = try String.fetchAll(db, sql: "PRAGMA quick_check")
+                if quick != ["ok"] { throw StoreError.corrupt(path: path, detail: quick.prefix(3).joined(separator: "; ")) }
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError {
+            throw map(error, path: path)
+        } catch {
+            throw .sqlite(path: path, detail: "\(error)")
+        }
+    }
+
+    static func map(_ error: DatabaseError, path: String) -> StoreError {
+        let detail = error.message ?? "\(error.resultCode)"
+        switch error.resultCode {
+        case .SQLITE_NOTADB: return .notADatabase(path: path)
+        case .SQLITE_CORRUPT: return .corrupt(path: path, detail: detail)
+        case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN, .SQLITE_AUTH: return .readOnly(path: path, detail: detail)
+        case .SQLITE_FULL: return .full(path: path, detail: detail)
+        case .SQLITE_IOERR where error.extendedResultCode == .SQLITE_IOERR_WRITE:
+            return .full(path: path, detail: detail)
+        default: return .sqlite(path: path, detail: detail)
+        }
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+import GRDB
+
+/// Applies observations to the snapshot history inside one write transaction.
+struct SnapshotRecorder {
+    let db: Database
+    let run: Int64
+    let detector: AnomalyDetector
+
+    private struct Latest {
+        let id: Int64
+        let seq: Int64
+        let state: SnapshotState
+        let contentSHA256: String?
+        let chain: String
+        let lastSeen: Int64
+    }
+
+    mutating func record(_ observation: Observation) throws -> ObservationOutcome {
+        let gateway = try gatewayRow(observation.gatewayID)
+        let latest = try latestSnapshot(gateway)
+        let seen = observation.observedAt.storageValue
+        switch observation.result {
+        case .failed(let reason):
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO failed_observation (run, gateway, observed_at, error) VALUES (?, ?, ?, ?)",
+                arguments: [run, gateway, seen, reason])
+            return .failed
+        case .gone:
+            if let latest, latest.state == .gone {
+                try extend(latest, seen: seen)
+                return .stillGone
+            }
+            let snapshot = try insertSnapshot(
+                gateway: gateway, gatewayID: observation.gatewayID, after: latest, state: .gone, content: nil,
+                seen: seen)
+            try insertChange(snapshot: snapshot, ordinal: 0, kind: "gone", field: "", old: nil, new: nil)
+            return .gone
+        case .present(let current):
+            let hash = current.contentSHA256
+            if let latest, latest.state == .present, latest.contentSHA256 == hash {
+                try extend(latest, seen: seen)
+                return .unchanged
+            }
+            let previous = try lastPresentContent(gateway)
+            let snapshot = try insertSnapshot(
+                gateway: gateway, gatewayID: observation.gatewayID, after: latest, state: .present, content: current,
+                seen: seen)
+            let changes = previous.map { FieldDiff.changes(from: $0.canonicalContent, to: current.canonicalContent) } ?? []
+            var ordinal = 0
+            let outcome: ObservationOutcome
+            if latest == nil {
+                let recreated = try recreatedGateway(idValue: current.idValue ?? current.ip, excluding: gateway)
+                try insertChange(snapshot: snapshot, ordinal: 0, kind: "first-seen", field: "", old: recreated, new: nil)
+                ordinal = 1
+                outcome = .new
+            } else if latest?.state == .gone {
+                try insertChange(snapshot: snapshot, ordinal: 0, kind: "reappeared", field: "", old: nil, new: nil)
+                ordinal = 1
+                outcome = .reappeared
+            } else {
+                outcome = .changed
+            }
+            for change in changes {
+                try insertChange(
+                    snapshot: snapshot, ordinal: ordinal, kind: change.kind.rawValue, field: change.path,
+                    old: change.oldValue, new: change.newValue)
+                ordinal += 1
+            }
+            let anomalies = detector.anomalies(
+                current: current, previous: previous, observedAt: observation.observedAt, changes: changes)
+            for anomaly in anomalies {
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO anomaly (snapshot, field, kind, detail) VALUES (?, ?, ?, ?)",
+                    arguments: [snapshot, anomaly.field, anomaly.kind.rawValue, anomaly.detail])
+            }
+            return outcome
+        }
+    }
+
+    private func gatewayRow(_ id: GatewayID) throws -> Int64 {
+        if let row = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT id FROM gateway WHERE gateway_id = ?"), arguments: [id.rawValue])
+        {
+            return row
+        }
+        try db.cachedStatement(sql: "INSERT INTO gateway (gateway_id) VALUES (?)").execute(arguments: [id.rawValue])
+        return db.lastInsertedRowID
+    }
+
+    private func latestSnapshot(_ gateway: Int64) throws -> Latest? {
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT id, seq, state, content_sha256, chain_sha256, last_seen FROM snapshot
+                WHERE gateway = ? ORDER BY seq DESC LIMIT 1
+                """)
+        guard let row = try Row.fetchOne(statement, arguments: [gateway]) else { return nil }
+        return Latest(
+            id: row[0], seq: row[1], state: SnapshotState(rawValue: row[2]) ?? .present, contentSHA256: row[3],
+            chain: row[4], lastSeen: row[5])
+    }
+
+    private func lastPresentContent(_ gateway: Int64) throws -> CustomerGateway? {
+        let statement = try db.cachedStatement(
+            sql: "SELECT content FROM snapshot WHERE gateway = ? AND state = 'present' ORDER BY seq DESC LIMIT 1")
+        guard let content = try String.fetchOne(statement, arguments: [gateway]) else { return nil }
+        return try CustomerGateway(data: Data(content.utf8))
+    }
+
+    private func extend(_ latest: Latest, seen: Int64) throws {
+        try db.cachedStatement(
+            sql: "UPDATE snapshot SET last_run = ?, last_seen = ? WHERE id = ? AND last_seen <= ?"
+        ).execute(arguments: [run, seen, latest.id, seen])
+    }
+
+    private func insertSnapshot(
+        gateway: Int64, gatewayID: GatewayID, after latest: Latest?, state: SnapshotState, content: CustomerGateway?,
+        seen: Int64
+    ) throws -> Int64 {
+        let seq = (latest?.seq ?? 0) + 1
+        let hash = content?.contentSHA256
+        let chain = SnapshotChain.link(
+            previous: latest?.chain ?? SnapshotChain.genesis, gatewayID: gatewayID, seq: seq, state: state,
+            firstRun: run, firstSeen: Instant(nanosecondsSinceEpoch: seen), contentSHA256: hash)
+        let created = content?.createdAt
+        let updated = content?.updatedAt
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO snapshot (gateway, seq, state, first_run, first_seen, last_run, last_seen, content,
+                    content_sha256, id_value, created_at_raw, created_at_utc, created_at_offset,
+                    updated_at_raw, updated_at_utc, updated_at_offset, chain_sha256)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            gateway, seq, state.rawValue, run, seen, run, seen, content?.canonicalJSON, hash,
+            content?.idValue ?? content?.ip,
+            content?.createdAtText, created?.instant.storageValue, created.flatMap(Self.offsetValue),
+            content?.updatedAtText, updated?.instant.storageValue, updated.flatMap(Self.offsetValue), chain,
+        ])
+        return db.lastInsertedRowID
+    }
+
+    private static func offsetValue(_ timestamp: Timestamp) -> Int? {
+        timestamp.offset.isStated ? timestamp.offset.seconds : nil
+    }
+
+    private func insertChange(
+        snapshot: Int64, ordinal: Int, kind: String, field: String, old: String?, new: String?
+    ) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO change (snapshot, ordinal, change, field, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [snapshot, ordinal, kind, field, old, new])
+    }
+
+    /// A gone gateway with the same `id_value`: this one is its recreation under a new id.
+    private func recreatedGateway(idValue: String?, excluding gateway: Int64) throws -> String? {
+        guard let idValue else { return nil }
+        return try String.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT g.gateway_id FROM gateway g
+                    JOIN snapshot s ON s.gateway = g.id
+                        AND s.seq = (SELECT MAX(seq) FROM snapshot WHERE gateway = g.id)
+                    WHERE s.state = 'gone' AND g.id <> ?
+                        AND g.id IN (SELECT gateway FROM snapshot WHERE id_value = ?)
+                    ORDER BY s.first_seen DESC LIMIT 1
+                    """),
+            arguments: [gateway, idValue])
+    }
+}

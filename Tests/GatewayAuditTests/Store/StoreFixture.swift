@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+
+@testable import GatewayAudit
+
+/// A temp-file store plus helpers to play nightly runs into it.
+final class StoreFixture {
+    let directory: URL
+    let path: String
+    let store: SQLiteStore
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("ga-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        path = directory.appendingPathComponent("history.sqlite").path
+        store = try SQLiteStore(path: path)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// 02:00 UTC on night `n` (night 1 = 2025-03-01).
+    static func night(_ n: Int) -> Instant {
+        Instant(seconds: 1_740_794_400 + Int64(n - 1) * 86_400)
+    }
+
+    /// One complete run on night `n` recording `results` (gateway id → result).
+    @discardableResult
+    func run(night n: Int, _ observations: [Observation.Result], ids: [GatewayID]) throws -> [ObservationOutcome] {
+        let run = try store.beginRun(RunInfo(endpoint: "http://127.0.0.1", projectID: "p", scope: "all"),
+            at: Self.night(n), lockWait: 5)
+        let at = Self.night(n).adding(seconds: 60)
+        let outcomes = try store.record(
+            zip(ids, observations).map { Observation(gatewayID: $0, observedAt: at, result: $1) }, in: run)
+        try store.finishRun(run, status: outcomes.contains(.failed) ? .partial : .complete, at: at.adding(seconds: 1))
+        return outcomes
+    }
+
+    @discardableResult
+    func run(night n: Int, _ gateways: CustomerGateway...) throws -> [ObservationOutcome] {
+        try run(night: n, gateways.map { .present($0) }, ids: gateways.map(\.id))
+    }
+
+    func history() throws -> [HistoryRow] {
+        var rows: [HistoryRow] = []
+        try store.forEachHistoryRow { rows.append($0) }
+        return rows
+    }
+
+    func changes(_ filter: ReportFilter = ReportFilter()) throws -> [ChangeRow] {
+        var rows: [ChangeRow] = []
+        try store.forEachChangeRow(filter) { rows.append($0) }
+        return rows
+    }
+
+    func expectIntegrity(sourceLocation: SourceLocation = #_sourceLocation) throws {
+        #expect(try store.integrityCheck() == ["ok"], sourceLocation: sourceLocation)
+    }
+}
+
+/// A gateway built from JSON members; `id` defaults to `gw-1`.
+func gateway(_ members: [String: JSONValue]) throws -> CustomerGateway {
+    var all = members
+    if all["id"] == nil { all["id"] = .string("gw-1") }
+    return try CustomerGateway(json: .object(all))
+}
+
+/// A typical current-generation gateway.
+func standardGateway(
+    id: String = "gw-1", name: String = "branch-1", created: String = "2025-02-01T10:00:00.000Z",
+    updated: String = "2025-02-01T10:00:00.000Z", extra: [String: JSONValue] = [:]
+) throws -> CustomerGateway {
+    var members: [String: JSONValue] = [
+        "id": .string(id), "name": .string(name), "id_type": "ip", "id_value": "203.0.113.10", "bgp_asn": .integer(65000),
+        "created_at": .string(created), "updated_at": .string(updated),
+        "tags": .array([.object(["key": "env", "value": "prod"])]),
+    ]
+    for (key, value) in extra { members[key] = value }
+    return try gateway(members)
+}
+
+extension JSONValue: ExpressibleByStringLiteral {
+    public init(stringLiteral value: String) { self = .string(value) }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import Testing
+
+@testable import GatewayAudit
+
+@Suite("Store safety: locks, crashes, foreign and damaged files")
+struct StoreSafetyTests {
+    @Test("a second writer waits for the run lock, then fails with a clear error; the first run is unaffected")
+    func runLock() throws {
+        let f = try StoreFixture()
+        let first = try f.store.beginRun(RunInfo(endpoint: "e", projectID: "p", scope: "all"), lockWait: 1)
+        let other = try SQLiteStore(path: f.path)
+        let started = Date()
+        #expect(throws: StoreError.locked(path: f.path, waitedSeconds: 0.3)) {
+            _ = try other.beginRun(RunInfo(endpoint: "e", projectID: "p", scope: "all"), lockWait: 0.3)
+        }
+        #expect(Date().timeIntervalSince(started) >= 0.3)
+        #expect(StoreError.locked(path: "/x/db", waitedSeconds: 60).description
+            == "another gateway-audit run holds /x/db (waited 60 s); try again later or raise --lock-wait")
+        _ = try f.store.record([.present(try standardGateway(), at: .now)], in: first)
+        try f.store.finishRun(first, status: .complete)
+    }
+
+    @Test("a run killed mid-way keeps its committed batches, shows as running, and is closed as aborted by the next")
+    func abortedRun() throws {
+        let f = try StoreFixture()
+        do {
+            let run = try f.store.beginRun(RunInfo(endpoint: "e", projectID: "p", scope: "all"), at: StoreFixture.night(1))
+            _ = try f.store.record([.present(try standardGateway(id: "a"), at: StoreFixture.night(1))], in: run)
+            _ = try f.store.record([.present(try standardGateway(id: "b"), at: StoreFixture.night(1))], in: run)
+            // The process dies here: no finishRun; the lock goes with the process.
+        }
+        #expect(try f.store.runs().map(\.status) == [.running])
+        #expect(try f.store.runs().first?.counts.new == 2)
+        let next = try f.store.beginRun(RunInfo(endpoint: "e", projectID: "p", scope: "all"), lockWait: 1)
+        #expect(next.abortedRuns == [1])
+        try f.store.finishRun(next, status: .complete)
+        let runs = try f.store.runs()
+        #expect(runs.map(\.status) == [.complete, .aborted])
+        #expect(runs.last?.message == "the process ended before the run finished; closed by run 2")
+        #expect(try f.history().map(\.gatewayID) == ["a", "b"])
+        try f.expectIntegrity()
+    }
+
+    @Test("a finished run cannot record more")
+    func finishedRun() throws {
+        let f = try StoreFixture()
+        let run = try f.store.beginRun(RunInfo(endpoint: "e", projectID: "p", scope: "all"))
+        try f.store.finishRun(run, status: .complete)
+        #expect(throws: StoreError.runNotActive(id: 1)) {
+            _ = try f.store.record([.present(try standardGateway(), at: .now)], in: run)
+        }
+    }
+
+    @Test("two writers at once: both runs complete one after the other, nothing lost, file sound")
+    func concurrentWriters() async throws {
+        let f = try StoreFixture()
+        let path = f.path
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<2 {
+                group.addTask {
+                    let store = try SQLiteStore(path: path)
+                    for night in 1...5 {
+                        let run = try store.beginRun(RunInfo(endpoint: "e", projectID: "p", scope: "ids"), lockWait: 30)
+                        for batch in 0..<4 {
+                            let observations = try (0..<25).map { i in
+                                Observation.present(
+                                    try standardGateway(id: "w\(writer)-\(batch * 25 + i)", name: "n\(night)",
+                                        updated: "2025-03-0\(night)T00:00:00Z"), at: StoreFixture.night(night))
+                            }
+                            _ = try store.record(observations, in: run)
+                        }
+                        try store.finishRun(run, status: .complete)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try f.store.runs().count == 10)
+        #expect(try f.store.runs().allSatisfy { $0.status == .complete && $0.counts.observed == 100 })
+        #expect(try f.store.gateways().count == 200)
+        #expect(try f.history().count == 1000)
+        try f.expectIntegrity()
+    }
+
+    @Test("a file that is not SQLite is refused and left byte for byte as it was")
+    func notADatabase() throws {
+        let f = try StoreFixture()
+        let path = f.directory.appendingPathComponent("notes.sqlite").path
+        let bytes = Data("these are my notes, not a database\n".utf8)
+        try bytes.write(to: URL(fileURLWithPath: path))
+        #expect(throws: StoreError.notADatabase(path: path)) { try SQLiteStore(path: path) }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == bytes)
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+    }
+
+    @Test("another application's SQLite database is refused and not migrated")
+    func foreign() throws {
+        let f = try StoreFixture()
+        let path = f.directory.appendingPathComponent("other.sqlite").path
+        try sqlite3(path, "CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('keep me');")
+        #expect(throws: StoreError.foreignDatabase(path: path)) { try SQLiteStore(path: path) }
+        #expect(try sqlite3(path, "SELECT name FROM sqlite_master ORDER BY name") == "notes\n")
+    }
+
+    @Test("a database from a newer schema is refused with the unknown migration named")
+    func newerSchema() throws {
+        let f = try StoreFixture()
+        _ = try f.run(night: 1, try standardGateway())
+        try sqlite3(f.path, "INSERT INTO grdb_migrations VALUES ('v9-future');")
+        #expect(throws: StoreError.newerSchema(path: f.path, unknownMigrations: ["v9-future"])) {
+            try SQLiteStore(path: f.path)
+        }
+        #expect(try sqlite3(f.path, "SELECT COUNT(*) FROM snapshot") == "1\n")
+    }
+
+    @Test("reading a missing database does not create one")
+    func missing() throws {
+        let f = try StoreFixture()
+        let path = f.directory.appendingPathComponent("absent.sqlite").path
+        #expect(throws: StoreError.missing(path: path)) { try SQLiteStore(path: path, readOnly: true) }
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test("a damaged database is refused, not repaired or overwritten")
+    func corrupt() throws {
+        let f = try StoreFixture()
+        for night in 1...3 {
+            try f.run(night: night, try (0..<200).map { try standardGateway(id: "g\($0)", name: "n\(night)") }.map { .present($0) },
+                ids: (0..<200).map { GatewayID("g\($0)") })
+        }
+        try f.store.checkpoint()
+        let url = URL(fileURLWithPath: f.path)
+        var bytes = try Data(contentsOf: url)
+        #expect(bytes.count > 8192)
+        for i in 4096..<min(bytes.count, 4096 * 6) { bytes[i] = 0x5A }
+        try bytes.write(to: url)
+        #expect {
+            try SQLiteStore(path: f.path)
+        } throws: { error in
+            guard case StoreError.corrupt = error else { return false }
+            return "\(error)".contains("restore it from a backup")
+        }
+        #expect(try Data(contentsOf: url) == bytes)
+    }
+}
+
+/// Runs the sqlite3 shell (an independent reader/writer) on a database.
+@discardableResult
+func sqlite3(_ path: String, _ sql: String) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+    process.arguments = [path, sql]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: output, as: UTF8.self)
+}
