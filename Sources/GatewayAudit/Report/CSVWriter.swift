@@ -1,0 +1,49 @@
+/// Writes RFC 4180 CSV (CRLF line ends, quoting as needed, doubled quotes) that is safe to open in a
+/// spreadsheet: a cell that a spreadsheet would treat as a formula is neutralised.
+///
+/// Neutralisation rule (documented in reports/README.md, reversible): a cell that begins with `=`,
+/// `+`, `-`, `@`, tab, carriage return, NUL or `'` gets one `'` put in front. A reader restores the
+/// original value by removing one leading `'` from any cell that starts with `'`.
+public struct CSVWriter<Output: TextOutputStream> {
+    /// Where rows go.
+    public var output: Output
+
+    /// Creates a writer appending to `output`.
+    public init(output: Output) {
+        self.output = output
+    }
+
+    /// Writes one record.
+    public mutating func writeRow(_ cells: [String]) {
+        var line = ""
+        for (index, cell) in cells.enumerated() {
+            if index > 0 { line += "," }
+            line += CSVWriter.field(cell)
+        }
+        line += "\r\n"
+        output.write(line)
+    }
+
+    /// One cell, neutralised and quoted as needed.
+    public static func field(_ value: String) -> String {
+        let safe = neutralise(value)
+        let special: Set<UInt8> = [0x2C, 0x22, 0x0A, 0x0D]
+        let needsQuotes = safe.utf8.contains { special.contains($0) }
+        guard needsQuotes else { return safe }
+        return "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// Prefixes `'` to a value a spreadsheet could execute (see the type's rule).
+    public static func neutralise(_ value: String) -> String {
+        guard let first = value.unicodeScalars.first else { return value }
+        switch first {
+        case "=", "+", "-", "@", "\t", "\r", "\0", "'": return "'" + value
+        default: return value
+        }
+    }
+
+    /// Undoes ``neutralise(_:)``: what a reader applies to each parsed cell.
+    public static func restore(_ cell: String) -> String {
+        cell.hasPrefix("'") ? String(cell.dropFirst()) : cell
+    }
+}

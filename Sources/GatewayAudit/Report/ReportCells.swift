@@ -1,0 +1,52 @@
+/// Turns read-model rows into the cells of each view, every time rendered in one zone.
+public struct ReportCells: Sendable {
+    /// The zone every time column (except `raw`) is rendered in.
+    public let zone: Zone
+
+    /// Creates a cell formatter for `zone`.
+    public init(zone: Zone) {
+        self.zone = zone
+    }
+
+    /// A history row's cells, in ``ReportView/history`` column order.
+    public func history(_ row: HistoryRow) -> [String] {
+        let g = row.gateway
+        let tags = (g?.tags ?? []).sorted().map { "\($0.key)=\($0.value)" }.joined(separator: ";")
+        return [
+            row.gatewayID.rawValue, row.state.rawValue, time(row.firstSeen), time(row.lastSeen), g?.name ?? "",
+            g?.idType ?? "", g?.idValue ?? "", g?.bgpASN.map(String.init) ?? "", g?.routeMode ?? "", g?.ip ?? "",
+            g?.caCertificate?.serialNumber ?? "",
+            timestamp(g?.caCertificate?.expireTime, raw: g?.caCertificate?.expireTimeText), tags,
+            timestamp(g?.createdAt, raw: g?.createdAtText), timestamp(g?.updatedAt, raw: g?.updatedAtText),
+            row.contentSHA256 ?? "",
+        ]
+    }
+
+    /// A change row's cells, in ``ReportView/changes`` column order.
+    public func change(_ row: ChangeRow) -> [String] {
+        [
+            row.gatewayID.rawValue, row.change.rawValue, row.field, row.oldValue ?? "", row.newValue ?? "",
+            row.lastSeenBefore.map(time) ?? "", time(row.firstSeenAfter),
+            timestamp(row.apiUpdatedAt.flatMap { try? Timestamp(parsing: $0) }, raw: row.apiUpdatedAt),
+        ]
+    }
+
+    /// A timestamp row's cells, in ``ReportView/timestamps`` column order.
+    public func timestamp(_ row: TimestampRow) -> [String] {
+        [
+            row.gatewayID.rawValue, row.field, row.raw, row.timestamp?.utcText ?? "",
+            row.timestamp.map { $0.text(in: zone) } ?? "", row.timestamp?.offsetDesignator ?? "",
+            row.anomalies.map(\.kind.rawValue).joined(separator: ";"),
+        ]
+    }
+
+    /// An observation instant in the zone.
+    public func time(_ instant: Instant) -> String {
+        instant.iso8601(in: zone)
+    }
+
+    /// A timestamp from the API in the zone, keeping its digits; the raw text when it cannot be parsed.
+    public func timestamp(_ value: Timestamp?, raw: String?) -> String {
+        value.map { $0.text(in: zone) } ?? raw ?? ""
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+
+/// Why a report could not be produced. No partial file is ever left behind.
+public enum ReportError: Error, Sendable, Hashable {
+    /// A `--since`/`--until` value is neither an RFC 3339 timestamp nor a `YYYY-MM-DD` date.
+    case invalidTime(String)
+    /// `--since` is after `--until`.
+    case emptyRange(since: String, until: String)
+    /// The output file could not be written.
+    case cannotWrite(path: String, detail: String)
+    /// The gateway id has no record in the database.
+    case unknownGateway(GatewayID)
+}
+
+extension ReportError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .invalidTime(let text):
+            return "invalid time \"\(text)\": use RFC 3339 (2025-03-12T00:00:00Z) or a date (2025-03-12) in the chosen --tz"
+        case .emptyRange(let since, let until):
+            return "--since \(since) is after --until \(until); swap them"
+        case .cannotWrite(let path, let detail):
+            return "cannot write \(path) (\(detail)); choose another --output or check permissions"
+        case .unknownGateway(let id):
+            return "no gateway \"\(id)\" in this database; `gateway-audit gateways` lists the known ids"
+        }
+    }
+}
+
+extension ReportError: LocalizedError {
+    public var errorDescription: String? { description }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
+@testable import GatewayAudit
+
+/// Collects element names and text from a document through a real XML parser.
+final class ElementCollector: NSObject, XMLParserDelegate {
+    var elements: [String] = []
+    var text = ""
+    var attributes: [[String: String]] = []
+
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]) {
+        elements.append(name)
+        self.attributes.append(attributes)
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+}
+
+@Suite("HTML reports: self-contained, escaped, parseable")
+struct HTMLReportTests {
+    func parse(_ html: String) throws -> ElementCollector {
+        let parser = XMLParser(data: Data(html.utf8))
+        let collector = ElementCollector()
+        parser.delegate = collector
+        #expect(parser.parse(), "not well-formed: \(parser.parserError.map { "\($0)" } ?? "")")
+        return collector
+    }
+
+    @Test("golden files for all three views", arguments: ReportView.allCases)
+    func golden(view: ReportView) throws {
+        let f = try ReportFixture.build()
+        let html = try ReportFixture.render(f.store, view, .html, zone: try Zone(identifier: "Europe/Berlin"))
+        try ReportFixture.expectGolden(html, "\(view.rawValue).Europe-Berlin.html")
+    }
+
+    @Test("parses as XML; no script element; hostile names appear as text", arguments: ReportView.allCases)
+    func safe(view: ReportView) throws {
+        let f = try ReportFixture.build()
+        let html = try ReportFixture.render(f.store, view, .html)
+        let doc = try parse(html)
+        #expect(!doc.elements.contains("script"))
+        #expect(doc.elements.contains("svg"))
+        #expect(!html.contains("<script>"))
+        for name in ReportFixture.hostileNames where view == .history {
+            #expect(doc.text.contains(name), "missing \(name)")
+        }
+        let csp = doc.attributes.first { $0["http-equiv"] == "Content-Security-Policy" }?["content"]
+        #expect(csp?.hasPrefix("default-src 'none'") == true)
+        #expect(!html.contains("http://") || !doc.attributes.contains { $0.values.contains { $0.contains("http://") } })
+        #expect(!doc.elements.contains("link") && !doc.elements.contains("img") && !doc.elements.contains("iframe"))
+    }
+
+    @Test("states the zone, shows changes highlighted, explains anomalies, marks failures")
+    func content() throws {
+        let f = try ReportFixture.build()
+        let html = try ReportFixture.render(f.store, .history, .html, zone: try Zone(identifier: "Asia/Kolkata"))
+        #expect(html.contains("Times in <b>Asia/Kolkata</b>"))
+        #expect(html.contains("<td class=\"changed\">alpha-renamed</td>"))
+        #expect(html.contains(AnomalyKind.offsetRelabelled.explanation))
+        #expect(html.contains("HTTP 503 VPN.0002 after 4 attempts"))
+        #expect(html.contains("class=\"goneband\""))
+    }
+}
+
+@Suite("When did this gateway change?")
+struct WhenChangedTests {
+    @Test("text and JSON list the changes with windows and the updated_at check")
+    func report() throws {
+        let f = try ReportFixture.build()
+        let report = try WhenChangedReport(store: f.store, gatewayID: "gw-a", field: "name", zone: try Zone(identifier: "Europe/Berlin"))
+        #expect(report.entries.count == 1)
+        let entry = try #require(report.entries.first)
+        #expect(entry.lastSeenBefore == "2025-03-02T03:01:00+01:00")
+        #expect(entry.firstSeenAfter == "2025-03-03T03:01:00+01:00")
+        #expect(entry.apiUpdatedAt == "2025-03-03T00:00:00.123456789+01:00")
+        #expect(entry.updatedAtCheck == "consistent")
+        #expect(report.text.split(separator: "\n").first == "gw-a (alpha-renamed): 1 change(s) of name, times in Europe/Berlin")
+        let json = try JSONSerialization.jsonObject(with: Data(report.json.utf8)) as? [String: Any]
+        #expect(json?["gateway_id"] as? String == "gw-a")
+        #expect((json?["changes"] as? [[String: Any]])?.first?["updated_at_check"] as? String == "consistent")
+        let all = try WhenChangedReport(store: f.store, gatewayID: "gw-a")
+        #expect(all.entries.map(\.field) == ["", "ca_certificate.expire_time", "ca_certificate.serial_number", "name"])
+    }
+
+    @Test("an unknown id says how to find ids")
+    func unknown() throws {
+        let f = try ReportFixture.build()
+        #expect(throws: ReportError.unknownGateway("nope")) { try WhenChangedReport(store: f.store, gatewayID: "nope") }
+        #expect(ReportError.unknownGateway("nope").description == "no gateway \"nope\" in this database; `gateway-audit gateways` lists the known ids")
+    }
+}
