@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import GatewayAudit
 
 @main
@@ -6,6 +7,28 @@ struct GatewayAuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gateway-audit",
         abstract: "Keep the history of VPN customer gateways and report what changed, and when.",
-        version: GatewayAuditVersion.current
+        discussion: ExitStatus.documentation,
+        version: GatewayAuditVersion.current,
+        subcommands: [
+            ReportCommand.self, WhenChangedCommand.self, GatewaysCommand.self, RunsCommand.self,
+        ]
     )
+
+    /// Parses, runs, and maps every outcome to a documented exit status with a one-line message.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let status = ExitStatus(error)
+            if let message = status.message(for: error) {
+                FileHandle.standardError.write(Data((message + "\n").utf8))
+            }
+            Foundation.exit(status.rawValue)
+        }
+    }
 }

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import GatewayAudit
+
+/// `--db PATH`, defaulting to `$GATEWAY_AUDIT_DB`, else `./gateway-audit.sqlite`.
+struct DatabaseOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("History database.", discussion: "Default: $GATEWAY_AUDIT_DB, else ./gateway-audit.sqlite.", valueName: "path"))
+    var db: String?
+
+    var path: String {
+        if let db { return db }
+        if let fromEnvironment = ProcessInfo.processInfo.environment["GATEWAY_AUDIT_DB"], !fromEnvironment.isEmpty {
+            return fromEnvironment
+        }
+        return "gateway-audit.sqlite"
+    }
+
+    /// Opens the database for reading; never creates one.
+    func openForReading() throws -> SQLiteStore {
+        try SQLiteStore(path: path, readOnly: true)
+    }
+}
+
+/// `--tz ZONE`, validated into a ``Zone``.
+struct ZoneOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("IANA time zone for every time column.", valueName: "zone"))
+    var tz: String = "UTC"
+
+    func zone() throws -> Zone { try Zone(identifier: tz) }
+}
+
+/// Whether standard output is a terminal (tables and colour) or a pipe/cron (plain).
+enum Terminal {
+    static var isInteractive: Bool { isatty(STDOUT_FILENO) == 1 }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import GatewayAudit
+
+struct WhenChangedCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "when-changed",
+        abstract: "List when a gateway changed: each change's window and the API's updated_at.",
+        discussion: """
+            A window runs from the last observation that saw the old state to the first that saw the new one. \
+            CHECK says whether the API's updated_at falls inside it.
+
+            Example: gateway-audit when-changed 5f3c...e1 --field name --tz Europe/Berlin
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The gateway id (see `gateway-audit gateways`).", valueName: "gateway-id"))
+    var gatewayID: String
+
+    @Option(name: .long, help: ArgumentHelp("Only this field (e.g. name, ca_certificate, tags.env).", valueName: "name"))
+    var field: String?
+
+    @OptionGroup var zoneOption: ZoneOption
+
+    @Option(name: .long, help: "text or json.")
+    var format: TextOrJSON = .text
+
+    @OptionGroup var database: DatabaseOption
+
+    func run() async throws {
+        let zone = try zoneOption.zone()
+        let store = try database.openForReading()
+        let report = try WhenChangedReport(store: store, gatewayID: GatewayID(gatewayID), field: field, zone: zone)
+        let stdout = StandardOutput()
+        stdout.write(format == .json ? report.json : report.text)
+        stdout.flush()
+    }
+}
+
+enum TextOrJSON: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
