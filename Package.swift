@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "GatewayAudit", targets: ["GatewayAudit"]),
         .library(name: "VPNSimulator", targets: ["VPNSimulator"]),
         .executable(name: "gateway-audit", targets: ["gateway-audit"]),
+        .executable(name: "vpn-simulator", targets: ["vpn-simulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
@@ -16,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         .target(
@@ -31,6 +34,17 @@ let package = Package(
             dependencies: [
                 "GatewayAudit",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .executableTarget(
+            name: "vpn-simulator",
+            dependencies: [
+                "VPNSimulator",
+                "GatewayAudit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
