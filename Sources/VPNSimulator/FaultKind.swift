@@ -10,7 +10,7 @@ public enum FaultKind: Sendable, Hashable, Codable {
     case latency(milliseconds: Int)
     /// The normal status and headers, but only the first half of the JSON body (a complete HTTP message).
     case truncatedBody
-    /// The normal status and headers with a body that is not valid JSON.
+    /// The normal status and headers with a body that is not valid JSON (its last `}` becomes `]`).
     case malformedBody
     /// The connection is closed without any response.
     case connectionReset

@@ -17,11 +17,14 @@ extension SimulatedCloud {
         let total = items.count
         if let marker = query["marker"] {
             guard query["limit"] != nil else { return invalid("marker must be sent together with limit", requestID) }
-            guard let timestamp = try? Timestamp(parsing: marker) else {
-                return invalid("marker \"\(marker)\" is not the created_at of a customer gateway", requestID)
+            // Older docs describe the marker as the last item's id: accept that form too.
+            guard let markerInstant = (try? Timestamp(parsing: marker))?.instant
+                ?? gateways[GatewayID(marker)]?.createdInstant
+            else {
+                return invalid("marker \"\(marker)\" is neither a created_at nor the id of a customer gateway", requestID)
             }
             // Items created at or before the marker: ties with the last item come again on the next page.
-            items = items.filter { $0.createdInstant <= timestamp.instant }
+            items = items.filter { $0.createdInstant <= markerInstant }
         }
         let page = Array(items.prefix(limit))
         var pageInfo: [String: JSONValue] = ["current_count": .integer(Int64(page.count))]

@@ -176,10 +176,10 @@ public actor SimulatedCloud {
 
     static func corrupt(_ body: [UInt8], with kind: FaultKind) -> [UInt8] {
         if case .truncatedBody = kind { return Array(body.prefix(max(1, body.count / 2))) }
-        // A trailing comma before the final brace: looks like JSON, is not.
-        guard let last = body.lastIndex(of: UInt8(ascii: "}")) else { return body + Array(",".utf8) }
+        // The closing brace becomes a bracket: starts like the real answer, cannot be parsed.
+        guard let last = body.lastIndex(of: UInt8(ascii: "}")) else { return body + Array("]".utf8) }
         var copy = body
-        copy.insert(UInt8(ascii: ","), at: last)
+        copy[last] = UInt8(ascii: "]")
         return copy
     }
 }
