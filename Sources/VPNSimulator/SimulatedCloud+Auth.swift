@@ -6,7 +6,17 @@ struct IssuedToken: Sendable, Hashable {
     let expiresAt: Instant
 }
 
+/// Consecutive authentication failures of one access key, and the lock they caused.
+struct KeyFailures: Sendable, Hashable {
+    var consecutive = 0
+    var lockedUntil: Instant?
+}
+
 extension SimulatedCloud {
+    /// Failures after which an access key is locked, and for how long (API.md: "more than 5", "5 minutes").
+    static let lockAfterFailures = 5
+    static let lockSeconds: Int64 = 300
+
     /// `POST /v3/auth/tokens`: password identity, project scope by id or name.
     func issueToken(_ request: APIRequest, requestID: String) -> APIResponse {
         guard let body = try? JSONValue(data: .init(request.body)), let auth = body["auth"] else {
@@ -77,6 +87,37 @@ extension SimulatedCloud {
         guard let pair = credentials.keyPairs.first(where: { $0.accessKey == authorization.accessKey }) else {
             return gateway("ak \(authorization.accessKey) not found")
         }
+        if let until = keyFailures[pair.accessKey]?.lockedUntil, until > now {
+            return gateway(
+                "access key \(pair.accessKey) is locked until \(TimestampStyle(fractionDigits: 0).render(until))"
+                    + " after more than \(SimulatedCloud.lockAfterFailures) consecutive authentication failures")
+        }
+        if let rejection = verifySignature(request, authorization, pair, requestID: requestID) {
+            var failures = keyFailures[pair.accessKey] ?? KeyFailures()
+            failures.consecutive += 1
+            if failures.consecutive > SimulatedCloud.lockAfterFailures {
+                failures = KeyFailures(consecutive: 0, lockedUntil: now.adding(seconds: SimulatedCloud.lockSeconds))
+            }
+            keyFailures[pair.accessKey] = failures
+            return rejection
+        }
+        keyFailures[pair.accessKey] = nil
+        if let headerProject = request.headers["x-project-id"], headerProject != request.projectID {
+            return .error(
+                403, code: "VPN.0007", message: "X-Project-Id \(headerProject) does not match the project in the path",
+                requestID: requestID)
+        }
+        return request.projectID == projectID ? nil : forbidden
+    }
+
+    /// Checks date, skew, security token and signature of an AK/SK request from a known key pair.
+    private func verifySignature(
+        _ request: APIRequest, _ authorization: AKSKAuthorization, _ pair: SimulatorCredentials.KeyPair,
+        requestID: String
+    ) -> APIResponse? {
+        func gateway(_ detail: String) -> APIResponse {
+            .error(401, code: "APIGW.0301", message: "Incorrect IAM authentication information: \(detail)", requestID: requestID)
+        }
         guard let sdkDate = request.headers["x-sdk-date"], let signedAt = AKSKSigner.instant(sdkDate: sdkDate),
             authorization.signedHeaders.contains("x-sdk-date")
         else { return gateway("X-Sdk-Date is missing, unsigned or not yyyyMMddTHHmmssZ") }
@@ -98,11 +139,6 @@ extension SimulatedCloud {
         guard pair.signer.signature(of: canonical, sdkDate: sdkDate) == authorization.signature.lowercased() else {
             return gateway("verify aksk signature fail")
         }
-        if let headerProject = request.headers["x-project-id"], headerProject != request.projectID {
-            return .error(
-                403, code: "VPN.0007", message: "X-Project-Id \(headerProject) does not match the project in the path",
-                requestID: requestID)
-        }
-        return request.projectID == projectID ? nil : forbidden
+        return nil
     }
 }

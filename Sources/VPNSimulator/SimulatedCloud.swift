@@ -2,6 +2,9 @@ import GatewayAudit
 
 /// The simulated cloud: a project's customer gateways, IAM tokens, a virtual clock and injected faults.
 ///
+/// Like the real gateway, an access key with more than 5 consecutive authentication failures is locked
+/// for 5 minutes (of virtual time: advance the clock to unlock it).
+///
 /// All mutable state lives in this actor. The HTTP server (``SimulatorServer``) turns each request into
 /// an ``APIRequest`` and sends back the ``APIOutcome`` of ``respond(to:)``; tests can also call the
 /// actor directly to move the clock or configure faults while the server runs.
@@ -26,6 +29,7 @@ public actor SimulatedCloud {
 
     var gateways: [GatewayID: SimulatedGateway] = [:]
     var tokens: [String: IssuedToken] = [:]
+    var keyFailures: [String: KeyFailures] = [:]
     var faults: [Int: FaultState] = [:]
     var nextFaultID = 1
     var firings: [FaultFiring] = []

@@ -77,6 +77,7 @@ public struct SimulatorServer: Sendable {
 
     func makeRouter() -> Router<SimulatorRequestContext> {
         let router = Router(context: SimulatorRequestContext.self)
+        router.add(middleware: UnknownRouteMiddleware())
         let collection = "/v5/:project_id/customer-gateways"
         let single = "/v5/:project_id/customer-gateways/:gateway_id"
         let tags = "/v5/:project_id/customer-gateway/:gateway_id/tags"

@@ -132,3 +132,36 @@ struct AuthenticationTests {
         }
     }
 }
+
+@Suite("access key lock-out")
+struct KeyLockTests {
+    @Test("more than 5 consecutive failures lock the access key for 5 virtual minutes")
+    func lockOut() async throws {
+        try await SimulatorHarness.with { harness in
+            let good = SimulatorHarness.keyPair
+            let wrong = SimulatorCredentials.KeyPair(accessKey: good.accessKey, secretKey: "wrong")
+            for _ in 0..<6 {
+                #expect(try await harness.send(.GET, harness.gatewaysPath(), credential: .signed(wrong)).status == 401)
+            }
+            let locked = try await harness.send(.GET, harness.gatewaysPath(), credential: .signed(good))
+            #expect(locked.status == 401)
+            #expect(locked.errorMessage?.contains("locked") == true)
+            await harness.cloud.advance(seconds: 301)
+            #expect(try await harness.send(.GET, harness.gatewaysPath(), credential: .signed(good)).status == 200)
+        }
+    }
+
+    @Test("five failures followed by a success do not lock")
+    func successResets() async throws {
+        try await SimulatorHarness.with { harness in
+            let good = SimulatorHarness.keyPair
+            let wrong = SimulatorCredentials.KeyPair(accessKey: good.accessKey, secretKey: "wrong")
+            for round in 0..<2 {
+                for _ in 0..<5 {
+                    _ = try await harness.send(.GET, harness.gatewaysPath(), credential: .signed(wrong))
+                }
+                #expect(try await harness.send(.GET, harness.gatewaysPath(), credential: .signed(good)).status == 200, "round \(round)")
+            }
+        }
+    }
+}

@@ -64,3 +64,15 @@ struct GatewayAPITests {
         }
     }
 }
+
+@Suite("unknown routes")
+struct UnknownRouteTests {
+    @Test("a path outside the API answers 404 APIGW.0101 with a JSON body")
+    func unknownRoute() async throws {
+        try await SimulatorHarness.with { harness in
+            let answer = try await harness.send(.GET, "/v5/\(harness.project)/vpn-gizmos")
+            #expect(answer.status == 404)
+            #expect(answer.errorCode == "APIGW.0101")
+        }
+    }
+}
