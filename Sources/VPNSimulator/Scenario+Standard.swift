@@ -102,53 +102,53 @@ extension Scenario {
             ScenarioEvent(
                 night: 2, gateway: g(14),
                 change: .create(
-                    SimulatedGateway(
+                    gateway: SimulatedGateway(
                         id: g(14), name: "new-hamburg", idValue: "203.0.113.88", bgpASN: 65040,
                         tags: [Tag(key: "env", value: "staging")])), note: "created between run 1 and run 2"),
             ScenarioEvent(night: 3, gateway: g(2), change: .rename(name: "branch-munich-2")),
             ScenarioEvent(
                 night: 4, gateway: g(1), change: .relabel(designator: "Z"),
                 note: "same wall-clock digits, +02:00 becomes Z: the instants move 2 h later"),
-            ScenarioEvent(night: 5, gateway: g(4), change: .addTags([Tag(key: "cost-center", value: "4711")])),
+            ScenarioEvent(night: 5, gateway: g(4), change: .addTags(tags: [Tag(key: "cost-center", value: "4711")])),
             ScenarioEvent(
                 night: 6, gateway: g(15),
                 change: .create(
-                    SimulatedGateway(
+                    gateway: SimulatedGateway(
                         id: g(15), name: "otc-mixed-rome", idValue: "198.51.100.50", bgpASN: 65050, generation: .mixed,
                         style: TimestampStyle(fractionDigits: 3, designator: "+08:00"),
                         extraFields: ["vendor_hint": .string("otc")]))),
             ScenarioEvent(
                 night: 7, gateway: g(3),
                 change: .rotateCertificate(
-                    certificate("0F00BA4002", expires: "2026-03-20T00:00:00Z", subject: "CN=dc-amsterdam"))),
+                    certificate: certificate("0F00BA4002", expires: "2026-03-20T00:00:00Z", subject: "CN=dc-amsterdam"))),
             ScenarioEvent(night: 8, gateway: g(6), change: .delete),
             ScenarioEvent(night: 9, gateway: g(4), change: .removeTags(keys: ["team"])),
             ScenarioEvent(
-                night: 10, gateway: g(5), change: .setGeneration(.mixed),
+                night: 10, gateway: g(5), change: .setGeneration(generation: .mixed),
                 note: "old-generation gateway starts being sent with both field sets"),
             ScenarioEvent(night: 11, gateway: g(10), change: .driftCreatedAt(seconds: -1, nanoseconds: 0)),
             ScenarioEvent(
                 night: 12, gateway: g(7), change: .recreate(newID: g(71)),
                 note: "deleted and created again with the same id_value"),
-            ScenarioEvent(night: 14, gateway: g(4), change: .addTags([Tag(key: "team", value: "secops")])),
+            ScenarioEvent(night: 14, gateway: g(4), change: .addTags(tags: [Tag(key: "team", value: "secops")])),
             ScenarioEvent(night: 15, gateway: g(8), change: .touch, note: "updated_at moves, nothing else"),
             ScenarioEvent(night: 17, gateway: g(2), change: .rename(name: "branch-muenchen")),
             ScenarioEvent(
-                night: 19, gateway: g(9), change: .reformat(.milliseconds),
+                night: 19, gateway: g(9), change: .reformat(style: .milliseconds),
                 note: "same instant, written with 3 digits and Z instead of 6 digits and no offset"),
             ScenarioEvent(
                 night: 20, gateway: g(11), change: .setExtraField(key: "enterprise_project_id", value: .string("0"))),
             ScenarioEvent(
                 night: 21, gateway: g(3),
                 change: .rotateCertificate(
-                    certificate("0F00BA4003", expires: "2027-03-20T00:00:00Z", subject: "CN=dc-amsterdam"))),
+                    certificate: certificate("0F00BA4003", expires: "2027-03-20T00:00:00Z", subject: "CN=dc-amsterdam"))),
             ScenarioEvent(night: 23, gateway: g(10), change: .driftCreatedAt(seconds: 0, nanoseconds: 123_000)),
             ScenarioEvent(night: 25, gateway: g(8), change: .touch),
             ScenarioEvent(night: 28, gateway: g(1), change: .rename(name: "hq-frankfurt-main")),
             ScenarioEvent(
                 night: 30, gateway: g(1),
                 change: .rotateCertificate(
-                    certificate("1A2B3C4D02", expires: "2027-06-25T13:19:37Z", subject: "CN=hq-frankfurt"))),
+                    certificate: certificate("1A2B3C4D02", expires: "2027-06-25T13:19:37Z", subject: "CN=hq-frankfurt"))),
         ]
     }
 }

@@ -3,16 +3,17 @@ import GatewayAudit
 /// What happens to a gateway in a scenario event.
 ///
 /// In scenario JSON each case is an object with one member named after the case, e.g.
-/// `{"rename": {"name": "branch-2"}}` or `{"delete": {}}`.
+/// `{"rename": {"name": "branch-2"}}`, `{"addTags": {"tags": [{"key": "k", "value": "v"}]}}` or
+/// `{"delete": {}}`; `vpn-simulator --dump-scenario` prints a complete example.
 public enum ScenarioChange: Sendable, Hashable, Codable {
     /// A new gateway appears (its `createdAt`, when nil, is the event time).
-    case create(SimulatedGateway)
+    case create(gateway: SimulatedGateway)
     /// The name changes; `updated_at` advances.
     case rename(name: String)
     /// A new CA certificate (new serial and expiry) is bound; `updated_at` advances.
-    case rotateCertificate(SimulatedCertificate)
+    case rotateCertificate(certificate: SimulatedCertificate)
     /// Tags are added (replacing the value of an existing key); `updated_at` does not move.
-    case addTags([Tag])
+    case addTags(tags: [Tag])
     /// Tags with these keys are removed; `updated_at` does not move.
     case removeTags(keys: [String])
     /// The gateway is deleted: GET answers 404 `VPN.0004` from then on.
@@ -22,10 +23,10 @@ public enum ScenarioChange: Sendable, Hashable, Codable {
     /// `updated_at` advances although nothing else changed.
     case touch
     /// Switches the field set (e.g. old-generation `route_mode`/`ip` appear).
-    case setGeneration(GatewayGeneration)
+    case setGeneration(generation: GatewayGeneration)
     /// Rewrites `created_at` and `updated_at` for the same instants in another precision/offset style,
     /// and uses that style from then on.
-    case reformat(TimestampStyle)
+    case reformat(style: TimestampStyle)
     /// Keeps the wall-clock digits of `created_at` and `updated_at` but writes another designator
     /// (`+02:00` ↔ `Z`): the instants move by the offset difference.
     case relabel(designator: String)
