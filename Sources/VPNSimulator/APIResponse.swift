@@ -28,9 +28,10 @@ public struct APIResponse: Sendable, Hashable {
     }
 
     /// An error in the API's first shape: `{"error_code", "error_msg", "request_id"}`.
-    static func error(_ status: Int, code: String, message: String, requestID: String,
-        extraHeaders: [(String, String)] = []) -> APIResponse
-    {
+    static func error(
+        _ status: Int, code: String, message: String, requestID: String,
+        extraHeaders: [(String, String)] = []
+    ) -> APIResponse {
         json(
             status,
             .object(["error_code": .string(code), "error_msg": .string(message), "request_id": .string(requestID)]),
@@ -41,7 +42,11 @@ public struct APIResponse: Sendable, Hashable {
     static func iamError(_ status: Int, title: String, message: String, requestID: String) -> APIResponse {
         json(
             status,
-            .object(["error": .object(["code": .integer(Int64(status)), "title": .string(title), "message": .string(message)])]),
+            .object([
+                "error": .object([
+                    "code": .integer(Int64(status)), "title": .string(title), "message": .string(message),
+                ])
+            ]),
             requestID: requestID)
     }
 

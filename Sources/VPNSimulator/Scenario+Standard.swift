@@ -37,7 +37,8 @@ extension Scenario {
     /// | 30 | 1 | certificate rotated |
     public static var standard: Scenario {
         Scenario(
-            name: "standard", seed: 20_250_301, projectID: "0b5c1e2f9a3d4e6f8a7b6c5d4e3f2a1b", projectName: "eu-de_audit",
+            name: "standard", seed: 20_250_301, projectID: "0b5c1e2f9a3d4e6f8a7b6c5d4e3f2a1b",
+            projectName: "eu-de_audit",
             start: "2025-03-01T02:00:00Z", nights: 30, gateways: standardGateways, events: standardEvents)
     }
 
@@ -120,7 +121,8 @@ extension Scenario {
             ScenarioEvent(
                 night: 7, gateway: g(3),
                 change: .rotateCertificate(
-                    certificate: certificate("0F00BA4002", expires: "2026-03-20T00:00:00Z", subject: "CN=dc-amsterdam"))),
+                    certificate: certificate("0F00BA4002", expires: "2026-03-20T00:00:00Z", subject: "CN=dc-amsterdam"))
+            ),
             ScenarioEvent(night: 8, gateway: g(6), change: .delete),
             ScenarioEvent(night: 9, gateway: g(4), change: .removeTags(keys: ["team"])),
             ScenarioEvent(
@@ -141,14 +143,16 @@ extension Scenario {
             ScenarioEvent(
                 night: 21, gateway: g(3),
                 change: .rotateCertificate(
-                    certificate: certificate("0F00BA4003", expires: "2027-03-20T00:00:00Z", subject: "CN=dc-amsterdam"))),
+                    certificate: certificate("0F00BA4003", expires: "2027-03-20T00:00:00Z", subject: "CN=dc-amsterdam"))
+            ),
             ScenarioEvent(night: 23, gateway: g(10), change: .driftCreatedAt(seconds: 0, nanoseconds: 123_000)),
             ScenarioEvent(night: 25, gateway: g(8), change: .touch),
             ScenarioEvent(night: 28, gateway: g(1), change: .rename(name: "hq-frankfurt-main")),
             ScenarioEvent(
                 night: 30, gateway: g(1),
                 change: .rotateCertificate(
-                    certificate: certificate("1A2B3C4D02", expires: "2027-06-25T13:19:37Z", subject: "CN=hq-frankfurt"))),
+                    certificate: certificate("1A2B3C4D02", expires: "2027-06-25T13:19:37Z", subject: "CN=hq-frankfurt"))
+            ),
         ]
     }
 }

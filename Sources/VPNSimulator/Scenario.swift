@@ -112,12 +112,16 @@ public struct Scenario: Sendable, Hashable, Codable {
         _ = try startInstant()
         var known = Set<GatewayID>()
         for gateway in gateways {
-            guard known.insert(gateway.id).inserted else { throw .invalidScenario("gateway id \(gateway.id) appears twice") }
+            guard known.insert(gateway.id).inserted else {
+                throw .invalidScenario("gateway id \(gateway.id) appears twice")
+            }
             guard gateway.createdAt != nil else { throw .invalidScenario("gateway \(gateway.id) has no createdAt") }
             try Scenario.checkTimes(of: gateway)
         }
         for event in events {
-            guard event.night >= 1 else { throw .invalidScenario("event for \(event.gateway) on night \(event.night): nights start at 1") }
+            guard event.night >= 1 else {
+                throw .invalidScenario("event for \(event.gateway) on night \(event.night): nights start at 1")
+            }
             switch event.change {
             case .create(let gateway):
                 guard gateway.id == event.gateway else {
@@ -126,7 +130,9 @@ public struct Scenario: Sendable, Hashable, Codable {
                 try Scenario.checkTimes(of: gateway)
                 known.insert(gateway.id)
             case .recreate(let newID):
-                guard known.contains(event.gateway) else { throw .invalidScenario("recreate of unknown gateway \(event.gateway)") }
+                guard known.contains(event.gateway) else {
+                    throw .invalidScenario("recreate of unknown gateway \(event.gateway)")
+                }
                 known.insert(newID)
             default:
                 guard known.contains(event.gateway) else {

@@ -35,7 +35,8 @@ public struct SimulatedCertificate: Sendable, Hashable, Codable {
     /// The API's JSON object.
     public var json: JSONValue {
         .object([
-            "id": .string(id), "serial_number": .string(serialNumber), "signature_algorithm": .string(signatureAlgorithm),
+            "id": .string(id), "serial_number": .string(serialNumber),
+            "signature_algorithm": .string(signatureAlgorithm),
             "issuer": .string(issuer), "subject": .string(subject), "expire_time": .string(expireTime),
             "is_updatable": .bool(isUpdatable),
         ])

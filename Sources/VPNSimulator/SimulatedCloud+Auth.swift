@@ -20,7 +20,8 @@ extension SimulatedCloud {
     /// `POST /v3/auth/tokens`: password identity, project scope by id or name.
     func issueToken(_ request: APIRequest, requestID: String) -> APIResponse {
         guard let body = try? JSONValue(data: .init(request.body)), let auth = body["auth"] else {
-            return .iamError(400, title: "Bad Request", message: "The request body is not an IAM auth request", requestID: requestID)
+            return .iamError(
+                400, title: "Bad Request", message: "The request body is not an IAM auth request", requestID: requestID)
         }
         let methods = auth["identity"]?["methods"]?.arrayValue?.compactMap(\.stringValue) ?? []
         let user = auth["identity"]?["password"]?["user"]
@@ -33,7 +34,8 @@ extension SimulatedCloud {
         }
         guard credentials.users.contains(where: { $0.name == name && $0.password == password && $0.domain == domain })
         else {
-            return .iamError(401, title: "Unauthorized", message: "The username or password is wrong.", requestID: requestID)
+            return .iamError(
+                401, title: "Unauthorized", message: "The username or password is wrong.", requestID: requestID)
         }
         let project = auth["scope"]?["project"]
         let scoped = project?["id"]?.stringValue == projectID || project?["name"]?.stringValue == scenario.projectName
@@ -61,10 +63,13 @@ extension SimulatedCloud {
     /// Checks `X-Auth-Token` or the AK/SK signature; returns the rejection response, or nil when accepted.
     func authenticate(_ request: APIRequest, requestID: String) -> APIResponse? {
         func gateway(_ detail: String) -> APIResponse {
-            .error(401, code: "APIGW.0301", message: "Incorrect IAM authentication information: \(detail)", requestID: requestID)
+            .error(
+                401, code: "APIGW.0301", message: "Incorrect IAM authentication information: \(detail)",
+                requestID: requestID)
         }
         let forbidden = APIResponse.error(
-            403, code: "VPN.0003", message: "Not authorised for project \(request.projectID ?? "")", requestID: requestID)
+            403, code: "VPN.0003", message: "Not authorised for project \(request.projectID ?? "")",
+            requestID: requestID)
 
         if let token = request.headers["x-auth-token"] {
             if credentials.fixedTokens.contains(token) {
@@ -74,7 +79,8 @@ extension SimulatedCloud {
             guard issued.expiresAt > now else {
                 return .error(
                     401, code: "VPN.0010",
-                    message: "The token expired at \(TimestampStyle.milliseconds.render(issued.expiresAt)); request a new token",
+                    message:
+                        "The token expired at \(TimestampStyle.milliseconds.render(issued.expiresAt)); request a new token",
                     requestID: requestID)
             }
             return request.projectID == issued.projectID ? nil : forbidden
@@ -116,7 +122,9 @@ extension SimulatedCloud {
         requestID: String
     ) -> APIResponse? {
         func gateway(_ detail: String) -> APIResponse {
-            .error(401, code: "APIGW.0301", message: "Incorrect IAM authentication information: \(detail)", requestID: requestID)
+            .error(
+                401, code: "APIGW.0301", message: "Incorrect IAM authentication information: \(detail)",
+                requestID: requestID)
         }
         guard let sdkDate = request.headers["x-sdk-date"], let signedAt = AKSKSigner.instant(sdkDate: sdkDate),
             authorization.signedHeaders.contains("x-sdk-date")

@@ -43,7 +43,9 @@ extension SimulatedCloud {
             if fires {
                 state.fired += 1
                 firings.append(
-                    FaultFiring(ruleID: id, kind: state.rule.kind, route: request.route, gateway: request.gatewayID, night: night))
+                    FaultFiring(
+                        ruleID: id, kind: state.rule.kind, route: request.route, gateway: request.gatewayID,
+                        night: night))
             }
             faults[id] = state
             if fires { return state.rule.kind }

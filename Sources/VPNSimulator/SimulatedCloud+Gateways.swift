@@ -18,10 +18,12 @@ extension SimulatedCloud {
         if let marker = query["marker"] {
             guard query["limit"] != nil else { return invalid("marker must be sent together with limit", requestID) }
             // Older docs describe the marker as the last item's id: accept that form too.
-            guard let markerInstant = (try? Timestamp(parsing: marker))?.instant
-                ?? gateways[GatewayID(marker)]?.createdInstant
+            guard
+                let markerInstant = (try? Timestamp(parsing: marker))?.instant
+                    ?? gateways[GatewayID(marker)]?.createdInstant
             else {
-                return invalid("marker \"\(marker)\" is neither a created_at nor the id of a customer gateway", requestID)
+                return invalid(
+                    "marker \"\(marker)\" is neither a created_at nor the id of a customer gateway", requestID)
             }
             // Items created at or before the marker: ties with the last item come again on the next page.
             items = items.filter { $0.createdInstant <= markerInstant }
@@ -46,7 +48,8 @@ extension SimulatedCloud {
     }
 
     func createGateway(_ request: APIRequest, requestID: String) -> APIResponse {
-        guard let spec = (try? JSONValue(data: .init(request.body)))?["customer_gateway"], spec.objectValue != nil else {
+        guard let spec = (try? JSONValue(data: .init(request.body)))?["customer_gateway"], spec.objectValue != nil
+        else {
             return invalid("the body must be {\"customer_gateway\": {...}}", requestID)
         }
         let idType = spec["id_type"]?.stringValue ?? "ip"
@@ -75,7 +78,8 @@ extension SimulatedCloud {
 
     func updateGateway(_ request: APIRequest, requestID: String) -> APIResponse {
         guard let id = request.gatewayID, var gateway = gateways[id] else { return notFound(request, requestID) }
-        guard let spec = (try? JSONValue(data: .init(request.body)))?["customer_gateway"], spec.objectValue != nil else {
+        guard let spec = (try? JSONValue(data: .init(request.body)))?["customer_gateway"], spec.objectValue != nil
+        else {
             return invalid("the body must be {\"customer_gateway\": {\"name\"?, \"ca_certificate\"?}}", requestID)
         }
         if let name = spec["name"] {
@@ -140,7 +144,8 @@ extension SimulatedCloud {
     }
 
     private func single(_ gateway: SimulatedGateway, status: Int, requestID: String) -> APIResponse {
-        .json(status, .object(["customer_gateway": gateway.json, "request_id": .string(requestID)]), requestID: requestID)
+        .json(
+            status, .object(["customer_gateway": gateway.json, "request_id": .string(requestID)]), requestID: requestID)
     }
 
     private func invalid(_ message: String, _ requestID: String) -> APIResponse {

@@ -49,7 +49,8 @@ extension SimulatedCloud {
             gateway.style.designator = designator
         case .driftCreatedAt(let seconds, let nanoseconds):
             if let text = gateway.createdAt, let stamp = try? Timestamp(parsing: text) {
-                gateway.createdAt = TimestampStyle(of: stamp).render(stamp.instant.adding(seconds: seconds, nanoseconds: nanoseconds))
+                gateway.createdAt = TimestampStyle(of: stamp).render(
+                    stamp.instant.adding(seconds: seconds, nanoseconds: nanoseconds))
             }
         case .setExtraField(let key, let value):
             gateway.extraFields[key] = value

@@ -148,7 +148,8 @@ public actor SimulatedCloud {
                 return .respond(response, delayMilliseconds: 0)
             case .tooEarly:
                 let response = APIResponse.error(
-                    425, code: "VPN.0009", message: "The resource is being processed, retry later", requestID: requestID)
+                    425, code: "VPN.0009", message: "The resource is being processed, retry later", requestID: requestID
+                )
                 return .respond(response, delayMilliseconds: 0)
             case .latency(let milliseconds):
                 delay = max(0, milliseconds)

@@ -86,14 +86,18 @@ public struct SimulatorServer: Sendable {
         router.get(RouterPath(single)) { request, context in try await handle(.getGateway, request, context) }
         router.put(RouterPath(single)) { request, context in try await handle(.updateGateway, request, context) }
         router.delete(RouterPath(single)) { request, context in try await handle(.deleteGateway, request, context) }
-        router.post(RouterPath(tags + "/create")) { request, context in try await handle(.createTags, request, context) }
-        router.post(RouterPath(tags + "/delete")) { request, context in try await handle(.deleteTags, request, context) }
+        router.post(RouterPath(tags + "/create")) { request, context in try await handle(.createTags, request, context)
+        }
+        router.post(RouterPath(tags + "/delete")) { request, context in try await handle(.deleteTags, request, context)
+        }
         router.post("/v3/auth/tokens") { request, context in try await handle(.issueToken, request, context) }
         if adminRoutes { addAdminRoutes(to: router) }
         return router
     }
 
-    private func handle(_ route: RouteKind, _ request: Request, _ context: SimulatorRequestContext) async throws -> Response {
+    private func handle(_ route: RouteKind, _ request: Request, _ context: SimulatorRequestContext) async throws
+        -> Response
+    {
         let body = try await request.body.collect(upTo: 1 << 20)
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName] = field.value }

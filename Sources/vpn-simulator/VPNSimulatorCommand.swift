@@ -110,9 +110,12 @@ struct Banner: Sendable {
         }
         for token in credentials.fixedTokens { lines.append("  X-Auth-Token:  \(token)") }
         for user in credentials.users {
-            lines.append("  IAM:           POST \(base)/v3/auth/tokens  user \(user.name) / \(user.password), domain \(user.domain)")
+            lines.append(
+                "  IAM:           POST \(base)/v3/auth/tokens  user \(user.name) / \(user.password), domain \(user.domain)"
+            )
         }
-        lines.append("  X-Sdk-Date is checked against the \(credentials.sdkDateClock.rawValue) clock (--sdk-date-clock)")
+        lines.append(
+            "  X-Sdk-Date is checked against the \(credentials.sdkDateClock.rawValue) clock (--sdk-date-clock)")
         lines.append("  advance:       curl -X POST '\(base)/_sim/advance?nights=1'   state: curl '\(base)/_sim/state'")
         // Written unbuffered, so a script reading a pipe sees the URL at once.
         FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))

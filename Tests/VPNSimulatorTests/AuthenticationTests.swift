@@ -16,7 +16,9 @@ struct AuthenticationTests {
             #expect(answer.errorMessage == "Incorrect IAM authentication information: verify aksk signature fail")
             #expect(answer.json?["request_id"]?.stringValue == answer.headers.first(name: "X-Request-Id"))
             let unknown = SimulatorCredentials.KeyPair(accessKey: "NOSUCHKEY", secretKey: "x")
-            #expect(try await harness.send(.GET, harness.gatewaysPath(), credential: .signed(unknown)).errorCode == "APIGW.0301")
+            #expect(
+                try await harness.send(.GET, harness.gatewaysPath(), credential: .signed(unknown)).errorCode
+                    == "APIGW.0301")
             let missing = try await harness.send(.GET, harness.gatewaysPath(), credential: .none)
             #expect(missing.status == 401 && missing.errorCode == "APIGW.0301")
         }
@@ -26,11 +28,13 @@ struct AuthenticationTests {
     func skew(seconds: Int) async throws {
         try await SimulatorHarness.with { harness in
             let pair = SimulatorHarness.keyPair
-            let skewed = try await harness.send(.GET, harness.gatewaysPath(), credential: .signed(pair, skewSeconds: Int64(seconds)))
+            let skewed = try await harness.send(
+                .GET, harness.gatewaysPath(), credential: .signed(pair, skewSeconds: Int64(seconds)))
             #expect(skewed.status == 401)
             #expect(skewed.errorCode == "APIGW.0301")
             #expect(skewed.errorMessage?.contains("skew") == true)
-            let within = try await harness.send(.GET, harness.gatewaysPath(), credential: .signed(pair, skewSeconds: Int64(seconds) * 14 / 16))
+            let within = try await harness.send(
+                .GET, harness.gatewaysPath(), credential: .signed(pair, skewSeconds: Int64(seconds) * 14 / 16))
             #expect(within.status == 200)
         }
     }
@@ -78,12 +82,14 @@ struct AuthenticationTests {
     @Test("IAM: expires_at in the body, wrong password rejected with a nested error")
     func iam() async throws {
         try await SimulatorHarness.with { harness in
-            let body = #"{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"simulator-user","password":"nope","domain":{"name":"simulator-domain"}}}},"scope":{"project":{"name":"eu-de_audit"}}}}"#
+            let body =
+                #"{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"simulator-user","password":"nope","domain":{"name":"simulator-domain"}}}},"scope":{"project":{"name":"eu-de_audit"}}}}"#
             let wrong = try await harness.send(.POST, "/v3/auth/tokens", credential: .none, body: Data(body.utf8))
             #expect(wrong.status == 401)
             #expect(wrong.json?["error"]?["message"]?.stringValue == "The username or password is wrong.")
             let good = try await harness.send(
-                .POST, "/v3/auth/tokens", credential: .none, body: Data(body.replacingOccurrences(of: "nope", with: "simulator-password").utf8))
+                .POST, "/v3/auth/tokens", credential: .none,
+                body: Data(body.replacingOccurrences(of: "nope", with: "simulator-password").utf8))
             #expect(good.status == 201)
             #expect(good.json?["token"]?["expires_at"]?.stringValue == "2025-03-02T02:00:00.000000Z")
         }
@@ -103,11 +109,15 @@ struct AuthenticationTests {
             (
                 .init(accessKey: "QTWAOYTTINDUT2QVKYUC", secretKey: "MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc"),
                 "/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs", "limit=2&marker=13551d6b-755d-4757-b956-536f674975c0",
-                ["Content-Type": "application/json", "Host": "service.region.example.com", "X-Sdk-Date": "20191115T033655Z"],
+                [
+                    "Content-Type": "application/json", "Host": "service.region.example.com",
+                    "X-Sdk-Date": "20191115T033655Z",
+                ],
                 "SDK-HMAC-SHA256 Access=QTWAOYTTINDUT2QVKYUC, SignedHeaders=content-type;host;x-sdk-date, Signature=7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe"
             ),
             (
-                .init(accessKey: "AccessKey", secretKey: "SecretKey"), "/path", "limit=1", ["X-Sdk-Date": "20060102T150405Z"],
+                .init(accessKey: "AccessKey", secretKey: "SecretKey"), "/path", "limit=1",
+                ["X-Sdk-Date": "20060102T150405Z"],
                 "SDK-HMAC-SHA256 Access=AccessKey, SignedHeaders=x-sdk-date, Signature=5a2ce64c865e0e6046321c6f3d5a77ba8413eeaf355c3166c03d58d02ac79624"
             ),
         ]
@@ -126,7 +136,8 @@ struct AuthenticationTests {
             var tampered = all
             tampered["Authorization"] = String(authorization.dropLast()) + "0"
             let bad = APIRequest(
-                route: .listGateways, method: "GET", path: path, query: query, headers: tampered, projectID: cloud.projectID)
+                route: .listGateways, method: "GET", path: path, query: query, headers: tampered,
+                projectID: cloud.projectID)
             guard case .respond(let rejected, _) = await cloud.respond(to: bad) else { continue }
             #expect(rejected.status == 401)
         }
@@ -160,7 +171,9 @@ struct KeyLockTests {
                 for _ in 0..<5 {
                     _ = try await harness.send(.GET, harness.gatewaysPath(), credential: .signed(wrong))
                 }
-                #expect(try await harness.send(.GET, harness.gatewaysPath(), credential: .signed(good)).status == 200, "round \(round)")
+                #expect(
+                    try await harness.send(.GET, harness.gatewaysPath(), credential: .signed(good)).status == 200,
+                    "round \(round)")
             }
         }
     }

@@ -32,7 +32,8 @@ struct FaultTests {
             for _ in 0..<6 { statuses.append(try await harness.send(.GET, harness.gatewaysPath()).status) }
             #expect(statuses == [200, 503, 503, 503, 200, 200])
             #expect(try await harness.gateway(g(1)).status == 200)
-            #expect(await harness.cloud.firings(of: rule).map(\.route) == [.listGateways, .listGateways, .listGateways])
+            #expect(
+                await harness.cloud.firings(of: rule).map(\.route) == [.listGateways, .listGateways, .listGateways])
         }
     }
 
@@ -104,7 +105,8 @@ struct FaultTests {
             var fired: [Bool] = []
             for _ in 0..<40 {
                 let request = APIRequest(
-                    route: .listGateways, method: "GET", path: "/", headers: ["X-Auth-Token": "t"], projectID: cloud.projectID)
+                    route: .listGateways, method: "GET", path: "/", headers: ["X-Auth-Token": "t"],
+                    projectID: cloud.projectID)
                 guard case .respond(let response, _) = await cloud.respond(to: request) else { continue }
                 fired.append(response.status == 500)
             }

@@ -8,7 +8,8 @@ struct GatewayAPITests {
     @Test("create, rename, tag and delete a gateway over HTTP")
     func lifecycle() async throws {
         try await SimulatorHarness.with { harness in
-            let create = #"{"customer_gateway":{"name":"made-by-test","id_type":"ip","id_value":"10.0.0.1","bgp_asn":65001}}"#
+            let create =
+                #"{"customer_gateway":{"name":"made-by-test","id_type":"ip","id_value":"10.0.0.1","bgp_asn":65001}}"#
             let created = try await harness.send(.POST, harness.gatewaysPath(), body: Data(create.utf8))
             #expect(created.status == 201)
             let gateway = try CustomerGatewayResponse(data: created.body).gateway
@@ -18,7 +19,8 @@ struct GatewayAPITests {
 
             await harness.cloud.advance(seconds: 90)
             let path = harness.gatewaysPath("/\(gateway.id.rawValue)")
-            let rename = #"{"customer_gateway":{"name":"renamed","ca_certificate":{"content":"-----BEGIN CERTIFICATE-----"}}}"#
+            let rename =
+                #"{"customer_gateway":{"name":"renamed","ca_certificate":{"content":"-----BEGIN CERTIFICATE-----"}}}"#
             let updated = try await harness.send(.PUT, path, body: Data(rename.utf8))
             #expect(updated.status == 200)
             let after = try CustomerGatewayResponse(data: updated.body).gateway
@@ -28,7 +30,9 @@ struct GatewayAPITests {
             let tagPath = "/v5/\(harness.project)/customer-gateway/\(gateway.id.rawValue)/tags"
             let addTags = #"{"tags":[{"key":"owner","value":"sim"},{"key":"tier","value":"1"}]}"#
             #expect(try await harness.send(.POST, tagPath + "/create", body: Data(addTags.utf8)).status == 204)
-            #expect(try await harness.send(.POST, tagPath + "/delete", body: Data(#"{"tags":[{"key":"tier"}]}"#.utf8)).status == 204)
+            #expect(
+                try await harness.send(.POST, tagPath + "/delete", body: Data(#"{"tags":[{"key":"tier"}]}"#.utf8))
+                    .status == 204)
             let tagged = try CustomerGatewayResponse(data: try await harness.send(.GET, path).body).gateway
             #expect(tagged.tags == [Tag(key: "owner", value: "sim")])
 
@@ -44,7 +48,10 @@ struct GatewayAPITests {
     @Test("invalid bodies are rejected with 400 VPN.0001")
     func invalidBodies() async throws {
         try await SimulatorHarness.with { harness in
-            for body in [#"{"customer_gateway":{"name":"x"}}"#, "not json", #"{"customer_gateway":{"id_value":"1.2.3.4","id_type":"dns"}}"#] {
+            for body in [
+                #"{"customer_gateway":{"name":"x"}}"#, "not json",
+                #"{"customer_gateway":{"id_value":"1.2.3.4","id_type":"dns"}}"#,
+            ] {
                 let answer = try await harness.send(.POST, harness.gatewaysPath(), body: Data(body.utf8))
                 #expect(answer.status == 400 && answer.errorCode == "VPN.0001", "\(body)")
             }

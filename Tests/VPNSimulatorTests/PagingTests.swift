@@ -7,7 +7,9 @@ import VPNSimulator
 struct PagingTests {
     /// Follows `next_marker` like a collector, de-duplicating by id; stops on a short page, a page without
     /// a marker, or a page that brings nothing new.
-    private func collect(_ harness: SimulatorHarness, limit: Int) async throws -> (ids: [GatewayID], duplicates: Int, pages: Int) {
+    private func collect(_ harness: SimulatorHarness, limit: Int) async throws -> (
+        ids: [GatewayID], duplicates: Int, pages: Int
+    ) {
         var seen: [GatewayID] = []
         var duplicates = 0
         var marker: String?
@@ -29,7 +31,8 @@ struct PagingTests {
         return (seen, duplicates, pages)
     }
 
-    @Test("every gateway exactly once after de-duplication, across three equal created_at", arguments: [4, 5, 6, 13, 200])
+    @Test(
+        "every gateway exactly once after de-duplication, across three equal created_at", arguments: [4, 5, 6, 13, 200])
     func everyGatewayOnce(limit: Int) async throws {
         try await SimulatorHarness.with { harness in
             let expected = await harness.cloud.liveGateways.map(\.id)
@@ -68,9 +71,12 @@ struct PagingTests {
             let all = try CustomerGatewayPage(data: try await harness.send(.GET, harness.gatewaysPath()).body)
             #expect(all.gateways.count == 13)
             #expect(all.nextMarker == nil)
-            let none = try CustomerGatewayPage(data: try await harness.send(.GET, harness.gatewaysPath("?limit=0")).body)
+            let none = try CustomerGatewayPage(
+                data: try await harness.send(.GET, harness.gatewaysPath("?limit=0")).body)
             #expect(none.gateways.isEmpty && none.totalCount == 13)
-            for query in ["?limit=201", "?limit=-1", "?limit=x", "?marker=2025-01-01T00:00:00Z", "?limit=5&marker=yesterday"] {
+            for query in [
+                "?limit=201", "?limit=-1", "?limit=x", "?marker=2025-01-01T00:00:00Z", "?limit=5&marker=yesterday",
+            ] {
                 let answer = try await harness.send(.GET, harness.gatewaysPath(query))
                 #expect(answer.status == 400, "\(query)")
                 #expect(answer.errorCode == "VPN.0001", "\(query)")

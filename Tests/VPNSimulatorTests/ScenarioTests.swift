@@ -53,8 +53,12 @@ struct ScenarioTests {
             #expect(renamed.createdAtText == beforeRename.createdAtText)
 
             try await harness.cloud.advance(to: 5)
-            #expect(try await fetch(harness, g(4)).tags?.sorted() == [Tag(key: "cost-center", value: "4711"), Tag(key: "team", value: "net")])
-            #expect(try await fetch(harness, g(4)).updatedAtText == "2025-01-10T10:00:00Z", "tags do not move updated_at")
+            #expect(
+                try await fetch(harness, g(4)).tags?.sorted() == [
+                    Tag(key: "cost-center", value: "4711"), Tag(key: "team", value: "net"),
+                ])
+            #expect(
+                try await fetch(harness, g(4)).updatedAtText == "2025-01-10T10:00:00Z", "tags do not move updated_at")
 
             try await harness.cloud.advance(to: 7)
             let rotated = try await fetch(harness, g(3))
@@ -97,7 +101,9 @@ struct ScenarioTests {
             let beforeTouch = try await fetch(harness, g(8))
             try await harness.cloud.advance(to: 15)
             let touched = try await fetch(harness, g(8))
-            #expect(touched.updatedAtText == "2025-03-15T14:00:00.00Z" && beforeTouch.updatedAtText == "2025-01-05T05:05:05.05Z")
+            #expect(
+                touched.updatedAtText == "2025-03-15T14:00:00.00Z"
+                    && beforeTouch.updatedAtText == "2025-01-05T05:05:05.05Z")
             #expect(touched.name == beforeTouch.name && touched.createdAtText == beforeTouch.createdAtText)
 
             #expect(try await fetch(harness, g(9)).createdAtText == "2024-05-21T09:03:41.000000")

@@ -68,7 +68,8 @@ struct SimulatorHarness: Sendable {
         case .signed(let pair, let skew):
             let url = try #require(URL(string: urlString))
             let date = await cloud.now.adding(seconds: skew)
-            let signature = pair.signer.sign(method: method.rawValue, url: url, headers: headers, body: body, date: date)
+            let signature = pair.signer.sign(
+                method: method.rawValue, url: url, headers: headers, body: body, date: date)
             headers.merge(signature.headers) { _, new in new }
         }
         for (name, value) in headers { request.headers.add(name: name, value: value) }

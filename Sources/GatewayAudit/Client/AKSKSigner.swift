@@ -53,7 +53,8 @@ public struct AKSKSigner: Sendable, CustomStringConvertible, CustomDebugStringCo
         let canonical = AKSKCanonicalRequest(
             method: method, path: path.isEmpty ? "/" : path, query: query, headers: allHeaders,
             signedHeaders: Array(allHeaders.keys), body: body)
-        let signature = AKSKSigner.signature(secretKey: secretKey, stringToSign: canonical.stringToSign(sdkDate: sdkDate))
+        let signature = AKSKSigner.signature(
+            secretKey: secretKey, stringToSign: canonical.stringToSign(sdkDate: sdkDate))
         let authorization = AKSKAuthorization(
             accessKey: accessKey, signedHeaders: canonical.signedHeaders.split(separator: ";").map(String.init),
             signature: signature)

@@ -10,7 +10,8 @@ struct AKSKSignerTests {
 
     @Test("API.md vector 1: GET with query, content-type and host signed")
     func vectorOne() throws {
-        let signer = AKSKSigner(accessKey: "QTWAOYTTINDUT2QVKYUC", secretKey: "MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc")
+        let signer = AKSKSigner(
+            accessKey: "QTWAOYTTINDUT2QVKYUC", secretKey: "MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc")
         let url = try #require(
             URL(
                 string: "https://service.region.example.com/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs"
@@ -43,9 +44,11 @@ struct AKSKSignerTests {
     @Test("a verifier recomputing from the received parts gets the same signature")
     func verifierAgreesWithSigner() throws {
         let signer = AKSKSigner(accessKey: "AK", secretKey: "SK", securityToken: "tok")
-        let url = try #require(URL(string: "http://127.0.0.1:8080/v5/p1/customer-gateways?marker=2025-04-17T07%3A11%3A55.045Z&limit=2"))
+        let url = try #require(
+            URL(string: "http://127.0.0.1:8080/v5/p1/customer-gateways?marker=2025-04-17T07%3A11%3A55.045Z&limit=2"))
         let body = Data(#"{"a":1}"#.utf8)
-        let signed = signer.sign(method: "post", url: url, headers: ["Content-Type": "application/json"], body: body,
+        let signed = signer.sign(
+            method: "post", url: url, headers: ["Content-Type": "application/json"], body: body,
             date: try instant("20250101T000000Z"))
         #expect(signed.headers["Host"] == "127.0.0.1:8080")
         #expect(signed.headers["X-Security-Token"] == "tok")
