@@ -55,11 +55,13 @@ public struct APIResponse: Sendable, Hashable {
         headers.first { $0.name.lowercased() == name.lowercased() }?.value
     }
 
+    /// Equal when status, headers (in order) and body are equal.
     public static func == (lhs: APIResponse, rhs: APIResponse) -> Bool {
         lhs.status == rhs.status && lhs.body == rhs.body
             && lhs.headers.map { [$0.name, $0.value] } == rhs.headers.map { [$0.name, $0.value] }
     }
 
+    /// Hashes status, headers and body.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(status)
         hasher.combine(body)

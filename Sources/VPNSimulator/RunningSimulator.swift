@@ -1,4 +1,5 @@
 import Foundation
+import ServiceLifecycle
 
 /// A simulator listening in this process: where it is, and how to stop it.
 public struct RunningSimulator: Sendable {
@@ -8,12 +9,14 @@ public struct RunningSimulator: Sendable {
     public let port: Int
     /// The engine, to advance the clock or configure faults while it runs.
     public let cloud: SimulatedCloud
+    private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
-    init(host: String, port: Int, cloud: SimulatedCloud, task: Task<Void, any Error>) {
+    init(host: String, port: Int, cloud: SimulatedCloud, group: ServiceGroup, task: Task<Void, any Error>) {
         self.host = host
         self.port = port
         self.cloud = cloud
+        self.group = group
         self.task = task
     }
 
@@ -26,9 +29,10 @@ public struct RunningSimulator: Sendable {
     /// ``baseURLString`` as a URL (nil only for a host name that cannot be part of a URL).
     public var baseURL: URL? { URL(string: baseURLString) }
 
-    /// Stops listening and waits until the server has shut down.
+    /// Stops listening, closes idle connections, lets requests in flight finish, and waits until the
+    /// server has shut down.
     public func stop() async {
-        task.cancel()
+        await group.triggerGracefulShutdown()
         _ = await task.result
     }
 }

@@ -13,6 +13,7 @@ public enum SimulatorError: Error, Sendable, Hashable {
 }
 
 extension SimulatorError: CustomStringConvertible {
+    /// What went wrong and what to do about it.
     public var description: String {
         switch self {
         case .scenarioUnreadable(let path, let reason):
@@ -30,5 +31,6 @@ extension SimulatorError: CustomStringConvertible {
 }
 
 extension SimulatorError: LocalizedError {
+    /// The same text as ``description``.
     public var errorDescription: String? { description }
 }

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// The simulator's HTTP server (Hummingbird 2) in front of a ``SimulatedCloud``.
 ///
@@ -46,12 +47,14 @@ public struct SimulatorServer: Sendable {
     public func start() async throws(SimulatorError) -> RunningSimulator {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let application = makeApplication { port in continuation.yield(port) }
+        let group = ServiceGroup(
+            configuration: .init(services: [application], gracefulShutdownSignals: [], logger: logger))
         let task = Task {
             defer { continuation.finish() }
-            try await application.run()
+            try await group.run()
         }
         for await bound in ports {
-            return RunningSimulator(host: host, port: bound, cloud: cloud, task: task)
+            return RunningSimulator(host: host, port: bound, cloud: cloud, group: group, task: task)
         }
         let reason: String
         switch await task.result {
