@@ -1,5 +1,5 @@
 /// A resource tag, `{"key": ..., "value": ...}`.
-public struct Tag: Sendable, Hashable, Comparable {
+public struct Tag: Sendable, Hashable, Comparable, Codable {
     /// Tag key, 1–128 characters.
     public let key: String
     /// Tag value, 0–255 characters (absent is read as empty).

@@ -1,0 +1,17 @@
+/// A misbehaviour the simulator can inject instead of (or on top of) a normal answer.
+public enum FaultKind: Sendable, Hashable, Codable {
+    /// `429` with `Retry-After` and a throttling body (`VPN.0429`, or `APIG.0308` at the gateway layer).
+    case throttle(retryAfterSeconds: Int, code: String)
+    /// A server error (`500 VPN.0002`, `503 VPN.0014`, ...).
+    case serverError(status: Int, code: String)
+    /// `425 VPN.0009` (too early / deleting).
+    case tooEarly
+    /// The normal answer, sent after a delay.
+    case latency(milliseconds: Int)
+    /// The normal status and headers, but only the first half of the JSON body (a complete HTTP message).
+    case truncatedBody
+    /// The normal status and headers with a body that is not valid JSON (its last `}` becomes `]`).
+    case malformedBody
+    /// The connection is closed without any response.
+    case connectionReset
+}

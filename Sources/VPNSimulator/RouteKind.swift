@@ -1,0 +1,19 @@
+/// The simulator's API routes, named for fault targeting and logs.
+public enum RouteKind: String, Sendable, Hashable, Codable, CaseIterable {
+    /// `GET /v5/{project_id}/customer-gateways`
+    case listGateways
+    /// `POST /v5/{project_id}/customer-gateways`
+    case createGateway
+    /// `GET /v5/{project_id}/customer-gateways/{id}`
+    case getGateway
+    /// `PUT /v5/{project_id}/customer-gateways/{id}`
+    case updateGateway
+    /// `DELETE /v5/{project_id}/customer-gateways/{id}`
+    case deleteGateway
+    /// `POST /v5/{project_id}/customer-gateway/{id}/tags/create`
+    case createTags
+    /// `POST /v5/{project_id}/customer-gateway/{id}/tags/delete`
+    case deleteTags
+    /// `POST /v3/auth/tokens`
+    case issueToken
+}

@@ -1,0 +1,161 @@
+import Foundation
+import GatewayAudit
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// The simulator's HTTP server (Hummingbird 2) in front of a ``SimulatedCloud``.
+///
+/// Start it in-process on a free port and learn the URL:
+/// ```swift
+/// let cloud = try SimulatedCloud()                     // built-in scenario, night 0
+/// let running = try await SimulatorServer(cloud: cloud).start()
+/// print(running.baseURL)                               // http://127.0.0.1:54321
+/// try await cloud.advance(to: 1)
+/// await running.stop()
+/// ```
+/// Routes: the v5 customer-gateway API under `/v5/{project_id}/`, IAM `POST /v3/auth/tokens`, and,
+/// unless disabled, admin routes under `/_sim/` (`GET /_sim/state`, `POST /_sim/advance?nights=N` or
+/// `?night=N`) that need no credentials and are not part of the cloud's API.
+public struct SimulatorServer: Sendable {
+    /// The engine answering requests.
+    public let cloud: SimulatedCloud
+    /// The address to listen on (loopback by default).
+    public let host: String
+    /// The port; 0 picks a free one.
+    public let port: Int
+    /// Whether the `/_sim/` admin routes exist.
+    public let adminRoutes: Bool
+    private let logger: Logger
+
+    /// Creates a server; nothing listens until ``start()`` or ``run(onListening:)``.
+    public init(
+        cloud: SimulatedCloud, host: String = "127.0.0.1", port: Int = 0, adminRoutes: Bool = true,
+        logger: Logger = Logger(label: "vpn-simulator", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) {
+        self.cloud = cloud
+        self.host = host
+        self.port = port
+        self.adminRoutes = adminRoutes
+        self.logger = logger
+    }
+
+    /// Starts listening in a background task and returns once the port is bound.
+    /// - Throws: ``SimulatorError/cannotStart(host:port:reason:)`` when the address cannot be bound.
+    public func start() async throws(SimulatorError) -> RunningSimulator {
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let application = makeApplication { port in continuation.yield(port) }
+        let group = ServiceGroup(
+            configuration: .init(services: [application], gracefulShutdownSignals: [], logger: logger))
+        let task = Task {
+            defer { continuation.finish() }
+            try await group.run()
+        }
+        for await bound in ports {
+            return RunningSimulator(host: host, port: bound, cloud: cloud, group: group, task: task)
+        }
+        let reason: String
+        switch await task.result {
+        case .failure(let error): reason = "\(error)"
+        case .success: reason = "the server stopped before listening"
+        }
+        throw .cannotStart(host: host, port: port, reason: reason)
+    }
+
+    /// Listens until the calling task is cancelled; `onListening` receives the bound port once.
+    /// - Throws: whatever stops the server (e.g. the address is in use).
+    public func run(onListening: @escaping @Sendable (Int) async -> Void) async throws {
+        try await makeApplication(onListening: onListening).run()
+    }
+
+    private func makeApplication(onListening: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
+        Application(
+            router: makeRouter(),
+            configuration: .init(address: .hostname(host, port: port), serverName: "vpn-simulator"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+
+    func makeRouter() -> Router<SimulatorRequestContext> {
+        let router = Router(context: SimulatorRequestContext.self)
+        router.add(middleware: UnknownRouteMiddleware())
+        let collection = "/v5/:project_id/customer-gateways"
+        let single = "/v5/:project_id/customer-gateways/:gateway_id"
+        let tags = "/v5/:project_id/customer-gateway/:gateway_id/tags"
+        router.get(RouterPath(collection)) { request, context in try await handle(.listGateways, request, context) }
+        router.post(RouterPath(collection)) { request, context in try await handle(.createGateway, request, context) }
+        router.get(RouterPath(single)) { request, context in try await handle(.getGateway, request, context) }
+        router.put(RouterPath(single)) { request, context in try await handle(.updateGateway, request, context) }
+        router.delete(RouterPath(single)) { request, context in try await handle(.deleteGateway, request, context) }
+        router.post(RouterPath(tags + "/create")) { request, context in try await handle(.createTags, request, context)
+        }
+        router.post(RouterPath(tags + "/delete")) { request, context in try await handle(.deleteTags, request, context)
+        }
+        router.post("/v3/auth/tokens") { request, context in try await handle(.issueToken, request, context) }
+        if adminRoutes { addAdminRoutes(to: router) }
+        return router
+    }
+
+    private func handle(_ route: RouteKind, _ request: Request, _ context: SimulatorRequestContext) async throws
+        -> Response
+    {
+        let body = try await request.body.collect(upTo: 1 << 20)
+        var headers: [String: String] = [:]
+        for field in request.headers { headers[field.name.canonicalName] = field.value }
+        if let authority = request.head.authority { headers["host"] = authority }
+        let apiRequest = APIRequest(
+            route: route, method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
+            headers: headers, body: Array(body.readableBytesView), projectID: context.parameters.get("project_id"),
+            gatewayID: context.parameters.get("gateway_id").map { GatewayID(String($0)) })
+        switch await cloud.respond(to: apiRequest) {
+        case .resetConnection:
+            try await context.channel.close()
+            return Response(status: .internalServerError)
+        case .respond(let response, let delay):
+            if delay > 0 { try await Task.sleep(for: .milliseconds(delay)) }
+            return SimulatorServer.hummingbirdResponse(response)
+        }
+    }
+
+    static func hummingbirdResponse(_ response: APIResponse) -> Response {
+        var fields = HTTPFields()
+        for header in response.headers {
+            if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
+        }
+        return Response(
+            status: HTTPResponse.Status(code: response.status), headers: fields,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: response.body)))
+    }
+
+    private func addAdminRoutes(to router: Router<SimulatorRequestContext>) {
+        let cloud = self.cloud
+        router.get("/_sim/state") { _, _ in await SimulatorServer.state(of: cloud) }
+        router.post("/_sim/advance") { request, _ in
+            let query = request.uri.queryParameters
+            if let target = query.get("night", as: Int.self) {
+                do {
+                    try await cloud.advance(to: target)
+                } catch {
+                    let body = JSONValue.object(["error_msg": .string("\(error)")]).canonicalJSON
+                    return Response(status: .badRequest, body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+                }
+            } else {
+                await cloud.advance(nights: query.get("nights", as: Int.self) ?? 1)
+            }
+            return await SimulatorServer.state(of: cloud)
+        }
+    }
+
+    private static func state(of cloud: SimulatedCloud) async -> Response {
+        let body: JSONValue = .object([
+            "night": .integer(Int64(await cloud.night)),
+            "now": .string(TimestampStyle.milliseconds.render(await cloud.now)),
+            "sdk_date": .string(AKSKSigner.sdkDate(await cloud.now)),
+            "project_id": .string(cloud.projectID),
+            "gateway_count": .integer(Int64(await cloud.liveGateways.count)),
+        ])
+        return hummingbirdResponse(.json(200, body, requestID: "simulator-admin"))
+    }
+}

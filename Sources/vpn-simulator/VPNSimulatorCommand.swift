@@ -1,0 +1,123 @@
+import ArgumentParser
+import Foundation
+import GatewayAudit
+import Logging
+import VPNSimulator
+
+/// `vpn-simulator`: serves the simulated VPN v5 API until interrupted.
+@main
+struct VPNSimulatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vpn-simulator",
+        abstract: "A local imitation of the Enterprise Edition VPN v5 customer-gateway API, with a virtual clock.",
+        discussion: """
+            Prints the base URL, project id and test credentials, then serves until Ctrl-C.
+            Advance the virtual clock with `curl -X POST 'BASE/_sim/advance?nights=1'`; `GET BASE/_sim/state`
+            shows the current night and time.
+            """)
+
+    @Option(help: "Port to listen on; 0 picks a free one.")
+    var port: Int = 8080
+
+    @Option(help: "Address to listen on. Anything but loopback exposes the simulator to the network.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "A scenario JSON file (see --dump-scenario); the built-in scenario when omitted.")
+    var scenario: String?
+
+    @Option(help: "Seed for generated ids, tokens and probabilistic faults (default: the scenario's).")
+    var seed: UInt64?
+
+    @Option(help: "Access key accepted for SDK-HMAC-SHA256 signatures.")
+    var accessKey: String = "SIMULATORACCESSKEY01"
+
+    @Option(help: "Secret key of --access-key.")
+    var secretKey: String = "simulator-secret-key"
+
+    @Option(help: "A security token that requests signed with --access-key must carry (temporary credentials).")
+    var securityToken: String?
+
+    @Option(help: "A fixed X-Auth-Token accepted without expiry (in addition to tokens from /v3/auth/tokens).")
+    var token: String?
+
+    @Option(help: "Clock X-Sdk-Date is checked against: virtual, wall or off.")
+    var sdkDateClock: SimulatorCredentials.SDKDateClock = .virtual
+
+    @Option(help: "Start at this night instead of 0.")
+    var night: Int = 0
+
+    @Flag(help: "Print the scenario as JSON and exit (a template for --scenario).")
+    var dumpScenario = false
+
+    @Flag(help: "Log every request to stderr.")
+    var verbose = false
+
+    func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+        guard night >= 0 else { throw ValidationError("--night must be 0 or more") }
+        guard !accessKey.isEmpty, !secretKey.isEmpty else {
+            throw ValidationError("--access-key and --secret-key must not be empty")
+        }
+    }
+
+    func run() async throws {
+        let chosen = try scenario.map { try Scenario.load(from: URL(fileURLWithPath: $0)) } ?? Scenario.standard
+        if dumpScenario {
+            FileHandle.standardOutput.write(try chosen.jsonData())
+            print()
+            return
+        }
+        var credentials = SimulatorCredentials.standard
+        credentials.keyPairs = [.init(accessKey: accessKey, secretKey: secretKey, securityToken: securityToken)]
+        credentials.fixedTokens = token.map { [$0] } ?? []
+        credentials.sdkDateClock = sdkDateClock
+        let cloud = try SimulatedCloud(scenario: chosen, credentials: credentials, seed: seed)
+        try await cloud.advance(to: night)
+
+        var logger = Logger(label: "vpn-simulator")
+        logger.logLevel = verbose ? .debug : .warning
+        let server = SimulatorServer(cloud: cloud, host: host, port: port, logger: logger)
+        let banner = Banner(host: host, scenario: chosen, credentials: credentials, cloud: cloud)
+        try await server.run { port in await banner.print(port: port) }
+    }
+}
+
+extension SimulatorCredentials.SDKDateClock: ExpressibleByArgument {}
+
+/// What the simulator prints once it listens.
+struct Banner: Sendable {
+    let host: String
+    let scenario: Scenario
+    let credentials: SimulatorCredentials
+    let cloud: SimulatedCloud
+
+    func print(port: Int) async {
+        let shownHost = host.contains(":") ? "[\(host)]" : host
+        let base = "http://\(shownHost):\(port)"
+        let now = await cloud.now
+        let night = await cloud.night
+        var lines = [
+            "vpn-simulator listening on \(base)",
+            "  scenario:      \(scenario.name) (\(scenario.nights) nights), now night \(night) at "
+                + now.iso8601(in: .utc, fractionDigits: 0) + " (X-Sdk-Date \(AKSKSigner.sdkDate(now)))",
+            "  project id:    \(cloud.projectID)",
+            "  endpoint:      \(base)/v5/\(cloud.projectID)/customer-gateways",
+        ]
+        for pair in credentials.keyPairs {
+            lines.append("  access key:    \(pair.accessKey)")
+            lines.append("  secret key:    \(pair.secretKey)")
+            if let token = pair.securityToken { lines.append("  security token: \(token)") }
+        }
+        for token in credentials.fixedTokens { lines.append("  X-Auth-Token:  \(token)") }
+        for user in credentials.users {
+            lines.append(
+                "  IAM:           POST \(base)/v3/auth/tokens  user \(user.name) / \(user.password), domain \(user.domain)"
+            )
+        }
+        lines.append(
+            "  X-Sdk-Date is checked against the \(credentials.sdkDateClock.rawValue) clock (--sdk-date-clock)")
+        lines.append("  advance:       curl -X POST '\(base)/_sim/advance?nights=1'   state: curl '\(base)/_sim/state'")
+        // Written unbuffered, so a script reading a pipe sees the URL at once.
+        FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+    }
+}
