@@ -1,0 +1,165 @@
+import Foundation
+import Logging
+
+/// One collection run: fetches gateways with bounded concurrency and records every observation in
+/// the store in batches as they arrive. A 401/403 stops the run at once; a failure of one gateway
+/// is recorded as a failed observation, never as "gone".
+public struct Collector: Sendable {
+    let client: VPNClient
+    let store: SQLiteStore
+    let options: CollectorOptions
+    let logger: Logger
+    let progress: @Sendable (CollectionProgress) -> Void
+
+    /// Creates a collector.
+    public init(
+        client: VPNClient, store: SQLiteStore, options: CollectorOptions = CollectorOptions(),
+        logger: Logger = Logger(label: "gateway-audit.collect"),
+        progress: @escaping @Sendable (CollectionProgress) -> Void = { _ in }
+    ) {
+        self.client = client
+        self.store = store
+        self.options = options
+        self.logger = logger
+        self.progress = progress
+    }
+
+    /// Runs one collection and returns its summary; the run is recorded whatever happens.
+    /// - Throws: ``StoreError`` (database unusable or locked). Client failures are in the summary.
+    public func run() async throws(StoreError) -> RunSummary {
+        let started = ContinuousClock.now
+        let run = try store.beginRun(
+            RunInfo(endpoint: client.endpoint.absoluteString, projectID: client.projectID,
+                scope: options.ids == nil ? "all" : "ids"), at: client.time.now, lockWait: options.lockWait)
+        for aborted in run.abortedRuns {
+            logger.warning("closed run \(aborted) as aborted: its process ended before finishing")
+        }
+        var sink = ObservationSink(store: store, run: run, batchSize: options.batchSize, logger: logger)
+        var failure: ClientError?
+        do {
+            try await collect(into: &sink)
+        } catch let error as ClientError {
+            failure = error
+            logger.error("run stopped: \(error)")
+        } catch let error as StoreError {
+            try? store.finishRun(run, status: .failed, message: error.description)
+            throw error
+        } catch {
+            failure = .transport(.connection("\(error)"), attempts: 0)
+        }
+        try sink.flush()
+        let counts = sink.counts
+        let status: RunStatus = failure != nil ? .failed : counts.failed > 0 ? .partial : .complete
+        try store.finishRun(run, status: status, message: failure?.description, at: client.time.now)
+        let duration = started.duration(to: .now)
+        return RunSummary(
+            runID: run.id, status: status, counts: counts,
+            duration: Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18,
+            abortedRuns: run.abortedRuns, failure: failure, failures: sink.failures)
+    }
+
+    private func collect(into sink: inout ObservationSink) async throws {
+        let limiter = options.requestsPerSecond.map { RateLimiter(perSecond: $0) }
+        let ids: [GatewayID]
+        if let requested = options.ids {
+            ids = requested
+        } else {
+            try await limiter?.acquire()
+            let listed = try await client.allGateways()
+            let at = client.time.now
+            let listedIDs = Set(listed.map(\.id))
+            // Gateways present last time but missing from the list: confirm each by id, so a short
+            // listing never records a gateway as gone.
+            ids = try store.gateways().filter { $0.state == .present && !listedIDs.contains($0.gatewayID) }.map(\.gatewayID)
+            progress(CollectionProgress(done: 0, total: listed.count + ids.count, failed: 0))
+            for gateway in listed {
+                try sink.add(.present(gateway, at: at))
+                progress(CollectionProgress(done: sink.counts.observed + sink.pending, total: listed.count + ids.count, failed: 0))
+            }
+            logger.info("listed \(listed.count) gateways; \(ids.count) missing from the list to confirm by id")
+        }
+        try await fetch(ids, into: &sink, limiter: limiter, totalOffset: sink.counts.observed + sink.pending)
+    }
+
+    private func fetch(_ ids: [GatewayID], into sink: inout ObservationSink, limiter: RateLimiter?, totalOffset: Int)
+        async throws
+    {
+        guard !ids.isEmpty else { return }
+        let total = totalOffset + ids.count
+        try await withThrowingTaskGroup(of: Observation.self) { group in
+            var iterator = ids.makeIterator()
+            func startNext() -> Bool {
+                guard let id = iterator.next() else { return false }
+                group.addTask { [client] in
+                    try await limiter?.acquire()
+                    let fetched: GatewayFetch
+                    do {
+                        fetched = try await client.gateway(id)
+                    } catch let error as ClientError {
+                        if error.stopsRun { throw error }
+                        return Observation(gatewayID: id, observedAt: client.time.now, result: .failed(error.description))
+                    }
+                    switch fetched {
+                    case .present(let gateway):
+                        return Observation(gatewayID: id, observedAt: client.time.now, result: .present(gateway))
+                    case .gone:
+                        return Observation(gatewayID: id, observedAt: client.time.now, result: .gone)
+                    }
+                }
+                return true
+            }
+            for _ in 0..<options.concurrency where !startNext() { break }
+            do {
+                while let observation = try await group.next() {
+                    try sink.add(observation)
+                    progress(CollectionProgress(done: sink.counts.observed + sink.pending, total: total, failed: sink.failures.count))
+                    _ = startNext()
+                }
+            } catch {
+                group.cancelAll()
+                throw error
+            }
+        }
+    }
+}
+
+/// Buffers observations and writes them in batches; remembers counts and failures.
+struct ObservationSink {
+    let store: SQLiteStore
+    let run: ActiveRun
+    let batchSize: Int
+    let logger: Logger
+    private(set) var counts = RunCounts()
+    private(set) var failures: [FailedGateway] = []
+    private var buffer: [Observation] = []
+
+    init(store: SQLiteStore, run: ActiveRun, batchSize: Int, logger: Logger) {
+        self.store = store
+        self.run = run
+        self.batchSize = batchSize
+        self.logger = logger
+    }
+
+    var pending: Int { buffer.count }
+
+    mutating func add(_ observation: Observation) throws(StoreError) {
+        if case .failed(let reason) = observation.result {
+            failures.append(FailedGateway(id: observation.gatewayID, reason: reason))
+            logger.warning("could not fetch \(observation.gatewayID): \(reason)")
+        }
+        buffer.append(observation)
+        if buffer.count >= batchSize { try flush() }
+    }
+
+    mutating func flush() throws(StoreError) {
+        guard !buffer.isEmpty else { return }
+        let outcomes = try store.record(buffer, in: run)
+        for (observation, outcome) in zip(buffer, outcomes) {
+            counts.add(outcome)
+            if outcome != .unchanged && outcome != .failed {
+                logger.info("\(observation.gatewayID): \(outcome.rawValue)")
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}

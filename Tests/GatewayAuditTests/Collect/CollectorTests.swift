@@ -1,0 +1,149 @@
+import Foundation
+import GatewayAudit
+import Testing
+import VPNSimulator
+
+@Suite("Collector against the simulator over HTTP", .serialized)
+struct CollectorTests {
+    @Test("205 gateways over two pages, 7 sharing one created_at across the page edge: each stored once")
+    func paging() async throws {
+        try await CollectFixture.with(scenario: CollectFixture.manyGateways(205, equal: 7)) { f in
+            let summary = try await f.collect()
+            #expect(summary.status == .complete)
+            #expect(summary.counts.observed == 205 && summary.counts.new == 205)
+            #expect(try f.store.gateways().count == 205)
+            let again = try await f.collect()
+            #expect(again.counts.unchanged == 205)
+            #expect(try f.storeFixture.history().count == 205)
+            try f.storeFixture.expectIntegrity()
+        }
+    }
+
+    @Test("429 with Retry-After: 2 waits at least 2 s, then succeeds")
+    func throttled() async throws {
+        try await CollectFixture.with { f in
+            let id = try #require(await f.cloud.liveGateways.first?.id)
+            _ = await f.cloud.addFault(FaultRule(.throttle(retryAfterSeconds: 2, code: "VPN.0429"), routes: [.getGateway], count: 1))
+            let started = ContinuousClock.now
+            let summary = try await f.collect(options: CollectorOptions(ids: [id]), retry: RetryPolicy(baseDelay: 0.05, maxDelay: 10))
+            #expect(started.duration(to: .now) >= .seconds(2))
+            #expect(summary.status == .complete && summary.counts.new == 1)
+        }
+    }
+
+    @Test("a 5xx burst shorter than the retry budget loses nothing")
+    func shortBurst() async throws {
+        try await CollectFixture.with { f in
+            let ids = await f.cloud.liveGateways.map(\.id)
+            _ = await f.cloud.addFault(FaultRule(.serverError(status: 503, code: "VPN.0014"), routes: [.getGateway], count: 6))
+            let summary = try await f.collect(options: CollectorOptions(ids: ids, concurrency: 2))
+            #expect(summary.status == .complete)
+            #expect(summary.counts.new == ids.count && summary.counts.failed == 0)
+        }
+    }
+
+    @Test("a longer burst on two gateways marks just those failed and the run partial; they are not gone")
+    func longBurst() async throws {
+        try await CollectFixture.with { f in
+            let ids = await f.cloud.liveGateways.map(\.id)
+            let broken = Array(ids.prefix(2))
+            _ = await f.cloud.addFault(FaultRule(.serverError(status: 500, code: "VPN.0002"), routes: [.getGateway], gateways: broken))
+            let summary = try await f.collect(options: CollectorOptions(ids: ids))
+            #expect(summary.status == .partial)
+            #expect(summary.counts.failed == 2 && summary.counts.new == ids.count - 2)
+            #expect(Set(summary.failures.map(\.id)) == Set(broken))
+            #expect(summary.failures.first?.reason.hasPrefix("HTTP 500 VPN.0002") == true)
+            #expect(try f.store.failedObservations().count == 2)
+            #expect(try f.store.gateways().filter { $0.state == .gone }.isEmpty)
+            #expect(try f.store.runs().first?.status == .partial)
+        }
+    }
+
+    @Test("a bad AK/SK stops the run after one 401, naming the variables to check")
+    func badKey() async throws {
+        try await CollectFixture.with { f in
+            let ids = await f.cloud.liveGateways.map(\.id)
+            let wrong = AKSKSigner(accessKey: CollectFixture.keyPair.accessKey, secretKey: "wrong-secret-value")
+            let summary = try await f.collect(.accessKey(wrong), options: CollectorOptions(ids: ids, concurrency: 1))
+            #expect(summary.status == .failed)
+            guard case .authentication(let status, _, _, _, let variables)? = summary.failure else {
+                Issue.record("expected an authentication failure, got \(String(describing: summary.failure))")
+                return
+            }
+            #expect(status == 401)
+            #expect(variables == "HW_ACCESS_KEY and HW_SECRET_KEY")
+            #expect(summary.counts.observed == 0)
+            #expect(try f.store.runs().first?.message?.contains("check HW_ACCESS_KEY and HW_SECRET_KEY") == true)
+            #expect(!f.logs.all.joined().contains("wrong-secret-value"))
+        }
+    }
+
+    @Test("IAM password: a token that expires mid-run is renewed once and the run completes")
+    func tokenRenewal() async throws {
+        var credentials = SimulatorCredentials.standard
+        credentials.tokenLifetimeSeconds = 3600
+        try await CollectFixture.with(credentials: credentials) { f in
+            let ids = await f.cloud.liveGateways.map(\.id)
+            let user = CollectFixture.user
+            let identity = PasswordIdentity(
+                userName: user.name, password: user.password, domainName: user.domain,
+                authURL: try #require(URL(string: f.running.baseURLString + "/v3")))
+            let client = try f.client(.password(identity))
+            #expect(try await client.gateway(ids[0]) != .gone)
+            await f.cloud.advance(seconds: 7200)
+            let summary = try await Collector(client: client, store: f.store, options: CollectorOptions(ids: [ids[1]])).run()
+            #expect(summary.status == .complete)
+            let all = f.logs.all.joined(separator: "\n")
+            #expect(all.contains("token rejected; obtained a new one from IAM"))
+            #expect(!all.contains(user.password))
+        }
+    }
+
+    @Test("a malformed body fails one gateway with a clear error; the rest are stored")
+    func malformed() async throws {
+        try await CollectFixture.with { f in
+            let ids = await f.cloud.liveGateways.map(\.id)
+            _ = await f.cloud.addFault(FaultRule(.malformedBody, routes: [.getGateway], gateways: [ids[3]]))
+            let summary = try await f.collect(options: CollectorOptions(ids: ids))
+            #expect(summary.status == .partial)
+            #expect(summary.failures.map(\.id) == [ids[3]])
+            #expect(summary.failures.first?.reason.hasPrefix("unexpected response: gateway \(ids[3]): response is not valid JSON") == true)
+            #expect(summary.counts.new == ids.count - 1)
+        }
+    }
+
+    @Test("listing mode over nights: a deleted gateway is confirmed gone by id; a rename is one change")
+    func listingOverNights() async throws {
+        try await CollectFixture.with { f in
+            let first = try await f.collect()
+            #expect(first.status == .complete && first.counts.new == 13)
+            try await f.cloud.advance(to: 3)
+            let third = try await f.collect(night: 3)
+            #expect(third.counts.changed == 1 && third.counts.new == 1)
+            try await f.cloud.advance(to: 8)
+            let eighth = try await f.collect(night: 8)
+            #expect(eighth.status == .complete)
+            #expect(eighth.counts.gone == 1)
+            let deleted = Scenario.standardGatewayID(6)
+            #expect(try f.store.gateways().first { $0.gatewayID == deleted }?.state == .gone)
+            let renames = try f.storeFixture.changes(ReportFilter(gatewayIDs: [Scenario.standardGatewayID(2)])).filter { $0.field == "name" }
+            #expect(renames.map(\.newValue) == ["branch-munich-2"])
+            #expect(renames.first?.lastRunBefore == 1 && renames.first?.firstRunAfter == 2)
+        }
+    }
+
+    @Test("no secret appears in any log line, at trace level, through faults and errors")
+    func noSecretsInLogs() async throws {
+        try await CollectFixture.with { f in
+            let ids = await f.cloud.liveGateways.map(\.id)
+            _ = await f.cloud.addFault(FaultRule(.serverError(status: 503, code: "VPN.0014"), routes: [.getGateway], count: 3))
+            _ = await f.cloud.addFault(FaultRule(.truncatedBody, routes: [.getGateway], gateways: [ids[0]]))
+            _ = try await f.collect(options: CollectorOptions(ids: ids))
+            let all = f.logs.all.joined(separator: "\n")
+            #expect(!all.isEmpty)
+            #expect(!all.contains(CollectFixture.keyPair.secretKey))
+            #expect(!all.contains("Signature="))
+            #expect(!all.contains("X-Auth-Token"))
+        }
+    }
+}
