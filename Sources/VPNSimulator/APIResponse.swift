@@ -71,11 +71,3 @@ public struct APIResponse: Sendable, Hashable {
         }
     }
 }
-
-/// What the HTTP layer should do with a request.
-public enum APIOutcome: Sendable, Hashable {
-    /// Send this response, after waiting `delayMilliseconds` (0 for none).
-    case respond(APIResponse, delayMilliseconds: Int)
-    /// Close the connection without any response.
-    case resetConnection
-}

@@ -9,6 +9,10 @@ extension Scenario {
 
     /// The built-in scenario: 13 gateways at night 0, 30 nights, seed 20250301, no faults.
     ///
+    /// Gateways 11, 12 and 13 share one `created_at` instant, written three ways, so list pages straddle
+    /// them; 13 is sent in the minimal form (`id, name, id_value, created_at, updated_at`), 5 in the
+    /// legacy generation, 8 is named `<script>alert(1)</script>` and 9 `=HYPERLINK("http://x")`.
+    ///
     /// Night 0's run is at 2025-03-01T02:00:00Z; night `n`'s changes happen at 14:00Z the day before run
     /// `n` (ten minutes apart). Gateway `n` below is ``standardGatewayID(_:)`` `n`.
     ///
@@ -93,7 +97,7 @@ extension Scenario {
                 style: TimestampStyle(fractionDigits: 3, designator: "+01:00")),
             SimulatedGateway(
                 id: g(13), name: "tie-c", idValue: "192.0.2.13", createdAt: "2025-02-01T00:00:00Z",
-                style: TimestampStyle(fractionDigits: 0, designator: "Z")),
+                generation: .minimal, style: TimestampStyle(fractionDigits: 0, designator: "Z")),
         ]
     }
 

@@ -1,17 +1,5 @@
 import GatewayAudit
 
-/// A token issued by the simulated IAM.
-struct IssuedToken: Sendable, Hashable {
-    let projectID: String
-    let expiresAt: Instant
-}
-
-/// Consecutive authentication failures of one access key, and the lock they caused.
-struct KeyFailures: Sendable, Hashable {
-    var consecutive = 0
-    var lockedUntil: Instant?
-}
-
 extension SimulatedCloud {
     /// Failures after which an access key is locked, and for how long (API.md: "more than 5", "5 minutes").
     static let lockAfterFailures = 5

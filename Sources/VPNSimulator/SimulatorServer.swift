@@ -17,8 +17,9 @@ import ServiceLifecycle
 /// await running.stop()
 /// ```
 /// Routes: the v5 customer-gateway API under `/v5/{project_id}/`, IAM `POST /v3/auth/tokens`, and,
-/// unless disabled, admin routes under `/_sim/` (`GET /_sim/state`, `POST /_sim/advance?nights=N` or
-/// `?night=N`) that need no credentials and are not part of the cloud's API.
+/// unless disabled, admin routes under `/_sim/` that need no credentials and are not part of the cloud's
+/// API: `GET /_sim/state`; `POST /_sim/advance?nights=N` or `?night=N`; `POST /_sim/faults` with a
+/// ``FaultRule`` as JSON (answers its id), `GET /_sim/faults` (the firings so far), `DELETE /_sim/faults`.
 public struct SimulatorServer: Sendable {
     /// The engine answering requests.
     public let cloud: SimulatedCloud
@@ -64,10 +65,11 @@ public struct SimulatorServer: Sendable {
         throw .cannotStart(host: host, port: port, reason: reason)
     }
 
-    /// Listens until the calling task is cancelled; `onListening` receives the bound port once.
+    /// Listens until SIGINT or SIGTERM (then shuts down gracefully) or until the calling task is
+    /// cancelled; `onListening` receives the bound port once.
     /// - Throws: whatever stops the server (e.g. the address is in use).
     public func run(onListening: @escaping @Sendable (Int) async -> Void) async throws {
-        try await makeApplication(onListening: onListening).run()
+        try await makeApplication(onListening: onListening).runService()
     }
 
     private func makeApplication(onListening: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
@@ -127,35 +129,5 @@ public struct SimulatorServer: Sendable {
         return Response(
             status: HTTPResponse.Status(code: response.status), headers: fields,
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: response.body)))
-    }
-
-    private func addAdminRoutes(to router: Router<SimulatorRequestContext>) {
-        let cloud = self.cloud
-        router.get("/_sim/state") { _, _ in await SimulatorServer.state(of: cloud) }
-        router.post("/_sim/advance") { request, _ in
-            let query = request.uri.queryParameters
-            if let target = query.get("night", as: Int.self) {
-                do {
-                    try await cloud.advance(to: target)
-                } catch {
-                    let body = JSONValue.object(["error_msg": .string("\(error)")]).canonicalJSON
-                    return Response(status: .badRequest, body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
-                }
-            } else {
-                await cloud.advance(nights: query.get("nights", as: Int.self) ?? 1)
-            }
-            return await SimulatorServer.state(of: cloud)
-        }
-    }
-
-    private static func state(of cloud: SimulatedCloud) async -> Response {
-        let body: JSONValue = .object([
-            "night": .integer(Int64(await cloud.night)),
-            "now": .string(TimestampStyle.milliseconds.render(await cloud.now)),
-            "sdk_date": .string(AKSKSigner.sdkDate(await cloud.now)),
-            "project_id": .string(cloud.projectID),
-            "gateway_count": .integer(Int64(await cloud.liveGateways.count)),
-        ])
-        return hummingbirdResponse(.json(200, body, requestID: "simulator-admin"))
     }
 }

@@ -132,3 +132,25 @@ struct FaultTests {
         #expect(await standard.faultFirings.isEmpty && Scenario.standard.faults.isEmpty)
     }
 }
+
+@Suite("fault injection through the admin route")
+struct AdminFaultTests {
+    @Test("POST /_sim/faults adds a rule, GET lists firings, DELETE clears")
+    func adminFaults() async throws {
+        try await SimulatorHarness.with { harness in
+            let rule =
+                #"{"kind": {"serverError": {"status": 500, "code": "VPN.0002"}}, "routes": ["listGateways"], "count": 2}"#
+            let added = try await harness.send(.POST, "/_sim/faults", credential: .none, body: Data(rule.utf8))
+            #expect(added.status == 201)
+            #expect(added.json?["id"]?.integerValue == 1)
+            let failing = try await harness.send(.GET, harness.gatewaysPath())
+            #expect(failing.status == 500 && failing.errorCode == "VPN.0002")
+            let firings = try await harness.send(.GET, "/_sim/faults", credential: .none)
+            #expect(firings.json?["firings"]?.arrayValue?.count == 1)
+            #expect(try await harness.send(.DELETE, "/_sim/faults", credential: .none).status == 204)
+            #expect(try await harness.send(.GET, harness.gatewaysPath()).status == 200)
+            let bad = try await harness.send(.POST, "/_sim/faults", credential: .none, body: Data("{}".utf8))
+            #expect(bad.status == 400)
+        }
+    }
+}

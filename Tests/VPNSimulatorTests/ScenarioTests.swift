@@ -110,6 +110,9 @@ struct ScenarioTests {
             try await harness.cloud.advance(to: 19)
             #expect(try await fetch(harness, g(9)).createdAtText == "2024-05-21T09:03:41.000Z")
             #expect(try await fetch(harness, g(9)).name == "=HYPERLINK(\"http://x\")")
+            let minimal = try await fetch(harness, g(13))
+            #expect(
+                minimal.raw.objectValue.map { Set($0.keys) } == ["id", "name", "id_value", "created_at", "updated_at"])
             #expect(try await fetch(harness, g(8)).name == "<script>alert(1)</script>")
         }
     }

@@ -28,7 +28,8 @@ public struct AKSKSigner: Sendable, CustomStringConvertible, CustomDebugStringCo
     /// Signs a request and returns the headers to add to it.
     ///
     /// The signed headers are every header in `headers`, plus `host` (taken from `url`, with its port
-    /// when one is given) when `signHost` is true, plus `x-sdk-date`. The returned headers are
+    /// when one is given) when `signHost` is true, plus `x-sdk-date`, plus `x-security-token` when the
+    /// signer has one. The returned headers are
     /// `X-Sdk-Date`, `Authorization`, `Host` when signed, and `X-Security-Token` when the signer has one.
     /// - Parameters:
     ///   - method: the HTTP method.
@@ -50,6 +51,7 @@ public struct AKSKSigner: Sendable, CustomStringConvertible, CustomDebugStringCo
         if signHost, let host = components?.host {
             allHeaders["Host"] = components?.port.map { "\(host):\($0)" } ?? host
         }
+        if let securityToken { allHeaders["X-Security-Token"] = securityToken }
         let canonical = AKSKCanonicalRequest(
             method: method, path: path.isEmpty ? "/" : path, query: query, headers: allHeaders,
             signedHeaders: Array(allHeaders.keys), body: body)
@@ -102,17 +104,4 @@ public struct AKSKSigner: Sendable, CustomStringConvertible, CustomDebugStringCo
 
     /// Names the access key only.
     public var debugDescription: String { description }
-}
-
-/// The outcome of signing one request: the headers to send and the intermediate values (for tests and
-/// for diagnosing a `401 APIGW.0301`).
-public struct AKSKSignature: Sendable, Hashable {
-    /// The canonical request that was signed.
-    public let canonicalRequest: AKSKCanonicalRequest
-    /// The `X-Sdk-Date` value.
-    public let sdkDate: String
-    /// Lower-case hex signature.
-    public let signature: String
-    /// Headers to add to the request (`X-Sdk-Date`, `Authorization`, `Host`, `X-Security-Token`).
-    public let headers: [String: String]
 }

@@ -1,0 +1,7 @@
+import GatewayAudit
+
+/// A token issued by the simulated IAM.
+struct IssuedToken: Sendable, Hashable {
+    let projectID: String
+    let expiresAt: Instant
+}

@@ -1,0 +1,67 @@
+import Foundation
+import GatewayAudit
+import Hummingbird
+
+extension SimulatorServer {
+    func addAdminRoutes(to router: Router<SimulatorRequestContext>) {
+        let cloud = self.cloud
+        router.get("/_sim/state") { _, _ in await SimulatorServer.state(of: cloud) }
+        router.post("/_sim/advance") { request, _ in
+            let query = request.uri.queryParameters
+            if let target = query.get("night", as: Int.self) {
+                do {
+                    try await cloud.advance(to: target)
+                } catch {
+                    return SimulatorServer.adminError(400, "\(error)")
+                }
+            } else {
+                await cloud.advance(nights: query.get("nights", as: Int.self) ?? 1)
+            }
+            return await SimulatorServer.state(of: cloud)
+        }
+        router.post("/_sim/faults") { request, _ in
+            let body = try await request.body.collect(upTo: 1 << 16)
+            let rule: FaultRule
+            do {
+                rule = try JSONDecoder().decode(FaultRule.self, from: Data(body.readableBytesView))
+            } catch {
+                return SimulatorServer.adminError(400, "not a fault rule (see vpn-simulator --dump-scenario): \(error)")
+            }
+            let id = await cloud.addFault(rule)
+            return SimulatorServer.hummingbirdResponse(
+                .json(201, .object(["id": .integer(Int64(id))]), requestID: "simulator-admin"))
+        }
+        router.get("/_sim/faults") { _, _ in
+            let firings = await cloud.faultFirings.map { firing -> JSONValue in
+                var members: [String: JSONValue] = [
+                    "rule": .integer(Int64(firing.ruleID)), "route": .string(firing.route.rawValue),
+                    "night": .integer(Int64(firing.night)),
+                ]
+                if let gateway = firing.gateway { members["gateway"] = .string(gateway.rawValue) }
+                return .object(members)
+            }
+            return SimulatorServer.hummingbirdResponse(
+                .json(200, .object(["firings": .array(firings)]), requestID: "simulator-admin"))
+        }
+        router.delete("/_sim/faults") { _, _ in
+            await cloud.removeAllFaults()
+            return Response(status: .noContent)
+        }
+    }
+
+    private static func adminError(_ status: Int, _ message: String) -> Response {
+        hummingbirdResponse(.json(status, .object(["error_msg": .string(message)]), requestID: "simulator-admin"))
+    }
+
+    private static func state(of cloud: SimulatedCloud) async -> Response {
+        let now = await cloud.now
+        let body: JSONValue = .object([
+            "night": .integer(Int64(await cloud.night)),
+            "now": .string(TimestampStyle.milliseconds.render(now)),
+            "sdk_date": .string(AKSKSigner.sdkDate(now)),
+            "project_id": .string(cloud.projectID),
+            "gateway_count": .integer(Int64(await cloud.liveGateways.count)),
+        ])
+        return hummingbirdResponse(.json(200, body, requestID: "simulator-admin"))
+    }
+}
