@@ -84,27 +84,20 @@ public struct Collector: Sendable {
     private func fetch(_ ids: [GatewayID], into sink: inout ObservationSink, limiter: RateLimiter?, totalOffset: Int)
         async throws
     {
-        guard !ids.isEmpty else { return }
+        guard let firstID = ids.first else { return }
         let total = totalOffset + ids.count
+        // The first request goes alone: rejected credentials then cost one 401, not one per
+        // connection (more than 5 failures lock an access key for 5 minutes).
+        try await limiter?.acquire()
+        try sink.add(try await observe(firstID))
+        progress(CollectionProgress(done: sink.counts.observed + sink.pending, total: total, failed: sink.failures.count))
         try await withThrowingTaskGroup(of: Observation.self) { group in
-            var iterator = ids.makeIterator()
+            var iterator = ids.dropFirst().makeIterator()
             func startNext() -> Bool {
                 guard let id = iterator.next() else { return false }
-                group.addTask { [client] in
+                group.addTask {
                     try await limiter?.acquire()
-                    let fetched: GatewayFetch
-                    do {
-                        fetched = try await client.gateway(id)
-                    } catch let error as ClientError {
-                        if error.stopsRun { throw error }
-                        return Observation(gatewayID: id, observedAt: client.time.now, result: .failed(error.description))
-                    }
-                    switch fetched {
-                    case .present(let gateway):
-                        return Observation(gatewayID: id, observedAt: client.time.now, result: .present(gateway))
-                    case .gone:
-                        return Observation(gatewayID: id, observedAt: client.time.now, result: .gone)
-                    }
+                    return try await observe(id)
                 }
                 return true
             }
@@ -119,6 +112,25 @@ public struct Collector: Sendable {
                 group.cancelAll()
                 throw error
             }
+        }
+    }
+}
+
+extension Collector {
+    /// Fetches one gateway as an observation; a failure that does not stop the run becomes a failed one.
+    func observe(_ id: GatewayID) async throws(ClientError) -> Observation {
+        let fetched: GatewayFetch
+        do {
+            fetched = try await client.gateway(id)
+        } catch {
+            if error.stopsRun { throw error }
+            return Observation(gatewayID: id, observedAt: client.time.now, result: .failed(error.description))
+        }
+        switch fetched {
+        case .present(let gateway):
+            return Observation(gatewayID: id, observedAt: client.time.now, result: .present(gateway))
+        case .gone:
+            return Observation(gatewayID: id, observedAt: client.time.now, result: .gone)
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GatewayAudit
+import Synchronization
 import Testing
 import VPNSimulator
 
@@ -35,7 +36,7 @@ struct CollectorTests {
     func shortBurst() async throws {
         try await CollectFixture.with { f in
             let ids = await f.cloud.liveGateways.map(\.id)
-            _ = await f.cloud.addFault(FaultRule(.serverError(status: 503, code: "VPN.0014"), routes: [.getGateway], count: 6))
+            _ = await f.cloud.addFault(FaultRule(.serverError(status: 503, code: "VPN.0014"), routes: [.getGateway], count: 4))
             let summary = try await f.collect(options: CollectorOptions(ids: ids, concurrency: 2))
             #expect(summary.status == .complete)
             #expect(summary.counts.new == ids.count && summary.counts.failed == 0)
@@ -64,7 +65,14 @@ struct CollectorTests {
         try await CollectFixture.with { f in
             let ids = await f.cloud.liveGateways.map(\.id)
             let wrong = AKSKSigner(accessKey: CollectFixture.keyPair.accessKey, secretKey: "wrong-secret-value")
-            let summary = try await f.collect(.accessKey(wrong), options: CollectorOptions(ids: ids, concurrency: 1))
+            let sent = Mutex(0)
+            let counting = ClosureTransport { request throws(TransportError) in
+                sent.withLock { $0 += 1 }
+                return try await CollectFixture.transport.send(request, timeout: 5)
+            }
+            let client = try f.client(.accessKey(wrong), transport: counting)
+            let summary = try await Collector(client: client, store: f.store, options: CollectorOptions(ids: ids, concurrency: 8)).run()
+            #expect(sent.withLock { $0 } == 1)
             #expect(summary.status == .failed)
             guard case .authentication(let status, _, _, _, let variables)? = summary.failure else {
                 Issue.record("expected an authentication failure, got \(String(describing: summary.failure))")

@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+
+@testable import GatewayAudit
+
+@Suite("Client parts: error bodies, retry policy, endpoint safety, redaction")
+struct ClientPartsTests {
+    @Test(
+        "all three error body shapes and a nested one",
+        arguments: [
+            (#"{"error_code":"VPN.0001","error_msg":"invalid request: limit","request_id":"r1"}"#, "VPN.0001", "invalid request: limit", "r1"),
+            (#"{"code":"VPN.0001","message":"invalid request: marker"}"#, "VPN.0001", "invalid request: marker", nil),
+            (#"{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information","request_id":"r3"}"#, "APIGW.0301", "Incorrect IAM authentication information", "r3"),
+            (#"{"error":{"code":"1101","message":"The password is incorrect"}}"#, "1101", "The password is incorrect", nil),
+        ] as [(String, String, String, String?)])
+    func errorBodies(body: String, code: String, message: String, requestID: String?) {
+        let parsed = ErrorBody(data: Data(body.utf8))
+        #expect(parsed.code == code)
+        #expect(parsed.message == message)
+        #expect(parsed.requestID == requestID)
+    }
+
+    @Test("a non-JSON error body keeps its first characters as the message")
+    func htmlBody() {
+        let parsed = ErrorBody(data: Data("<html>502 Bad Gateway</html>".utf8))
+        #expect(parsed.code == nil && parsed.message == "<html>502 Bad Gateway</html>")
+    }
+
+    @Test("retryable statuses: 429, 425, 5xx and VPN.0030; never 400, 401, 403, 404")
+    func retryable() {
+        #expect(RetryPolicy.isRetryable(status: 429, code: "VPN.0429"))
+        #expect(RetryPolicy.isRetryable(status: 425, code: "VPN.0009"))
+        #expect(RetryPolicy.isRetryable(status: 503, code: nil))
+        #expect(RetryPolicy.isRetryable(status: 400, code: "VPN.0030"))
+        #expect(!RetryPolicy.isRetryable(status: 400, code: "VPN.0001"))
+        #expect(!RetryPolicy.isRetryable(status: 401, code: "APIGW.0301"))
+        #expect(!RetryPolicy.isRetryable(status: 403, code: "VPN.0003"))
+        #expect(!RetryPolicy.isRetryable(status: 404, code: "VPN.0004"))
+    }
+
+    @Test("Retry-After in seconds or as an HTTP date; backoff stays within its cap")
+    func delays() {
+        var random = SystemRandomNumberGenerator()
+        let policy = RetryPolicy(maxAttempts: 5, baseDelay: 0.5, maxDelay: 8)
+        #expect(policy.delay(afterAttempt: 1, retryAfter: "2", random: &random) == 2)
+        #expect(policy.delay(afterAttempt: 1, retryAfter: "120", random: &random) == 8)
+        let now = Date(timeIntervalSince1970: 1_445_412_480)
+        #expect(RetryPolicy.parseRetryAfter("Wed, 21 Oct 2015 07:28:03 GMT", now: now) == 3)
+        for attempt in 1...10 {
+            let d = policy.delay(afterAttempt: attempt, retryAfter: nil, random: &random)
+            #expect(d >= 0 && d <= min(8, 0.5 * pow(2, Double(attempt - 1))))
+        }
+    }
+
+    @Test("only https, except plain http to loopback")
+    func endpoints() throws {
+        let transport = ClosureTransport { _ throws(TransportError) in HTTPResponse(status: 200, headers: [:], body: Data()) }
+        for allowed in ["https://vpn.eu-de.otc.t-systems.com", "http://127.0.0.1:8080", "http://localhost:1"] {
+            _ = try VPNClient(endpoint: try #require(URL(string: allowed)), projectID: "p", credentials: .token("t"), transport: transport)
+        }
+        #expect(throws: ClientError.insecureEndpoint("refusing endpoint http://vpn.example.com: only https is allowed (plain http only to 127.0.0.1/localhost, e.g. the simulator)")) {
+            _ = try VPNClient(endpoint: try #require(URL(string: "http://vpn.example.com")), projectID: "p", credentials: .token("t"), transport: transport)
+        }
+    }
+
+    @Test("credentials never show their secrets")
+    func redaction() throws {
+        let signer = AKSKSigner(accessKey: "AKVISIBLE", secretKey: "SK-SECRET-123", securityToken: "SEC-TOKEN-456")
+        let identity = PasswordIdentity(userName: "ops", password: "PW-789", domainName: "acme", authURL: try #require(URL(string: "https://iam.eu-de.otc.t-systems.com/v3")))
+        let texts = [Credentials.token("TOKEN-000"), .accessKey(signer), .password(identity)].map { "\($0) \(String(reflecting: $0))" }
+        for secret in ["SK-SECRET-123", "SEC-TOKEN-456", "PW-789", "TOKEN-000"] {
+            #expect(!texts.joined().contains(secret))
+        }
+        #expect(identity.tokenURL.absoluteString == "https://iam.eu-de.otc.t-systems.com/v3/auth/tokens")
+    }
+
+    @Test("paging stops on a short page and de-duplicates repeated items")
+    func pagingRules() async throws {
+        let pages = [
+            #"{"customer_gateways":[{"id":"a"},{"id":"b"}],"page_info":{"next_marker":"m1","current_count":2}}"#,
+            #"{"customer_gateways":[{"id":"b"},{"id":"c"}],"page_info":{"next_marker":"m2","current_count":2}}"#,
+            #"{"customer_gateways":[{"id":"d"}],"page_info":{"next_marker":"m3","current_count":1}}"#,
+        ]
+        let transport = ClosureTransport { request throws(TransportError) in
+            let query = request.url.query ?? ""
+            let index = query.contains("marker=m2") ? 2 : query.contains("marker=m1") ? 1 : 0
+            return HTTPResponse(status: 200, headers: [:], body: Data(pages[index].utf8))
+        }
+        let client = try VPNClient(endpoint: try #require(URL(string: "https://vpn.example.com")), projectID: "p", credentials: .token("t"), transport: transport)
+        #expect(try await client.allGateways(pageSize: 2).map(\.id) == ["a", "b", "c", "d"])
+    }
+
+    @Test("a connection reset is retried; a 404 is gone, not an error; a 403 is never retried")
+    func transportFaults() async throws {
+        let calls = Calls()
+        let transport = ClosureTransport { request throws(TransportError) in
+            let n = await calls.next()
+            if request.url.path.hasSuffix("/x") {
+                if n == 1 { throw .connection("reset by peer") }
+                return HTTPResponse(status: 200, headers: [:], body: Data(#"{"customer_gateway":{"id":"x"}}"#.utf8))
+            }
+            if request.url.path.hasSuffix("/gone") { return HTTPResponse(status: 404, headers: [:], body: Data(#"{"error_code":"VPN.0004"}"#.utf8)) }
+            return HTTPResponse(status: 403, headers: ["X-Request-Id": "rq"], body: Data(#"{"error_code":"VPN.0003","error_msg":"forbidden"}"#.utf8))
+        }
+        let client = try VPNClient(endpoint: try #require(URL(string: "https://vpn.example.com")), projectID: "p", credentials: .token("t"),
+            transport: transport, retry: RetryPolicy(baseDelay: 0.01, maxDelay: 0.01))
+        #expect(try await client.gateway("x") != .gone)
+        #expect(try await client.gateway("gone") == .gone)
+        await calls.reset()
+        await #expect(throws: ClientError.authentication(status: 403, code: "VPN.0003", message: "forbidden", requestID: "rq", variables: "HW_AUTH_TOKEN (it may have expired; tokens last 24 h)")) {
+            _ = try await client.gateway("forbidden")
+        }
+        #expect(await calls.count == 1)
+    }
+}
+
+actor Calls {
+    private(set) var count = 0
+    func next() -> Int {
+        count += 1
+        return count
+    }
+    func reset() { count = 0 }
+}
