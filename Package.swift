@@ -62,6 +62,7 @@ let package = Package(
             name: "gateway-audit",
             dependencies: [
                 "GatewayAudit",
+                "VPNSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -74,6 +75,16 @@ let package = Package(
                 .product(name: "CSV", package: "CSV.swift"),
             ],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "gateway-audit",
+                "vpn-simulator",
+                "GatewayAudit",
+                "VPNSimulator",
+                .product(name: "CSV", package: "CSV.swift"),
+            ]
         ),
         .testTarget(
             name: "VPNSimulatorTests",

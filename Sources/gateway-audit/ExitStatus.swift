@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GatewayAudit
+import VPNSimulator
 
 /// The documented exit statuses, and how each error maps to one.
 enum ExitStatus: Int32 {
@@ -23,7 +24,9 @@ enum ExitStatus: Int32 {
             if case .locked = error { self = .locked } else { self = .database }
         case let error as CommandFailure:
             self = error.status
-        case is ReportError, is ZoneError, is ValidationError:
+        case let error as ClientError:
+            if case .authentication = error { self = .authentication } else { self = .usage }
+        case is ReportError, is ZoneError, is ValidationError, is SimulatorError:
             self = .usage
         default:
             let code = GatewayAuditCommand.exitCode(for: error)
@@ -34,7 +37,7 @@ enum ExitStatus: Int32 {
     /// The one line to print on stderr (nil when ArgumentParser's own output, e.g. help, is due).
     func message(for error: any Error) -> String? {
         switch error {
-        case is StoreError, is ReportError, is ZoneError, is CommandFailure:
+        case is StoreError, is ReportError, is ZoneError, is CommandFailure, is ClientError, is SimulatorError:
             return "gateway-audit: error: \(error)"
         default:
             let text = GatewayAuditCommand.fullMessage(for: error)

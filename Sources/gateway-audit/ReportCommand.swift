@@ -49,9 +49,7 @@ struct ReportCommand: AsyncParsableCommand {
             stdout.flush()
             return
         }
-        var file = try ReportFile(path: target)
-        let rows = try renderer.render(to: &file)
-        try file.commit()
+        let rows = try renderer.write(toFile: target)
         FileHandle.standardError.write(Data("wrote \(target) (\(rows) rows, times in \(zone.identifier))\n".utf8))
     }
 }

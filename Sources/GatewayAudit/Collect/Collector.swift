@@ -40,7 +40,7 @@ public struct Collector: Sendable {
             try await collect(into: &sink)
         } catch let error as ClientError {
             failure = error
-            logger.error("run stopped: \(error)")
+            logger.notice("run stopped: \(error)")
         } catch let error as StoreError {
             try? store.finishRun(run, status: .failed, message: error.description)
             throw error
@@ -60,32 +60,32 @@ public struct Collector: Sendable {
 
     private func collect(into sink: inout ObservationSink) async throws {
         let limiter = options.requestsPerSecond.map { RateLimiter(perSecond: $0) }
-        let ids: [GatewayID]
-        if let requested = options.ids {
-            ids = requested
-        } else {
-            try await limiter?.acquire()
-            let listed = try await client.allGateways()
-            let at = client.time.now
-            let listedIDs = Set(listed.map(\.id))
-            // Gateways present last time but missing from the list: confirm each by id, so a short
-            // listing never records a gateway as gone.
-            ids = try store.gateways().filter { $0.state == .present && !listedIDs.contains($0.gatewayID) }.map(\.gatewayID)
-            progress(CollectionProgress(done: 0, total: listed.count + ids.count, failed: 0))
-            for gateway in listed {
-                try sink.add(.present(gateway, at: at))
-                progress(CollectionProgress(done: sink.counts.observed + sink.pending, total: listed.count + ids.count, failed: 0))
-            }
-            logger.info("listed \(listed.count) gateways; \(ids.count) missing from the list to confirm by id")
+        guard options.ids == nil else {
+            try await fetch(options.ids ?? [], into: &sink, limiter: limiter, total: options.ids?.count ?? 0)
+            return
         }
-        try await fetch(ids, into: &sink, limiter: limiter, totalOffset: sink.counts.observed + sink.pending)
+        try await limiter?.acquire()
+        let listed = try await client.allGateways()
+        let at = client.time.now
+        let listedIDs = Set(listed.map(\.id))
+        // Gateways present last time but missing from the list are confirmed one by one, so a short
+        // listing never records a gateway as gone. They go first, so that a gateway recreated under a
+        // new id in the same night links to its gone predecessor.
+        let missing = try store.gateways().filter { $0.state == .present && !listedIDs.contains($0.gatewayID) }.map(\.gatewayID)
+        logger.info("listed \(listed.count) gateways; \(missing.count) missing from the list to confirm by id")
+        progress(CollectionProgress(done: 0, total: listed.count + missing.count, failed: 0))
+        try await fetch(missing, into: &sink, limiter: limiter, total: listed.count + missing.count)
+        for gateway in listed {
+            try sink.add(.present(gateway, at: at))
+            progress(CollectionProgress(done: sink.counts.observed + sink.pending, total: listed.count + missing.count, failed: sink.failures.count))
+        }
     }
 
-    private func fetch(_ ids: [GatewayID], into sink: inout ObservationSink, limiter: RateLimiter?, totalOffset: Int)
+    /// Fetches `ids` by id (`total` is what the progress bar counts to).
+    private func fetch(_ ids: [GatewayID], into sink: inout ObservationSink, limiter: RateLimiter?, total: Int)
         async throws
     {
         guard let firstID = ids.first else { return }
-        let total = totalOffset + ids.count
         // The first request goes alone: rejected credentials then cost one 401, not one per
         // connection (more than 5 failures lock an access key for 5 minutes).
         try await limiter?.acquire()

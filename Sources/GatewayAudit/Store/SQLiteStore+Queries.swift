@@ -225,3 +225,39 @@ extension ReportFilter {
         return (clause, StatementArguments(arguments))
     }
 }
+
+extension SQLiteStore {
+    /// Totals over the whole history.
+    /// - Throws: ``StoreError``.
+    public func statistics() throws(StoreError) -> HistoryStatistics {
+        try read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT
+                        (SELECT COUNT(*) FROM gateway),
+                        (SELECT COUNT(*) FROM gateway g WHERE (SELECT state FROM snapshot
+                            WHERE gateway = g.id ORDER BY seq DESC LIMIT 1) = 'gone'),
+                        (SELECT COUNT(*) FROM snapshot),
+                        (SELECT COUNT(*) FROM change WHERE change IN ('added', 'modified', 'removed')),
+                        (SELECT COUNT(*) FROM change WHERE change IN ('first-seen', 'gone', 'reappeared')),
+                        (SELECT COUNT(*) FROM anomaly),
+                        (SELECT COUNT(*) FROM run),
+                        (SELECT COUNT(*) FROM failed_observation)
+                    """)
+            guard let row else { throw StoreError.sqlite(path: path, detail: "statistics query returned nothing") }
+            return HistoryStatistics(
+                gateways: row[0], goneGateways: row[1], snapshots: row[2], fieldChanges: row[3], events: row[4],
+                anomalies: row[5], runs: row[6], failedObservations: row[7])
+        }
+    }
+
+    /// True when every recorded run talked to a loopback endpoint (a demo or test database, safe to replace).
+    /// - Throws: ``StoreError``.
+    public func onlyLoopbackRuns() throws(StoreError) -> Bool {
+        try read { db in
+            let endpoints = try String.fetchAll(db, sql: "SELECT DISTINCT endpoint FROM run")
+            return endpoints.allSatisfy { $0.hasPrefix("http://127.") || $0.hasPrefix("http://localhost") }
+        }
+    }
+}

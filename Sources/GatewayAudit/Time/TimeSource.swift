@@ -28,3 +28,14 @@ public struct OffsetTime: TimeSource {
         return base.adding(seconds: elapsed.seconds, nanoseconds: elapsed.attoseconds / 1_000_000_000)
     }
 }
+
+/// A clock that always reads the same instant (a simulated night's run time).
+public struct FixedTime: TimeSource {
+    /// The instant it reads.
+    public let now: Instant
+
+    /// A clock stopped at `instant`.
+    public init(_ instant: Instant) {
+        now = instant
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import GatewayAudit
+import Logging
+
+/// The newcomer's demo: the simulator in-process on 127.0.0.1, the real collector once per simulated
+/// night over HTTP, then every report in two zones. Deterministic for a given seed.
+public struct Demo: Sendable {
+    /// What to run.
+    public struct Options: Sendable {
+        /// Simulated nights after night 0.
+        public var nights: Int
+        /// Where the reports go.
+        public var outputDirectory: String
+        /// The history database (replaced only if it holds nothing but demo or test runs).
+        public var databasePath: String
+        /// The scenario seed (nil: the scenario's own).
+        public var seed: UInt64?
+        /// The second zone the reports are rendered in (besides UTC).
+        public var zone: Zone
+
+        /// Creates options (defaults: 30 nights into `reports/`, database `reports/demo.sqlite`, Europe/Berlin).
+        public init(
+            nights: Int = 30, outputDirectory: String = "reports", databasePath: String? = nil, seed: UInt64? = nil,
+            zone: Zone? = nil
+        ) {
+            self.nights = nights
+            self.outputDirectory = outputDirectory
+            self.databasePath = databasePath ?? (outputDirectory as NSString).appendingPathComponent("demo.sqlite")
+            self.seed = seed
+            self.zone = zone ?? (try? Zone(identifier: "Europe/Berlin")) ?? .utc
+        }
+    }
+
+    /// What the demo produced.
+    public struct Summary: Sendable {
+        /// History totals.
+        public let statistics: HistoryStatistics
+        /// Every report written, in order.
+        public let files: [String]
+        /// The database.
+        public let databasePath: String
+        /// A gateway with changes, for the suggested `when-changed` command.
+        public let exampleGatewayID: GatewayID?
+        /// Collection runs that did not complete (none expected).
+        public let incompleteRuns: Int
+    }
+
+    /// Why the demo could not run.
+    public enum Failure: Error, CustomStringConvertible, Sendable {
+        /// The database path holds real collections; the demo never overwrites those.
+        case wouldOverwrite(String)
+        /// Fewer than 1 or more than the scenario's nights.
+        case nights(requested: Int, available: Int)
+
+        public var description: String {
+            switch self {
+            case .wouldOverwrite(let path):
+                return "\(path) holds collections from a real endpoint; the demo will not replace it: pass another --db"
+            case .nights(let requested, let available):
+                return "--nights \(requested) is out of range: the demo scenario has 1 to \(available) nights"
+            }
+        }
+    }
+
+    let options: Options
+    let logger: Logger
+
+    /// Creates a demo.
+    public init(options: Options = Options(), logger: Logger = Logger(label: "gateway-audit.demo")) {
+        self.options = options
+        self.logger = logger
+    }
+
+    /// Runs it.
+    /// - Throws: ``Failure``, ``SimulatorError``, ``StoreError``, ``ClientError`` or ``ReportError``.
+    public func run() async throws -> Summary {
+        let scenario = Scenario.standard
+        guard (1...scenario.nights).contains(options.nights) else {
+            throw Failure.nights(requested: options.nights, available: scenario.nights)
+        }
+        try FileManager.default.createDirectory(atPath: options.outputDirectory, withIntermediateDirectories: true)
+        try replaceDemoDatabase()
+        let store = try SQLiteStore(path: options.databasePath)
+        let cloud = try SimulatedCloud(scenario: scenario, credentials: .standard, seed: options.seed)
+        let running = try await SimulatorServer(cloud: cloud, adminRoutes: false).start()
+        let transport = try AsyncHTTPClientTransport()
+        var incomplete = 0
+        do {
+            guard let baseURL = running.baseURL else { throw SimulatorError.invalidScenario("no base URL") }
+            let signer = SimulatorCredentials.standard.keyPairs[0].signer
+            for night in 0...options.nights {
+                try await cloud.advance(to: night)
+                let client = try VPNClient(
+                    endpoint: baseURL, projectID: cloud.projectID, credentials: .accessKey(signer), transport: transport,
+                    logger: logger, time: FixedTime(cloud.runTime(ofNight: night)))
+                let summary = try await Collector(client: client, store: store, options: CollectorOptions(lockWait: 5), logger: logger).run()
+                if summary.status != .complete { incomplete += 1 }
+                logger.info("night \(night): \(summary.line)")
+            }
+        } catch {
+            await transport.shutdown()
+            await running.stop()
+            throw error
+        }
+        await transport.shutdown()
+        await running.stop()
+        try store.checkpoint()
+        let files = try writeReports(store, generatedAt: cloud.runTime(ofNight: options.nights))
+        return Summary(
+            statistics: try store.statistics(), files: files, databasePath: options.databasePath,
+            exampleGatewayID: Scenario.standardGatewayID(1), incompleteRuns: incomplete)
+    }
+
+    /// Every view in CSV and HTML, in UTC and the second zone.
+    private func writeReports(_ store: SQLiteStore, generatedAt: Instant) throws -> [String] {
+        var files: [String] = []
+        for zone in [Zone.utc, options.zone] {
+            for view in ReportView.allCases {
+                for format in ReportFormat.allCases {
+                    let report = ReportOptions(view: view, format: format, zone: zone, generatedAt: generatedAt)
+                    let path = (options.outputDirectory as NSString).appendingPathComponent(report.defaultFileName)
+                    try ReportRenderer(store: store, options: report).write(toFile: path)
+                    files.append(path)
+                }
+            }
+        }
+        return files
+    }
+
+    /// Removes an earlier demo database; refuses to touch one with real collections.
+    private func replaceDemoDatabase() throws {
+        let path = options.databasePath
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        let existing = try SQLiteStore(path: path, readOnly: true)
+        guard try existing.onlyLoopbackRuns() else { throw Failure.wouldOverwrite(path) }
+        for suffix in ["", "-wal", "-shm", ".lock"] {
+            try? FileManager.default.removeItem(atPath: path + suffix)
+        }
+    }
+}

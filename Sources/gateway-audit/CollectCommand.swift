@@ -1,0 +1,146 @@
+import ArgumentParser
+import Foundation
+import GatewayAudit
+import Logging
+
+struct CollectCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "collect",
+        abstract: "Fetch customer gateways and record what changed (one collection run).",
+        discussion: """
+            Credentials come from HW_ACCESS_KEY/HW_SECRET_KEY (optional HW_SECURITY_TOKEN), or HW_AUTH_TOKEN, \
+            or HW_USER_NAME/HW_PASSWORD/HW_DOMAIN_NAME with HW_AUTH_URL or HW_REGION_NAME. Region and \
+            project from HW_REGION_NAME and HW_PROJECT_ID. Without --id, every gateway of the project is listed.
+            Prints one summary line with the counts; logs go to standard error.
+
+            Example (cron): 0 2 * * * cd /var/lib/gateway-audit && gateway-audit collect --quiet
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("API base URL. Default: https://vpn.<region>.myhuaweicloud.com.", valueName: "url"))
+    var endpoint: String?
+
+    @Option(name: .customLong("project-id"), help: ArgumentHelp("Project id. Default: $HW_PROJECT_ID.", valueName: "id"))
+    var projectID: String?
+
+    @Option(name: .long, help: ArgumentHelp("Region. Default: $HW_REGION_NAME.", valueName: "region"))
+    var region: String?
+
+    @Option(name: .customLong("id"), help: ArgumentHelp("Fetch only this gateway (repeatable).", valueName: "id"))
+    var ids: [String] = []
+
+    @Option(name: .customLong("ids-file"), help: ArgumentHelp("Fetch the gateway ids listed in this file, one per line.", valueName: "file"))
+    var idsFile: String?
+
+    @OptionGroup var database: DatabaseOption
+
+    @Option(name: .long, help: "Requests in flight at once (1-64).")
+    var concurrency: Int = 8
+
+    @Option(name: .long, help: ArgumentHelp("At most this many requests per second.", valueName: "per-second"))
+    var rate: Double?
+
+    @Option(name: .long, help: ArgumentHelp("Seconds per request before it is retried.", valueName: "seconds"))
+    var timeout: Double = 30
+
+    @Option(name: .long, help: ArgumentHelp("Seconds the whole run may take.", valueName: "seconds"))
+    var deadline: Double?
+
+    @Option(name: .customLong("lock-wait"), help: ArgumentHelp("Seconds to wait while another run holds the database.", valueName: "seconds"))
+    var lockWait: Double = 60
+
+    @Option(name: .customLong("ca-file"), help: ArgumentHelp("Also trust the CA certificates in this PEM file.", valueName: "file"))
+    var caFile: String?
+
+    @Flag(name: .long, help: "Only the summary line and errors.")
+    var quiet = false
+
+    @Option(name: .long, help: "Progress bar on standard error: auto (only on a terminal), always or never.")
+    var progress: ProgressMode = .auto
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: LogLevelArgument = LogLevelArgument(level: .warning)
+
+    func validate() throws {
+        guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 64") }
+        if let rate, rate <= 0 { throw ValidationError("--rate must be greater than 0") }
+        guard timeout > 0 else { throw ValidationError("--timeout must be greater than 0") }
+        if let deadline, deadline <= 0 { throw ValidationError("--deadline must be greater than 0") }
+        guard lockWait >= 0 else { throw ValidationError("--lock-wait must be 0 or more") }
+    }
+
+    func run() async throws {
+        let environment = CloudEnvironment()
+        let region = self.region ?? environment["HW_REGION_NAME"]
+        let credentials = try environment.credentials(region: region)
+        guard let project = projectID ?? environment["HW_PROJECT_ID"] else {
+            throw CommandFailure(status: .usage, description: "no project id: set HW_PROJECT_ID or pass --project-id")
+        }
+        guard let endpointText = endpoint ?? region.map({ "https://vpn.\($0).myhuaweicloud.com" }), let endpointURL = URL(string: endpointText) else {
+            throw CommandFailure(status: .usage, description: "no endpoint: set HW_REGION_NAME, pass --region, or pass --endpoint")
+        }
+        let requested = try requestedIDs()
+        let level: Logger.Level = quiet ? .error : logLevel.level
+        let logger = StderrLogHandler.logger("gateway-audit", level: level)
+        let transport = try AsyncHTTPClientTransport(caFile: caFile)
+        defer { Task { await transport.shutdown() } }
+        let client = try VPNClient(
+            endpoint: endpointURL, projectID: project, credentials: credentials, transport: transport,
+            requestTimeout: timeout, deadline: deadline.map { Instant.now.adding(seconds: 0, nanoseconds: Int64($0 * 1e9)) },
+            logger: logger)
+        let store = try SQLiteStore(path: database.path)
+        let showProgress = !quiet && (progress == .always || (progress == .auto && isatty(STDERR_FILENO) == 1))
+        let bar = showProgress ? ProgressBar() : nil
+        let collector = Collector(
+            client: client, store: store,
+            options: CollectorOptions(ids: requested, concurrency: concurrency, requestsPerSecond: rate, lockWait: lockWait),
+            logger: logger, progress: { bar?.draw($0) })
+        let summary = try await collector.run()
+        bar?.finish()
+        await transport.shutdown()
+        print(summary.line)
+        if let failure = summary.failure {
+            let status: ExitStatus
+            switch failure {
+            case .authentication: status = .authentication
+            case .insecureEndpoint, .invalidConfiguration, .transport(.tls, _): status = .usage
+            default: status = .partial
+            }
+            throw CommandFailure(status: status, description: failure.description)
+        }
+        if summary.status == .partial {
+            throw CommandFailure(
+                status: .partial,
+                description: "\(summary.counts.failed) gateway(s) could not be fetched and were recorded as failed observations; the others are stored")
+        }
+    }
+
+    private func requestedIDs() throws -> [GatewayID]? {
+        var all = ids
+        if let idsFile {
+            guard let text = try? String(contentsOfFile: idsFile, encoding: .utf8) else {
+                throw CommandFailure(status: .usage, description: "cannot read --ids-file \(idsFile)")
+            }
+            all += text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        }
+        var seen = Set<String>()
+        let unique = all.filter { seen.insert($0).inserted }
+        return unique.isEmpty ? nil : unique.map { GatewayID($0) }
+    }
+}
+
+enum ProgressMode: String, ExpressibleByArgument, CaseIterable {
+    case auto, always, never
+}
+
+struct LogLevelArgument: ExpressibleByArgument {
+    let level: Logger.Level
+    init(level: Logger.Level) { self.level = level }
+    init?(argument: String) {
+        guard let level = Logger.Level(rawValue: argument) else { return nil }
+        self.level = level
+    }
+    static var allValueStrings: [String] { Logger.Level.allCases.map(\.rawValue) }
+    var defaultValueDescription: String { level.rawValue }
+}

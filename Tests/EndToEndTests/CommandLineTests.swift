@@ -1,0 +1,131 @@
+import CSV
+import Foundation
+import GatewayAudit
+import Testing
+import VPNSimulator
+
+@Suite("gateway-audit as a subprocess against the simulator", .serialized)
+struct CommandLineTests {
+    @Test("collect over several nights, then every view, when-changed, gateways and runs")
+    func nightlyCycle() async throws {
+        try await EndToEnd.with { e in
+            let first = try await e.collect()
+            #expect(first.status == 0, "\(first.stderr)")
+            #expect(first.stdout.hasPrefix("run 1 complete: 13 observed, 0 unchanged, 0 changed, 13 new, 0 gone, 0 failed in "))
+            #expect(first.stderr.isEmpty, "quiet under cron: \(first.stderr)")
+            for night in [3, 8, 12] {
+                try await e.cloud.advance(to: night)
+                let result = try await e.collect(["--quiet"])
+                #expect(result.status == 0, "\(result.stderr)")
+                #expect(result.stdout.split(separator: "\n").count == 1)
+            }
+            let runs = try await e.cli(["runs", "--format", "csv"])
+            #expect(runs.status == 0)
+            #expect(runs.stdout.split(separator: "\r\n").count == 5)
+
+            let gateways = try await e.cli(["gateways", "--format", "json"])
+            let list = try JSONSerialization.jsonObject(with: Data(gateways.stdout.utf8)) as? [[String: String]]
+            #expect(list?.count == 16)
+            #expect(list?.filter { $0["state"] == "gone" }.count == 2)
+
+            let id = Scenario.standardGatewayID(2).rawValue
+            let when = try await e.cli(["when-changed", id, "--field", "name", "--tz", "Europe/Berlin"])
+            #expect(when.status == 0, "\(when.stderr)")
+            #expect(when.stdout.hasPrefix("\(id) (branch-munich-2): 1 change(s) of name, times in Europe/Berlin\n"))
+            #expect(when.stdout.contains("branch-munich  branch-munich-2"))
+
+            for view in ["history", "changes", "timestamps"] {
+                for format in ["csv", "html"] {
+                    let result = try await e.cli(["report", view, "--format", format, "--tz", "Asia/Kolkata"])
+                    #expect(result.status == 0, "\(result.stderr)")
+                    let file = e.directory.appendingPathComponent("\(view).Asia-Kolkata.\(format)")
+                    #expect(FileManager.default.fileExists(atPath: file.path))
+                    #expect(result.stderr.hasPrefix("wrote \(view).Asia-Kolkata.\(format) ("))
+                }
+            }
+            let changes = try await e.cli(["report", "changes", "--output", "-", "--id", id])
+            let reader = try CSVReader(string: changes.stdout)
+            var rows: [[String]] = []
+            while let row = reader.next() { rows.append(row) }
+            #expect(rows.map { $0[1] } == ["change", "first-seen", "modified"])
+        }
+    }
+
+    @Test("exit codes and one-line errors for every failure users meet")
+    func errors() async throws {
+        try await EndToEnd.with { e in
+            _ = try await e.collect()
+            var env = e.akskEnvironment
+            env["HW_SECRET_KEY"] = "not-the-secret"
+            let auth = try await e.collect(environment: env)
+            #expect(auth.status == 3)
+            #expect(auth.stderr.hasSuffix("check HW_ACCESS_KEY and HW_SECRET_KEY. The run stopped without retrying, to avoid locking the key\n"))
+            #expect(!auth.stderr.contains("not-the-secret") && !auth.stdout.contains("not-the-secret"))
+
+            env = e.akskEnvironment
+            env["HW_ACCESS_KEY"] = nil
+            let half = try await e.collect(environment: env)
+            #expect(half.status == 2)
+            #expect(half.stderr == "gateway-audit: error: HW_SECRET_KEY is set but HW_ACCESS_KEY is not; set both, or neither\n")
+
+            let zone = try await e.cli(["report", "changes", "--tz", "Europe/Berlln"])
+            #expect(zone.status == 2)
+            #expect(zone.stderr == "gateway-audit: error: unknown time zone \"Europe/Berlln\" (did you mean Europe/Berlin?)\n")
+
+            let unknown = try await e.cli(["when-changed", "no-such-id"])
+            #expect(unknown.status == 2)
+            #expect(unknown.stderr.contains("`gateway-audit gateways` lists the known ids"))
+
+            let usage = try await e.cli(["report", "everything"])
+            #expect(usage.status == 2)
+            #expect(usage.stderr.split(separator: "\n").count == 1)
+
+            let notDB = e.directory.appendingPathComponent("notes.txt")
+            try Data("hello".utf8).write(to: notDB)
+            let database = try await CLI.run(["gateways", "--db", notDB.path])
+            #expect(database.status == 4)
+            #expect(database.stderr == "gateway-audit: error: \(notDB.path) is not an SQLite database; point --db at a gateway-audit database or a new file name\n")
+
+            let insecure = try await CLI.run(["collect", "--endpoint", "http://vpn.example.com", "--db", e.db], environment: e.akskEnvironment)
+            #expect(insecure.status == 2)
+        }
+    }
+
+    @Test("a failed gateway makes the run partial (exit 1) and keeps the others")
+    func partial() async throws {
+        try await EndToEnd.with { e in
+            let broken = Scenario.standardGatewayID(3)
+            _ = await e.cloud.addFault(FaultRule(.serverError(status: 500, code: "VPN.0002"), routes: [.getGateway], gateways: [broken]))
+            let ids = (1...5).map { Scenario.standardGatewayID($0).rawValue }
+            let result = try await e.collect(ids.flatMap { ["--id", $0] } + ["--quiet"])
+            #expect(result.status == 1)
+            #expect(result.stdout.hasPrefix("run 1 partial: 5 observed, 0 unchanged, 0 changed, 4 new, 0 gone, 1 failed"))
+            #expect(result.stderr.contains("1 gateway(s) could not be fetched"))
+        }
+    }
+
+    @Test("a second collect waits for the lock, then exits 75")
+    func locked() async throws {
+        try await EndToEnd.with { e in
+            _ = try await e.collect()
+            let store = try SQLiteStore(path: e.db)
+            let holder = try store.beginRun(RunInfo(endpoint: "test", projectID: "p", scope: "ids"))
+            let result = try await e.collect(["--lock-wait", "1"])
+            #expect(result.status == 75)
+            #expect(result.stderr == "gateway-audit: error: another gateway-audit run holds \(e.db) (waited 1 s); try again later or raise --lock-wait\n")
+            try store.finishRun(holder, status: .complete)
+        }
+    }
+
+    @Test("--help of every command has an example")
+    func help() async throws {
+        for command in ["demo", "collect", "report", "when-changed", "gateways"] {
+            let result = try await CLI.run([command, "--help"])
+            #expect(result.status == 0)
+            #expect(result.stdout.contains("Example"), "\(command)")
+        }
+        let root = try await CLI.run(["--help"])
+        let flat = root.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(flat.contains("3 authentication rejected; 4 database error; 75 another run holds the database"))
+    }
+}
