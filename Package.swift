@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "VPNSimulator", targets: ["VPNSimulator"]),
         .executable(name: "gateway-audit", targets: ["gateway-audit"]),
         .executable(name: "vpn-simulator", targets: ["vpn-simulator"]),
+        .executable(name: "gateway-audit-bench", targets: ["gateway-audit-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
@@ -64,6 +65,16 @@ let package = Package(
                 "GatewayAudit",
                 "VPNSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "gateway-audit-bench",
+            dependencies: [
+                "GatewayAudit",
+                "VPNSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -115,3 +115,8 @@ extension JSONValue: Codable {
         }
     }
 }
+
+extension JSONValue: ExpressibleByStringLiteral {
+    /// A string value.
+    public init(stringLiteral value: String) { self = .string(value) }
+}

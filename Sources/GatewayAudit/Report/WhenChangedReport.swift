@@ -48,11 +48,11 @@ public struct WhenChangedReport: Sendable {
     /// `tags` or `ca_certificate`).
     /// - Throws: ``ReportError/unknownGateway(_:)`` for an id the database has never seen; ``StoreError``.
     public init(store: SQLiteStore, gatewayID: GatewayID, field: String? = nil, zone: Zone = .utc) throws {
-        guard try store.knows(gatewayID) else { throw ReportError.unknownGateway(gatewayID) }
+        guard let summary = try store.gateway(gatewayID) else { throw ReportError.unknownGateway(gatewayID) }
         self.gatewayID = gatewayID
         self.zone = zone
         self.field = field
-        name = try store.gateways().first { $0.gatewayID == gatewayID }?.name
+        name = summary.name
         let cells = ReportCells(zone: zone)
         var entries: [Entry] = []
         try store.forEachChangeRow(ReportFilter(gatewayIDs: [gatewayID])) { row in

@@ -107,39 +107,38 @@ extension SQLiteStore {
     /// Every known gateway, present or gone, by id.
     /// - Throws: ``StoreError``.
     public func gateways() throws(StoreError) -> [GatewaySummary] {
+        try read { db in try Row.fetchAll(db, sql: SQLiteStore.summarySQL + " ORDER BY g.gateway_id").map(SQLiteStore.summary) }
+    }
+
+    /// One gateway's summary, or nil when the id has no record (an index lookup, not a scan).
+    /// - Throws: ``StoreError``.
+    public func gateway(_ id: GatewayID) throws(StoreError) -> GatewaySummary? {
         try read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT g.gateway_id,
-                        (SELECT state FROM snapshot WHERE gateway = g.id ORDER BY seq DESC LIMIT 1),
-                        (SELECT json_extract(content, '$.name') FROM snapshot
-                            WHERE gateway = g.id AND state = 'present' ORDER BY seq DESC LIMIT 1),
-                        (SELECT MIN(first_seen) FROM snapshot WHERE gateway = g.id),
-                        (SELECT MAX(last_seen) FROM snapshot WHERE gateway = g.id),
-                        (SELECT COUNT(*) FROM snapshot WHERE gateway = g.id),
-                        (SELECT COUNT(*) FROM failed_observation WHERE gateway = g.id)
-                    FROM gateway g ORDER BY g.gateway_id
-                    """
-            ).map { row in
-                let state: String? = row[1]
-                let first: Int64? = row[3]
-                let last: Int64? = row[4]
-                return GatewaySummary(
-                    gatewayID: GatewayID(row[0]), state: state.flatMap(SnapshotState.init(rawValue:)), name: row[2],
-                    firstSeen: first.map(Instant.init(nanosecondsSinceEpoch:)),
-                    lastSeen: last.map(Instant.init(nanosecondsSinceEpoch:)), snapshotCount: row[5], failedCount: row[6])
-            }
+            try Row.fetchOne(db, sql: SQLiteStore.summarySQL + " WHERE g.gateway_id = ?", arguments: [id.rawValue])
+                .map(SQLiteStore.summary)
         }
     }
 
-    /// True when the gateway id has any record.
-    /// - Throws: ``StoreError``.
-    public func knows(_ gatewayID: GatewayID) throws(StoreError) -> Bool {
-        try read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM gateway WHERE gateway_id = ?)", arguments: [gatewayID.rawValue])
-                ?? false
-        }
+    private static let summarySQL = """
+        SELECT g.gateway_id,
+            (SELECT state FROM snapshot WHERE gateway = g.id ORDER BY seq DESC LIMIT 1),
+            (SELECT json_extract(content, '$.name') FROM snapshot
+                WHERE gateway = g.id AND state = 'present' ORDER BY seq DESC LIMIT 1),
+            (SELECT MIN(first_seen) FROM snapshot WHERE gateway = g.id),
+            (SELECT MAX(last_seen) FROM snapshot WHERE gateway = g.id),
+            (SELECT COUNT(*) FROM snapshot WHERE gateway = g.id),
+            (SELECT COUNT(*) FROM failed_observation WHERE gateway = g.id)
+        FROM gateway g
+        """
+
+    private static func summary(_ row: Row) -> GatewaySummary {
+        let state: String? = row[1]
+        let first: Int64? = row[3]
+        let last: Int64? = row[4]
+        return GatewaySummary(
+            gatewayID: GatewayID(row[0]), state: state.flatMap(SnapshotState.init(rawValue:)), name: row[2],
+            firstSeen: first.map(Instant.init(nanosecondsSinceEpoch:)),
+            lastSeen: last.map(Instant.init(nanosecondsSinceEpoch:)), snapshotCount: row[5], failedCount: row[6])
     }
 
     /// Collection runs, newest first (`limit` nil for all).

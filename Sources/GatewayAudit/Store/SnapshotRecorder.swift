@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 
@@ -33,11 +34,12 @@ struct SnapshotRecorder {
             }
             let snapshot = try insertSnapshot(
                 gateway: gateway, gatewayID: observation.gatewayID, after: latest, state: .gone, content: nil,
-                seen: seen)
+                canonical: nil, seen: seen)
             try insertChange(snapshot: snapshot, ordinal: 0, kind: "gone", field: "", old: nil, new: nil)
             return .gone
         case .present(let current):
-            let hash = current.contentSHA256
+            let canonical = current.canonicalJSON
+            let hash = SHA256.hexDigest(of: Data(canonical.utf8))
             if let latest, latest.state == .present, latest.contentSHA256 == hash {
                 try extend(latest, seen: seen)
                 return .unchanged
@@ -45,7 +47,7 @@ struct SnapshotRecorder {
             let previous = try lastPresentContent(gateway)
             let snapshot = try insertSnapshot(
                 gateway: gateway, gatewayID: observation.gatewayID, after: latest, state: .present, content: current,
-                seen: seen)
+                canonical: (canonical, hash), seen: seen)
             let changes = previous.map { FieldDiff.changes(from: $0.canonicalContent, to: current.canonicalContent) } ?? []
             var ordinal = 0
             let outcome: ObservationOutcome
@@ -115,10 +117,10 @@ struct SnapshotRecorder {
 
     private func insertSnapshot(
         gateway: Int64, gatewayID: GatewayID, after latest: Latest?, state: SnapshotState, content: CustomerGateway?,
-        seen: Int64
+        canonical: (json: String, sha256: String)?, seen: Int64
     ) throws -> Int64 {
         let seq = (latest?.seq ?? 0) + 1
-        let hash = content?.contentSHA256
+        let hash = canonical?.sha256
         let chain = SnapshotChain.link(
             previous: latest?.chain ?? SnapshotChain.genesis, gatewayID: gatewayID, seq: seq, state: state,
             firstRun: run, firstSeen: Instant(nanosecondsSinceEpoch: seen), contentSHA256: hash)
@@ -132,7 +134,7 @@ struct SnapshotRecorder {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
-            gateway, seq, state.rawValue, run, seen, run, seen, content?.canonicalJSON, hash,
+            gateway, seq, state.rawValue, run, seen, run, seen, canonical?.json, hash,
             content?.idValue ?? content?.ip,
             content?.createdAtText, created?.instant.storageValue, created.flatMap(Self.offsetValue),
             content?.updatedAtText, updated?.instant.storageValue, updated.flatMap(Self.offsetValue), chain,

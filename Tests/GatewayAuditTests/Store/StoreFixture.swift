@@ -80,6 +80,3 @@ func standardGateway(
     return try gateway(members)
 }
 
-extension JSONValue: ExpressibleByStringLiteral {
-    public init(stringLiteral value: String) { self = .string(value) }
-}

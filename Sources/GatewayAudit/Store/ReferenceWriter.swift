@@ -1,0 +1,60 @@
+import GRDB
+
+/// The benchmarks' reference: the same snapshot rows inserted with bare prepared statements in one
+/// transaction, with none of the store's reads, diffs, hashing or bookkeeping (the machine's limit).
+public struct ReferenceWriter: Sendable {
+    let queue: DatabaseQueue
+
+    /// Creates a plain SQLite file with one table shaped like the store's snapshot rows.
+    /// - Throws: ``StoreError``.
+    public init(path: String) throws(StoreError) {
+        do {
+            var config = Configuration()
+            config.journalMode = .wal
+            config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            queue = try DatabaseQueue(path: path, configuration: config)
+            try queue.write { db in
+                try db.execute(sql: """
+                    CREATE TABLE IF NOT EXISTS snapshot (
+                        id INTEGER PRIMARY KEY, gateway_id TEXT NOT NULL, seen INTEGER NOT NULL, content TEXT,
+                        content_sha256 TEXT, created_at_raw TEXT, updated_at_raw TEXT)
+                    """)
+            }
+        } catch let error as DatabaseError {
+            throw SQLiteStore.map(error, path: path)
+        } catch {
+            throw .sqlite(path: path, detail: "\(error)")
+        }
+    }
+
+    /// Inserts one row per gateway in a single transaction.
+    /// - Throws: ``StoreError``.
+    public func insert(_ gateways: [CustomerGateway], seen: Instant, contents: [String], hashes: [String]) throws(StoreError) {
+        do {
+            try queue.write { db in
+                let statement = try db.makeStatement(sql: """
+                    INSERT INTO snapshot (gateway_id, seen, content, content_sha256, created_at_raw, updated_at_raw)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """)
+                for (index, gateway) in gateways.enumerated() {
+                    try statement.execute(arguments: [
+                        gateway.id.rawValue, seen.storageValue, contents[index], hashes[index], gateway.createdAtText,
+                        gateway.updatedAtText,
+                    ])
+                }
+            }
+        } catch let error as DatabaseError {
+            throw SQLiteStore.map(error, path: queue.path)
+        } catch {
+            throw .sqlite(path: queue.path, detail: "\(error)")
+        }
+    }
+
+    /// The SQL that selects the change view's rows, for `sqlite3 -csv` to dump as a reference.
+    public static let changeRowsSQL = """
+        SELECT g.gateway_id, c.change, c.field, c.old_value, c.new_value, p.last_seen, s.first_seen, s.updated_at_raw
+        FROM change c JOIN snapshot s ON s.id = c.snapshot JOIN gateway g ON g.id = s.gateway
+        LEFT JOIN snapshot p ON p.gateway = s.gateway AND p.seq = s.seq - 1
+        ORDER BY s.first_seen, g.gateway_id, s.seq, c.ordinal
+        """
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import GatewayAudit
+import VPNSimulator
+
+@main
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gateway-audit-bench",
+        abstract: "Measure ingest, storage, reports, queries and collection, each beside a reference from the same run.",
+        discussion: "Run in release: swift run -c release gateway-audit-bench [--quick]"
+    )
+
+    @Flag(name: .long, help: "Small sizes (1,000 gateways × 30 nights, 100k-row report) for CI and smoke tests.")
+    var quick = false
+
+    @Option(name: .long, help: "Gateways (default 10,000; 1,000 with --quick).")
+    var gateways: Int?
+
+    @Option(name: .long, help: "Nights (default 365; 30 with --quick).")
+    var nights: Int?
+
+    @Option(name: .customLong("work-dir"), help: "Where the benchmark databases go (default: a temp folder, removed after).")
+    var workDir: String?
+
+    func run() async throws {
+        let count = gateways ?? (quick ? 1_000 : 10_000)
+        let nightCount = nights ?? (quick ? 30 : 365)
+        let bigReportRows = quick ? 100_000 : 1_000_000
+        let directory = workDir ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("ga-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { if workDir == nil { try? FileManager.default.removeItem(atPath: directory) } }
+        let tool = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("gateway-audit").path
+
+        var table = BenchTable()
+        FileHandle.standardError.write(Data("gateway-audit-bench: \(count) gateways × \(nightCount) nights in \(directory)\n".utf8))
+        let stages = Stages(directory: directory, gateways: count, nights: nightCount, tool: tool)
+        try stages.ingest(into: &table)
+        let year = try stages.storage(into: &table)
+        try stages.report(year: year, bigRows: bigReportRows, into: &table)
+        try stages.query(year: year, into: &table)
+        try await stages.collection(into: &table)
+        print("")
+        print("gateway-audit-bench \(GatewayAuditVersion.current): \(count) gateways × \(nightCount) nights, \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        print(table.text)
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import GatewayAudit
+
+/// One measured figure beside its reference from the same run.
+struct BenchRow {
+    let stage: String
+    let figure: String
+    let reference: String
+    let ratio: Double?
+    let target: String
+    let met: Bool?
+}
+
+/// Collects rows and prints them as a table.
+struct BenchTable {
+    private(set) var rows: [BenchRow] = []
+
+    mutating func add(_ row: BenchRow) {
+        rows.append(row)
+        FileHandle.standardError.write(Data("  \(row.stage): \(row.figure) vs \(row.reference)\n".utf8))
+    }
+
+    var text: String {
+        let header = ["stage", "measured", "reference (same run)", "ratio", "target", "met"]
+        let body = rows.map { row in
+            [
+                row.stage, row.figure, row.reference, row.ratio.map { String(format: "%.2f", $0) } ?? "-", row.target,
+                row.met.map { $0 ? "yes" : "NO" } ?? "-",
+            ]
+        }
+        return TextTable(header: header, rows: body).lines.joined(separator: "\n")
+    }
+}
+
+func formatBytes(_ bytes: Int64) -> String {
+    if bytes >= 1 << 30 { return String(format: "%.2f GiB", Double(bytes) / Double(1 << 30)) }
+    if bytes >= 1 << 20 { return String(format: "%.1f MiB", Double(bytes) / Double(1 << 20)) }
+    if bytes >= 1 << 10 { return String(format: "%.1f KiB", Double(bytes) / Double(1 << 10)) }
+    return "\(bytes) B"
+}

@@ -1,0 +1,173 @@
+import Crypto
+import Foundation
+import GatewayAudit
+import Logging
+import VPNSimulator
+
+/// The benchmark stages. Each measures the product and a reference in the same run and reports the ratio.
+struct Stages {
+    let directory: String
+    let gateways: Int
+    let nights: Int
+    let tool: String
+
+    func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
+
+    /// One night of new gateways recorded by the store, against bare prepared-statement inserts.
+    func ingest(into table: inout BenchTable) throws {
+        let year = SyntheticYear(gateways: gateways)
+        let current = year.current
+        let seen = SyntheticYear.runTime(ofNight: 0)
+        let contents = current.map(\.canonicalJSON)
+        let hashes = contents.map { SHA256.hash(data: Data($0.utf8)).map { String(format: "%02x", $0) }.joined() }
+        let reference = try ReferenceWriter(path: path("reference.sqlite"))
+        let referenceSeconds = try measure { try reference.insert(current, seen: seen, contents: contents, hashes: hashes) }
+
+        let store = try SQLiteStore(path: path("ingest.sqlite"))
+        let observations = current.map { Observation.present($0, at: seen) }
+        let firstSeconds = try measure { try record(observations, in: store, at: seen) }
+        let next = SyntheticYear.runTime(ofNight: 1)
+        let unchanged = current.map { Observation.present($0, at: next) }
+        let unchangedSeconds = try measure { try record(unchanged, in: store, at: next) }
+        let ratio = firstSeconds / referenceSeconds
+        table.add(BenchRow(
+            stage: "ingest: night of \(gateways) new", figure: String(format: "%.3f s", firstSeconds),
+            reference: String(format: "%.3f s bare inserts", referenceSeconds), ratio: ratio, target: "≤ 2×", met: ratio <= 2))
+        let unchangedRatio = unchangedSeconds / referenceSeconds
+        table.add(BenchRow(
+            stage: "ingest: night of \(gateways) unchanged", figure: String(format: "%.3f s", unchangedSeconds),
+            reference: String(format: "%.3f s bare inserts", referenceSeconds), ratio: unchangedRatio, target: "≤ 2×",
+            met: unchangedRatio <= 2))
+    }
+
+    struct Year {
+        let path: String
+        let monthPath: String
+        let exampleID: GatewayID
+    }
+
+    /// A year of nights: bytes per unchanged observation, and total size against every night's JSON.
+    func storage(into table: inout BenchTable) throws -> Year {
+        var year = SyntheticYear(gateways: gateways)
+        let store = try SQLiteStore(path: path("year.sqlite"))
+        var jsonBytes: Int64 = 0
+        var unchangedObservations = 0
+        var sizeAfterFirst: Int64 = 0
+        let month = path("month.sqlite")
+        var exampleID: GatewayID = year.current.first?.id ?? "none"
+        let seconds = try measure {
+            for night in 0..<nights {
+                if night > 0 { year.advance() }
+                let at = SyntheticYear.runTime(ofNight: night)
+                let list: JSONValue = .object(["customer_gateways": .array(year.currentJSON), "total_count": .integer(Int64(gateways))])
+                jsonBytes += Int64(list.canonicalJSON.utf8.count)
+                let outcomes = try record(year.current.map { Observation.present($0, at: at) }, in: store, at: at)
+                if night == 0 {
+                    try store.checkpoint()
+                    sizeAfterFirst = store.fileSize()
+                    exampleID = year.current[year.current.count / 2].id
+                } else {
+                    unchangedObservations += outcomes.filter { $0 == .unchanged }.count
+                }
+                if night == min(29, nights - 1) {
+                    try store.checkpoint()
+                    try? FileManager.default.removeItem(atPath: month)
+                    try FileManager.default.copyItem(atPath: path("year.sqlite"), toPath: month)
+                }
+            }
+            try store.checkpoint()
+        }
+        let size = store.fileSize()
+        let perObservation = Double(size - sizeAfterFirst) / Double(max(unchangedObservations, 1))
+        let observations = gateways * nights
+        table.add(BenchRow(
+            stage: "storage: bytes per unchanged observation", figure: String(format: "%.2f B", perObservation),
+            reference: "\(unchangedObservations) unchanged obs., growth incl. all changes", ratio: nil, target: "≤ 16 B",
+            met: perObservation <= 16))
+        table.add(BenchRow(
+            stage: "storage: database vs nightly JSON", figure: formatBytes(size), reference: formatBytes(jsonBytes) + " of JSON",
+            ratio: Double(size) / Double(jsonBytes), target: "smaller", met: size < jsonBytes))
+        table.add(BenchRow(
+            stage: "storage: building the year", figure: String(format: "%.0f obs/s", Double(observations) / seconds),
+            reference: String(format: "%.1f s for %d obs.", seconds, observations), ratio: nil, target: "-", met: nil))
+        return Year(path: path("year.sqlite"), monthPath: month, exampleID: exampleID)
+    }
+
+    /// The full changes CSV against `sqlite3 -csv`; peak memory of a big report against a small one.
+    func report(year: Year, bigRows: Int, into table: inout BenchTable) throws {
+        let small = try renameEveryNight(path: path("rows-small.sqlite"), rows: 10_000)
+        let big = try renameEveryNight(path: path("rows-big.sqlite"), rows: bigRows)
+        let smallRun = ChildProcess.run(tool, ["report", "changes", "--db", small, "--output", path("small.csv")])
+        let bigRun = ChildProcess.run(tool, ["report", "changes", "--db", big, "--output", path("big.csv")])
+        let memoryRatio = Double(bigRun.peakRSSKiB) / Double(max(smallRun.peakRSSKiB, 1))
+        table.add(BenchRow(
+            stage: "report: peak memory, \(bigRows) vs 10000 rows", figure: "\(bigRun.peakRSSKiB / 1024) MiB",
+            reference: "\(smallRun.peakRSSKiB / 1024) MiB", ratio: memoryRatio, target: "≤ 1.2×", met: memoryRatio <= 1.2))
+        table.add(BenchRow(
+            stage: "report: changes CSV speed", figure: String(format: "%.0f rows/s", Double(bigRows) / bigRun.seconds),
+            reference: String(format: "%.2f s for %d rows", bigRun.seconds, bigRows), ratio: nil, target: "-", met: nil))
+
+        let ours = ChildProcess.run(tool, ["report", "changes", "--db", year.path, "--output", path("year-changes.csv")])
+        if let sqlite3 = ChildProcess.which("sqlite3") {
+            let reference = ChildProcess.run(sqlite3, ["-csv", year.path, ReferenceWriter.changeRowsSQL], stdoutPath: path("year-changes.sqlite3.csv"))
+            let ratio = ours.seconds / reference.seconds
+            table.add(BenchRow(
+                stage: "report: full changes CSV", figure: String(format: "%.3f s", ours.seconds),
+                reference: String(format: "%.3f s sqlite3 -csv", reference.seconds), ratio: ratio, target: "≤ 2×",
+                met: ratio <= 2))
+        } else {
+            table.add(BenchRow(stage: "report: full changes CSV", figure: String(format: "%.3f s", ours.seconds),
+                reference: "sqlite3 not installed", ratio: nil, target: "≤ 2×", met: nil))
+        }
+    }
+
+    /// `when-changed` for one gateway on the year against the first month.
+    func query(year: Year, into table: inout BenchTable) throws {
+        let yearStore = try SQLiteStore(path: year.path, readOnly: true)
+        let monthStore = try SQLiteStore(path: year.monthPath, readOnly: true)
+        let repeats = 200
+        _ = try WhenChangedReport(store: yearStore, gatewayID: year.exampleID)
+        _ = try WhenChangedReport(store: monthStore, gatewayID: year.exampleID)
+        let monthSeconds = try measure { for _ in 0..<repeats { _ = try WhenChangedReport(store: monthStore, gatewayID: year.exampleID) } }
+        let yearSeconds = try measure { for _ in 0..<repeats { _ = try WhenChangedReport(store: yearStore, gatewayID: year.exampleID) } }
+        let ratio = yearSeconds / monthSeconds
+        table.add(BenchRow(
+            stage: "query: when-changed, year vs month", figure: String(format: "%.2f ms", yearSeconds * 1000 / Double(repeats)),
+            reference: String(format: "%.2f ms on one month", monthSeconds * 1000 / Double(repeats)), ratio: ratio,
+            target: "≤ 1.5×", met: ratio <= 1.5))
+    }
+
+    /// Records one night as a run, in batches of 1,000.
+    @discardableResult
+    func record(_ observations: [Observation], in store: SQLiteStore, at: Instant) throws -> [ObservationOutcome] {
+        let run = try store.beginRun(RunInfo(endpoint: "bench", projectID: "bench", scope: "all"), at: at)
+        var outcomes: [ObservationOutcome] = []
+        for start in stride(from: 0, to: observations.count, by: 1_000) {
+            outcomes += try store.record(Array(observations[start..<min(start + 1_000, observations.count)]), in: run)
+        }
+        try store.finishRun(run, status: .complete, at: at)
+        return outcomes
+    }
+
+    /// A history where every gateway is renamed every night: `rows` change rows in all.
+    func renameEveryNight(path: String, rows: Int) throws -> String {
+        let perNight = min(rows, 10_000)
+        let nights = rows / perNight
+        let store = try SQLiteStore(path: path)
+        for night in 0...nights {
+            let at = SyntheticYear.runTime(ofNight: night)
+            let observations = try (0..<perNight).map { index -> Observation in
+                let json: JSONValue = .object([
+                    "id": .string("gw-\(index)"), "name": .string("gw-\(index)-night-\(night)"), "id_type": "ip",
+                    "id_value": .string("10.0.\(index / 256).\(index % 256)"),
+                    "created_at": "2024-01-01T00:00:00Z", "updated_at": .string(at.adding(seconds: -3600).iso8601()),
+                ])
+                return Observation.present(try CustomerGateway(json: json), at: at)
+            }
+            try record(observations, in: store, at: at)
+        }
+        try store.checkpoint()
+        return path
+    }
+}
+
