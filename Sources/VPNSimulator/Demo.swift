@@ -119,7 +119,7 @@ public struct Demo: Sendable {
                 for format in ReportFormat.allCases {
                     let report = ReportOptions(view: view, format: format, zone: zone, generatedAt: generatedAt)
                     let path = (options.outputDirectory as NSString).appendingPathComponent(report.defaultFileName)
-                    try ReportRenderer(store: store, options: report).write(toFile: path)
+                    try ReportExport.write(store: store, options: report, to: path)
                     files.append(path)
                 }
             }

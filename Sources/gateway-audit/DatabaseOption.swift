@@ -7,6 +7,12 @@ struct DatabaseOption: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("History database.", discussion: "Default: $GATEWAY_AUDIT_DB, else ./gateway-audit.sqlite.", valueName: "path"))
     var db: String?
 
+    init() {}
+
+    init(db: String?) {
+        self.db = db
+    }
+
     var path: String {
         if let db { return db }
         if let fromEnvironment = ProcessInfo.processInfo.environment["GATEWAY_AUDIT_DB"], !fromEnvironment.isEmpty {

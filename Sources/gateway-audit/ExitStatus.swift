@@ -10,12 +10,13 @@ enum ExitStatus: Int32 {
     case usage = 2
     case authentication = 3
     case database = 4
+    case verification = 5
     case locked = 75
 
     static let documentation = """
         Exit status: 0 success; 1 partial (some gateways failed, all others stored); 2 usage or \
-        configuration error; 3 authentication rejected; 4 database error; 75 another run holds the \
-        database (after --lock-wait).
+        configuration error; 3 authentication rejected; 4 database error; 5 verification failed \
+        (history or export altered); 75 another run holds the database (after --lock-wait).
         """
 
     init(_ error: any Error) {

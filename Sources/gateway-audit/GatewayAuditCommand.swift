@@ -11,6 +11,7 @@ struct GatewayAuditCommand: AsyncParsableCommand {
         version: GatewayAuditVersion.current,
         subcommands: [
             DemoCommand.self, CollectCommand.self, ReportCommand.self, WhenChangedCommand.self, GatewaysCommand.self, RunsCommand.self,
+            VerifyCommand.self, KeygenCommand.self,
         ]
     )
 

@@ -8,7 +8,9 @@ struct ReportCommand: AsyncParsableCommand {
         abstract: "Write the history, changes or timestamps view as CSV or one-file HTML.",
         discussion: """
             Columns are documented in reports/README.md. Every time is rendered in --tz with its UTC offset. \
-            A file is written atomically: an interrupted report never leaves a partial file.
+            A file is written atomically: an interrupted report never leaves a partial file. Beside it goes \
+            <file>.manifest.json (SHA-256, view, zone, filters, the database's chain head), signed with --sign-key; \
+            `gateway-audit verify <file>` checks it.
 
             Example: gateway-audit report changes --tz Europe/Berlin --since 2025-03-01 --format html
             """
@@ -34,6 +36,9 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("File to write, or - for standard output. Default: <view>.<zone>.<format>.", valueName: "file"))
     var output: String?
 
+    @Option(name: .customLong("sign-key"), help: ArgumentHelp("Sign the manifest with this Ed25519 private key (see keygen).", valueName: "file"))
+    var signKey: String?
+
     @OptionGroup var database: DatabaseOption
 
     func run() async throws {
@@ -49,8 +54,9 @@ struct ReportCommand: AsyncParsableCommand {
             stdout.flush()
             return
         }
-        let rows = try renderer.write(toFile: target)
-        FileHandle.standardError.write(Data("wrote \(target) (\(rows) rows, times in \(zone.identifier))\n".utf8))
+        let manifest = try ReportExport.write(store: store, options: options, to: target, signingKey: signKey)
+        FileHandle.standardError.write(Data(
+            "wrote \(target) (\(manifest.rows) rows, times in \(zone.identifier)) and \(ReportManifest.path(for: target))\n".utf8))
     }
 }
 

@@ -12,6 +12,8 @@ struct CommandLineTests {
             let first = try await e.collect()
             #expect(first.status == 0, "\(first.stderr)")
             #expect(first.stdout.hasPrefix("run 1 complete: 13 observed, 0 unchanged, 0 changed, 13 new, 0 gone, 0 failed in "))
+            let anchor = try #require(first.stdout.split(separator: " ").last).trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(anchor.count == 64, "the summary line ends with the chain head")
             #expect(first.stderr.isEmpty, "quiet under cron: \(first.stderr)")
             for night in [3, 8, 12] {
                 try await e.cloud.advance(to: night)
@@ -43,6 +45,12 @@ struct CommandLineTests {
                     #expect(result.stderr.hasPrefix("wrote \(view).Asia-Kolkata.\(format) ("))
                 }
             }
+            let verified = try await e.cli(["verify"])
+            #expect(verified.status == 0, "\(verified.stderr)")
+            #expect(verified.stdout.hasPrefix("ok: "))
+            let exported = try await e.cli(["verify", e.directory.appendingPathComponent("changes.Asia-Kolkata.csv").path])
+            #expect(exported.status == 0, "\(exported.stderr)")
+            #expect(exported.stdout.hasSuffix("ok\n"))
             let changes = try await e.cli(["report", "changes", "--output", "-", "--id", id])
             let reader = try CSVReader(string: changes.stdout)
             var rows: [[String]] = []
@@ -86,6 +94,15 @@ struct CommandLineTests {
             #expect(database.status == 4)
             #expect(database.stderr == "gateway-audit: error: \(notDB.path) is not an SQLite database; point --db at a gateway-audit database or a new file name\n")
 
+            let tamper = Process()
+            tamper.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+            tamper.arguments = [e.db, "UPDATE snapshot SET content = replace(content, 'hq-frankfurt', 'hq-frankfurX')"]
+            try tamper.run()
+            tamper.waitUntilExit()
+            let verify = try await e.cli(["verify"])
+            #expect(verify.status == 5)
+            #expect(verify.stderr.hasPrefix("gateway-audit: error: \(e.db): gateway 5f0c1a8e-3b2d-4c71-9e0a-000000000001 snapshot 1: content does not match"))
+
             let insecure = try await CLI.run(["collect", "--endpoint", "http://vpn.example.com", "--db", e.db], environment: e.akskEnvironment)
             #expect(insecure.status == 2)
         }
@@ -126,6 +143,6 @@ struct CommandLineTests {
         }
         let root = try await CLI.run(["--help"])
         let flat = root.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        #expect(flat.contains("3 authentication rejected; 4 database error; 75 another run holds the database"))
+        #expect(flat.contains("3 authentication rejected; 4 database error; 5 verification failed (history or export altered); 75 another run holds the database"))
     }
 }

@@ -42,7 +42,7 @@ public struct Collector: Sendable {
             failure = error
             logger.notice("run stopped: \(error)")
         } catch let error as StoreError {
-            try? store.finishRun(run, status: .failed, message: error.description)
+            _ = try? store.finishRun(run, status: .failed, message: error.description)
             throw error
         } catch {
             failure = .transport(.connection("\(error)"), attempts: 0)
@@ -50,12 +50,12 @@ public struct Collector: Sendable {
         try sink.flush()
         let counts = sink.counts
         let status: RunStatus = failure != nil ? .failed : counts.failed > 0 ? .partial : .complete
-        try store.finishRun(run, status: status, message: failure?.description, at: client.time.now)
+        let head = try store.finishRun(run, status: status, message: failure?.description, at: client.time.now)
         let duration = started.duration(to: .now)
         return RunSummary(
             runID: run.id, status: status, counts: counts,
             duration: Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18,
-            abortedRuns: run.abortedRuns, failure: failure, failures: sink.failures)
+            abortedRuns: run.abortedRuns, failure: failure, failures: sink.failures, chainHead: head)
     }
 
     private func collect(into sink: inout ObservationSink) async throws {

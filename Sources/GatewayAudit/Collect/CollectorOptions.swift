@@ -50,12 +50,14 @@ public struct RunSummary: Sendable, Hashable {
     public let failure: ClientError?
     /// Per-gateway failures (id and reason), for the log.
     public let failures: [FailedGateway]
+    /// The history's chain head after the run: printed so that cron mail anchors it outside the database.
+    public let chainHead: String
 
     /// One summary line for cron mail.
     public var line: String {
         "run \(runID) \(status.rawValue): \(counts.observed) observed, \(counts.unchanged) unchanged, "
             + "\(counts.changed) changed, \(counts.new) new, \(counts.gone) gone, \(counts.failed) failed in "
-            + String(format: "%.1f", duration) + " s"
+            + String(format: "%.1f", duration) + " s; chain head \(chainHead)"
     }
 }
 

@@ -10,6 +10,8 @@ public enum ReportError: Error, Sendable, Hashable {
     case cannotWrite(path: String, detail: String)
     /// The gateway id has no record in the database.
     case unknownGateway(GatewayID)
+    /// A key file is missing or not a gateway-audit Ed25519 key.
+    case invalidKey(path: String, detail: String)
 }
 
 extension ReportError: CustomStringConvertible {
@@ -21,6 +23,8 @@ extension ReportError: CustomStringConvertible {
             return "--since \(since) is after --until \(until); swap them"
         case .cannotWrite(let path, let detail):
             return "cannot write \(path) (\(detail)); choose another --output or check permissions"
+        case .invalidKey(let path, let detail):
+            return "key \(path): \(detail)"
         case .unknownGateway(let id):
             return "no gateway \"\(id)\" in this database; `gateway-audit gateways` lists the known ids"
         }

@@ -11,20 +11,23 @@ extension SQLiteStore {
         let lock = try RunLock(databasePath: path, wait: lockWait)
         let (id, aborted) = try write { db -> (Int64, [Int64]) in
             let aborted = try Int64.fetchAll(db, sql: "SELECT id FROM run WHERE status = 'running' ORDER BY id")
+            let id = (try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM run") ?? 0) + 1
+            for abortedID in aborted {
+                try db.execute(
+                    sql: """
+                        UPDATE run SET status = 'aborted',
+                            message = 'the process ended before the run finished; closed by run ' || ?
+                        WHERE id = ?
+                        """,
+                    arguments: [id, abortedID])
+                try RunRecordChain.seal(run: abortedID, db)
+            }
             try db.execute(
                 sql: """
-                    INSERT INTO run (started_at, endpoint, project_id, tool_version, scope)
-                    VALUES (?, ?, ?, ?, ?)
+                    INSERT INTO run (id, started_at, endpoint, project_id, tool_version, scope)
+                    VALUES (?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [startedAt.storageValue, info.endpoint, info.projectID, info.toolVersion, info.scope])
-            let id = db.lastInsertedRowID
-            try db.execute(
-                sql: """
-                    UPDATE run SET status = 'aborted',
-                        message = 'the process ended before the run finished; closed by run ' || ?
-                    WHERE status = 'running' AND id <> ?
-                    """,
-                arguments: [id, id])
+                arguments: [id, startedAt.storageValue, info.endpoint, info.projectID, info.toolVersion, info.scope])
             return (id, aborted)
         }
         return ActiveRun(id: id, startedAt: startedAt, abortedRuns: aborted, lock: lock)
@@ -60,16 +63,21 @@ extension SQLiteStore {
         }
     }
 
-    /// Closes a run with its final status; the run lock is released when `run` is released.
+    /// Closes a run with its final status and seals its record (chain head and record hash); the run
+    /// lock is released when `run` is released.
+    /// - Returns: the history's chain head after this run, to print as an anchor outside the database.
     /// - Throws: ``StoreError/runNotActive(id:)`` if it was already closed.
+    @discardableResult
     public func finishRun(
         _ run: ActiveRun, status: RunStatus, message: String? = nil, at finishedAt: Instant = .now
-    ) throws(StoreError) {
+    ) throws(StoreError) -> String {
         try write { db in
             try db.execute(
                 sql: "UPDATE run SET status = ?, finished_at = ?, message = ? WHERE id = ? AND status = 'running'",
                 arguments: [status.rawValue, finishedAt.storageValue, message, run.id])
             if db.changesCount == 0 { throw StoreError.runNotActive(id: run.id) }
+            try RunRecordChain.seal(run: run.id, db)
+            return try String.fetchOne(db, sql: "SELECT chain_head FROM run WHERE id = ?", arguments: [run.id]) ?? ""
         }
     }
 }

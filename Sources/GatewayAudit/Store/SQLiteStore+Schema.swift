@@ -77,6 +77,14 @@ extension SQLiteStore {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v2-run-records") { db in
+            // Each finished run records the history's chain head and a hash chained over run records,
+            // so `verify` can prove runs and snapshots were not edited or removed afterwards.
+            try db.execute(sql: """
+                ALTER TABLE run ADD COLUMN chain_head TEXT;
+                ALTER TABLE run ADD COLUMN record_sha256 TEXT;
+                """)
+        }
         return migrator
     }()
 }

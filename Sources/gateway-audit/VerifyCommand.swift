@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import GatewayAudit
+
+struct VerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Prove the history, or an exported report, was not edited.",
+        discussion: """
+            Without FILE: recomputes every gateway's snapshot chain, the stored changes and every run record, \
+            and prints `ok` and the chain head, or the first broken link. With FILE: checks the file against its \
+            manifest, its signature (--public-key), and with --db that its chain head belongs to that history.
+            Exit status 5 when anything does not verify.
+
+            Example: gateway-audit verify changes.UTC.csv --public-key audit.pub --db history.sqlite
+            """
+    )
+
+    @Argument(help: ArgumentHelp("An exported report (its .manifest.json must be beside it).", valueName: "file"))
+    var file: String?
+
+    @Option(name: .customLong("public-key"), help: ArgumentHelp("The Ed25519 public key the manifest must be signed with.", valueName: "file"))
+    var publicKey: String?
+
+    @Option(name: .long, help: ArgumentHelp("History database (for a FILE: also check it belongs to this history).", valueName: "path"))
+    var db: String?
+
+    func run() async throws {
+        let out = StandardOutput()
+        defer { out.flush() }
+        if let file {
+            let store = try db.map { try SQLiteStore(path: $0, readOnly: true) }
+            let check = try ReportExport.verify(path: file, publicKeyPath: publicKey, store: store)
+            for line in check.passed { out.write("ok: \(line)\n") }
+            if let first = check.problems.first {
+                out.flush()
+                throw CommandFailure(status: .verification, description: "\(file): \(first)")
+            }
+            out.write("ok\n")
+            return
+        }
+        let path = DatabaseOption(db: db).path
+        let verification = try SQLiteStore(path: path, readOnly: true).verifyHistory()
+        if let first = verification.problems.first {
+            throw CommandFailure(
+                status: .verification,
+                description: "\(path): \(first)" + (verification.problems.count > 1 ? " (and \(verification.problems.count - 1) more)" : ""))
+        }
+        out.write("ok: \(verification.snapshots) snapshots and \(verification.runs) runs verified\n")
+        out.write("chain head \(verification.chainHead)\n")
+    }
+}
+
+struct KeygenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keygen",
+        abstract: "Create an Ed25519 key pair for signing export manifests.",
+        discussion: """
+            Keep the private key with the job that exports; give the public key to auditors.
+
+            Example: gateway-audit keygen --private-key /etc/gateway-audit/sign.key --public-key audit.pub
+            """
+    )
+
+    @Option(name: .customLong("private-key"), help: ArgumentHelp("Where to write the private key (mode 600).", valueName: "file"))
+    var privateKey: String
+
+    @Option(name: .customLong("public-key"), help: ArgumentHelp("Where to write the public key.", valueName: "file"))
+    var publicKey: String
+
+    func run() async throws {
+        let fingerprint = try SigningKey.generate(privateKeyPath: privateKey, publicKeyPath: publicKey)
+        print("wrote \(privateKey) and \(publicKey) (key \(fingerprint))")
+    }
+}
