@@ -7,9 +7,18 @@ import VPNSimulator
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gateway-audit-bench",
-        abstract: "Measure ingest, storage, reports, queries and collection, each beside a reference from the same run.",
-        discussion: "Run in release: swift run -c release gateway-audit-bench [--quick]"
+        abstract: "Measure ingest, storage, reports, queries, collection and a peer, each beside a reference from the same run.",
+        discussion: """
+            Run in release: swift run -c release gateway-audit-bench [--quick]. Installs wrk (apt-get) and \
+            git-history (pip) when missing; sqlite3 must be installed.
+            """,
+        subcommands: [RunBench.self, GenerateYear.self],
+        defaultSubcommand: RunBench.self
     )
+}
+
+struct RunBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run", abstract: "Run every stage and print the table.")
 
     @Flag(name: .long, help: "Small sizes (1,000 gateways × 30 nights, 100k-row report) for CI and smoke tests.")
     var quick = false
@@ -40,6 +49,7 @@ struct Bench: AsyncParsableCommand {
         try stages.report(year: year, bigRows: bigReportRows, into: &table)
         try stages.query(year: year, into: &table)
         try await stages.collection(into: &table)
+        try stages.peer(gateways: quick ? 200 : 1_000, nights: quick ? 15 : 60, into: &table)
         print("")
         print("gateway-audit-bench \(GatewayAuditVersion.current): \(count) gateways × \(nightCount) nights, \(ProcessInfo.processInfo.activeProcessorCount) cores")
         print(table.text)

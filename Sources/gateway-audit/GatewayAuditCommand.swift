@@ -10,7 +10,7 @@ struct GatewayAuditCommand: AsyncParsableCommand {
         discussion: ExitStatus.documentation,
         version: GatewayAuditVersion.current,
         subcommands: [
-            DemoCommand.self, CollectCommand.self, ReportCommand.self, WhenChangedCommand.self, GatewaysCommand.self, RunsCommand.self,
+            DemoCommand.self, CollectCommand.self, ImportCommand.self, ReportCommand.self, WhenChangedCommand.self, GatewaysCommand.self, RunsCommand.self,
             VerifyCommand.self, KeygenCommand.self,
         ]
     )

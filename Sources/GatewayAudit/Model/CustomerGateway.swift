@@ -37,6 +37,10 @@ public struct CustomerGateway: Sendable, Hashable, Identifiable {
     public let updatedAt: Timestamp?
     /// The complete object as received, unknown members included.
     public let raw: JSONValue
+    /// ``canonicalContent`` as compact, sorted-key JSON (computed once, when decoded).
+    public let canonicalJSON: String
+    /// Lower-case hex SHA-256 of ``canonicalJSON``: equal exactly when the content is equal.
+    public let contentSHA256: String
 
     /// Reads a gateway from its JSON object.
     /// - Throws: ``ModelError/missingID(_:)`` when `id` is absent or empty,
@@ -62,6 +66,8 @@ public struct CustomerGateway: Sendable, Hashable, Identifiable {
         createdAt = createdAtText.flatMap { try? Timestamp(parsing: $0) }
         updatedAt = updatedAtText.flatMap { try? Timestamp(parsing: $0) }
         raw = json
+        canonicalJSON = CustomerGateway.canonicalContent(of: json).canonicalJSON
+        contentSHA256 = SHA256.hexDigest(of: Data(canonicalJSON.utf8))
     }
 
     /// Parses a single-gateway JSON object (without envelope).
@@ -72,21 +78,15 @@ public struct CustomerGateway: Sendable, Hashable, Identifiable {
 
     /// The content that defines this gateway's state: the raw object without ``volatileKeys``, with
     /// `tags` sorted by key and value (their order carries no meaning).
-    public var canonicalContent: JSONValue {
+    public var canonicalContent: JSONValue { CustomerGateway.canonicalContent(of: raw) }
+
+    private static func canonicalContent(of raw: JSONValue) -> JSONValue {
         guard var members = raw.objectValue else { return raw }
         for key in CustomerGateway.volatileKeys { members[key] = nil }
         if case .array(let tagList)? = members["tags"] {
             members["tags"] = .array(tagList.sorted { $0.canonicalJSON.utf8.lexicographicallyPrecedes($1.canonicalJSON.utf8) })
         }
         return .object(members)
-    }
-
-    /// ``canonicalContent`` as compact, sorted-key JSON.
-    public var canonicalJSON: String { canonicalContent.canonicalJSON }
-
-    /// Lower-case hex SHA-256 of ``canonicalJSON``: equal exactly when the content is equal.
-    public var contentSHA256: String {
-        SHA256.hexDigest(of: Data(canonicalJSON.utf8))
     }
 
     private static func context(of members: [String: JSONValue]) -> String {
@@ -98,6 +98,13 @@ public struct CustomerGateway: Sendable, Hashable, Identifiable {
 extension SHA256 {
     /// Lower-case hex digest of `data`.
     static func hexDigest(of data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let hexDigits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(64)
+        for byte in SHA256.hash(data: data) {
+            text.append(hexDigits[Int(byte >> 4)])
+            text.append(hexDigits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 }

@@ -43,6 +43,7 @@ extension SQLiteStore {
             let status = try String.fetchOne(db, sql: "SELECT status FROM run WHERE id = ?", arguments: [run.id])
             guard status == RunStatus.running.rawValue else { throw StoreError.runNotActive(id: run.id) }
             var recorder = SnapshotRecorder(db: db, run: run.id, detector: detector)
+            try recorder.prefetch(observations.map(\.gatewayID))
             var counts = RunCounts()
             var outcomes: [ObservationOutcome] = []
             outcomes.reserveCapacity(observations.count)

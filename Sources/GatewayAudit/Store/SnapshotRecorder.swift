@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import GRDB
 
@@ -7,6 +6,12 @@ struct SnapshotRecorder {
     let db: Database
     let run: Int64
     let detector: AnomalyDetector
+
+    init(db: Database, run: Int64, detector: AnomalyDetector) {
+        self.db = db
+        self.run = run
+        self.detector = detector
+    }
 
     private struct Latest {
         let id: Int64
@@ -17,9 +22,44 @@ struct SnapshotRecorder {
         let lastSeen: Int64
     }
 
+    /// Gateway rows and latest snapshots of the batch, read in one query instead of two per observation.
+    private var known: [GatewayID: (row: Int64, latest: Latest?)] = [:]
+
+    mutating func prefetch(_ ids: [GatewayID]) throws {
+        let unique = Array(Set(ids))
+        for start in stride(from: 0, to: unique.count, by: 500) {
+            let slice = unique[start..<min(start + 500, unique.count)]
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT g.gateway_id, g.id, s.id, s.seq, s.state, s.content_sha256, s.chain_sha256, s.last_seen
+                    FROM gateway g LEFT JOIN snapshot s ON s.gateway = g.id
+                        AND s.seq = (SELECT MAX(seq) FROM snapshot WHERE gateway = g.id)
+                    WHERE g.gateway_id IN (\(Array(repeating: "?", count: slice.count).joined(separator: ",")))
+                    """, arguments: StatementArguments(slice.map(\.rawValue)))
+            for row in rows {
+                let snapshot: Int64? = row[2]
+                let latest = snapshot.map { id in
+                    Latest(
+                        id: id, seq: row[3], state: SnapshotState(rawValue: row[4]) ?? .present, contentSHA256: row[5],
+                        chain: row[6], lastSeen: row[7])
+                }
+                known[GatewayID(row[0])] = (row[1], latest)
+            }
+        }
+    }
+
     mutating func record(_ observation: Observation) throws -> ObservationOutcome {
-        let gateway = try gatewayRow(observation.gatewayID)
-        let latest = try latestSnapshot(gateway)
+        let gateway: Int64
+        let latest: Latest?
+        if let cached = known[observation.gatewayID] {
+            (gateway, latest) = cached
+        } else {
+            gateway = try gatewayRow(observation.gatewayID)
+            latest = try latestSnapshot(gateway)
+        }
+        // Later observations of the same gateway in this batch must see what this one writes.
+        known[observation.gatewayID] = nil
         let seen = observation.observedAt.storageValue
         switch observation.result {
         case .failed(let reason):
@@ -39,7 +79,7 @@ struct SnapshotRecorder {
             return .gone
         case .present(let current):
             let canonical = current.canonicalJSON
-            let hash = SHA256.hexDigest(of: Data(canonical.utf8))
+            let hash = current.contentSHA256
             if let latest, latest.state == .present, latest.contentSHA256 == hash {
                 try extend(latest, seen: seen)
                 return .unchanged
