@@ -27,10 +27,16 @@ public struct CSVWriter<Output: TextOutputStream> {
     /// One cell, neutralised and quoted as needed.
     public static func field(_ value: String) -> String {
         let safe = neutralise(value)
-        let special: Set<UInt8> = [0x2C, 0x22, 0x0A, 0x0D]
-        let needsQuotes = safe.utf8.contains { special.contains($0) }
+        let needsQuotes = safe.utf8.contains(where: CSVWriter.isSpecial)
         guard needsQuotes else { return safe }
         return "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    private static func isSpecial(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x2C, 0x22, 0x0A, 0x0D: return true
+        default: return false
+        }
     }
 
     /// Prefixes `'` to a value a spreadsheet could execute (see the type's rule).

@@ -24,11 +24,30 @@ public struct ReportCells: Sendable {
 
     /// A change row's cells, in ``ReportView/changes`` column order.
     public func change(_ row: ChangeRow) -> [String] {
-        [
-            row.gatewayID.rawValue, row.change.rawValue, row.field, row.oldValue ?? "", row.newValue ?? "",
-            row.lastSeenBefore.map(time) ?? "", time(row.firstSeenAfter),
-            timestamp(row.apiUpdatedAt.flatMap { try? Timestamp(parsing: $0) }, raw: row.apiUpdatedAt),
-        ]
+        var cache = SnapshotTimes()
+        return change(row, cache: &cache)
+    }
+
+    /// The rendered times of the snapshot the previous change row belonged to: rows of one snapshot
+    /// are consecutive, so their three time cells are rendered once.
+    public struct SnapshotTimes {
+        var key: (GatewayID, Int64)?
+        var cells: [String] = []
+
+        /// An empty cache.
+        public init() {}
+    }
+
+    /// A change row's cells, reusing the time cells of the previous row when it is of the same snapshot.
+    public func change(_ row: ChangeRow, cache: inout SnapshotTimes) -> [String] {
+        if cache.key?.0 != row.gatewayID || cache.key?.1 != row.seq {
+            cache.key = (row.gatewayID, row.seq)
+            cache.cells = [
+                row.lastSeenBefore.map(time) ?? "", time(row.firstSeenAfter),
+                timestamp(row.apiUpdatedAt.flatMap { try? Timestamp(parsing: $0) }, raw: row.apiUpdatedAt),
+            ]
+        }
+        return [row.gatewayID.rawValue, row.change.rawValue, row.field, row.oldValue ?? "", row.newValue ?? ""] + cache.cells
     }
 
     /// A timestamp row's cells, in ``ReportView/timestamps`` column order.

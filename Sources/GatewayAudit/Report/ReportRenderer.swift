@@ -36,8 +36,9 @@ public struct ReportRenderer: Sendable {
                 count += 1
             }
         case .changes:
+            var cache = ReportCells.SnapshotTimes()
             try store.forEachChangeRow(options.filter) { row in
-                writer.writeRow(cells.change(row))
+                writer.writeRow(cells.change(row, cache: &cache))
                 count += 1
             }
         case .timestamps:

@@ -8,11 +8,11 @@ public struct ReferenceWriter: Sendable {
     /// Creates a plain SQLite file with one table shaped like the store's snapshot rows.
     /// - Throws: ``StoreError``.
     public init(path: String) throws(StoreError) {
-        do {
+        queue = try SQLiteStore.mapErrors(path: path) {
             var config = Configuration()
             config.journalMode = .wal
             config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-            queue = try DatabaseQueue(path: path, configuration: config)
+            let queue = try DatabaseQueue(path: path, configuration: config)
             try queue.write { db in
                 try db.execute(sql: """
                     CREATE TABLE IF NOT EXISTS snapshot (
@@ -20,17 +20,14 @@ public struct ReferenceWriter: Sendable {
                         content_sha256 TEXT, created_at_raw TEXT, updated_at_raw TEXT)
                     """)
             }
-        } catch let error as DatabaseError {
-            throw SQLiteStore.map(error, path: path)
-        } catch {
-            throw .sqlite(path: path, detail: "\(error)")
+            return queue
         }
     }
 
     /// Inserts one row per gateway in a single transaction.
     /// - Throws: ``StoreError``.
     public func insert(_ gateways: [CustomerGateway], seen: Instant, contents: [String], hashes: [String]) throws(StoreError) {
-        do {
+        try SQLiteStore.mapErrors(path: queue.path) {
             try queue.write { db in
                 let statement = try db.makeStatement(sql: """
                     INSERT INTO snapshot (gateway_id, seen, content, content_sha256, created_at_raw, updated_at_raw)
@@ -43,10 +40,6 @@ public struct ReferenceWriter: Sendable {
                     ])
                 }
             }
-        } catch let error as DatabaseError {
-            throw SQLiteStore.map(error, path: queue.path)
-        } catch {
-            throw .sqlite(path: queue.path, detail: "\(error)")
         }
     }
 

@@ -197,6 +197,7 @@ extension SQLiteStore {
                 while let row = try cursor.next() { try body(row) }
             }
         } catch let error as DatabaseError {
+            // Errors thrown by `body` (a full disk while writing a report, say) pass through unchanged.
             throw SQLiteStore.map(error, path: path)
         }
     }

@@ -37,18 +37,15 @@ public final class SQLiteStore: Sendable {
         if exists {
             try SQLiteStore.inspect(path: path)
         }
-        do {
-            pool = try DatabasePool(path: path, configuration: config)
+        pool = try SQLiteStore.mapErrors(path: path) {
+            let pool = try DatabasePool(path: path, configuration: config)
             if !readOnly {
                 try pool.write { db in
                     try db.execute(sql: "PRAGMA application_id = \(SQLiteStore.applicationID)")
                 }
                 try SQLiteStore.migrator.migrate(pool)
             }
-        } catch let error as DatabaseError {
-            throw SQLiteStore.map(error, path: path)
-        } catch {
-            throw .sqlite(path: path, detail: "\(error)")
+            return pool
         }
     }
 
@@ -70,30 +67,16 @@ public final class SQLiteStore: Sendable {
     /// Copies the WAL into the main file so the database is one self-contained file.
     /// - Throws: ``StoreError``.
     public func checkpoint() throws(StoreError) {
-        do {
-            _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
-        } catch let error as DatabaseError {
-            throw SQLiteStore.map(error, path: path)
-        } catch {
-            throw .sqlite(path: path, detail: "\(error)")
-        }
+        try SQLiteStore.mapErrors(path: path) { _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) } }
     }
 
     func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-        do {
-            return try pool.read(body)
-        } catch let error as DatabaseError {
-            throw SQLiteStore.map(error, path: path)
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw .sqlite(path: path, detail: "\(error)")
-        }
+        try SQLiteStore.mapErrors(path: path) { try pool.read(body) }
     }
 
     func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-        do {
-            return try pool.writeWithoutTransaction { db in
+        try SQLiteStore.mapErrors(path: path) {
+            try pool.writeWithoutTransaction { db in
                 var result: T?
                 try db.inTransaction(.immediate) {
                     result = try body(db)
@@ -102,10 +85,17 @@ public final class SQLiteStore: Sendable {
                 guard let result else { throw StoreError.sqlite(path: path, detail: "transaction produced no result") }
                 return result
             }
-        } catch let error as DatabaseError {
-            throw SQLiteStore.map(error, path: path)
+        }
+    }
+
+    /// Runs `body`, turning SQLite and other errors into ``StoreError`` (which passes through).
+    static func mapErrors<T>(path: String, _ body: () throws -> T) throws(StoreError) -> T {
+        do {
+            return try body()
         } catch let error as StoreError {
             throw error
+        } catch let error as DatabaseError {
+            throw map(error, path: path)
         } catch {
             throw .sqlite(path: path, detail: "\(error)")
         }
@@ -126,7 +116,7 @@ public final class SQLiteStore: Sendable {
         var config = Configuration()
         config.readonly = true
         config.busyMode = .timeout(10)
-        do {
+        try mapErrors(path: path) {
             let queue = try DatabaseQueue(path: path, configuration: config)
             defer { try? queue.close() }
             try queue.read { db in
@@ -140,12 +130,6 @@ public final class SQLiteStore: Sendable {
                 let quick = try String.fetchAll(db, sql: "PRAGMA quick_check")
                 if quick != ["ok"] { throw StoreError.corrupt(path: path, detail: quick.prefix(3).joined(separator: "; ")) }
             }
-        } catch let error as StoreError {
-            throw error
-        } catch let error as DatabaseError {
-            throw map(error, path: path)
-        } catch {
-            throw .sqlite(path: path, detail: "\(error)")
         }
     }
 
