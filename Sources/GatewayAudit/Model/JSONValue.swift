@@ -17,11 +17,7 @@ public enum JSONValue: Sendable, Hashable {
     /// Parses JSON text.
     /// - Throws: ``ModelError/invalidJSON(_:)`` when the bytes are not JSON.
     public init(data: Data) throws(ModelError) {
-        do {
-            self = try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch {
-            throw .invalidJSON(ModelError.describe(error))
-        }
+        self = try JSONParser.parse(data)
     }
 
     /// The member `key` of an object, or nil.

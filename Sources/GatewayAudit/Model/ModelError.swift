@@ -10,15 +10,6 @@ public enum ModelError: Error, Sendable, Hashable {
     case missingID(String)
     /// A member has a shape no API generation uses (an object where a list is expected, ...).
     case unexpectedShape(member: String, expected: String)
-
-    static func describe(_ error: any Error) -> String {
-        switch error {
-        case DecodingError.dataCorrupted(let context):
-            return context.underlyingError.map { "\($0.localizedDescription)" } ?? context.debugDescription
-        default:
-            return "\(error.localizedDescription)"
-        }
-    }
 }
 
 extension ModelError: CustomStringConvertible {
