@@ -12,7 +12,7 @@ enum RunRecordChain {
             db,
             sql: """
                 SELECT g.gateway_id, s.chain_sha256 FROM gateway g
-                JOIN snapshot s ON s.gateway = g.id AND s.seq = (SELECT MAX(seq) FROM snapshot WHERE gateway = g.id)
+                JOIN snapshot s ON s.gateway = g.id AND s.last_seen IS NULL
                 ORDER BY g.gateway_id
                 """)
         while let row = try rows.next() {

@@ -6,10 +6,11 @@ extension SQLiteStore {
     /// A snapshot matches a time range when the period it was observed overlaps it.
     /// - Throws: ``StoreError``, or whatever `body` throws (which stops the stream).
     public func forEachHistoryRow(_ filter: ReportFilter = ReportFilter(), _ body: (HistoryRow) throws -> Void) throws {
-        let (clause, arguments) = filter.sql(gateway: "g.gateway_id", from: "s.last_seen", to: "s.first_seen")
+        let (clause, arguments) = filter.sql(gateway: "g.gateway_id", from: SQLiteStore.lastSeen, to: "s.first_seen")
         try stream(
             sql: """
-                SELECT g.gateway_id, s.seq, s.state, s.first_seen, s.last_seen, s.first_run, s.last_run,
+                SELECT g.gateway_id, s.seq, s.state, s.first_seen, \(SQLiteStore.lastSeen), s.first_run,
+                    COALESCE(s.last_run, g.last_run),
                     s.content, s.content_sha256, s.chain_sha256
                 FROM snapshot s JOIN gateway g ON g.id = s.gateway
                 \(clause) ORDER BY g.gateway_id, s.seq
@@ -61,7 +62,7 @@ extension SQLiteStore {
         var anomalies: [Int64: [StoredAnomaly]] = [:]
         try forEachAnomaly(filter) { snapshot, anomaly in anomalies[snapshot, default: []].append(anomaly) }
         let (clause, arguments) = filter.sql(
-            gateway: "g.gateway_id", from: "s.last_seen", to: "s.first_seen", extra: "s.state = 'present'")
+            gateway: "g.gateway_id", from: SQLiteStore.lastSeen, to: "s.first_seen", extra: "s.state = 'present'")
         try stream(
             sql: """
                 SELECT g.gateway_id, s.seq, s.first_seen, s.id, s.created_at_raw, s.updated_at_raw,
@@ -91,7 +92,7 @@ extension SQLiteStore {
     }
 
     private func forEachAnomaly(_ filter: ReportFilter, _ body: (Int64, StoredAnomaly) throws -> Void) throws {
-        let (clause, arguments) = filter.sql(gateway: "g.gateway_id", from: "s.last_seen", to: "s.first_seen")
+        let (clause, arguments) = filter.sql(gateway: "g.gateway_id", from: SQLiteStore.lastSeen, to: "s.first_seen")
         try stream(
             sql: """
                 SELECT s.id, g.gateway_id, s.seq, a.field, a.kind, a.detail
@@ -119,13 +120,16 @@ extension SQLiteStore {
         }
     }
 
+    /// A snapshot's last observation: its own once superseded, the gateway's while it is current.
+    static let lastSeen = "COALESCE(s.last_seen, g.last_seen)"
+
     private static let summarySQL = """
         SELECT g.gateway_id,
             (SELECT state FROM snapshot WHERE gateway = g.id ORDER BY seq DESC LIMIT 1),
             (SELECT json_extract(content, '$.name') FROM snapshot
                 WHERE gateway = g.id AND state = 'present' ORDER BY seq DESC LIMIT 1),
             (SELECT MIN(first_seen) FROM snapshot WHERE gateway = g.id),
-            (SELECT MAX(last_seen) FROM snapshot WHERE gateway = g.id),
+            g.last_seen,
             (SELECT COUNT(*) FROM snapshot WHERE gateway = g.id),
             (SELECT COUNT(*) FROM failed_observation WHERE gateway = g.id)
         FROM gateway g

@@ -26,7 +26,11 @@ extension SQLiteStore {
                 );
                 CREATE TABLE gateway (
                     id INTEGER PRIMARY KEY,
-                    gateway_id TEXT NOT NULL UNIQUE
+                    gateway_id TEXT NOT NULL UNIQUE,
+                    -- The last observation that saw the gateway's current (open) snapshot. Kept here, in a
+                    -- narrow row, so an unchanged night rewrites a few bytes instead of a whole snapshot.
+                    last_run INTEGER REFERENCES run(id),
+                    last_seen INTEGER
                 );
                 CREATE TABLE snapshot (
                     id INTEGER PRIMARY KEY,
@@ -35,8 +39,10 @@ extension SQLiteStore {
                     state TEXT NOT NULL CHECK (state IN ('present', 'gone')),
                     first_run INTEGER NOT NULL REFERENCES run(id),
                     first_seen INTEGER NOT NULL,
-                    last_run INTEGER NOT NULL REFERENCES run(id),
-                    last_seen INTEGER NOT NULL,
+                    -- NULL while the snapshot is the gateway's current state (see gateway.last_seen);
+                    -- set when a newer snapshot supersedes it.
+                    last_run INTEGER REFERENCES run(id),
+                    last_seen INTEGER,
                     content TEXT,
                     content_sha256 TEXT,
                     id_value TEXT,
@@ -50,7 +56,7 @@ extension SQLiteStore {
                     UNIQUE (gateway, seq)
                 );
                 CREATE INDEX snapshot_by_id_value ON snapshot(id_value) WHERE id_value IS NOT NULL;
-                CREATE INDEX snapshot_by_last_seen ON snapshot(last_seen);
+                CREATE UNIQUE INDEX snapshot_open ON snapshot(gateway) WHERE last_seen IS NULL;
                 CREATE TABLE failed_observation (
                     run INTEGER NOT NULL REFERENCES run(id),
                     gateway INTEGER NOT NULL REFERENCES gateway(id),

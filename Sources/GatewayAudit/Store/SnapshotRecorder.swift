@@ -19,7 +19,8 @@ struct SnapshotRecorder {
         let state: SnapshotState
         let contentSHA256: String?
         let chain: String
-        let lastSeen: Int64
+        let lastRun: Int64?
+        let lastSeen: Int64?
     }
 
     /// Gateway rows and latest snapshots of the batch, read in one query instead of two per observation.
@@ -32,9 +33,9 @@ struct SnapshotRecorder {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT g.gateway_id, g.id, s.id, s.seq, s.state, s.content_sha256, s.chain_sha256, s.last_seen
-                    FROM gateway g LEFT JOIN snapshot s ON s.gateway = g.id
-                        AND s.seq = (SELECT MAX(seq) FROM snapshot WHERE gateway = g.id)
+                    SELECT g.gateway_id, g.id, s.id, s.seq, s.state, s.content_sha256, s.chain_sha256, g.last_run,
+                        g.last_seen
+                    FROM gateway g LEFT JOIN snapshot s ON s.gateway = g.id AND s.last_seen IS NULL
                     WHERE g.gateway_id IN (\(Array(repeating: "?", count: slice.count).joined(separator: ",")))
                     """, arguments: StatementArguments(slice.map(\.rawValue)))
             for row in rows {
@@ -42,7 +43,7 @@ struct SnapshotRecorder {
                 let latest = snapshot.map { id in
                     Latest(
                         id: id, seq: row[3], state: SnapshotState(rawValue: row[4]) ?? .present, contentSHA256: row[5],
-                        chain: row[6], lastSeen: row[7])
+                        chain: row[6], lastRun: row[7], lastSeen: row[8])
                 }
                 known[GatewayID(row[0])] = (row[1], latest)
             }
@@ -69,7 +70,7 @@ struct SnapshotRecorder {
             return .failed
         case .gone:
             if let latest, latest.state == .gone {
-                try extend(latest, seen: seen)
+                try extend(gateway: gateway, seen: seen)
                 return .stillGone
             }
             let snapshot = try insertSnapshot(
@@ -81,7 +82,7 @@ struct SnapshotRecorder {
             let canonical = current.canonicalJSON
             let hash = current.contentSHA256
             if let latest, latest.state == .present, latest.contentSHA256 == hash {
-                try extend(latest, seen: seen)
+                try extend(gateway: gateway, seen: seen)
                 return .unchanged
             }
             let previous = try lastPresentContent(gateway)
@@ -133,13 +134,13 @@ struct SnapshotRecorder {
     private func latestSnapshot(_ gateway: Int64) throws -> Latest? {
         let statement = try db.cachedStatement(
             sql: """
-                SELECT id, seq, state, content_sha256, chain_sha256, last_seen FROM snapshot
-                WHERE gateway = ? ORDER BY seq DESC LIMIT 1
+                SELECT s.id, s.seq, s.state, s.content_sha256, s.chain_sha256, g.last_run, g.last_seen
+                FROM gateway g JOIN snapshot s ON s.gateway = g.id AND s.last_seen IS NULL WHERE g.id = ?
                 """)
         guard let row = try Row.fetchOne(statement, arguments: [gateway]) else { return nil }
         return Latest(
             id: row[0], seq: row[1], state: SnapshotState(rawValue: row[2]) ?? .present, contentSHA256: row[3],
-            chain: row[4], lastSeen: row[5])
+            chain: row[4], lastRun: row[5], lastSeen: row[6])
     }
 
     private func lastPresentContent(_ gateway: Int64) throws -> CustomerGateway? {
@@ -149,10 +150,11 @@ struct SnapshotRecorder {
         return try CustomerGateway(data: Data(content.utf8))
     }
 
-    private func extend(_ latest: Latest, seen: Int64) throws {
+    /// The gateway's current snapshot was seen again: move its last-seen mark (kept on the gateway row).
+    private func extend(gateway: Int64, seen: Int64) throws {
         try db.cachedStatement(
-            sql: "UPDATE snapshot SET last_run = ?, last_seen = ? WHERE id = ? AND last_seen <= ?"
-        ).execute(arguments: [run, seen, latest.id, seen])
+            sql: "UPDATE gateway SET last_run = ?, last_seen = ? WHERE id = ? AND (last_seen IS NULL OR last_seen <= ?)"
+        ).execute(arguments: [run, seen, gateway, seen])
     }
 
     private func insertSnapshot(
@@ -166,20 +168,28 @@ struct SnapshotRecorder {
             firstRun: run, firstSeen: Instant(nanosecondsSinceEpoch: seen), contentSHA256: hash)
         let created = content?.createdAt
         let updated = content?.updatedAt
+        if let latest {
+            // Close the superseded snapshot with the last observation that saw it.
+            try db.cachedStatement(sql: "UPDATE snapshot SET last_run = ?, last_seen = ? WHERE id = ?")
+                .execute(arguments: [latest.lastRun ?? run, latest.lastSeen ?? seen, latest.id])
+        }
         try db.cachedStatement(
             sql: """
-                INSERT INTO snapshot (gateway, seq, state, first_run, first_seen, last_run, last_seen, content,
+                INSERT INTO snapshot (gateway, seq, state, first_run, first_seen, content,
                     content_sha256, id_value, created_at_raw, created_at_utc, created_at_offset,
                     updated_at_raw, updated_at_utc, updated_at_offset, chain_sha256)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
-            gateway, seq, state.rawValue, run, seen, run, seen, canonical?.json, hash,
+            gateway, seq, state.rawValue, run, seen, canonical?.json, hash,
             content?.idValue ?? content?.ip,
             content?.createdAtText, created?.instant.storageValue, created.flatMap(Self.offsetValue),
             content?.updatedAtText, updated?.instant.storageValue, updated.flatMap(Self.offsetValue), chain,
         ])
-        return db.lastInsertedRowID
+        let snapshot = db.lastInsertedRowID
+        try db.cachedStatement(sql: "UPDATE gateway SET last_run = ?, last_seen = ? WHERE id = ?")
+            .execute(arguments: [run, seen, gateway])
+        return snapshot
     }
 
     private static func offsetValue(_ timestamp: Timestamp) -> Int? {
@@ -203,8 +213,7 @@ struct SnapshotRecorder {
             db.cachedStatement(
                 sql: """
                     SELECT g.gateway_id FROM gateway g
-                    JOIN snapshot s ON s.gateway = g.id
-                        AND s.seq = (SELECT MAX(seq) FROM snapshot WHERE gateway = g.id)
+                    JOIN snapshot s ON s.gateway = g.id AND s.last_seen IS NULL
                     WHERE s.state = 'gone' AND g.id <> ?
                         AND g.id IN (SELECT gateway FROM snapshot WHERE id_value = ?)
                     ORDER BY s.first_seen DESC LIMIT 1
