@@ -25,9 +25,12 @@ struct SnapshotRecorder {
 
     /// Gateway rows and latest snapshots of the batch, read in one query instead of two per observation.
     private var known: [GatewayID: (row: Int64, latest: Latest?)] = [:]
+    /// Ids of the batch that have no row yet: their first observation needs no lookups.
+    private var unknown: Set<GatewayID> = []
 
     mutating func prefetch(_ ids: [GatewayID]) throws {
         let unique = Array(Set(ids))
+        unknown = Set(unique)
         for start in stride(from: 0, to: unique.count, by: 500) {
             let slice = unique[start..<min(start + 500, unique.count)]
             let rows = try Row.fetchAll(
@@ -46,6 +49,7 @@ struct SnapshotRecorder {
                         chain: row[6], lastRun: row[7], lastSeen: row[8])
                 }
                 known[GatewayID(row[0])] = (row[1], latest)
+                unknown.remove(GatewayID(row[0]))
             }
         }
     }
@@ -53,8 +57,13 @@ struct SnapshotRecorder {
     mutating func record(_ observation: Observation) throws -> ObservationOutcome {
         let gateway: Int64
         let latest: Latest?
+        let isNew = unknown.remove(observation.gatewayID) != nil
         if let cached = known[observation.gatewayID] {
             (gateway, latest) = cached
+        } else if isNew {
+            try db.cachedStatement(sql: "INSERT INTO gateway (gateway_id) VALUES (?)").execute(arguments: [observation.gatewayID.rawValue])
+            gateway = db.lastInsertedRowID
+            latest = nil
         } else {
             gateway = try gatewayRow(observation.gatewayID)
             latest = try latestSnapshot(gateway)
@@ -85,7 +94,7 @@ struct SnapshotRecorder {
                 try extend(gateway: gateway, seen: seen)
                 return .unchanged
             }
-            let previous = try lastPresentContent(gateway)
+            let previous = isNew ? nil : try lastPresentContent(gateway)
             let snapshot = try insertSnapshot(
                 gateway: gateway, gatewayID: observation.gatewayID, after: latest, state: .present, content: current,
                 canonical: (canonical, hash), seen: seen)
