@@ -15,13 +15,13 @@ public struct CSVWriter<Output: TextOutputStream> {
 
     /// Writes one record.
     public mutating func writeRow(_ cells: [String]) {
-        var line = ""
-        for (index, cell) in cells.enumerated() {
-            if index > 0 { line += "," }
-            line += CSVWriter.field(cell)
+        var first = true
+        for cell in cells {
+            if !first { output.write(",") }
+            first = false
+            output.write(CSVWriter.field(cell))
         }
-        line += "\r\n"
-        output.write(line)
+        output.write("\r\n")
     }
 
     /// One cell, neutralised and quoted as needed.

@@ -11,10 +11,11 @@ public enum ReportExport {
     ) throws -> ReportManifest {
         let head = try store.chainHead()
         let latestRun = try store.runs(limit: 1).first
-        let rows = try ReportRenderer(store: store, options: options).write(toFile: path)
-        let digest = try ReportManifest.sha256(ofFile: path)
+        var report = try ReportFile(path: path)
+        let rows = try ReportRenderer(store: store, options: options).render(to: &report)
+        try report.commit()
         var manifest = ReportManifest(
-            file: URL(fileURLWithPath: path).lastPathComponent, sha256: digest.hex, bytes: digest.bytes,
+            file: URL(fileURLWithPath: path).lastPathComponent, sha256: report.sha256 ?? "", bytes: report.byteCount,
             view: options.view.rawValue, format: options.format.rawValue, zone: options.zone.identifier,
             filters: options.filterDescription, rows: rows, chainHead: head, endpoint: latestRun?.endpoint ?? "",
             project: latestRun?.projectID ?? "", toolVersion: GatewayAuditVersion.current,

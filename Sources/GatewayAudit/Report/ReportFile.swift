@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// A text output stream into a file that appears only when complete: bytes go to a temporary file in
@@ -11,6 +12,12 @@ public final class ReportFile: TextOutputStream {
     private var buffer: [UInt8] = []
     private var failure: String?
     private var finished = false
+    private var hasher = SHA256()
+    /// Bytes written so far.
+    public private(set) var byteCount: Int64 = 0
+    /// Lower-case hex SHA-256 of everything written, set by ``commit()`` (hashed as it is written, so the
+    /// file is never read back).
+    public private(set) var sha256: String?
 
     /// Creates the temporary file beside `path`.
     /// - Throws: ``ReportError/cannotWrite(path:detail:)``.
@@ -49,6 +56,7 @@ public final class ReportFile: TextOutputStream {
             if let failure { throw ReportError.cannotWrite(path: path, detail: failure) }
             try handle.synchronize()
             try handle.close()
+            sha256 = hasher.finalize().map { String(format: "%02x", $0) }.joined()
             if rename(temporaryPath, path) != 0 {
                 throw ReportError.cannotWrite(path: path, detail: String(cString: strerror(errno)))
             }
@@ -63,6 +71,8 @@ public final class ReportFile: TextOutputStream {
         guard !buffer.isEmpty, failure == nil else { return }
         do {
             try handle.write(contentsOf: buffer)
+            hasher.update(data: buffer)
+            byteCount += Int64(buffer.count)
         } catch {
             failure = "\(error.localizedDescription)"
         }

@@ -50,15 +50,3 @@ public struct ReportRenderer: Sendable {
         return count
     }
 }
-
-extension ReportRenderer {
-    /// Renders into `path` atomically (temporary file, then rename); returns the number of data rows.
-    /// - Throws: ``ReportError/cannotWrite(path:detail:)`` or ``StoreError``; no partial file is left.
-    @discardableResult
-    public func write(toFile path: String) throws -> Int {
-        var file = try ReportFile(path: path)
-        let rows = try render(to: &file)
-        try file.commit()
-        return rows
-    }
-}
