@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GatewayAudit
+import Logging
 
 @main
 struct GatewayAuditCommand: AsyncParsableCommand {
@@ -17,6 +18,10 @@ struct GatewayAuditCommand: AsyncParsableCommand {
 
     /// Parses, runs, and maps every outcome to a documented exit status with a one-line message.
     static func main() async {
+        // Library loggers that a command does not configure itself write to stderr, warnings and up
+        // (GATEWAY_AUDIT_LOG_LEVEL=info|debug|trace for more); stdout stays for results.
+        let level = ProcessInfo.processInfo.environment["GATEWAY_AUDIT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        LoggingSystem.bootstrap { _ in StderrLogHandler(logLevel: level) }
         do {
             var command = try parseAsRoot()
             if var command = command as? any AsyncParsableCommand {
