@@ -35,7 +35,7 @@ public final class SQLiteStore: Sendable {
             }
         }
         if exists {
-            try SQLiteStore.inspect(path: path)
+            try SQLiteStore.inspect(path: path, scanForDamage: !readOnly)
         }
         pool = try SQLiteStore.mapErrors(path: path) {
             let pool = try DatabasePool(path: path, configuration: config)
@@ -112,7 +112,9 @@ public final class SQLiteStore: Sendable {
     }
 
     /// Reads the file read-only to refuse foreign, newer or damaged databases before any write.
-    private static func inspect(path: String) throws(StoreError) {
+    /// With `scanForDamage` (before writing), `PRAGMA quick_check` reads the whole file so damage is found
+    /// before anything is added; readers skip that scan and meet damage as a read error instead.
+    private static func inspect(path: String, scanForDamage: Bool) throws(StoreError) {
         var config = Configuration()
         config.readonly = true
         config.busyMode = .timeout(10)
@@ -127,6 +129,7 @@ public final class SQLiteStore: Sendable {
                 let applied = try migrator.appliedIdentifiers(db)
                 let unknown = applied.subtracting(migrator.migrations).sorted()
                 if !unknown.isEmpty { throw StoreError.newerSchema(path: path, unknownMigrations: unknown) }
+                guard scanForDamage else { return }
                 let quick = try String.fetchAll(db, sql: "PRAGMA quick_check")
                 if quick != ["ok"] { throw StoreError.corrupt(path: path, detail: quick.prefix(3).joined(separator: "; ")) }
             }
