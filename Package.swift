@@ -97,6 +97,9 @@ let package = Package(
                 "GatewayAudit",
                 "VPNSimulator",
                 .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .testTarget(

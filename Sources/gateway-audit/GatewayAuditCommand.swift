@@ -17,6 +17,9 @@ struct GatewayAuditCommand: AsyncParsableCommand {
 
     /// Parses, runs, and maps every outcome to a documented exit status with a one-line message.
     static func main() async {
+        // Past a file-size limit (`ulimit -f`) a write must fail with EFBIG, which SQLite reports and
+        // rolls back, rather than SIGXFSZ killing the process in the middle of a transaction.
+        signal(SIGXFSZ, SIG_IGN)
         do {
             var command = try parseAsRoot()
             if var command = command as? any AsyncParsableCommand {

@@ -50,11 +50,15 @@ def main():
         if first.returncode != 0:
             sys.exit(f"concurrency: the first collect failed: {first.stderr.strip()}")
         sim.fault({"kind": {"latency": {"milliseconds": SLOW_LIST_MS}}, "routes": ["listGateways"]})
-        for size in (2, 8):
-            for round_number in range(rounds):
+        fresh = os.path.join(work, "fresh.sqlite")
+        # 2, then 8 at once on a database with history; then 8 at once creating a new database.
+        for size, target in ((2, db), (8, db), (8, fresh)):
+            for round_number in range(rounds if target == db else 1):
                 sim.advance(1)
-                before = int(t.sqlite(db, "SELECT COUNT(*) FROM run")[0])
-                processes = [subprocess.Popen(collect_args(), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                before = int(t.sqlite(target, "SELECT COUNT(*) FROM run")[0]) if os.path.exists(target) else 0
+                args = collect_args()
+                args[args.index("--db") + 1] = target
+                processes = [subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                               text=True) for _ in range(size)]
                 results = [(p.wait(), p.stdout.read(), p.stderr.read()) for p in processes]
                 stats["processes"] += size
@@ -63,18 +67,20 @@ def main():
                         stats["collected"] += 1
                     elif status == 75:
                         stats["locked"] += 1
-                        if err != locked_message(db) or out:
+                        if err != locked_message(target) or out:
                             problem(f"exit 75 with an unexpected message: {err!r} {out!r}")
                     else:
                         stats["bad_exits"] += 1
                         problem(f"{size} at once: exit {status}: {err.strip()[:300]}")
                 collected = sum(1 for status, _, _ in results if status == 0)
-                new_runs = int(t.sqlite(db, "SELECT COUNT(*) FROM run")[0]) - before
+                new_runs = int(t.sqlite(target, "SELECT COUNT(*) FROM run")[0]) - before
+                if t.sqlite(target, "PRAGMA integrity_check") != ["ok"]:
+                    problem(f"{size} at once: integrity_check failed")
                 if new_runs != collected:
                     problem(f"{size} at once: {collected} processes collected but {new_runs} runs were recorded")
                 if collected < 1:
                     problem(f"{size} at once: nobody collected")
-                print(f"  {size} at once, round {round_number + 1}: {collected} collected, "
+                print(f"  {size} at once{' (new database)' if target == fresh else ''}, round {round_number + 1}: {collected} collected, "
                       f"{sum(1 for s, _, _ in results if s == 75)} exited 75", flush=True)
         intervals = [tuple(map(int, line.split("|"))) for line in
                      t.sqlite(db, "SELECT started_at, finished_at FROM run WHERE finished_at IS NOT NULL ORDER BY started_at")]

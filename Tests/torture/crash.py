@@ -87,6 +87,7 @@ def main():
         if first.returncode not in (0, 1):
             sys.exit(f"crash: the first collect failed ({first.returncode}): {first.stderr.strip()}")
         ids = t.sqlite(main_db, "SELECT gateway_id FROM gateway ORDER BY gateway_id")
+        durations = []
 
         for trial in range(1, trials + 1):
             stats["trials"] += 1
@@ -146,7 +147,11 @@ def main():
                 running_id = running[0]["run"] if running else None
 
             # Recovery: the next run closes the killed one and completes.
+            recovery_started = time.monotonic()
             recovery = t.gateway_audit(["collect", "--endpoint", sim.url, "--db", db, "--lock-wait", "30"], env=env)
+            # Kill delays span a typical run: follow the recent unkilled runs' duration.
+            durations = (durations + [time.monotonic() - recovery_started])[-5:]
+            span = max(0.3, max(durations))
             if recovery.returncode not in (0, 1):
                 stats["recoveries_failed"] += 1
                 problem(trial, f"recovery collect exit {recovery.returncode}: {recovery.stderr.strip()[:300]}")
