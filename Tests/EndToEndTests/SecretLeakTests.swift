@@ -113,5 +113,9 @@ struct SecretLeakTests {
         }
         #expect(hits.isEmpty, "secrets found: \(hits)")
         #expect(haystacks.count > 20)
+        let firings = await cloud.faultFirings.count
+        // One line for the torture summary: what was searched and what was found.
+        print("secret scan: \(secrets.count) secrets, \(plans.count) collect runs, \(firings) faults fired, "
+            + "\(haystacks.count) outputs and files (\(haystacks.reduce(0) { $0 + $1.1.count }) bytes), \(hits.count) hits")
     }
 }

@@ -30,7 +30,16 @@ public struct CSVWriter<Output: TextOutputStream> {
         let special: Set<UInt8> = [0x2C, 0x22, 0x0A, 0x0D]
         let needsQuotes = safe.utf8.contains { special.contains($0) }
         guard needsQuotes else { return safe }
-        return "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        // Doubled per Unicode scalar: a quote followed by a combining mark is one Character, which a
+        // Character-level replace would skip, leaving the quote unescaped (and the row broken open).
+        var quoted = String.UnicodeScalarView()
+        quoted.append("\"")
+        for scalar in safe.unicodeScalars {
+            if scalar == "\"" { quoted.append("\"") }
+            quoted.append(scalar)
+        }
+        quoted.append("\"")
+        return String(quoted)
     }
 
     /// Prefixes `'` to a value a spreadsheet could execute (see the type's rule).
@@ -44,6 +53,6 @@ public struct CSVWriter<Output: TextOutputStream> {
 
     /// Undoes ``neutralise(_:)``: what a reader applies to each parsed cell.
     public static func restore(_ cell: String) -> String {
-        cell.hasPrefix("'") ? String(cell.dropFirst()) : cell
+        cell.unicodeScalars.first == "'" ? String(cell.unicodeScalars.dropFirst()) : cell
     }
 }

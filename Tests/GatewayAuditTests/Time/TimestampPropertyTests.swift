@@ -108,7 +108,9 @@ struct TimestampPropertyTests {
             let again = try? Timestamp(parsing: utc)
             #expect(again?.instant == parsed.instant, "\(raw) → \(utc)")
             #expect(again?.utcText == utc)
-            for zone in zones {
+            // Before standard time zones used local mean time, whose offsets have
+            // seconds (+00:53:28, St. John's until 1935); RFC 3339 cannot write them: zone texts are checked from 1970.
+            for zone in zones where generated.year >= 1970 {
                 let text = parsed.text(in: zone)
                 #expect((try? Timestamp(parsing: text))?.instant == parsed.instant, "\(raw) in \(zone) → \(text)")
             }
