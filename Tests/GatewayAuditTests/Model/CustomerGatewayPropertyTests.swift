@@ -115,6 +115,15 @@ struct CustomerGatewayPropertyTests {
         }
     }
 
+    @Test("canonical JSON decodes back to itself, large and fractional numbers included (found by fuzz.sh)",
+        arguments: ["9223372036854775807.02", "1e15", "1e16", "-1e18", "1.8e19", "1e300", "0.1", "-0.0", "5e-324",
+            "18446744073709551615", "[1.0, 2.5e3, 9007199254740993]"])
+    func canonicalFixedPoint(number: String) throws {
+        let value = try JSONValue(data: Data(number.utf8))
+        let canonical = value.canonicalJSON
+        #expect(try JSONValue(data: Data(canonical.utf8)).canonicalJSON == canonical, "\(number) → \(canonical)")
+    }
+
     static func decodeAll(_ data: Data) {
         do {
             let gateway = try CustomerGateway(data: data)
