@@ -22,6 +22,9 @@ struct GatewayAuditCommand: AsyncParsableCommand {
         // (GATEWAY_AUDIT_LOG_LEVEL=info|debug|trace for more); stdout stays for results.
         let level = ProcessInfo.processInfo.environment["GATEWAY_AUDIT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
         LoggingSystem.bootstrap { _ in StderrLogHandler(logLevel: level) }
+        // Past a file-size limit (`ulimit -f`) a write must fail with EFBIG, which SQLite reports and
+        // rolls back, rather than SIGXFSZ killing the process in the middle of a transaction.
+        signal(SIGXFSZ, SIG_IGN)
         do {
             var command = try parseAsRoot()
             if var command = command as? any AsyncParsableCommand {

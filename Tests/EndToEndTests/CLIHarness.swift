@@ -27,10 +27,18 @@ enum CLI {
     }()
 
     /// Runs `gateway-audit arguments...` with exactly `environment` (plus PATH and TZ from the test run).
-    static func run(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) async throws -> ProcessResult {
+    /// `launcher` runs the binary through another program (e.g. `setpriv` to drop root).
+    static func run(
+        _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil, launcher: [String] = []
+    ) async throws -> ProcessResult {
         let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
+        if let program = launcher.first {
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = launcher.dropFirst() + [binary.path] + arguments
+        } else {
+            process.executableURL = binary
+            process.arguments = arguments
+        }
         var env = ["PATH": "/usr/bin:/bin"]
         if let tz = ProcessInfo.processInfo.environment["TZ"] { env["TZ"] = tz }
         for (key, value) in environment { env[key] = value }

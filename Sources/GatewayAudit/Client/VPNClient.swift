@@ -123,9 +123,20 @@ public struct VPNClient: Sendable {
             throw .insecureEndpoint("\(what) \"\(url.absoluteString)\" is not an http(s) URL")
         }
         if scheme == "https" { return }
-        let loopback = host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
-        if scheme == "http" && loopback { return }
+        if scheme == "http" && isLoopback(host) { return }
         throw .insecureEndpoint(
             "refusing \(what) \(url.absoluteString): only https is allowed (plain http only to 127.0.0.1/localhost, e.g. the simulator)")
+    }
+
+    /// `localhost`, `::1` or an IPv4 literal in 127.0.0.0/8; a DNS name such as `127.example.com` is not.
+    static func isLoopback(_ host: String) -> Bool {
+        let lowered = host.lowercased()
+        if lowered == "localhost" || lowered == "::1" || lowered == "[::1]" { return true }
+        let octets = lowered.split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4, octets[0] == "127" else { return false }
+        return octets.allSatisfy { octet in
+            !octet.isEmpty && octet.count <= 3 && octet.allSatisfy(\.isASCII) && octet.allSatisfy(\.isNumber)
+                && (Int(octet) ?? 256) <= 255
+        }
     }
 }

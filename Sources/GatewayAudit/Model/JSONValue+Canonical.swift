@@ -39,9 +39,14 @@ extension JSONValue {
         lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
     }
 
+    /// A whole number is written with all its digits, so that the canonical text decodes back to the
+    /// same value and so to the same text (`1e+16` would come back as the integer 10000000000000000).
     private static func canonicalNumber(_ value: Double) -> String {
         if !value.isFinite { return "null" }
-        if value.rounded() == value && abs(value) < 1e15 { return String(Int64(value)) }
+        if value.rounded() == value {
+            if value >= -9.223_372_036_854_775_808e18 && value < 9.223_372_036_854_775_808e18 { return String(Int64(value)) }
+            if value >= 0 && value < 1.844_674_407_370_955_161_6e19 { return String(UInt64(value)) }
+        }
         return "\(value)"
     }
 

@@ -29,7 +29,16 @@ public struct CSVWriter<Output: TextOutputStream> {
         let safe = neutralise(value)
         let needsQuotes = safe.utf8.contains(where: CSVWriter.isSpecial)
         guard needsQuotes else { return safe }
-        return "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        // Doubled per Unicode scalar: a quote followed by a combining mark is one Character, which a
+        // Character-level replace would skip, leaving the quote unescaped (and the row broken open).
+        var quoted = String.UnicodeScalarView()
+        quoted.append("\"")
+        for scalar in safe.unicodeScalars {
+            if scalar == "\"" { quoted.append("\"") }
+            quoted.append(scalar)
+        }
+        quoted.append("\"")
+        return String(quoted)
     }
 
     private static func isSpecial(_ byte: UInt8) -> Bool {
@@ -50,6 +59,6 @@ public struct CSVWriter<Output: TextOutputStream> {
 
     /// Undoes ``neutralise(_:)``: what a reader applies to each parsed cell.
     public static func restore(_ cell: String) -> String {
-        cell.hasPrefix("'") ? String(cell.dropFirst()) : cell
+        cell.unicodeScalars.first == "'" ? String(cell.unicodeScalars.dropFirst()) : cell
     }
 }

@@ -43,7 +43,7 @@ public final class SQLiteStore: Sendable {
                 try pool.write { db in
                     try db.execute(sql: "PRAGMA application_id = \(SQLiteStore.applicationID)")
                 }
-                try SQLiteStore.migrator.migrate(pool)
+                try SQLiteStore.migrate(pool)
             }
             return pool
         }
@@ -101,6 +101,24 @@ public final class SQLiteStore: Sendable {
         }
     }
 
+    /// Applies pending migrations. Two processes creating the same new database at once (two cron
+    /// jobs on the first night) can both see a migration as pending, since GRDB checks before each
+    /// migration's transaction: the loser's migration then fails (the table or column exists). It
+    /// retries from the new state for as long as the other process makes progress.
+    private static func migrate(_ pool: DatabasePool) throws {
+        var applied = try pool.read { db in try migrator.appliedIdentifiers(db) }
+        while true {
+            do {
+                try migrator.migrate(pool)
+                return
+            } catch {
+                let now = try pool.read { db in try migrator.appliedIdentifiers(db) }
+                guard now.isStrictSuperset(of: applied) else { throw error }
+                applied = now
+            }
+        }
+    }
+
     private static func checkHeader(path: String) throws(StoreError) {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw .readOnly(path: path, detail: "cannot open for reading")
@@ -143,7 +161,10 @@ public final class SQLiteStore: Sendable {
         case .SQLITE_CORRUPT: return .corrupt(path: path, detail: detail)
         case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN, .SQLITE_AUTH: return .readOnly(path: path, detail: detail)
         case .SQLITE_FULL: return .full(path: path, detail: detail)
-        case .SQLITE_IOERR where error.extendedResultCode == .SQLITE_IOERR_WRITE:
+        // A full disk or a file-size limit (`ulimit -f`) shows as a failed write, or as a WAL index
+        // (`-shm`) that cannot grow.
+        case .SQLITE_IOERR
+        where error.extendedResultCode == .SQLITE_IOERR_WRITE || error.extendedResultCode == .SQLITE_IOERR_SHMSIZE:
             return .full(path: path, detail: detail)
         default: return .sqlite(path: path, detail: detail)
         }

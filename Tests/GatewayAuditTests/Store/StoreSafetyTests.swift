@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import GatewayAudit
@@ -157,4 +158,27 @@ func sqlite3(_ path: String, _ sql: String) throws -> String {
     let output = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return String(decoding: output, as: UTF8.self)
+}
+
+@Suite("opening one new database from many connections at once")
+struct ConcurrentCreationTests {
+    @Test("eight stores creating the same new database at once all open it, migrated once")
+    func concurrentMigration() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ga-create-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("history.sqlite").path
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            do {
+                _ = try SQLiteStore(path: path)
+            } catch {
+                failures.withLock { $0.append("\(error)") }
+            }
+        }
+        #expect(failures.withLock { $0 } == [])
+        let store = try SQLiteStore(path: path, readOnly: true)
+        #expect(try store.integrityCheck() == ["ok"])
+        #expect(try store.runs().isEmpty)
+    }
 }
