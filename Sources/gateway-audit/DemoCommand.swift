@@ -54,7 +54,7 @@ struct DemoCommand: AsyncParsableCommand {
         lines += summary.files.map { "    \($0)" }
         lines += [
             "",
-            "Try next:",
+            "Try next (from the source tree, put `swift run` in front):",
             "  gateway-audit when-changed \(example) --db \(db) --tz Europe/Berlin",
             "  gateway-audit gateways --db \(db)",
             "  gateway-audit report changes --db \(db) --tz Asia/Kolkata --format html --output changes.html",
