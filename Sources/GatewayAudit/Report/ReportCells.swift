@@ -47,7 +47,15 @@ public struct ReportCells: Sendable {
                 timestamp(row.apiUpdatedAt.flatMap { try? Timestamp(parsing: $0) }, raw: row.apiUpdatedAt),
             ]
         }
-        return [row.gatewayID.rawValue, row.change.rawValue, row.field, row.oldValue ?? "", row.newValue ?? ""] + cache.cells
+        var cells: [String] = []
+        cells.reserveCapacity(8)
+        cells.append(row.gatewayID.rawValue)
+        cells.append(row.change.rawValue)
+        cells.append(row.field)
+        cells.append(row.oldValue ?? "")
+        cells.append(row.newValue ?? "")
+        cells.append(contentsOf: cache.cells)
+        return cells
     }
 
     /// A timestamp row's cells, in ``ReportView/timestamps`` column order.

@@ -151,10 +151,18 @@ extension SQLiteStore {
         }
     }
 
-    /// The current chain head.
+    /// The current chain head: the one the latest run sealed when no run is in progress (snapshots are
+    /// only written by runs), else recomputed. ``verifyHistory()`` always recomputes.
     /// - Throws: ``StoreError``.
     public func chainHead() throws(StoreError) -> String {
-        try read { db in try RunRecordChain.head(db) }
+        try read { db in
+            if let latest = try Row.fetchOne(db, sql: "SELECT status, chain_head FROM run ORDER BY id DESC LIMIT 1"),
+                (latest["status"] as String) != RunStatus.running.rawValue, let head = latest["chain_head"] as String?
+            {
+                return head
+            }
+            return try RunRecordChain.head(db)
+        }
     }
 
     /// True when some finished run recorded `head`: an export made with that head belongs to this history.
