@@ -80,23 +80,17 @@ struct CollectCommand: AsyncParsableCommand {
             throw CommandFailure(status: .usage, description: "no endpoint: set HW_REGION_NAME, pass --region, or pass --endpoint")
         }
         let requested = try requestedIDs()
-        let level: Logger.Level = quiet ? .error : logLevel.level
-        let logger = StderrLogHandler.logger("gateway-audit", level: level)
         let transport = try AsyncHTTPClientTransport(caFile: caFile)
-        defer { Task { await transport.shutdown() } }
-        let client = try VPNClient(
-            endpoint: endpointURL, projectID: project, credentials: credentials, transport: transport,
-            requestTimeout: timeout, deadline: deadline.map { Instant.now.adding(seconds: 0, nanoseconds: Int64($0 * 1e9)) },
-            logger: logger)
-        let store = try SQLiteStore(path: database.path)
-        let showProgress = !quiet && (progress == .always || (progress == .auto && isatty(STDERR_FILENO) == 1))
-        let bar = showProgress ? ProgressBar() : nil
-        let collector = Collector(
-            client: client, store: store,
-            options: CollectorOptions(ids: requested, concurrency: concurrency, requestsPerSecond: rate, lockWait: lockWait),
-            logger: logger, progress: { bar?.draw($0) })
-        let summary = try await collector.run()
-        bar?.finish()
+        let summary: RunSummary
+        do {
+            // Every exit from here shuts the HTTP client down exactly once.
+            summary = try await collect(
+                using: transport, endpoint: endpointURL, project: project, credentials: credentials, ids: requested,
+                logger: StderrLogHandler.logger("gateway-audit", level: quiet ? .error : logLevel.level))
+        } catch {
+            await transport.shutdown()
+            throw error
+        }
         await transport.shutdown()
         print(summary.line)
         if let failure = summary.failure {
@@ -113,6 +107,25 @@ struct CollectCommand: AsyncParsableCommand {
                 status: .partial,
                 description: "\(summary.counts.failed) gateway(s) could not be fetched and were recorded as failed observations; the others are stored")
         }
+    }
+
+    private func collect(
+        using transport: AsyncHTTPClientTransport, endpoint: URL, project: String, credentials: Credentials,
+        ids: [GatewayID]?, logger: Logger
+    ) async throws -> RunSummary {
+        let client = try VPNClient(
+            endpoint: endpoint, projectID: project, credentials: credentials, transport: transport,
+            requestTimeout: timeout, deadline: deadline.map { Instant.now.adding(seconds: 0, nanoseconds: Int64($0 * 1e9)) },
+            logger: logger)
+        let store = try SQLiteStore(path: database.path)
+        let showProgress = !quiet && (progress == .always || (progress == .auto && isatty(STDERR_FILENO) == 1))
+        let bar = showProgress ? ProgressBar() : nil
+        defer { bar?.finish() }
+        return try await Collector(
+            client: client, store: store,
+            options: CollectorOptions(ids: ids, concurrency: concurrency, requestsPerSecond: rate, lockWait: lockWait),
+            logger: logger, progress: { bar?.draw($0) }
+        ).run()
     }
 
     private func requestedIDs() throws -> [GatewayID]? {

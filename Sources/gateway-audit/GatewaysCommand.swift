@@ -9,16 +9,11 @@ struct GatewaysCommand: AsyncParsableCommand {
         discussion: "Example: gateway-audit gateways --format csv > gateways.csv"
     )
 
-    @Option(name: .long, help: "text, csv or json.")
-    var format: ListFormat = .text
-
-    @OptionGroup var zoneOption: ZoneOption
-
-    @OptionGroup var database: DatabaseOption
+    @OptionGroup var list: ListOptions
 
     func run() async throws {
-        let zone = try zoneOption.zone()
-        let gateways = try database.openForReading().gateways()
+        let zone = try list.zoneOption.zone()
+        let gateways = try list.database.openForReading().gateways()
         let header = ["gateway_id", "state", "name", "first_seen", "last_seen", "snapshots", "failed"]
         let rows = gateways.map { g in
             [
@@ -27,7 +22,7 @@ struct GatewaysCommand: AsyncParsableCommand {
                 String(g.snapshotCount), String(g.failedCount),
             ]
         }
-        ListPrinter.print(header: header, rows: rows, format: format, empty: "No gateways recorded yet; run `gateway-audit collect`.")
+        ListPrinter.print(header: header, rows: rows, format: list.format, empty: "No gateways recorded yet; run `gateway-audit collect`.")
     }
 }
 
@@ -41,16 +36,11 @@ struct RunsCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Show at most this many runs.")
     var limit: Int = 50
 
-    @Option(name: .long, help: "text, csv or json.")
-    var format: ListFormat = .text
-
-    @OptionGroup var zoneOption: ZoneOption
-
-    @OptionGroup var database: DatabaseOption
+    @OptionGroup var list: ListOptions
 
     func run() async throws {
-        let zone = try zoneOption.zone()
-        let runs = try database.openForReading().runs(limit: limit)
+        let zone = try list.zoneOption.zone()
+        let runs = try list.database.openForReading().runs(limit: limit)
         let header = ["run", "status", "started", "finished", "observed", "unchanged", "changed", "new", "gone", "failed", "message"]
         let rows = runs.map { r in
             [
@@ -59,8 +49,18 @@ struct RunsCommand: AsyncParsableCommand {
                 String(r.counts.gone), String(r.counts.failed), r.message ?? "",
             ]
         }
-        ListPrinter.print(header: header, rows: rows, format: format, empty: "No runs recorded yet.")
+        ListPrinter.print(header: header, rows: rows, format: list.format, empty: "No runs recorded yet.")
     }
+}
+
+/// The options every listing command shares: output format, zone and database.
+struct ListOptions: ParsableArguments {
+    @Option(name: .long, help: "text, csv or json.")
+    var format: ListFormat = .text
+
+    @OptionGroup var zoneOption: ZoneOption
+
+    @OptionGroup var database: DatabaseOption
 }
 
 enum ListFormat: String, ExpressibleByArgument, CaseIterable {

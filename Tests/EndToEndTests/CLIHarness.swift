@@ -108,3 +108,17 @@ struct EndToEnd {
         try await CLI.run(arguments + ["--db", db], directory: directory)
     }
 }
+
+/// Runs the sqlite3 shell on a database (an independent reader and writer); returns its trimmed output.
+@discardableResult
+func sqlite3(_ db: String, _ sql: String) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+    process.arguments = [db, sql]
+    let out = Pipe()
+    process.standardOutput = out
+    try process.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+}

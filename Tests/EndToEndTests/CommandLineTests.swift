@@ -94,11 +94,7 @@ struct CommandLineTests {
             #expect(database.status == 4)
             #expect(database.stderr == "gateway-audit: error: \(notDB.path) is not an SQLite database; point --db at a gateway-audit database or a new file name\n")
 
-            let tamper = Process()
-            tamper.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-            tamper.arguments = [e.db, "UPDATE snapshot SET content = replace(content, 'hq-frankfurt', 'hq-frankfurX')"]
-            try tamper.run()
-            tamper.waitUntilExit()
+            try sqlite3(e.db, "UPDATE snapshot SET content = replace(content, 'hq-frankfurt', 'hq-frankfurX')")
             let verify = try await e.cli(["verify"])
             #expect(verify.status == 5)
             #expect(verify.stderr.hasPrefix("gateway-audit: error: \(e.db): gateway 5f0c1a8e-3b2d-4c71-9e0a-000000000001 snapshot 1: content does not match"))

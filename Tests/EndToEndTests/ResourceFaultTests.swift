@@ -9,18 +9,6 @@ import Testing
 /// what was stored before is intact. (The file-size limit is in Tests/torture/resources.sh.)
 @Suite("resource faults: documented exit code and message, previous data intact", .serialized)
 struct ResourceFaultTests {
-    static func sqlite(_ db: String, _ sql: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [db, sql]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
     @Test("a database replaced by a non-SQLite file: exit 4, the file untouched")
     func notADatabase() async throws {
         try await EndToEnd.with { e in
@@ -39,7 +27,7 @@ struct ResourceFaultTests {
     func newerSchema() async throws {
         try await EndToEnd.with { e in
             #expect(try await e.collect().status == 0)
-            _ = try Self.sqlite(e.db, "INSERT INTO grdb_migrations VALUES ('v99-from-the-future')")
+            _ = try sqlite3(e.db, "INSERT INTO grdb_migrations VALUES ('v99-from-the-future')")
             let before = try Data(contentsOf: URL(fileURLWithPath: e.db))
             let message = "gateway-audit: error: \(e.db) was written by a newer gateway-audit (schema v99-from-the-future); upgrade gateway-audit to read it\n"
             let collect = try await e.collect()
@@ -51,7 +39,7 @@ struct ResourceFaultTests {
                 #expect(result.stderr == message, "\(reader)")
             }
             #expect(try Data(contentsOf: URL(fileURLWithPath: e.db)) == before, "the file was left as it is")
-            #expect(try Self.sqlite(e.db, "SELECT COUNT(*) FROM snapshot") == "13")
+            #expect(try sqlite3(e.db, "SELECT COUNT(*) FROM snapshot") == "13")
         }
     }
 

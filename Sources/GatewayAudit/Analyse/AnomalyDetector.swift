@@ -16,10 +16,9 @@ public struct AnomalyDetector: Sendable {
         current: CustomerGateway, previous: CustomerGateway?, observedAt: Instant, changes: [FieldChange]
     ) -> [TimestampAnomaly] {
         var found: [TimestampAnomaly] = []
-        let fields = TimestampFields(current)
-        for (field, text) in fields.texts {
+        for (field, text, parsed) in TimestampFields(current).entries {
             guard let text else { continue }
-            guard let timestamp = try? Timestamp(parsing: text) else {
+            guard let timestamp = parsed else {
                 found.append(TimestampAnomaly(field: field, kind: .unparseable, detail: text))
                 continue
             }
@@ -47,11 +46,10 @@ public struct AnomalyDetector: Sendable {
         current: CustomerGateway, previous: CustomerGateway, changes: [FieldChange]
     ) -> [TimestampAnomaly] {
         var found: [TimestampAnomaly] = []
-        let before = TimestampFields(previous).texts
-        for (field, text) in TimestampFields(current).texts {
-            guard let text, let oldText = before.first(where: { $0.field == field })?.text ?? nil, text != oldText,
-                let new = try? Timestamp(parsing: text), let old = try? Timestamp(parsing: oldText)
-            else { continue }
+        let before = TimestampFields(previous).entries
+        for (index, (field, text, parsed)) in TimestampFields(current).entries.enumerated() {
+            let (_, oldText, oldParsed) = before[index]
+            guard let text, let oldText, text != oldText, let new = parsed, let old = oldParsed else { continue }
             let detail = "\(oldText) → \(text)"
             if new.isRelabelling(of: old) {
                 found.append(TimestampAnomaly(field: field, kind: .offsetRelabelled, detail: detail))
@@ -91,15 +89,15 @@ public struct AnomalyDetector: Sendable {
     }
 }
 
-/// The timestamp-valued fields of a gateway, as raw text, in a fixed order.
+/// The timestamp-valued fields of a gateway in a fixed order: raw text and the value parsed at decode.
 struct TimestampFields {
-    let texts: [(field: String, text: String?)]
+    let entries: [(field: String, text: String?, parsed: Timestamp?)]
 
     init(_ gateway: CustomerGateway) {
-        texts = [
-            ("created_at", gateway.createdAtText),
-            ("updated_at", gateway.updatedAtText),
-            ("ca_certificate.expire_time", gateway.caCertificate?.expireTimeText),
+        entries = [
+            ("created_at", gateway.createdAtText, gateway.createdAt),
+            ("updated_at", gateway.updatedAtText, gateway.updatedAt),
+            ("ca_certificate.expire_time", gateway.caCertificate?.expireTimeText, gateway.caCertificate?.expireTime),
         ]
     }
 }

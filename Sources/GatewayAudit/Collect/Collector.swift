@@ -73,11 +73,12 @@ public struct Collector: Sendable {
         // new id in the same night links to its gone predecessor.
         let missing = try store.gateways().filter { $0.state == .present && !listedIDs.contains($0.gatewayID) }.map(\.gatewayID)
         logger.info("listed \(listed.count) gateways; \(missing.count) missing from the list to confirm by id")
-        progress(CollectionProgress(done: 0, total: listed.count + missing.count, failed: 0))
-        try await fetch(missing, into: &sink, limiter: limiter, total: listed.count + missing.count)
+        let total = listed.count + missing.count
+        report(sink, total: total)
+        try await fetch(missing, into: &sink, limiter: limiter, total: total)
         for gateway in listed {
             try sink.add(.present(gateway, at: at))
-            progress(CollectionProgress(done: sink.counts.observed + sink.pending, total: listed.count + missing.count, failed: sink.failures.count))
+            report(sink, total: total)
         }
     }
 
@@ -90,7 +91,7 @@ public struct Collector: Sendable {
         // connection (more than 5 failures lock an access key for 5 minutes).
         try await limiter?.acquire()
         try sink.add(try await observe(firstID))
-        progress(CollectionProgress(done: sink.counts.observed + sink.pending, total: total, failed: sink.failures.count))
+        report(sink, total: total)
         try await withThrowingTaskGroup(of: Observation.self) { group in
             var iterator = ids.dropFirst().makeIterator()
             func startNext() -> Bool {
@@ -105,7 +106,7 @@ public struct Collector: Sendable {
             do {
                 while let observation = try await group.next() {
                     try sink.add(observation)
-                    progress(CollectionProgress(done: sink.counts.observed + sink.pending, total: total, failed: sink.failures.count))
+                    report(sink, total: total)
                     _ = startNext()
                 }
             } catch {
@@ -117,6 +118,11 @@ public struct Collector: Sendable {
 }
 
 extension Collector {
+    /// Tells the progress callback how far the run is.
+    func report(_ sink: ObservationSink, total: Int) {
+        progress(CollectionProgress(done: sink.counts.observed + sink.pending, total: total, failed: sink.failures.count))
+    }
+
     /// Fetches one gateway as an observation; a failure that does not stop the run becomes a failed one.
     func observe(_ id: GatewayID) async throws(ClientError) -> Observation {
         let fetched: GatewayFetch

@@ -8,6 +8,8 @@ public enum ReportError: Error, Sendable, Hashable {
     case emptyRange(since: String, until: String)
     /// The output file could not be written.
     case cannotWrite(path: String, detail: String)
+    /// A file to check (an export, its manifest) could not be read.
+    case cannotRead(path: String, detail: String)
     /// The gateway id has no record in the database.
     case unknownGateway(GatewayID)
     /// A key file is missing or not a gateway-audit Ed25519 key.
@@ -23,6 +25,8 @@ extension ReportError: CustomStringConvertible {
             return "--since \(since) is after --until \(until); swap them"
         case .cannotWrite(let path, let detail):
             return "cannot write \(path) (\(detail)); choose another --output or check permissions"
+        case .cannotRead(let path, let detail):
+            return "cannot read \(path): \(detail)"
         case .invalidKey(let path, let detail):
             return "key \(path): \(detail)"
         case .unknownGateway(let id):

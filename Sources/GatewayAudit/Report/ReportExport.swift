@@ -41,7 +41,7 @@ public enum ReportExport {
     public static func verify(path: String, publicKeyPath: String?, store: SQLiteStore?) throws -> Check {
         let manifestPath = ReportManifest.path(for: path)
         guard let data = FileManager.default.contents(atPath: manifestPath) else {
-            throw ReportError.cannotWrite(path: manifestPath, detail: "no manifest beside the file; only exports written by `gateway-audit report` have one")
+            throw ReportError.cannotRead(path: manifestPath, detail: "no manifest beside the file; only exports written by `gateway-audit report` have one")
         }
         let manifest: ReportManifest
         do {

@@ -60,10 +60,10 @@ public struct ReportManifest: Sendable, Hashable, Codable {
     }
 
     /// Streams a file through SHA-256.
-    /// - Throws: ``ReportError/cannotWrite(path:detail:)`` when it cannot be read.
+    /// - Throws: ``ReportError/cannotRead(path:detail:)``.
     public static func sha256(ofFile path: String) throws(ReportError) -> (hex: String, bytes: Int64) {
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw .cannotWrite(path: path, detail: "cannot read it back")
+            throw .cannotRead(path: path, detail: "the file is missing or not readable")
         }
         defer { try? handle.close() }
         var hasher = SHA256()

@@ -52,7 +52,8 @@ struct HTMLReportTests {
         }
         let csp = doc.attributes.first { $0["http-equiv"] == "Content-Security-Policy" }?["content"]
         #expect(csp?.hasPrefix("default-src 'none'") == true)
-        #expect(!html.contains("http://") || !doc.attributes.contains { $0.values.contains { $0.contains("http://") } })
+        #expect(!doc.attributes.contains { $0.values.contains { $0.contains("http://") || $0.contains("https://") } },
+            "no attribute may point outside the file")
         #expect(!doc.elements.contains("link") && !doc.elements.contains("img") && !doc.elements.contains("iframe"))
     }
 
