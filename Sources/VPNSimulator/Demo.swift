@@ -80,7 +80,7 @@ public struct Demo: Sendable {
         }
         try FileManager.default.createDirectory(atPath: options.outputDirectory, withIntermediateDirectories: true)
         try replaceDemoDatabase()
-        let store = try SQLiteStore(path: options.databasePath)
+        let database = try HistoryDatabase.open(path: options.databasePath)
         let cloud = try SimulatedCloud(scenario: scenario, credentials: .standard, seed: options.seed)
         let running = try await SimulatorServer(cloud: cloud, adminRoutes: false).start()
         let transport = try AsyncHTTPClientTransport()
@@ -93,7 +93,8 @@ public struct Demo: Sendable {
                 let client = try VPNClient(
                     endpoint: baseURL, projectID: cloud.projectID, credentials: .accessKey(signer), transport: transport,
                     logger: logger, time: FixedTime(cloud.runTime(ofNight: night)))
-                let summary = try await Collector(client: client, store: store, options: CollectorOptions(lockWait: 5), logger: logger).run()
+                let summary = try await Collector(
+                    client: client, database: database, options: CollectorOptions(lockWait: .seconds(5)), logger: logger).run()
                 if summary.status != .complete { incomplete += 1 }
                 logger.info("night \(night): \(summary.line)")
             }
@@ -104,15 +105,16 @@ public struct Demo: Sendable {
         }
         await transport.shutdown()
         await running.stop()
-        try store.checkpoint()
-        let files = try writeReports(store, generatedAt: cloud.runTime(ofNight: options.nights))
+        try database.checkpoint()
+        let queries = HistoryQueries(database)
+        let files = try writeReports(queries, generatedAt: cloud.runTime(ofNight: options.nights))
         return Summary(
-            statistics: try store.statistics(), files: files, databasePath: options.databasePath,
+            statistics: try queries.statistics(), files: files, databasePath: options.databasePath,
             exampleGatewayID: Scenario.standardGatewayID(1), incompleteRuns: incomplete)
     }
 
     /// Every view in CSV and HTML, in UTC and the second zone.
-    private func writeReports(_ store: SQLiteStore, generatedAt: Instant) throws -> [String] {
+    private func writeReports(_ store: any HistoryReading, generatedAt: Instant) throws -> [String] {
         var files: [String] = []
         for zone in [Zone.utc, options.zone] {
             for view in ReportView.allCases {
@@ -131,10 +133,10 @@ public struct Demo: Sendable {
     private func replaceDemoDatabase() throws {
         let path = options.databasePath
         guard FileManager.default.fileExists(atPath: path) else { return }
-        let existing = try SQLiteStore(path: path, readOnly: true)
+        let existing = HistoryQueries(try HistoryDatabase.open(path: path, readOnly: true))
         guard try existing.onlyLoopbackRuns() else { throw Failure.wouldOverwrite(path) }
-        for suffix in ["", "-wal", "-shm", ".lock"] {
-            try? FileManager.default.removeItem(atPath: path + suffix)
+        for suffix in ["", "-wal", "-shm", ".lock"] where FileManager.default.fileExists(atPath: path + suffix) {
+            try FileManager.default.removeItem(atPath: path + suffix)
         }
     }
 }

@@ -28,12 +28,12 @@ extension Stages {
         let quiet = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
         var rates: [Int: Double] = [:]
         for concurrency in [1, 8, 32] {
-            let store = try SQLiteStore(path: path("collect-\(concurrency).sqlite"))
+            let store = try HistoryDatabase.open(path: path("collect-\(concurrency).sqlite"))
             let client = try VPNClient(endpoint: base, projectID: cloud.projectID, credentials: .token(token), transport: transport, logger: quiet)
             let ids = simulated.map(\.id)
             var summary: RunSummary?
             let seconds = try await measure {
-                summary = try await Collector(client: client, store: store, options: CollectorOptions(ids: ids, concurrency: concurrency), logger: quiet).run()
+                summary = try await Collector(client: client, database: store, options: CollectorOptions(ids: ids, concurrency: concurrency), logger: quiet).run()
             }
             rates[concurrency] = Double(summary?.counts.observed ?? 0) / seconds
         }

@@ -14,21 +14,22 @@ struct Stages {
     func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
 
     /// One night of new gateways recorded by the store, against bare prepared-statement inserts.
-    func ingest(into table: inout BenchTable) throws {
+    func ingest(into table: inout BenchTable) async throws {
         let year = SyntheticYear(gateways: gateways)
         let current = year.current
         let seen = SyntheticYear.runTime(ofNight: 0)
         let contents = current.map(\.canonicalJSON)
-        let hashes = contents.map { SHA256.hash(data: Data($0.utf8)).map { String(format: "%02x", $0) }.joined() }
-        let reference = try ReferenceWriter(path: path("reference.sqlite"))
-        let referenceSeconds = try measure { try reference.insert(current, seen: seen, contents: contents, hashes: hashes) }
+        let hashes = contents.map { SHA256.hash(data: Data($0.utf8)).hexString }
+        let reference = try BareInsertStore(path: path("reference.sqlite"))
+        let rows = current.indices.map { (gateway: current[$0], content: contents[$0], hash: hashes[$0]) }
+        let referenceSeconds = try measure { try reference.insert(rows, seen: seen) }
 
-        let store = try SQLiteStore(path: path("ingest.sqlite"))
+        let store = try HistoryDatabase.open(path: path("ingest.sqlite"))
         let observations = current.map { Observation.present($0, at: seen) }
-        let firstSeconds = try measure { try record(observations, in: store, at: seen) }
+        let firstSeconds = try await measure { try await record(observations, in: store, at: seen) }
         let next = SyntheticYear.runTime(ofNight: 1)
         let unchanged = current.map { Observation.present($0, at: next) }
-        let unchangedSeconds = try measure { try record(unchanged, in: store, at: next) }
+        let unchangedSeconds = try await measure { try await record(unchanged, in: store, at: next) }
         let ratio = firstSeconds / referenceSeconds
         table.add(BenchRow(
             stage: "ingest: night of \(gateways) new", figure: String(format: "%.3f s", firstSeconds),
@@ -47,37 +48,37 @@ struct Stages {
     }
 
     /// A year of nights: bytes per unchanged observation, and total size against every night's JSON.
-    func storage(into table: inout BenchTable) throws -> Year {
+    func storage(into table: inout BenchTable) async throws -> Year {
         var year = SyntheticYear(gateways: gateways)
-        let store = try SQLiteStore(path: path("year.sqlite"))
+        let store = try HistoryDatabase.open(path: path("year.sqlite"))
         var jsonBytes: Int64 = 0
         var unchangedObservations = 0
         var sizeAfterFirst: Int64 = 0
         let month = path("month.sqlite")
         var exampleID: GatewayID = year.current.first?.id ?? "none"
-        let seconds = try measure {
+        let seconds = try await measure {
             for night in 0..<nights {
                 if night > 0 { year.advance() }
                 let at = SyntheticYear.runTime(ofNight: night)
                 let list: JSONValue = .object(["customer_gateways": .array(year.currentJSON), "total_count": .integer(Int64(gateways))])
                 jsonBytes += Int64(list.canonicalJSON.utf8.count)
-                let outcomes = try record(year.current.map { Observation.present($0, at: at) }, in: store, at: at)
+                let outcomes = try await record(year.current.map { Observation.present($0, at: at) }, in: store, at: at)
                 if night == 0 {
                     try store.checkpoint()
-                    sizeAfterFirst = store.fileSize()
+                    sizeAfterFirst = try store.fileSize()
                     exampleID = year.current[year.current.count / 2].id
                 } else {
                     unchangedObservations += outcomes.filter { $0 == .unchanged }.count
                 }
                 if night == min(29, nights - 1) {
                     try store.checkpoint()
-                    try? FileManager.default.removeItem(atPath: month)
+                    if FileManager.default.fileExists(atPath: month) { try FileManager.default.removeItem(atPath: month) }
                     try FileManager.default.copyItem(atPath: path("year.sqlite"), toPath: month)
                 }
             }
             try store.checkpoint()
         }
-        let size = store.fileSize()
+        let size = try store.fileSize()
         let perObservation = Double(size - sizeAfterFirst) / Double(max(unchangedObservations, 1))
         let observations = gateways * nights
         table.add(BenchRow(
@@ -94,9 +95,9 @@ struct Stages {
     }
 
     /// The full changes CSV against `sqlite3 -csv`; peak memory of a big report against a small one.
-    func report(year: Year, bigRows: Int, into table: inout BenchTable) throws {
-        let small = try renameEveryNight(path: path("rows-small.sqlite"), rows: 10_000)
-        let big = try renameEveryNight(path: path("rows-big.sqlite"), rows: bigRows)
+    func report(year: Year, bigRows: Int, into table: inout BenchTable) async throws {
+        let small = try await renameEveryNight(path: path("rows-small.sqlite"), rows: 10_000)
+        let big = try await renameEveryNight(path: path("rows-big.sqlite"), rows: bigRows)
         let smallRun = ChildProcess.run(tool, ["report", "changes", "--db", small, "--output", path("small.csv")])
         let bigRun = ChildProcess.run(tool, ["report", "changes", "--db", big, "--output", path("big.csv")])
         let memoryRatio = Double(bigRun.peakRSSKiB) / Double(max(smallRun.peakRSSKiB, 1))
@@ -109,7 +110,7 @@ struct Stages {
 
         let ours = ChildProcess.run(tool, ["report", "changes", "--db", year.path, "--output", path("year-changes.csv")])
         if let sqlite3 = ChildProcess.which("sqlite3") {
-            let reference = ChildProcess.run(sqlite3, ["-csv", year.path, ReferenceWriter.changeRowsSQL], stdoutPath: path("year-changes.sqlite3.csv"))
+            let reference = ChildProcess.run(sqlite3, ["-csv", year.path, BareInsertStore.changeRowsSQL], stdoutPath: path("year-changes.sqlite3.csv"))
             let ratio = ours.seconds / reference.seconds
             table.add(BenchRow(
                 stage: "report: full changes CSV", figure: String(format: "%.3f s", ours.seconds),
@@ -123,8 +124,8 @@ struct Stages {
 
     /// `when-changed` for one gateway on the year against the first month.
     func query(year: Year, into table: inout BenchTable) throws {
-        let yearStore = try SQLiteStore(path: year.path, readOnly: true)
-        let monthStore = try SQLiteStore(path: year.monthPath, readOnly: true)
+        let yearStore = HistoryQueries(try HistoryDatabase.open(path: year.path, readOnly: true))
+        let monthStore = HistoryQueries(try HistoryDatabase.open(path: year.monthPath, readOnly: true))
         let repeats = 200
         _ = try WhenChangedReport(store: yearStore, gatewayID: year.exampleID)
         _ = try WhenChangedReport(store: monthStore, gatewayID: year.exampleID)
@@ -140,18 +141,19 @@ struct Stages {
     /// Records one night as a run, in one transaction like the reference (the collector's default
     /// batches of 100 trade some speed for losing less on a crash).
     @discardableResult
-    func record(_ observations: [Observation], in store: SQLiteStore, at: Instant) throws -> [ObservationOutcome] {
-        let run = try store.beginRun(RunInfo(endpoint: "bench", projectID: "bench", scope: "all"), at: at)
-        let outcomes = try store.record(observations, in: run)
-        try store.finishRun(run, status: .complete, at: at)
+    func record(_ observations: [Observation], in store: HistoryDatabase, at: Instant) async throws -> [ObservationOutcome] {
+        let writer = HistoryWriter(store)
+        let run = try await writer.beginRun(RunInfo(endpoint: "bench", projectID: "bench", scope: .all), at: at)
+        let outcomes = try await ObservationRecorder(writer: writer).record(observations, in: run)
+        try await writer.finishRun(run, status: .complete, at: at)
         return outcomes
     }
 
     /// A history where every gateway is renamed every night: `rows` change rows in all.
-    func renameEveryNight(path: String, rows: Int) throws -> String {
+    func renameEveryNight(path: String, rows: Int) async throws -> String {
         let perNight = min(rows, 10_000)
         let nights = rows / perNight
-        let store = try SQLiteStore(path: path)
+        let store = try HistoryDatabase.open(path: path)
         for night in 0...nights {
             let at = SyntheticYear.runTime(ofNight: night)
             let observations = try (0..<perNight).map { index -> Observation in
@@ -162,7 +164,7 @@ struct Stages {
                 ])
                 return Observation.present(try CustomerGateway(json: json), at: at)
             }
-            try record(observations, in: store, at: at)
+            try await record(observations, in: store, at: at)
         }
         try store.checkpoint()
         return path

@@ -117,13 +117,14 @@ struct CollectCommand: AsyncParsableCommand {
             endpoint: endpoint, projectID: project, credentials: credentials, transport: transport,
             requestTimeout: timeout, deadline: deadline.map { Instant.now.adding(seconds: 0, nanoseconds: Int64($0 * 1e9)) },
             logger: logger)
-        let store = try SQLiteStore(path: database.path)
+        let history = try HistoryDatabase.open(path: database.path)
         let showProgress = !quiet && (progress == .always || (progress == .auto && isatty(STDERR_FILENO) == 1))
         let bar = showProgress ? ProgressBar() : nil
         defer { bar?.finish() }
         return try await Collector(
-            client: client, store: store,
-            options: CollectorOptions(ids: ids, concurrency: concurrency, requestsPerSecond: rate, lockWait: lockWait),
+            client: client, database: history,
+            options: CollectorOptions(
+                ids: ids, concurrency: concurrency, requestsPerSecond: rate, lockWait: .milliseconds(Int64(lockWait * 1000))),
             logger: logger, progress: { bar?.draw($0) }
         ).run()
     }

@@ -22,8 +22,8 @@ struct DatabaseOption: ParsableArguments {
     }
 
     /// Opens the database for reading; never creates one.
-    func openForReading() throws -> SQLiteStore {
-        try SQLiteStore(path: path, readOnly: true)
+    func openForReading() throws -> HistoryQueries {
+        HistoryQueries(try HistoryDatabase.open(path: path, readOnly: true))
     }
 }
 

@@ -41,12 +41,12 @@ struct ImportCommand: AsyncParsableCommand {
                 throw CommandFailure(status: .usage, description: "--observed-at: \(error)")
             }
         }
-        let store = try SQLiteStore(path: database.path)
-        let importer = SnapshotImporter(store: store, projectID: projectID, listingsComplete: listingsComplete)
+        let history = try HistoryDatabase.open(path: database.path)
+        let importer = SnapshotImporter(database: history, projectID: projectID, listingsComplete: listingsComplete)
         do {
-            let summary = try importer.importFiles(files, observedAt: at)
+            let summary = try await importer.importFiles(files, observedAt: at)
             let c = summary.counts
-            print("imported \(summary.files) file(s) as \(summary.runs) run(s): \(c.observed) observed, \(c.unchanged) unchanged, \(c.changed) changed, \(c.new) new, \(c.gone) gone; chain head \(try store.chainHead())")
+            print("imported \(summary.files) file(s) as \(summary.runs) run(s): \(c.observed) observed, \(c.unchanged) unchanged, \(c.changed) changed, \(c.new) new, \(c.gone) gone; chain head \(try HistoryQueries(history).chainHead())")
         } catch let error as ImportError {
             throw CommandFailure(status: .usage, description: error.description)
         }

@@ -29,7 +29,7 @@ struct VerifyCommand: AsyncParsableCommand {
         let out = StandardOutput()
         defer { out.flush() }
         if let file {
-            let store = try db.map { try SQLiteStore(path: $0, readOnly: true) }
+            let store = try db.map { HistoryQueries(try HistoryDatabase.open(path: $0, readOnly: true)) }
             let check = try ReportExport.verify(path: file, publicKeyPath: publicKey, store: store)
             for line in check.passed { out.write("ok: \(line)\n") }
             if let first = check.problems.first {
@@ -40,7 +40,7 @@ struct VerifyCommand: AsyncParsableCommand {
             return
         }
         let path = DatabaseOption(db: db).path
-        let verification = try SQLiteStore(path: path, readOnly: true).verifyHistory()
+        let verification = try HistoryVerifier(try HistoryDatabase.open(path: path, readOnly: true)).verify()
         if let first = verification.problems.first {
             throw CommandFailure(
                 status: .verification,

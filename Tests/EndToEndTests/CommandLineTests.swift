@@ -121,12 +121,12 @@ struct CommandLineTests {
     func locked() async throws {
         try await EndToEnd.with { e in
             _ = try await e.collect()
-            let store = try SQLiteStore(path: e.db)
-            let holder = try store.beginRun(RunInfo(endpoint: "test", projectID: "p", scope: "ids"))
+            let writer = HistoryWriter(try HistoryDatabase.open(path: e.db))
+            let holder = try await writer.beginRun(RunInfo(endpoint: "test", projectID: "p", scope: .ids))
             let result = try await e.collect(["--lock-wait", "1"])
             #expect(result.status == 75)
             #expect(result.stderr == "gateway-audit: error: another gateway-audit run holds \(e.db) (waited 1 s); try again later or raise --lock-wait\n")
-            try store.finishRun(holder, status: .complete)
+            try await writer.finishRun(holder, status: .complete)
         }
     }
 

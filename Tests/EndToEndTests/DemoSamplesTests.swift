@@ -36,27 +36,44 @@ struct DemoSamplesTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ga-demo-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let summary = try await Demo(options: Demo.Options(outputDirectory: directory.path)).run()
-        let store = try SQLiteStore(path: summary.databasePath, readOnly: true)
+        let database = try HistoryDatabase.open(path: summary.databasePath, readOnly: true)
+        let store = HistoryQueries(database)
         var kinds = Set<ChangeKind>()
         try store.forEachChangeRow { kinds.insert($0.change) }
         #expect(kinds == [.firstSeen, .added, .modified, .removed, .gone])
         let anomalies = Set(try store.anomalies().map(\.kind))
         #expect(anomalies.isSuperset(of: [.offsetRelabelled, .reformatted, .createdAtChanged, .updateWithoutChange, .changedWithoutUpdate, .noOffset]))
-        #expect(try store.integrityCheck() == ["ok"])
+        #expect(try database.integrityCheck() == ["ok"])
     }
 
-    @Test("the demo refuses to replace a database with real collections")
-    func refusesRealDatabase() async throws {
+    @Test(
+        "the demo refuses to replace a database with real collections, whatever its host looks like",
+        arguments: [
+            "https://vpn.eu-de.otc.t-systems.com", "http://127.example.com", "http://localhost.corp",
+            "https://127.0.0.1.nip.io",
+        ])
+    func refusesRealDatabase(endpoint: String) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ga-demo-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appendingPathComponent("real.sqlite").path
-        let store = try SQLiteStore(path: path)
-        let run = try store.beginRun(RunInfo(endpoint: "https://vpn.eu-de.otc.t-systems.com", projectID: "p", scope: "all"))
-        try store.finishRun(run, status: .complete)
+        let writer = HistoryWriter(try HistoryDatabase.open(path: path))
+        let run = try await writer.beginRun(RunInfo(endpoint: endpoint, projectID: "p", scope: .all))
+        try await writer.finishRun(run, status: .complete)
         await #expect(throws: Demo.Failure.self) {
             _ = try await Demo(options: Demo.Options(outputDirectory: directory.path, databasePath: path)).run()
         }
-        #expect(try SQLiteStore(path: path, readOnly: true).runs().count == 1)
+        #expect(try HistoryQueries(try HistoryDatabase.open(path: path, readOnly: true)).runs().count == 1)
+    }
+
+    @Test(
+        "one loopback rule: only literal loopback hosts count",
+        arguments: [
+            ("http://127.0.0.1:8080", true), ("http://localhost:9", true), ("http://[::1]:80", true),
+            ("http://127.255.0.1", true), ("http://127.example.com", false), ("http://localhost.corp", false),
+            ("http://127.0.0.1.nip.io", false), ("http://1270.0.0.1", false), ("import", false), ("", false),
+        ])
+    func loopbackRule(url: String, loopback: Bool) {
+        #expect(Loopback.isLoopback(url: url) == loopback)
     }
 }

@@ -145,7 +145,7 @@ struct ScenarioTests {
     }
 
     @Test("an inconsistent scenario is refused with a message naming the problem")
-    func invalidScenario() throws {
+    func invalidScenario() async throws {
         var scenario = Scenario.standard
         scenario.events.append(ScenarioEvent(night: 3, gateway: "nope", change: .touch))
         #expect(throws: SimulatorError.self) { try scenario.validate() }

@@ -25,7 +25,7 @@ public struct AnomalyDetector: Sendable {
             if !timestamp.offset.isStated {
                 found.append(TimestampAnomaly(field: field, kind: .noOffset, detail: text))
             }
-            if field != "ca_certificate.expire_time",
+            if field != TimestampField.caExpireTime.rawValue,
                 timestamp.instant > observedAt.adding(seconds: futureTolerance)
             {
                 found.append(
@@ -34,7 +34,7 @@ public struct AnomalyDetector: Sendable {
         }
         if let created = current.createdAt, let updated = current.updatedAt, updated.instant < created.instant {
             found.append(
-                TimestampAnomaly(field: "updated_at", kind: .updatedBeforeCreated, detail: "\(updated.raw) < \(created.raw)"))
+                TimestampAnomaly(field: TimestampField.updatedAt.rawValue, kind: .updatedBeforeCreated, detail: "\(updated.raw) < \(created.raw)"))
         }
         if let previous {
             found += pairAnomalies(current: current, previous: previous, changes: changes)
@@ -55,14 +55,14 @@ public struct AnomalyDetector: Sendable {
                 found.append(TimestampAnomaly(field: field, kind: .offsetRelabelled, detail: detail))
             } else if new.instant == old.instant {
                 found.append(TimestampAnomaly(field: field, kind: .reformatted, detail: detail))
-            } else if field == "created_at" {
+            } else if field == TimestampField.createdAt.rawValue {
                 found.append(TimestampAnomaly(field: field, kind: .createdAtChanged, detail: detail))
-            } else if field == "updated_at", new.instant < old.instant {
+            } else if field == TimestampField.updatedAt.rawValue, new.instant < old.instant {
                 found.append(TimestampAnomaly(field: field, kind: .updatedAtRegressed, detail: detail))
             }
         }
 
-        let contentPaths = changes.map(\.path).filter { $0 != "created_at" }
+        let contentPaths = changes.map(\.path).filter { $0 != TimestampField.createdAt.rawValue }
         let contentChanged = !contentPaths.isEmpty
         let updatedMoved: Bool = {
             guard let new = current.updatedAt, let old = previous.updatedAt else { return false }
@@ -71,11 +71,11 @@ public struct AnomalyDetector: Sendable {
         if contentChanged, current.updatedAtText == previous.updatedAtText, let text = current.updatedAtText {
             found.append(
                 TimestampAnomaly(
-                    field: "updated_at", kind: .changedWithoutUpdate,
+                    field: TimestampField.updatedAt.rawValue, kind: .changedWithoutUpdate,
                     detail: "\(contentPaths.joined(separator: ", ")) changed, updated_at still \(text)"))
         }
         if !contentChanged, updatedMoved, let old = previous.updatedAtText, let new = current.updatedAtText {
-            found.append(TimestampAnomaly(field: "updated_at", kind: .updateWithoutChange, detail: "\(old) → \(new)"))
+            found.append(TimestampAnomaly(field: TimestampField.updatedAt.rawValue, kind: .updateWithoutChange, detail: "\(old) → \(new)"))
         }
 
         for field in AnomalyDetector.immutableFields {
@@ -95,9 +95,9 @@ struct TimestampFields {
 
     init(_ gateway: CustomerGateway) {
         entries = [
-            ("created_at", gateway.createdAtText, gateway.createdAt),
-            ("updated_at", gateway.updatedAtText, gateway.updatedAt),
-            ("ca_certificate.expire_time", gateway.caCertificate?.expireTimeText, gateway.caCertificate?.expireTime),
+            (TimestampField.createdAt.rawValue, gateway.createdAtText, gateway.createdAt),
+            (TimestampField.updatedAt.rawValue, gateway.updatedAtText, gateway.updatedAt),
+            (TimestampField.caExpireTime.rawValue, gateway.caCertificate?.expireTimeText, gateway.caCertificate?.expireTime),
         ]
     }
 }

@@ -5,10 +5,10 @@
 public enum FieldDiff {
     /// Timestamp fields: compared by meaning, so a relabelled or reformatted value is not a change
     /// (it is reported as a timestamp anomaly instead).
-    public static let timestampPaths: Set<String> = ["created_at", "updated_at", "ca_certificate.expire_time"]
+    public static let timestampPaths = Set(TimestampField.allCases.map(\.rawValue))
     /// Paths never reported as content changes: `updated_at` moves with every change and is shown
     /// beside each change as the API's own claim of when it happened.
-    public static let ignoredPaths: Set<String> = ["updated_at"]
+    public static let ignoredPaths: Set<String> = [TimestampField.updatedAt.rawValue]
 
     /// The changes from `old` to `new`, sorted by path.
     public static func changes(from old: JSONValue, to new: JSONValue) -> [FieldChange] {
@@ -63,7 +63,7 @@ public enum FieldDiff {
 
     private static func sameMeaning(_ a: JSONValue, _ b: JSONValue) -> Bool {
         guard let textA = a.stringValue, let textB = b.stringValue,
-            let first = try? Timestamp(parsing: textA), let second = try? Timestamp(parsing: textB)
+            let first = Timestamp.parsedIfValid(textA), let second = Timestamp.parsedIfValid(textB)
         else { return false }
         return first.instant == second.instant || first.isRelabelling(of: second)
     }

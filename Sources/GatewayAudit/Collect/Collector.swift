@@ -6,19 +6,19 @@ import Logging
 /// is recorded as a failed observation, never as "gone".
 public struct Collector: Sendable {
     let client: VPNClient
-    let store: SQLiteStore
+    let database: HistoryDatabase
     let options: CollectorOptions
     let logger: Logger
     let progress: @Sendable (CollectionProgress) -> Void
 
     /// Creates a collector.
     public init(
-        client: VPNClient, store: SQLiteStore, options: CollectorOptions = CollectorOptions(),
+        client: VPNClient, database: HistoryDatabase, options: CollectorOptions = CollectorOptions(),
         logger: Logger = Logger(label: "gateway-audit.collect"),
         progress: @escaping @Sendable (CollectionProgress) -> Void = { _ in }
     ) {
         self.client = client
-        self.store = store
+        self.database = database
         self.options = options
         self.logger = logger
         self.progress = progress
@@ -28,13 +28,15 @@ public struct Collector: Sendable {
     /// - Throws: ``StoreError`` (database unusable or locked). Client failures are in the summary.
     public func run() async throws(StoreError) -> RunSummary {
         let started = ContinuousClock.now
-        let run = try store.beginRun(
+        let writer = HistoryWriter(database)
+        let run = try await writer.beginRun(
             RunInfo(endpoint: client.endpoint.absoluteString, projectID: client.projectID,
-                scope: options.ids == nil ? "all" : "ids"), at: client.time.now, lockWait: options.lockWait)
+                scope: options.ids == nil ? .all : .ids), at: client.time.now, lockWait: options.lockWait)
         for aborted in run.abortedRuns {
             logger.warning("closed run \(aborted) as aborted: its process ended before finishing")
         }
-        var sink = ObservationSink(store: store, run: run, batchSize: options.batchSize, logger: logger)
+        var sink = ObservationSink(
+            recorder: ObservationRecorder(writer: writer), run: run, batchSize: options.batchSize, logger: logger)
         var failure: ClientError?
         do {
             try await collect(into: &sink)
@@ -42,15 +44,15 @@ public struct Collector: Sendable {
             failure = error
             logger.notice("run stopped: \(error)")
         } catch let error as StoreError {
-            _ = try? store.finishRun(run, status: .failed, message: error.description)
+            await closeAfterStoreError(run, writer: writer, error: error)
             throw error
         } catch {
             failure = .transport(.connection("\(error)"), attempts: 0)
         }
-        try sink.flush()
+        try await sink.flush()
         let counts = sink.counts
         let status: RunStatus = failure != nil ? .failed : counts.failed > 0 ? .partial : .complete
-        let head = try store.finishRun(run, status: status, message: failure?.description, at: client.time.now)
+        let head = try await writer.finishRun(run, status: status, message: failure?.description, at: client.time.now)
         let duration = started.duration(to: .now)
         return RunSummary(
             runID: run.id, status: status, counts: counts,
@@ -71,13 +73,13 @@ public struct Collector: Sendable {
         // Gateways present last time but missing from the list are confirmed one by one, so a short
         // listing never records a gateway as gone. They go first, so that a gateway recreated under a
         // new id in the same night links to its gone predecessor.
-        let missing = try store.gateways().filter { $0.state == .present && !listedIDs.contains($0.gatewayID) }.map(\.gatewayID)
+        let missing = try await HistoryQueries(database).knownGateways().filter { $0.state == .present && !listedIDs.contains($0.gatewayID) }.map(\.gatewayID)
         logger.info("listed \(listed.count) gateways; \(missing.count) missing from the list to confirm by id")
         let total = listed.count + missing.count
         report(sink, total: total)
         try await fetch(missing, into: &sink, limiter: limiter, total: total)
         for gateway in listed {
-            try sink.add(.present(gateway, at: at))
+            try await sink.add(.present(gateway, at: at))
             report(sink, total: total)
         }
     }
@@ -90,7 +92,7 @@ public struct Collector: Sendable {
         // The first request goes alone: rejected credentials then cost one 401, not one per
         // connection (more than 5 failures lock an access key for 5 minutes).
         try await limiter?.acquire()
-        try sink.add(try await observe(firstID))
+        try await sink.add(try await observe(firstID))
         report(sink, total: total)
         try await withThrowingTaskGroup(of: Observation.self) { group in
             var iterator = ids.dropFirst().makeIterator()
@@ -105,7 +107,7 @@ public struct Collector: Sendable {
             for _ in 0..<options.concurrency where !startNext() { break }
             do {
                 while let observation = try await group.next() {
-                    try sink.add(observation)
+                    try await sink.add(observation)
                     report(sink, total: total)
                     _ = startNext()
                 }
@@ -118,6 +120,18 @@ public struct Collector: Sendable {
 }
 
 extension Collector {
+    /// Closes a run after a store error as `failed`, if the database still takes the write; when it
+    /// does not, the next run closes it as `aborted` (the run stays visibly unfinished meanwhile).
+    func closeAfterStoreError(_ run: ActiveRun, writer: HistoryWriter, error: StoreError) async {
+        do {
+            try await writer.finishRun(run, status: .failed, message: error.description)
+        } catch let closing {
+            logger.error(
+                "could not close run as failed; the next run will close it as aborted",
+                metadata: ["run": "\(run.id)", "error": "\(closing)"])
+        }
+    }
+
     /// Tells the progress callback how far the run is.
     func report(_ sink: ObservationSink, total: Int) {
         progress(CollectionProgress(done: sink.counts.observed + sink.pending, total: total, failed: sink.failures.count))
@@ -138,46 +152,5 @@ extension Collector {
         case .gone:
             return Observation(gatewayID: id, observedAt: client.time.now, result: .gone)
         }
-    }
-}
-
-/// Buffers observations and writes them in batches; remembers counts and failures.
-struct ObservationSink {
-    let store: SQLiteStore
-    let run: ActiveRun
-    let batchSize: Int
-    let logger: Logger
-    private(set) var counts = RunCounts()
-    private(set) var failures: [FailedGateway] = []
-    private var buffer: [Observation] = []
-
-    init(store: SQLiteStore, run: ActiveRun, batchSize: Int, logger: Logger) {
-        self.store = store
-        self.run = run
-        self.batchSize = batchSize
-        self.logger = logger
-    }
-
-    var pending: Int { buffer.count }
-
-    mutating func add(_ observation: Observation) throws(StoreError) {
-        if case .failed(let reason) = observation.result {
-            failures.append(FailedGateway(id: observation.gatewayID, reason: reason))
-            logger.warning("could not fetch \(observation.gatewayID): \(reason)")
-        }
-        buffer.append(observation)
-        if buffer.count >= batchSize { try flush() }
-    }
-
-    mutating func flush() throws(StoreError) {
-        guard !buffer.isEmpty else { return }
-        let outcomes = try store.record(buffer, in: run)
-        for (observation, outcome) in zip(buffer, outcomes) {
-            counts.add(outcome)
-            if outcome != .unchanged && outcome != .failed {
-                logger.info("\(observation.gatewayID): \(outcome.rawValue)")
-            }
-        }
-        buffer.removeAll(keepingCapacity: true)
     }
 }

@@ -9,12 +9,12 @@ public struct CollectorOptions: Sendable {
     /// Observations per database transaction.
     public var batchSize: Int
     /// Seconds the run may wait for another run's lock.
-    public var lockWait: Double
+    public var lockWait: Duration
 
     /// Creates options (defaults: whole project, 8 at once, no rate ceiling, batches of 100, 60 s lock wait).
     public init(
         ids: [GatewayID]? = nil, concurrency: Int = 8, requestsPerSecond: Double? = nil, batchSize: Int = 100,
-        lockWait: Double = 60
+        lockWait: Duration = .seconds(60)
     ) {
         self.ids = ids
         self.concurrency = max(1, concurrency)

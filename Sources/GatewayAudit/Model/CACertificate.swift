@@ -26,7 +26,7 @@ public struct CACertificate: Sendable, Hashable {
         issuer = members["issuer"]?.stringValue
         subject = members["subject"]?.stringValue
         expireTimeText = members["expire_time"]?.stringValue
-        expireTime = expireTimeText.flatMap { try? Timestamp(parsing: $0) }
+        expireTime = expireTimeText.flatMap(Timestamp.parsedIfValid)
         isUpdatable = members["is_updatable"]?.boolValue
     }
 }

@@ -63,8 +63,8 @@ public struct CustomerGateway: Sendable, Hashable, Identifiable {
         tags = members["tags"]?.arrayValue.map { $0.compactMap(Tag.init(json:)) }
         createdAtText = members["created_at"]?.stringValue
         updatedAtText = members["updated_at"]?.stringValue
-        createdAt = createdAtText.flatMap { try? Timestamp(parsing: $0) }
-        updatedAt = updatedAtText.flatMap { try? Timestamp(parsing: $0) }
+        createdAt = createdAtText.flatMap(Timestamp.parsedIfValid)
+        updatedAt = updatedAtText.flatMap(Timestamp.parsedIfValid)
         raw = json
         canonicalJSON = CustomerGateway.canonicalContent(of: json).canonicalJSON
         contentSHA256 = SHA256.hexDigest(of: Data(canonicalJSON.utf8))
@@ -98,13 +98,6 @@ public struct CustomerGateway: Sendable, Hashable, Identifiable {
 extension SHA256 {
     /// Lower-case hex digest of `data`.
     static func hexDigest(of data: Data) -> String {
-        let hexDigits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(64)
-        for byte in SHA256.hash(data: data) {
-            text.append(hexDigits[Int(byte >> 4)])
-            text.append(hexDigits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
+        hash(data: data).hexString
     }
 }

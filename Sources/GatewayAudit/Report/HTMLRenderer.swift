@@ -3,11 +3,11 @@ import Mustache
 /// Renders a view as one self-contained HTML page: a section per gateway with an SVG timeline of its
 /// snapshots, changes, gaps and gone periods, the view's table, and its anomalies explained in words.
 struct HTMLRenderer {
-    let store: SQLiteStore
+    let store: any HistoryReading
     let options: ReportOptions
     private let cells: ReportCells
 
-    init(store: SQLiteStore, options: ReportOptions) {
+    init(store: any HistoryReading, options: ReportOptions) {
         self.store = store
         self.options = options
         cells = ReportCells(zone: options.zone)
@@ -164,7 +164,7 @@ struct GatewaySection {
     let anomalies: [StoredAnomaly]
     let failures: [FailedObservation]
 
-    init(summary: GatewaySummary, filter: ReportFilter, store: SQLiteStore) throws {
+    init(summary: GatewaySummary, filter: ReportFilter, store: any HistoryReading) throws {
         self.summary = summary
         var history: [HistoryRow] = []
         try store.forEachHistoryRow(filter) { history.append($0) }

@@ -7,7 +7,7 @@ public enum ReportExport {
     /// - Throws: ``ReportError`` or ``StoreError``; the report is never left half-written.
     @discardableResult
     public static func write(
-        store: SQLiteStore, options: ReportOptions, to path: String, signingKey: String? = nil
+        store: any HistoryReading, options: ReportOptions, to path: String, signingKey: String? = nil
     ) throws -> ReportManifest {
         let head = try store.chainHead()
         let latestRun = try store.runs(limit: 1).first
@@ -38,7 +38,7 @@ public enum ReportExport {
     /// Checks `path` against its manifest; the signature when signed (or when a public key is given);
     /// and, with a store, that the manifest's chain head belongs to that database's history.
     /// - Throws: ``ReportError`` when the manifest or a key cannot be read.
-    public static func verify(path: String, publicKeyPath: String?, store: SQLiteStore?) throws -> Check {
+    public static func verify(path: String, publicKeyPath: String?, store: (any HistoryReading)?) throws -> Check {
         let manifestPath = ReportManifest.path(for: path)
         guard let data = FileManager.default.contents(atPath: manifestPath) else {
             throw ReportError.cannotRead(path: manifestPath, detail: "no manifest beside the file; only exports written by `gateway-audit report` have one")

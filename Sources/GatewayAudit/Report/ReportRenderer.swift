@@ -1,12 +1,12 @@
 /// Renders one view of the history in one format, streaming from the store to an output stream.
 public struct ReportRenderer: Sendable {
     /// The history.
-    public let store: SQLiteStore
+    public let store: any HistoryReading
     /// What to render.
     public let options: ReportOptions
 
     /// Creates a renderer.
-    public init(store: SQLiteStore, options: ReportOptions) {
+    public init(store: any HistoryReading, options: ReportOptions) {
         self.store = store
         self.options = options
     }

@@ -47,7 +47,7 @@ public struct WhenChangedReport: Sendable {
     /// Reads the changes of one gateway (and optionally one field: an exact path, or a prefix such as
     /// `tags` or `ca_certificate`).
     /// - Throws: ``ReportError/unknownGateway(_:)`` for an id the database has never seen; ``StoreError``.
-    public init(store: SQLiteStore, gatewayID: GatewayID, field: String? = nil, zone: Zone = .utc) throws {
+    public init(store: any HistoryReading, gatewayID: GatewayID, field: String? = nil, zone: Zone = .utc) throws {
         guard let summary = try store.gateway(gatewayID) else { throw ReportError.unknownGateway(gatewayID) }
         self.gatewayID = gatewayID
         self.zone = zone

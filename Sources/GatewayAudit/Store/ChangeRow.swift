@@ -1,10 +1,3 @@
-/// The kinds of rows in the change view.
-public enum ChangeKind: String, Sendable, Hashable, Codable, CaseIterable {
-    case added, modified, removed
-    case firstSeen = "first-seen"
-    case gone, reappeared
-}
-
 /// One field change or gateway event, with the window in which it happened.
 public struct ChangeRow: Sendable, Hashable {
     /// The gateway.

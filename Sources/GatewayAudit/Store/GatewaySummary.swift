@@ -15,39 +15,3 @@ public struct GatewaySummary: Sendable, Hashable {
     /// Observations that failed.
     public let failedCount: Int
 }
-
-/// One collection run as recorded.
-public struct RunRecord: Sendable, Hashable {
-    /// The run id.
-    public let id: Int64
-    /// Start.
-    public let startedAt: Instant
-    /// End; nil while running or when the process died.
-    public let finishedAt: Instant?
-    /// Outcome.
-    public let status: RunStatus
-    /// The API endpoint.
-    public let endpoint: String
-    /// The project.
-    public let projectID: String
-    /// `all` or `ids`.
-    public let scope: String
-    /// The tool version that ran it.
-    public let toolVersion: String
-    /// Observation counts of the committed batches.
-    public let counts: RunCounts
-    /// Why it failed or was aborted.
-    public let message: String?
-}
-
-/// A failed observation: the run tried to fetch the gateway and could not.
-public struct FailedObservation: Sendable, Hashable {
-    /// The gateway.
-    public let gatewayID: GatewayID
-    /// The run.
-    public let run: Int64
-    /// When it was tried.
-    public let observedAt: Instant
-    /// Why it failed.
-    public let error: String
-}

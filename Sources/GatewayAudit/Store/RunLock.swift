@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -9,34 +10,57 @@ import Foundation
 /// An exclusive advisory lock on `<database>.lock`, held for a whole collection run.
 ///
 /// `flock` locks belong to the open file description, so the kernel drops them when the process
-/// dies, even by SIGKILL: a crashed run never leaves a stale lock behind.
+/// dies, even by SIGKILL: a crashed run never leaves a stale lock behind. The holder releases it
+/// explicitly when the run finishes (``release()``); `deinit` is only the fallback for a run that
+/// was abandoned by an error.
 final class RunLock: Sendable {
-    private let descriptor: Int32
+    private let descriptor: Mutex<Int32?>
     let path: String
 
-    /// Waits up to `wait` seconds for the lock.
+    private init(path: String, descriptor: Int32) {
+        self.path = path
+        self.descriptor = Mutex(descriptor)
+    }
+
+    /// Waits up to `wait` for the lock, polling without blocking a thread: other tasks (an in-process
+    /// simulator, a progress display) keep running meanwhile.
     /// - Throws: ``StoreError/locked(path:waitedSeconds:)`` after the wait, ``StoreError/readOnly(path:detail:)``
-    ///   when the lock file cannot be created.
-    init(databasePath: String, wait: Double) throws(StoreError) {
-        path = databasePath + ".lock"
+    ///   when the lock file cannot be created, ``StoreError/cancelled(path:)`` when the task is cancelled.
+    static func acquire(databasePath: String, wait: Duration, clock: any Clock<Duration> = ContinuousClock())
+        async throws(StoreError) -> RunLock
+    {
+        let path = databasePath + ".lock"
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            throw .readOnly(path: path, detail: String(cString: strerror(errno)))
-        }
-        let start = Date()
+        guard fd >= 0 else { throw .readOnly(path: path, detail: String(cString: strerror(errno))) }
+        var waited = Duration.zero
+        let step = Duration.milliseconds(20)
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            let waited = Date().timeIntervalSince(start)
             if waited >= wait {
                 close(fd)
-                throw .locked(path: databasePath, waitedSeconds: wait)
+                throw .locked(path: databasePath, waitedSeconds: wait.seconds)
             }
-            usleep(UInt32(min(0.05, max(0.001, wait - waited)) * 1_000_000))
+            do {
+                try await clock.sleep(for: min(step, wait - waited))
+            } catch {
+                close(fd)
+                throw .cancelled(path: databasePath)
+            }
+            waited += step
         }
-        descriptor = fd
+        return RunLock(path: path, descriptor: fd)
+    }
+
+    /// Releases the lock now; later calls do nothing.
+    func release() {
+        descriptor.withLock { fd in
+            guard let open = fd else { return }
+            flock(open, LOCK_UN)
+            close(open)
+            fd = nil
+        }
     }
 
     deinit {
-        flock(descriptor, LOCK_UN)
-        close(descriptor)
+        release()
     }
 }

@@ -20,6 +20,12 @@ public enum StoreError: Error, Sendable, Hashable {
     case full(path: String, detail: String)
     /// The run is not the one in progress (already finished, or from another store).
     case runNotActive(id: Int64)
+    /// A stored value this version does not know: written by a newer gateway-audit, or edited by hand.
+    case unknownValue(path: String, table: String, column: String, value: String)
+    /// A batch handed to the store is inconsistent (an id twice, or read outside this run's lock).
+    case invalidBatch(detail: String)
+    /// The operation was cancelled (the run is stopping); nothing of the unfinished write was stored.
+    case cancelled(path: String)
     /// Any other SQLite failure.
     case sqlite(path: String, detail: String)
 }
@@ -45,6 +51,13 @@ extension StoreError: CustomStringConvertible {
             return "cannot write \(path): \(detail); free disk space or raise the file-size limit, stored data is intact"
         case .runNotActive(let id):
             return "run \(id) is not in progress in this database"
+        case .unknownValue(let path, let table, let column, let value):
+            return "\(path): \(table).\(column) holds \"\(value)\", which this gateway-audit does not know "
+                + "(written by a newer version, or edited by hand); upgrade gateway-audit, or run `gateway-audit verify`"
+        case .invalidBatch(let detail):
+            return "refused to record a batch: \(detail); nothing of it was stored"
+        case .cancelled(let path):
+            return "stopped while using \(path); everything committed before is intact"
         case .sqlite(let path, let detail):
             return "database error on \(path): \(detail)"
         }

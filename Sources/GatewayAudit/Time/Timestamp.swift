@@ -81,3 +81,15 @@ extension Timestamp: Codable {
         try container.encode(raw)
     }
 }
+
+extension Timestamp {
+    /// The parsed timestamp, or nil when `text` is not one: for read models that keep the raw text
+    /// beside the value (an unparseable timestamp is reported as an anomaly, not as an error).
+    public static func parsedIfValid(_ text: String) -> Timestamp? {
+        do {
+            return try Timestamp(parsing: text)
+        } catch {
+            return nil
+        }
+    }
+}

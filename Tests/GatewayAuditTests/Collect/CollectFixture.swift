@@ -40,7 +40,7 @@ struct CollectFixture {
     let storeFixture: StoreFixture
     let logs = LogCapture()
     var cloud: SimulatedCloud { running.cloud }
-    var store: SQLiteStore { storeFixture.store }
+    var store: HistoryQueries { storeFixture.store }
 
     static let keyPair = SimulatorCredentials.standard.keyPairs[0]
     static let user = SimulatorCredentials.standard.users[0]
@@ -76,7 +76,7 @@ struct CollectFixture {
         retry: RetryPolicy = RetryPolicy(baseDelay: 0.05, maxDelay: 0.2)
     ) async throws -> RunSummary {
         try await Collector(
-            client: try client(credentials, retry: retry, night: night), store: store, options: options,
+            client: try client(credentials, retry: retry, night: night), database: storeFixture.database, options: options,
             logger: logs.logger("collect")
         ).run()
     }

@@ -71,7 +71,7 @@ struct CollectorTests {
                 return try await CollectFixture.transport.send(request, timeout: 5)
             }
             let client = try f.client(.accessKey(wrong), transport: counting)
-            let summary = try await Collector(client: client, store: f.store, options: CollectorOptions(ids: ids, concurrency: 8)).run()
+            let summary = try await Collector(client: client, database: f.storeFixture.database, options: CollectorOptions(ids: ids, concurrency: 8)).run()
             #expect(sent.withLock { $0 } == 1)
             #expect(summary.status == .failed)
             guard case .authentication(let status, _, _, _, let variables)? = summary.failure else {
@@ -99,7 +99,7 @@ struct CollectorTests {
             let client = try f.client(.password(identity))
             #expect(try await client.gateway(ids[0]) != .gone)
             await f.cloud.advance(seconds: 7200)
-            let summary = try await Collector(client: client, store: f.store, options: CollectorOptions(ids: [ids[1]])).run()
+            let summary = try await Collector(client: client, database: f.storeFixture.database, options: CollectorOptions(ids: [ids[1]])).run()
             #expect(summary.status == .complete)
             let all = f.logs.all.joined(separator: "\n")
             #expect(all.contains("token rejected; obtained a new one from IAM"))

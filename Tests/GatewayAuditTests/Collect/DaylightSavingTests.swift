@@ -22,7 +22,7 @@ struct DaylightSavingTests {
                 let client = try VPNClient(
                     endpoint: url, projectID: f.cloud.projectID, credentials: .accessKey(CollectFixture.keyPair.signer),
                     transport: CollectFixture.transport, logger: f.logs.logger("client"), time: FixedTime(instant))
-                summaries.append(try await Collector(client: client, store: f.store, logger: f.logs.logger()).run())
+                summaries.append(try await Collector(client: client, database: f.storeFixture.database, logger: f.logs.logger()).run())
             }
             #expect(summaries.map(\.status) == [.complete, .complete, .complete])
             #expect(summaries.map(\.counts.new) == [13, 0, 0])
@@ -45,12 +45,12 @@ struct DaylightSavingTests {
                 #expect(gateway.firstSeen == Self.gap)
                 #expect(gateway.lastSeen == Self.foldSecond)
             }
-            #expect(try f.store.verifyHistory().problems.isEmpty)
+            #expect(try f.storeFixture.verify().problems.isEmpty)
         }
     }
 
     @Test("the fold of Pacific/Chatham (+13:45 → +12:45) and of America/St_Johns (-02:30 → -03:30)")
-    func oddOffsets() throws {
+    func oddOffsets() async throws {
         let chatham = try Zone(identifier: "Pacific/Chatham")
         // 03:15 local on 2025-04-06 happens twice in Chatham: 13:30Z (CHADT) and 14:30Z (CHAST).
         #expect(Instant(seconds: 1_743_859_800).iso8601(in: chatham) == "2025-04-06T03:15:00+13:45")

@@ -14,8 +14,8 @@ struct CSVReportTests {
     }
 
     @Test("golden files for all three views", arguments: ReportView.allCases)
-    func golden(view: ReportView) throws {
-        let f = try ReportFixture.build()
+    func golden(view: ReportView) async throws {
+        let f = try await ReportFixture.build()
         let csv = try ReportFixture.render(f.store, view, .csv)
         try ReportFixture.expectGolden(csv, "\(view.rawValue).UTC.csv")
         #expect(csv.hasSuffix("\r\n"))
@@ -24,8 +24,8 @@ struct CSVReportTests {
     }
 
     @Test("hostile names round-trip through a real CSV reader after undoing the neutralisation")
-    func roundTrip() throws {
-        let f = try ReportFixture.build()
+    func roundTrip() async throws {
+        let f = try await ReportFixture.build()
         let rows = try parse(try ReportFixture.render(f.store, .history, .csv))
         let nameColumn = try #require(rows.first?.firstIndex(of: "name"))
         let names = Set(rows.dropFirst().map { CSVWriter<String>.restore($0[nameColumn]) })
@@ -35,8 +35,8 @@ struct CSVReportTests {
     }
 
     @Test("no cell a spreadsheet would execute")
-    func noFormulas() throws {
-        let f = try ReportFixture.build()
+    func noFormulas() async throws {
+        let f = try await ReportFixture.build()
         for view in ReportView.allCases {
             for row in try parse(try ReportFixture.render(f.store, view, .csv)) {
                 for cell in row {
@@ -67,8 +67,8 @@ struct CSVReportTests {
     }
 
     @Test("UTC, Berlin and Kolkata renderings denote the same instants")
-    func sameInstantsInEveryZone() throws {
-        let f = try ReportFixture.build()
+    func sameInstantsInEveryZone() async throws {
+        let f = try await ReportFixture.build()
         func instants(_ zone: String) throws -> [[Instant?]] {
             let rows = try parse(try ReportFixture.render(f.store, .changes, .csv, zone: try Zone(identifier: zone)))
             return rows.dropFirst().map { row in
@@ -84,8 +84,8 @@ struct CSVReportTests {
     }
 
     @Test("the timestamps view keeps raw text, UTC with Z, local with offset, the offset sent and anomalies")
-    func timestampColumns() throws {
-        let f = try ReportFixture.build()
+    func timestampColumns() async throws {
+        let f = try await ReportFixture.build()
         let rows = try parse(try ReportFixture.render(f.store, .timestamps, .csv, zone: try Zone(identifier: "Asia/Kolkata")))
         #expect(rows.contains(["gw-a", "created_at", "2024-06-25T13:19:37.335Z", "2024-06-25T13:19:37.335Z", "2024-06-25T18:49:37.335+05:30", "Z", "offset-relabelled"]))
         #expect(rows.contains(["gw-legacy", "created_at", "2024-05-21T09:03:41.000000", "2024-05-21T09:03:41.000000Z", "2024-05-21T14:33:41.000000+05:30", "", "no-offset"]))
@@ -93,14 +93,14 @@ struct CSVReportTests {
     }
 
     @Test("an observation in Berlin's repeated October hour carries the right offset")
-    func berlinFold() throws {
+    func berlinFold() async throws {
         let f = try StoreFixture()
         let g = try standardGateway()
         for (index, at) in [Instant(seconds: 1_761_438_600), Instant(seconds: 1_761_442_200)].enumerated() {
-            let run = try f.store.beginRun(RunInfo(endpoint: "e", projectID: "p", scope: "all"), at: at)
+            let run = try await f.writer.beginRun(RunInfo(endpoint: "e", projectID: "p", scope: .all), at: at)
             let current = index == 0 ? g : try standardGateway(name: "renamed", updated: "2025-10-26T01:20:00Z")
-            _ = try f.store.record([.present(current, at: at)], in: run)
-            try f.store.finishRun(run, status: .complete, at: at)
+            _ = try await f.recorder.record([.present(current, at: at)], in: run)
+            try await f.writer.finishRun(run, status: .complete, at: at)
         }
         let rows = try parse(try ReportFixture.render(f.store, .changes, .csv, zone: try Zone(identifier: "Europe/Berlin")))
         #expect(rows.last?[5] == "2025-10-26T02:30:00+02:00")
@@ -109,8 +109,8 @@ struct CSVReportTests {
     }
 
     @Test("filters by id and by dates in the chosen zone")
-    func filters() throws {
-        let f = try ReportFixture.build()
+    func filters() async throws {
+        let f = try await ReportFixture.build()
         let berlin = try Zone(identifier: "Europe/Berlin")
         let since = try ReportTime.parse("2025-03-03", in: berlin, endOfDay: false)
         let until = try ReportTime.parse("2025-03-03", in: berlin, endOfDay: true)

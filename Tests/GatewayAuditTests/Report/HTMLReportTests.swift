@@ -33,15 +33,15 @@ struct HTMLReportTests {
     }
 
     @Test("golden files for all three views", arguments: ReportView.allCases)
-    func golden(view: ReportView) throws {
-        let f = try ReportFixture.build()
+    func golden(view: ReportView) async throws {
+        let f = try await ReportFixture.build()
         let html = try ReportFixture.render(f.store, view, .html, zone: try Zone(identifier: "Europe/Berlin"))
         try ReportFixture.expectGolden(html, "\(view.rawValue).Europe-Berlin.html")
     }
 
     @Test("parses as XML; no script element; hostile names appear as text", arguments: ReportView.allCases)
-    func safe(view: ReportView) throws {
-        let f = try ReportFixture.build()
+    func safe(view: ReportView) async throws {
+        let f = try await ReportFixture.build()
         let html = try ReportFixture.render(f.store, view, .html)
         let doc = try parse(html)
         #expect(!doc.elements.contains("script"))
@@ -58,8 +58,8 @@ struct HTMLReportTests {
     }
 
     @Test("states the zone, shows changes highlighted, explains anomalies, marks failures")
-    func content() throws {
-        let f = try ReportFixture.build()
+    func content() async throws {
+        let f = try await ReportFixture.build()
         let html = try ReportFixture.render(f.store, .history, .html, zone: try Zone(identifier: "Asia/Kolkata"))
         #expect(html.contains("Times in <b>Asia/Kolkata</b>"))
         #expect(html.contains("<td class=\"changed\">alpha-renamed</td>"))
@@ -72,8 +72,8 @@ struct HTMLReportTests {
 @Suite("When did this gateway change?")
 struct WhenChangedTests {
     @Test("text and JSON list the changes with windows and the updated_at check")
-    func report() throws {
-        let f = try ReportFixture.build()
+    func report() async throws {
+        let f = try await ReportFixture.build()
         let report = try WhenChangedReport(store: f.store, gatewayID: "gw-a", field: "name", zone: try Zone(identifier: "Europe/Berlin"))
         #expect(report.entries.count == 1)
         let entry = try #require(report.entries.first)
@@ -90,8 +90,8 @@ struct WhenChangedTests {
     }
 
     @Test("an unknown id says how to find ids")
-    func unknown() throws {
-        let f = try ReportFixture.build()
+    func unknown() async throws {
+        let f = try await ReportFixture.build()
         #expect(throws: ReportError.unknownGateway("nope")) { try WhenChangedReport(store: f.store, gatewayID: "nope") }
         #expect(ReportError.unknownGateway("nope").description == "no gateway \"nope\" in this database; `gateway-audit gateways` lists the known ids")
     }

@@ -10,7 +10,7 @@ enum ReportFixture {
         "🚀 branch Zürich", "פרויקט-גבול", "-minus", "@at", "+plus", "'quoted-start",
     ]
 
-    static func build() throws -> StoreFixture {
+    static func build() async throws -> StoreFixture {
         let f = try StoreFixture()
         let cert1: JSONValue = .object(["serial_number": "01", "expire_time": "2026-01-01T00:00:00Z"])
         let cert2: JSONValue = .object(["serial_number": "02", "expire_time": "2027-01-01T00:00:00.5Z"])
@@ -23,21 +23,21 @@ enum ReportFixture {
         for (index, name) in hostileNames.enumerated() {
             night1.append(try standardGateway(id: "gw-h\(index)", name: name))
         }
-        try f.run(night: 1, night1.map { .present($0) }, ids: night1.map(\.id))
-        try f.run(night: 2, night1.map { .present($0) }, ids: night1.map(\.id))
+        try await f.run(night: 1, night1.map { .present($0) }, ids: night1.map(\.id))
+        try await f.run(night: 2, night1.map { .present($0) }, ids: night1.map(\.id))
         var night3 = night1
         night3[0] = try standardGateway(id: "gw-a", name: "alpha-renamed", created: "2024-06-25T13:19:37.335Z", updated: "2025-03-02T23:00:00.123456789Z", extra: ["ca_certificate": cert2])
         var results: [Observation.Result] = night3.map { .present($0) }
         results[1] = .failed("HTTP 503 VPN.0002 after 4 attempts")
-        try f.run(night: 3, results, ids: night3.map(\.id))
+        try await f.run(night: 3, results, ids: night3.map(\.id))
         results[1] = .gone
-        try f.run(night: 4, results, ids: night3.map(\.id))
+        try await f.run(night: 4, results, ids: night3.map(\.id))
         return f
     }
 
     static let generatedAt = Instant(seconds: 1_741_219_200)  // 2025-03-06T00:00:00Z
 
-    static func render(_ store: SQLiteStore, _ view: ReportView, _ format: ReportFormat, zone: Zone = .utc,
+    static func render(_ store: any HistoryReading, _ view: ReportView, _ format: ReportFormat, zone: Zone = .utc,
         filter: ReportFilter = ReportFilter()) throws -> String {
         var text = ""
         try ReportRenderer(store: store, options: ReportOptions(view: view, format: format, zone: zone, filter: filter, generatedAt: generatedAt)).render(to: &text)

@@ -6,11 +6,11 @@ import Testing
 @Suite("Snapshot history: one snapshot per state, exact change windows")
 struct SnapshotHistoryTests {
     @Test("30 nights of an unchanged gateway store one snapshot spanning night 1 to night 30")
-    func unchangedNights() throws {
+    func unchangedNights() async throws {
         let f = try StoreFixture()
         let g = try standardGateway()
-        #expect(try f.run(night: 1, g) == [.new])
-        for night in 2...30 { #expect(try f.run(night: night, g) == [.unchanged]) }
+        #expect(try await f.run(night: 1, g) == [.new])
+        for night in 2...30 { #expect(try await f.run(night: night, g) == [.unchanged]) }
         let rows = try f.history()
         #expect(rows.count == 1)
         #expect(rows[0].firstRun == 1 && rows[0].lastRun == 30)
@@ -22,12 +22,12 @@ struct SnapshotHistoryTests {
     }
 
     @Test("a rename on night 12 is one name change with window [night 11, night 12]")
-    func renameWindow() throws {
+    func renameWindow() async throws {
         let f = try StoreFixture()
-        for night in 1...11 { try f.run(night: night, try standardGateway()) }
+        for night in 1...11 { try await f.run(night: night, try standardGateway()) }
         let renamed = try standardGateway(name: "branch-1-renamed", updated: "2025-03-12T01:30:00Z")
-        #expect(try f.run(night: 12, renamed) == [.changed])
-        for night in 13...15 { try f.run(night: night, renamed) }
+        #expect(try await f.run(night: 12, renamed) == [.changed])
+        for night in 13...15 { try await f.run(night: night, renamed) }
         let changes = try f.changes().filter { $0.change != .firstSeen }
         #expect(changes.count == 1)
         let c = try #require(changes.first)
@@ -42,11 +42,11 @@ struct SnapshotHistoryTests {
     }
 
     @Test("a failed fetch on night 13 is a visible gap and widens the next change's window to [12, 14]")
-    func failedNightWidensWindow() throws {
+    func failedNightWidensWindow() async throws {
         let f = try StoreFixture()
-        for night in 1...12 { try f.run(night: night, try standardGateway()) }
-        #expect(try f.run(night: 13, [.failed("HTTP 503 VPN.0002 after 5 attempts")], ids: ["gw-1"]) == [.failed])
-        try f.run(night: 14, try standardGateway(name: "renamed", updated: "2025-03-13T12:00:00Z"))
+        for night in 1...12 { try await f.run(night: night, try standardGateway()) }
+        #expect(try await f.run(night: 13, [.failed("HTTP 503 VPN.0002 after 5 attempts")], ids: ["gw-1"]) == [.failed])
+        try await f.run(night: 14, try standardGateway(name: "renamed", updated: "2025-03-13T12:00:00Z"))
         let change = try #require(try f.changes().last)
         #expect(change.field == "name")
         #expect(change.lastRunBefore == 12 && change.firstRunAfter == 14)
@@ -59,16 +59,16 @@ struct SnapshotHistoryTests {
     }
 
     @Test("delete → tombstone; recreate under a new id links to the old one; the old id reappearing is recorded")
-    func goneRecreatedReappeared() throws {
+    func goneRecreatedReappeared() async throws {
         let f = try StoreFixture()
         let old = try standardGateway(id: "gw-old")
-        try f.run(night: 1, old)
-        #expect(try f.run(night: 2, [.gone], ids: ["gw-old"]) == [.gone])
-        #expect(try f.run(night: 3, [.gone], ids: ["gw-old"]) == [.stillGone])
+        try await f.run(night: 1, old)
+        #expect(try await f.run(night: 2, [.gone], ids: ["gw-old"]) == [.gone])
+        #expect(try await f.run(night: 3, [.gone], ids: ["gw-old"]) == [.stillGone])
         let recreated = try standardGateway(id: "gw-new", created: "2025-03-03T09:00:00Z", updated: "2025-03-03T09:00:00Z")
-        #expect(try f.run(night: 4, recreated) == [.new])
+        #expect(try await f.run(night: 4, recreated) == [.new])
         let back = try standardGateway(id: "gw-old", name: "branch-1-back", updated: "2025-03-04T10:00:00Z")
-        #expect(try f.run(night: 5, back) == [.reappeared])
+        #expect(try await f.run(night: 5, back) == [.reappeared])
 
         let events = try f.changes().map { "\($0.gatewayID) \($0.change.rawValue) \($0.field) \($0.oldValue ?? "-") \($0.newValue ?? "-") [\($0.lastRunBefore.map(String.init) ?? "-"),\($0.firstRunAfter)]" }
         #expect(events == [
@@ -89,12 +89,12 @@ struct SnapshotHistoryTests {
     }
 
     @Test("the seed pair +02:00 → Z is an offset relabelling, not a created_at change")
-    func seedRelabelling() throws {
+    func seedRelabelling() async throws {
         let f = try StoreFixture()
         let a = try standardGateway(created: "2024-06-25T13:19:37.335+02:00", updated: "2024-06-25T13:19:37.335+02:00")
         let b = try standardGateway(created: "2024-06-25T13:19:37.335Z", updated: "2024-06-25T13:19:37.335Z")
-        try f.run(night: 1, a)
-        #expect(try f.run(night: 2, b) == [.changed])
+        try await f.run(night: 1, a)
+        #expect(try await f.run(night: 2, b) == [.changed])
         #expect(try f.changes().map(\.change) == [.firstSeen])
         let anomalies = try f.store.anomalies()
         #expect(anomalies.map { "\($0.seq) \($0.field) \($0.kind.rawValue)" } == [
@@ -106,25 +106,25 @@ struct SnapshotHistoryTests {
     }
 
     @Test("tag order and request_id changes are not changes; tag edits are per key")
-    func tags() throws {
+    func tags() async throws {
         let f = try StoreFixture()
         let two: JSONValue = .array([.object(["key": "env", "value": "prod"]), .object(["key": "team", "value": "net"])])
         let reordered: JSONValue = .array([.object(["key": "team", "value": "net"]), .object(["key": "env", "value": "prod"])])
         let edited: JSONValue = .array([.object(["key": "env", "value": "dr"])])
-        try f.run(night: 1, try standardGateway(extra: ["tags": two, "request_id": "a"]))
-        #expect(try f.run(night: 2, try standardGateway(extra: ["tags": reordered, "request_id": "b"])) == [.unchanged])
-        try f.run(night: 3, try standardGateway(updated: "2025-03-02T12:00:00Z", extra: ["tags": edited]))
+        try await f.run(night: 1, try standardGateway(extra: ["tags": two, "request_id": "a"]))
+        #expect(try await f.run(night: 2, try standardGateway(extra: ["tags": reordered, "request_id": "b"])) == [.unchanged])
+        try await f.run(night: 3, try standardGateway(updated: "2025-03-02T12:00:00Z", extra: ["tags": edited]))
         let rows = try f.changes().filter { $0.change != .firstSeen }.map { "\($0.change.rawValue) \($0.field) \($0.oldValue ?? "-") \($0.newValue ?? "-")" }
         #expect(rows == ["modified tags.env prod dr", "removed tags.team net -"])
     }
 
     @Test("certificate rotation and an unknown nested field are field-level changes")
-    func nestedChanges() throws {
+    func nestedChanges() async throws {
         let f = try StoreFixture()
         let cert1: JSONValue = .object(["serial_number": "01", "expire_time": "2026-01-01T00:00:00Z"])
         let cert2: JSONValue = .object(["serial_number": "02", "expire_time": "2027-01-01T00:00:00Z"])
-        try f.run(night: 1, try standardGateway(extra: ["ca_certificate": cert1, "ha": .object(["mode": "active"])]))
-        try f.run(night: 2, try standardGateway(updated: "2025-03-01T12:00:00Z", extra: ["ca_certificate": cert2, "ha": .object(["mode": "standby"])]))
+        try await f.run(night: 1, try standardGateway(extra: ["ca_certificate": cert1, "ha": .object(["mode": "active"])]))
+        try await f.run(night: 2, try standardGateway(updated: "2025-03-01T12:00:00Z", extra: ["ca_certificate": cert2, "ha": .object(["mode": "standby"])]))
         let rows = try f.changes().filter { $0.change != .firstSeen }.map { "\($0.field): \($0.oldValue ?? "-") → \($0.newValue ?? "-")" }
         #expect(rows == [
             "ca_certificate.expire_time: 2026-01-01T00:00:00Z → 2027-01-01T00:00:00Z",
@@ -134,13 +134,13 @@ struct SnapshotHistoryTests {
     }
 
     @Test("filters: by gateway id and by time range")
-    func filters() throws {
+    func filters() async throws {
         let f = try StoreFixture()
         let a = try standardGateway(id: "a")
         let b = try standardGateway(id: "b")
-        try f.run(night: 1, a, b)
-        try f.run(night: 2, try standardGateway(id: "a", name: "a2", updated: "2025-03-02T00:00:00Z"), b)
-        try f.run(night: 3, try standardGateway(id: "a", name: "a3", updated: "2025-03-03T00:00:00Z"), b)
+        try await f.run(night: 1, a, b)
+        try await f.run(night: 2, try standardGateway(id: "a", name: "a2", updated: "2025-03-02T00:00:00Z"), b)
+        try await f.run(night: 3, try standardGateway(id: "a", name: "a3", updated: "2025-03-03T00:00:00Z"), b)
         #expect(try f.changes(ReportFilter(gatewayIDs: ["b"])).map(\.change) == [.firstSeen])
         let window = ReportFilter(since: StoreFixture.night(2), until: StoreFixture.night(2).adding(seconds: 3600))
         #expect(try f.changes(window).map(\.newValue) == ["a2"])
@@ -153,11 +153,11 @@ struct SnapshotHistoryTests {
 @Suite("Timestamp read model")
 struct TimestampRowTests {
     @Test("one row per timestamp field of each present snapshot, raw kept, anomalies attached to their field")
-    func rows() throws {
+    func rows() async throws {
         let f = try StoreFixture()
         let cert: JSONValue = .object(["serial_number": "01", "expire_time": "2027-06-25T13:19:37Z"])
-        try f.run(night: 1, try standardGateway(created: "2024-06-25T13:19:37.335+02:00", updated: "2024-06-25T13:19:37.335+02:00", extra: ["ca_certificate": cert]))
-        try f.run(night: 2, try standardGateway(created: "2024-06-25T13:19:37.335Z", updated: "2024-06-25T13:19:37.335+02:00", extra: ["ca_certificate": cert]))
+        try await f.run(night: 1, try standardGateway(created: "2024-06-25T13:19:37.335+02:00", updated: "2024-06-25T13:19:37.335+02:00", extra: ["ca_certificate": cert]))
+        try await f.run(night: 2, try standardGateway(created: "2024-06-25T13:19:37.335Z", updated: "2024-06-25T13:19:37.335+02:00", extra: ["ca_certificate": cert]))
         var rows: [TimestampRow] = []
         try f.store.forEachTimestampRow { rows.append($0) }
         #expect(rows.map { "\($0.seq) \($0.field) \($0.raw) \($0.anomalies.map(\.kind.rawValue).joined(separator: ";"))" } == [

@@ -3,17 +3,25 @@ import Testing
 
 @testable import GatewayAudit
 
-/// A temp-file store plus helpers to play nightly runs into it.
+/// A history database (in memory, or a temp file for tests that need one) plus helpers to play
+/// nightly runs into it.
 final class StoreFixture {
     let directory: URL
     let path: String
-    let store: SQLiteStore
+    let database: HistoryDatabase
+    /// The read side, as reports see it.
+    let store: HistoryQueries
+    let writer: HistoryWriter
+    let recorder: ObservationRecorder
 
-    init() throws {
+    init(inMemory: Bool = false) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("ga-store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         path = directory.appendingPathComponent("history.sqlite").path
-        store = try SQLiteStore(path: path)
+        database = inMemory ? try HistoryDatabase.inMemory() : try HistoryDatabase.open(path: path)
+        store = HistoryQueries(database)
+        writer = HistoryWriter(database)
+        recorder = ObservationRecorder(writer: writer)
     }
 
     deinit {
@@ -27,19 +35,19 @@ final class StoreFixture {
 
     /// One complete run on night `n` recording `results` (gateway id → result).
     @discardableResult
-    func run(night n: Int, _ observations: [Observation.Result], ids: [GatewayID]) throws -> [ObservationOutcome] {
-        let run = try store.beginRun(RunInfo(endpoint: "http://127.0.0.1", projectID: "p", scope: "all"),
-            at: Self.night(n), lockWait: 5)
+    func run(night n: Int, _ observations: [Observation.Result], ids: [GatewayID]) async throws -> [ObservationOutcome] {
+        let run = try await writer.beginRun(
+            RunInfo(endpoint: "http://127.0.0.1", projectID: "p", scope: .all), at: Self.night(n), lockWait: .seconds(5))
         let at = Self.night(n).adding(seconds: 60)
-        let outcomes = try store.record(
+        let outcomes = try await recorder.record(
             zip(ids, observations).map { Observation(gatewayID: $0, observedAt: at, result: $1) }, in: run)
-        try store.finishRun(run, status: outcomes.contains(.failed) ? .partial : .complete, at: at.adding(seconds: 1))
+        try await writer.finishRun(run, status: outcomes.contains(.failed) ? .partial : .complete, at: at.adding(seconds: 1))
         return outcomes
     }
 
     @discardableResult
-    func run(night n: Int, _ gateways: CustomerGateway...) throws -> [ObservationOutcome] {
-        try run(night: n, gateways.map { .present($0) }, ids: gateways.map(\.id))
+    func run(night n: Int, _ gateways: CustomerGateway...) async throws -> [ObservationOutcome] {
+        try await run(night: n, gateways.map { .present($0) }, ids: gateways.map(\.id))
     }
 
     func history() throws -> [HistoryRow] {
@@ -54,8 +62,18 @@ final class StoreFixture {
         return rows
     }
 
+    /// `verify` over this fixture's database.
+    func verify() throws -> HistoryVerification {
+        try HistoryVerifier(database).verify()
+    }
+
+    /// `verify` over the file, opened anew read-only (as the command does after an edit with sqlite3).
+    func verifyFile() throws -> HistoryVerification {
+        try HistoryVerifier(try HistoryDatabase.open(path: path, readOnly: true)).verify()
+    }
+
     func expectIntegrity(sourceLocation: SourceLocation = #_sourceLocation) throws {
-        #expect(try store.integrityCheck() == ["ok"], sourceLocation: sourceLocation)
+        #expect(try database.integrityCheck() == ["ok"], sourceLocation: sourceLocation)
     }
 }
 
@@ -79,4 +97,3 @@ func standardGateway(
     for (key, value) in extra { members[key] = value }
     return try gateway(members)
 }
-

@@ -7,35 +7,35 @@ import Testing
 @Suite("Store safety: locks, crashes, foreign and damaged files")
 struct StoreSafetyTests {
     @Test("a second writer waits for the run lock, then fails with a clear error; the first run is unaffected")
-    func runLock() throws {
+    func runLock() async throws {
         let f = try StoreFixture()
-        let first = try f.store.beginRun(RunInfo(endpoint: "e", projectID: "p", scope: "all"), lockWait: 1)
-        let other = try SQLiteStore(path: f.path)
+        let first = try await f.writer.beginRun(RunInfo(endpoint: "e", projectID: "p", scope: .all), lockWait: .seconds(1))
+        let other = HistoryWriter(try HistoryDatabase.open(path: f.path))
         let started = Date()
-        #expect(throws: StoreError.locked(path: f.path, waitedSeconds: 0.3)) {
-            _ = try other.beginRun(RunInfo(endpoint: "e", projectID: "p", scope: "all"), lockWait: 0.3)
+        await #expect(throws: StoreError.locked(path: f.path, waitedSeconds: 0.3)) {
+            _ = try await other.beginRun(RunInfo(endpoint: "e", projectID: "p", scope: .all), lockWait: .milliseconds(300))
         }
         #expect(Date().timeIntervalSince(started) >= 0.3)
         #expect(StoreError.locked(path: "/x/db", waitedSeconds: 60).description
             == "another gateway-audit run holds /x/db (waited 60 s); try again later or raise --lock-wait")
-        _ = try f.store.record([.present(try standardGateway(), at: .now)], in: first)
-        try f.store.finishRun(first, status: .complete)
+        _ = try await f.recorder.record([.present(try standardGateway(), at: .now)], in: first)
+        try await f.writer.finishRun(first, status: .complete)
     }
 
     @Test("a run killed mid-way keeps its committed batches, shows as running, and is closed as aborted by the next")
-    func abortedRun() throws {
+    func abortedRun() async throws {
         let f = try StoreFixture()
         do {
-            let run = try f.store.beginRun(RunInfo(endpoint: "e", projectID: "p", scope: "all"), at: StoreFixture.night(1))
-            _ = try f.store.record([.present(try standardGateway(id: "a"), at: StoreFixture.night(1))], in: run)
-            _ = try f.store.record([.present(try standardGateway(id: "b"), at: StoreFixture.night(1))], in: run)
+            let run = try await f.writer.beginRun(RunInfo(endpoint: "e", projectID: "p", scope: .all), at: StoreFixture.night(1))
+            _ = try await f.recorder.record([.present(try standardGateway(id: "a"), at: StoreFixture.night(1))], in: run)
+            _ = try await f.recorder.record([.present(try standardGateway(id: "b"), at: StoreFixture.night(1))], in: run)
             // The process dies here: no finishRun; the lock goes with the process.
         }
         #expect(try f.store.runs().map(\.status) == [.running])
         #expect(try f.store.runs().first?.counts.new == 2)
-        let next = try f.store.beginRun(RunInfo(endpoint: "e", projectID: "p", scope: "all"), lockWait: 1)
+        let next = try await f.writer.beginRun(RunInfo(endpoint: "e", projectID: "p", scope: .all), lockWait: .seconds(1))
         #expect(next.abortedRuns == [1])
-        try f.store.finishRun(next, status: .complete)
+        try await f.writer.finishRun(next, status: .complete)
         let runs = try f.store.runs()
         #expect(runs.map(\.status) == [.complete, .aborted])
         #expect(runs.last?.message == "the process ended before the run finished; closed by run 2")
@@ -44,12 +44,12 @@ struct StoreSafetyTests {
     }
 
     @Test("a finished run cannot record more")
-    func finishedRun() throws {
+    func finishedRun() async throws {
         let f = try StoreFixture()
-        let run = try f.store.beginRun(RunInfo(endpoint: "e", projectID: "p", scope: "all"))
-        try f.store.finishRun(run, status: .complete)
-        #expect(throws: StoreError.runNotActive(id: 1)) {
-            _ = try f.store.record([.present(try standardGateway(), at: .now)], in: run)
+        let run = try await f.writer.beginRun(RunInfo(endpoint: "e", projectID: "p", scope: .all))
+        try await f.writer.finishRun(run, status: .complete)
+        await #expect(throws: StoreError.runNotActive(id: 1)) {
+            _ = try await f.recorder.record([.present(try standardGateway(), at: .now)], in: run)
         }
     }
 
@@ -60,18 +60,19 @@ struct StoreSafetyTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for writer in 0..<2 {
                 group.addTask {
-                    let store = try SQLiteStore(path: path)
+                    let store = HistoryWriter(try HistoryDatabase.open(path: path))
+                    let recorder = ObservationRecorder(writer: store)
                     for night in 1...5 {
-                        let run = try store.beginRun(RunInfo(endpoint: "e", projectID: "p", scope: "ids"), lockWait: 30)
+                        let run = try await store.beginRun(RunInfo(endpoint: "e", projectID: "p", scope: .ids), lockWait: .seconds(30))
                         for batch in 0..<4 {
                             let observations = try (0..<25).map { i in
                                 Observation.present(
                                     try standardGateway(id: "w\(writer)-\(batch * 25 + i)", name: "n\(night)",
                                         updated: "2025-03-0\(night)T00:00:00Z"), at: StoreFixture.night(night))
                             }
-                            _ = try store.record(observations, in: run)
+                            _ = try await recorder.record(observations, in: run)
                         }
-                        try store.finishRun(run, status: .complete)
+                        try await store.finishRun(run, status: .complete)
                     }
                 }
             }
@@ -85,59 +86,59 @@ struct StoreSafetyTests {
     }
 
     @Test("a file that is not SQLite is refused and left byte for byte as it was")
-    func notADatabase() throws {
+    func notADatabase() async throws {
         let f = try StoreFixture()
         let path = f.directory.appendingPathComponent("notes.sqlite").path
         let bytes = Data("these are my notes, not a database\n".utf8)
         try bytes.write(to: URL(fileURLWithPath: path))
-        #expect(throws: StoreError.notADatabase(path: path)) { try SQLiteStore(path: path) }
+        #expect(throws: StoreError.notADatabase(path: path)) { try HistoryDatabase.open(path: path) }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == bytes)
         #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
     }
 
     @Test("another application's SQLite database is refused and not migrated")
-    func foreign() throws {
+    func foreign() async throws {
         let f = try StoreFixture()
         let path = f.directory.appendingPathComponent("other.sqlite").path
         try sqlite3(path, "CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('keep me');")
-        #expect(throws: StoreError.foreignDatabase(path: path)) { try SQLiteStore(path: path) }
+        #expect(throws: StoreError.foreignDatabase(path: path)) { try HistoryDatabase.open(path: path) }
         #expect(try sqlite3(path, "SELECT name FROM sqlite_master ORDER BY name") == "notes\n")
     }
 
     @Test("a database from a newer schema is refused with the unknown migration named")
-    func newerSchema() throws {
+    func newerSchema() async throws {
         let f = try StoreFixture()
-        _ = try f.run(night: 1, try standardGateway())
+        _ = try await f.run(night: 1, try standardGateway())
         try sqlite3(f.path, "INSERT INTO grdb_migrations VALUES ('v9-future');")
         #expect(throws: StoreError.newerSchema(path: f.path, unknownMigrations: ["v9-future"])) {
-            try SQLiteStore(path: f.path)
+            try HistoryDatabase.open(path: f.path)
         }
         #expect(try sqlite3(f.path, "SELECT COUNT(*) FROM snapshot") == "1\n")
     }
 
     @Test("reading a missing database does not create one")
-    func missing() throws {
+    func missing() async throws {
         let f = try StoreFixture()
         let path = f.directory.appendingPathComponent("absent.sqlite").path
-        #expect(throws: StoreError.missing(path: path)) { try SQLiteStore(path: path, readOnly: true) }
+        #expect(throws: StoreError.missing(path: path)) { try HistoryQueries(try HistoryDatabase.open(path: path, readOnly: true)) }
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 
     @Test("a damaged database is refused, not repaired or overwritten")
-    func corrupt() throws {
+    func corrupt() async throws {
         let f = try StoreFixture()
         for night in 1...3 {
-            try f.run(night: night, try (0..<200).map { try standardGateway(id: "g\($0)", name: "n\(night)") }.map { .present($0) },
+            try await f.run(night: night, try (0..<200).map { try standardGateway(id: "g\($0)", name: "n\(night)") }.map { .present($0) },
                 ids: (0..<200).map { GatewayID("g\($0)") })
         }
-        try f.store.checkpoint()
+        try f.database.checkpoint()
         let url = URL(fileURLWithPath: f.path)
         var bytes = try Data(contentsOf: url)
         #expect(bytes.count > 8192)
         for i in 4096..<min(bytes.count, 4096 * 6) { bytes[i] = 0x5A }
         try bytes.write(to: url)
         #expect {
-            try SQLiteStore(path: f.path)
+            try HistoryDatabase.open(path: f.path)
         } throws: { error in
             guard case StoreError.corrupt = error else { return false }
             return "\(error)".contains("restore it from a backup")
@@ -171,14 +172,14 @@ struct ConcurrentCreationTests {
         let failures = Mutex<[String]>([])
         DispatchQueue.concurrentPerform(iterations: 8) { _ in
             do {
-                _ = try SQLiteStore(path: path)
+                _ = try HistoryDatabase.open(path: path)
             } catch {
                 failures.withLock { $0.append("\(error)") }
             }
         }
         #expect(failures.withLock { $0 } == [])
-        let store = try SQLiteStore(path: path, readOnly: true)
-        #expect(try store.integrityCheck() == ["ok"])
-        #expect(try store.runs().isEmpty)
+        let database = try HistoryDatabase.open(path: path, readOnly: true)
+        #expect(try database.integrityCheck() == ["ok"])
+        #expect(try HistoryQueries(database).runs().isEmpty)
     }
 }

@@ -6,21 +6,21 @@ import Testing
 @Suite("verify: tampering with the history is detected and named")
 struct VerificationTests {
     /// A three-night history of three gateways with a rename, a gone gateway and a failure.
-    func history() throws -> StoreFixture {
+    func history() async throws -> StoreFixture {
         let f = try StoreFixture()
         let ids: [GatewayID] = ["a", "b", "c"]
-        try f.run(night: 1, try ids.map { .present(try standardGateway(id: $0.rawValue)) }, ids: ids)
-        try f.run(night: 2, [.present(try standardGateway(id: "a", name: "renamed", updated: "2025-03-01T12:00:00Z")),
+        try await f.run(night: 1, try ids.map { .present(try standardGateway(id: $0.rawValue)) }, ids: ids)
+        try await f.run(night: 2, [.present(try standardGateway(id: "a", name: "renamed", updated: "2025-03-01T12:00:00Z")),
             .present(try standardGateway(id: "b")), .gone], ids: ids)
-        try f.run(night: 3, [.present(try standardGateway(id: "a", name: "renamed", updated: "2025-03-01T12:00:00Z")),
+        try await f.run(night: 3, [.present(try standardGateway(id: "a", name: "renamed", updated: "2025-03-01T12:00:00Z")),
             .failed("HTTP 503"), .gone], ids: ids)
         return f
     }
 
     @Test("an untouched history verifies, and the head equals what the last run recorded")
-    func intact() throws {
-        let f = try history()
-        let result = try f.store.verifyHistory()
+    func intact() async throws {
+        let f = try await history()
+        let result = try f.verify()
         #expect(result.isIntact, "\(result.problems)")
         #expect(result.snapshots == 5 && result.runs == 3)
         #expect(result.chainHead.count == 64)
@@ -50,11 +50,11 @@ struct VerificationTests {
             ("DELETE FROM run WHERE id = 1",
              "run 2: record differs from its hash: a time, status, count, endpoint or head was edited, or an earlier run was removed"),
         ])
-    func tampering(sql: String, expected: String) throws {
-        let f = try history()
-        try f.store.checkpoint()
+    func tampering(sql: String, expected: String) async throws {
+        let f = try await history()
+        try f.database.checkpoint()
         try sqlite3(f.path, "PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON; " + sql)
-        let result = try SQLiteStore(path: f.path, readOnly: true).verifyHistory()
+        let result = try HistoryVerifier(HistoryDatabase.open(path: f.path, readOnly: true)).verify()
         #expect(!result.isIntact)
         #expect(result.problems.first.map { "\($0)".hasPrefix(expected) } == true, "\(result.problems)")
     }
@@ -62,7 +62,7 @@ struct VerificationTests {
 
 @Suite("Exports: manifests, signatures, and belonging to a history")
 struct ExportVerificationTests {
-    func export(_ f: StoreFixture, signed: Bool = false) throws -> (path: String, manifest: ReportManifest, keys: (String, String)) {
+    func export(_ f: StoreFixture, signed: Bool = false) async throws -> (path: String, manifest: ReportManifest, keys: (String, String)) {
         let path = f.directory.appendingPathComponent("changes.UTC.csv").path
         let keys = (f.directory.appendingPathComponent("sign.key").path, f.directory.appendingPathComponent("sign.pub").path)
         if signed && !FileManager.default.fileExists(atPath: keys.0) {
@@ -73,9 +73,9 @@ struct ExportVerificationTests {
     }
 
     @Test("an untouched signed export verifies against its key and its database")
-    func intact() throws {
-        let f = try ReportFixture.build()
-        let e = try export(f, signed: true)
+    func intact() async throws {
+        let f = try await ReportFixture.build()
+        let e = try await export(f, signed: true)
         let check = try ReportExport.verify(path: e.path, publicKeyPath: e.keys.1, store: f.store)
         #expect(check.problems == [])
         #expect(check.passed.count == 3)
@@ -85,9 +85,9 @@ struct ExportVerificationTests {
     }
 
     @Test("one flipped byte in the CSV is detected")
-    func flippedCSV() throws {
-        let f = try ReportFixture.build()
-        let e = try export(f)
+    func flippedCSV() async throws {
+        let f = try await ReportFixture.build()
+        let e = try await export(f)
         var bytes = try Data(contentsOf: URL(fileURLWithPath: e.path))
         bytes[bytes.count / 2] ^= 0x01
         try bytes.write(to: URL(fileURLWithPath: e.path))
@@ -96,9 +96,9 @@ struct ExportVerificationTests {
     }
 
     @Test("an edited manifest breaks its signature")
-    func editedManifest() throws {
-        let f = try ReportFixture.build()
-        let e = try export(f, signed: true)
+    func editedManifest() async throws {
+        let f = try await ReportFixture.build()
+        let e = try await export(f, signed: true)
         let manifestURL = URL(fileURLWithPath: ReportManifest.path(for: e.path))
         let text = try String(contentsOf: manifestURL, encoding: .utf8).replacingOccurrences(of: "\"rows\" : 17", with: "\"rows\" : 16")
         try Data(text.utf8).write(to: manifestURL)
@@ -107,30 +107,30 @@ struct ExportVerificationTests {
     }
 
     @Test("a wrong public key is named as another key")
-    func wrongKey() throws {
-        let f = try ReportFixture.build()
-        let e = try export(f, signed: true)
+    func wrongKey() async throws {
+        let f = try await ReportFixture.build()
+        let e = try await export(f, signed: true)
         let other = (f.directory.appendingPathComponent("other.key").path, f.directory.appendingPathComponent("other.pub").path)
         _ = try SigningKey.generate(privateKeyPath: other.0, publicKeyPath: other.1)
         let check = try ReportExport.verify(path: e.path, publicKeyPath: other.1, store: nil)
         #expect(check.problems.first?.hasPrefix("signed by another key (SHA256:") == true)
-        let unsigned = try export(f)
+        let unsigned = try await export(f)
         let none = try ReportExport.verify(path: unsigned.path, publicKeyPath: e.keys.1, store: nil)
         #expect(none.problems == ["the manifest is not signed"])
     }
 
     @Test("an export is refused by a database whose history never had its chain head")
-    func otherHistory() throws {
-        let f = try ReportFixture.build()
-        let e = try export(f)
+    func otherHistory() async throws {
+        let f = try await ReportFixture.build()
+        let e = try await export(f)
         let other = try StoreFixture()
-        try other.run(night: 1, try standardGateway())
+        try await other.run(night: 1, try standardGateway())
         let check = try ReportExport.verify(path: e.path, publicKeyPath: nil, store: other.store)
         #expect(check.problems.first?.hasSuffix("was never recorded by this database: the export comes from another or an altered history") == true)
     }
 
     @Test("keys are never overwritten and the private key is private")
-    func keyFiles() throws {
+    func keyFiles() async throws {
         let f = try StoreFixture()
         let key = f.directory.appendingPathComponent("k").path
         let pub = f.directory.appendingPathComponent("k.pub").path

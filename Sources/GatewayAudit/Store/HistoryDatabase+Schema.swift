@@ -1,6 +1,6 @@
 import GRDB
 
-extension SQLiteStore {
+extension HistoryDatabase {
     /// The schema, one migration per shipped change. Append new migrations; never edit a shipped one.
     static let migrator: DatabaseMigrator = {
         var migrator = DatabaseMigrator()
@@ -90,6 +90,11 @@ extension SQLiteStore {
                 ALTER TABLE run ADD COLUMN chain_head TEXT;
                 ALTER TABLE run ADD COLUMN record_sha256 TEXT;
                 """)
+        }
+        migrator.registerMigration("v3-run-record-version") { db in
+            // Run records sealed from now on hash an explicit, versioned field encoding; earlier ones
+            // keep version 1 (see RunRecordChain).
+            try db.execute(sql: "ALTER TABLE run ADD COLUMN record_version INTEGER NOT NULL DEFAULT 1")
         }
         return migrator
     }()

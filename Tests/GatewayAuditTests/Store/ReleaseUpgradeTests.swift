@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+
+@testable import GatewayAudit
+
+/// `Fixtures/databases/release-1.sqlite` was written by the first release (main at 7e36b88): the
+/// demo's first three nights, then a collection that failed (its message holds quotes and a colon),
+/// each run sealed with that release's run-record hash.
+@Suite("A database written by the first release upgrades in place and still verifies")
+struct ReleaseUpgradeTests {
+    static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/databases/release-1.sqlite")
+
+    /// A private copy of the fixture (opening it for writing migrates it).
+    func copy() throws -> StoreFixtureCopy {
+        try StoreFixtureCopy(source: Self.fixture)
+    }
+
+    @Test("the release's runs verify after the upgrade, then a new run is sealed with the explicit encoding")
+    func upgradeAndCollect() async throws {
+        let f = try copy()
+        let runs = try sqlite3(f.path, "SELECT COUNT(*) FROM run")
+        let database = try HistoryDatabase.open(path: f.path)
+        let verification = try HistoryVerifier(database).verify()
+        #expect(verification.isIntact, "\(verification.problems)")
+        #expect("\(verification.runs)\n" == runs)
+        #expect(try HistoryQueries(database).recordedHead(verification.chainHead))
+
+        let writer = HistoryWriter(database)
+        let gateways = try HistoryQueries(database).gateways().filter { $0.state == .present }
+        let run = try await writer.beginRun(RunInfo(endpoint: "http://127.0.0.1:1", projectID: "p", scope: .ids))
+        let at = run.startedAt
+        let observations = gateways.map { Observation(gatewayID: $0.gatewayID, observedAt: at, result: .failed("HTTP 503")) }
+        _ = try await ObservationRecorder(writer: writer).record(observations, in: run)
+        try await writer.finishRun(run, status: .partial, message: "\"quoted\"\nand a new line", at: at)
+        #expect(try HistoryVerifier(database).verify().isIntact)
+        #expect(try sqlite3(f.path, "SELECT group_concat(record_version, '') FROM (SELECT record_version FROM run ORDER BY id)")
+            == String(repeating: "1", count: verification.runs) + "2\n")
+    }
+
+    @Test("an edit to a run sealed by the release is still named after the upgrade")
+    func legacyTamperDetected() async throws {
+        let f = try copy()
+        _ = try HistoryDatabase.open(path: f.path)
+        try sqlite3(f.path, "UPDATE run SET message = 'edited' WHERE id = (SELECT MAX(id) FROM run)")
+        let result = try HistoryVerifier(try HistoryDatabase.open(path: f.path, readOnly: true)).verify()
+        #expect(result.problems.map(\.area) == [.run])
+        #expect(result.problems.first?.description.hasSuffix(
+            "record differs from its hash: a time, status, count, endpoint or head was edited, or an earlier run was removed")
+            == true)
+    }
+
+    @Test(
+        "the explicit encoding tags every value, so no text can pass for another value",
+        arguments: [
+            (RunRecordField.null, "n"), (.int64(42), "i42"), (.int64(-7), "i-7"), (.string("42"), "t2:42"),
+            (.string(""), "t0:"), (.string("a\"b\né"), "t6:a\"b\né"), (.blob(Data([0, 255])), "b2:00ff"),
+        ])
+    func taggedEncoding(value: RunRecordField, expected: String) {
+        #expect(RunRecordChain.taggedText(value) == expected)
+    }
+
+    @Test("the release's encoding is reproduced exactly: NUL for NULL, decimal, Swift string literals")
+    func legacyEncoding() {
+        #expect(RunRecordChain.legacyText(.null) == "\u{0}")
+        #expect(RunRecordChain.legacyText(.int64(-7)) == "-7")
+        #expect(RunRecordChain.legacyText(.string("a\"b\n")) == #""a\"b\n""#)
+    }
+}
+
+/// A temp copy of a fixture database, removed afterwards.
+final class StoreFixtureCopy {
+    let directory: URL
+    let path: String
+
+    init(source: URL) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("ga-release-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        path = directory.appendingPathComponent("history.sqlite").path
+        try FileManager.default.copyItem(atPath: source.path, toPath: path)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
