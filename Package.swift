@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "GatewayAudit", targets: ["GatewayAudit"]),
+        .library(name: "GatewayAuditCore", targets: ["GatewayAuditCore"]),
         .library(name: "VPNSimulator", targets: ["VPNSimulator"]),
         .executable(name: "gateway-audit", targets: ["gateway-audit"]),
         .executable(name: "vpn-simulator", targets: ["vpn-simulator"]),
@@ -27,13 +28,18 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
+        // Layers, lowest first; each target is a folder whose dependencies differ (DESIGN.md), so the
+        // compiler holds the arrows: Core ← Client, Core ← Store ← Report, Core ← Analyse, and
+        // GatewayAudit (collect) on top of all of them.
         .target(
-            name: "GatewayAudit",
+            name: "GatewayAuditCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "GatewayAuditClient",
             dependencies: [
-                .product(name: "Crypto", package: "swift-crypto"),
+                "GatewayAuditCore",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -41,9 +47,41 @@ let package = Package(
             ]
         ),
         .target(
+            name: "GatewayAuditStore",
+            dependencies: [
+                "GatewayAuditCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "GatewayAuditAnalyse",
+            dependencies: ["GatewayAuditCore"]
+        ),
+        .target(
+            name: "GatewayAuditReport",
+            dependencies: [
+                "GatewayAuditCore",
+                "GatewayAuditStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        .target(
+            name: "GatewayAudit",
+            dependencies: [
+                "GatewayAuditCore",
+                "GatewayAuditClient",
+                "GatewayAuditStore",
+                "GatewayAuditAnalyse",
+                "GatewayAuditReport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "VPNSimulator",
             dependencies: [
-                "GatewayAudit",
+                "GatewayAuditCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -51,11 +89,19 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(
+            name: "GatewayAuditDemo",
+            dependencies: [
+                "GatewayAudit",
+                "VPNSimulator",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "vpn-simulator",
             dependencies: [
                 "VPNSimulator",
-                "GatewayAudit",
+                "GatewayAuditCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -64,7 +110,7 @@ let package = Package(
             name: "gateway-audit",
             dependencies: [
                 "GatewayAudit",
-                "VPNSimulator",
+                "GatewayAuditDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -96,6 +142,7 @@ let package = Package(
                 "gateway-audit",
                 "vpn-simulator",
                 "GatewayAudit",
+                "GatewayAuditDemo",
                 "VPNSimulator",
                 .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -109,7 +156,6 @@ let package = Package(
                 "VPNSimulator",
                 "GatewayAudit",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]

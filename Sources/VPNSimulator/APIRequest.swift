@@ -1,4 +1,4 @@
-import GatewayAudit
+import GatewayAuditCore
 
 /// A request as the simulator's engine sees it, independent of the HTTP server that received it.
 public struct APIRequest: Sendable, Hashable {

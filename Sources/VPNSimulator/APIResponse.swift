@@ -1,4 +1,4 @@
-import GatewayAudit
+import GatewayAuditCore
 
 /// A response the engine produced: status, headers and exact body bytes.
 public struct APIResponse: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import GatewayAudit
+import GatewayAuditCore
 
 /// A record that an injected fault fired: which rule, on which route and gateway, on which night.
 public struct FaultFiring: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import GatewayAudit
+import GatewayAuditCore
 
 /// When and where a fault fires.
 ///

@@ -1,4 +1,4 @@
-import GatewayAudit
+import GatewayAuditCore
 
 /// A token issued by the simulated IAM.
 struct IssuedToken: Sendable, Hashable {

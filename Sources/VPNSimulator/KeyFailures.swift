@@ -1,4 +1,4 @@
-import GatewayAudit
+import GatewayAuditCore
 
 /// Consecutive authentication failures of one access key, and the lock they caused.
 struct KeyFailures: Sendable, Hashable {

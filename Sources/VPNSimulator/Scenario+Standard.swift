@@ -1,4 +1,4 @@
-import GatewayAudit
+import GatewayAuditCore
 
 extension Scenario {
     /// The id of gateway `n` of the built-in scenario: `5f0c1a8e-3b2d-4c71-9e0a-0000000000nn`.

@@ -1,5 +1,5 @@
 import Foundation
-import GatewayAudit
+import GatewayAuditCore
 
 /// A simulated project's history: the gateways at night 0 and what happens to them night by night,
 /// plus any faults to inject. Codable, so a scenario can be written as JSON and loaded with

@@ -1,4 +1,4 @@
-import GatewayAudit
+import GatewayAuditCore
 
 /// What happens to a gateway in a scenario event.
 ///

@@ -1,4 +1,4 @@
-import GatewayAudit
+import GatewayAuditCore
 
 /// One scheduled change: on night `night` (between run `night - 1` and run `night`), `change` happens
 /// to the gateway `gateway`.

@@ -1,4 +1,4 @@
-import GatewayAudit
+import GatewayAuditCore
 
 /// A CA certificate bound to a simulated gateway (`ca_certificate`).
 public struct SimulatedCertificate: Sendable, Hashable, Codable {

@@ -1,4 +1,4 @@
-import GatewayAudit
+import GatewayAuditCore
 
 extension SimulatedCloud {
     /// Failures after which an access key is locked, and for how long (API.md: "more than 5", "5 minutes").

@@ -1,4 +1,4 @@
-import GatewayAudit
+import GatewayAuditCore
 
 extension SimulatedCloud {
     /// Adds a fault rule at runtime and returns its id (for ``removeFault(_:)`` and ``firings(of:)``).

@@ -1,4 +1,4 @@
-import GatewayAudit
+import GatewayAuditCore
 
 extension SimulatedCloud {
     /// The largest `limit` the list accepts (also the default).

@@ -1,4 +1,4 @@
-import GatewayAudit
+import GatewayAuditCore
 
 extension SimulatedCloud {
     /// Applies one scheduled change at virtual time `at`; a change for a gateway that no longer exists

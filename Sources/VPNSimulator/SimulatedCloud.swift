@@ -1,4 +1,4 @@
-import GatewayAudit
+import GatewayAuditCore
 
 /// The simulated cloud: a project's customer gateways, IAM tokens, a virtual clock and injected faults.
 ///

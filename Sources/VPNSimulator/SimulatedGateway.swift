@@ -1,4 +1,4 @@
-import GatewayAudit
+import GatewayAuditCore
 
 /// One customer gateway as the simulator holds it: both a scenario's description of a gateway and the
 /// live state the API serves.

@@ -1,4 +1,4 @@
-import GatewayAudit
+import GatewayAuditCore
 
 /// The credentials the simulator accepts. They are test credentials; nothing here is a real secret.
 public struct SimulatorCredentials: Sendable, Hashable, Codable {

@@ -1,5 +1,5 @@
 import Foundation
-import GatewayAudit
+import GatewayAuditCore
 import Hummingbird
 
 extension SimulatorServer {

@@ -1,4 +1,4 @@
-import GatewayAudit
+import GatewayAuditCore
 
 /// A synthetic history for benchmarks: `count` gateways over many nights, about `changeRate` of them
 /// changing each night (renames, certificate rotations, tag edits, deletions, re-creations, timestamp

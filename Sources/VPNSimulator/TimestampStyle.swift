@@ -1,4 +1,4 @@
-import GatewayAudit
+import GatewayAuditCore
 
 /// How the simulator writes a timestamp it creates: how many fraction digits and which offset
 /// designator (`Z`, `+02:00`, `+0800`, or `""` for none), as real responses vary.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import GatewayAudit
-import VPNSimulator
+import GatewayAuditDemo
 
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import GatewayAudit
-import VPNSimulator
+import GatewayAuditDemo
 
 /// The documented exit statuses, and how each error maps to one.
 enum ExitStatus: Int32 {
@@ -27,7 +27,7 @@ enum ExitStatus: Int32 {
             self = error.status
         case let error as ClientError:
             if case .authentication = error { self = .authentication } else { self = .usage }
-        case is ReportError, is ZoneError, is ValidationError, is SimulatorError:
+        case is ReportError, is ZoneError, is ValidationError, is Demo.Failure:
             self = .usage
         default:
             let code = GatewayAuditCommand.exitCode(for: error)
@@ -38,7 +38,7 @@ enum ExitStatus: Int32 {
     /// The one line to print on stderr (nil when ArgumentParser's own output, e.g. help, is due).
     func message(for error: any Error) -> String? {
         switch error {
-        case is StoreError, is ReportError, is ZoneError, is CommandFailure, is ClientError, is SimulatorError:
+        case is StoreError, is ReportError, is ZoneError, is CommandFailure, is ClientError, is Demo.Failure:
             return "gateway-audit: error: \(error)"
         default:
             let text = GatewayAuditCommand.fullMessage(for: error)

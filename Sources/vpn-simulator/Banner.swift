@@ -1,5 +1,5 @@
 import Foundation
-import GatewayAudit
+import GatewayAuditCore
 import VPNSimulator
 
 /// What the simulator prints once it listens.

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import GatewayAudit
+import GatewayAuditCore
 import Logging
 import VPNSimulator
 

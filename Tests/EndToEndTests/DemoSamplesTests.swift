@@ -1,5 +1,6 @@
 import Foundation
 import GatewayAudit
+import GatewayAuditDemo
 import Testing
 import VPNSimulator
 

@@ -1,6 +1,11 @@
 import Testing
 
 @testable import GatewayAudit
+@testable import GatewayAuditAnalyse
+@testable import GatewayAuditClient
+@testable import GatewayAuditCore
+@testable import GatewayAuditReport
+@testable import GatewayAuditStore
 
 @Suite("Timestamp anomalies: each kind fires on its case and nowhere else")
 struct AnomalyDetectorTests {

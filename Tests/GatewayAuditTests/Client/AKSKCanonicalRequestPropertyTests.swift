@@ -3,6 +3,11 @@ import PropertyBased
 import Testing
 
 @testable import GatewayAudit
+@testable import GatewayAuditAnalyse
+@testable import GatewayAuditClient
+@testable import GatewayAuditCore
+@testable import GatewayAuditReport
+@testable import GatewayAuditStore
 
 @Suite("AK/SK canonicaliser: properties over generated paths and queries")
 struct AKSKCanonicalRequestPropertyTests {

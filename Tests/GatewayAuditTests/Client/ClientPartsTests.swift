@@ -2,6 +2,11 @@ import Foundation
 import Testing
 
 @testable import GatewayAudit
+@testable import GatewayAuditAnalyse
+@testable import GatewayAuditClient
+@testable import GatewayAuditCore
+@testable import GatewayAuditReport
+@testable import GatewayAuditStore
 
 @Suite("Client parts: error bodies, retry policy, endpoint safety, redaction")
 struct ClientPartsTests {

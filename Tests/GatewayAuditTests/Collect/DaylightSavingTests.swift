@@ -3,6 +3,11 @@ import Testing
 import VPNSimulator
 
 @testable import GatewayAudit
+@testable import GatewayAuditAnalyse
+@testable import GatewayAuditClient
+@testable import GatewayAuditCore
+@testable import GatewayAuditReport
+@testable import GatewayAuditStore
 
 @Suite("runs observed in a daylight-saving fold or gap", .serialized)
 struct DaylightSavingTests {

@@ -3,6 +3,11 @@ import Foundation
 import Testing
 
 @testable import GatewayAudit
+@testable import GatewayAuditAnalyse
+@testable import GatewayAuditClient
+@testable import GatewayAuditCore
+@testable import GatewayAuditReport
+@testable import GatewayAuditStore
 
 @Suite("CSV reports: RFC 4180, spreadsheet-safe, golden")
 struct CSVReportTests {

@@ -4,6 +4,11 @@ import PropertyBased
 import Testing
 
 @testable import GatewayAudit
+@testable import GatewayAuditAnalyse
+@testable import GatewayAuditClient
+@testable import GatewayAuditCore
+@testable import GatewayAuditReport
+@testable import GatewayAuditStore
 
 @Suite("CSV writer: round trip through a real CSV reader, over generated cells")
 struct CSVWriterPropertyTests {

@@ -6,6 +6,11 @@ import Testing
 #endif
 
 @testable import GatewayAudit
+@testable import GatewayAuditAnalyse
+@testable import GatewayAuditClient
+@testable import GatewayAuditCore
+@testable import GatewayAuditReport
+@testable import GatewayAuditStore
 
 /// Collects element names and text from a document through a real XML parser.
 final class ElementCollector: NSObject, XMLParserDelegate {

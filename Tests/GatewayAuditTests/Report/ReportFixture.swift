@@ -2,6 +2,11 @@ import Foundation
 import Testing
 
 @testable import GatewayAudit
+@testable import GatewayAuditAnalyse
+@testable import GatewayAuditClient
+@testable import GatewayAuditCore
+@testable import GatewayAuditReport
+@testable import GatewayAuditStore
 
 /// A fixed history with every kind of event and the hostile names reports must survive.
 enum ReportFixture {

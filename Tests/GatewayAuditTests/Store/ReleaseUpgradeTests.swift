@@ -2,6 +2,11 @@ import Foundation
 import Testing
 
 @testable import GatewayAudit
+@testable import GatewayAuditAnalyse
+@testable import GatewayAuditClient
+@testable import GatewayAuditCore
+@testable import GatewayAuditReport
+@testable import GatewayAuditStore
 
 /// `Fixtures/databases/release-1.sqlite` was written by the first release (main at 7e36b88): the
 /// demo's first three nights, then a collection that failed (its message holds quotes and a colon),

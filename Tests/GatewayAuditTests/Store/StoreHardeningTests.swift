@@ -3,6 +3,11 @@ import Synchronization
 import Testing
 
 @testable import GatewayAudit
+@testable import GatewayAuditAnalyse
+@testable import GatewayAuditClient
+@testable import GatewayAuditCore
+@testable import GatewayAuditReport
+@testable import GatewayAuditStore
 
 @Suite("Store hardening: unknown values, the lock wait, in-memory databases")
 struct StoreHardeningTests {
@@ -45,34 +50,36 @@ struct StoreHardeningTests {
                 + "(written by a newer version, or edited by hand); upgrade gateway-audit, or run `gateway-audit verify`")
     }
 
-    @Test("waiting for the run lock does not hold threads: many waiters wait side by side")
+    @Test("waiting for the run lock does not hold threads: a task started later runs while collectors wait")
     func lockWaitKeepsPoolFree() async throws {
         let f = try StoreFixture()
         let holder = try await f.writer.beginRun(RunInfo(endpoint: "e", projectID: "p", scope: .all))
-        // Four waiters per thread of the cooperative pool. Waiting without a thread, all of them wait
-        // their one second side by side; a blocking wait would need four seconds or more, one batch
-        // of pool threads after the other, starving every other task meanwhile.
+        // Four waiters per thread of the cooperative pool, then a probe task. A wait that held its thread
+        // would leave the probe queued behind the waiters until one of them gave up; a wait that
+        // suspends lets the probe run at once. The order of events says which, whatever the load.
         let writers = try (0..<(4 * ProcessInfo.processInfo.activeProcessorCount)).map { _ in
             HistoryWriter(try HistoryDatabase.open(path: f.path))
         }
-        let clock = ContinuousClock()
-        let started = clock.now
-        let locked = try await withThrowingTaskGroup(of: Bool.self) { group in
+        let events = EventLog()
+        try await withThrowingTaskGroup(of: Void.self) { group in
             for writer in writers {
                 group.addTask {
                     do {
-                        _ = try await writer.beginRun(RunInfo(endpoint: "e", projectID: "p", scope: .all), lockWait: .seconds(1))
-                        return false
+                        _ = try await writer.beginRun(RunInfo(endpoint: "e", projectID: "p", scope: .all), lockWait: .seconds(2))
+                        events.append("acquired")
                     } catch StoreError.locked {
-                        return true
+                        events.append("gave up")
                     }
                 }
             }
-            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(100))
+                events.append("probe ran")
+            }
+            try await group.waitForAll()
         }
-        let elapsed = started.duration(to: clock.now)
-        #expect(locked == writers.count)
-        #expect(elapsed < .milliseconds(2500), "\(writers.count) waiters took \(elapsed)")
+        #expect(events.all.first == "probe ran", "\(events.all)")
+        #expect(events.all.filter { $0 == "gave up" }.count == writers.count)
         try await f.writer.finishRun(holder, status: .complete)
     }
 
@@ -112,3 +119,12 @@ struct StoreHardeningTests {
     }
 }
 
+
+/// Events appended from several tasks, in the order they happened.
+final class EventLog: Sendable {
+    private let events = Mutex<[String]>([])
+
+    func append(_ event: String) { events.withLock { $0.append(event) } }
+
+    var all: [String] { events.withLock { $0 } }
+}

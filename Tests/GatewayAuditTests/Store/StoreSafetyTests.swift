@@ -3,6 +3,11 @@ import Synchronization
 import Testing
 
 @testable import GatewayAudit
+@testable import GatewayAuditAnalyse
+@testable import GatewayAuditClient
+@testable import GatewayAuditCore
+@testable import GatewayAuditReport
+@testable import GatewayAuditStore
 
 @Suite("Store safety: locks, crashes, foreign and damaged files")
 struct StoreSafetyTests {

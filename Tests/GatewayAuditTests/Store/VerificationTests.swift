@@ -2,6 +2,11 @@ import Foundation
 import Testing
 
 @testable import GatewayAudit
+@testable import GatewayAuditAnalyse
+@testable import GatewayAuditClient
+@testable import GatewayAuditCore
+@testable import GatewayAuditReport
+@testable import GatewayAuditStore
 
 @Suite("verify: tampering with the history is detected and named")
 struct VerificationTests {

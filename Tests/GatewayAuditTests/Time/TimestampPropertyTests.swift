@@ -3,6 +3,11 @@ import PropertyBased
 import Testing
 
 @testable import GatewayAudit
+@testable import GatewayAuditAnalyse
+@testable import GatewayAuditClient
+@testable import GatewayAuditCore
+@testable import GatewayAuditReport
+@testable import GatewayAuditStore
 
 /// The pieces of one RFC 3339 timestamp in any form the API sends.
 struct GeneratedTimestamp: Sendable, CustomStringConvertible {

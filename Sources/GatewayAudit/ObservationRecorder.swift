@@ -1,0 +1,46 @@
+import GatewayAuditAnalyse
+import GatewayAuditClient
+import GatewayAuditCore
+import GatewayAuditStore
+
+/// Records observations the way a collection run does: reads what the history holds about each
+/// gateway, derives field changes and anomalies (Analyse), then hands the store values to persist.
+public struct ObservationRecorder: Sendable {
+    let writer: HistoryWriter
+    let detector: AnomalyDetector
+
+    /// Creates a recorder writing through `writer`.
+    public init(writer: HistoryWriter, detector: AnomalyDetector = AnomalyDetector()) {
+        self.writer = writer
+        self.detector = detector
+    }
+
+    /// Records one batch (each gateway at most once) in one transaction.
+    /// - Returns: the outcome of each observation, in order.
+    /// - Throws: ``StoreError``; on error nothing of the batch is stored.
+    public func record(_ observations: [Observation], in run: ActiveRun) async throws(StoreError) -> [ObservationOutcome] {
+        let priors = try await writer.priorStates(for: observations)
+        let writes = zip(observations, priors).map { write(for: $0, prior: $1) }
+        return try await writer.record(writes, in: run)
+    }
+
+    /// The write for one observation: changes against the previous present content and anomalies,
+    /// computed only when the content is new.
+    func write(for observation: Observation, prior: PriorState) -> SnapshotWrite {
+        guard case .present(let current) = observation.result, !prior.isUnchanged(by: observation) else {
+            return SnapshotWrite(observation: observation, prior: prior)
+        }
+        let previous = prior.previousContent
+        let changes = previous.map { FieldDiff.changes(from: $0.canonicalContent, to: current.canonicalContent) } ?? []
+        let anomalies = detector.anomalies(
+            current: current, previous: previous, observedAt: observation.observedAt, changes: changes)
+        return SnapshotWrite(observation: observation, prior: prior, changes: changes, anomalies: anomalies)
+    }
+}
+
+extension HistoryVerifier {
+    /// A verifier that recomputes field changes with the collector's own diff (``FieldDiff``).
+    public init(_ database: HistoryDatabase) {
+        self.init(database, diff: { old, new in FieldDiff.changes(from: old, to: new) })
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import GatewayAudit
+import Logging
+import VPNSimulator
+
+/// The newcomer's demo: the simulator in-process on 127.0.0.1, the real collector once per simulated
+/// night over HTTP, then every report in two zones. Deterministic for a given seed.
+public struct Demo: Sendable {
+    /// What to run.
+    public struct Options: Sendable {
+        /// Simulated nights after night 0.
+        public var nights: Int
+        /// Where the reports go.
+        public var outputDirectory: String
+        /// The history database (replaced only if it holds nothing but demo or test runs).
+        public var databasePath: String
+        /// The scenario seed (nil: the scenario's own).
+        public var seed: UInt64?
+        /// The second zone the reports are rendered in (besides UTC).
+        public var zone: Zone
+
+        /// Creates options (defaults: 30 nights into `reports/`, database `reports/demo.sqlite`, Europe/Berlin).
+        public init(
+            nights: Int = 30, outputDirectory: String = "reports", databasePath: String? = nil, seed: UInt64? = nil,
+            zone: Zone? = nil
+        ) {
+            self.nights = nights
+            self.outputDirectory = outputDirectory
+            self.databasePath = databasePath ?? (outputDirectory as NSString).appendingPathComponent("demo.sqlite")
+            self.seed = seed
+            self.zone = zone ?? (try? Zone(identifier: "Europe/Berlin")) ?? .utc
+        }
+    }
+
+    /// What the demo produced.
+    public struct Summary: Sendable {
+        /// History totals.
+        public let statistics: HistoryStatistics
+        /// Every report written, in order.
+        public let files: [String]
+        /// The database.
+        public let databasePath: String
+        /// A gateway with changes, for the suggested `when-changed` command.
+        public let exampleGatewayID: GatewayID?
+        /// Collection runs that did not complete (none expected).
+        public let incompleteRuns: Int
+    }
+
+    /// Why the demo could not run.
+    let options: Options
+    let logger: Logger
+
+    /// Creates a demo.
+    public init(options: Options = Options(), logger: Logger = Logger(label: "gateway-audit.demo")) {
+        self.options = options
+        self.logger = logger
+    }
+
+    /// Runs it.
+    /// - Throws: ``Failure`` (also for the in-process simulator), ``StoreError``, ``ClientError`` or ``ReportError``.
+    public func run() async throws -> Summary {
+        let scenario = Scenario.standard
+        guard (1...scenario.nights).contains(options.nights) else {
+            throw Failure.nights(requested: options.nights, available: scenario.nights)
+        }
+        try FileManager.default.createDirectory(atPath: options.outputDirectory, withIntermediateDirectories: true)
+        try replaceDemoDatabase()
+        let database = try HistoryDatabase.open(path: options.databasePath)
+        let cloud: SimulatedCloud
+        let running: RunningSimulator
+        do {
+            cloud = try SimulatedCloud(scenario: scenario, credentials: .standard, seed: options.seed)
+            running = try await SimulatorServer(cloud: cloud, adminRoutes: false).start()
+        } catch {
+            throw Failure.simulator("\(error)")
+        }
+        let transport = try AsyncHTTPClientTransport()
+        var incomplete = 0
+        do {
+            guard let baseURL = running.baseURL else { throw Failure.simulator("the simulator has no base URL") }
+            let signer = SimulatorCredentials.standard.keyPairs[0].signer
+            for night in 0...options.nights {
+                try await cloud.advance(to: night)
+                let client = try VPNClient(
+                    endpoint: baseURL, projectID: cloud.projectID, credentials: .accessKey(signer), transport: transport,
+                    logger: logger, time: FixedTime(cloud.runTime(ofNight: night)))
+                let summary = try await Collector(
+                    client: client, database: database, options: CollectorOptions(lockWait: .seconds(5)), logger: logger).run()
+                if summary.status != .complete { incomplete += 1 }
+                logger.info("night \(night): \(summary.line)")
+            }
+        } catch {
+            await transport.shutdown()
+            await running.stop()
+            throw error
+        }
+        await transport.shutdown()
+        await running.stop()
+        try database.checkpoint()
+        let queries = HistoryQueries(database)
+        let files = try writeReports(queries, generatedAt: cloud.runTime(ofNight: options.nights))
+        return Summary(
+            statistics: try queries.statistics(), files: files, databasePath: options.databasePath,
+            exampleGatewayID: Scenario.standardGatewayID(1), incompleteRuns: incomplete)
+    }
+
+    /// Every view in CSV and HTML, in UTC and the second zone.
+    private func writeReports(_ store: any HistoryReading, generatedAt: Instant) throws -> [String] {
+        var files: [String] = []
+        for zone in [Zone.utc, options.zone] {
+            for view in ReportView.allCases {
+                for format in ReportFormat.allCases {
+                    let report = ReportOptions(view: view, format: format, zone: zone, generatedAt: generatedAt)
+                    let path = (options.outputDirectory as NSString).appendingPathComponent(report.defaultFileName)
+                    try ReportExport.write(store: store, options: report, to: path)
+                    files.append(path)
+                }
+            }
+        }
+        return files
+    }
+
+    /// Removes an earlier demo database; refuses to touch one with real collections.
+    private func replaceDemoDatabase() throws {
+        let path = options.databasePath
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        let existing = HistoryQueries(try HistoryDatabase.open(path: path, readOnly: true))
+        guard try existing.onlyLoopbackRuns() else { throw Failure.wouldOverwrite(path) }
+        for suffix in ["", "-wal", "-shm", ".lock"] where FileManager.default.fileExists(atPath: path + suffix) {
+            try FileManager.default.removeItem(atPath: path + suffix)
+        }
+    }
+}

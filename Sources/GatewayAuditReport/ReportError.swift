@@ -1,0 +1,42 @@
+import Foundation
+import GatewayAuditCore
+import GatewayAuditStore
+
+/// Why a report could not be produced. No partial file is ever left behind.
+public enum ReportError: Error, Sendable, Hashable {
+    /// A `--since`/`--until` value is neither an RFC 3339 timestamp nor a `YYYY-MM-DD` date.
+    case invalidTime(String)
+    /// `--since` is after `--until`.
+    case emptyRange(since: String, until: String)
+    /// The output file could not be written.
+    case cannotWrite(path: String, detail: String)
+    /// A file to check (an export, its manifest) could not be read.
+    case cannotRead(path: String, detail: String)
+    /// The gateway id has no record in the database.
+    case unknownGateway(GatewayID)
+    /// A key file is missing or not a gateway-audit Ed25519 key.
+    case invalidKey(path: String, detail: String)
+}
+
+extension ReportError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .invalidTime(let text):
+            return "invalid time \"\(text)\": use RFC 3339 (2025-03-12T00:00:00Z) or a date (2025-03-12) in the chosen --tz"
+        case .emptyRange(let since, let until):
+            return "--since \(since) is after --until \(until); swap them"
+        case .cannotWrite(let path, let detail):
+            return "cannot write \(path) (\(detail)); choose another --output or check permissions"
+        case .cannotRead(let path, let detail):
+            return "cannot read \(path): \(detail)"
+        case .invalidKey(let path, let detail):
+            return "key \(path): \(detail)"
+        case .unknownGateway(let id):
+            return "no gateway \"\(id)\" in this database; `gateway-audit gateways` lists the known ids"
+        }
+    }
+}
+
+extension ReportError: LocalizedError {
+    public var errorDescription: String? { description }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import GatewayAuditCore
+import GatewayAuditStore
+
+/// Writes a report file with its sidecar manifest (and signature), and checks one later.
+public enum ReportExport {
+    /// Renders `options` into `path` atomically, then writes `<path>.manifest.json` describing it.
+    /// - Returns: the manifest written.
+    /// - Throws: ``ReportError`` or ``StoreError``; the report is never left half-written.
+    @discardableResult
+    public static func write(
+        store: any HistoryReading, options: ReportOptions, to path: String, signingKey: String? = nil
+    ) throws -> ReportManifest {
+        let head = try store.chainHead()
+        let latestRun = try store.runs(limit: 1).first
+        var report = try ReportFile(path: path)
+        let rows = try ReportRenderer(store: store, options: options).render(to: &report)
+        try report.commit()
+        var manifest = ReportManifest(
+            file: URL(fileURLWithPath: path).lastPathComponent, sha256: report.sha256 ?? "", bytes: report.byteCount,
+            view: options.view.rawValue, format: options.format.rawValue, zone: options.zone.identifier,
+            filters: options.filterDescription, rows: rows, chainHead: head, endpoint: latestRun?.endpoint ?? "",
+            project: latestRun?.projectID ?? "", toolVersion: GatewayAuditVersion.current,
+            generatedAt: options.generatedAt.iso8601(fractionDigits: 0), signature: nil)
+        if let signingKey { try SigningKey.sign(&manifest, privateKeyPath: signingKey) }
+        let file = try ReportFile(path: ReportManifest.path(for: path))
+        file.write(String(decoding: manifest.json, as: UTF8.self))
+        try file.commit()
+        return manifest
+    }
+
+    /// The outcome of checking an exported file.
+    public struct Check: Sendable {
+        /// Statements that held, for the user.
+        public let passed: [String]
+        /// What failed; empty when the export verifies.
+        public let problems: [String]
+    }
+
+    /// Checks `path` against its manifest; the signature when signed (or when a public key is given);
+    /// and, with a store, that the manifest's chain head belongs to that database's history.
+    /// - Throws: ``ReportError`` when the manifest or a key cannot be read.
+    public static func verify(path: String, publicKeyPath: String?, store: (any HistoryReading)?) throws -> Check {
+        let manifestPath = ReportManifest.path(for: path)
+        guard let data = FileManager.default.contents(atPath: manifestPath) else {
+            throw ReportError.cannotRead(path: manifestPath, detail: "no manifest beside the file; only exports written by `gateway-audit report` have one")
+        }
+        let manifest: ReportManifest
+        do {
+            manifest = try JSONDecoder().decode(ReportManifest.self, from: data)
+        } catch {
+            return Check(passed: [], problems: ["the manifest \(manifestPath) is not a valid manifest (it was edited or damaged)"])
+        }
+        var passed: [String] = []
+        var problems: [String] = []
+        let digest = try ReportManifest.sha256(ofFile: path)
+        if digest.hex == manifest.sha256 && digest.bytes == manifest.bytes {
+            passed.append("file matches its manifest (SHA-256 \(digest.hex))")
+        } else {
+            problems.append("the file's SHA-256 is \(digest.hex), the manifest says \(manifest.sha256): the file was changed after export")
+        }
+        if manifest.signature != nil || publicKeyPath != nil {
+            switch try SigningKey.check(manifest, publicKeyPath: publicKeyPath) {
+            case .success(let fingerprint):
+                passed.append("manifest signature valid (key \(fingerprint))" + (publicKeyPath == nil ? "; pass --public-key to check it is the expected key" : ""))
+            case .failure(let problem):
+                problems.append(problem.description)
+            }
+        }
+        if let store {
+            if try store.recordedHead(manifest.chainHead) {
+                passed.append("chain head \(manifest.chainHead) belongs to the database's history")
+            } else {
+                problems.append("chain head \(manifest.chainHead) was never recorded by this database: the export comes from another or an altered history")
+            }
+        }
+        return Check(passed: passed, problems: problems)
+    }
+}

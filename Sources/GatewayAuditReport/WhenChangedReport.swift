@@ -1,0 +1,120 @@
+import Foundation
+import GatewayAuditCore
+import GatewayAuditStore
+
+/// "When did this gateway change?": its changes with their windows and whether the API's own
+/// `updated_at` falls inside each window, as a terminal table or as JSON.
+public struct WhenChangedReport: Sendable {
+    /// One change, ready for output.
+    public struct Entry: Sendable, Hashable, Codable {
+        public let change: String
+        public let field: String
+        public let oldValue: String?
+        public let newValue: String?
+        /// Last observation of the old state, in the zone (nil for first-seen).
+        public let lastSeenBefore: String?
+        /// First observation of the new state, in the zone.
+        public let firstSeenAfter: String
+        public let lastRunBefore: Int64?
+        public let firstRunAfter: Int64
+        /// The API's `updated_at` in the zone, as sent when it cannot be parsed.
+        public let apiUpdatedAt: String?
+        /// `consistent`, `outside-window` or `unknown`.
+        public let updatedAtCheck: String
+
+        enum CodingKeys: String, CodingKey {
+            case change, field
+            case oldValue = "old_value"
+            case newValue = "new_value"
+            case lastSeenBefore = "last_seen_before"
+            case firstSeenAfter = "first_seen_after"
+            case lastRunBefore = "last_run_before"
+            case firstRunAfter = "first_run_after"
+            case apiUpdatedAt = "api_updated_at"
+            case updatedAtCheck = "updated_at_check"
+        }
+    }
+
+    /// The gateway.
+    public let gatewayID: GatewayID
+    /// Its latest known name.
+    public let name: String?
+    /// The zone of every time.
+    public let zone: Zone
+    /// The field asked about, if any.
+    public let field: String?
+    /// The changes, oldest first.
+    public let entries: [Entry]
+
+    /// Reads the changes of one gateway (and optionally one field: an exact path, or a prefix such as
+    /// `tags` or `ca_certificate`).
+    /// - Throws: ``ReportError/unknownGateway(_:)`` for an id the database has never seen; ``StoreError``.
+    public init(store: any HistoryReading, gatewayID: GatewayID, field: String? = nil, zone: Zone = .utc) throws {
+        guard let summary = try store.gateway(gatewayID) else { throw ReportError.unknownGateway(gatewayID) }
+        self.gatewayID = gatewayID
+        self.zone = zone
+        self.field = field
+        name = summary.name
+        let cells = ReportCells(zone: zone)
+        var entries: [Entry] = []
+        try store.forEachChangeRow(ReportFilter(gatewayIDs: [gatewayID])) { row in
+            if let field, !(row.field == field || row.field.hasPrefix(field + ".")) { return }
+            let check: String
+            switch row.updatedAtInsideWindow {
+            case true?: check = "consistent"
+            case false?: check = "outside-window"
+            case nil: check = "unknown"
+            }
+            entries.append(
+                Entry(
+                    change: row.change.rawValue, field: row.field, oldValue: row.oldValue, newValue: row.newValue,
+                    lastSeenBefore: row.lastSeenBefore.map(cells.time), firstSeenAfter: cells.time(row.firstSeenAfter),
+                    lastRunBefore: row.lastRunBefore, firstRunAfter: row.firstRunAfter,
+                    apiUpdatedAt: row.apiUpdatedAt.map { text in
+                        cells.timestamp(try? Timestamp(parsing: text), raw: text)
+                    }, updatedAtCheck: check))
+        }
+        self.entries = entries
+    }
+
+    /// A readable table for a terminal.
+    public var text: String {
+        var lines = ["\(gatewayID.rawValue)\(name.map { " (\($0))" } ?? ""): \(entries.count) change(s)"
+            + (field.map { " of \($0)" } ?? "") + ", times in \(zone.identifier)"]
+        if entries.isEmpty {
+            lines.append("No change recorded\(field.map { " for \($0)" } ?? "").")
+            return lines.joined(separator: "\n") + "\n"
+        }
+        let header = ["CHANGE", "FIELD", "FROM", "TO", "LAST SEEN BEFORE", "FIRST SEEN AFTER", "API UPDATED_AT", "CHECK"]
+        let rows = entries.map { e in
+            [
+                e.change, e.field, WhenChangedReport.short(e.oldValue), WhenChangedReport.short(e.newValue),
+                e.lastSeenBefore ?? "-", e.firstSeenAfter, e.apiUpdatedAt ?? "-", e.updatedAtCheck,
+            ]
+        }
+        lines += TextTable(header: header, rows: rows).lines
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Pretty-printed JSON with stable key order.
+    public var json: String {
+        struct Document: Encodable {
+            let gateway_id: String
+            let name: String?
+            let zone: String
+            let field: String?
+            let changes: [Entry]
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let document = Document(gateway_id: gatewayID.rawValue, name: name, zone: zone.identifier, field: field, changes: entries)
+        let data = (try? encoder.encode(document)) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    private static func short(_ value: String?) -> String {
+        guard let value else { return "-" }
+        let flat = value.replacingOccurrences(of: "\n", with: "⏎")
+        return flat.count > 40 ? String(flat.prefix(39)) + "…" : flat
+    }
+}

@@ -1,0 +1,35 @@
+import GatewayAuditCore
+
+/// One field change or gateway event, with the window in which it happened.
+public struct ChangeRow: Sendable, Hashable {
+    /// The gateway.
+    public let gatewayID: GatewayID
+    /// The snapshot that holds the new state.
+    public let seq: Int64
+    /// What happened.
+    public let change: ChangeKind
+    /// The flattened field path; empty for gateway events.
+    public let field: String
+    /// Value before; for `first-seen`, the id of a gone gateway with the same `id_value` this one recreates.
+    public let oldValue: String?
+    /// Value after.
+    public let newValue: String?
+    /// The last observation that saw the old state (nil for first-seen).
+    public let lastSeenBefore: Instant?
+    /// The run of `lastSeenBefore`.
+    public let lastRunBefore: Int64?
+    /// The first observation that saw the new state.
+    public let firstSeenAfter: Instant
+    /// The run of `firstSeenAfter`.
+    public let firstRunAfter: Int64
+    /// The new snapshot's `updated_at` as sent (nil for tombstones or when absent).
+    public let apiUpdatedAt: String?
+
+    /// Whether the API's `updated_at` lies inside the change window: nil when it cannot be judged.
+    public var updatedAtInsideWindow: Bool? {
+        guard let text = apiUpdatedAt, let updated = try? Timestamp(parsing: text), let before = lastSeenBefore else {
+            return nil
+        }
+        return updated.instant > before && updated.instant <= firstSeenAfter
+    }
+}

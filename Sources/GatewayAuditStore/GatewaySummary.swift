@@ -1,0 +1,19 @@
+import GatewayAuditCore
+
+/// One known gateway: its state now and how much history there is.
+public struct GatewaySummary: Sendable, Hashable {
+    /// The gateway.
+    public let gatewayID: GatewayID
+    /// The latest snapshot's state; nil when every fetch of it failed.
+    public let state: SnapshotState?
+    /// The latest known name.
+    public let name: String?
+    /// First observation.
+    public let firstSeen: Instant?
+    /// Latest observation.
+    public let lastSeen: Instant?
+    /// Stored snapshots (tombstones included).
+    public let snapshotCount: Int
+    /// Observations that failed.
+    public let failedCount: Int
+}

@@ -1,0 +1,125 @@
+import Foundation
+import GRDB
+import GatewayAuditCore
+
+/// The history database: runs, gateways, snapshots, changes and anomalies, behind one injected
+/// `DatabaseWriter` (a WAL `DatabasePool` on a file, or a `DatabaseQueue` in memory for tests).
+///
+/// Opening a file checks it before touching anything: a non-SQLite file, another application's
+/// database, a newer schema or a damaged file are refused and left unchanged. Writes run in GRDB's
+/// `IMMEDIATE` transactions with `synchronous=FULL`; the role types ``HistoryWriter``,
+/// ``HistoryQueries`` and ``HistoryVerifier`` are the only code that speaks SQL.
+public struct HistoryDatabase: Sendable {
+    /// `PRAGMA application_id` of every gateway-audit database ("GWAU").
+    static let applicationID: Int32 = 0x4757_4155
+
+    /// The database file, or `:memory:`.
+    public let path: String
+    /// Whether the file lives on disk (and so has a run-lock file beside it).
+    let isFile: Bool
+    let writer: any DatabaseWriter
+
+    /// Wraps an already configured writer and applies pending migrations.
+    /// - Throws: ``StoreError``.
+    init(writer: any DatabaseWriter, path: String, isFile: Bool, migrate: Bool) throws(StoreError) {
+        self.writer = writer
+        self.path = path
+        self.isFile = isFile
+        if migrate {
+            try StoreError.mapping(path: path) {
+                try writer.write { db in try db.execute(sql: "PRAGMA application_id = \(Self.applicationID)") }
+                try Self.migrate(writer)
+            }
+        }
+    }
+
+    /// Opens (and, unless `readOnly`, creates and migrates) the database file at `path`.
+    /// - Throws: ``StoreError``: missing (read-only), not a database, foreign, newer schema, damaged, not writable.
+    public static func open(path: String, readOnly: Bool = false, busyTimeout: Duration = .seconds(10))
+        throws(StoreError) -> HistoryDatabase
+    {
+        let exists = FileManager.default.fileExists(atPath: path)
+        if readOnly && !exists { throw .missing(path: path) }
+        if exists {
+            try checkHeader(path: path)
+            try inspect(path: path, scanForDamage: !readOnly)
+        }
+        var config = Configuration()
+        config.busyMode = .timeout(busyTimeout.seconds)
+        config.readonly = readOnly
+        config.label = "gateway-audit"
+        config.prepareDatabase { db in
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = FULL") }
+        }
+        let pool = try StoreError.mapping(path: path) { try DatabasePool(path: path, configuration: config) }
+        return try HistoryDatabase(writer: pool, path: path, isFile: true, migrate: !readOnly)
+    }
+
+    /// A new, empty database in memory (tests; no run lock, nothing on disk).
+    /// - Throws: ``StoreError``.
+    public static func inMemory() throws(StoreError) -> HistoryDatabase {
+        let queue = try StoreError.mapping(path: ":memory:") { try DatabaseQueue() }
+        return try HistoryDatabase(writer: queue, path: ":memory:", isFile: false, migrate: true)
+    }
+
+    /// Runs `PRAGMA integrity_check`; returns `["ok"]` for a sound file, else SQLite's findings.
+    /// - Throws: ``StoreError`` when the file cannot be read.
+    public func integrityCheck() throws(StoreError) -> [String] {
+        try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+    }
+
+    /// The database file's size in bytes, its WAL included (0 in memory).
+    /// - Throws: ``StoreError/readOnly(path:detail:)`` when the file cannot be inspected.
+    public func fileSize() throws(StoreError) -> Int64 {
+        guard isFile else { return 0 }
+        var total: Int64 = 0
+        for file in [path, path + "-wal"] where FileManager.default.fileExists(atPath: file) {
+            do {
+                let size = try FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber
+                total += size?.int64Value ?? 0
+            } catch {
+                throw .readOnly(path: file, detail: "cannot read its size: \(error.localizedDescription)")
+            }
+        }
+        return total
+    }
+
+    /// Copies the WAL into the main file so the database is one self-contained file.
+    /// - Throws: ``StoreError``.
+    public func checkpoint() throws(StoreError) {
+        guard isFile else { return }
+        try StoreError.mapping(path: path) { _ = try writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) } }
+    }
+
+    /// A synchronous read (reports stream rows from a cursor inside it).
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        try StoreError.mapping(path: path) { try writer.read(body) }
+    }
+
+    /// An asynchronous read: waits without holding a thread of the cooperative pool.
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        let path = path
+        do {
+            return try await writer.read(body)
+        } catch {
+            throw StoreError.mapped(error, path: path)
+        }
+    }
+
+    /// An asynchronous write in one `IMMEDIATE` transaction: all or nothing.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        let path = path
+        do {
+            return try await writer.write(body)
+        } catch {
+            throw StoreError.mapped(error, path: path)
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as GRDB and POSIX APIs take it.
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

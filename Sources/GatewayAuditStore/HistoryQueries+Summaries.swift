@@ -1,0 +1,151 @@
+import Foundation
+import GRDB
+import GatewayAuditCore
+
+extension HistoryQueries {
+    public func gateways() throws(StoreError) -> [GatewaySummary] {
+        let path = database.path
+        return try database.read { db in
+            try Row.fetchAll(db, sql: Self.summarySQL + " ORDER BY g.gateway_id").map { row in
+                try Self.summary(row, path: path)
+            }
+        }
+    }
+
+    /// Every known gateway, read without blocking a thread of the cooperative pool (the collector).
+    /// - Throws: ``StoreError``.
+    public func knownGateways() async throws(StoreError) -> [GatewaySummary] {
+        let path = database.path
+        return try await database.read { db in
+            try Row.fetchAll(db, sql: Self.summarySQL + " ORDER BY g.gateway_id").map { row in
+                try Self.summary(row, path: path)
+            }
+        }
+    }
+
+    public func gateway(_ id: GatewayID) throws(StoreError) -> GatewaySummary? {
+        let path = database.path
+        return try database.read { db in
+            try Row.fetchOne(db, sql: Self.summarySQL + " WHERE g.gateway_id = ?", arguments: [id.rawValue])
+                .map { row in try Self.summary(row, path: path) }
+        }
+    }
+
+    private static let summarySQL = """
+        SELECT g.gateway_id,
+            (SELECT state FROM snapshot WHERE gateway = g.id ORDER BY seq DESC LIMIT 1) AS state,
+            (SELECT json_extract(content, '$.name') FROM snapshot
+                WHERE gateway = g.id AND state = \(SnapshotState.present.sqlLiteral) ORDER BY seq DESC LIMIT 1) AS name,
+            (SELECT MIN(first_seen) FROM snapshot WHERE gateway = g.id) AS first_seen,
+            g.last_seen,
+            (SELECT COUNT(*) FROM snapshot WHERE gateway = g.id) AS snapshots,
+            (SELECT COUNT(*) FROM failed_observation WHERE gateway = g.id) AS failures
+        FROM gateway g
+        """
+
+    private static func summary(_ row: Row, path: String) throws(StoreError) -> GatewaySummary {
+        GatewaySummary(
+            gatewayID: GatewayID(row["gateway_id"]),
+            state: try row.storedIfPresent(SnapshotState.self, "state", table: "snapshot", path: path),
+            name: row["name"], firstSeen: row.instantIfPresent("first_seen"), lastSeen: row.instantIfPresent("last_seen"),
+            snapshotCount: row["snapshots"], failedCount: row["failures"])
+    }
+
+    public func runs(limit: Int?) throws(StoreError) -> [RunRecord] {
+        let path = database.path
+        return try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM run ORDER BY id DESC LIMIT ?", arguments: [limit ?? -1]).map { row in
+                var counts = RunCounts()
+                counts.observed = row["observed"]
+                counts.unchanged = row["unchanged"]
+                counts.changed = row["changed"]
+                counts.new = row["new"]
+                counts.gone = row["gone"]
+                counts.failed = row["failed"]
+                return RunRecord(
+                    id: row["id"], startedAt: row.instant("started_at"), finishedAt: row.instantIfPresent("finished_at"),
+                    status: try row.stored(RunStatus.self, "status", table: "run", path: path), endpoint: row["endpoint"],
+                    projectID: row["project_id"], scope: try row.stored(RunScope.self, "scope", table: "run", path: path),
+                    toolVersion: row["tool_version"], counts: counts, message: row["message"])
+            }
+        }
+    }
+
+    public func statistics() throws(StoreError) -> HistoryStatistics {
+        let path = database.path
+        return try database.read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT
+                        (SELECT COUNT(*) FROM gateway) AS gateways,
+                        (SELECT COUNT(*) FROM gateway g WHERE (SELECT state FROM snapshot
+                            WHERE gateway = g.id ORDER BY seq DESC LIMIT 1) = \(SnapshotState.gone.sqlLiteral)) AS gone,
+                        (SELECT COUNT(*) FROM snapshot) AS snapshots,
+                        (SELECT COUNT(*) FROM change WHERE change IN \(ChangeKind.fieldChangesSQL)) AS field_changes,
+                        (SELECT COUNT(*) FROM change WHERE change IN \(ChangeKind.eventsSQL)) AS events,
+                        (SELECT COUNT(*) FROM anomaly) AS anomalies,
+                        (SELECT COUNT(*) FROM run) AS runs,
+                        (SELECT COUNT(*) FROM failed_observation) AS failures
+                    """)
+            guard let row else { throw StoreError.sqlite(path: path, detail: "statistics query returned nothing") }
+            return HistoryStatistics(
+                gateways: row["gateways"], goneGateways: row["gone"], snapshots: row["snapshots"],
+                fieldChanges: row["field_changes"], events: row["events"], anomalies: row["anomalies"], runs: row["runs"],
+                failedObservations: row["failures"])
+        }
+    }
+
+    /// The current chain head: the one the latest run sealed when no run is in progress (snapshots are
+    /// only written by runs), else recomputed. ``HistoryVerifier/verify()`` always recomputes.
+    public func chainHead() throws(StoreError) -> String {
+        let path = database.path
+        return try database.read { db in
+            if let latest = try Row.fetchOne(db, sql: "SELECT status, chain_head FROM run ORDER BY id DESC LIMIT 1"),
+                try latest.stored(RunStatus.self, "status", table: "run", path: path) != .running,
+                let head = latest["chain_head"] as String?
+            {
+                return head
+            }
+            return try RunRecordChain.head(db)
+        }
+    }
+
+    public func recordedHead(_ head: String) throws(StoreError) -> Bool {
+        try database.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM run WHERE chain_head = ?)", arguments: [head]) ?? false
+        }
+    }
+
+    /// True when every recorded run talked to a loopback endpoint (a demo or test database, safe to
+    /// replace), by the same rule that allows plain `http://` (``Loopback``).
+    /// - Throws: ``StoreError``.
+    public func onlyLoopbackRuns() throws(StoreError) -> Bool {
+        try database.read { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT endpoint FROM run").allSatisfy(Loopback.isLoopback(url:))
+        }
+    }
+}
+
+extension ReportFilter {
+    /// A WHERE clause and its arguments: `from` ≥ since and `to` ≤ until (so intervals overlap).
+    func sql(gateway: String, from: String, to: String, extra: String? = nil) -> (String, StatementArguments) {
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if !gatewayIDs.isEmpty {
+            conditions.append("\(gateway) IN (\(Array(repeating: "?", count: gatewayIDs.count).joined(separator: ", ")))")
+            arguments += gatewayIDs.map(\.rawValue)
+        }
+        if let since {
+            conditions.append("\(from) >= ?")
+            arguments.append(since.storageValue)
+        }
+        if let until {
+            conditions.append("\(to) <= ?")
+            arguments.append(until.storageValue)
+        }
+        if let extra { conditions.append(extra) }
+        let clause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        return (clause, StatementArguments(arguments))
+    }
+}

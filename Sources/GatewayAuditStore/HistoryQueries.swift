@@ -1,0 +1,160 @@
+import Foundation
+import GRDB
+import GatewayAuditCore
+
+/// The read models of an SQLite history: report rows streamed from cursors, summaries and runs.
+/// Columns are read by name; unknown stored values are errors, never defaults.
+public struct HistoryQueries: HistoryReading {
+    let database: HistoryDatabase
+
+    /// Creates the queries over `database`.
+    public init(_ database: HistoryDatabase) {
+        self.database = database
+    }
+
+    /// The database file.
+    public var location: String { database.path }
+
+    /// A snapshot's last observation: its own once superseded, the gateway's while it is current.
+    static let lastSeen = "COALESCE(s.last_seen, g.last_seen)"
+
+    public func forEachHistoryRow(_ filter: ReportFilter, _ body: (HistoryRow) throws -> Void) throws {
+        let (clause, arguments) = filter.sql(gateway: "g.gateway_id", from: Self.lastSeen, to: "s.first_seen")
+        let path = database.path
+        try stream(
+            sql: """
+                SELECT g.gateway_id, s.seq, s.state, s.first_seen, \(Self.lastSeen) AS last_seen, s.first_run,
+                    COALESCE(s.last_run, g.last_run) AS last_run, s.content, s.content_sha256, s.chain_sha256
+                FROM snapshot s JOIN gateway g ON g.id = s.gateway
+                \(clause) ORDER BY g.gateway_id, s.seq
+                """, arguments: arguments
+        ) { row in
+            let content: String? = row["content"]
+            try body(
+                HistoryRow(
+                    gatewayID: GatewayID(row["gateway_id"]), seq: row["seq"],
+                    state: try row.stored(SnapshotState.self, "state", table: "snapshot", path: path),
+                    firstSeen: row.instant("first_seen"), lastSeen: row.instant("last_seen"),
+                    firstRun: row["first_run"], lastRun: row["last_run"],
+                    gateway: try content.map { try CustomerGateway(data: Data($0.utf8)) },
+                    contentSHA256: row["content_sha256"], chainSHA256: row["chain_sha256"]))
+        }
+    }
+
+    public func forEachChangeRow(_ filter: ReportFilter, _ body: (ChangeRow) throws -> Void) throws {
+        let (clause, arguments) = filter.sql(gateway: "g.gateway_id", from: "s.first_seen", to: "s.first_seen")
+        let path = database.path
+        try stream(
+            sql: """
+                SELECT g.gateway_id, s.seq, c.change, c.field, c.old_value, c.new_value,
+                    p.last_seen AS last_seen_before, p.last_run AS last_run_before, s.first_seen, s.first_run,
+                    s.updated_at_raw
+                FROM change c
+                JOIN snapshot s ON s.id = c.snapshot
+                JOIN gateway g ON g.id = s.gateway
+                LEFT JOIN snapshot p ON p.gateway = s.gateway AND p.seq = s.seq - 1
+                \(clause) ORDER BY s.first_seen, g.gateway_id, s.seq, c.ordinal
+                """, arguments: arguments
+        ) { row in
+            try body(
+                ChangeRow(
+                    gatewayID: GatewayID(row["gateway_id"]), seq: row["seq"],
+                    change: try row.stored(ChangeKind.self, "change", table: "change", path: path),
+                    field: row["field"], oldValue: row["old_value"], newValue: row["new_value"],
+                    lastSeenBefore: row.instantIfPresent("last_seen_before"), lastRunBefore: row["last_run_before"],
+                    firstSeenAfter: row.instant("first_seen"), firstRunAfter: row["first_run"],
+                    apiUpdatedAt: row["updated_at_raw"]))
+        }
+    }
+
+    public func forEachTimestampRow(_ filter: ReportFilter, _ body: (TimestampRow) throws -> Void) throws {
+        var anomalies: [Int64: [StoredAnomaly]] = [:]
+        try forEachAnomaly(filter) { snapshot, anomaly in anomalies[snapshot, default: []].append(anomaly) }
+        let (clause, arguments) = filter.sql(
+            gateway: "g.gateway_id", from: Self.lastSeen, to: "s.first_seen", extra: "s.state = \(SnapshotState.present.sqlLiteral)")
+        try stream(
+            sql: """
+                SELECT g.gateway_id, s.seq, s.first_seen, s.id, s.created_at_raw, s.updated_at_raw,
+                    json_extract(s.content, '$.ca_certificate.expire_time') AS expire_time_raw
+                FROM snapshot s JOIN gateway g ON g.id = s.gateway
+                \(clause) ORDER BY g.gateway_id, s.seq
+                """, arguments: arguments
+        ) { row in
+            let found = anomalies[row["id"]] ?? []
+            let columns: [(TimestampField, String)] = [
+                (.createdAt, "created_at_raw"), (.updatedAt, "updated_at_raw"), (.caExpireTime, "expire_time_raw"),
+            ]
+            for (field, column) in columns {
+                guard let raw = row[column] as String? else { continue }
+                try body(
+                    TimestampRow(
+                        gatewayID: GatewayID(row["gateway_id"]), seq: row["seq"], firstSeen: row.instant("first_seen"),
+                        field: field.rawValue, raw: raw, timestamp: Timestamp.parsedIfValid(raw),
+                        anomalies: found.filter { $0.field == field.rawValue }))
+            }
+        }
+    }
+
+    public func anomalies(_ filter: ReportFilter) throws(StoreError) -> [StoredAnomaly] {
+        var result: [StoredAnomaly] = []
+        do {
+            try forEachAnomaly(filter) { _, anomaly in result.append(anomaly) }
+        } catch {
+            throw StoreError.mapped(error, path: database.path)
+        }
+        return result
+    }
+
+    private func forEachAnomaly(_ filter: ReportFilter, _ body: (Int64, StoredAnomaly) throws -> Void) throws {
+        let (clause, arguments) = filter.sql(gateway: "g.gateway_id", from: Self.lastSeen, to: "s.first_seen")
+        let path = database.path
+        try stream(
+            sql: """
+                SELECT s.id, g.gateway_id, s.seq, a.field, a.kind, a.detail
+                FROM anomaly a JOIN snapshot s ON s.id = a.snapshot JOIN gateway g ON g.id = s.gateway
+                \(clause) ORDER BY g.gateway_id, s.seq, a.field, a.kind
+                """, arguments: arguments
+        ) { row in
+            try body(
+                row["id"],
+                StoredAnomaly(
+                    gatewayID: GatewayID(row["gateway_id"]), seq: row["seq"], field: row["field"],
+                    kind: try row.stored(AnomalyKind.self, "kind", table: "anomaly", path: path), detail: row["detail"]))
+        }
+    }
+
+    public func failedObservations(_ filter: ReportFilter) throws(StoreError) -> [FailedObservation] {
+        let (clause, arguments) = filter.sql(gateway: "g.gateway_id", from: "f.observed_at", to: "f.observed_at")
+        var result: [FailedObservation] = []
+        do {
+            try stream(
+                sql: """
+                    SELECT g.gateway_id, f.run, f.observed_at, f.error
+                    FROM failed_observation f JOIN gateway g ON g.id = f.gateway
+                    \(clause) ORDER BY f.observed_at, g.gateway_id
+                    """, arguments: arguments
+            ) { row in
+                result.append(
+                    FailedObservation(
+                        gatewayID: GatewayID(row["gateway_id"]), run: row["run"], observedAt: row.instant("observed_at"),
+                        error: row["error"]))
+            }
+        } catch {
+            throw StoreError.mapped(error, path: database.path)
+        }
+        return result
+    }
+
+    /// Runs `body` on each row of a cursor inside one read transaction (a consistent view).
+    func stream(sql: String, arguments: StatementArguments, _ body: (Row) throws -> Void) throws {
+        do {
+            try database.writer.read { db in
+                let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+                while let row = try cursor.next() { try body(row) }
+            }
+        } catch let error as DatabaseError {
+            // Errors thrown by `body` (a full disk while writing a report, say) pass through unchanged.
+            throw StoreError.map(error, path: database.path)
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import GRDB
+import GatewayAuditCore
+
+extension HistoryWriter {
+    /// What the history holds about each observation's gateway, in order: its row, its latest snapshot
+    /// and, when the observation brings different content, the last present content to diff against.
+    /// - Throws: ``StoreError``; ``StoreError/invalidBatch(detail:)`` when an id appears twice.
+    public func priorStates(for observations: [Observation]) async throws(StoreError) -> [PriorState] {
+        var unique = Set<GatewayID>()
+        for observation in observations where !unique.insert(observation.gatewayID).inserted {
+            throw .invalidBatch(detail: "gateway \(observation.gatewayID) appears twice in one batch")
+        }
+        let path = database.path
+        return try await database.read { db in
+            var reader = PriorStateReader(db: db, path: path)
+            return try reader.read(observations)
+        }
+    }
+
+    /// Records a batch in one transaction: all or nothing. Each write carries the prior state read for
+    /// it by ``priorStates(for:)`` under the same run, and the changes and anomalies derived from it.
+    /// - Returns: the outcome of each observation, in order.
+    /// - Throws: ``StoreError``; on error nothing of the batch is stored.
+    public func record(_ writes: [SnapshotWrite], in run: ActiveRun) async throws(StoreError) -> [ObservationOutcome] {
+        let id = run.id
+        return try await database.write { db in
+            let status = try String.fetchOne(db, sql: "SELECT status FROM run WHERE id = ?", arguments: [id])
+            guard status == RunStatus.running.rawValue else { throw StoreError.runNotActive(id: id) }
+            let recorder = SnapshotRecorder(db: db, run: id)
+            var counts = RunCounts()
+            var outcomes: [ObservationOutcome] = []
+            outcomes.reserveCapacity(writes.count)
+            for write in writes {
+                let outcome = try recorder.record(write)
+                counts.add(outcome)
+                outcomes.append(outcome)
+            }
+            try db.execute(
+                sql: """
+                    UPDATE run SET observed = observed + ?, unchanged = unchanged + ?, changed = changed + ?,
+                        new = new + ?, gone = gone + ?, failed = failed + ? WHERE id = ?
+                    """,
+                arguments: [
+                    counts.observed, counts.unchanged, counts.changed, counts.new, counts.gone, counts.failed, id,
+                ])
+            return outcomes
+        }
+    }
+}
+
+/// Reads prior states for a batch: one query per 500 ids for rows and latest snapshots, then the last
+/// present content only for gateways whose content differs.
+private struct PriorStateReader {
+    let db: Database
+    let path: String
+
+    mutating func read(_ observations: [Observation]) throws -> [PriorState] {
+        var known: [GatewayID: (row: Int64, latest: PriorState.Latest?)] = [:]
+        let ids = observations.map(\.gatewayID)
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let slice = ids[start..<min(start + 500, ids.count)]
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT g.gateway_id, g.id AS gateway_row, s.id AS snapshot_row, s.seq, s.state, s.content_sha256,
+                        s.chain_sha256, g.last_run, g.last_seen
+                    FROM gateway g LEFT JOIN snapshot s ON s.gateway = g.id AND s.last_seen IS NULL
+                    WHERE g.gateway_id IN (\(Array(repeating: "?", count: slice.count).joined(separator: ",")))
+                    """, arguments: StatementArguments(slice.map(\.rawValue)))
+            for row in rows {
+                known[GatewayID(row["gateway_id"])] = (row["gateway_row"], try latest(row))
+            }
+        }
+        return try observations.map { observation in
+            guard let (row, latest) = known[observation.gatewayID] else {
+                return PriorState(gatewayRow: nil, latest: nil, previousContent: nil)
+            }
+            var prior = PriorState(gatewayRow: row, latest: latest, previousContent: nil)
+            if case .present = observation.result, !prior.isUnchanged(by: observation) {
+                prior = PriorState(gatewayRow: row, latest: latest, previousContent: try lastPresentContent(row))
+            }
+            return prior
+        }
+    }
+
+    private func latest(_ row: Row) throws -> PriorState.Latest? {
+        guard let snapshot: Int64 = row["snapshot_row"] else { return nil }
+        return PriorState.Latest(
+            snapshotRow: snapshot, seq: row["seq"], state: try row.stored(SnapshotState.self, "state", table: "snapshot", path: path),
+            contentSHA256: row["content_sha256"], chain: row["chain_sha256"], lastRun: row["last_run"],
+            lastSeen: row["last_seen"])
+    }
+
+    private func lastPresentContent(_ gateway: Int64) throws -> CustomerGateway? {
+        let statement = try db.cachedStatement(
+            sql: "SELECT content FROM snapshot WHERE gateway = ? AND state = ? ORDER BY seq DESC LIMIT 1")
+        guard let content = try String.fetchOne(statement, arguments: [gateway, SnapshotState.present]) else { return nil }
+        return try CustomerGateway(data: Data(content.utf8))
+    }
+}

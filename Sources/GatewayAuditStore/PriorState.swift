@@ -1,0 +1,33 @@
+import GatewayAuditCore
+
+/// What the history holds about one gateway just before an observation is recorded: read by
+/// ``HistoryWriter/priorStates(for:)`` so that diffs and anomalies are computed outside the store,
+/// then handed back with the write. Valid while the run holds the run lock.
+public struct PriorState: Sendable, Hashable {
+    /// The gateway's current (open) snapshot.
+    struct Latest: Sendable, Hashable {
+        let snapshotRow: Int64
+        let seq: Int64
+        let state: SnapshotState
+        let contentSHA256: String?
+        let chain: String
+        let lastRun: Int64?
+        let lastSeen: Int64?
+    }
+
+    /// The gateway's row, nil for a gateway never seen before.
+    let gatewayRow: Int64?
+    let latest: Latest?
+    /// The content of the gateway's last present snapshot, loaded only when the observation's content
+    /// differs from the latest snapshot (nil when there is none, or when nothing changed).
+    public let previousContent: CustomerGateway?
+
+    /// The state of the gateway's latest snapshot (nil: none yet).
+    public var latestState: SnapshotState? { latest?.state }
+
+    /// True when `observation` brings exactly the latest snapshot's content again.
+    public func isUnchanged(by observation: Observation) -> Bool {
+        guard case .present(let current) = observation.result, let latest, latest.state == .present else { return false }
+        return latest.contentSHA256 == current.contentSHA256
+    }
+}

@@ -1,0 +1,67 @@
+import GatewayAuditCore
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// An exclusive advisory lock on `<database>.lock`, held for a whole collection run.
+///
+/// `flock` locks belong to the open file description, so the kernel drops them when the process
+/// dies, even by SIGKILL: a crashed run never leaves a stale lock behind. The holder releases it
+/// explicitly when the run finishes (``release()``); `deinit` is only the fallback for a run that
+/// was abandoned by an error.
+final class RunLock: Sendable {
+    private let descriptor: Mutex<Int32?>
+    let path: String
+
+    private init(path: String, descriptor: Int32) {
+        self.path = path
+        self.descriptor = Mutex(descriptor)
+    }
+
+    /// Waits up to `wait` for the lock, polling without blocking a thread: other tasks (an in-process
+    /// simulator, a progress display) keep running meanwhile.
+    /// - Throws: ``StoreError/locked(path:waitedSeconds:)`` after the wait, ``StoreError/readOnly(path:detail:)``
+    ///   when the lock file cannot be created, ``StoreError/cancelled(path:)`` when the task is cancelled.
+    static func acquire(databasePath: String, wait: Duration, clock: any Clock<Duration> = ContinuousClock())
+        async throws(StoreError) -> RunLock
+    {
+        let path = databasePath + ".lock"
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .readOnly(path: path, detail: String(cString: strerror(errno))) }
+        var waited = Duration.zero
+        let step = Duration.milliseconds(20)
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            if waited >= wait {
+                close(fd)
+                throw .locked(path: databasePath, waitedSeconds: wait.seconds)
+            }
+            do {
+                try await clock.sleep(for: min(step, wait - waited))
+            } catch {
+                close(fd)
+                throw .cancelled(path: databasePath)
+            }
+            waited += step
+        }
+        return RunLock(path: path, descriptor: fd)
+    }
+
+    /// Releases the lock now; later calls do nothing.
+    func release() {
+        descriptor.withLock { fd in
+            guard let open = fd else { return }
+            flock(open, LOCK_UN)
+            close(open)
+            fd = nil
+        }
+    }
+
+    deinit {
+        release()
+    }
+}

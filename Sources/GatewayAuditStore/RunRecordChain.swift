@@ -1,0 +1,114 @@
+import Crypto
+import Foundation
+import GRDB
+import GatewayAuditCore
+
+/// The hash chain over finished runs and the history's chain head (one SHA-256 over every gateway's
+/// latest snapshot link).
+///
+/// A run record's hash covers its fields in a versioned, explicit encoding (`run.record_version`):
+/// - version 2 (current): each field tagged by type, text length-prefixed, so no value can be read
+///   as another and nothing depends on a library's debug text;
+/// - version 1: runs sealed before versions existed, whose hash was taken over GRDB 7's debug text
+///   of each value. That encoding is reproduced here field by field so those runs keep verifying
+///   whatever GRDB or Swift later print.
+enum RunRecordChain {
+    /// The encoding new runs are sealed with.
+    static let currentVersion = 2
+
+    /// The columns each version covers, in order (`record_sha256` itself excluded).
+    static func columns(version: Int) -> [String] {
+        let legacy = [
+            "id", "started_at", "finished_at", "status", "endpoint", "project_id", "tool_version", "scope", "observed",
+            "unchanged", "changed", "new", "gone", "failed", "message", "chain_head",
+        ]
+        return version >= 2 ? legacy + ["record_version"] : legacy
+    }
+
+    /// SHA-256 over `gateway_id:link` lines of every gateway's latest snapshot, by gateway id.
+    static func head(_ db: Database) throws -> String {
+        var hasher = SHA256()
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT g.gateway_id, s.chain_sha256 FROM gateway g
+                JOIN snapshot s ON s.gateway = g.id AND s.last_seen IS NULL
+                ORDER BY g.gateway_id
+                """)
+        while let row = try rows.next() {
+            let line = (row["gateway_id"] as String) + ":" + (row["chain_sha256"] as String) + "\n"
+            hasher.update(data: Data(line.utf8))
+        }
+        return hasher.finalize().hexString
+    }
+
+    /// The record hash of a run row in the row's own `record_version`, chained to the previous run's.
+    /// - Throws: ``StoreError/unknownValue(path:table:column:value:)`` for a version this build does not know.
+    static func record(_ row: Row, previous: String, path: String) throws(StoreError) -> String {
+        let version: Int = row["record_version"] ?? 1
+        guard (1...currentVersion).contains(version) else {
+            throw .unknownValue(path: path, table: "run", column: "record_version", value: String(version))
+        }
+        var fields = [previous]
+        for column in columns(version: version) {
+            let value = RunRecordField(row[column] as DatabaseValue)
+            fields.append(version == 1 ? legacyText(value) : taggedText(value))
+        }
+        return SHA256.hash(data: Data(fields.joined(separator: "\n").utf8)).hexString
+    }
+
+    /// Version 2: `n` for NULL, `i<decimal>`, `r<shortest round-trip decimal>`, `t<UTF-8 bytes>:<text>`,
+    /// `b<bytes>:<lower-case hex>`.
+    static func taggedText(_ value: RunRecordField) -> String {
+        switch value {
+        case .null: return "n"
+        case .int64(let number): return "i" + String(number)
+        case .double(let number): return "r" + String(number)
+        case .string(let text): return "t\(text.utf8.count):" + text
+        case .blob(let data): return "b\(data.count):" + data.hexString
+        }
+    }
+
+    /// Version 1, as GRDB 7.10 described values and the first release hashed them: NULL as a NUL
+    /// character, integers in decimal, text as a Swift string literal (`String(reflecting:)`).
+    static func legacyText(_ value: RunRecordField) -> String {
+        switch value {
+        case .null: return "\u{0}"
+        case .int64(let number): return String(number)
+        case .double(let number): return String(number)
+        case .string(let text): return String(reflecting: text)
+        case .blob(let data): return "Data(\(data.description))"
+        }
+    }
+
+    /// Seals run `id`: stores the current chain head and its record hash.
+    static func seal(run id: Int64, _ db: Database, path: String) throws {
+        let head = try head(db)
+        try db.execute(sql: "UPDATE run SET chain_head = ? WHERE id = ?", arguments: [head, id])
+        let previous = try String.fetchOne(
+            db, sql: "SELECT record_sha256 FROM run WHERE id < ? AND record_sha256 IS NOT NULL ORDER BY id DESC LIMIT 1",
+            arguments: [id]) ?? ""
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM run WHERE id = ?", arguments: [id]) else { return }
+        let record = try record(row, previous: previous, path: path)
+        try db.execute(sql: "UPDATE run SET record_sha256 = ? WHERE id = ?", arguments: [record, id])
+    }
+}
+
+/// One stored value of a run row, as the record hash sees it.
+enum RunRecordField: Sendable, Hashable {
+    case null
+    case int64(Int64)
+    case double(Double)
+    case string(String)
+    case blob(Data)
+
+    init(_ value: DatabaseValue) {
+        switch value.storage {
+        case .null: self = .null
+        case .int64(let number): self = .int64(number)
+        case .double(let number): self = .double(number)
+        case .string(let text): self = .string(text)
+        case .blob(let data): self = .blob(data)
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import GRDB
+import GatewayAuditCore
+
+/// Persists prepared writes inside one write transaction: snapshots, tombstones, last-seen marks,
+/// change rows and anomalies, exactly as handed over.
+struct SnapshotRecorder {
+    let db: Database
+    let run: Int64
+
+    func record(_ write: SnapshotWrite) throws -> ObservationOutcome {
+        let observation = write.observation
+        let latest = write.prior.latest
+        let gateway = try write.prior.gatewayRow ?? insertGateway(observation.gatewayID)
+        let seen = observation.observedAt.storageValue
+        switch observation.result {
+        case .failed(let reason):
+            try db.cachedStatement(
+                sql: "INSERT OR REPLACE INTO failed_observation (run, gateway, observed_at, error) VALUES (?, ?, ?, ?)"
+            ).execute(arguments: [run, gateway, seen, reason])
+            return .failed
+        case .gone:
+            if let latest, latest.state == .gone {
+                try extend(gateway: gateway, seen: seen)
+                return .stillGone
+            }
+            let snapshot = try insertSnapshot(
+                gateway: gateway, gatewayID: observation.gatewayID, after: latest, state: .gone, content: nil, seen: seen)
+            try insertChange(snapshot: snapshot, ordinal: 0, kind: .gone, field: "", old: nil, new: nil)
+            return .gone
+        case .present(let current):
+            if write.prior.isUnchanged(by: observation) {
+                try extend(gateway: gateway, seen: seen)
+                return .unchanged
+            }
+            let snapshot = try insertSnapshot(
+                gateway: gateway, gatewayID: observation.gatewayID, after: latest, state: .present, content: current,
+                seen: seen)
+            var ordinal = 0
+            let outcome: ObservationOutcome
+            if latest == nil {
+                let recreated = try recreatedGateway(idValue: current.idValue ?? current.ip, excluding: gateway)
+                try insertChange(snapshot: snapshot, ordinal: 0, kind: .firstSeen, field: "", old: recreated, new: nil)
+                ordinal = 1
+                outcome = .new
+            } else if latest?.state == .gone {
+                try insertChange(snapshot: snapshot, ordinal: 0, kind: .reappeared, field: "", old: nil, new: nil)
+                ordinal = 1
+                outcome = .reappeared
+            } else {
+                outcome = .changed
+            }
+            for change in write.changes {
+                try insertChange(
+                    snapshot: snapshot, ordinal: ordinal, kind: change.kind, field: change.path,
+                    old: change.oldValue, new: change.newValue)
+                ordinal += 1
+            }
+            for anomaly in write.anomalies {
+                try db.cachedStatement(
+                    sql: "INSERT OR IGNORE INTO anomaly (snapshot, field, kind, detail) VALUES (?, ?, ?, ?)"
+                ).execute(arguments: [snapshot, anomaly.field, anomaly.kind.rawValue, anomaly.detail])
+            }
+            return outcome
+        }
+    }
+
+    private func insertGateway(_ id: GatewayID) throws -> Int64 {
+        try db.cachedStatement(sql: "INSERT INTO gateway (gateway_id) VALUES (?)").execute(arguments: [id.rawValue])
+        return db.lastInsertedRowID
+    }
+
+    /// The gateway's current snapshot was seen again: move its last-seen mark (kept on the gateway row).
+    private func extend(gateway: Int64, seen: Int64) throws {
+        try db.cachedStatement(
+            sql: "UPDATE gateway SET last_run = ?, last_seen = ? WHERE id = ? AND (last_seen IS NULL OR last_seen <= ?)"
+        ).execute(arguments: [run, seen, gateway, seen])
+    }
+
+    private func insertSnapshot(
+        gateway: Int64, gatewayID: GatewayID, after latest: PriorState.Latest?, state: SnapshotState,
+        content: CustomerGateway?, seen: Int64
+    ) throws -> Int64 {
+        let seq = (latest?.seq ?? 0) + 1
+        let hash = content?.contentSHA256
+        let chain = SnapshotChain.link(
+            previous: latest?.chain ?? SnapshotChain.genesis, gatewayID: gatewayID, seq: seq, state: state,
+            firstRun: run, firstSeen: Instant(nanosecondsSinceEpoch: seen), contentSHA256: hash)
+        let created = content?.createdAt
+        let updated = content?.updatedAt
+        if let latest {
+            // Close the superseded snapshot with the last observation that saw it. A prior state read
+            // outside this run's lock would find the snapshot already closed: refuse rather than fork.
+            try db.cachedStatement(sql: "UPDATE snapshot SET last_run = ?, last_seen = ? WHERE id = ? AND last_seen IS NULL")
+                .execute(arguments: [latest.lastRun ?? run, latest.lastSeen ?? seen, latest.snapshotRow])
+            if db.changesCount != 1 {
+                throw StoreError.invalidBatch(detail: "gateway \(gatewayID): its latest snapshot changed since it was read")
+            }
+        }
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO snapshot (gateway, seq, state, first_run, first_seen, content,
+                    content_sha256, id_value, created_at_raw, created_at_utc, created_at_offset,
+                    updated_at_raw, updated_at_utc, updated_at_offset, chain_sha256)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            gateway, seq, state, run, seen, content?.canonicalJSON, hash, content?.idValue ?? content?.ip,
+            content?.createdAtText, created?.instant.storageValue, created.flatMap(Self.offsetValue),
+            content?.updatedAtText, updated?.instant.storageValue, updated.flatMap(Self.offsetValue), chain,
+        ])
+        let snapshot = db.lastInsertedRowID
+        try db.cachedStatement(sql: "UPDATE gateway SET last_run = ?, last_seen = ? WHERE id = ?")
+            .execute(arguments: [run, seen, gateway])
+        return snapshot
+    }
+
+    private static func offsetValue(_ timestamp: Timestamp) -> Int? {
+        timestamp.offset.isStated ? timestamp.offset.seconds : nil
+    }
+
+    private func insertChange(snapshot: Int64, ordinal: Int, kind: ChangeKind, field: String, old: String?, new: String?)
+        throws
+    {
+        try db.cachedStatement(
+            sql: "INSERT INTO change (snapshot, ordinal, change, field, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [snapshot, ordinal, kind, field, old, new])
+    }
+
+    /// A gone gateway with the same `id_value`: this one is its recreation under a new id.
+    private func recreatedGateway(idValue: String?, excluding gateway: Int64) throws -> String? {
+        guard let idValue else { return nil }
+        return try String.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT g.gateway_id FROM gateway g
+                    JOIN snapshot s ON s.gateway = g.id AND s.last_seen IS NULL
+                    WHERE s.state = \(SnapshotState.gone.sqlLiteral) AND g.id <> ?
+                        AND g.id IN (SELECT gateway FROM snapshot WHERE id_value = ?)
+                    ORDER BY s.first_seen DESC LIMIT 1
+                    """),
+            arguments: [gateway, idValue])
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import GatewayAuditCore
+
+/// Why the history database could not be opened, read or written. Nothing is changed when one is thrown.
+public enum StoreError: Error, Sendable, Hashable {
+    /// No database exists at the path (reading commands never create one).
+    case missing(path: String)
+    /// The file exists but is not an SQLite database.
+    case notADatabase(path: String)
+    /// An SQLite database that gateway-audit did not create.
+    case foreignDatabase(path: String)
+    /// Written by a newer gateway-audit whose schema this version does not know.
+    case newerSchema(path: String, unknownMigrations: [String])
+    /// SQLite reports damage.
+    case corrupt(path: String, detail: String)
+    /// Another run holds the database's run lock.
+    case locked(path: String, waitedSeconds: Double)
+    /// The file or its folder cannot be written (permissions, read-only file system).
+    case readOnly(path: String, detail: String)
+    /// The disk or the file-size limit is full.
+    case full(path: String, detail: String)
+    /// The run is not the one in progress (already finished, or from another store).
+    case runNotActive(id: Int64)
+    /// A stored value this version does not know: written by a newer gateway-audit, or edited by hand.
+    case unknownValue(path: String, table: String, column: String, value: String)
+    /// A batch handed to the store is inconsistent (an id twice, or read outside this run's lock).
+    case invalidBatch(detail: String)
+    /// The operation was cancelled (the run is stopping); nothing of the unfinished write was stored.
+    case cancelled(path: String)
+    /// Any other SQLite failure.
+    case sqlite(path: String, detail: String)
+}
+
+extension StoreError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .missing(let path):
+            return "no database at \(path); run `gateway-audit collect` (or `gateway-audit demo`) first, or pass --db"
+        case .notADatabase(let path):
+            return "\(path) is not an SQLite database; point --db at a gateway-audit database or a new file name"
+        case .foreignDatabase(let path):
+            return "\(path) is an SQLite database that gateway-audit did not create; use another --db path"
+        case .newerSchema(let path, let unknown):
+            return "\(path) was written by a newer gateway-audit (schema \(unknown.joined(separator: ", "))); upgrade gateway-audit to read it"
+        case .corrupt(let path, let detail):
+            return "\(path) is damaged (\(detail)); restore it from a backup, the file was left as it is"
+        case .locked(let path, let waited):
+            return "another gateway-audit run holds \(path) (waited \(Int(waited.rounded())) s); try again later or raise --lock-wait"
+        case .readOnly(let path, let detail):
+            return "cannot write \(path) (\(detail)); check the permissions of the file and its folder"
+        case .full(let path, let detail):
+            return "cannot write \(path): \(detail); free disk space or raise the file-size limit, stored data is intact"
+        case .runNotActive(let id):
+            return "run \(id) is not in progress in this database"
+        case .unknownValue(let path, let table, let column, let value):
+            return "\(path): \(table).\(column) holds \"\(value)\", which this gateway-audit does not know "
+                + "(written by a newer version, or edited by hand); upgrade gateway-audit, or run `gateway-audit verify`"
+        case .invalidBatch(let detail):
+            return "refused to record a batch: \(detail); nothing of it was stored"
+        case .cancelled(let path):
+            return "stopped while using \(path); everything committed before is intact"
+        case .sqlite(let path, let detail):
+            return "database error on \(path): \(detail)"
+        }
+    }
+}
+
+extension StoreError: LocalizedError {
+    public var errorDescription: String? { description }
+}
