@@ -60,7 +60,7 @@ public struct Collector: Sendable {
         let duration = started.duration(to: .now)
         return RunSummary(
             runID: run.id, status: status, counts: counts,
-            duration: Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18,
+            duration: duration.seconds,
             abortedRuns: run.abortedRuns, failure: failure, failures: sink.failures, chainHead: head)
     }
 

@@ -116,10 +116,3 @@ public struct HistoryDatabase: Sendable {
         }
     }
 }
-
-extension Duration {
-    /// The duration in seconds, as GRDB and POSIX APIs take it.
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-}

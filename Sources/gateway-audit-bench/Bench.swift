@@ -9,8 +9,9 @@ struct Bench: AsyncParsableCommand {
         commandName: "gateway-audit-bench",
         abstract: "Measure ingest, storage, reports, queries, collection and a peer, each beside a reference from the same run.",
         discussion: """
-            Run in release: swift run -c release gateway-audit-bench [--quick]. Installs wrk (apt-get) and \
-            git-history (pip) when missing; sqlite3 must be installed.
+            Run in release: swift run -c release gateway-audit-bench [--quick]. The references wrk (apt-get \
+            install wrk), git-history (pip install git-history) and sqlite3 must be installed; the bench never \
+            installs anything itself, a missing one is reported in its row.
             """,
         subcommands: [RunBench.self, GenerateYear.self],
         defaultSubcommand: RunBench.self

@@ -29,7 +29,7 @@ enum ChildProcess {
         var usage = rusage()
         _ = wait4(pid, &status, 0, &usage)
         let elapsed = started.duration(to: .now)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.seconds
         return Result(status: (status >> 8) & 0xFF, seconds: seconds, peakRSSKiB: Int(usage.ru_maxrss))
     }
 
@@ -47,12 +47,12 @@ func measure(_ body: () throws -> Void) rethrows -> Double {
     let started = ContinuousClock.now
     try body()
     let elapsed = started.duration(to: .now)
-    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    return elapsed.seconds
 }
 
 func measure(_ body: () async throws -> Void) async rethrows -> Double {
     let started = ContinuousClock.now
     try await body()
     let elapsed = started.duration(to: .now)
-    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    return elapsed.seconds
 }

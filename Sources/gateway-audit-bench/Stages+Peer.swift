@@ -6,10 +6,10 @@ extension Stages {
     /// `gateway-audit import` of nightly files against `git-history` on the same files committed to a
     /// git repository (the git-scraping way): time and database size.
     func peer(gateways count: Int, nights: Int, into table: inout BenchTable) throws {
-        guard let gitHistory = ChildProcess.which("git-history") ?? Tools.install(pip: "git-history", command: "git-history"),
+        guard let gitHistory = ChildProcess.which("git-history"),
             let git = ChildProcess.which("git")
         else {
-            table.add(BenchRow(stage: "peer: import vs git-history", figure: "-", reference: "git-history not installable (pip install git-history)",
+            table.add(BenchRow(stage: "peer: import vs git-history", figure: "-", reference: "git-history not installed (pip install git-history)",
                 ratio: nil, target: "faster, smaller", met: nil))
             return
         }
@@ -52,24 +52,5 @@ extension Stages {
 
     func fileSize(_ path: String) -> Int64 {
         ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? NSNumber)?.int64Value ?? 0
-    }
-}
-
-/// Installs a missing reference tool, saying so.
-enum Tools {
-    static func install(pip package: String, command: String) -> String? {
-        FileHandle.standardError.write(Data("  installing \(package) (pip install \(package))\n".utf8))
-        _ = ChildProcess.run("python3", ["-m", "pip", "install", "-q", package])
-        return ChildProcess.which(command)
-    }
-
-    static func install(apt package: String, command: String) -> String? {
-        FileHandle.standardError.write(Data("  installing \(package) (apt-get install \(package))\n".utf8))
-        _ = ChildProcess.run("apt-get", ["install", "-y", "-qq", package])
-        if ChildProcess.which(command) == nil {
-            _ = ChildProcess.run("apt-get", ["update", "-qq"])
-            _ = ChildProcess.run("apt-get", ["install", "-y", "-qq", package])
-        }
-        return ChildProcess.which(command)
     }
 }

@@ -36,11 +36,6 @@ public struct Instant: Sendable, Hashable, Comparable, Codable {
         return overflow2 ? nil : sum
     }
 
-    /// The nearest Foundation `Date` (a `Double`, so sub-microsecond digits may be lost).
-    public var date: Date {
-        Date(timeIntervalSince1970: TimeInterval(seconds) + TimeInterval(nanoseconds) / 1e9)
-    }
-
     /// The current instant from the system clock.
     public static var now: Instant { Instant(Date()) }
 
