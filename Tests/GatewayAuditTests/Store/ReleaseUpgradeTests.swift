@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 
@@ -8,9 +9,9 @@ import Testing
 @testable import GatewayAuditReport
 @testable import GatewayAuditStore
 
-/// `Fixtures/databases/release-1.sqlite` was written by the first release (main at 7e36b88): the
-/// demo's first three nights, then a collection that failed (its message holds quotes and a colon),
-/// each run sealed with that release's run-record hash.
+/// `Fixtures/databases/release-1.sqlite` was written by the first release's binary (main at 7e36b88):
+/// `gateway-audit demo --nights 3` (runs 1–4), a collection that failed (run 5), one killed with SIGKILL
+/// (run 6, closed as aborted by run 7, which failed too). Each run is sealed with that release's hash.
 @Suite("A database written by the first release upgrades in place and still verifies")
 struct ReleaseUpgradeTests {
     static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -63,6 +64,35 @@ struct ReleaseUpgradeTests {
         ])
     func taggedEncoding(value: RunRecordField, expected: String) {
         #expect(RunRecordChain.taggedText(value) == expected)
+    }
+
+    @Test("a new run's record hash is SHA-256 over the documented field encoding, nothing library-specific")
+    func recordHashIsDocumentedEncoding() async throws {
+        let f = try StoreFixture()
+        try await f.run(night: 1, try standardGateway(id: "a"))
+        let run = try await f.writer.beginRun(RunInfo(endpoint: "http://127.0.0.1:1/v5", projectID: "p\"q", scope: .ids))
+        try await f.writer.finishRun(run, status: .failed, message: "say \"hi\"\nthen \\ leave", at: StoreFixture.night(2))
+        try f.database.checkpoint()
+        // Each field as the sqlite3 shell quotes it: NULL, a number, or 'text' with '' for a quote.
+        let columns = [
+            "id", "started_at", "finished_at", "status", "endpoint", "project_id", "tool_version", "scope", "observed",
+            "unchanged", "changed", "new", "gone", "failed", "message", "chain_head", "record_version",
+        ]
+        let values = try columns.map { column in
+            String(try sqlite3(f.path, "SELECT quote(\(column)) FROM run WHERE id = 2").dropLast())
+        }
+        let tagged = values.map { literal -> String in
+            if literal == "NULL" { return "n" }
+            if literal.hasPrefix("'") {
+                let text = String(literal.dropFirst().dropLast()).replacingOccurrences(of: "''", with: "'")
+                return "t\(text.utf8.count):" + text
+            }
+            return "i" + literal
+        }
+        let previous = try sqlite3(f.path, "SELECT record_sha256 FROM run WHERE id = 1").trimmingCharacters(in: .newlines)
+        let expected = SHA256.hash(data: Data(([previous] + tagged).joined(separator: "\n").utf8)).hexString
+        #expect(try sqlite3(f.path, "SELECT record_sha256 FROM run WHERE id = 2") == expected + "\n")
+        #expect(try f.verify().isIntact)
     }
 
     @Test("the release's encoding is reproduced exactly: NUL for NULL, decimal, Swift string literals")
