@@ -19,7 +19,7 @@ struct Stages {
         let current = year.current
         let seen = SyntheticYear.runTime(ofNight: 0)
         let contents = current.map(\.canonicalJSON)
-        let hashes = contents.map { SHA256.hash(data: Data($0.utf8)).map { String(format: "%02x", $0) }.joined() }
+        let hashes = contents.map { SHA256.hash(data: Data($0.utf8)).hexString }
         let reference = try ReferenceWriter(path: path("reference.sqlite"))
         let referenceSeconds = try measure { try reference.insert(current, seen: seen, contents: contents, hashes: hashes) }
 

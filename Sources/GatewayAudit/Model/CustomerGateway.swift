@@ -94,17 +94,3 @@ public struct CustomerGateway: Sendable, Hashable, Identifiable {
         return "an object with members \(members.keys.sorted().joined(separator: ", "))"
     }
 }
-
-extension SHA256 {
-    /// Lower-case hex digest of `data`.
-    static func hexDigest(of data: Data) -> String {
-        let hexDigits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(64)
-        for byte in SHA256.hash(data: data) {
-            text.append(hexDigits[Int(byte >> 4)])
-            text.append(hexDigits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
-    }
-}
