@@ -32,7 +32,7 @@ struct WhenChangedCommand: AsyncParsableCommand {
         let store = try database.openForReading()
         let report = try WhenChangedReport(store: store, gatewayID: GatewayID(gatewayID), field: field, zone: zone)
         let stdout = StandardOutput()
-        stdout.write(format == .json ? report.json : report.text)
+        stdout.write(try format == .json ? report.json() : report.text)
         stdout.flush()
     }
 }

@@ -42,25 +42,31 @@ public final class ReportFile: TextOutputStream {
         }
     }
 
+    /// Appends `string`; a write error is kept and reported by ``commit()``.
     public func write(_ string: String) {
         buffer.append(contentsOf: string.utf8)
         if buffer.count >= 1 << 16 { flushBuffer() }
     }
 
     /// Flushes, syncs and renames the file into place.
+    /// - Returns: the lower-case hex SHA-256 of the file (also in ``sha256``).
     /// - Throws: ``ReportError/cannotWrite(path:detail:)`` (the temporary file is removed).
-    public func commit() throws(ReportError) {
+    @discardableResult
+    public func commit() throws(ReportError) -> String {
         flushBuffer()
         finished = true
         do {
             if let failure { throw ReportError.cannotWrite(path: path, detail: failure) }
             try handle.synchronize()
             try handle.close()
-            sha256 = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            let digest = hasher.finalize().hexString
             if rename(temporaryPath, path) != 0 {
                 throw ReportError.cannotWrite(path: path, detail: String(cString: strerror(errno)))
             }
+            sha256 = digest
+            return digest
         } catch {
+            // Already failing: the file is discarded, so an error closing it adds nothing.
             try? handle.close()
             unlink(temporaryPath)
             throw error as? ReportError ?? .cannotWrite(path: path, detail: "\(error.localizedDescription)")
