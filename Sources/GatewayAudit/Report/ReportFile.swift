@@ -92,27 +92,3 @@ public final class ReportFile: TextOutputStream {
         return "folder \(folder) is not writable"
     }
 }
-
-/// Standard output as a buffered text stream; call ``flush()`` when done.
-public final class StandardOutput: TextOutputStream {
-    private var buffer: [UInt8] = []
-
-    /// Creates a writer to standard output.
-    public init() {
-        buffer.reserveCapacity(1 << 16)
-    }
-
-    deinit { flush() }
-
-    public func write(_ string: String) {
-        buffer.append(contentsOf: string.utf8)
-        if buffer.count >= 1 << 16 { flush() }
-    }
-
-    /// Writes out what is buffered.
-    public func flush() {
-        guard !buffer.isEmpty else { return }
-        FileHandle.standardOutput.write(Data(buffer))
-        buffer.removeAll(keepingCapacity: true)
-    }
-}
