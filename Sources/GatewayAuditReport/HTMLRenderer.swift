@@ -15,17 +15,19 @@ struct HTMLRenderer {
         cells = ReportCells(zone: options.zone)
     }
 
+    /// Writes the page to `output`, one gateway section at a time; returns the number of table rows.
+    /// - Throws: ``StoreError``; a template error (the templates are compiled in, so only a bug).
     mutating func render<Output: TextOutputStream>(to output: inout Output) throws -> Int {
         let templates = try Templates()
-        let header: [String: Any] = [
-            "title": "gateway-audit: \(options.view.title)", "zone": options.zone.identifier,
-            "generated": options.generatedAt.iso8601(in: options.zone), "filters": options.filterDescription,
-            "version": GatewayAuditVersion.current,
-        ]
-        output.write(templates.head.render(header))
+        let head = HTMLContext.Head(
+            title: "gateway-audit: \(options.view.title)", zone: options.zone.identifier,
+            generated: options.generatedAt.iso8601(in: options.zone), filters: options.filterDescription,
+            version: GatewayAuditVersion.current)
+        output.write(templates.head.render(head))
         let wanted = Set(options.filter.gatewayIDs)
         let gateways = try store.gateways().filter { wanted.isEmpty || wanted.contains($0.gatewayID) }
         let range = timelineRange(gateways)
+        let timeFiltered = options.filter.since != nil || options.filter.until != nil
         var rowCount = 0
         var sections = 0
         for summary in gateways {
@@ -33,86 +35,66 @@ struct HTMLRenderer {
             filter.gatewayIDs = [summary.gatewayID]
             let section = try GatewaySection(summary: summary, filter: filter, store: store)
             let rows = tableRows(section)
-            let timeFiltered = options.filter.since != nil || options.filter.until != nil
             if rows.isEmpty && timeFiltered { continue }
             rowCount += rows.count
             sections += 1
             output.write(templates.section.render(context(section, rows: rows, range: range)))
         }
-        if sections == 0 { output.write(templates.empty.render([String: Any]())) }
-        output.write(templates.foot.render(["rowCount": rowCount, "version": GatewayAuditVersion.current] as [String: Any]))
+        if sections == 0 { output.write(templates.empty.render([String: String]())) }
+        output.write(templates.foot.render(HTMLContext.Foot(rowCount: rowCount, version: GatewayAuditVersion.current)))
         return rowCount
     }
 
-    private func tableRows(_ section: GatewaySection) -> [[String: Any]] {
+    private func tableRows(_ section: GatewaySection) -> [HTMLContext.Row] {
         switch options.view {
-        case .history:
-            var previous: [String]?
-            return section.history.map { row in
-                let values = cells.history(row)
-                var changed = Set<Int>()
-                if let previous, row.state == .present, previous[1] == SnapshotState.present.rawValue {
-                    changed = Set((4...14).filter { previous[$0] != values[$0] })
-                }
-                previous = values
-                return [
-                    "cls": row.state == .gone ? "gone" : "",
-                    "cells": values.enumerated().map { index, text in
-                        ["text": HTMLRenderer.printable(text), "cls": changed.contains(index) ? "changed" : ""]
-                    },
-                ]
-            }
-        case .changes:
-            return section.changes.map { row in
-                let values = cells.change(row)
-                return [
-                    "cls": row.change == .gone ? "gone" : "",
-                    "cells": values.enumerated().map { index, text in
-                        ["text": HTMLRenderer.printable(text), "cls": index == 4 && row.change == .modified ? "changed" : ""]
-                    },
-                ]
-            }
-        case .timestamps:
-            return section.timestamps.map { row in
-                let values = cells.timestamp(row)
-                return [
-                    "cls": "",
-                    "cells": values.enumerated().map { index, text in
-                        ["text": HTMLRenderer.printable(text), "cls": index == 6 && !text.isEmpty ? "changed" : ""]
-                    },
-                ]
-            }
+        case .history: return tableRows(section.history)
+        case .changes: return tableRows(section.changes)
+        case .timestamps: return tableRows(section.timestamps)
         }
     }
 
-    private func context(_ section: GatewaySection, rows: [[String: Any]], range: (Instant, Instant)) -> [String: Any] {
+    /// The view's table: each row's cells in column order, highlighted as each column says.
+    private func tableRows<Row: ReportRow>(_ rows: [Row]) -> [HTMLContext.Row] {
+        var renderer = ReportRowRenderer<Row>(cells: cells)
+        var previous: (row: Row, cells: [String])?
+        return rows.map { row in
+            let values = renderer.cells(of: row)
+            let tableCells = zip(Row.columns, values).enumerated().map { index, pair in
+                let (column, text) = pair
+                let highlighted = column.highlight.isHighlighted(
+                    text, of: row, previous: previous.map { (row: $0.row, cell: $0.cells[index]) })
+                return HTMLContext.Cell(text: HTMLRenderer.printable(text), cls: highlighted ? "changed" : "")
+            }
+            previous = (row, values)
+            return HTMLContext.Row(cls: row.isGone ? "gone" : "", cells: tableCells)
+        }
+    }
+
+    private func context(_ section: GatewaySection, rows: [HTMLContext.Row], range: (Instant, Instant)) -> HTMLContext.Section {
         let summary = section.summary
         let timeline = Timeline(range: range, section: section, cells: cells)
-        return [
-            "anchor": HTMLRenderer.anchor(summary.gatewayID.rawValue),
-            "title": HTMLRenderer.printable(summary.name.map { "\($0)" } ?? summary.gatewayID.rawValue),
-            "id": HTMLRenderer.printable(summary.gatewayID.rawValue),
-            "state": summary.state?.rawValue ?? "never fetched",
-            "firstSeen": summary.firstSeen.map(cells.time) ?? "never",
-            "lastSeen": summary.lastSeen.map(cells.time) ?? "never",
-            "snapshotCount": summary.snapshotCount,
-            "bands": timeline.bands, "marks": timeline.marks,
-            "rangeStart": cells.time(range.0), "rangeEnd": cells.time(range.1),
-            "columns": options.view.columns,
-            "rows": rows,
-            "hasAnomalies": !section.anomalies.isEmpty,
-            "anomalies": section.anomalies.map { anomaly in
-                [
-                    "kind": anomaly.kind.rawValue, "field": anomaly.field, "seq": anomaly.seq,
-                    "explanation": anomaly.kind.explanation, "detail": HTMLRenderer.printable(anomaly.detail),
-                ] as [String: Any]
+        return HTMLContext.Section(
+            anchor: HTMLRenderer.anchor(summary.gatewayID.rawValue),
+            title: HTMLRenderer.printable(summary.name ?? summary.gatewayID.rawValue),
+            id: HTMLRenderer.printable(summary.gatewayID.rawValue),
+            state: summary.state?.rawValue ?? "never fetched",
+            firstSeen: summary.firstSeen.map(cells.time) ?? "never",
+            lastSeen: summary.lastSeen.map(cells.time) ?? "never",
+            snapshotCount: summary.snapshotCount,
+            bands: timeline.bands, marks: timeline.marks,
+            rangeStart: cells.time(range.0), rangeEnd: cells.time(range.1),
+            columns: options.view.columns,
+            rows: rows,
+            hasAnomalies: !section.anomalies.isEmpty,
+            anomalies: section.anomalies.map { anomaly in
+                HTMLContext.Anomaly(
+                    kind: anomaly.kind.rawValue, field: anomaly.field, seq: anomaly.seq,
+                    explanation: anomaly.kind.explanation, detail: HTMLRenderer.printable(anomaly.detail))
             },
-            "hasFailures": !section.failures.isEmpty,
-            "failures": section.failures.map { failure in
-                ["at": cells.time(failure.observedAt), "run": failure.run, "error": HTMLRenderer.printable(failure.error)]
-                    as [String: Any]
-            },
-        ]
+            hasFailures: !section.failures.isEmpty,
+            failures: section.failures.map { failure in
+                HTMLContext.Failure(at: cells.time(failure.observedAt), run: failure.run, error: HTMLRenderer.printable(failure.error))
+            })
     }
 
     private func timelineRange(_ gateways: [GatewaySummary]) -> (Instant, Instant) {
@@ -154,30 +136,5 @@ struct HTMLRenderer {
             empty = try MustacheTemplate(string: HTMLTemplates.empty)
             foot = try MustacheTemplate(string: HTMLTemplates.foot)
         }
-    }
-}
-
-/// Everything the HTML shows for one gateway, read with that gateway's filter (bounded memory).
-struct GatewaySection {
-    let summary: GatewaySummary
-    var history: [HistoryRow] = []
-    var changes: [ChangeRow] = []
-    var timestamps: [TimestampRow] = []
-    let anomalies: [StoredAnomaly]
-    let failures: [FailedObservation]
-
-    init(summary: GatewaySummary, filter: ReportFilter, store: any HistoryReading) throws {
-        self.summary = summary
-        var history: [HistoryRow] = []
-        try store.forEachHistoryRow(filter) { history.append($0) }
-        var changes: [ChangeRow] = []
-        try store.forEachChangeRow(filter) { changes.append($0) }
-        var timestamps: [TimestampRow] = []
-        try store.forEachTimestampRow(filter) { timestamps.append($0) }
-        self.history = history
-        self.changes = changes
-        self.timestamps = timestamps
-        anomalies = try store.anomalies(filter)
-        failures = try store.failedObservations(filter)
     }
 }

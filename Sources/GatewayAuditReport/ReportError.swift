@@ -2,7 +2,7 @@ import Foundation
 import GatewayAuditCore
 import GatewayAuditStore
 
-/// Why a report could not be produced. No partial file is ever left behind.
+/// Why a report could not be produced or checked. No partial file is ever left behind.
 public enum ReportError: Error, Sendable, Hashable {
     /// A `--since`/`--until` value is neither an RFC 3339 timestamp nor a `YYYY-MM-DD` date.
     case invalidTime(String)
@@ -10,8 +10,12 @@ public enum ReportError: Error, Sendable, Hashable {
     case emptyRange(since: String, until: String)
     /// The output file could not be written.
     case cannotWrite(path: String, detail: String)
-    /// A file to check (an export, its manifest) could not be read.
+    /// A file to check (an export, its manifest) is missing or cannot be opened.
     case cannotRead(path: String, detail: String)
+    /// Reading a file to check failed part way (an I/O error): nothing about its content is known.
+    case readFailed(path: String, bytesRead: Int64, detail: String)
+    /// A manifest or a JSON document could not be encoded; nothing was written or signed.
+    case encodingFailed(what: String, detail: String)
     /// The gateway id has no record in the database.
     case unknownGateway(GatewayID)
     /// A key file is missing or not a gateway-audit Ed25519 key.
@@ -29,6 +33,11 @@ extension ReportError: CustomStringConvertible {
             return "cannot write \(path) (\(detail)); choose another --output or check permissions"
         case .cannotRead(let path, let detail):
             return "cannot read \(path): \(detail)"
+        case .readFailed(let path, let bytesRead, let detail):
+            return "reading \(path) failed after \(bytesRead) bytes (\(detail)); it was not verified either way: "
+                + "check the disk or copy the file elsewhere, then verify again"
+        case .encodingFailed(let what, let detail):
+            return "cannot encode \(what) as JSON (\(detail)); nothing was written. Please report this as a bug"
         case .invalidKey(let path, let detail):
             return "key \(path): \(detail)"
         case .unknownGateway(let id):

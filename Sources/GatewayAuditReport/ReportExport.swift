@@ -15,16 +15,16 @@ public enum ReportExport {
         let latestRun = try store.runs(limit: 1).first
         var report = try ReportFile(path: path)
         let rows = try ReportRenderer(store: store, options: options).render(to: &report)
-        try report.commit()
+        let digest = try report.commit()
         var manifest = ReportManifest(
-            file: URL(fileURLWithPath: path).lastPathComponent, sha256: report.sha256 ?? "", bytes: report.byteCount,
-            view: options.view.rawValue, format: options.format.rawValue, zone: options.zone.identifier,
+            file: URL(fileURLWithPath: path).lastPathComponent, sha256: digest, bytes: report.byteCount,
+            view: options.view, format: options.format, zone: options.zone.identifier,
             filters: options.filterDescription, rows: rows, chainHead: head, endpoint: latestRun?.endpoint ?? "",
             project: latestRun?.projectID ?? "", toolVersion: GatewayAuditVersion.current,
             generatedAt: options.generatedAt.iso8601(fractionDigits: 0), signature: nil)
         if let signingKey { try SigningKey.sign(&manifest, privateKeyPath: signingKey) }
         let file = try ReportFile(path: ReportManifest.path(for: path))
-        file.write(String(decoding: manifest.json, as: UTF8.self))
+        file.write(String(decoding: try manifest.jsonData(), as: UTF8.self))
         try file.commit()
         return manifest
     }
@@ -39,7 +39,8 @@ public enum ReportExport {
 
     /// Checks `path` against its manifest; the signature when signed (or when a public key is given);
     /// and, with a store, that the manifest's chain head belongs to that database's history.
-    /// - Throws: ``ReportError`` when the manifest or a key cannot be read.
+    /// - Throws: ``ReportError`` when the file, its manifest or a key cannot be read
+    ///   (``ReportError/readFailed(path:bytesRead:detail:)`` for an I/O error part way: never reported as a change).
     public static func verify(path: String, publicKeyPath: String?, store: (any HistoryReading)?) throws -> Check {
         let manifestPath = ReportManifest.path(for: path)
         guard let data = FileManager.default.contents(atPath: manifestPath) else {

@@ -44,25 +44,31 @@ public final class ReportFile: TextOutputStream {
         }
     }
 
+    /// Appends `string`; a write error is kept and reported by ``commit()``.
     public func write(_ string: String) {
         buffer.append(contentsOf: string.utf8)
         if buffer.count >= 1 << 16 { flushBuffer() }
     }
 
     /// Flushes, syncs and renames the file into place.
+    /// - Returns: the lower-case hex SHA-256 of the file (also in ``sha256``).
     /// - Throws: ``ReportError/cannotWrite(path:detail:)`` (the temporary file is removed).
-    public func commit() throws(ReportError) {
+    @discardableResult
+    public func commit() throws(ReportError) -> String {
         flushBuffer()
         finished = true
         do {
             if let failure { throw ReportError.cannotWrite(path: path, detail: failure) }
             try handle.synchronize()
             try handle.close()
-            sha256 = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            let digest = hasher.finalize().hexString
             if rename(temporaryPath, path) != 0 {
                 throw ReportError.cannotWrite(path: path, detail: String(cString: strerror(errno)))
             }
+            sha256 = digest
+            return digest
         } catch {
+            // Already failing: the file is discarded, so an error closing it adds nothing.
             try? handle.close()
             unlink(temporaryPath)
             throw error as? ReportError ?? .cannotWrite(path: path, detail: "\(error.localizedDescription)")
@@ -86,29 +92,5 @@ public final class ReportFile: TextOutputStream {
         if !FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) { return "folder \(folder) does not exist" }
         if !isDirectory.boolValue { return "\(folder) is not a folder" }
         return "folder \(folder) is not writable"
-    }
-}
-
-/// Standard output as a buffered text stream; call ``flush()`` when done.
-public final class StandardOutput: TextOutputStream {
-    private var buffer: [UInt8] = []
-
-    /// Creates a writer to standard output.
-    public init() {
-        buffer.reserveCapacity(1 << 16)
-    }
-
-    deinit { flush() }
-
-    public func write(_ string: String) {
-        buffer.append(contentsOf: string.utf8)
-        if buffer.count >= 1 << 16 { flush() }
-    }
-
-    /// Writes out what is buffered.
-    public func flush() {
-        guard !buffer.isEmpty else { return }
-        FileHandle.standardOutput.write(Data(buffer))
-        buffer.removeAll(keepingCapacity: true)
     }
 }

@@ -12,10 +12,10 @@ public struct ReportManifest: Sendable, Hashable, Codable {
     public var sha256: String
     /// Size in bytes.
     public var bytes: Int64
-    /// `history`, `changes` or `timestamps`.
-    public var view: String
-    /// `csv` or `html`.
-    public var format: String
+    /// The view (`history`, `changes` or `timestamps` in the JSON).
+    public var view: ReportView
+    /// The format (`csv` or `html` in the JSON).
+    public var format: ReportFormat
     /// The zone of every time column.
     public var zone: String
     /// The filters in words.
@@ -24,8 +24,9 @@ public struct ReportManifest: Sendable, Hashable, Codable {
     public var rows: Int
     /// The database's chain head when the report was made.
     public var chainHead: String
-    /// The endpoint and project of the latest collection run.
+    /// The endpoint of the latest collection run.
     public var endpoint: String
+    /// The project of the latest collection run.
     public var project: String
     /// The gateway-audit version that wrote it.
     public var toolVersion: String
@@ -45,50 +46,57 @@ public struct ReportManifest: Sendable, Hashable, Codable {
     public static func path(for reportPath: String) -> String { reportPath + ".manifest.json" }
 
     /// The exact bytes that are signed: the manifest without `signature`, as canonical JSON.
-    public var signedBytes: Data {
+    /// - Throws: ``ReportError/encodingFailed(what:detail:)``; never signs or checks anything else.
+    public func signedBytes() throws(ReportError) -> Data {
         var unsigned = self
         unsigned.signature = nil
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(unsigned)) ?? Data()
-        return Data(((try? JSONValue(data: data))?.canonicalJSON ?? "").utf8)
+        return try ReportManifest.canonicalJSON(of: unsigned, what: "the manifest of \(file)")
     }
 
-    /// Pretty JSON for the sidecar file.
-    public var json: Data {
+    /// Pretty JSON for the sidecar file, ending in a newline.
+    /// - Throws: ``ReportError/encodingFailed(what:detail:)``.
+    public func jsonData() throws(ReportError) -> Data {
+        do {
+            return try JSONEncoder.pretty().encode(self) + Data("\n".utf8)
+        } catch {
+            throw .encodingFailed(what: "the manifest of \(file)", detail: "\(error)")
+        }
+    }
+
+    /// `value` as canonical JSON (sorted keys, no insignificant whitespace).
+    /// - Throws: ``ReportError/encodingFailed(what:detail:)`` naming `what`.
+    static func canonicalJSON(of value: some Encodable, what: String) throws(ReportError) -> Data {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return ((try? encoder.encode(self)) ?? Data()) + Data("\n".utf8)
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        do {
+            return Data(try JSONValue(data: try encoder.encode(value)).canonicalJSON.utf8)
+        } catch {
+            throw .encodingFailed(what: what, detail: "\(error)")
+        }
     }
 
     /// Streams a file through SHA-256.
-    /// - Throws: ``ReportError/cannotRead(path:detail:)``.
+    /// - Throws: ``ReportError/cannotRead(path:detail:)`` when it cannot be opened;
+    ///   ``ReportError/readFailed(path:bytesRead:detail:)`` when reading fails part way.
     public static func sha256(ofFile path: String) throws(ReportError) -> (hex: String, bytes: Int64) {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw .cannotRead(path: path, detail: "the file is missing or not readable")
         }
+        // Only read from: closing cannot lose data, and the digest is already decided.
         defer { try? handle.close() }
         var hasher = SHA256()
         var total: Int64 = 0
-        while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+        while true {
+            let chunk: Data?
+            do {
+                chunk = try handle.read(upToCount: 1 << 20)
+            } catch {
+                throw .readFailed(path: path, bytesRead: total, detail: error.localizedDescription)
+            }
+            guard let chunk, !chunk.isEmpty else { break }
             hasher.update(data: chunk)
             total += Int64(chunk.count)
         }
-        return (hasher.finalize().map { String(format: "%02x", $0) }.joined(), total)
-    }
-}
-
-/// An Ed25519 signature of a manifest and the public key that made it.
-public struct ManifestSignature: Sendable, Hashable, Codable {
-    /// Always `ed25519`.
-    public var algorithm: String
-    /// Base64 of the 32-byte public key.
-    public var publicKey: String
-    /// Base64 of the 64-byte signature.
-    public var value: String
-
-    enum CodingKeys: String, CodingKey {
-        case algorithm, value
-        case publicKey = "public_key"
+        return (hasher.finalize().hexString, total)
     }
 }

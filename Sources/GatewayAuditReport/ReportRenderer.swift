@@ -18,37 +18,25 @@ public struct ReportRenderer: Sendable {
     /// - Throws: ``StoreError`` when the database cannot be read.
     @discardableResult
     public func render<Output: TextOutputStream>(to output: inout Output) throws -> Int {
-        switch options.format {
-        case .csv: return try renderCSV(to: &output)
-        case .html:
+        switch (options.format, options.view) {
+        case (.csv, .history): return try renderCSV(HistoryRow.self, to: &output)
+        case (.csv, .changes): return try renderCSV(ChangeRow.self, to: &output)
+        case (.csv, .timestamps): return try renderCSV(TimestampRow.self, to: &output)
+        case (.html, _):
             var html = HTMLRenderer(store: store, options: options)
             return try html.render(to: &output)
         }
     }
 
-    private func renderCSV<Output: TextOutputStream>(to output: inout Output) throws -> Int {
+    private func renderCSV<Row: ReportRow, Output: TextOutputStream>(_: Row.Type, to output: inout Output) throws -> Int {
         var writer = CSVWriter(output: output)
         defer { output = writer.output }
-        writer.writeRow(options.view.columns)
-        let cells = ReportCells(zone: options.zone)
+        writer.writeRow(Row.columns.map(\.name))
+        var rows = ReportRowRenderer<Row>(cells: ReportCells(zone: options.zone))
         var count = 0
-        switch options.view {
-        case .history:
-            try store.forEachHistoryRow(options.filter) { row in
-                writer.writeRow(cells.history(row))
-                count += 1
-            }
-        case .changes:
-            var cache = ReportCells.SnapshotTimes()
-            try store.forEachChangeRow(options.filter) { row in
-                writer.writeRow(cells.change(row, cache: &cache))
-                count += 1
-            }
-        case .timestamps:
-            try store.forEachTimestampRow(options.filter) { row in
-                writer.writeRow(cells.timestamp(row))
-                count += 1
-            }
+        try Row.forEach(in: store, options.filter) { row in
+            writer.writeRow(rows.cells(of: row))
+            count += 1
         }
         return count
     }

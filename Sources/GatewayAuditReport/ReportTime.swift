@@ -1,27 +1,53 @@
 import GatewayAuditCore
 import GatewayAuditStore
 
-/// Parses the `--since` / `--until` bounds users type.
-public enum ReportTime {
-    /// An RFC 3339 timestamp as is, or a `YYYY-MM-DD` date in `zone`: its first instant for `since`,
-    /// its last nanosecond for `until` (so `--until 2025-03-12` includes the whole day).
+/// A `--since` / `--until` bound as the user typed it: an RFC 3339 timestamp, or a `YYYY-MM-DD` date,
+/// which names a day in the report's zone and so becomes an instant only once the zone is known.
+public struct ReportTime: Sendable, Hashable, CustomStringConvertible {
+    /// The text as typed (error messages quote it).
+    public let text: String
+    private let value: Value
+
+    private enum Value: Hashable {
+        case instant(Instant)
+        /// The day's midnight wall clock, as if it were UTC.
+        case day(Instant)
+    }
+
+    /// Reads an RFC 3339 timestamp or a `YYYY-MM-DD` date.
+    /// - Throws: ``ReportError/invalidTime(_:)`` for anything else.
+    public init(parsing text: String) throws(ReportError) {
+        self.text = text
+        do {
+            value = .instant(try Timestamp(parsing: text).instant)
+        } catch {
+            do {
+                value = .day(try Timestamp(parsing: text + "T00:00:00Z").instant)
+            } catch {
+                throw .invalidTime(text)
+            }
+        }
+    }
+
+    /// The instant: the timestamp itself, or the date's first instant in `zone`; with `endOfDay`, the
+    /// date's last nanosecond (so `--until 2025-03-12` includes the whole day).
+    public func instant(in zone: Zone, endOfDay: Bool) -> Instant {
+        switch value {
+        case .instant(let instant):
+            return instant
+        case .day(let midnight):
+            guard endOfDay else { return zone.instant(localWallClock: midnight) }
+            let next = zone.instant(localWallClock: midnight.adding(seconds: 86_400))
+            return next.adding(seconds: 0, nanoseconds: -1)
+        }
+    }
+
+    /// Reads `text` and resolves it in `zone` (see ``instant(in:endOfDay:)``).
     /// - Throws: ``ReportError/invalidTime(_:)``.
     public static func parse(_ text: String, in zone: Zone, endOfDay: Bool) throws(ReportError) -> Instant {
-        if let timestamp = try? Timestamp(parsing: text) { return timestamp.instant }
-        guard let midnight = try? Timestamp(parsing: text + "T00:00:00Z") else { throw .invalidTime(text) }
-        let start = zone.instant(localWallClock: midnight.instant)
-        guard endOfDay else { return start }
-        let next = zone.instant(localWallClock: midnight.instant.adding(seconds: 86_400))
-        return next.adding(seconds: 0, nanoseconds: -1)
+        try ReportTime(parsing: text).instant(in: zone, endOfDay: endOfDay)
     }
-}
 
-extension Zone {
-    /// The instant whose wall clock in this zone reads `wallClock` (given as if it were UTC); in a
-    /// spring-forward gap, the instant just after the gap.
-    func instant(localWallClock wallClock: Instant) -> Instant {
-        var guess = wallClock.adding(seconds: -Int64(offsetSeconds(at: wallClock)))
-        guess = wallClock.adding(seconds: -Int64(offsetSeconds(at: guess)))
-        return guess
-    }
+    /// The text as typed.
+    public var description: String { text }
 }

@@ -27,12 +27,18 @@ public enum SigningKey {
     }
 
     /// Signs a manifest with the private key in `path`.
-    /// - Throws: ``ReportError/invalidKey(path:detail:)``.
+    /// - Throws: ``ReportError/invalidKey(path:detail:)``; ``ReportError/encodingFailed(what:detail:)``.
     public static func sign(_ manifest: inout ReportManifest, privateKeyPath path: String) throws(ReportError) {
         let raw = try read(path, prefix: privatePrefix)
-        guard let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw),
-            let signature = try? key.signature(for: manifest.signedBytes)
-        else { throw .invalidKey(path: path, detail: "not an Ed25519 private key") }
+        let bytes = try manifest.signedBytes()
+        let key: Curve25519.Signing.PrivateKey
+        let signature: Data
+        do {
+            key = try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
+            signature = try key.signature(for: bytes)
+        } catch {
+            throw .invalidKey(path: path, detail: "not an Ed25519 private key")
+        }
         manifest.signature = ManifestSignature(
             algorithm: "ed25519", publicKey: key.publicKey.rawRepresentation.base64EncodedString(),
             value: signature.base64EncodedString())
@@ -51,7 +57,7 @@ public enum SigningKey {
             let expected = try read(publicKeyPath, prefix: publicPrefix)
             if expected != embedded { return .failure(.otherKey(fingerprint(embedded))) }
         }
-        return key.isValidSignature(value, for: manifest.signedBytes) ? .success(fingerprint(embedded)) : .failure(.invalid)
+        return key.isValidSignature(value, for: try manifest.signedBytes()) ? .success(fingerprint(embedded)) : .failure(.invalid)
     }
 
     /// Why a signature does not verify.
@@ -75,8 +81,11 @@ public enum SigningKey {
     }
 
     private static func read(_ path: String, prefix: String) throws(ReportError) -> Data {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw .invalidKey(path: path, detail: "cannot read it")
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw .invalidKey(path: path, detail: "cannot read it (\(error.localizedDescription))")
         }
         let line = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard line.hasPrefix(prefix), let raw = Data(base64Encoded: String(line.dropFirst(prefix.count))), raw.count == 32 else {

@@ -3,8 +3,23 @@ import GatewayAuditStore
 
 /// The SVG timeline of one gateway as template data: bands for states, marks for changes and failures.
 struct Timeline {
-    let bands: [[String: Any]]
-    let marks: [[String: Any]]
+    /// A snapshot's period: `present0`/`present1` alternating, or `goneband`.
+    struct Band {
+        let cls: String
+        let x: Double
+        let width: Double
+        let label: String
+    }
+
+    /// A change (`change`) or a failed observation (`failed`) at one instant.
+    struct Mark {
+        let cls: String
+        let x: Double
+        let label: String
+    }
+
+    let bands: [Band]
+    let marks: [Mark]
 
     init(range: (Instant, Instant), section: GatewaySection, cells: ReportCells) {
         let span = max(range.1.seconds(since: range.0), 1)
@@ -12,7 +27,7 @@ struct Timeline {
             let position = instant.seconds(since: range.0) / span * 997
             return (min(max(position, 0), 997) * 10).rounded() / 10
         }
-        var bands: [[String: Any]] = []
+        var bands: [Band] = []
         var presentIndex = 0
         for row in section.history {
             let start = x(row.firstSeen)
@@ -25,24 +40,22 @@ struct Timeline {
                 presentIndex += 1
             }
             let label = "snapshot \(row.seq) (\(row.state.rawValue)): \(cells.time(row.firstSeen)) – \(cells.time(row.lastSeen))"
-            bands.append(["cls": cls, "x": start, "width": (width * 10).rounded() / 10, "label": label])
+            bands.append(Band(cls: cls, x: start, width: (width * 10).rounded() / 10, label: label))
         }
-        var marks: [[String: Any]] = []
+        var marks: [Mark] = []
         var seen = Set<Int64>()
         for change in section.changes where seen.insert(change.seq).inserted && change.change != .firstSeen {
             let fields = section.changes.filter { $0.seq == change.seq && !$0.field.isEmpty }.map(\.field)
             let what = fields.isEmpty ? change.change.rawValue : fields.joined(separator: ", ")
             let before = change.lastSeenBefore.map(cells.time) ?? "?"
-            marks.append([
-                "cls": "change", "x": x(change.firstSeenAfter),
-                "label": HTMLRenderer.printable("\(what) changed between \(before) and \(cells.time(change.firstSeenAfter))"),
-            ])
+            marks.append(Mark(
+                cls: "change", x: x(change.firstSeenAfter),
+                label: HTMLRenderer.printable("\(what) changed between \(before) and \(cells.time(change.firstSeenAfter))")))
         }
         for failure in section.failures {
-            marks.append([
-                "cls": "failed", "x": x(failure.observedAt),
-                "label": HTMLRenderer.printable("not observed at \(cells.time(failure.observedAt)): \(failure.error)"),
-            ])
+            marks.append(Mark(
+                cls: "failed", x: x(failure.observedAt),
+                label: HTMLRenderer.printable("not observed at \(cells.time(failure.observedAt)): \(failure.error)")))
         }
         self.bands = bands
         self.marks = marks

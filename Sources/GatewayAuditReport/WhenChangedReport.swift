@@ -7,20 +7,26 @@ import GatewayAuditStore
 public struct WhenChangedReport: Sendable {
     /// One change, ready for output.
     public struct Entry: Sendable, Hashable, Codable {
-        public let change: String
+        /// What happened (a field change or a gateway event).
+        public let change: ChangeKind
+        /// The flattened field path; empty for gateway events.
         public let field: String
+        /// Value before.
         public let oldValue: String?
+        /// Value after.
         public let newValue: String?
         /// Last observation of the old state, in the zone (nil for first-seen).
         public let lastSeenBefore: String?
         /// First observation of the new state, in the zone.
         public let firstSeenAfter: String
+        /// The run of `lastSeenBefore`.
         public let lastRunBefore: Int64?
+        /// The run of `firstSeenAfter`.
         public let firstRunAfter: Int64
         /// The API's `updated_at` in the zone, as sent when it cannot be parsed.
         public let apiUpdatedAt: String?
-        /// `consistent`, `outside-window` or `unknown`.
-        public let updatedAtCheck: String
+        /// Whether `apiUpdatedAt` falls inside the window.
+        public let updatedAtCheck: UpdatedAtCheck
 
         enum CodingKeys: String, CodingKey {
             case change, field
@@ -33,6 +39,16 @@ public struct WhenChangedReport: Sendable {
             case apiUpdatedAt = "api_updated_at"
             case updatedAtCheck = "updated_at_check"
         }
+    }
+
+    /// Whether the API's `updated_at` lies inside a change's window.
+    public enum UpdatedAtCheck: String, Sendable, Hashable, Codable {
+        /// Inside: the API's own clock agrees with what was observed.
+        case consistent
+        /// Outside: the API's clock, or its `updated_at`, disagrees with the observations.
+        case outsideWindow = "outside-window"
+        /// Not judged: no `updated_at`, an unparseable one, or no old state (first seen).
+        case unknown
     }
 
     /// The gateway.
@@ -57,22 +73,20 @@ public struct WhenChangedReport: Sendable {
         name = summary.name
         let cells = ReportCells(zone: zone)
         var entries: [Entry] = []
-        try store.forEachChangeRow(ReportFilter(gatewayIDs: [gatewayID])) { row in
+        try ChangeRow.forEach(in: store, ReportFilter(gatewayIDs: [gatewayID])) { row in
             if let field, !(row.field == field || row.field.hasPrefix(field + ".")) { return }
-            let check: String
+            let check: UpdatedAtCheck
             switch row.updatedAtInsideWindow {
-            case true?: check = "consistent"
-            case false?: check = "outside-window"
-            case nil: check = "unknown"
+            case true?: check = .consistent
+            case false?: check = .outsideWindow
+            case nil: check = .unknown
             }
             entries.append(
                 Entry(
-                    change: row.change.rawValue, field: row.field, oldValue: row.oldValue, newValue: row.newValue,
+                    change: row.change, field: row.field, oldValue: row.oldValue, newValue: row.newValue,
                     lastSeenBefore: row.lastSeenBefore.map(cells.time), firstSeenAfter: cells.time(row.firstSeenAfter),
                     lastRunBefore: row.lastRunBefore, firstRunAfter: row.firstRunAfter,
-                    apiUpdatedAt: row.apiUpdatedAt.map { text in
-                        cells.timestamp(try? Timestamp(parsing: text), raw: text)
-                    }, updatedAtCheck: check))
+                    apiUpdatedAt: row.apiUpdatedAt.map { cells.timestamp(text: $0) }, updatedAtCheck: check))
         }
         self.entries = entries
     }
@@ -88,28 +102,31 @@ public struct WhenChangedReport: Sendable {
         let header = ["CHANGE", "FIELD", "FROM", "TO", "LAST SEEN BEFORE", "FIRST SEEN AFTER", "API UPDATED_AT", "CHECK"]
         let rows = entries.map { e in
             [
-                e.change, e.field, WhenChangedReport.short(e.oldValue), WhenChangedReport.short(e.newValue),
-                e.lastSeenBefore ?? "-", e.firstSeenAfter, e.apiUpdatedAt ?? "-", e.updatedAtCheck,
+                e.change.rawValue, e.field, WhenChangedReport.short(e.oldValue), WhenChangedReport.short(e.newValue),
+                e.lastSeenBefore ?? "-", e.firstSeenAfter, e.apiUpdatedAt ?? "-", e.updatedAtCheck.rawValue,
             ]
         }
         lines += TextTable(header: header, rows: rows).lines
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Pretty-printed JSON with stable key order.
-    public var json: String {
-        struct Document: Encodable {
-            let gateway_id: String
-            let name: String?
-            let zone: String
-            let field: String?
-            let changes: [Entry]
-        }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    /// Pretty-printed JSON with stable key order, ending in a newline.
+    /// - Throws: ``ReportError/encodingFailed(what:detail:)``.
+    public func json() throws(ReportError) -> String {
         let document = Document(gateway_id: gatewayID.rawValue, name: name, zone: zone.identifier, field: field, changes: entries)
-        let data = (try? encoder.encode(document)) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self) + "\n"
+        do {
+            return String(decoding: try JSONEncoder.pretty().encode(document), as: UTF8.self) + "\n"
+        } catch {
+            throw .encodingFailed(what: "the changes of \(gatewayID)", detail: "\(error)")
+        }
+    }
+
+    private struct Document: Encodable {
+        let gateway_id: String
+        let name: String?
+        let zone: String
+        let field: String?
+        let changes: [Entry]
     }
 
     private static func short(_ value: String?) -> String {

@@ -87,10 +87,8 @@ public struct Scenario: Sendable, Hashable, Codable {
 
     /// The scenario as pretty, sorted-key JSON (a template for writing one's own).
     public func jsonData() throws(SimulatorError) -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         do {
-            return try encoder.encode(self)
+            return try JSONEncoder.pretty().encode(self)
         } catch {
             throw .invalidScenario("cannot encode: \(error)")
         }

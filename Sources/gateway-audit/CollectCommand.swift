@@ -94,13 +94,7 @@ struct CollectCommand: AsyncParsableCommand {
         await transport.shutdown()
         print(summary.line)
         if let failure = summary.failure {
-            let status: ExitStatus
-            switch failure {
-            case .authentication: status = .authentication
-            case .insecureEndpoint, .invalidConfiguration, .transport(.tls, _): status = .usage
-            default: status = .partial
-            }
-            throw CommandFailure(status: status, description: failure.description)
+            throw CommandFailure(status: ExitStatus(failure), description: failure.description)
         }
         if summary.status == .partial {
             throw CommandFailure(

@@ -26,16 +26,3 @@ struct DatabaseOption: ParsableArguments {
         HistoryQueries(try HistoryDatabase.open(path: path, readOnly: true))
     }
 }
-
-/// `--tz ZONE`, validated into a ``Zone``.
-struct ZoneOption: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("IANA time zone for every time column.", valueName: "zone"))
-    var tz: String = "UTC"
-
-    func zone() throws -> Zone { try Zone(identifier: tz) }
-}
-
-/// Whether standard output is a terminal (tables and colour) or a pipe/cron (plain).
-enum Terminal {
-    static var isInteractive: Bool { isatty(STDOUT_FILENO) == 1 }
-}

@@ -31,7 +31,8 @@ struct DemoCommand: AsyncParsableCommand {
     @OptionGroup var zoneOption: ZoneOption
 
     func run() async throws {
-        let zone = try zoneOption.tz == "UTC" ? Zone(identifier: "Europe/Berlin") : zoneOption.zone()
+        // The demo shows a second zone beside UTC: Berlin unless --tz names another.
+        let zone = try zoneOption.tz.isUTC ? Zone(identifier: "Europe/Berlin") : zoneOption.tz
         let options = Demo.Options(nights: nights, outputDirectory: outputDir, databasePath: db, seed: seed, zone: zone)
         let summary: Demo.Summary
         do {

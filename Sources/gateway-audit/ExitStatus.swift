@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import GatewayAudit
 import GatewayAuditDemo
 
@@ -11,23 +10,29 @@ enum ExitStatus: Int32 {
     case authentication = 3
     case database = 4
     case verification = 5
+    case unreadable = 74
     case locked = 75
 
     static let documentation = """
         Exit status: 0 success; 1 partial (some gateways failed, all others stored); 2 usage or \
         configuration error; 3 authentication rejected; 4 database error; 5 verification failed \
-        (history or export altered); 75 another run holds the database (after --lock-wait).
+        (history or export altered); 74 a file could not be read to the end (nothing was verified); \
+        75 another run holds the database (after --lock-wait).
         """
 
+    /// The status for an error that ended a command. An error of ours that ArgumentParser wrapped
+    /// while parsing (a `transform:` or `validate()` failure) maps like the error itself.
     init(_ error: any Error) {
-        switch error {
+        switch ExitStatus.ownError(in: error) ?? error {
         case let error as StoreError:
             if case .locked = error { self = .locked } else { self = .database }
         case let error as CommandFailure:
             self = error.status
         case let error as ClientError:
-            if case .authentication = error { self = .authentication } else { self = .usage }
-        case is ReportError, is ZoneError, is ValidationError, is Demo.Failure:
+            self = ExitStatus(error)
+        case let error as ReportError:
+            if case .readFailed = error { self = .unreadable } else { self = .usage }
+        case is ZoneError, is ValidationError, is Demo.Failure:
             self = .usage
         default:
             let code = GatewayAuditCommand.exitCode(for: error)
@@ -35,26 +40,53 @@ enum ExitStatus: Int32 {
         }
     }
 
-    /// The one line to print on stderr (nil when ArgumentParser's own output, e.g. help, is due).
-    func message(for error: any Error) -> String? {
+    /// The status for a client error, thrown or ending a collection run: rejected credentials,
+    /// configuration and trust problems are for the user to fix; anything else cut the run short
+    /// after what was fetched was stored.
+    init(_ error: ClientError) {
         switch error {
-        case is StoreError, is ReportError, is ZoneError, is CommandFailure, is ClientError, is Demo.Failure:
-            return "gateway-audit: error: \(error)"
-        default:
-            let text = GatewayAuditCommand.fullMessage(for: error)
-            if self == .success {
-                FileHandle.standardOutput.write(Data((text + "\n").utf8))
-                return nil
-            }
-            guard let first = text.split(separator: "\n").first else { return nil }
-            let line = first.hasPrefix("Error: ") ? String(first.dropFirst(7)) : String(first)
-            return "gateway-audit: error: \(line) (see --help)"
+        case .authentication: self = .authentication
+        case .insecureEndpoint, .invalidConfiguration, .transport(.tls, _): self = .usage
+        default: self = .partial
         }
     }
-}
 
-/// An error raised by a command itself, with its exit status.
-struct CommandFailure: Error, CustomStringConvertible {
-    let status: ExitStatus
-    let description: String
+    /// What to print for an error that ended a command: one line on standard error, or the help or
+    /// version text ArgumentParser produced, for standard output.
+    static func message(for error: any Error) -> ExitMessage? {
+        if let own = ownError(in: error) {
+            return .standardError("gateway-audit: error: \(own)")
+        }
+        let text = GatewayAuditCommand.fullMessage(for: error)
+        if GatewayAuditCommand.exitCode(for: error) == .success {
+            return .standardOutput(text)
+        }
+        guard let first = text.split(separator: "\n").first else { return nil }
+        let line = first.hasPrefix("Error: ") ? String(first.dropFirst(7)) : String(first)
+        return .standardError("gateway-audit: error: \(line) (see --help)")
+    }
+
+    /// The error of ours in `error`: itself, or the one ArgumentParser wrapped while parsing (it keeps
+    /// the original in its internal `CommandError`, reachable only by reflection). Nil for
+    /// ArgumentParser's own errors (unknown flag, missing value, help requested).
+    static func ownError(in error: any Error) -> (any Error)? {
+        if isOwn(error) { return error }
+        return ownError(inChildrenOf: error, depth: 0)
+    }
+
+    private static func ownError(inChildrenOf value: Any, depth: Int) -> (any Error)? {
+        guard depth < 6 else { return nil }
+        for child in Mirror(reflecting: value).children {
+            if let error = child.value as? any Error, isOwn(error) { return error }
+            if let found = ownError(inChildrenOf: child.value, depth: depth + 1) { return found }
+        }
+        return nil
+    }
+
+    private static func isOwn(_ error: any Error) -> Bool {
+        switch error {
+        case is StoreError, is ReportError, is ZoneError, is CommandFailure, is ClientError, is Demo.Failure: return true
+        default: return false
+        }
+    }
 }

@@ -33,11 +33,12 @@ struct GatewayAuditCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            let status = ExitStatus(error)
-            if let message = status.message(for: error) {
-                FileHandle.standardError.write(Data((message + "\n").utf8))
+            switch ExitStatus.message(for: error) {
+            case .standardError(let line)?: FileHandle.standardError.write(Data((line + "\n").utf8))
+            case .standardOutput(let text)?: FileHandle.standardOutput.write(Data((text + "\n").utf8))
+            case nil: break
             }
-            Foundation.exit(status.rawValue)
+            Foundation.exit(ExitStatus(error).rawValue)
         }
     }
 }

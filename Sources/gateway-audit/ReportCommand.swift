@@ -17,21 +17,25 @@ struct ReportCommand: AsyncParsableCommand {
     )
 
     @Argument(help: ArgumentHelp("history, changes or timestamps.", valueName: "view"))
-    var view: ReportViewArgument
+    var view: ReportView
 
     @Option(name: .long, help: "csv or html.")
-    var format: ReportFormatArgument = .csv
+    var format: ReportFormat = .csv
 
     @OptionGroup var zoneOption: ZoneOption
 
     @Option(name: .customLong("id"), help: ArgumentHelp("Only this gateway (repeatable).", valueName: "id"))
     var ids: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("From this time (RFC 3339, or YYYY-MM-DD in --tz).", valueName: "time"))
-    var since: String?
+    @Option(
+        name: .long, help: ArgumentHelp("From this time (RFC 3339, or YYYY-MM-DD in --tz).", valueName: "time"),
+        transform: ReportTime.init(parsing:))
+    var since: ReportTime?
 
-    @Option(name: .long, help: ArgumentHelp("Up to this time (RFC 3339, or YYYY-MM-DD in --tz, whole day).", valueName: "time"))
-    var until: String?
+    @Option(
+        name: .long, help: ArgumentHelp("Up to this time (RFC 3339, or YYYY-MM-DD in --tz, whole day).", valueName: "time"),
+        transform: ReportTime.init(parsing:))
+    var until: ReportTime?
 
     @Option(name: .long, help: ArgumentHelp("File to write, or - for standard output. Default: <view>.<zone>.<format>.", valueName: "file"))
     var output: String?
@@ -41,16 +45,19 @@ struct ReportCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOption
 
+    /// Rejects a `--since` after `--until` before anything is opened.
+    func validate() throws {
+        _ = try filter()
+    }
+
     func run() async throws {
-        let zone = try zoneOption.zone()
-        let filter = try ReportFilter.parse(ids: ids, since: since, until: until, zone: zone)
+        let zone = zoneOption.tz
         let store = try database.openForReading()
-        let options = ReportOptions(view: view.value, format: format.value, zone: zone, filter: filter)
-        let renderer = ReportRenderer(store: store, options: options)
+        let options = ReportOptions(view: view, format: format, zone: zone, filter: try filter())
         let target = output ?? options.defaultFileName
         if target == "-" {
             var stdout = StandardOutput()
-            try renderer.render(to: &stdout)
+            try ReportRenderer(store: store, options: options).render(to: &stdout)
             stdout.flush()
             return
         }
@@ -58,36 +65,8 @@ struct ReportCommand: AsyncParsableCommand {
         FileHandle.standardError.write(Data(
             "wrote \(target) (\(manifest.rows) rows, times in \(zone.identifier)) and \(ReportManifest.path(for: target))\n".utf8))
     }
-}
 
-extension ReportFilter {
-    /// Builds a filter from command-line values.
-    /// - Throws: ``ReportError`` for an unreadable time or an empty range.
-    static func parse(ids: [String], since: String?, until: String?, zone: Zone) throws -> ReportFilter {
-        let from = try since.map { text throws(ReportError) in try ReportTime.parse(text, in: zone, endOfDay: false) }
-        let to = try until.map { text throws(ReportError) in try ReportTime.parse(text, in: zone, endOfDay: true) }
-        if let from, let to, from > to, let since, let until { throw ReportError.emptyRange(since: since, until: until) }
-        return ReportFilter(gatewayIDs: ids.map { GatewayID($0) }, since: from, until: to)
+    private func filter() throws(ReportError) -> ReportFilter {
+        try ReportFilter(gatewayIDs: ids.map { GatewayID($0) }, since: since, until: until, zone: zoneOption.tz)
     }
-}
-
-struct ReportViewArgument: ExpressibleByArgument {
-    let value: ReportView
-    init?(argument: String) {
-        guard let view = ReportView(rawValue: argument) else { return nil }
-        value = view
-    }
-    static var allValueStrings: [String] { ReportView.allCases.map(\.rawValue) }
-}
-
-struct ReportFormatArgument: ExpressibleByArgument {
-    let value: ReportFormat
-    static let csv = ReportFormatArgument(value: .csv)
-    init(value: ReportFormat) { self.value = value }
-    init?(argument: String) {
-        guard let format = ReportFormat(rawValue: argument) else { return nil }
-        value = format
-    }
-    static var allValueStrings: [String] { ReportFormat.allCases.map(\.rawValue) }
-    var defaultValueDescription: String { value.rawValue }
 }

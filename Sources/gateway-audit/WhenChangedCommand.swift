@@ -28,15 +28,10 @@ struct WhenChangedCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOption
 
     func run() async throws {
-        let zone = try zoneOption.zone()
         let store = try database.openForReading()
-        let report = try WhenChangedReport(store: store, gatewayID: GatewayID(gatewayID), field: field, zone: zone)
+        let report = try WhenChangedReport(store: store, gatewayID: GatewayID(gatewayID), field: field, zone: zoneOption.tz)
         let stdout = StandardOutput()
-        stdout.write(format == .json ? report.json : report.text)
+        stdout.write(try format == .json ? report.json() : report.text)
         stdout.flush()
     }
-}
-
-enum TextOrJSON: String, ExpressibleByArgument, CaseIterable {
-    case text, json
 }

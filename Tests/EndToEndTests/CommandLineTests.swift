@@ -139,6 +139,6 @@ struct CommandLineTests {
         }
         let root = try await CLI.run(["--help"])
         let flat = root.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        #expect(flat.contains("3 authentication rejected; 4 database error; 5 verification failed (history or export altered); 75 another run holds the database"))
+        #expect(flat.contains("3 authentication rejected; 4 database error; 5 verification failed (history or export altered); 74 a file could not be read to the end (nothing was verified); 75 another run holds the database"))
     }
 }

@@ -94,10 +94,3 @@ public struct CustomerGateway: Sendable, Hashable, Identifiable {
         return "an object with members \(members.keys.sorted().joined(separator: ", "))"
     }
 }
-
-extension SHA256 {
-    /// Lower-case hex digest of `data`.
-    static func hexDigest(of data: Data) -> String {
-        hash(data: data).hexString
-    }
-}

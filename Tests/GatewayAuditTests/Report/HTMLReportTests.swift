@@ -85,9 +85,9 @@ struct WhenChangedTests {
         #expect(entry.lastSeenBefore == "2025-03-02T03:01:00+01:00")
         #expect(entry.firstSeenAfter == "2025-03-03T03:01:00+01:00")
         #expect(entry.apiUpdatedAt == "2025-03-03T00:00:00.123456789+01:00")
-        #expect(entry.updatedAtCheck == "consistent")
+        #expect(entry.updatedAtCheck == .consistent)
         #expect(report.text.split(separator: "\n").first == "gw-a (alpha-renamed): 1 change(s) of name, times in Europe/Berlin")
-        let json = try JSONSerialization.jsonObject(with: Data(report.json.utf8)) as? [String: Any]
+        let json = try JSONSerialization.jsonObject(with: Data(try report.json().utf8)) as? [String: Any]
         #expect(json?["gateway_id"] as? String == "gw-a")
         #expect((json?["changes"] as? [[String: Any]])?.first?["updated_at_check"] as? String == "consistent")
         let all = try WhenChangedReport(store: f.store, gatewayID: "gw-a")

@@ -84,7 +84,7 @@ struct ExportVerificationTests {
         let check = try ReportExport.verify(path: e.path, publicKeyPath: e.keys.1, store: f.store)
         #expect(check.problems == [])
         #expect(check.passed.count == 3)
-        #expect(e.manifest.rows == 17 && e.manifest.view == "changes" && e.manifest.zone == "UTC")
+        #expect(e.manifest.rows == 17 && e.manifest.view == .changes && e.manifest.zone == "UTC")
         let onDisk = try JSONDecoder().decode(ReportManifest.self, from: Data(contentsOf: URL(fileURLWithPath: ReportManifest.path(for: e.path))))
         #expect(onDisk == e.manifest)
     }

@@ -1,8 +1,6 @@
-import Crypto
-import Foundation
-
-extension Sequence where Element == UInt8 {
-    /// The bytes as lower-case hexadecimal, two digits each (digests in the database, manifests, logs).
+extension Sequence<UInt8> {
+    /// Lower-case hexadecimal, two digits per byte: how digests and keys are written everywhere
+    /// (exports, manifests, hash chains, request signing).
     public var hexString: String {
         let digits = Array("0123456789abcdef".utf8)
         var text: [UInt8] = []

@@ -1,0 +1,6 @@
+import ArgumentParser
+
+/// How a listing is printed.
+enum ListFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, csv, json
+}

@@ -1,0 +1,5 @@
+import ArgumentParser
+import GatewayAudit
+
+/// `report --format csv|html`.
+extension ReportFormat: ExpressibleByArgument {}

@@ -1,0 +1,5 @@
+import ArgumentParser
+import GatewayAudit
+
+/// `report <view>`: `history`, `changes` or `timestamps`.
+extension ReportView: ExpressibleByArgument {}

@@ -1,0 +1,6 @@
+import ArgumentParser
+
+/// `--format text|json` of `when-changed`.
+enum TextOrJSON: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}

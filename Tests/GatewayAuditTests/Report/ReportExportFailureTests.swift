@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+
+@testable import GatewayAudit
+@testable import GatewayAuditAnalyse
+@testable import GatewayAuditClient
+@testable import GatewayAuditCore
+@testable import GatewayAuditReport
+@testable import GatewayAuditStore
+
+/// Errors on the report side must surface as themselves, never as a different outcome.
+@Suite("Exports: read and encoding failures are reported, never mistaken for tampering")
+struct ReportExportFailureTests {
+    func export(_ f: StoreFixture) throws -> (path: String, manifest: ReportManifest) {
+        let path = f.directory.appendingPathComponent("changes.UTC.csv").path
+        let manifest = try ReportExport.write(store: f.store, options: ReportOptions(view: .changes), to: path)
+        return (path, manifest)
+    }
+
+    @Test("a read error while hashing is readFailed, not the digest of the bytes read so far")
+    func hashReadError() throws {
+        let f = try StoreFixture()
+        // A folder opens for reading but every read fails (EISDIR): an I/O error on the first read.
+        let folder = f.directory.appendingPathComponent("not-a-file").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let error = #expect(throws: ReportError.self) { try ReportManifest.sha256(ofFile: folder) }
+        guard case .readFailed(let path, let bytesRead, _)? = error else {
+            Issue.record("expected readFailed, got \(String(describing: error))")
+            return
+        }
+        #expect(path == folder && bytesRead == 0)
+    }
+
+    @Test("verify of an export it cannot read says so instead of 'the file was changed after export'")
+    func verifyReadError() async throws {
+        let f = try await ReportFixture.build()
+        let e = try export(f)
+        try FileManager.default.removeItem(atPath: e.path)
+        try FileManager.default.createDirectory(atPath: e.path, withIntermediateDirectories: false)
+        let error = #expect(throws: ReportError.self) { try ReportExport.verify(path: e.path, publicKeyPath: nil, store: nil) }
+        guard case .readFailed? = error else {
+            Issue.record("expected readFailed, got \(String(describing: error))")
+            return
+        }
+        #expect("\(error.map { "\($0)" } ?? "")".hasPrefix("reading \(e.path) failed after 0 bytes"))
+    }
+
+    @Test("a value that cannot be encoded is an error, never signed as empty bytes")
+    func encodingFailure() throws {
+        struct Unencodable: Encodable { let value = Double.nan }
+        let error = #expect(throws: ReportError.self) { try ReportManifest.canonicalJSON(of: Unencodable(), what: "a test value") }
+        guard case .encodingFailed(let what, _)? = error else {
+            Issue.record("expected encodingFailed, got \(String(describing: error))")
+            return
+        }
+        #expect(what == "a test value")
+    }
+
+    @Test("view and format are typed but the manifest JSON keeps their names as strings")
+    func typedViewAndFormat() async throws {
+        let f = try await ReportFixture.build()
+        let e = try export(f)
+        #expect(e.manifest.view == .changes && e.manifest.format == .csv)
+        let text = try String(contentsOfFile: ReportManifest.path(for: e.path), encoding: .utf8)
+        #expect(text.contains("\"view\" : \"changes\""))
+        #expect(text.contains("\"format\" : \"csv\""))
+        #expect(text.hasSuffix("}\n"))
+        let signed = String(decoding: try e.manifest.signedBytes(), as: UTF8.self)
+        #expect(signed.contains("\"format\":\"csv\"") && signed.contains("\"view\":\"changes\""))
+    }
+
+    @Test("a manifest naming an unknown view is reported as not a valid manifest")
+    func unknownView() async throws {
+        let f = try await ReportFixture.build()
+        let e = try export(f)
+        let manifestPath = ReportManifest.path(for: e.path)
+        let text = try String(contentsOfFile: manifestPath, encoding: .utf8)
+            .replacingOccurrences(of: "\"view\" : \"changes\"", with: "\"view\" : \"everything\"")
+        try Data(text.utf8).write(to: URL(fileURLWithPath: manifestPath))
+        let check = try ReportExport.verify(path: e.path, publicKeyPath: nil, store: nil)
+        #expect(check.problems == ["the manifest \(manifestPath) is not a valid manifest (it was edited or damaged)"])
+    }
+}
