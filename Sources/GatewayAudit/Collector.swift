@@ -42,8 +42,9 @@ public struct Collector: Sendable {
         var sink = ObservationSink(
             recorder: ObservationRecorder(writer: writer), run: run, batchSize: options.batchSize, logger: logger)
         var failure: ClientError?
+        var incompleteListing: String?
         do {
-            try await collect(into: &sink)
+            incompleteListing = try await collect(into: &sink)
         } catch let error as ClientError {
             failure = error
             logger.notice("run stopped: \(error)")
@@ -55,23 +56,28 @@ public struct Collector: Sendable {
         }
         try await sink.flush()
         let counts = sink.counts
-        let status: RunStatus = failure != nil ? .failed : counts.failed > 0 ? .partial : .complete
-        let head = try await writer.finishRun(run, status: status, message: failure?.description, at: client.time.now)
+        let status: RunStatus =
+            failure != nil ? .failed : counts.failed > 0 || incompleteListing != nil ? .partial : .complete
+        let head = try await writer.finishRun(
+            run, status: status, message: failure?.description ?? incompleteListing, at: client.time.now)
         let duration = started.duration(to: .now)
         return RunSummary(
-            runID: run.id, status: status, counts: counts,
-            duration: duration.seconds,
-            abortedRuns: run.abortedRuns, failure: failure, failures: sink.failures, chainHead: head)
+            runID: run.id, status: status, counts: counts, duration: duration.seconds,
+            abortedRuns: run.abortedRuns, failure: failure, failures: sink.failures, chainHead: head,
+            incompleteListing: incompleteListing)
     }
 
-    private func collect(into sink: inout ObservationSink) async throws {
+    /// Collects into `sink`; returns why the listing is incomplete, nil when it is complete (or not used).
+    private func collect(into sink: inout ObservationSink) async throws -> String? {
         let limiter = options.requestsPerSecond.map { RateLimiter(perSecond: $0) }
         guard options.ids == nil else {
             try await fetch(options.ids ?? [], into: &sink, limiter: limiter, total: options.ids?.count ?? 0)
-            return
+            return nil
         }
         try await limiter?.acquire()
-        let listed = try await client.allGateways()
+        let listing = try await client.listGateways(pageSize: options.pageSize)
+        if let reason = listing.incompleteReason { logger.notice("\(reason)") }
+        let listed = listing.gateways
         let at = client.time.now
         let listedIDs = Set(listed.map(\.id))
         // Gateways present last time but missing from the list are confirmed one by one, so a short
@@ -86,6 +92,7 @@ public struct Collector: Sendable {
             try await sink.add(.present(gateway, at: at))
             report(sink, total: total)
         }
+        return listing.incompleteReason
     }
 
     /// Fetches `ids` by id (`total` is what the progress bar counts to).

@@ -15,17 +15,21 @@ public struct CollectorOptions: Sendable {
     public var batchSize: Int
     /// Seconds the run may wait for another run's lock.
     public var lockWait: Duration
+    /// The list's first `limit` (1 to 200; the listing widens it when a page brings nothing new).
+    public var pageSize: Int
 
-    /// Creates options (defaults: whole project, 8 at once, no rate ceiling, batches of 100, 60 s lock wait).
+    /// Creates options (defaults: whole project, 8 at once, no rate ceiling, batches of 100, 60 s lock
+    /// wait, pages of 200).
     public init(
         ids: [GatewayID]? = nil, concurrency: Int = 8, requestsPerSecond: Double? = nil, batchSize: Int = 100,
-        lockWait: Duration = .seconds(60)
+        lockWait: Duration = .seconds(60), pageSize: Int = 200
     ) {
         self.ids = ids
         self.concurrency = max(1, concurrency)
         self.requestsPerSecond = requestsPerSecond
         self.batchSize = max(1, batchSize)
         self.lockWait = lockWait
+        self.pageSize = min(max(1, pageSize), 200)
     }
 }
 
@@ -57,6 +61,8 @@ public struct RunSummary: Sendable, Hashable {
     public let failures: [FailedGateway]
     /// The history's chain head after the run: printed so that cron mail anchors it outside the database.
     public let chainHead: String
+    /// Why the listing stopped short of the end of the list (then the run is partial); nil otherwise.
+    public let incompleteListing: String?
 
     /// One summary line for cron mail.
     public var line: String {

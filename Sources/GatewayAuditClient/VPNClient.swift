@@ -10,7 +10,7 @@ public enum GatewayFetch: Sendable, Hashable {
     case gone
 }
 
-/// The Enterprise Edition VPN v5 customer-gateway API: authenticated, retried, paged.
+/// The Enterprise Edition VPN v5 customer-gateway API: authenticated, retried, paged (listing: `VPNClient+Listing.swift`).
 public struct VPNClient: Sendable {
     /// The API base URL (`https://vpn.{region}.myhuaweicloud.com`).
     public let endpoint: URL
@@ -70,45 +70,6 @@ public struct VPNClient: Sendable {
         } catch {
             throw .invalidResponse("gateway \(id): \(error)", requestID: response.requestID)
         }
-    }
-
-    /// Lists every gateway of the project, following markers page by page, each id once.
-    /// - Throws: ``ClientError`` when a page cannot be fetched after retries.
-    public func allGateways(pageSize: Int = 200) async throws(ClientError) -> [CustomerGateway] {
-        let limit = min(max(pageSize, 1), 200)
-        var marker: String?
-        var seen = Set<GatewayID>()
-        var gateways: [CustomerGateway] = []
-        var pages = 0
-        while true {
-            var query = "limit=\(limit)"
-            if let marker { query += "&marker=" + AKSKCanonicalRequest.percentEncode(marker) }
-            let url = path("customer-gateways", query: query)
-            let response = try await perform(HTTPRequest(method: "GET", url: url), allowNotFound: false, context: "list page \(pages + 1)")
-            let page: CustomerGatewayPage
-            do {
-                page = try CustomerGatewayPage(data: response.body)
-            } catch {
-                throw .invalidResponse("list page \(pages + 1): \(error)", requestID: response.requestID)
-            }
-            pages += 1
-            var added = 0
-            for gateway in page.gateways where seen.insert(gateway.id).inserted {
-                gateways.append(gateway)
-                added += 1
-            }
-            let count = page.currentCount ?? page.gateways.count
-            guard let next = page.nextMarker, count >= limit, !page.gateways.isEmpty else { break }
-            if added == 0 {
-                logger.warning(
-                    "list paging stopped: a full page brought no new gateway (more than \(limit) share one created_at?)",
-                    metadata: ["marker": "\(next)"])
-                break
-            }
-            marker = next
-        }
-        logger.debug("listed gateways", metadata: ["count": "\(gateways.count)", "pages": "\(pages)"])
-        return gateways
     }
 
     func path(_ suffix: String, query: String? = nil) -> URL {

@@ -23,11 +23,14 @@ public struct Scenario: Sendable, Hashable, Codable {
     public var events: [ScenarioEvent]
     /// Faults active from the start (none in the built-in scenario).
     public var faults: [FaultRule]
+    /// How list markers work (``MarkerMode/composite`` unless the scenario says otherwise).
+    public var markerMode: MarkerMode
 
     /// Creates a scenario.
     public init(
         name: String, seed: UInt64, projectID: String, projectName: String = "eu-de_demo", start: String,
-        nights: Int, gateways: [SimulatedGateway], events: [ScenarioEvent] = [], faults: [FaultRule] = []
+        nights: Int, gateways: [SimulatedGateway], events: [ScenarioEvent] = [], faults: [FaultRule] = [],
+        markerMode: MarkerMode = .composite
     ) {
         self.name = name
         self.seed = seed
@@ -38,13 +41,14 @@ public struct Scenario: Sendable, Hashable, Codable {
         self.gateways = gateways
         self.events = events
         self.faults = faults
+        self.markerMode = markerMode
     }
 
     private enum CodingKeys: String, CodingKey {
-        case name, seed, projectID, projectName, start, nights, gateways, events, faults
+        case name, seed, projectID, projectName, start, nights, gateways, events, faults, markerMode
     }
 
-    /// Decodes a scenario; `events`, `faults`, `projectName` and `name` may be omitted.
+    /// Decodes a scenario; `events`, `faults`, `projectName`, `name` and `markerMode` may be omitted.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
@@ -56,7 +60,8 @@ public struct Scenario: Sendable, Hashable, Codable {
             nights: try c.decodeIfPresent(Int.self, forKey: .nights) ?? 0,
             gateways: try c.decodeIfPresent([SimulatedGateway].self, forKey: .gateways) ?? [],
             events: try c.decodeIfPresent([ScenarioEvent].self, forKey: .events) ?? [],
-            faults: try c.decodeIfPresent([FaultRule].self, forKey: .faults) ?? [])
+            faults: try c.decodeIfPresent([FaultRule].self, forKey: .faults) ?? [],
+            markerMode: try c.decodeIfPresent(MarkerMode.self, forKey: .markerMode) ?? .composite)
     }
 
     /// Reads a scenario from a JSON file.

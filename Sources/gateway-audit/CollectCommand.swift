@@ -97,9 +97,11 @@ struct CollectCommand: AsyncParsableCommand {
             throw CommandFailure(status: ExitStatus(failure), description: failure.description)
         }
         if summary.status == .partial {
-            throw CommandFailure(
-                status: .partial,
-                description: "\(summary.counts.failed) gateway(s) could not be fetched and were recorded as failed observations; the others are stored")
+            var problems = summary.incompleteListing.map { [$0] } ?? []
+            if summary.counts.failed > 0 {
+                problems.append("\(summary.counts.failed) gateway(s) could not be fetched and were recorded as failed observations; the others are stored")
+            }
+            throw CommandFailure(status: .partial, description: problems.joined(separator: "; "))
         }
     }
 

@@ -14,7 +14,8 @@ enum ExitStatus: Int32 {
     case locked = 75
 
     static let documentation = """
-        Exit status: 0 success; 1 partial (some gateways failed, all others stored); 2 usage or \
+        Exit status: 0 success; 1 partial (some gateways failed, or the list could not be followed to its end; \
+        all others stored); 2 usage or \
         configuration error; 3 authentication rejected; 4 database error; 5 verification failed \
         (history or export altered); 74 a file could not be read to the end (nothing was verified); \
         75 another run holds the database (after --lock-wait).

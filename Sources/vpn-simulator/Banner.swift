@@ -19,7 +19,8 @@ struct Banner: Sendable {
             "  scenario:      \(scenario.name) (\(scenario.nights) nights), now night \(night) at "
                 + now.iso8601(in: .utc, fractionDigits: 0) + " (X-Sdk-Date \(AKSKSigner.sdkDate(now)))",
             "  project id:    \(cloud.projectID)",
-            "  endpoint:      \(base)/v5/\(cloud.projectID)/customer-gateways",
+            "  endpoint:      \(base)",
+            "  API:           \(base)/v5/\(cloud.projectID)/customer-gateways",
         ]
         for pair in credentials.keyPairs {
             lines.append("  access key:    \(pair.accessKey)")
@@ -33,7 +34,14 @@ struct Banner: Sendable {
             )
         }
         lines.append(
-            "  X-Sdk-Date is checked against the \(credentials.sdkDateClock.rawValue) clock (--sdk-date-clock)")
+            "  X-Sdk-Date is checked against the \(credentials.sdkDateClock.rawValue) clock (--sdk-date-clock); "
+                + "list markers: \(scenario.markerMode.rawValue) (--marker-mode)")
+        if let pair = credentials.keyPairs.first {
+            let token = pair.securityToken.map { " HW_SECURITY_TOKEN=\($0)" } ?? ""
+            lines.append(
+                "  collect:       HW_ACCESS_KEY=\(pair.accessKey) HW_SECRET_KEY=\(pair.secretKey)\(token) "
+                    + "HW_PROJECT_ID=\(cloud.projectID) gateway-audit collect --endpoint \(base)")
+        }
         lines.append("  advance:       curl -X POST '\(base)/_sim/advance?nights=1'   state: curl '\(base)/_sim/state'")
         // Written unbuffered, so a script reading a pipe sees the URL at once.
         FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))

@@ -40,8 +40,19 @@ struct VPNSimulatorCommand: AsyncParsableCommand {
     @Option(help: "A fixed X-Auth-Token accepted without expiry (in addition to tokens from /v3/auth/tokens).")
     var token: String?
 
-    @Option(help: "Clock X-Sdk-Date is checked against: virtual, wall or off.")
-    var sdkDateClock: SimulatorCredentials.SDKDateClock = .virtual
+    @Option(
+        help: """
+            Clock X-Sdk-Date is checked against: wall (the real time, as gateway-audit collect and the SDKs sign), \
+            virtual (the simulated night's time, for clients that sign with it) or off.
+            """)
+    var sdkDateClock: SimulatorCredentials.SDKDateClock = .wall
+
+    @Option(
+        help: """
+            List markers: composite (next_marker = created_at~id, every item exactly once), inclusive or exclusive \
+            (plain created_at; default: the scenario's, composite for the built-in one).
+            """)
+    var markerMode: MarkerMode?
 
     @Option(help: "Start at this night instead of 0.")
     var night: Int = 0
@@ -61,7 +72,8 @@ struct VPNSimulatorCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let chosen = try scenario.map { try Scenario.load(from: URL(fileURLWithPath: $0)) } ?? Scenario.standard
+        var chosen = try scenario.map { try Scenario.load(from: URL(fileURLWithPath: $0)) } ?? Scenario.standard
+        if let markerMode { chosen.markerMode = markerMode }
         if dumpScenario {
             FileHandle.standardOutput.write(try chosen.jsonData())
             print()
@@ -83,3 +95,4 @@ struct VPNSimulatorCommand: AsyncParsableCommand {
 }
 
 extension SimulatorCredentials.SDKDateClock: ExpressibleByArgument {}
+extension MarkerMode: ExpressibleByArgument {}

@@ -3,69 +3,91 @@ import GatewayAudit
 import Testing
 import VPNSimulator
 
+/// What following `next_marker` produced.
+struct FollowedList {
+    /// Every item of every page, in order, duplicates included.
+    var items: [GatewayID] = []
+    /// Pages requested.
+    var pages = 0
+    /// False when the page budget ran out before a short page or a page without `next_marker`.
+    var ended = false
+
+    var unique: [GatewayID] {
+        var seen = Set<GatewayID>()
+        return items.filter { seen.insert($0).inserted }
+    }
+}
+
 @Suite("list paging with a created_at marker")
 struct PagingTests {
-    /// Follows `next_marker` like a collector, de-duplicating by id; stops on a short page, a page without
-    /// a marker, or a page that brings nothing new.
-    private func collect(_ harness: SimulatorHarness, limit: Int) async throws -> (
-        ids: [GatewayID], duplicates: Int, pages: Int
-    ) {
-        var seen: [GatewayID] = []
-        var duplicates = 0
+    /// Follows `next_marker` exactly like a caller of the official SDK's `list_cgws` (which has no pager):
+    /// no de-duplication, no widening; stops on a short page or a page without `next_marker`.
+    static func follow(_ harness: SimulatorHarness, limit: Int, budget: Int = 300) async throws -> FollowedList {
+        var result = FollowedList()
         var marker: String?
-        var pages = 0
-        while pages < 50 {
+        while result.pages < budget {
             var query = "?limit=\(limit)"
             if let marker { query += "&marker=" + AKSKCanonicalRequest.percentEncode(marker) }
             let answer = try await harness.send(.GET, harness.gatewaysPath(query))
-            #expect(answer.status == 200)
+            try #require(answer.status == 200, "\(query): \(answer.errorMessage ?? "")")
             let page = try CustomerGatewayPage(data: answer.body)
-            pages += 1
-            var fresh = 0
-            for gateway in page.gateways {
-                if seen.contains(gateway.id) { duplicates += 1 } else { seen.append(gateway.id); fresh += 1 }
+            result.pages += 1
+            result.items += page.gateways.map(\.id)
+            guard let next = page.nextMarker, (page.currentCount ?? page.gateways.count) >= limit else {
+                result.ended = true
+                break
             }
-            guard let next = page.nextMarker, page.gateways.count == limit, fresh > 0 else { break }
             marker = next
         }
-        return (seen, duplicates, pages)
+        return result
     }
 
     @Test(
-        "every gateway exactly once after de-duplication, across three equal created_at", arguments: [4, 5, 6, 13, 200])
-    func everyGatewayOnce(limit: Int) async throws {
-        try await SimulatorHarness.with { harness in
+        "default markers: following next_marker alone lists every gateway exactly once, for every limit 1...200",
+        arguments: ["tied", "standard"])
+    func everyLimitExactlyOnce(scenarioName: String) async throws {
+        let scenario = scenarioName == "tied" ? Scenario.tiedGroups(30, groupSize: 5) : Scenario.standard
+        try await SimulatorHarness.with(scenario: scenario) { harness in
             let expected = await harness.cloud.liveGateways.map(\.id)
-            let result = try await collect(harness, limit: limit)
-            #expect(result.ids == expected)
-            #expect(Set(result.ids).count == 13)
-            if limit < 13 { #expect(result.duplicates > 0, "the timestamp marker repeats the last item") }
+            for limit in 1...200 {
+                let result = try await Self.follow(harness, limit: limit)
+                #expect(result.ended, "limit \(limit): still paging after \(result.pages) pages")
+                #expect(result.items == expected, "limit \(limit): \(result.items.count) items for \(expected.count)")
+                #expect(result.pages == expected.count / limit + 1, "limit \(limit)")
+                if result.items != expected { break }
+            }
         }
     }
 
-    @Test("pages are newest first and the marker is the last item's created_at as sent")
+    @Test("pages are newest first; next_marker is the last item's created_at as sent, then ~ and its id")
     func markerIsCreatedAt() async throws {
         try await SimulatorHarness.with { harness in
             let answer = try await harness.send(.GET, harness.gatewaysPath("?limit=3"))
             let page = try CustomerGatewayPage(data: answer.body)
             #expect(page.totalCount == 13)
             #expect(page.currentCount == 3)
-            #expect(page.nextMarker == page.gateways.last?.createdAtText)
+            let last = try #require(page.gateways.last)
+            #expect(page.nextMarker == (last.createdAtText ?? "") + "~" + last.id.rawValue)
             let instants = page.gateways.compactMap { $0.createdAt?.instant }
             #expect(instants == instants.sorted(by: >))
             #expect(answer.headers.first(name: "X-Request-Id") == page.requestID)
         }
     }
 
-    @Test("a limit no larger than a group of equal created_at cannot get past it: the page repeats")
-    func smallLimitStalls() async throws {
-        try await SimulatorHarness.with { harness in
-            let result = try await collect(harness, limit: 2)
-            #expect(result.ids.count < 13, "documented limitation of timestamp markers; clients must raise limit")
+    @Test("default markers: the position survives the deletion of the marker's gateway between two pages")
+    func markerGatewayDeleted() async throws {
+        try await SimulatorHarness.with(scenario: .tiedGroups(30, groupSize: 5)) { harness in
+            let expected = await harness.cloud.liveGateways.map(\.id)
+            let first = try CustomerGatewayPage(data: try await harness.send(.GET, harness.gatewaysPath("?limit=7")).body)
+            let marker = try #require(first.nextMarker)
+            #expect(try await harness.send(.DELETE, harness.gatewaysPath("/\(expected[6].rawValue)")).status == 204)
+            let rest = try await harness.send(
+                .GET, harness.gatewaysPath("?limit=200&marker=" + AKSKCanonicalRequest.percentEncode(marker)))
+            #expect(try CustomerGatewayPage(data: rest.body).gateways.map(\.id) == Array(expected[7...]))
         }
     }
 
-    @Test("default limit 200, limit 0, and invalid paging parameters")
+    @Test("default limit 200, limit 0, an empty marker, and invalid paging parameters")
     func limits() async throws {
         try await SimulatorHarness.with { harness in
             let all = try CustomerGatewayPage(data: try await harness.send(.GET, harness.gatewaysPath()).body)
@@ -74,8 +96,12 @@ struct PagingTests {
             let none = try CustomerGatewayPage(
                 data: try await harness.send(.GET, harness.gatewaysPath("?limit=0")).body)
             #expect(none.gateways.isEmpty && none.totalCount == 13)
+            let empty = try CustomerGatewayPage(
+                data: try await harness.send(.GET, harness.gatewaysPath("?limit=5&marker=")).body)
+            #expect(empty.gateways.map(\.id) == Array(all.gateways.prefix(5).map(\.id)))
             for query in [
                 "?limit=201", "?limit=-1", "?limit=x", "?marker=2025-01-01T00:00:00Z", "?limit=5&marker=yesterday",
+                "?limit=5&marker=yesterday~5f0c1a8e-3b2d-4c71-9e0a-000000000001",
             ] {
                 let answer = try await harness.send(.GET, harness.gatewaysPath(query))
                 #expect(answer.status == 400, "\(query)")

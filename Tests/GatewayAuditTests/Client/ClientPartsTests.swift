@@ -92,7 +92,9 @@ struct ClientPartsTests {
             return HTTPResponse(status: 200, headers: [:], body: Data(pages[index].utf8))
         }
         let client = try VPNClient(endpoint: try #require(URL(string: "https://vpn.example.com")), projectID: "p", credentials: .token("t"), transport: transport)
-        #expect(try await client.allGateways(pageSize: 2).map(\.id) == ["a", "b", "c", "d"])
+        let listing = try await client.listGateways(pageSize: 2)
+        #expect(listing.gateways.map(\.id) == ["a", "b", "c", "d"])
+        #expect(listing.isComplete && listing.pages == 3)
     }
 
     @Test("a connection reset is retried; a 404 is gone, not an error; a 403 is never retried")

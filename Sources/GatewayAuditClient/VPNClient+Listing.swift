@@ -1,0 +1,107 @@
+import Foundation
+import GatewayAuditCore
+import Logging
+
+extension VPNClient {
+    /// The largest `limit` the list accepts (shared/API.md: 0 to 200).
+    public static let maximumPageSize = 200
+
+    /// Lists every gateway of the project, each id once, following markers page by page.
+    ///
+    /// A marker is the `created_at` of a page's last item, and several gateways can share one. Servers
+    /// differ on the next page: it may start *at* the marker (inclusive: the last item and its ties come
+    /// again) or *after* it (exclusive: ties that did not fit on the page would be skipped). So a
+    /// `next_marker` that is a timestamp is sent back one unit of its last digit later, in the digits and
+    /// offset it came in: with either reading, the next page then starts with every gateway sharing that
+    /// `created_at` (repeats are dropped by id). A `next_marker` that is not a timestamp (an opaque
+    /// position) is sent back as it is; so is a timestamp the server refuses in its moved form.
+    ///
+    /// A full page that brings no gateway not yet listed is asked for again twice as large, up to 200.
+    /// When a page of 200 still brings none, the list cannot be followed further: the gateways found so
+    /// far are returned with ``GatewayListing/incompleteReason`` saying so, never passed off as complete.
+    /// - Parameter pageSize: the first `limit`, 1 to 200 (larger pages only when needed to progress).
+    /// - Throws: ``ClientError`` when a page cannot be fetched after retries.
+    public func listGateways(pageSize: Int = VPNClient.maximumPageSize) async throws(ClientError) -> GatewayListing {
+        let largest = VPNClient.maximumPageSize
+        var limit = min(max(pageSize, 1), largest)
+        var marker: String?
+        var sentByServer: String?
+        var moveMarkers = true
+        var seen = Set<GatewayID>()
+        var gateways: [CustomerGateway] = []
+        var pages = 0
+        while true {
+            let page: CustomerGatewayPage
+            do {
+                page = try await listPage(limit: limit, marker: marker, number: pages + 1)
+            } catch {
+                guard case .http(400, _, _, _) = error, let original = sentByServer, original != marker else { throw error }
+                logger.notice(
+                    "the list refused a marker moved past ties; following next_marker as sent from now on",
+                    metadata: ["marker": "\(marker ?? "")", "next_marker": "\(original)"])
+                moveMarkers = false
+                marker = original
+                continue
+            }
+            pages += 1
+            var added = 0
+            for gateway in page.gateways where seen.insert(gateway.id).inserted {
+                gateways.append(gateway)
+                added += 1
+            }
+            let count = page.currentCount ?? page.gateways.count
+            guard let next = page.nextMarker, count >= limit, !page.gateways.isEmpty else {
+                logger.debug("listed gateways", metadata: ["count": "\(gateways.count)", "pages": "\(pages)"])
+                return GatewayListing(gateways: gateways, pages: pages, totalCount: page.totalCount, incompleteReason: nil)
+            }
+            guard added == 0 else {
+                sentByServer = next
+                marker = moveMarkers ? VPNClient.markerIncludingTies(next) ?? next : next
+                continue
+            }
+            guard limit < largest else {
+                let last = page.gateways.last?.createdAtText ?? next
+                let listed = "\(gateways.count)" + (page.totalCount.map { " of \($0)" } ?? "")
+                let reason =
+                    "listing incomplete: could not make progress past created_at \(last): a full page of \(largest) "
+                    + "(the largest limit) brought no gateway not yet listed (more than \(largest) share one created_at?); "
+                    + "\(listed) gateways listed"
+                return GatewayListing(gateways: gateways, pages: pages, totalCount: page.totalCount, incompleteReason: reason)
+            }
+            // The whole page was already listed: ask again with a wider page from the same marker.
+            limit = min(largest, limit * 2)
+            logger.debug("widening the list page", metadata: ["limit": "\(limit)", "marker": "\(marker ?? "")"])
+        }
+    }
+
+    private func listPage(limit: Int, marker: String?, number: Int) async throws(ClientError) -> CustomerGatewayPage {
+        var query = "limit=\(limit)"
+        if let marker { query += "&marker=" + AKSKCanonicalRequest.percentEncode(marker) }
+        let url = path("customer-gateways", query: query)
+        let response = try await perform(HTTPRequest(method: "GET", url: url), allowNotFound: false, context: "list page \(number)")
+        do {
+            return try CustomerGatewayPage(data: response.body)
+        } catch {
+            throw .invalidResponse("list page \(number): \(error)", requestID: response.requestID)
+        }
+    }
+
+    /// `marker` one unit of its last fraction digit (or one second) later, written with the same number
+    /// of digits and the same offset designator; nil when `marker` is not a timestamp.
+    ///
+    /// Every gateway created in between is newer than the marker, so already listed: an inclusive
+    /// server repeats at most those, an exclusive one no longer skips the marker's ties.
+    static func markerIncludingTies(_ marker: String) -> String? {
+        let stamp: Timestamp
+        do {
+            stamp = try Timestamp(parsing: marker)
+        } catch {
+            return nil  // an opaque marker (older docs: an id) is sent back unchanged
+        }
+        let digits = stamp.fractionDigits.count
+        var step: Int64 = 1_000_000_000
+        for _ in 0..<digits { step /= 10 }
+        let local = stamp.instant.adding(seconds: Int64(stamp.offset.seconds), nanoseconds: step)
+        return String(local.iso8601(in: .utc, fractionDigits: digits).dropLast()) + stamp.offsetDesignator
+    }
+}

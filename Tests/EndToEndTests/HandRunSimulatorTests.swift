@@ -1,0 +1,137 @@
+import Foundation
+import GatewayAudit
+import Testing
+import VPNSimulator
+
+/// What `vpn-simulator` printed when it started, as a user reads it.
+struct PrintedBanner: Sendable {
+    let text: String
+
+    /// The value after `label` on the banner line that starts with it.
+    func value(_ label: String) -> String? {
+        for line in text.split(separator: "\n") {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix(label) {
+                return trimmed.dropFirst(label.count).trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return nil
+    }
+
+    /// The URL after "listening on".
+    var listeningOn: String? { value("vpn-simulator listening on") }
+}
+
+@Suite("vpn-simulator run by hand, then gateway-audit collect, as README.md says", .serialized)
+struct HandRunSimulatorTests {
+    static let simulatorBinary = CLI.binary.deletingLastPathComponent().appendingPathComponent("vpn-simulator")
+
+    /// Starts `vpn-simulator arguments...` as a subprocess, waits for its banner, runs `body`, then stops it.
+    static func withSimulator(_ arguments: [String], _ body: (PrintedBanner) async throws -> Void) async throws {
+        let process = Process()
+        process.executableURL = simulatorBinary
+        process.arguments = arguments
+        process.environment = ["PATH": "/usr/bin:/bin"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        let exited = AsyncStream<Int32>.makeStream()
+        process.terminationHandler = { exited.continuation.yield($0.terminationStatus) }
+        try process.run()
+        let handle = out.fileHandleForReading
+        let text = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                var data = Data()
+                while !String(decoding: data, as: UTF8.self).contains("  advance:") {
+                    let chunk = handle.availableData
+                    if chunk.isEmpty { break }
+                    data.append(chunk)
+                }
+                continuation.resume(returning: String(decoding: data, as: UTF8.self))
+            }
+        }
+        do {
+            try await body(PrintedBanner(text: text))
+        } catch {
+            process.terminate()
+            throw error
+        }
+        process.terminate()
+        var iterator = exited.stream.makeAsyncIterator()
+        _ = await iterator.next()
+    }
+
+    static func temporaryDirectory() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ga-hand-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    @Test("`vpn-simulator --port 0`, then the README's nightly collect with the printed endpoint and keys: exit 0")
+    func readmeRecipe() async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await Self.withSimulator(["--port", "0"]) { banner in
+            let base = try #require(banner.listeningOn, "banner: \(banner.text)")
+            #expect(banner.value("endpoint:") == base, "the printed endpoint is what --endpoint takes")
+            let environment = [
+                "HW_ACCESS_KEY": try #require(banner.value("access key:")),
+                "HW_SECRET_KEY": try #require(banner.value("secret key:")),
+                "HW_PROJECT_ID": try #require(banner.value("project id:")),
+                "GATEWAY_AUDIT_DB": directory.appendingPathComponent("history.sqlite").path,
+            ]
+            let first = try await CLI.run(["collect", "--endpoint", base, "--quiet"], environment: environment)
+            #expect(first.status == 0, "\(first.stderr)")
+            #expect(first.stdout.hasPrefix("run 1 complete: 13 observed, 0 unchanged, 0 changed, 13 new, 0 gone, 0 failed in "))
+            #expect(first.stderr.isEmpty)
+
+            // The banner's own `collect:` line, run as printed (the database lands in the current folder).
+            let line = try #require(banner.value("collect:"))
+            let words = line.split(separator: " ").map(String.init)
+            let command = try #require(words.firstIndex(of: "gateway-audit"))
+            var printed: [String: String] = [:]
+            for word in words[..<command] {
+                let pair = word.split(separator: "=", maxSplits: 1).map(String.init)
+                printed[pair[0]] = pair.count > 1 ? pair[1] : ""
+            }
+            let second = try await CLI.run(Array(words[(command + 1)...]), environment: printed, directory: directory)
+            #expect(second.status == 0, "\(second.stderr)")
+            #expect(second.stdout.hasPrefix("run 1 complete: 13 observed, 0 unchanged, 0 changed, 13 new, 0 gone, 0 failed in "))
+            #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("gateway-audit.sqlite").path))
+        }
+    }
+
+    @Test("205 gateways on one created_at behind `--marker-mode inclusive`: exit 1 and one line on stderr")
+    func listingCannotProgress() async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let gateways = (0..<210).map { i -> SimulatedGateway in
+            let created = Instant(seconds: 1_735_689_600 + Int64(i < 205 ? 0 : i)).iso8601(fractionDigits: 3)
+            return SimulatedGateway(
+                id: GatewayID(String(format: "00000000-0000-4000-8000-%012d", i)), name: "gw-\(i)",
+                idValue: "198.51.\(i / 250).\(i % 250 + 1)", createdAt: created)
+        }
+        let scenario = Scenario(
+            name: "ties", seed: 3, projectID: "0123456789abcdef0123456789abcdef", start: "2025-03-01T02:00:00Z",
+            nights: 1, gateways: gateways)
+        let file = directory.appendingPathComponent("ties.json")
+        try scenario.jsonData().write(to: file)
+        try await Self.withSimulator(["--port", "0", "--scenario", file.path, "--marker-mode", "inclusive"]) { banner in
+            let base = try #require(banner.listeningOn, "banner: \(banner.text)")
+            let environment = [
+                "HW_ACCESS_KEY": "SIMULATORACCESSKEY01", "HW_SECRET_KEY": "simulator-secret-key",
+                "HW_PROJECT_ID": scenario.projectID,
+            ]
+            let result = try await CLI.run(
+                ["collect", "--endpoint", base, "--db", directory.appendingPathComponent("h.sqlite").path],
+                environment: environment)
+            #expect(result.status == 1)
+            #expect(result.stdout.hasPrefix("run 1 partial: 205 observed, 0 unchanged, 0 changed, 205 new, 0 gone, 0 failed in "))
+            #expect(
+                result.stderr
+                    == "gateway-audit: error: listing incomplete: could not make progress past created_at "
+                    + "2025-01-01T00:00:00.000Z: a full page of 200 (the largest limit) brought no gateway not yet "
+                    + "listed (more than 200 share one created_at?); 205 of 210 gateways listed\n")
+        }
+    }
+}
