@@ -84,7 +84,9 @@ let package = Package(
             dependencies: [
                 "GatewayAudit",
                 "VPNSimulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             resources: [.copy("Fixtures")]

@@ -61,6 +61,7 @@ extension SimulatorServer {
             "sdk_date": .string(AKSKSigner.sdkDate(now)),
             "project_id": .string(cloud.projectID),
             "gateway_count": .integer(Int64(await cloud.liveGateways.count)),
+            "token_requests": .integer(Int64(await cloud.tokenRequests)),
         ])
         return hummingbirdResponse(.json(200, body, requestID: "simulator-admin"))
     }

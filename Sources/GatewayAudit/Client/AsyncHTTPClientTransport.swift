@@ -56,7 +56,7 @@ public final class AsyncHTTPClientTransport: Transport {
         }
     }
 
-    private static func classify(_ error: any Error) -> TransportError {
+    static func classify(_ error: any Error) -> TransportError {
         if error is CancellationError { return .cancelled }
         if let error = error as? HTTPClientError {
             switch error {

@@ -81,6 +81,14 @@ struct CollectFixture {
         ).run()
     }
 
+    /// The simulator's IAM user as a password identity pointing at this simulator's `/v3`.
+    func passwordIdentity() throws -> PasswordIdentity {
+        let user = CollectFixture.user
+        return PasswordIdentity(
+            userName: user.name, password: user.password, domainName: user.domain,
+            authURL: try #require(URL(string: running.baseURLString + "/v3")))
+    }
+
     static let transport: AsyncHTTPClientTransport = {
         do {
             return try AsyncHTTPClientTransport()
