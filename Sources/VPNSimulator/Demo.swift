@@ -93,22 +93,31 @@ public struct Demo: Sendable {
                 let client = try VPNClient(
                     endpoint: baseURL, projectID: cloud.projectID, credentials: .accessKey(signer), transport: transport,
                     logger: logger, time: FixedTime(cloud.runTime(ofNight: night)))
-                let summary = try await Collector(client: client, store: store, options: CollectorOptions(lockWait: 5), logger: logger).run()
+                let summary = try await Collector(client: client, store: store, options: CollectorOptions(lockWait: .seconds(5)), logger: logger).run()
                 if summary.status != .complete { incomplete += 1 }
                 logger.info("night \(night): \(summary.line)")
             }
         } catch {
-            await transport.shutdown()
+            await shutDown(transport)
             await running.stop()
             throw error
         }
-        await transport.shutdown()
+        await shutDown(transport)
         await running.stop()
         try store.checkpoint()
         let files = try writeReports(store, generatedAt: cloud.runTime(ofNight: options.nights))
         return Summary(
             statistics: try store.statistics(), files: files, databasePath: options.databasePath,
             exampleGatewayID: Scenario.standardGatewayID(1), incompleteRuns: incomplete)
+    }
+
+    /// Closes the HTTP client; a failure is logged once, as the demo's outcome is already decided.
+    private func shutDown(_ transport: AsyncHTTPClientTransport) async {
+        do {
+            try await transport.shutdown()
+        } catch {
+            logger.warning("\(error)")
+        }
     }
 
     /// Every view in CSV and HTML, in UTC and the second zone.

@@ -16,7 +16,7 @@ struct PagingTests {
         var pages = 0
         while pages < 50 {
             var query = "?limit=\(limit)"
-            if let marker { query += "&marker=" + AKSKCanonicalRequest.percentEncode(marker) }
+            if let marker { query += "&marker=" + PercentEncoding.encode(marker) }
             let answer = try await harness.send(.GET, harness.gatewaysPath(query))
             #expect(answer.status == 200)
             let page = try CustomerGatewayPage(data: answer.body)

@@ -9,28 +9,31 @@ public struct Collector: Sendable {
     let store: SQLiteStore
     let options: CollectorOptions
     let logger: Logger
+    let clock: any Clock<Duration>
     let progress: @Sendable (CollectionProgress) -> Void
 
     /// Creates a collector.
+    /// - Parameter clock: what the rate limiter waits on and the run's duration is measured on.
     public init(
         client: VPNClient, store: SQLiteStore, options: CollectorOptions = CollectorOptions(),
-        logger: Logger = Logger(label: "gateway-audit.collect"),
+        logger: Logger = Logger(label: "gateway-audit.collect"), clock: any Clock<Duration> = ContinuousClock(),
         progress: @escaping @Sendable (CollectionProgress) -> Void = { _ in }
     ) {
         self.client = client
         self.store = store
         self.options = options
         self.logger = logger
+        self.clock = clock
         self.progress = progress
     }
 
     /// Runs one collection and returns its summary; the run is recorded whatever happens.
     /// - Throws: ``StoreError`` (database unusable or locked). Client failures are in the summary.
     public func run() async throws(StoreError) -> RunSummary {
-        let started = ContinuousClock.now
+        let started = Stopwatch(clock: clock)
         let run = try store.beginRun(
             RunInfo(endpoint: client.endpoint.absoluteString, projectID: client.projectID,
-                scope: options.ids == nil ? "all" : "ids"), at: client.time.now, lockWait: options.lockWait)
+                scope: options.ids == nil ? "all" : "ids"), at: client.time.now, lockWait: options.lockWait.inSeconds)
         for aborted in run.abortedRuns {
             logger.warning("closed run \(aborted) as aborted: its process ended before finishing")
         }
@@ -44,6 +47,9 @@ public struct Collector: Sendable {
         } catch let error as StoreError {
             _ = try? store.finishRun(run, status: .failed, message: error.description)
             throw error
+        } catch is CancellationError {
+            failure = .cancelled
+            logger.notice("run stopped: \(ClientError.cancelled)")
         } catch {
             failure = .transport(.connection("\(error)"), attempts: 0)
         }
@@ -51,15 +57,13 @@ public struct Collector: Sendable {
         let counts = sink.counts
         let status: RunStatus = failure != nil ? .failed : counts.failed > 0 ? .partial : .complete
         let head = try store.finishRun(run, status: status, message: failure?.description, at: client.time.now)
-        let duration = started.duration(to: .now)
         return RunSummary(
-            runID: run.id, status: status, counts: counts,
-            duration: Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18,
+            runID: run.id, status: status, counts: counts, duration: started.elapsed,
             abortedRuns: run.abortedRuns, failure: failure, failures: sink.failures, chainHead: head)
     }
 
     private func collect(into sink: inout ObservationSink) async throws {
-        let limiter = options.requestsPerSecond.map { RateLimiter(perSecond: $0) }
+        let limiter = options.requestsPerSecond.map { RateLimiter(perSecond: $0, clock: clock) }
         guard options.ids == nil else {
             try await fetch(options.ids ?? [], into: &sink, limiter: limiter, total: options.ids?.count ?? 0)
             return

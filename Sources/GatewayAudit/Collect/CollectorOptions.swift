@@ -8,13 +8,13 @@ public struct CollectorOptions: Sendable {
     public var requestsPerSecond: Double?
     /// Observations per database transaction.
     public var batchSize: Int
-    /// Seconds the run may wait for another run's lock.
-    public var lockWait: Double
+    /// How long the run may wait for another run's lock.
+    public var lockWait: Duration
 
     /// Creates options (defaults: whole project, 8 at once, no rate ceiling, batches of 100, 60 s lock wait).
     public init(
         ids: [GatewayID]? = nil, concurrency: Int = 8, requestsPerSecond: Double? = nil, batchSize: Int = 100,
-        lockWait: Double = 60
+        lockWait: Duration = .seconds(60)
     ) {
         self.ids = ids
         self.concurrency = max(1, concurrency)
@@ -42,8 +42,8 @@ public struct RunSummary: Sendable, Hashable {
     public let status: RunStatus
     /// Counts by outcome.
     public let counts: RunCounts
-    /// Wall-clock seconds.
-    public let duration: Double
+    /// How long the run took, on the collector's clock.
+    public let duration: Duration
     /// Earlier runs found killed and closed as aborted.
     public let abortedRuns: [Int64]
     /// Why the run failed, when it did.
@@ -57,7 +57,7 @@ public struct RunSummary: Sendable, Hashable {
     public var line: String {
         "run \(runID) \(status.rawValue): \(counts.observed) observed, \(counts.unchanged) unchanged, "
             + "\(counts.changed) changed, \(counts.new) new, \(counts.gone) gone, \(counts.failed) failed in "
-            + String(format: "%.1f", duration) + " s; chain head \(chainHead)"
+            + String(format: "%.1f", duration.inSeconds) + " s; chain head \(chainHead)"
     }
 }
 

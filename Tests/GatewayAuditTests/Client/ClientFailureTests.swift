@@ -16,21 +16,40 @@ struct ClientFailureTests {
         let sent = Mutex<[String]>([])
         let transport = ClosureTransport { request throws(TransportError) in
             sent.withLock { $0.append(request.url.absoluteString) }
-            return HTTPResponse(status: 200, headers: [:], body: Data(#"{"customer_gateway":{"id":"x"}}"#.utf8))
+            return ClientResponse(status: 200, body: Data(#"{"customer_gateway":{"id":"x"}}"#.utf8))
         }
         let endpoint = try #require(URL(string: text))
-        await #expect(throws: ClientError.self) {
+        await #expect(throws: ClientError.invalidURL(
+            "endpoint \(text) has a query or fragment; pass the API base URL only, e.g. https://vpn.<region>.myhuaweicloud.com")) {
             let client = try VPNClient(endpoint: endpoint, projectID: "p", credentials: .token("t"), transport: transport)
             _ = try await client.gateway("x")
         }
         #expect(sent.withLock { $0 }.isEmpty)
     }
 
+    @Test("request URLs keep the endpoint's base path and percent-encode ids as the signer does")
+    func requestURLs() async throws {
+        let sent = Mutex<[String]>([])
+        let transport = ClosureTransport { request throws(TransportError) in
+            sent.withLock { $0.append(request.url.absoluteString) }
+            return ClientResponse(status: 404)
+        }
+        let client = try VPNClient(
+            endpoint: try #require(URL(string: "https://vpn.example.com/base/")), projectID: "p 1", credentials: .token("t"),
+            transport: transport)
+        #expect(try await client.gateway("a b/c:é") == .gone)
+        #expect(sent.withLock { $0 } == ["https://vpn.example.com/base/v5/p%201/customer-gateways/a%20b%2Fc%3A%C3%A9"])
+    }
+
     @Test("shutting the HTTP client down a second time reports the failure instead of discarding it")
     func shutdownFailure() async throws {
         let transport = try AsyncHTTPClientTransport()
         try await transport.shutdown()
-        await #expect(throws: (any Error).self) { try await transport.shutdown() }
+        let error = await #expect(throws: ClientError.self) { try await transport.shutdown() }
+        guard case .shutdownFailed? = error else {
+            Issue.record("expected shutdownFailed, got \(String(describing: error))")
+            return
+        }
     }
 
     struct NotReallySSLProblem: Error {}
