@@ -13,25 +13,28 @@ public struct Collector: Sendable {
     let database: HistoryDatabase
     let options: CollectorOptions
     let logger: Logger
+    let clock: any Clock<Duration>
     let progress: @Sendable (CollectionProgress) -> Void
 
     /// Creates a collector.
+    /// - Parameter clock: what the rate limiter waits on and the run's duration is measured on.
     public init(
         client: VPNClient, database: HistoryDatabase, options: CollectorOptions = CollectorOptions(),
-        logger: Logger = Logger(label: "gateway-audit.collect"),
+        logger: Logger = Logger(label: "gateway-audit.collect"), clock: any Clock<Duration> = ContinuousClock(),
         progress: @escaping @Sendable (CollectionProgress) -> Void = { _ in }
     ) {
         self.client = client
         self.database = database
         self.options = options
         self.logger = logger
+        self.clock = clock
         self.progress = progress
     }
 
     /// Runs one collection and returns its summary; the run is recorded whatever happens.
     /// - Throws: ``StoreError`` (database unusable or locked). Client failures are in the summary.
     public func run() async throws(StoreError) -> RunSummary {
-        let started = ContinuousClock.now
+        let started = Stopwatch(clock: clock)
         let writer = HistoryWriter(database)
         let run = try await writer.beginRun(
             RunInfo(endpoint: client.endpoint.absoluteString, projectID: client.projectID,
@@ -51,6 +54,9 @@ public struct Collector: Sendable {
         } catch let error as StoreError {
             await closeAfterStoreError(run, writer: writer, error: error)
             throw error
+        } catch is CancellationError {
+            failure = .cancelled
+            logger.notice("run stopped: \(ClientError.cancelled)")
         } catch {
             failure = .transport(.connection("\(error)"), attempts: 0)
         }
@@ -58,18 +64,20 @@ public struct Collector: Sendable {
         let counts = sink.counts
         let status: RunStatus =
             failure != nil ? .failed : counts.failed > 0 || incompleteListing != nil ? .partial : .complete
-        let head = try await writer.finishRun(
-            run, status: status, message: failure?.description ?? incompleteListing, at: client.time.now)
-        let duration = started.duration(to: .now)
+        let message = failure?.description ?? incompleteListing
+        let finishedAt = client.time.now
+        let head = try await Uncancelled.run { () throws(StoreError) in
+            try await writer.finishRun(run, status: status, message: message, at: finishedAt)
+        }
         return RunSummary(
-            runID: run.id, status: status, counts: counts, duration: duration.seconds,
+            runID: run.id, status: status, counts: counts, duration: started.elapsed,
             abortedRuns: run.abortedRuns, failure: failure, failures: sink.failures, chainHead: head,
             incompleteListing: incompleteListing)
     }
 
     /// Collects into `sink`; returns why the listing is incomplete, nil when it is complete (or not used).
     private func collect(into sink: inout ObservationSink) async throws -> String? {
-        let limiter = options.requestsPerSecond.map { RateLimiter(perSecond: $0) }
+        let limiter = options.requestsPerSecond.map { RateLimiter(perSecond: $0, clock: clock) }
         guard options.ids == nil else {
             try await fetch(options.ids ?? [], into: &sink, limiter: limiter, total: options.ids?.count ?? 0)
             return nil
@@ -135,7 +143,9 @@ extension Collector {
     /// does not, the next run closes it as `aborted` (the run stays visibly unfinished meanwhile).
     func closeAfterStoreError(_ run: ActiveRun, writer: HistoryWriter, error: StoreError) async {
         do {
-            try await writer.finishRun(run, status: .failed, message: error.description)
+            try await Uncancelled.run { () throws(StoreError) in
+                try await writer.finishRun(run, status: .failed, message: error.description)
+            }
         } catch let closing {
             logger.error(
                 "could not close run as failed; the next run will close it as aborted",

@@ -51,8 +51,8 @@ public struct RunSummary: Sendable, Hashable {
     public let status: RunStatus
     /// Counts by outcome.
     public let counts: RunCounts
-    /// Wall-clock seconds.
-    public let duration: Double
+    /// How long the run took, on the collector's clock.
+    public let duration: Duration
     /// Earlier runs found killed and closed as aborted.
     public let abortedRuns: [Int64]
     /// Why the run failed, when it did.
@@ -68,7 +68,7 @@ public struct RunSummary: Sendable, Hashable {
     public var line: String {
         "run \(runID) \(status.rawValue): \(counts.observed) observed, \(counts.unchanged) unchanged, "
             + "\(counts.changed) changed, \(counts.new) new, \(counts.gone) gone, \(counts.failed) failed in "
-            + String(format: "%.1f", duration) + " s; chain head \(chainHead)"
+            + String(format: "%.1f", duration.seconds) + " s; chain head \(chainHead)"
     }
 }
 

@@ -39,7 +39,10 @@ struct ObservationSink {
 
     mutating func flush() async throws(StoreError) {
         guard !buffer.isEmpty else { return }
-        let outcomes = try await recorder.record(buffer, in: run)
+        let batch = buffer
+        let (recorder, run) = (recorder, run)
+        // Fetched observations are stored even when the run is being cancelled.
+        let outcomes = try await Uncancelled.run { () throws(StoreError) in try await recorder.record(batch, in: run) }
         for (observation, outcome) in zip(buffer, outcomes) {
             counts.add(outcome)
             if outcome != .unchanged && outcome != .failed {

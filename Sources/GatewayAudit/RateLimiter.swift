@@ -1,24 +1,29 @@
 import Foundation
-import GatewayAuditAnalyse
-import GatewayAuditClient
 import GatewayAuditCore
-import GatewayAuditStore
 
-/// Spaces request starts so that no more than `perSecond` begin in any second.
+/// Spaces request starts so that no more than `perSecond` begin in any second, on the injected clock.
 actor RateLimiter {
-    private let interval: Double
-    private var next: ContinuousClock.Instant
+    private let interval: Duration
+    private let stopwatch: Stopwatch
+    /// The next free slot, as time elapsed on ``stopwatch``.
+    private var next: Duration = .zero
 
-    init(perSecond: Double) {
-        interval = 1 / max(perSecond, 0.001)
-        next = .now
+    init(perSecond: Double, clock: any Clock<Duration>) {
+        interval = .seconds(1 / max(perSecond, 0.001))
+        stopwatch = Stopwatch(clock: clock)
     }
 
     /// Waits for the next free slot.
-    func acquire() async throws {
-        let now = ContinuousClock.now
+    /// - Throws: ``ClientError/cancelled`` when the task is cancelled while waiting.
+    func acquire() async throws(ClientError) {
+        let now = stopwatch.elapsed
         let slot = max(now, next)
-        next = slot.advanced(by: .seconds(interval))
-        if slot > now { try await Task.sleep(until: slot, clock: .continuous) }
+        next = slot + interval
+        guard slot > now else { return }
+        do {
+            try await stopwatch.sleep(for: slot - now)
+        } catch {
+            throw .cancelled
+        }
     }
 }

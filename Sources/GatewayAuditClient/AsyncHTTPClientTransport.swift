@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import GatewayAuditCore
+import HTTPTypes
 import NIOCore
 import NIOHTTP1
 import NIOSSL
@@ -35,40 +36,60 @@ public final class AsyncHTTPClientTransport: Transport {
     }
 
     /// Closes pooled connections; call once when done.
-    public func shutdown() async {
-        try? await client.shutdown()
+    /// - Throws: ``ClientError/shutdownFailed(_:)`` when AsyncHTTPClient reports a failure (e.g. it
+    ///   was already shut down); the caller logs it once.
+    public func shutdown() async throws(ClientError) {
+        do {
+            try await client.shutdown()
+        } catch {
+            throw .shutdownFailed("\(error)")
+        }
     }
 
-    public func send(_ request: HTTPRequest, timeout: Double) async throws(TransportError) -> HTTPResponse {
+    /// Sends one request with AsyncHTTPClient.
+    /// - Throws: ``TransportError``, classified from AsyncHTTPClient's and NIOSSL's errors.
+    public func send(_ request: ClientRequest, timeout: Duration) async throws(TransportError) -> ClientResponse {
         var outgoing = HTTPClientRequest(url: request.url.absoluteString)
-        outgoing.method = HTTPMethod(rawValue: request.method)
-        for header in request.headers { outgoing.headers.add(name: header.name, value: header.value) }
+        outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
+        for field in request.headerFields { outgoing.headers.add(name: field.name.rawName, value: field.value) }
         if !request.body.isEmpty { outgoing.body = .bytes(ByteBuffer(bytes: request.body)) }
         do {
-            let response = try await client.execute(outgoing, timeout: .milliseconds(Int64(timeout * 1000)))
+            let response = try await client.execute(outgoing, timeout: .nanoseconds(timeout.clampedNanoseconds))
             let body = try await response.body.collect(upTo: maximumBodyBytes)
-            var headers: [String: String] = [:]
-            for header in response.headers where headers[header.name.lowercased()] == nil {
-                headers[header.name.lowercased()] = header.value
+            var fields = HTTPFields()
+            for header in response.headers {
+                if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
             }
-            return HTTPResponse(status: Int(response.status.code), headers: headers, body: Data(body.readableBytesView))
+            return ClientResponse(
+                status: HTTPResponse.Status(code: Int(response.status.code)), headerFields: fields,
+                body: Data(body.readableBytesView))
         } catch {
             throw AsyncHTTPClientTransport.classify(error)
         }
     }
 
-    private static func classify(_ error: any Error) -> TransportError {
-        if error is CancellationError { return .cancelled }
-        if let error = error as? HTTPClientError {
+    /// Maps AsyncHTTPClient and NIOSSL errors to ``TransportError`` by their types and cases: a
+    /// certificate or handshake failure is `.tls` (final: the user must fix trust), a TLS stream cut
+    /// short is a retryable `.connection`, timeouts are `.timeout`.
+    static func classify(_ error: any Error) -> TransportError {
+        switch error {
+        case is CancellationError:
+            return .cancelled
+        case let error as HTTPClientError:
             switch error {
-            case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout: return .timeout
+            case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout, .tlsHandshakeTimeout: return .timeout
             case .cancelled: return .cancelled
             default: return .connection("\(error)")
             }
+        case let error as NIOSSLError:
+            switch error {
+            case .uncleanShutdown, .readInInvalidTLSState, .writeDuringTLSShutdown: return .connection("\(error)")
+            default: return .tls("\(error)")
+            }
+        case is BoringSSLError, is NIOSSLExtraError:
+            return .tls("\(error)")
+        default:
+            return .connection("\(error)")
         }
-        if error is NIOSSLError || String(describing: type(of: error)).contains("SSL") {
-            return .tls(String(describing: error))
-        }
-        return .connection(String(describing: error))
     }
 }

@@ -1,63 +1,53 @@
 import Foundation
 import GatewayAuditCore
-import Logging
+import HTTPTypes
 
 /// Adds authentication to requests: a fixed token, an AK/SK signature, or an IAM token obtained with
-/// a password once per run and renewed when it expires or is rejected.
-actor Authenticator {
+/// a password (held by a ``TokenCache`` that renews it single-flight when it expires or is rejected).
+struct Authenticator: Sendable {
     private let credentials: Credentials
     private let projectID: String
-    private var cached: (value: String, expiresAt: Instant?)?
-    /// Tokens already renewed after a rejection (each token is renewed at most once).
-    private var renewedAfterRejection: Set<String> = []
-    private let fetchToken: @Sendable () async throws(ClientError) -> (String, Instant?)
+    private let time: any TimeSource
+    /// The IAM token of password credentials; nil for the other kinds.
+    private let tokens: TokenCache?
 
-    init(credentials: Credentials, projectID: String, fetchToken: @escaping @Sendable () async throws(ClientError) -> (String, Instant?)) {
+    init(credentials: Credentials, projectID: String, time: any TimeSource, tokens: TokenCache?) {
         self.credentials = credentials
         self.projectID = projectID
-        self.fetchToken = fetchToken
+        self.time = time
+        self.tokens = tokens
     }
 
     /// The request with its authentication headers; obtains an IAM token first when needed.
-    func authorize(_ request: HTTPRequest, now: Instant) async throws(ClientError) -> HTTPRequest {
+    /// - Throws: ``ClientError`` from obtaining the IAM token (or `.cancelled`).
+    func authorize(_ request: ClientRequest) async throws(ClientError) -> ClientRequest {
         var request = request
         switch credentials {
         case .token(let token):
-            request.headers.append(("X-Auth-Token", token))
+            try request.headerFields.append(named: "X-Auth-Token", value: token)
         case .accessKey(let signer):
-            request.headers.append(("X-Project-Id", projectID))
+            try request.headerFields.append(named: "X-Project-Id", value: projectID)
+            var headers: [String: String] = [:]
+            for field in request.headerFields where headers[field.name.rawName] == nil {
+                headers[field.name.rawName] = field.value
+            }
             let signed = signer.sign(
-                method: request.method, url: request.url,
-                headers: Dictionary(request.headers.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }),
-                body: request.body, date: now)
+                method: request.method.rawValue, url: request.url, headers: headers, body: request.body, date: time.now)
             for (name, value) in signed.headers.sorted(by: { $0.key < $1.key }) where name != "Host" {
-                request.headers.append((name, value))
+                try request.headerFields.append(named: name, value: value)
             }
         case .password:
-            let token = try await currentToken(now: now)
-            request.headers.append(("X-Auth-Token", token))
+            guard let tokens else { throw .invalidConfiguration("no IAM token cache for password credentials") }
+            try request.headerFields.append(named: "X-Auth-Token", value: try await tokens.token(now: time.now))
         }
         return request
     }
 
-    /// Called after a 401 with the token a request carried: true when a fresh token was obtained and
-    /// the request may be sent once more (IAM password credentials only, once per token).
-    func renewAfterRejection(of request: HTTPRequest) async throws(ClientError) -> Bool {
-        guard case .password = credentials, let used = request.header("X-Auth-Token") else { return false }
-        if let cached, cached.value != used { return true }
-        guard renewedAfterRejection.insert(used).inserted else { return false }
-        cached = nil
-        let fresh = try await fetchToken()
-        cached = fresh
+    /// Called after a 401 with the request that carried the rejected credentials: true when an IAM
+    /// token was dropped so that the next ``authorize(_:)`` obtains (or joins) a renewal.
+    func renewAfterRejection(of request: ClientRequest) async -> Bool {
+        guard let tokens, let used = request.headerFields.value(named: "X-Auth-Token") else { return false }
+        await tokens.invalidate(used)
         return true
-    }
-
-    private func currentToken(now: Instant) async throws(ClientError) -> String {
-        if let cached, cached.expiresAt.map({ $0 > now.adding(seconds: 300) }) ?? true {
-            return cached.value
-        }
-        let fresh = try await fetchToken()
-        cached = fresh
-        return fresh.0
     }
 }

@@ -13,15 +13,22 @@ public enum ClientError: Error, Sendable, Hashable {
     case invalidResponse(String, requestID: String?)
     /// The endpoint is refused before any request: plain http to a non-loopback host, or not a URL.
     case insecureEndpoint(String)
+    /// No request URL can be built from the endpoint (it has a query or fragment, or is malformed).
+    case invalidURL(String)
     /// The run's overall deadline passed.
     case deadlineExceeded
+    /// The task was cancelled (the run is stopping); nothing more was sent.
+    case cancelled
     /// The credentials or options given cannot work (missing or conflicting values).
     case invalidConfiguration(String)
+    /// Closing the HTTP client failed; connections may have been left open until the process exits.
+    case shutdownFailed(String)
 
     /// True for the errors that must stop the whole run at once.
     public var stopsRun: Bool {
         switch self {
-        case .authentication, .insecureEndpoint, .invalidConfiguration, .deadlineExceeded: return true
+        case .authentication, .insecureEndpoint, .invalidURL, .invalidConfiguration, .deadlineExceeded, .cancelled:
+            return true
         case .transport(.tls, _): return true
         default: return false
         }
@@ -29,6 +36,7 @@ public enum ClientError: Error, Sendable, Hashable {
 }
 
 extension ClientError: CustomStringConvertible {
+    /// What went wrong and what to do next.
     public var description: String {
         switch self {
         case .http(let status, let code, let message, let requestID):
@@ -42,28 +50,19 @@ extension ClientError: CustomStringConvertible {
             return "no response after \(attempts) attempt(s): \(error)"
         case .invalidResponse(let detail, let requestID):
             return "unexpected response: \(detail)" + (requestID.map { " (request id \($0))" } ?? "")
-        case .insecureEndpoint(let detail):
+        case .insecureEndpoint(let detail), .invalidURL(let detail), .invalidConfiguration(let detail):
             return detail
         case .deadlineExceeded:
             return "the run's deadline passed before every gateway was fetched; raise --deadline"
-        case .invalidConfiguration(let detail):
-            return detail
+        case .cancelled:
+            return "the run was cancelled before every gateway was fetched; run it again to fetch the rest"
+        case .shutdownFailed(let detail):
+            return "closing the HTTP client failed (\(detail)); connections stay open until the process exits"
         }
     }
 }
 
 extension ClientError: LocalizedError {
+    /// The ``description``.
     public var errorDescription: String? { description }
-}
-
-extension TransportError: CustomStringConvertible {
-    public var description: String {
-        switch self {
-        case .timeout: return "timed out"
-        case .connection(let detail): return "connection failed (\(detail))"
-        case .tls(let detail):
-            return "TLS failed (\(detail)); the server's certificate is not trusted: pass --ca-file with its CA if it is a private cloud"
-        case .cancelled: return "cancelled"
-        }
-    }
 }

@@ -76,9 +76,10 @@ extension VPNClient {
 
     private func listPage(limit: Int, marker: String?, number: Int) async throws(ClientError) -> CustomerGatewayPage {
         var query = "limit=\(limit)"
-        if let marker { query += "&marker=" + AKSKCanonicalRequest.percentEncode(marker) }
-        let url = path("customer-gateways", query: query)
-        let response = try await perform(HTTPRequest(method: "GET", url: url), allowNotFound: false, context: "list page \(number)")
+        if let marker { query += "&marker=" + PercentEncoding.encode(marker) }
+        let url = try path("customer-gateways", query: query)
+        let response = try await perform(
+            ClientRequest(method: .get, url: url), allowNotFound: false, context: "list page \(number)")
         do {
             return try CustomerGatewayPage(data: response.body)
         } catch {

@@ -16,55 +16,64 @@ public struct VPNClient: Sendable {
     public let endpoint: URL
     /// The project id in every path.
     public let projectID: String
-    let credentials: Credentials
-    let transport: any Transport
-    let retry: RetryPolicy
-    let requestTimeout: Double
-    let deadline: Instant?
-    let logger: Logger
-    let sleep: @Sendable (Double) async throws -> Void
-    let authenticator: Authenticator
     /// The time requests are signed with and observations are stamped with.
     public let time: any TimeSource
+    /// The clock retries wait on and the deadline is measured on.
+    public var clock: any Clock<Duration> { pipeline.stopwatch.clock }
+    let pipeline: RequestPipeline
+    let authenticator: Authenticator
+    let logger: Logger
 
     /// Creates a client.
     /// - Parameters:
-    ///   - deadline: no request or retry wait goes past it; then ``ClientError/deadlineExceeded``.
-    ///   - time: the clock requests are signed with (the simulator's virtual night in the demo).
-    ///   - sleep: how to wait between attempts (tests may shorten it).
-    /// - Throws: ``ClientError/insecureEndpoint(_:)`` for plain http to anything but loopback.
+    ///   - retry: attempts and backoff for every request, the IAM token request included.
+    ///   - requestTimeout: how long one attempt may take.
+    ///   - deadline: how long the client may work, measured on `clock` from now: no attempt or retry
+    ///     wait goes past it; then ``ClientError/deadlineExceeded``. Nil for no limit.
+    ///   - time: the instant requests are signed with (the simulator's virtual night in the demo).
+    ///   - clock: what retry waits sleep on and the deadline is measured on (tests pass one that
+    ///     records the waits instead of spending them).
+    /// - Throws: ``ClientError/insecureEndpoint(_:)`` for plain http to anything but loopback,
+    ///   ``ClientError/invalidURL(_:)`` for an endpoint no request URL can be built from, and
+    ///   ``ClientError/invalidConfiguration(_:)`` without a project id.
     public init(
         endpoint: URL, projectID: String, credentials: Credentials, transport: any Transport,
-        retry: RetryPolicy = RetryPolicy(), requestTimeout: Double = 30, deadline: Instant? = nil,
+        retry: RetryPolicy = RetryPolicy(), requestTimeout: Duration = .seconds(30), deadline: Duration? = nil,
         logger: Logger = Logger(label: "gateway-audit.client"), time: any TimeSource = SystemTime(),
-        sleep: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(for: .seconds($0)) }
+        clock: any Clock<Duration> = ContinuousClock()
     ) throws(ClientError) {
         try VPNClient.checkSecure(endpoint, what: "endpoint")
         if case .password(let identity) = credentials { try VPNClient.checkSecure(identity.tokenURL, what: "IAM URL") }
         if projectID.isEmpty { throw .invalidConfiguration("no project id: set HW_PROJECT_ID or pass --project-id") }
         self.endpoint = endpoint
         self.projectID = projectID
-        self.credentials = credentials
-        self.transport = transport
-        self.retry = retry
-        self.requestTimeout = requestTimeout
-        self.deadline = deadline
-        self.logger = logger
-        self.sleep = sleep
         self.time = time
-        let iam = IAMTokenRequest(credentials: credentials, projectID: projectID)
-        let fetch: @Sendable () async throws(ClientError) -> (String, Instant?) = { [transport, retry, requestTimeout, logger] () throws(ClientError) in
-            try await iam.fetch(transport: transport, retry: retry, timeout: requestTimeout, logger: logger)
+        self.logger = logger
+        let pipeline = RequestPipeline(
+            transport: transport, retry: retry, requestTimeout: requestTimeout, deadline: deadline,
+            stopwatch: Stopwatch(clock: clock), variablesToCheck: credentials.variablesToCheck, logger: logger)
+        self.pipeline = pipeline
+        var tokens: TokenCache?
+        if case .password(let identity) = credentials {
+            let iam = IAMTokenRequest(identity: identity, projectID: projectID)
+            tokens = TokenCache { () async -> Result<IAMToken, ClientError> in
+                do throws(ClientError) {
+                    return .success(try await iam.fetch(using: pipeline))
+                } catch {
+                    return .failure(error)
+                }
+            }
         }
-        authenticator = Authenticator(credentials: credentials, projectID: projectID, fetchToken: fetch)
+        authenticator = Authenticator(credentials: credentials, projectID: projectID, time: time, tokens: tokens)
+        _ = try path("customer-gateways")
     }
 
     /// Fetches one gateway.
     /// - Throws: ``ClientError``; a 404 is not an error but ``GatewayFetch/gone``.
     public func gateway(_ id: GatewayID) async throws(ClientError) -> GatewayFetch {
-        let url = path("customer-gateways/" + AKSKCanonicalRequest.percentEncode(id.rawValue))
-        let response = try await perform(HTTPRequest(method: "GET", url: url), allowNotFound: true, context: id.rawValue)
-        if response.status == 404 { return .gone }
+        let url = try path("customer-gateways/" + PercentEncoding.encode(id.rawValue))
+        let response = try await perform(ClientRequest(method: .get, url: url), allowNotFound: true, context: id.rawValue)
+        if response.status.code == 404 { return .gone }
         do {
             return .present(try CustomerGatewayResponse(data: response.body).gateway)
         } catch {
@@ -72,12 +81,26 @@ public struct VPNClient: Sendable {
         }
     }
 
-    func path(_ suffix: String, query: String? = nil) -> URL {
-        var text = endpoint.absoluteString
-        while text.hasSuffix("/") { text.removeLast() }
-        text += "/v5/" + AKSKCanonicalRequest.percentEncode(projectID) + "/" + suffix
-        if let query { text += "?" + query }
-        return URL(string: text) ?? endpoint
+    /// The URL of `suffix` (already percent-encoded) under `/v5/{project_id}/`, with an optional
+    /// encoded query.
+    /// - Throws: ``ClientError/invalidURL(_:)`` when the endpoint has a query or fragment (the path
+    ///   would land inside it) or no URL can be built; never falls back to another URL.
+    func path(_ suffix: String, query: String? = nil) throws(ClientError) -> URL {
+        guard var components = URLComponents(url: endpoint, resolvingAgainstBaseURL: false) else {
+            throw .invalidURL("endpoint \(endpoint.absoluteString) cannot be taken apart into URL components")
+        }
+        guard components.query == nil, components.fragment == nil else {
+            throw .invalidURL(
+                "endpoint \(endpoint.absoluteString) has a query or fragment; pass the API base URL only, e.g. https://vpn.<region>.myhuaweicloud.com")
+        }
+        var basePath = components.percentEncodedPath
+        while basePath.hasSuffix("/") { basePath.removeLast() }
+        components.percentEncodedPath = basePath + "/v5/" + PercentEncoding.encode(projectID) + "/" + suffix
+        components.percentEncodedQuery = query
+        guard let url = components.url else {
+            throw .invalidURL("cannot build a request URL from endpoint \(endpoint.absoluteString) and path \(suffix)")
+        }
+        return url
     }
 
     static func checkSecure(_ url: URL, what: String) throws(ClientError) {
@@ -85,20 +108,8 @@ public struct VPNClient: Sendable {
             throw .insecureEndpoint("\(what) \"\(url.absoluteString)\" is not an http(s) URL")
         }
         if scheme == "https" { return }
-        if scheme == "http" && isLoopback(host) { return }
+        if scheme == "http" && Loopback.isLoopback(host: host) { return }
         throw .insecureEndpoint(
             "refusing \(what) \(url.absoluteString): only https is allowed (plain http only to 127.0.0.1/localhost, e.g. the simulator)")
-    }
-
-    /// `localhost`, `::1` or an IPv4 literal in 127.0.0.0/8; a DNS name such as `127.example.com` is not.
-    static func isLoopback(_ host: String) -> Bool {
-        let lowered = host.lowercased()
-        if lowered == "localhost" || lowered == "::1" || lowered == "[::1]" { return true }
-        let octets = lowered.split(separator: ".", omittingEmptySubsequences: false)
-        guard octets.count == 4, octets[0] == "127" else { return false }
-        return octets.allSatisfy { octet in
-            !octet.isEmpty && octet.count <= 3 && octet.allSatisfy(\.isASCII) && octet.allSatisfy(\.isNumber)
-                && (Int(octet) ?? 256) <= 255
-        }
     }
 }

@@ -90,11 +90,11 @@ public struct Demo: Sendable {
                 logger.info("night \(night): \(summary.line)")
             }
         } catch {
-            await transport.shutdown()
+            await shutDown(transport)
             await running.stop()
             throw error
         }
-        await transport.shutdown()
+        await shutDown(transport)
         await running.stop()
         try database.checkpoint()
         let queries = HistoryQueries(database)
@@ -102,6 +102,15 @@ public struct Demo: Sendable {
         return Summary(
             statistics: try queries.statistics(), files: files, databasePath: options.databasePath,
             exampleGatewayID: Scenario.standardGatewayID(1), incompleteRuns: incomplete)
+    }
+
+    /// Closes the HTTP client; a failure is logged once, as the demo's outcome is already decided.
+    private func shutDown(_ transport: AsyncHTTPClientTransport) async {
+        do {
+            try await transport.shutdown()
+        } catch {
+            logger.warning("\(error)")
+        }
     }
 
     /// Every view in CSV and HTML, in UTC and the second zone.

@@ -42,8 +42,8 @@ public struct APIRequest: Sendable, Hashable {
         var items: [String: String] = [:]
         for pair in query.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let key = AKSKCanonicalRequest.percentDecode(parts[0], plusAsSpace: true)
-            items[key] = parts.count > 1 ? AKSKCanonicalRequest.percentDecode(parts[1], plusAsSpace: true) : ""
+            let key = PercentEncoding.decode(parts[0], plusAsSpace: true)
+            items[key] = parts.count > 1 ? PercentEncoding.decode(parts[1], plusAsSpace: true) : ""
         }
         return items
     }

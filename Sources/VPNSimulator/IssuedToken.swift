@@ -4,4 +4,6 @@ import GatewayAuditCore
 struct IssuedToken: Sendable, Hashable {
     let projectID: String
     let expiresAt: Instant
+    /// Requests it may still authorise; nil for no limit (``SimulatorCredentials/tokenLifetimeRequests``).
+    var requestsLeft: Int?
 }

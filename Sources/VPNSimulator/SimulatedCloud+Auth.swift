@@ -7,6 +7,7 @@ extension SimulatedCloud {
 
     /// `POST /v3/auth/tokens`: password identity, project scope by id or name.
     func issueToken(_ request: APIRequest, requestID: String) -> APIResponse {
+        tokenRequests += 1
         guard let body = try? JSONValue(data: .init(request.body)), let auth = body["auth"] else {
             return .iamError(
                 400, title: "Bad Request", message: "The request body is not an IAM auth request", requestID: requestID)
@@ -34,7 +35,8 @@ extension SimulatedCloud {
         }
         let token = "MIIT" + idGenerator.hex(60)
         let expires = now.adding(seconds: credentials.tokenLifetimeSeconds)
-        tokens[token] = IssuedToken(projectID: projectID, expiresAt: expires)
+        tokens[token] = IssuedToken(
+            projectID: projectID, expiresAt: expires, requestsLeft: credentials.tokenLifetimeRequests)
         let iamTime = TimestampStyle(fractionDigits: 6, designator: "Z")
         let response: JSONValue = .object([
             "token": .object([
@@ -63,7 +65,17 @@ extension SimulatedCloud {
             if credentials.fixedTokens.contains(token) {
                 return request.projectID == projectID ? nil : forbidden
             }
-            guard let issued = tokens[token] else { return gateway("verify token fail") }
+            guard var issued = tokens[token] else { return gateway("verify token fail") }
+            if let left = issued.requestsLeft {
+                guard left > 0 else {
+                    return .error(
+                        401, code: "VPN.0010",
+                        message: "The token expired after \(credentials.tokenLifetimeRequests ?? 0) requests; request a new token",
+                        requestID: requestID)
+                }
+                issued.requestsLeft = left - 1
+                tokens[token] = issued
+            }
             guard issued.expiresAt > now else {
                 return .error(
                     401, code: "VPN.0010",

@@ -117,6 +117,9 @@ public actor SimulatedCloud {
         gateways.values.sorted(by: SimulatedCloud.listOrder)
     }
 
+    /// Requests received by the IAM route `POST /v3/auth/tokens` so far (whatever their outcome).
+    public internal(set) var tokenRequests = 0
+
     /// Tokens issued so far that have not expired on the virtual clock.
     public var validTokenCount: Int { tokens.values.filter { $0.expiresAt > now }.count }
 

@@ -59,18 +59,22 @@ public struct SimulatorCredentials: Sendable, Hashable, Codable {
     public var fixedTokens: [String]
     /// Lifetime of tokens issued by `POST /v3/auth/tokens`, in virtual seconds.
     public var tokenLifetimeSeconds: Int64
+    /// How many API requests a token issued by `POST /v3/auth/tokens` authorises before it expires
+    /// (nil: no limit). Lets a test expire a token mid-run without moving the virtual clock.
+    public var tokenLifetimeRequests: Int?
     /// The clock `X-Sdk-Date` is compared with.
     public var sdkDateClock: SDKDateClock
 
     /// Creates a credential set.
     public init(
         keyPairs: [KeyPair] = [], users: [User] = [], fixedTokens: [String] = [], tokenLifetimeSeconds: Int64 = 86_400,
-        sdkDateClock: SDKDateClock = .virtual
+        tokenLifetimeRequests: Int? = nil, sdkDateClock: SDKDateClock = .virtual
     ) {
         self.keyPairs = keyPairs
         self.users = users
         self.fixedTokens = fixedTokens
         self.tokenLifetimeSeconds = tokenLifetimeSeconds
+        self.tokenLifetimeRequests = tokenLifetimeRequests
         self.sdkDateClock = sdkDateClock
     }
 

@@ -62,6 +62,7 @@ extension SimulatorServer {
             "project_id": .string(cloud.projectID),
             "gateway_count": .integer(Int64(await cloud.liveGateways.count)),
             "marker_mode": .string(cloud.scenario.markerMode.rawValue),
+            "token_requests": .integer(Int64(await cloud.tokenRequests)),
         ])
         return hummingbirdResponse(.json(200, body, requestID: "simulator-admin"))
     }

@@ -47,7 +47,11 @@ extension Stages {
                 wrkRate = Double(line.split(separator: " ").last ?? "")
             }
         }
-        await transport.shutdown()
+        do {
+            try await transport.shutdown()
+        } catch {
+            FileHandle.standardError.write(Data("gateway-audit-bench: \(error)\n".utf8))
+        }
         await running.stop()
         for concurrency in [1, 8] {
             table.add(BenchRow(

@@ -80,18 +80,19 @@ struct CollectCommand: AsyncParsableCommand {
             throw CommandFailure(status: .usage, description: "no endpoint: set HW_REGION_NAME, pass --region, or pass --endpoint")
         }
         let requested = try requestedIDs()
+        let logger = StderrLogHandler.logger("gateway-audit", level: quiet ? .error : logLevel.level)
         let transport = try AsyncHTTPClientTransport(caFile: caFile)
         let summary: RunSummary
         do {
             // Every exit from here shuts the HTTP client down exactly once.
             summary = try await collect(
                 using: transport, endpoint: endpointURL, project: project, credentials: credentials, ids: requested,
-                logger: StderrLogHandler.logger("gateway-audit", level: quiet ? .error : logLevel.level))
+                logger: logger)
         } catch {
-            await transport.shutdown()
+            await Self.shutDown(transport, logger: logger)
             throw error
         }
-        await transport.shutdown()
+        await Self.shutDown(transport, logger: logger)
         print(summary.line)
         if let failure = summary.failure {
             throw CommandFailure(status: ExitStatus(failure), description: failure.description)
@@ -105,13 +106,22 @@ struct CollectCommand: AsyncParsableCommand {
         }
     }
 
+    /// Closes the HTTP client; a failure is logged once, as the run's outcome is already decided.
+    private static func shutDown(_ transport: AsyncHTTPClientTransport, logger: Logger) async {
+        do {
+            try await transport.shutdown()
+        } catch {
+            logger.warning("\(error)")
+        }
+    }
+
     private func collect(
         using transport: AsyncHTTPClientTransport, endpoint: URL, project: String, credentials: Credentials,
         ids: [GatewayID]?, logger: Logger
     ) async throws -> RunSummary {
         let client = try VPNClient(
             endpoint: endpoint, projectID: project, credentials: credentials, transport: transport,
-            requestTimeout: timeout, deadline: deadline.map { Instant.now.adding(seconds: 0, nanoseconds: Int64($0 * 1e9)) },
+            requestTimeout: .seconds(timeout), deadline: deadline.map { .seconds($0) },
             logger: logger)
         let history = try HistoryDatabase.open(path: database.path)
         let showProgress = !quiet && (progress == .always || (progress == .auto && isatty(STDERR_FILENO) == 1))
@@ -119,8 +129,7 @@ struct CollectCommand: AsyncParsableCommand {
         defer { bar?.finish() }
         return try await Collector(
             client: client, database: history,
-            options: CollectorOptions(
-                ids: ids, concurrency: concurrency, requestsPerSecond: rate, lockWait: .milliseconds(Int64(lockWait * 1000))),
+            options: CollectorOptions(ids: ids, concurrency: concurrency, requestsPerSecond: rate, lockWait: .seconds(lockWait)),
             logger: logger, progress: { bar?.draw($0) }
         ).run()
     }

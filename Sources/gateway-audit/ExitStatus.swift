@@ -47,7 +47,7 @@ enum ExitStatus: Int32 {
     init(_ error: ClientError) {
         switch error {
         case .authentication: self = .authentication
-        case .insecureEndpoint, .invalidConfiguration, .transport(.tls, _): self = .usage
+        case .insecureEndpoint, .invalidURL, .invalidConfiguration, .transport(.tls, _): self = .usage
         default: self = .partial
         }
     }

@@ -54,6 +54,9 @@ struct VPNSimulatorCommand: AsyncParsableCommand {
             """)
     var markerMode: MarkerMode?
 
+    @Option(help: "Expire each IAM token after it has authorised this many requests (to test renewal).")
+    var tokenExpiresAfterRequests: Int?
+
     @Option(help: "Start at this night instead of 0.")
     var night: Int = 0
 
@@ -66,6 +69,9 @@ struct VPNSimulatorCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard night >= 0 else { throw ValidationError("--night must be 0 or more") }
+        if let tokenExpiresAfterRequests, tokenExpiresAfterRequests < 1 {
+            throw ValidationError("--token-expires-after-requests must be 1 or more")
+        }
         guard !accessKey.isEmpty, !secretKey.isEmpty else {
             throw ValidationError("--access-key and --secret-key must not be empty")
         }
@@ -83,6 +89,7 @@ struct VPNSimulatorCommand: AsyncParsableCommand {
         credentials.keyPairs = [.init(accessKey: accessKey, secretKey: secretKey, securityToken: securityToken)]
         credentials.fixedTokens = token.map { [$0] } ?? []
         credentials.sdkDateClock = sdkDateClock
+        credentials.tokenLifetimeRequests = tokenExpiresAfterRequests
         let cloud = try SimulatedCloud(scenario: chosen, credentials: credentials, seed: seed)
         try await cloud.advance(to: night)
 

@@ -63,6 +63,25 @@ struct AuthenticationTests {
         }
     }
 
+    @Test("with tokenLifetimeRequests, an IAM token authorises N requests, then VPN.0010; IAM requests are counted")
+    func tokenExpiryAfterRequests() async throws {
+        var credentials = SimulatorCredentials.standard
+        credentials.tokenLifetimeRequests = 3
+        try await SimulatorHarness.with(credentials: credentials) { harness in
+            let token = try await harness.issueToken()
+            for _ in 1...3 {
+                #expect(try await harness.send(.GET, harness.gatewaysPath(), credential: .token(token)).status == 200)
+            }
+            let expired = try await harness.send(.GET, harness.gatewaysPath(), credential: .token(token))
+            #expect(expired.status == 401)
+            #expect(expired.errorCode == "VPN.0010")
+            #expect(expired.errorMessage?.contains("after 3 requests") == true)
+            let fresh = try await harness.issueToken()
+            #expect(try await harness.send(.GET, harness.gatewaysPath(), credential: .token(fresh)).status == 200)
+            #expect(await harness.cloud.tokenRequests == 2)
+        }
+    }
+
     @Test("IAM tokens work until they expire on the virtual clock, then VPN.0010")
     func tokenExpiry() async throws {
         try await SimulatorHarness.with { harness in

@@ -19,7 +19,7 @@ struct MarkerModeTests {
             let marker = try #require(first.nextMarker)
             #expect(marker == first.gateways.last?.createdAtText)
             let second = try await harness.send(
-                .GET, harness.gatewaysPath("?limit=7&marker=" + AKSKCanonicalRequest.percentEncode(marker)))
+                .GET, harness.gatewaysPath("?limit=7&marker=" + PercentEncoding.encode(marker)))
             #expect(try CustomerGatewayPage(data: second.body).gateways.map(\.id) == Array(expected[5..<12]))
         }
     }

@@ -27,7 +27,7 @@ struct PagingTests {
         var marker: String?
         while result.pages < budget {
             var query = "?limit=\(limit)"
-            if let marker { query += "&marker=" + AKSKCanonicalRequest.percentEncode(marker) }
+            if let marker { query += "&marker=" + PercentEncoding.encode(marker) }
             let answer = try await harness.send(.GET, harness.gatewaysPath(query))
             try #require(answer.status == 200, "\(query): \(answer.errorMessage ?? "")")
             let page = try CustomerGatewayPage(data: answer.body)
@@ -82,7 +82,7 @@ struct PagingTests {
             let marker = try #require(first.nextMarker)
             #expect(try await harness.send(.DELETE, harness.gatewaysPath("/\(expected[6].rawValue)")).status == 204)
             let rest = try await harness.send(
-                .GET, harness.gatewaysPath("?limit=200&marker=" + AKSKCanonicalRequest.percentEncode(marker)))
+                .GET, harness.gatewaysPath("?limit=200&marker=" + PercentEncoding.encode(marker)))
             #expect(try CustomerGatewayPage(data: rest.body).gateways.map(\.id) == Array(expected[7...]))
         }
     }

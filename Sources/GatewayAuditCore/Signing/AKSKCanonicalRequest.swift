@@ -4,8 +4,8 @@ import Foundation
 /// The canonical form of an HTTP request that `SDK-HMAC-SHA256` signs (API.md, "AK/SK signing").
 ///
 /// Built the same way by a client that signs and by a server that verifies, so both arrive at the
-/// same bytes: each path segment percent-decoded then encoded over the unreserved set with upper-case
-/// hex and a trailing `/`; query pairs decoded, re-encoded and sorted; the signed headers lower-cased,
+/// same bytes: each path segment percent-decoded then encoded with ``PercentEncoding`` (unreserved set,
+/// upper-case hex) and a trailing `/`; query pairs decoded, re-encoded and sorted; the signed headers lower-cased,
 /// trimmed and sorted; and the hex SHA-256 of the body.
 public struct AKSKCanonicalRequest: Sendable, Hashable {
     /// The HTTP method in upper case (`GET`).
@@ -70,50 +70,10 @@ public struct AKSKCanonicalRequest: Sendable, Hashable {
         AKSKSigner.algorithm + "\n" + sdkDate + "\n" + hash
     }
 
-    /// Percent-encodes every byte outside `A-Z a-z 0-9 - _ . ~` as `%XX` with upper-case hex.
-    public static func percentEncode(_ text: String) -> String {
-        var output = ""
-        output.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
-                UInt8(ascii: "~"):
-                output.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                output +=
-                    "%" + String(byte >> 4, radix: 16, uppercase: true)
-                    + String(byte & 0x0F, radix: 16, uppercase: true)
-            }
-        }
-        return output
-    }
-
-    /// Decodes `%XX` escapes (and, in query components, `+` as a space); invalid escapes stay as sent.
-    public static func percentDecode(_ text: some StringProtocol, plusAsSpace: Bool = false) -> String {
-        let bytes = Array(text.utf8)
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count)
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "%"), index + 2 < bytes.count,
-                let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2])
-            {
-                output.append(high << 4 | low)
-                index += 3
-            } else {
-                output.append(plusAsSpace && byte == UInt8(ascii: "+") ? 0x20 : byte)
-                index += 1
-            }
-        }
-        return String(decoding: output, as: UTF8.self)
-    }
-
     /// The canonical URI of a raw path: segments decoded and re-encoded, ending with `/`.
     public static func canonicalURI(_ path: String) -> String {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
-        var uri = segments.map { percentEncode(percentDecode($0)) }.joined(separator: "/")
+        var uri = segments.map { PercentEncoding.encode(PercentEncoding.decode($0)) }.joined(separator: "/")
         if !uri.hasPrefix("/") { uri = "/" + uri }
         if !uri.hasSuffix("/") { uri += "/" }
         return uri
@@ -125,8 +85,8 @@ public struct AKSKCanonicalRequest: Sendable, Hashable {
         var pairs: [(key: String, value: String)] = []
         for item in query.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let key = percentEncode(percentDecode(parts[0], plusAsSpace: true))
-            let value = parts.count > 1 ? percentEncode(percentDecode(parts[1], plusAsSpace: true)) : ""
+            let key = PercentEncoding.encode(PercentEncoding.decode(parts[0], plusAsSpace: true))
+            let value = parts.count > 1 ? PercentEncoding.encode(PercentEncoding.decode(parts[1], plusAsSpace: true)) : ""
             pairs.append((key, value))
         }
         pairs.sort { $0.key != $1.key ? $0.key < $1.key : $0.value < $1.value }
@@ -144,14 +104,5 @@ public struct AKSKCanonicalRequest: Sendable, Hashable {
             text += String(byte >> 4, radix: 16) + String(byte & 0x0F, radix: 16)
         }
         return text
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-        default: return nil
-        }
     }
 }

@@ -18,9 +18,9 @@ struct AKSKCanonicalRequestPropertyTests {
         await propertyCheck(count: 1000, input: Gen.bytes(0...64)) { bytes in
             var choices = ByteChoices(bytes)
             let text = choices.string(maxLength: 24)
-            let encoded = AKSKCanonicalRequest.percentEncode(text)
-            #expect(AKSKCanonicalRequest.percentDecode(encoded) == text, "\(text.debugDescription) → \(encoded)")
-            #expect(AKSKCanonicalRequest.percentEncode(AKSKCanonicalRequest.percentDecode(encoded)) == encoded)
+            let encoded = PercentEncoding.encode(text)
+            #expect(PercentEncoding.decode(encoded) == text, "\(text.debugDescription) → \(encoded)")
+            #expect(PercentEncoding.encode(PercentEncoding.decode(encoded)) == encoded)
             let utf8 = Array(encoded.utf8)
             var index = 0
             while index < utf8.count {
@@ -53,7 +53,7 @@ struct AKSKCanonicalRequestPropertyTests {
             func query(_ list: [(String, String)], plus: Bool) -> String {
                 list.map { key, value in
                     let encode = { (text: String) -> String in
-                        let encoded = AKSKCanonicalRequest.percentEncode(text)
+                        let encoded = PercentEncoding.encode(text)
                         return plus ? encoded.replacingOccurrences(of: "%20", with: "+") : encoded
                     }
                     return encode(key) + "=" + encode(value)
@@ -80,7 +80,7 @@ struct AKSKCanonicalRequestPropertyTests {
             var choices = ByteChoices(bytes)
             var segments: [String] = []
             repeat { segments.append(choices.string(maxLength: 8)) } while !choices.exhausted && segments.count < 6
-            let path = "/" + segments.map(AKSKCanonicalRequest.percentEncode).joined(separator: "/")
+            let path = "/" + segments.map(PercentEncoding.encode).joined(separator: "/")
             let canonical = AKSKCanonicalRequest.canonicalURI(path)
             #expect(canonical == (path.hasSuffix("/") ? path : path + "/"), "\(path)")
             #expect(AKSKCanonicalRequest.canonicalURI(canonical) == canonical)

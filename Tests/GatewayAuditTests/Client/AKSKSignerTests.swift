@@ -65,7 +65,7 @@ struct AKSKSignerTests {
 
     @Test("percent-encoding keeps only the unreserved set and uses upper-case hex")
     func percentEncoding() {
-        #expect(AKSKCanonicalRequest.percentEncode("a b:c/~_-.é") == "a%20b%3Ac%2F~_-.%C3%A9")
+        #expect(PercentEncoding.encode("a b:c/~_-.é") == "a%20b%3Ac%2F~_-.%C3%A9")
         #expect(AKSKCanonicalRequest.canonicalURI("/v5/a%3ab/x") == "/v5/a%3Ab/x/")
         #expect(AKSKCanonicalRequest.canonicalQuery("b=2&a=x+y&a=1") == "a=1&a=x%20y&b=2")
         #expect(AKSKCanonicalRequest.canonicalQuery(nil) == "")

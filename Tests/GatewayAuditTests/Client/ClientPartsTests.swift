@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Testing
 
 @testable import GatewayAudit
@@ -46,20 +47,21 @@ struct ClientPartsTests {
     @Test("Retry-After in seconds or as an HTTP date; backoff stays within its cap")
     func delays() {
         var random = SystemRandomNumberGenerator()
-        let policy = RetryPolicy(maxAttempts: 5, baseDelay: 0.5, maxDelay: 8)
-        #expect(policy.delay(afterAttempt: 1, retryAfter: "2", random: &random) == 2)
-        #expect(policy.delay(afterAttempt: 1, retryAfter: "120", random: &random) == 8)
+        let policy = RetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(500), maxDelay: .seconds(8))
+        #expect(policy.delay(afterAttempt: 1, retryAfter: "2", random: &random) == .seconds(2))
+        #expect(policy.delay(afterAttempt: 1, retryAfter: "120", random: &random) == .seconds(8))
         let now = Date(timeIntervalSince1970: 1_445_412_480)
-        #expect(RetryPolicy.parseRetryAfter("Wed, 21 Oct 2015 07:28:03 GMT", now: now) == 3)
-        for attempt in 1...10 {
+        #expect(RetryPolicy.parseRetryAfter("Wed, 21 Oct 2015 07:28:03 GMT", now: now) == .seconds(3))
+        #expect(RetryPolicy.parseRetryAfter("inf") == nil && RetryPolicy.parseRetryAfter("soon") == nil)
+        for attempt in 1...100 {
             let d = policy.delay(afterAttempt: attempt, retryAfter: nil, random: &random)
-            #expect(d >= 0 && d <= min(8, 0.5 * pow(2, Double(attempt - 1))))
+            #expect(d >= .zero && d <= min(.seconds(8), .milliseconds(500) * (1 << min(attempt - 1, 32))))
         }
     }
 
     @Test("only https, except plain http to loopback")
     func endpoints() throws {
-        let transport = ClosureTransport { _ throws(TransportError) in HTTPResponse(status: 200, headers: [:], body: Data()) }
+        let transport = ClosureTransport { _ throws(TransportError) in ClientResponse(status: 200) }
         for allowed in ["https://vpn.eu-de.otc.t-systems.com", "http://127.0.0.1:8080", "http://localhost:1"] {
             _ = try VPNClient(endpoint: try #require(URL(string: allowed)), projectID: "p", credentials: .token("t"), transport: transport)
         }
@@ -89,7 +91,7 @@ struct ClientPartsTests {
         let transport = ClosureTransport { request throws(TransportError) in
             let query = request.url.query ?? ""
             let index = query.contains("marker=m2") ? 2 : query.contains("marker=m1") ? 1 : 0
-            return HTTPResponse(status: 200, headers: [:], body: Data(pages[index].utf8))
+            return ClientResponse(status: 200, body: Data(pages[index].utf8))
         }
         let client = try VPNClient(endpoint: try #require(URL(string: "https://vpn.example.com")), projectID: "p", credentials: .token("t"), transport: transport)
         let listing = try await client.listGateways(pageSize: 2)
@@ -104,13 +106,13 @@ struct ClientPartsTests {
             let n = await calls.next()
             if request.url.path.hasSuffix("/x") {
                 if n == 1 { throw .connection("reset by peer") }
-                return HTTPResponse(status: 200, headers: [:], body: Data(#"{"customer_gateway":{"id":"x"}}"#.utf8))
+                return ClientResponse(status: 200, body: Data(#"{"customer_gateway":{"id":"x"}}"#.utf8))
             }
-            if request.url.path.hasSuffix("/gone") { return HTTPResponse(status: 404, headers: [:], body: Data(#"{"error_code":"VPN.0004"}"#.utf8)) }
-            return HTTPResponse(status: 403, headers: ["X-Request-Id": "rq"], body: Data(#"{"error_code":"VPN.0003","error_msg":"forbidden"}"#.utf8))
+            if request.url.path.hasSuffix("/gone") { return ClientResponse(status: 404, body: Data(#"{"error_code":"VPN.0004"}"#.utf8)) }
+            return ClientResponse(status: 403, headerFields: [HTTPField.Name("X-Request-Id")!: "rq"], body: Data(#"{"error_code":"VPN.0003","error_msg":"forbidden"}"#.utf8))
         }
         let client = try VPNClient(endpoint: try #require(URL(string: "https://vpn.example.com")), projectID: "p", credentials: .token("t"),
-            transport: transport, retry: RetryPolicy(baseDelay: 0.01, maxDelay: 0.01))
+            transport: transport, retry: RetryPolicy(baseDelay: .milliseconds(10), maxDelay: .milliseconds(10)))
         #expect(try await client.gateway("x") != .gone)
         #expect(try await client.gateway("gone") == .gone)
         await calls.reset()

@@ -62,23 +62,34 @@ struct CollectFixture {
     }
 
     func client(
-        _ credentials: Credentials = .accessKey(keyPair.signer), retry: RetryPolicy = RetryPolicy(baseDelay: 0.05, maxDelay: 0.2),
-        night: Int = 0, transport: (any Transport)? = nil
+        _ credentials: Credentials = .accessKey(keyPair.signer), retry: RetryPolicy = CollectFixture.quickRetry,
+        night: Int = 0, transport: (any Transport)? = nil, clock: any Clock<Duration> = ContinuousClock()
     ) throws -> VPNClient {
         try VPNClient(
             endpoint: try #require(running.baseURL), projectID: cloud.projectID, credentials: credentials,
-            transport: transport ?? CollectFixture.transport, retry: retry, requestTimeout: 5, logger: logs.logger("client"),
-            time: OffsetTime(startingAt: cloud.runTime(ofNight: night)))
+            transport: transport ?? CollectFixture.transport, retry: retry, requestTimeout: .seconds(5),
+            logger: logs.logger("client"), time: OffsetTime(startingAt: cloud.runTime(ofNight: night)), clock: clock)
     }
+
+    /// Short backoff so that fault tests stay fast.
+    static let quickRetry = RetryPolicy(baseDelay: .milliseconds(50), maxDelay: .milliseconds(200))
 
     func collect(
         _ credentials: Credentials = .accessKey(keyPair.signer), night: Int = 0, options: CollectorOptions = CollectorOptions(),
-        retry: RetryPolicy = RetryPolicy(baseDelay: 0.05, maxDelay: 0.2)
+        retry: RetryPolicy = CollectFixture.quickRetry, clock: any Clock<Duration> = ContinuousClock()
     ) async throws -> RunSummary {
         try await Collector(
-            client: try client(credentials, retry: retry, night: night), database: storeFixture.database, options: options,
-            logger: logs.logger("collect")
+            client: try client(credentials, retry: retry, night: night, clock: clock), database: storeFixture.database,
+            options: options, logger: logs.logger("collect"), clock: clock
         ).run()
+    }
+
+    /// The simulator's IAM user as a password identity pointing at this simulator's `/v3`.
+    func passwordIdentity() throws -> PasswordIdentity {
+        let user = CollectFixture.user
+        return PasswordIdentity(
+            userName: user.name, password: user.password, domainName: user.domain,
+            authURL: try #require(URL(string: running.baseURLString + "/v3")))
     }
 
     static let transport: AsyncHTTPClientTransport = {

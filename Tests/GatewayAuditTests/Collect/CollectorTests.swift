@@ -20,14 +20,16 @@ struct CollectorTests {
         }
     }
 
-    @Test("429 with Retry-After: 2 waits at least 2 s, then succeeds")
+    @Test("429 with Retry-After: 2 waits 2 s on the client's clock, then succeeds")
     func throttled() async throws {
         try await CollectFixture.with { f in
             let id = try #require(await f.cloud.liveGateways.first?.id)
             _ = await f.cloud.addFault(FaultRule(.throttle(retryAfterSeconds: 2, code: "VPN.0429"), routes: [.getGateway], count: 1))
-            let started = ContinuousClock.now
-            let summary = try await f.collect(options: CollectorOptions(ids: [id]), retry: RetryPolicy(baseDelay: 0.05, maxDelay: 10))
-            #expect(started.duration(to: .now) >= .seconds(2))
+            let clock = RecordingClock()
+            let summary = try await f.collect(
+                options: CollectorOptions(ids: [id]), retry: RetryPolicy(baseDelay: .milliseconds(50), maxDelay: .seconds(10)),
+                clock: clock)
+            #expect(clock.sleeps == [.seconds(2)])
             #expect(summary.status == .complete && summary.counts.new == 1)
         }
     }
@@ -68,7 +70,7 @@ struct CollectorTests {
             let sent = Mutex(0)
             let counting = ClosureTransport { request throws(TransportError) in
                 sent.withLock { $0 += 1 }
-                return try await CollectFixture.transport.send(request, timeout: 5)
+                return try await CollectFixture.transport.send(request, timeout: .seconds(5))
             }
             let client = try f.client(.accessKey(wrong), transport: counting)
             let summary = try await Collector(client: client, database: f.storeFixture.database, options: CollectorOptions(ids: ids, concurrency: 8)).run()

@@ -93,9 +93,9 @@ struct ListingTests {
             case "limit=2": body = ListingTests.page(["a", "b"], "2025-02-01T01:00:00.000+01:00")
             case "limit=2&marker=2025-02-01T01%3A00%3A00.000%2B01%3A00": body = ListingTests.page(["b", "c"], "2025-02-01T01:00:00.000+01:00")
             case "limit=4&marker=2025-02-01T01%3A00%3A00.000%2B01%3A00": body = ListingTests.page(["b", "c", "d"], "")
-            default: return HTTPResponse(status: 400, headers: [:], body: Data(#"{"error_code":"VPN.0001","error_msg":"invalid marker"}"#.utf8))
+            default: return ClientResponse(status: .badRequest, body: Data(#"{"error_code":"VPN.0001","error_msg":"invalid marker"}"#.utf8))
             }
-            return HTTPResponse(status: 200, headers: [:], body: Data(body.utf8))
+            return ClientResponse(status: .ok, body: Data(body.utf8))
         }
         let client = try VPNClient(
             endpoint: try #require(URL(string: "https://vpn.example.com")), projectID: "p", credentials: .token("t"),
