@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Layers, lowest first; each target is a folder whose dependencies differ (DESIGN.md), so the
@@ -76,6 +77,15 @@ let package = Package(
                 "GatewayAuditAnalyse",
                 "GatewayAuditReport",
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The metrics file for node_exporter's textfile collector: its own target, the only user of swift-prometheus.
+        .target(
+            name: "GatewayAuditMetrics",
+            dependencies: [
+                "GatewayAuditCore",
+                "GatewayAuditStore",
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .target(
@@ -130,6 +140,7 @@ let package = Package(
             name: "GatewayAuditTests",
             dependencies: [
                 "GatewayAudit",
+                "GatewayAuditMetrics",
                 "VPNSimulator",
                 .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
