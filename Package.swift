@@ -79,13 +79,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The metrics file for node_exporter's textfile collector: its own target, the only user of swift-prometheus.
+        // Operations around a run: Prometheus text for the textfile collector (its own target: it is the
+        // only user of swift-prometheus), then heartbeats, notifications and the run digest.
         .target(
             name: "GatewayAuditMetrics",
             dependencies: [
                 "GatewayAuditCore",
                 "GatewayAuditStore",
                 .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        .target(
+            name: "GatewayAuditOperations",
+            dependencies: [
+                "GatewayAudit",
+                "GatewayAuditMetrics",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
@@ -141,6 +150,7 @@ let package = Package(
             dependencies: [
                 "GatewayAudit",
                 "GatewayAuditMetrics",
+                "GatewayAuditOperations",
                 "VPNSimulator",
                 .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
