@@ -129,6 +129,7 @@ let package = Package(
             name: "gateway-audit",
             dependencies: [
                 "GatewayAudit",
+                "GatewayAuditOperations",
                 "GatewayAuditDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -164,10 +165,13 @@ let package = Package(
                 "vpn-simulator",
                 "GatewayAudit",
                 "GatewayAuditDemo",
+                "GatewayAuditOperations",
                 "VPNSimulator",
                 .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import GatewayAudit
+import GatewayAuditMetrics
+import GatewayAuditOperations
 import Logging
 
 struct CollectCommand: AsyncParsableCommand {
@@ -52,11 +54,14 @@ struct CollectCommand: AsyncParsableCommand {
     @Option(name: .customLong("ca-file"), help: ArgumentHelp("Also trust the CA certificates in this PEM file.", valueName: "file"))
     var caFile: String?
 
-    @Flag(name: .long, help: "Only the summary line and errors.")
+    @Flag(name: .long, help: "Nothing on a clean night (no change, new, gone or failure); else the summary line and errors.")
     var quiet = false
 
     @Option(name: .long, help: "Progress bar on standard error: auto (only on a terminal), always or never.")
     var progress: ProgressMode = .auto
+
+    @OptionGroup(title: "Monitoring and notifications")
+    var operations: OperationsOptions
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: LogLevelArgument = LogLevelArgument(level: .warning)
@@ -67,16 +72,52 @@ struct CollectCommand: AsyncParsableCommand {
         guard timeout > 0 else { throw ValidationError("--timeout must be greater than 0") }
         if let deadline, deadline <= 0 { throw ValidationError("--deadline must be greater than 0") }
         guard lockWait >= 0 else { throw ValidationError("--lock-wait must be 0 or more") }
+        try operations.validate()
     }
 
     func run() async throws {
         let environment = CloudEnvironment()
+        let settings = try operations.resolved(environment)
         let region = self.region ?? environment["HW_REGION_NAME"]
+        let project = projectID ?? environment["HW_PROJECT_ID"]
+        let endpointText = endpoint ?? region.map { "https://vpn.\($0).myhuaweicloud.com" }
+        var logger = StderrLogHandler.logger("gateway-audit", level: quiet ? .error : logLevel.level)
+        if let region { logger[metadataKey: "region"] = "\(region)" }
+        if let project { logger[metadataKey: "project"] = "\(project)" }
+        let reporting = try settings.needsTransport ? AsyncHTTPClientTransport(caFile: caFile) : nil
+        let publisher = publisher(settings, transport: reporting, logger: logger)
+        let startedAt = Instant.now
+        await publisher.heartbeat?.start()
+        var summary: RunSummary?
+        var failure: (any Error)?
+        do {
+            let done = try await collectOnce(environment: environment, region: region, project: project, endpoint: endpointText, logger: logger)
+            summary = done
+            failure = Self.failure(of: done)
+        } catch {
+            failure = error
+        }
+        let status = failure.map { ExitStatus($0) } ?? .success
+        let outcome = await publisher.publish(
+            RunOutcome(
+                scope: MonitoringScope(region: region ?? "", projectID: project ?? ""), endpoint: endpointText ?? "",
+                selection: ids.isEmpty && idsFile == nil ? .all : .ids, summary: summary, startedAt: startedAt,
+                finishedAt: .now, exitCode: status.rawValue, message: failure.map { "\($0)" }))
+        await reporting?.shutdown()
+        // Quiet: nothing at all on a clean night, so cron mails only when there is news.
+        if let summary, !(quiet && outcome.isClean) { print(summary.line) }
+        if let failure { throw failure }
+    }
+
+    /// One collection run; the summary holds client failures, thrown errors are configuration or store errors.
+    private func collectOnce(
+        environment: CloudEnvironment, region: String?, project: String?, endpoint: String?, logger: Logger
+    ) async throws -> RunSummary {
         let credentials = try environment.credentials(region: region)
-        guard let project = projectID ?? environment["HW_PROJECT_ID"] else {
+        guard let project else {
             throw CommandFailure(status: .usage, description: "no project id: set HW_PROJECT_ID or pass --project-id")
         }
-        guard let endpointText = endpoint ?? region.map({ "https://vpn.\($0).myhuaweicloud.com" }), let endpointURL = URL(string: endpointText) else {
+        guard let endpoint, let endpointURL = URL(string: endpoint) else {
             throw CommandFailure(status: .usage, description: "no endpoint: set HW_REGION_NAME, pass --region, or pass --endpoint")
         }
         let requested = try requestedIDs()
@@ -86,13 +127,17 @@ struct CollectCommand: AsyncParsableCommand {
             // Every exit from here shuts the HTTP client down exactly once.
             summary = try await collect(
                 using: transport, endpoint: endpointURL, project: project, credentials: credentials, ids: requested,
-                logger: StderrLogHandler.logger("gateway-audit", level: quiet ? .error : logLevel.level))
+                logger: logger)
         } catch {
             await transport.shutdown()
             throw error
         }
         await transport.shutdown()
-        print(summary.line)
+        return summary
+    }
+
+    /// The error a finished run exits with: its failure, or the partial notice; nil for success.
+    static func failure(of summary: RunSummary) -> CommandFailure? {
         if let failure = summary.failure {
             let status: ExitStatus
             switch failure {
@@ -100,13 +145,14 @@ struct CollectCommand: AsyncParsableCommand {
             case .insecureEndpoint, .invalidConfiguration, .transport(.tls, _): status = .usage
             default: status = .partial
             }
-            throw CommandFailure(status: status, description: failure.description)
+            return CommandFailure(status: status, description: failure.description)
         }
         if summary.status == .partial {
-            throw CommandFailure(
+            return CommandFailure(
                 status: .partial,
                 description: "\(summary.counts.failed) gateway(s) could not be fetched and were recorded as failed observations; the others are stored")
         }
+        return nil
     }
 
     private func collect(
