@@ -13,7 +13,8 @@ struct CollectCommand: AsyncParsableCommand {
             Credentials come from HW_ACCESS_KEY/HW_SECRET_KEY (optional HW_SECURITY_TOKEN), or HW_AUTH_TOKEN, \
             or HW_USER_NAME/HW_PASSWORD/HW_DOMAIN_NAME with HW_AUTH_URL or HW_REGION_NAME. Region and \
             project from HW_REGION_NAME and HW_PROJECT_ID. Without --id, every gateway of the project is listed.
-            Prints one summary line with the counts; logs go to standard error.
+            Prints one summary line with the counts (with --quiet: nothing on a clean night); logs go to \
+            standard error. --metrics-file, --heartbeat and --notify tell monitoring and people how the run went.
 
             Example (cron): 0 2 * * * cd /var/lib/gateway-audit && gateway-audit collect --quiet
             """
@@ -63,8 +64,8 @@ struct CollectCommand: AsyncParsableCommand {
     @OptionGroup(title: "Monitoring and notifications")
     var operations: OperationsOptions
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
-    var logLevel: LogLevelArgument = LogLevelArgument(level: .warning)
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical. Default: $GATEWAY_AUDIT_LOG_LEVEL, else warning (error with --quiet).")
+    var logLevel: LogLevelArgument?
 
     func validate() throws {
         guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 64") }
@@ -81,7 +82,8 @@ struct CollectCommand: AsyncParsableCommand {
         let region = self.region ?? environment["HW_REGION_NAME"]
         let project = projectID ?? environment["HW_PROJECT_ID"]
         let endpointText = endpoint ?? region.map { "https://vpn.\($0).myhuaweicloud.com" }
-        var logger = StderrLogHandler.logger("gateway-audit", level: quiet ? .error : logLevel.level)
+        var logger = StderrLogHandler.logger("gateway-audit", level: logLevel?.level
+                ?? environment["GATEWAY_AUDIT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? (quiet ? .error : .warning))
         if let region { logger[metadataKey: "region"] = "\(region)" }
         if let project { logger[metadataKey: "project"] = "\(project)" }
         let reporting = try settings.needsTransport ? AsyncHTTPClientTransport(caFile: caFile) : nil
