@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Layers, lowest first; each target is a folder whose dependencies differ (DESIGN.md), so the
@@ -79,6 +80,25 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Operations around a run: Prometheus text for the textfile collector (its own target: it is the
+        // only user of swift-prometheus), then heartbeats, notifications and the run digest.
+        .target(
+            name: "GatewayAuditMetrics",
+            dependencies: [
+                "GatewayAuditCore",
+                "GatewayAuditStore",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        .target(
+            name: "GatewayAuditOperations",
+            dependencies: [
+                "GatewayAudit",
+                "GatewayAuditMetrics",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "VPNSimulator",
             dependencies: [
@@ -111,6 +131,7 @@ let package = Package(
             name: "gateway-audit",
             dependencies: [
                 "GatewayAudit",
+                "GatewayAuditOperations",
                 "GatewayAuditDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -131,6 +152,8 @@ let package = Package(
             name: "GatewayAuditTests",
             dependencies: [
                 "GatewayAudit",
+                "GatewayAuditMetrics",
+                "GatewayAuditOperations",
                 "VPNSimulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "CSV", package: "CSV.swift"),
@@ -147,10 +170,13 @@ let package = Package(
                 "vpn-simulator",
                 "GatewayAudit",
                 "GatewayAuditDemo",
+                "GatewayAuditOperations",
                 "VPNSimulator",
                 .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),

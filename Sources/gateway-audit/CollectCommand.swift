@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import GatewayAudit
+import GatewayAuditMetrics
+import GatewayAuditOperations
 import Logging
 
 struct CollectCommand: AsyncParsableCommand {
@@ -11,7 +13,8 @@ struct CollectCommand: AsyncParsableCommand {
             Credentials come from HW_ACCESS_KEY/HW_SECRET_KEY (optional HW_SECURITY_TOKEN), or HW_AUTH_TOKEN, \
             or HW_USER_NAME/HW_PASSWORD/HW_DOMAIN_NAME with HW_AUTH_URL or HW_REGION_NAME. Region and \
             project from HW_REGION_NAME and HW_PROJECT_ID. Without --id, every gateway of the project is listed.
-            Prints one summary line with the counts; logs go to standard error.
+            Prints one summary line with the counts (with --quiet: nothing on a clean night); logs go to \
+            standard error. --metrics-file, --heartbeat and --notify tell monitoring and people how the run went.
 
             Example (cron): 0 2 * * * cd /var/lib/gateway-audit && gateway-audit collect --quiet
             """
@@ -52,14 +55,17 @@ struct CollectCommand: AsyncParsableCommand {
     @Option(name: .customLong("ca-file"), help: ArgumentHelp("Also trust the CA certificates in this PEM file.", valueName: "file"))
     var caFile: String?
 
-    @Flag(name: .long, help: "Only the summary line and errors.")
+    @Flag(name: .long, help: "Nothing on a clean night (no change, new, gone or failure); else the summary line and errors.")
     var quiet = false
 
     @Option(name: .long, help: "Progress bar on standard error: auto (only on a terminal), always or never.")
     var progress: ProgressMode = .auto
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
-    var logLevel: LogLevelArgument = LogLevelArgument(level: .warning)
+    @OptionGroup(title: "Monitoring and notifications")
+    var operations: OperationsOptions
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical. Default: $GATEWAY_AUDIT_LOG_LEVEL, else warning (error with --quiet).")
+    var logLevel: LogLevelArgument?
 
     func validate() throws {
         guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 64") }
@@ -67,20 +73,56 @@ struct CollectCommand: AsyncParsableCommand {
         guard timeout > 0 else { throw ValidationError("--timeout must be greater than 0") }
         if let deadline, deadline <= 0 { throw ValidationError("--deadline must be greater than 0") }
         guard lockWait >= 0 else { throw ValidationError("--lock-wait must be 0 or more") }
+        try operations.validate()
     }
 
     func run() async throws {
         let environment = CloudEnvironment()
+        let settings = try operations.resolved(environment)
         let region = self.region ?? environment["HW_REGION_NAME"]
+        let project = projectID ?? environment["HW_PROJECT_ID"]
+        let endpointText = endpoint ?? region.map { "https://vpn.\($0).myhuaweicloud.com" }
+        var logger = StderrLogHandler.logger("gateway-audit", level: logLevel?.level
+                ?? environment["GATEWAY_AUDIT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? (quiet ? .error : .warning))
+        if let region { logger[metadataKey: "region"] = "\(region)" }
+        if let project { logger[metadataKey: "project"] = "\(project)" }
+        let reporting = try settings.needsTransport ? AsyncHTTPClientTransport(caFile: caFile) : nil
+        let publisher = publisher(settings, transport: reporting, logger: logger)
+        let startedAt = Instant.now
+        await publisher.heartbeat?.start()
+        var summary: RunSummary?
+        var failure: (any Error)?
+        do {
+            let done = try await collectOnce(environment: environment, region: region, project: project, endpoint: endpointText, logger: logger)
+            summary = done
+            failure = Self.failure(of: done)
+        } catch {
+            failure = error
+        }
+        let status = failure.map { ExitStatus($0) } ?? .success
+        let outcome = await publisher.publish(
+            RunOutcome(
+                scope: MonitoringScope(region: region ?? "", projectID: project ?? ""), endpoint: endpointText ?? "",
+                selection: ids.isEmpty && idsFile == nil ? .all : .ids, summary: summary, startedAt: startedAt,
+                finishedAt: .now, exitCode: status.rawValue, message: failure.map { "\($0)" }))
+        if let reporting { await Self.shutDown(reporting, logger: logger) }
+        // Quiet: nothing at all on a clean night, so cron mails only when there is news.
+        if let summary, !(quiet && outcome.isClean) { print(summary.line) }
+        if let failure { throw failure }
+    }
+
+    /// One collection run; the summary holds client failures, thrown errors are configuration or store errors.
+    private func collectOnce(
+        environment: CloudEnvironment, region: String?, project: String?, endpoint: String?, logger: Logger
+    ) async throws -> RunSummary {
         let credentials = try environment.credentials(region: region)
-        guard let project = projectID ?? environment["HW_PROJECT_ID"] else {
+        guard let project else {
             throw CommandFailure(status: .usage, description: "no project id: set HW_PROJECT_ID or pass --project-id")
         }
-        guard let endpointText = endpoint ?? region.map({ "https://vpn.\($0).myhuaweicloud.com" }), let endpointURL = URL(string: endpointText) else {
+        guard let endpoint, let endpointURL = URL(string: endpoint) else {
             throw CommandFailure(status: .usage, description: "no endpoint: set HW_REGION_NAME, pass --region, or pass --endpoint")
         }
         let requested = try requestedIDs()
-        let logger = StderrLogHandler.logger("gateway-audit", level: quiet ? .error : logLevel.level)
         let transport = try AsyncHTTPClientTransport(caFile: caFile)
         let summary: RunSummary
         do {
@@ -93,17 +135,7 @@ struct CollectCommand: AsyncParsableCommand {
             throw error
         }
         await Self.shutDown(transport, logger: logger)
-        print(summary.line)
-        if let failure = summary.failure {
-            throw CommandFailure(status: ExitStatus(failure), description: failure.description)
-        }
-        if summary.status == .partial {
-            var problems = summary.incompleteListing.map { [$0] } ?? []
-            if summary.counts.failed > 0 {
-                problems.append("\(summary.counts.failed) gateway(s) could not be fetched and were recorded as failed observations; the others are stored")
-            }
-            throw CommandFailure(status: .partial, description: problems.joined(separator: "; "))
-        }
+        return summary
     }
 
     /// Closes the HTTP client; a failure is logged once, as the run's outcome is already decided.
@@ -113,6 +145,23 @@ struct CollectCommand: AsyncParsableCommand {
         } catch {
             logger.warning("\(error)")
         }
+    }
+
+    /// The error a finished run exits with: its failure, or the partial notice; nil for success.
+    static func failure(of summary: RunSummary) -> CommandFailure? {
+        if let failure = summary.failure {
+            return CommandFailure(status: ExitStatus(failure), description: failure.description)
+        }
+        if summary.status == .partial {
+            var problems = summary.incompleteListing.map { [$0] } ?? []
+            if summary.counts.failed > 0 {
+                problems.append(
+                    "\(summary.counts.failed) gateway(s) could not be fetched and were recorded as failed observations; "
+                        + "the others are stored")
+            }
+            return CommandFailure(status: .partial, description: problems.joined(separator: "; "))
+        }
+        return nil
     }
 
     private func collect(

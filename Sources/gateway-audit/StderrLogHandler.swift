@@ -3,9 +3,14 @@ import GatewayAudit
 import Logging
 
 /// Log lines on standard error: `2026-11-28T02:00:01.123Z warning message key=value`, UTC always.
+/// Under systemd (stderr connected to the journal, `JOURNAL_STREAM` set) each line starts with its
+/// syslog priority (`<4>warning …`) instead, so `journalctl -p warning` filters by level, and the
+/// journal adds its own timestamp.
 struct StderrLogHandler: LogHandler {
     var metadata: Logger.Metadata = [:]
     var logLevel: Logger.Level
+    /// Whether standard error goes to the systemd journal.
+    static let toJournal = ProcessInfo.processInfo.environment["JOURNAL_STREAM"].map { !$0.isEmpty } ?? false
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
@@ -15,8 +20,21 @@ struct StderrLogHandler: LogHandler {
     func log(event: LogEvent) {
         let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
         let fields = merged.sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }.joined()
-        let line = "\(Instant.now.iso8601(fractionDigits: 3)) \(event.level) \(event.message)\(fields)\n"
+        let prefix = Self.toJournal ? "<\(Self.priority(event.level))>" : "\(Instant.now.iso8601(fractionDigits: 3)) "
+        let line = "\(prefix)\(event.level) \(event.message)\(fields)\n"
         FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    /// The syslog priority of a level (sd-daemon(3) prefixes).
+    static func priority(_ level: Logger.Level) -> Int {
+        switch level {
+        case .trace, .debug: return 7
+        case .info: return 6
+        case .notice: return 5
+        case .warning: return 4
+        case .error: return 3
+        case .critical: return 2
+        }
     }
 
     /// A logger at `level` writing to standard error.

@@ -15,6 +15,9 @@ struct SecretLeakTests {
     static let wrongToken = "tok-LEAKCHECK-wrong-5ae1"
     static let wrongPassword = "pw-LEAKCHECK-wrong-77f0"
     static let accessKey = "LEAKCHECKACCESSKEY01"
+    static let webhookPathToken = "wh-LEAKCHECK-path-0c93e1"
+    static let webhookQueryToken = "wh-LEAKCHECK-query-6f2ab4"
+    static let heartbeatToken = "hb-LEAKCHECK-8d0f3c27a1"
 
     @Test("collect with token, AK/SK and IAM password through 5xx, 401, throttling and malformed bodies at trace level")
     func noSecretAnywhere() async throws {
@@ -31,6 +34,14 @@ struct SecretLeakTests {
         let base = running.baseURLString
         let db = directory.appendingPathComponent("history.sqlite").path
         let project = cloud.projectID
+        // Webhooks that answer 500 now and then, so retries and delivery failures are logged too.
+        let receiver = try await WebhookReceiver.start(script: [500, 200, 503, 503, 503, 503, 503])
+        defer { Task { await receiver.stop() } }
+        let operations = [
+            "--notify", "\(receiver.baseURL)/hooks/\(Self.webhookPathToken)?token=\(Self.webhookQueryToken)",
+            "--heartbeat", "\(receiver.baseURL)/ping/\(Self.heartbeatToken)", "--notify-timeout", "3",
+            "--metrics-file", directory.appendingPathComponent("gateway-audit.prom").path,
+        ]
 
         let g = (1...13).map { Scenario.standardGatewayID($0) }
         let rules = [
@@ -74,12 +85,16 @@ struct SecretLeakTests {
             environment["HW_PROJECT_ID"] = project
             let result = try await CLI.run(
                 ["collect", "--endpoint", base, "--db", db, "--log-level", "trace", "--progress", "always", "--timeout", "5"]
-                    + plan.extra, environment: environment)
+                    + plan.extra + operations, environment: environment)
             #expect(plan.allowed.contains(result.status), "\(plan.name): exit \(result.status) \(result.stderr)")
             outputs += [result.stdout, result.stderr]
         }
         #expect(await cloud.faultFirings.count >= rules.count, "every kind of fault fired")
         #expect(outputs.joined().contains("authentication rejected"), "the 401s happened")
+        let received = await receiver.requests()
+        #expect(received.contains { $0.path.hasPrefix("/hooks/") } && received.contains { $0.path.hasSuffix("/fail") },
+            "notifications and heartbeats were sent")
+        #expect(outputs.joined().contains("notification not delivered"), "a delivery failure was logged")
 
         for view in ["history", "changes", "timestamps"] {
             for format in ["csv", "html"] {
@@ -97,7 +112,7 @@ struct SecretLeakTests {
         #expect(!issued.isEmpty, "IAM issued tokens during the password runs")
         let secrets = [
             Self.secretKey, Self.securityToken, Self.token, Self.password, Self.wrongSecretKey, Self.wrongToken,
-            Self.wrongPassword,
+            Self.wrongPassword, Self.webhookPathToken, Self.webhookQueryToken, Self.heartbeatToken,
         ] + issued
         var haystacks: [(String, Data)] = outputs.enumerated().map { ("output \($0.offset)", Data($0.element.utf8)) }
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)

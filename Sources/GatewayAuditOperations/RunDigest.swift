@@ -1,0 +1,89 @@
+import GatewayAuditCore
+import GatewayAuditStore
+
+/// What one run found that a person should read: its field changes and gateway events (from the
+/// stored change rows), its failed fetches and its anomalies. Everything in it is in the database, so
+/// a digest that could not be delivered loses nothing: `report changes --since` shows the same.
+public struct RunDigest: Sendable, Hashable {
+    /// The first run whose entries are included (earlier runs' digests were delivered).
+    public let firstRunID: Int64
+    /// The run.
+    public let runID: Int64
+    /// Every entry: changes and events in observation order, then failures, then anomalies.
+    public let entries: [DigestEntry]
+
+    /// Creates a digest.
+    public init(firstRunID: Int64? = nil, runID: Int64, entries: [DigestEntry]) {
+        self.firstRunID = firstRunID ?? runID
+        self.runID = runID
+        self.entries = entries
+    }
+
+    /// At most `limit` entries, and how many were left out.
+    public func capped(at limit: Int) -> (entries: [DigestEntry], omitted: Int) {
+        (Array(entries.prefix(max(0, limit))), max(0, entries.count - max(0, limit)))
+    }
+
+    /// Whether the digest holds news a person should hear about.
+    public var isEmpty: Bool { entries.isEmpty }
+
+    /// Reads the digest of runs `firstRun...run` from `queries` (one run, or every run since the
+    /// last delivered notification).
+    /// - Throws: ``StoreError`` when the database cannot be read.
+    public static func load(runs firstRun: Int64? = nil, through run: Int64, from queries: HistoryQueries)
+        throws(StoreError) -> RunDigest
+    {
+        let first = min(firstRun ?? run, run)
+        var entries: [DigestEntry] = []
+        let records = try queries.runs(limit: Int(run - first) + 50).filter { (first...run).contains($0.id) }
+        // Change rows are selected by the runs' window, then by run (windows of neighbours may touch).
+        let filter = ReportFilter(since: records.map(\.startedAt).min(), until: records.compactMap(\.finishedAt).max())
+        do {
+            try queries.forEachChangeRow(filter) { row in
+                guard (first...run).contains(row.firstRunAfter) else { return }
+                entries.append(DigestEntry(row))
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.sqlite(path: queries.location, detail: "reading the run's changes: \(error)")
+        }
+        var failures: [FailedObservation] = []
+        var anomalies: [StoredAnomaly] = []
+        for id in first...run {
+            failures += try queries.failedObservations(inRun: id)
+            anomalies += try queries.anomalies(inRun: id)
+        }
+        for failure in failures {
+            entries.append(
+                DigestEntry(
+                    event: .failed, gatewayID: failure.gatewayID.rawValue, observedAt: failure.observedAt,
+                    detail: failure.error))
+        }
+        for anomaly in anomalies {
+            entries.append(
+                DigestEntry(
+                    event: .anomaly, gatewayID: anomaly.gatewayID.rawValue, field: anomaly.field,
+                    detail: "\(anomaly.kind.rawValue): \(anomaly.detail)"))
+        }
+        return RunDigest(firstRunID: first, runID: run, entries: entries)
+    }
+}
+
+extension DigestEntry {
+    /// The entry for one stored change row.
+    init(_ row: ChangeRow) {
+        let event: Event
+        switch row.change {
+        case .added: event = .added
+        case .modified: event = .modified
+        case .removed: event = .removed
+        case .firstSeen: event = .firstSeen
+        case .gone: event = .gone
+        case .reappeared: event = .reappeared
+        }
+        self.init(
+            event: event, gatewayID: row.gatewayID.rawValue, field: row.field.isEmpty ? nil : row.field,
+            oldValue: row.oldValue, newValue: row.newValue, observedAt: row.firstSeenAfter)
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+import GatewayAudit
+import Testing
+import VPNSimulator
+
+/// Monitoring, heartbeats and notifications of `collect`, against the built binary, the simulator and
+/// a local webhook receiver on 127.0.0.1.
+@Suite("operations: metrics file, heartbeat, notifications, quiet", .serialized)
+struct OperationsTests {
+    static let hookToken = "hook-TOKEN-5d1c0a77e2"
+
+    @Test("the notification validates against reports/notification.schema.json and carries the run")
+    func notificationDocument() async throws {
+        try await EndToEnd.with { e in
+            let receiver = try await WebhookReceiver.start()
+            defer { Task { await receiver.stop() } }
+            let hook = "\(receiver.baseURL)/hooks/\(Self.hookToken)?key=\(Self.hookToken)"
+            let result = try await e.collect(["--notify", hook])
+            #expect(result.status == 0, "\(result.stderr)")
+            let requests = await receiver.requests()
+            try #require(requests.count == 1)
+            #expect(requests[0].path == "/hooks/\(Self.hookToken)")
+            #expect(requests[0].contentType == "application/json")
+            let document = try #require(try JSONSerialization.jsonObject(with: requests[0].body) as? [String: Any])
+            let problems = try SchemaCheck.load().problems(document)
+            #expect(problems.isEmpty, "\(problems)")
+            #expect(document["run_id"] as? Int == 1)
+            #expect(document["status"] as? String == "complete")
+            let counts = try #require(document["counts"] as? [String: Int])
+            #expect(counts["new"] == 13 && counts["observed"] == 13 && counts["failed"] == 0)
+            let entries = try #require(document["entries"] as? [[String: Any]])
+            #expect(entries.filter { $0["event"] as? String == "first-seen" }.count == 13)
+            let anomalies = entries.filter { $0["event"] as? String == "anomaly" }
+            #expect(anomalies.count == counts["anomalies"] && entries.count == 13 + anomalies.count)
+            #expect(anomalies.allSatisfy { $0["field"] is String && $0["detail"] is String })
+            #expect(document["entries_omitted"] as? Int == 0)
+            let head = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ").last.map(String.init)
+            #expect(document["chain_head"] as? String == head, "the notification anchors the printed chain head")
+
+            // Same night again: nothing new, so nothing is posted.
+            let clean = try await e.collect(["--notify", hook])
+            #expect(clean.status == 0)
+            #expect(await receiver.requests().count == 1)
+        }
+    }
+
+    @Test("a receiver answering 500 three times then 200 gets exactly one delivered document")
+    func retriesUntilDelivered() async throws {
+        try await EndToEnd.with { e in
+            let receiver = try await WebhookReceiver.start(script: [500, 500, 500])
+            defer { Task { await receiver.stop() } }
+            let result = try await e.collect(["--notify", receiver.baseURL + "/hook", "--log-level", "info"])
+            #expect(result.status == 0, "\(result.stderr)")
+            let requests = await receiver.requests()
+            #expect(requests.map(\.status) == [500, 500, 500, 200])
+            #expect(Set(requests.map(\.body)).count == 1, "every attempt posts the same document")
+            #expect(result.stderr.contains("notification delivered attempts=4"), "\(result.stderr)")
+        }
+    }
+
+    @Test("a receiver that never answers does not hold the run past --notify-timeout")
+    func hungReceiver() async throws {
+        try await EndToEnd.with { e in
+            let silent = try await SilentReceiver.start()
+            defer { Task { await silent.stop() } }
+            let clock = ContinuousClock()
+            let started = clock.now
+            let result = try await e.collect([
+                "--notify", "http://127.0.0.1:\(silent.port)/hooks/\(Self.hookToken)", "--notify-timeout", "2", "--quiet",
+            ])
+            let elapsed = started.duration(to: clock.now)
+            #expect(result.status == 0, "a notification failure changes no exit code: \(result.stderr)")
+            #expect(elapsed < .seconds(12), "took \(elapsed)")
+            #expect(result.stdout.hasPrefix("run 1 complete: 13 observed"))
+            #expect(result.stderr.contains("notification not delivered"))
+            #expect(result.stderr.contains("http://127.0.0.1:\(silent.port)/…"))
+            #expect(!result.stderr.contains(Self.hookToken), "the webhook's secret never reaches a log line")
+        }
+    }
+
+    @Test("heartbeat: start then success for a complete run; start then fail, or the exit code, for a 401")
+    func heartbeatSequences() async throws {
+        try await EndToEnd.with { e in
+            let receiver = try await WebhookReceiver.start()
+            defer { Task { await receiver.stop() } }
+            let ping = receiver.baseURL + "/ping/\(Self.hookToken)"
+            let complete = try await e.collect(["--heartbeat", ping])
+            #expect(complete.status == 0, "\(complete.stderr)")
+            var env = e.akskEnvironment
+            env["HW_SECRET_KEY"] = "not-the-secret"
+            let rejected = try await e.collect(["--heartbeat", ping], environment: env)
+            #expect(rejected.status == 3)
+            let coded = try await e.collect(["--heartbeat", ping, "--heartbeat-style", "exit-code"], environment: env)
+            #expect(coded.status == 3)
+            let paths = await receiver.requests().map { $0.path.replacingOccurrences(of: "/ping/\(Self.hookToken)", with: "URL") }
+            #expect(paths == ["URL/start", "URL", "URL/start", "URL/fail", "URL/start", "URL/3"])
+            let bodies = await receiver.requests().map { String(decoding: $0.body, as: UTF8.self) }
+            #expect(bodies[1].hasPrefix("run 1 complete: 13 observed"), "the end ping carries the summary")
+            #expect(bodies[3].contains("authentication rejected"))
+        }
+    }
+
+    @Test("an unreachable heartbeat is logged once and changes nothing")
+    func heartbeatDown() async throws {
+        try await EndToEnd.with { e in
+            let silent = try await SilentReceiver.start()
+            let port = silent.port
+            await silent.stop()
+            let result = try await e.collect(["--heartbeat", "http://127.0.0.1:\(port)/ping/\(Self.hookToken)"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stderr.components(separatedBy: "heartbeat not delivered").count == 2, "\(result.stderr)")
+            #expect(!result.stderr.contains(Self.hookToken))
+        }
+    }
+
+    @Test("--notify and --heartbeat refuse plain http off loopback, without echoing the secret")
+    func insecureWebhook() async throws {
+        try await EndToEnd.with { e in
+            let result = try await e.collect(["--notify", "http://hooks.example.com/services/\(Self.hookToken)"])
+            #expect(result.status == 2)
+            #expect(result.stderr == "gateway-audit: error: --notify http://hooks.example.com/…: only https:// is allowed "
+                + "(plain http:// only to 127.0.0.1 or localhost); use the https URL\n")
+            #expect(!FileManager.default.fileExists(atPath: e.db), "refused before anything was collected")
+        }
+    }
+
+    @Test("--notify-format slack posts {\"text\": …}")
+    func slackFormat() async throws {
+        try await EndToEnd.with { e in
+            let receiver = try await WebhookReceiver.start()
+            defer { Task { await receiver.stop() } }
+            let result = try await e.collect(["--notify", receiver.baseURL + "/slack", "--notify-format", "slack"])
+            #expect(result.status == 0, "\(result.stderr)")
+            let body = try #require(await receiver.requests().first?.body)
+            let message = try #require(try JSONSerialization.jsonObject(with: body) as? [String: String])
+            #expect(Array(message.keys) == ["text"])
+            let text = try #require(message["text"])
+            #expect(text.hasPrefix("*gateway-audit* run 1 complete (exit 0) on project \(e.cloud.projectID): 0 changed, 13 new, 0 gone, 0 failed"))
+            #expect(text.contains("… and 0 more") == false)
+        }
+    }
+
+    @Test("--quiet prints nothing on a clean night and one line on a night with news")
+    func quiet() async throws {
+        try await EndToEnd.with { e in
+            let first = try await e.collect(["--quiet"])
+            #expect(first.status == 0)
+            #expect(first.stdout.split(separator: "\n").count == 1)
+            let clean = try await e.collect(["--quiet"])
+            #expect(clean.status == 0)
+            #expect(clean.stdout.isEmpty && clean.stderr.isEmpty, "cron mails nothing: \(clean.stdout)\(clean.stderr)")
+            try await e.cloud.advance(to: 3)
+            let news = try await e.collect(["--quiet"])
+            #expect(news.stdout.split(separator: "\n").count == 1)
+            #expect(news.stdout.contains(" changed, "))
+        }
+    }
+}
