@@ -65,6 +65,7 @@ let package = Package(
             dependencies: [
                 "GatewayAuditCore",
                 "GatewayAuditStore",
+                "GatewayAuditAnalyse",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ]

@@ -13,7 +13,7 @@ extension ChangeRow: ReportRow {
         ReportColumn("new_value", highlight: .when({ row, _ in row.change == .modified })) { row, _ in row.newValue ?? "" },
         ReportColumn("last_seen_before", sharedBySnapshot: true) { row, cells in row.lastSeenBefore.map(cells.time) ?? "" },
         ReportColumn("first_seen_after", sharedBySnapshot: true) { row, cells in cells.time(row.firstSeenAfter) },
-        ReportColumn("api_updated_at", sharedBySnapshot: true) { row, cells in cells.timestamp(text: row.apiUpdatedAt) },
+        ReportColumn("api_updated_at", sharedBySnapshot: true) { row, cells in cells.timestamp(row.apiUpdatedAtTimestamp, raw: row.apiUpdatedAt) },
     ]
 
     /// Streams the change rows `filter` selects.

@@ -20,15 +20,4 @@ public struct ReportCells: Sendable {
     public func timestamp(_ value: Timestamp?, raw: String?) -> String {
         value.map { $0.text(in: zone) } ?? raw ?? ""
     }
-
-    /// A timestamp the API sent, as text, in the zone; the text itself when it is not RFC 3339 (the
-    /// export contract shows an unparseable timestamp as sent, and the timestamps view flags it).
-    public func timestamp(text: String?) -> String {
-        guard let text else { return "" }
-        do {
-            return try Timestamp(parsing: text).text(in: zone)
-        } catch {
-            return text
-        }
-    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayAuditAnalyse
 import GatewayAuditCore
 import GatewayAuditStore
 
@@ -76,7 +77,7 @@ public struct WhenChangedReport: Sendable {
         try ChangeRow.forEach(in: store, ReportFilter(gatewayIDs: [gatewayID])) { row in
             if let field, !(row.field == field || row.field.hasPrefix(field + ".")) { return }
             let check: UpdatedAtCheck
-            switch row.updatedAtInsideWindow {
+            switch ChangeWindow.contains(row.apiUpdatedAtTimestamp, after: row.lastSeenBefore, upTo: row.firstSeenAfter) {
             case true?: check = .consistent
             case false?: check = .outsideWindow
             case nil: check = .unknown
@@ -86,7 +87,7 @@ public struct WhenChangedReport: Sendable {
                     change: row.change, field: row.field, oldValue: row.oldValue, newValue: row.newValue,
                     lastSeenBefore: row.lastSeenBefore.map(cells.time), firstSeenAfter: cells.time(row.firstSeenAfter),
                     lastRunBefore: row.lastRunBefore, firstRunAfter: row.firstRunAfter,
-                    apiUpdatedAt: row.apiUpdatedAt.map { cells.timestamp(text: $0) }, updatedAtCheck: check))
+                    apiUpdatedAt: row.apiUpdatedAt.map { cells.timestamp(row.apiUpdatedAtTimestamp, raw: $0) }, updatedAtCheck: check))
         }
         self.entries = entries
     }

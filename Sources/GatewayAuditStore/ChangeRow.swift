@@ -24,12 +24,25 @@ public struct ChangeRow: Sendable, Hashable {
     public let firstRunAfter: Int64
     /// The new snapshot's `updated_at` as sent (nil for tombstones or when absent).
     public let apiUpdatedAt: String?
+    /// `apiUpdatedAt` parsed once, when the row is read (nil when absent or not a timestamp).
+    public let apiUpdatedAtTimestamp: Timestamp?
 
-    /// Whether the API's `updated_at` lies inside the change window: nil when it cannot be judged.
-    public var updatedAtInsideWindow: Bool? {
-        guard let text = apiUpdatedAt, let updated = try? Timestamp(parsing: text), let before = lastSeenBefore else {
-            return nil
-        }
-        return updated.instant > before && updated.instant <= firstSeenAfter
+    init(
+        gatewayID: GatewayID, seq: Int64, change: ChangeKind, field: String, oldValue: String?, newValue: String?,
+        lastSeenBefore: Instant?, lastRunBefore: Int64?, firstSeenAfter: Instant, firstRunAfter: Int64,
+        apiUpdatedAt: String?
+    ) {
+        self.gatewayID = gatewayID
+        self.seq = seq
+        self.change = change
+        self.field = field
+        self.oldValue = oldValue
+        self.newValue = newValue
+        self.lastSeenBefore = lastSeenBefore
+        self.lastRunBefore = lastRunBefore
+        self.firstSeenAfter = firstSeenAfter
+        self.firstRunAfter = firstRunAfter
+        self.apiUpdatedAt = apiUpdatedAt
+        apiUpdatedAtTimestamp = apiUpdatedAt.flatMap(Timestamp.parsedIfValid)
     }
 }

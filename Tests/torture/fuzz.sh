@@ -29,8 +29,8 @@ echo "fuzz: building (swiftc -sanitize=fuzzer,address)"
 build() {
     swiftc -parse-as-library -emit-module -emit-object -module-name Crypto -sanitize=fuzzer,address \
         -o "$out/Crypto.o" -emit-module-path "$out/Crypto.swiftmodule" Tests/fuzz/CryptoStub.swift &&
-    swiftc -parse-as-library -sanitize=fuzzer,address -O -g -I "$out" -module-name GatewayAuditFuzz \
-        Sources/GatewayAudit/Model/*.swift Sources/GatewayAudit/Time/*.swift Tests/fuzz/FuzzTarget.swift \
+    swiftc -parse-as-library -sanitize=fuzzer,address -O -g -I "$out" -module-name GatewayAuditFuzz -package-name gateway_audit \
+        Sources/GatewayAuditCore/Model/*.swift Sources/GatewayAuditCore/Time/*.swift Tests/fuzz/FuzzTarget.swift \
         "$out/Crypto.o" -o "$out/gateway-audit-fuzz"
 }
 # The linker's warnings about sanitizer symbols are noise; the log is shown when the build fails.

@@ -42,7 +42,7 @@ struct SnapshotHistoryTests {
         #expect(c.lastSeenBefore == StoreFixture.night(11).adding(seconds: 60))
         #expect(c.firstSeenAfter == StoreFixture.night(12).adding(seconds: 60))
         #expect(c.apiUpdatedAt == "2025-03-12T01:30:00Z")
-        #expect(c.updatedAtInsideWindow == true)
+        #expect(ChangeWindow.contains(c.apiUpdatedAtTimestamp, after: c.lastSeenBefore, upTo: c.firstSeenAfter) == true)
         try f.expectIntegrity()
     }
 
