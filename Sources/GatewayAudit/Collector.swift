@@ -37,7 +37,8 @@ public struct Collector: Sendable {
         let started = Stopwatch(clock: clock)
         let writer = HistoryWriter(database)
         let run = try await writer.beginRun(
-            RunInfo(endpoint: client.endpoint.absoluteString, projectID: client.projectID,
+            RunInfo(
+                endpoint: client.endpoint.absoluteString, projectID: client.projectID,
                 scope: options.ids == nil ? .all : .ids), at: client.time.now, lockWait: options.lockWait)
         for aborted in run.abortedRuns {
             logger.warning("closed run \(aborted) as aborted: its process ended before finishing")
@@ -91,7 +92,9 @@ public struct Collector: Sendable {
         // Gateways present last time but missing from the list are confirmed one by one, so a short
         // listing never records a gateway as gone. They go first, so that a gateway recreated under a
         // new id in the same night links to its gone predecessor.
-        let missing = try await HistoryQueries(database).knownGateways().filter { $0.state == .present && !listedIDs.contains($0.gatewayID) }.map(\.gatewayID)
+        let missing = try await HistoryQueries(database).knownGateways().filter {
+            $0.state == .present && !listedIDs.contains($0.gatewayID)
+        }.map(\.gatewayID)
         logger.info("listed \(listed.count) gateways; \(missing.count) missing from the list to confirm by id")
         let total = listed.count + missing.count
         report(sink, total: total)
@@ -143,7 +146,7 @@ extension Collector {
     /// does not, the next run closes it as `aborted` (the run stays visibly unfinished meanwhile).
     func closeAfterStoreError(_ run: ActiveRun, writer: HistoryWriter, error: StoreError) async {
         do {
-            try await Uncancelled.run { () throws(StoreError) in
+            _ = try await Uncancelled.run { () throws(StoreError) in
                 try await writer.finishRun(run, status: .failed, message: error.description)
             }
         } catch let closing {
@@ -155,7 +158,8 @@ extension Collector {
 
     /// Tells the progress callback how far the run is.
     func report(_ sink: ObservationSink, total: Int) {
-        progress(CollectionProgress(done: sink.counts.observed + sink.pending, total: total, failed: sink.failures.count))
+        progress(
+            CollectionProgress(done: sink.counts.observed + sink.pending, total: total, failed: sink.failures.count))
     }
 
     /// Fetches one gateway as an observation; a failure that does not stop the run becomes a failed one.

@@ -14,9 +14,11 @@ public enum ImportError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unreadable(let path, let detail):
-            return "\(path): \(detail); nothing from this file or later ones was imported, fix or remove it and import the rest again"
+            return
+                "\(path): \(detail); nothing from this file or later ones was imported, fix or remove it and import the rest again"
         case .olderThanHistory(let path, let observedAt, let latest):
-            return "\(path) was observed at \(observedAt), not after the database's latest run (\(latest)); import into a new --db, or only newer files"
+            return
+                "\(path) was observed at \(observedAt), not after the database's latest run (\(latest)); import into a new --db, or only newer files"
         }
     }
 }

@@ -18,7 +18,9 @@ public struct ObservationRecorder: Sendable {
     /// Records one batch (each gateway at most once) in one transaction.
     /// - Returns: the outcome of each observation, in order.
     /// - Throws: ``StoreError``; on error nothing of the batch is stored.
-    public func record(_ observations: [Observation], in run: ActiveRun) async throws(StoreError) -> [ObservationOutcome] {
+    public func record(_ observations: [Observation], in run: ActiveRun) async throws(StoreError)
+        -> [ObservationOutcome]
+    {
         let priors = try await writer.priorStates(for: observations)
         let writes = zip(observations, priors).map { write(for: $0, prior: $1) }
         return try await writer.record(writes, in: run)

@@ -66,7 +66,8 @@ public struct SnapshotImporter: Sendable {
             let run = try await writer.beginRun(
                 RunInfo(endpoint: "import", projectID: projectID, scope: .import), at: time, lockWait: .seconds(10))
             if listingsComplete {
-                for summary in try await queries.knownGateways() where summary.state == .present && !seen.contains(summary.gatewayID) {
+                for summary in try await queries.knownGateways()
+                where summary.state == .present && !seen.contains(summary.gatewayID) {
                     observations.append(Observation(gatewayID: summary.gatewayID, observedAt: time, result: .gone))
                 }
             }
@@ -90,7 +91,9 @@ public struct SnapshotImporter: Sendable {
         }
         do {
             let json = try JSONValue(data: data)
-            if let list = json["customer_gateways"]?.arrayValue { return try list.map { try CustomerGateway(json: $0) } }
+            if let list = json["customer_gateways"]?.arrayValue {
+                return try list.map { try CustomerGateway(json: $0) }
+            }
             if let single = json["customer_gateway"] { return [try CustomerGateway(json: single)] }
             if let array = json.arrayValue { return try array.map { try CustomerGateway(json: $0) } }
             return [try CustomerGateway(json: json)]
@@ -101,7 +104,9 @@ public struct SnapshotImporter: Sendable {
 
     func observationTime(of path: String, override: Instant?) throws(ImportError) -> Instant {
         if let override { return override }
-        if let fromName = SnapshotImporter.time(inFileName: URL(fileURLWithPath: path).lastPathComponent) { return fromName }
+        if let fromName = SnapshotImporter.time(inFileName: URL(fileURLWithPath: path).lastPathComponent) {
+            return fromName
+        }
         let attributes: [FileAttributeKey: Any]
         do {
             attributes = try FileManager.default.attributesOfItem(atPath: path)
@@ -118,7 +123,8 @@ public struct SnapshotImporter: Sendable {
     /// `2025-03-01T02:00:00Z`, `2025-03-01T02-00-00Z`, `2025-03-01T02:00:00.123+02:00`, `20250301T020000Z`
     /// or a bare date `2025-03-01` (midnight UTC). The first match from the left wins.
     public static func time(inFileName name: String) -> Instant? {
-        let dateTime = /(?:^|[^0-9])([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt]([0-9]{2})[:\-]([0-9]{2})[:\-]([0-9]{2})(\.[0-9]{1,9})?([Zz]|[+\-][0-9]{2}:?[0-9]{2})?/
+        let dateTime =
+            /(?:^|[^0-9])([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt]([0-9]{2})[:\-]([0-9]{2})[:\-]([0-9]{2})(\.[0-9]{1,9})?([Zz]|[+\-][0-9]{2}:?[0-9]{2})?/
         let compact = /(?:^|[^0-9])([0-9]{4})([0-9]{2})([0-9]{2})T([0-9]{2})([0-9]{2})([0-9]{2})Z/
         let date = /(?:^|[^0-9])([0-9]{4}-[0-9]{2}-[0-9]{2})/
         var candidates: [(position: String.Index, text: String)] = []
@@ -134,7 +140,9 @@ public struct SnapshotImporter: Sendable {
             candidates.append((m.range.lowerBound, "\(m.output.1)T00:00:00Z"))
         }
         // A date-time beats a bare date found at the same place (the date is its prefix).
-        let ordered = candidates.enumerated().sorted { ($0.element.position, $0.offset) < ($1.element.position, $1.offset) }
+        let ordered = candidates.enumerated().sorted {
+            ($0.element.position, $0.offset) < ($1.element.position, $1.offset)
+        }
         return ordered.lazy.compactMap { Timestamp.parsedIfValid($0.element.text)?.instant }.first
     }
 }

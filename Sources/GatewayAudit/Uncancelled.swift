@@ -5,7 +5,9 @@
 enum Uncancelled {
     /// Runs `body` shielded from the caller's cancellation.
     /// - Throws: whatever ``StoreError`` `body` throws.
-    static func run<T: Sendable>(_ body: @escaping @Sendable () async throws(StoreError) -> T) async throws(StoreError) -> T {
+    static func run<T: Sendable>(_ body: @escaping @Sendable () async throws(StoreError) -> T) async throws(StoreError)
+        -> T
+    {
         let task = Task { () async -> Result<T, StoreError> in
             do throws(StoreError) {
                 return .success(try await body())

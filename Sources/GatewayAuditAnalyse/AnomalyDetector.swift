@@ -31,12 +31,15 @@ public struct AnomalyDetector: Sendable {
                 timestamp.instant > observedAt.adding(seconds: futureTolerance)
             {
                 found.append(
-                    TimestampAnomaly(field: field, kind: .inTheFuture, detail: "\(text) observed at \(observedAt.iso8601())"))
+                    TimestampAnomaly(
+                        field: field, kind: .inTheFuture, detail: "\(text) observed at \(observedAt.iso8601())"))
             }
         }
         if let created = current.createdAt, let updated = current.updatedAt, updated.instant < created.instant {
             found.append(
-                TimestampAnomaly(field: TimestampField.updatedAt.rawValue, kind: .updatedBeforeCreated, detail: "\(updated.raw) < \(created.raw)"))
+                TimestampAnomaly(
+                    field: TimestampField.updatedAt.rawValue, kind: .updatedBeforeCreated,
+                    detail: "\(updated.raw) < \(created.raw)"))
         }
         if let previous {
             found += pairAnomalies(current: current, previous: previous, changes: changes)
@@ -77,7 +80,9 @@ public struct AnomalyDetector: Sendable {
                     detail: "\(contentPaths.joined(separator: ", ")) changed, updated_at still \(text)"))
         }
         if !contentChanged, updatedMoved, let old = previous.updatedAtText, let new = current.updatedAtText {
-            found.append(TimestampAnomaly(field: TimestampField.updatedAt.rawValue, kind: .updateWithoutChange, detail: "\(old) → \(new)"))
+            found.append(
+                TimestampAnomaly(
+                    field: TimestampField.updatedAt.rawValue, kind: .updateWithoutChange, detail: "\(old) → \(new)"))
         }
 
         for field in AnomalyDetector.immutableFields {
@@ -99,7 +104,10 @@ struct TimestampFields {
         entries = [
             (TimestampField.createdAt.rawValue, gateway.createdAtText, gateway.createdAt),
             (TimestampField.updatedAt.rawValue, gateway.updatedAtText, gateway.updatedAt),
-            (TimestampField.caExpireTime.rawValue, gateway.caCertificate?.expireTimeText, gateway.caCertificate?.expireTime),
+            (
+                TimestampField.caExpireTime.rawValue, gateway.caCertificate?.expireTimeText,
+                gateway.caCertificate?.expireTime
+            ),
         ]
     }
 }

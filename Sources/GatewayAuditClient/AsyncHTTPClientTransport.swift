@@ -21,7 +21,9 @@ public final class AsyncHTTPClientTransport: Transport {
         if let caFile {
             do {
                 let certificates = try NIOSSLCertificate.fromPEMFile(caFile)
-                if certificates.isEmpty { throw ClientError.invalidConfiguration("--ca-file \(caFile) holds no PEM certificate") }
+                if certificates.isEmpty {
+                    throw ClientError.invalidConfiguration("--ca-file \(caFile) holds no PEM certificate")
+                }
                 tls.additionalTrustRoots = [.certificates(certificates)]
             } catch let error as ClientError {
                 throw error

@@ -51,7 +51,8 @@ public struct PasswordIdentity: Sendable {
         } else if path.hasSuffix("/v3") || path.hasSuffix("/v3/") {
             tokenURL = authURL.appendingPathComponent("auth").appendingPathComponent("tokens")
         } else {
-            tokenURL = authURL.appendingPathComponent("v3").appendingPathComponent("auth").appendingPathComponent("tokens")
+            tokenURL = authURL.appendingPathComponent("v3").appendingPathComponent("auth").appendingPathComponent(
+                "tokens")
         }
     }
 }

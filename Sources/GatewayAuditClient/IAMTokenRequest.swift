@@ -48,14 +48,17 @@ struct IAMTokenRequest: Sendable {
         do {
             text = try JSONValue(data: response.body)["token"]?["expires_at"]?.stringValue
         } catch {
-            logger.notice("IAM token body is not JSON; the token is used until rejected", metadata: ["error": "\(error)"])
+            logger.notice(
+                "IAM token body is not JSON; the token is used until rejected", metadata: ["error": "\(error)"])
             return nil
         }
         guard let text else { return nil }
         do {
             return try Timestamp(parsing: text).instant
         } catch {
-            logger.notice("IAM token expires_at is not RFC 3339; the token is used until rejected", metadata: ["expires_at": "\(text)"])
+            logger.notice(
+                "IAM token expires_at is not RFC 3339; the token is used until rejected",
+                metadata: ["expires_at": "\(text)"])
             return nil
         }
     }

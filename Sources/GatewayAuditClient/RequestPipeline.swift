@@ -80,13 +80,15 @@ struct RequestPipeline: Sendable {
                         status: status, code: body.code, message: body.message, requestID: requestID,
                         variables: variablesToCheck)
                 }
-                let error = ClientError.http(status: status, code: body.code, message: body.message, requestID: requestID)
+                let error = ClientError.http(
+                    status: status, code: body.code, message: body.message, requestID: requestID)
                 guard RetryPolicy.isRetryable(status: status, code: body.code), attempt < retry.maxAttempts else {
                     throw error
                 }
                 retryAfter = response.headerFields[.retryAfter]
             case .failure(let error):
-                logger.debug("no response", metadata: ["what": "\(context)", "error": "\(error)", "attempt": "\(attempt)"])
+                logger.debug(
+                    "no response", metadata: ["what": "\(context)", "error": "\(error)", "attempt": "\(attempt)"])
                 if case .cancelled = error { throw .cancelled }
                 if Task.isCancelled { throw .cancelled }
                 if case .tls = error { throw .transport(error, attempts: attempt) }

@@ -18,7 +18,8 @@ extension TransportError: CustomStringConvertible {
         case .timeout: return "timed out"
         case .connection(let detail): return "connection failed (\(detail))"
         case .tls(let detail):
-            return "TLS failed (\(detail)); the server's certificate is not trusted: pass --ca-file with its CA if it is a private cloud"
+            return
+                "TLS failed (\(detail)); the server's certificate is not trusted: pass --ca-file with its CA if it is a private cloud"
         case .cancelled: return "cancelled"
         }
     }

@@ -35,7 +35,9 @@ extension VPNClient {
             do {
                 page = try await listPage(limit: limit, marker: marker, number: pages + 1)
             } catch {
-                guard case .http(400, _, _, _) = error, let original = sentByServer, original != marker else { throw error }
+                guard case .http(400, _, _, _) = error, let original = sentByServer, original != marker else {
+                    throw error
+                }
                 logger.notice(
                     "the list refused a marker moved past ties; following next_marker as sent from now on",
                     metadata: ["marker": "\(marker ?? "")", "next_marker": "\(original)"])
@@ -52,7 +54,8 @@ extension VPNClient {
             let count = page.currentCount ?? page.gateways.count
             guard let next = page.nextMarker, count >= limit, !page.gateways.isEmpty else {
                 logger.debug("listed gateways", metadata: ["count": "\(gateways.count)", "pages": "\(pages)"])
-                return GatewayListing(gateways: gateways, pages: pages, totalCount: page.totalCount, incompleteReason: nil)
+                return GatewayListing(
+                    gateways: gateways, pages: pages, totalCount: page.totalCount, incompleteReason: nil)
             }
             guard added == 0 else {
                 sentByServer = next
@@ -66,7 +69,8 @@ extension VPNClient {
                     "listing incomplete: could not make progress past created_at \(last): a full page of \(largest) "
                     + "(the largest limit) brought no gateway not yet listed (more than \(largest) share one created_at?); "
                     + "\(listed) gateways listed"
-                return GatewayListing(gateways: gateways, pages: pages, totalCount: page.totalCount, incompleteReason: reason)
+                return GatewayListing(
+                    gateways: gateways, pages: pages, totalCount: page.totalCount, incompleteReason: reason)
             }
             // The whole page was already listed: ask again with a wider page from the same marker.
             limit = min(largest, limit * 2)

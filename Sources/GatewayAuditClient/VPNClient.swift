@@ -72,7 +72,8 @@ public struct VPNClient: Sendable {
     /// - Throws: ``ClientError``; a 404 is not an error but ``GatewayFetch/gone``.
     public func gateway(_ id: GatewayID) async throws(ClientError) -> GatewayFetch {
         let url = try path("customer-gateways/" + PercentEncoding.encode(id.rawValue))
-        let response = try await perform(ClientRequest(method: .get, url: url), allowNotFound: true, context: id.rawValue)
+        let response = try await perform(
+            ClientRequest(method: .get, url: url), allowNotFound: true, context: id.rawValue)
         if response.status.code == 404 { return .gone }
         do {
             return .present(try CustomerGatewayResponse(data: response.body).gateway)
@@ -91,7 +92,8 @@ public struct VPNClient: Sendable {
         }
         guard components.query == nil, components.fragment == nil else {
             throw .invalidURL(
-                "endpoint \(endpoint.absoluteString) has a query or fragment; pass the API base URL only, e.g. https://vpn.<region>.myhuaweicloud.com")
+                "endpoint \(endpoint.absoluteString) has a query or fragment; pass the API base URL only, e.g. https://vpn.<region>.myhuaweicloud.com"
+            )
         }
         var basePath = components.percentEncodedPath
         while basePath.hasSuffix("/") { basePath.removeLast() }
@@ -110,6 +112,7 @@ public struct VPNClient: Sendable {
         if scheme == "https" { return }
         if scheme == "http" && Loopback.isLoopback(host: host) { return }
         throw .insecureEndpoint(
-            "refusing \(what) \(url.absoluteString): only https is allowed (plain http only to 127.0.0.1/localhost, e.g. the simulator)")
+            "refusing \(what) \(url.absoluteString): only https is allowed (plain http only to 127.0.0.1/localhost, e.g. the simulator)"
+        )
     }
 }

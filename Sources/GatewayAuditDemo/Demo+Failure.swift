@@ -18,7 +18,8 @@ extension Demo {
             case .nights(let requested, let available):
                 return "--nights \(requested) is out of range: the demo scenario has 1 to \(available) nights"
             case .simulator(let detail):
-                return "the demo's simulator could not start (\(detail)); check that 127.0.0.1 accepts local connections"
+                return
+                    "the demo's simulator could not start (\(detail)); check that 127.0.0.1 accepts local connections"
             }
         }
     }

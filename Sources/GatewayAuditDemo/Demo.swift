@@ -82,10 +82,12 @@ public struct Demo: Sendable {
             for night in 0...options.nights {
                 try await cloud.advance(to: night)
                 let client = try VPNClient(
-                    endpoint: baseURL, projectID: cloud.projectID, credentials: .accessKey(signer), transport: transport,
+                    endpoint: baseURL, projectID: cloud.projectID, credentials: .accessKey(signer),
+                    transport: transport,
                     logger: logger, time: FixedTime(cloud.runTime(ofNight: night)))
                 let summary = try await Collector(
-                    client: client, database: database, options: CollectorOptions(lockWait: .seconds(5)), logger: logger).run()
+                    client: client, database: database, options: CollectorOptions(lockWait: .seconds(5)), logger: logger
+                ).run()
                 if summary.status != .complete { incomplete += 1 }
                 logger.info("night \(night): \(summary.line)")
             }

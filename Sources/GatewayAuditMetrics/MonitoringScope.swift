@@ -15,7 +15,9 @@ public struct MonitoringScope: Sendable, Hashable, Codable {
     public static let customerGatewayKind = "customer-gateway"
 
     /// Creates a scope; `kind` defaults to customer gateways.
-    public init(account: String = "", region: String, projectID: String, kind: String = MonitoringScope.customerGatewayKind) {
+    public init(
+        account: String = "", region: String, projectID: String, kind: String = MonitoringScope.customerGatewayKind
+    ) {
         self.account = account
         self.region = region
         self.projectID = projectID

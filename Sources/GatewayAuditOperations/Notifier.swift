@@ -45,7 +45,8 @@ public struct Notifier: Sendable {
                 group.addTask {
                     switch await sender.post(body, contentType: "application/json", to: url) {
                     case .delivered(let attempts):
-                        logger.info("notification delivered", metadata: ["url": "\(url.redacted)", "attempts": "\(attempts)"])
+                        logger.info(
+                            "notification delivered", metadata: ["url": "\(url.redacted)", "attempts": "\(attempts)"])
                         return true
                     case .failed(let attempts, let reason):
                         logger.error(

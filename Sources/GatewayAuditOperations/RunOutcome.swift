@@ -25,7 +25,8 @@ public struct RunOutcome: Sendable {
 
     /// Creates an outcome.
     public init(
-        scope: MonitoringScope, endpoint: String, selection: RunScope, summary: RunSummary?, startedAt: Instant, finishedAt: Instant,
+        scope: MonitoringScope, endpoint: String, selection: RunScope, summary: RunSummary?, startedAt: Instant,
+        finishedAt: Instant,
         exitCode: Int32, message: String?
     ) {
         self.scope = scope

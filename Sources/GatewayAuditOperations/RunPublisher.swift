@@ -15,7 +15,9 @@ public struct RunPublisher: Sendable {
     let logger: Logger
 
     /// Creates a publisher; each of metrics, notifier and heartbeat is optional.
-    public init(databasePath: String, metricsFile: MetricsFile?, notifier: Notifier?, heartbeat: Heartbeat?, logger: Logger) {
+    public init(
+        databasePath: String, metricsFile: MetricsFile?, notifier: Notifier?, heartbeat: Heartbeat?, logger: Logger
+    ) {
         self.databasePath = databasePath
         self.metricsFile = metricsFile
         self.notifier = notifier
@@ -32,9 +34,10 @@ public struct RunPublisher: Sendable {
         let history = metricsFile == nil && notifier == nil ? nil : openHistory()
         let queries = history.map(HistoryQueries.init)
         if let queries, let run = outcome.summary?.runID {
-            outcome.anomalies = logged("counting the run's anomalies") { () throws(StoreError) in
-                try queries.anomalies(inRun: run).count
-            } ?? 0
+            outcome.anomalies =
+                logged("counting the run's anomalies") { () throws(StoreError) in
+                    try queries.anomalies(inRun: run).count
+                } ?? 0
         }
         if let metricsFile { writeMetrics(outcome, history: history, to: metricsFile) }
         if let notifier { await notify(outcome, queries: queries, with: notifier) }
@@ -54,9 +57,12 @@ public struct RunPublisher: Sendable {
         let queries = history.map(HistoryQueries.init)
         // The database says when the last complete run ended; without it, this run (if complete) or the
         // previous file's value, so the alert's series never disappears after one bad night.
-        let recorded = queries.flatMap { queries in
-            logged("reading the last complete run") { () throws(StoreError) in try queries.latestFinish(of: .complete) }
-        } ?? nil
+        let recorded =
+            queries.flatMap { queries in
+                logged("reading the last complete run") { () throws(StoreError) in
+                    try queries.latestFinish(of: .complete)
+                }
+            } ?? nil
         let succeeded = outcome.status == .complete && outcome.exitCode == 0
         let lastSuccess = recorded ?? (succeeded ? outcome.finishedAt : file.previousLastSuccess())
         let statistics = queries.flatMap { queries in

@@ -15,12 +15,12 @@ public struct SlackMessage: Sendable, Hashable, Encodable {
     public init(outcome: RunOutcome, digest: RunDigest?) {
         let counts = outcome.counts
         let scope = outcome.scope
-        var where_ = scope.projectID.isEmpty ? "" : " project \(scope.projectID)"
-        if !scope.region.isEmpty { where_ += " (\(scope.region))" }
-        if !scope.account.isEmpty { where_ = " account \(scope.account)," + where_ }
+        var location = scope.projectID.isEmpty ? "" : " project \(scope.projectID)"
+        if !scope.region.isEmpty { location += " (\(scope.region))" }
+        if !scope.account.isEmpty { location = " account \(scope.account)," + location }
         let run = outcome.summary.map { "run \($0.runID) " } ?? ""
         var lines = [
-            "*gateway-audit* \(run)\(outcome.status.rawValue) (exit \(outcome.exitCode)) on\(where_): "
+            "*gateway-audit* \(run)\(outcome.status.rawValue) (exit \(outcome.exitCode)) on\(location): "
                 + "\(counts.changed) changed, \(counts.new) new, \(counts.gone) gone, \(counts.failed) failed"
         ]
         if let message = outcome.message { lines.append("> " + Self.escape(message)) }

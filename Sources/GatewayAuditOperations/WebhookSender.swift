@@ -66,7 +66,9 @@ public struct WebhookSender: Sendable {
             }
         }
         let spent = ContinuousClock.now.duration(to: deadline) <= .milliseconds(1)
-        return .failed(attempts: attempt, reason: spent ? "\(lastReason); gave up after \(Self.format(policy.timeout)) s" : lastReason)
+        return .failed(
+            attempts: attempt,
+            reason: spent ? "\(lastReason); gave up after \(Self.format(policy.timeout)) s" : lastReason)
     }
 
     static func format(_ seconds: Double) -> String {

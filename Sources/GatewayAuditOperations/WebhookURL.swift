@@ -24,7 +24,8 @@ public struct WebhookURL: Sendable, Hashable, CustomStringConvertible {
         guard url.user == nil && url.password == nil else {
             throw .invalidURL(
                 option: option, shown: Self.redact(trimmed),
-                reason: "credentials in the URL are not supported; put the token in the path or query the service gives")
+                reason: "credentials in the URL are not supported; put the token in the path or query the service gives"
+            )
         }
         self.url = url
     }

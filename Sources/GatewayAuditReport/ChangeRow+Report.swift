@@ -10,15 +10,23 @@ extension ChangeRow: ReportRow {
         ReportColumn("change") { row, _ in row.change.rawValue },
         ReportColumn("field") { row, _ in row.field },
         ReportColumn("old_value") { row, _ in row.oldValue ?? "" },
-        ReportColumn("new_value", highlight: .when({ row, _ in row.change == .modified })) { row, _ in row.newValue ?? "" },
-        ReportColumn("last_seen_before", sharedBySnapshot: true) { row, cells in row.lastSeenBefore.map(cells.time) ?? "" },
+        ReportColumn("new_value", highlight: .when({ row, _ in row.change == .modified })) { row, _ in
+            row.newValue ?? ""
+        },
+        ReportColumn("last_seen_before", sharedBySnapshot: true) { row, cells in
+            row.lastSeenBefore.map(cells.time) ?? ""
+        },
         ReportColumn("first_seen_after", sharedBySnapshot: true) { row, cells in cells.time(row.firstSeenAfter) },
-        ReportColumn("api_updated_at", sharedBySnapshot: true) { row, cells in cells.timestamp(row.apiUpdatedAtTimestamp, raw: row.apiUpdatedAt) },
+        ReportColumn("api_updated_at", sharedBySnapshot: true) { row, cells in
+            cells.timestamp(row.apiUpdatedAtTimestamp, raw: row.apiUpdatedAt)
+        },
     ]
 
     /// Streams the change rows `filter` selects.
     /// - Throws: ``StoreError``, or what `body` throws.
-    public static func forEach(in store: any HistoryReading, _ filter: ReportFilter, _ body: (ChangeRow) throws -> Void) throws {
+    public static func forEach(in store: any HistoryReading, _ filter: ReportFilter, _ body: (ChangeRow) throws -> Void)
+        throws
+    {
         try store.forEachChangeRow(filter, body)
     }
 

@@ -70,7 +70,9 @@ struct HTMLRenderer {
         }
     }
 
-    private func context(_ section: GatewaySection, rows: [HTMLContext.Row], range: (Instant, Instant)) -> HTMLContext.Section {
+    private func context(_ section: GatewaySection, rows: [HTMLContext.Row], range: (Instant, Instant))
+        -> HTMLContext.Section
+    {
         let summary = section.summary
         let timeline = Timeline(range: range, section: section, cells: cells)
         return HTMLContext.Section(
@@ -93,7 +95,8 @@ struct HTMLRenderer {
             },
             hasFailures: !section.failures.isEmpty,
             failures: section.failures.map { failure in
-                HTMLContext.Failure(at: cells.time(failure.observedAt), run: failure.run, error: HTMLRenderer.printable(failure.error))
+                HTMLContext.Failure(
+                    at: cells.time(failure.observedAt), run: failure.run, error: HTMLRenderer.printable(failure.error))
             })
     }
 
@@ -118,10 +121,11 @@ struct HTMLRenderer {
 
     /// An id usable in a fragment (`#gw-...`): letters, digits, `-` and `_` only.
     static func anchor(_ id: String) -> String {
-        String(id.unicodeScalars.map { scalar -> Character in
-            scalar.properties.isAlphabetic && scalar.isASCII || ("0"..."9").contains(scalar) || scalar == "-"
-                ? Character(scalar) : "_"
-        })
+        String(
+            id.unicodeScalars.map { scalar -> Character in
+                scalar.properties.isAlphabetic && scalar.isASCII || ("0"..."9").contains(scalar) || scalar == "-"
+                    ? Character(scalar) : "_"
+            })
     }
 
     private struct Templates {

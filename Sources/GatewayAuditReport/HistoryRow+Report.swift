@@ -32,14 +32,20 @@ extension HistoryRow: ReportRow {
     private static func content(
         _ name: String, _ cell: @escaping @Sendable (CustomerGateway, ReportCells) -> String
     ) -> ReportColumn<HistoryRow> {
-        ReportColumn(name, highlight: .whenChanged(comparable: { previous, row in previous.state == .present && row.state == .present })) {
+        ReportColumn(
+            name,
+            highlight: .whenChanged(comparable: { previous, row in previous.state == .present && row.state == .present }
+            )
+        ) {
             row, cells in row.gateway.map { cell($0, cells) } ?? ""
         }
     }
 
     /// Streams the history rows `filter` selects.
     /// - Throws: ``StoreError``, or what `body` throws.
-    public static func forEach(in store: any HistoryReading, _ filter: ReportFilter, _ body: (HistoryRow) throws -> Void) throws {
+    public static func forEach(
+        in store: any HistoryReading, _ filter: ReportFilter, _ body: (HistoryRow) throws -> Void
+    ) throws {
         try store.forEachHistoryRow(filter, body)
     }
 

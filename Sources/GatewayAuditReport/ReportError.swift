@@ -26,7 +26,8 @@ extension ReportError: CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidTime(let text):
-            return "invalid time \"\(text)\": use RFC 3339 (2025-03-12T00:00:00Z) or a date (2025-03-12) in the chosen --tz"
+            return
+                "invalid time \"\(text)\": use RFC 3339 (2025-03-12T00:00:00Z) or a date (2025-03-12) in the chosen --tz"
         case .emptyRange(let since, let until):
             return "--since \(since) is after --until \(until); swap them"
         case .cannotWrite(let path, let detail):

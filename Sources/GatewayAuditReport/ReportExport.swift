@@ -44,13 +44,17 @@ public enum ReportExport {
     public static func verify(path: String, publicKeyPath: String?, store: (any HistoryReading)?) throws -> Check {
         let manifestPath = ReportManifest.path(for: path)
         guard let data = FileManager.default.contents(atPath: manifestPath) else {
-            throw ReportError.cannotRead(path: manifestPath, detail: "no manifest beside the file; only exports written by `gateway-audit report` have one")
+            throw ReportError.cannotRead(
+                path: manifestPath,
+                detail: "no manifest beside the file; only exports written by `gateway-audit report` have one")
         }
         let manifest: ReportManifest
         do {
             manifest = try JSONDecoder().decode(ReportManifest.self, from: data)
         } catch {
-            return Check(passed: [], problems: ["the manifest \(manifestPath) is not a valid manifest (it was edited or damaged)"])
+            return Check(
+                passed: [],
+                problems: ["the manifest \(manifestPath) is not a valid manifest (it was edited or damaged)"])
         }
         var passed: [String] = []
         var problems: [String] = []
@@ -58,12 +62,16 @@ public enum ReportExport {
         if digest.hex == manifest.sha256 && digest.bytes == manifest.bytes {
             passed.append("file matches its manifest (SHA-256 \(digest.hex))")
         } else {
-            problems.append("the file's SHA-256 is \(digest.hex), the manifest says \(manifest.sha256): the file was changed after export")
+            problems.append(
+                "the file's SHA-256 is \(digest.hex), the manifest says \(manifest.sha256): the file was changed after export"
+            )
         }
         if manifest.signature != nil || publicKeyPath != nil {
             switch try SigningKey.check(manifest, publicKeyPath: publicKeyPath) {
             case .success(let fingerprint):
-                passed.append("manifest signature valid (key \(fingerprint))" + (publicKeyPath == nil ? "; pass --public-key to check it is the expected key" : ""))
+                passed.append(
+                    "manifest signature valid (key \(fingerprint))"
+                        + (publicKeyPath == nil ? "; pass --public-key to check it is the expected key" : ""))
             case .failure(let problem):
                 problems.append(problem.description)
             }
@@ -72,7 +80,9 @@ public enum ReportExport {
             if try store.recordedHead(manifest.chainHead) {
                 passed.append("chain head \(manifest.chainHead) belongs to the database's history")
             } else {
-                problems.append("chain head \(manifest.chainHead) was never recorded by this database: the export comes from another or an altered history")
+                problems.append(
+                    "chain head \(manifest.chainHead) was never recorded by this database: the export comes from another or an altered history"
+                )
             }
         }
         return Check(passed: passed, problems: problems)

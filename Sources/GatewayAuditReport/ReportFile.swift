@@ -26,7 +26,8 @@ public final class ReportFile: TextOutputStream {
     public init(path: String) throws(ReportError) {
         self.path = path
         let url = URL(fileURLWithPath: path)
-        temporaryPath = url.deletingLastPathComponent()
+        temporaryPath =
+            url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp").path
         guard FileManager.default.createFile(atPath: temporaryPath, contents: nil),
             let handle = FileHandle(forWritingAtPath: temporaryPath)
@@ -89,7 +90,9 @@ public final class ReportFile: TextOutputStream {
 
     private static func reason(for folder: String) -> String {
         var isDirectory: ObjCBool = false
-        if !FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) { return "folder \(folder) does not exist" }
+        if !FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) {
+            return "folder \(folder) does not exist"
+        }
         if !isDirectory.boolValue { return "\(folder) is not a folder" }
         return "folder \(folder) is not writable"
     }

@@ -34,7 +34,9 @@ public struct ReportOptions: Sendable, Hashable {
     /// The filters in words, for headers.
     public var filterDescription: String {
         var parts: [String] = []
-        if !filter.gatewayIDs.isEmpty { parts.append("gateways " + filter.gatewayIDs.map(\.rawValue).joined(separator: ", ")) }
+        if !filter.gatewayIDs.isEmpty {
+            parts.append("gateways " + filter.gatewayIDs.map(\.rawValue).joined(separator: ", "))
+        }
         if let since = filter.since { parts.append("since " + since.iso8601(in: zone)) }
         if let until = filter.until { parts.append("until " + until.iso8601(in: zone)) }
         return parts.isEmpty ? "all gateways, all time" : parts.joined(separator: " · ")

@@ -28,7 +28,8 @@ public struct ReportRenderer: Sendable {
         }
     }
 
-    private func renderCSV<Row: ReportRow, Output: TextOutputStream>(_: Row.Type, to output: inout Output) throws -> Int {
+    private func renderCSV<Row: ReportRow, Output: TextOutputStream>(_: Row.Type, to output: inout Output) throws -> Int
+    {
         var writer = CSVWriter(output: output)
         defer { output = writer.output }
         writer.writeRow(Row.columns.map(\.name))

@@ -17,7 +17,10 @@ public enum SigningKey {
         let key = Curve25519.Signing.PrivateKey()
         let publicText = publicPrefix + key.publicKey.rawRepresentation.base64EncodedString() + "\n"
         let privateText = privatePrefix + key.rawRepresentation.base64EncodedString() + "\n"
-        guard FileManager.default.createFile(atPath: privateKeyPath, contents: Data(privateText.utf8), attributes: [.posixPermissions: 0o600]) else {
+        guard
+            FileManager.default.createFile(
+                atPath: privateKeyPath, contents: Data(privateText.utf8), attributes: [.posixPermissions: 0o600])
+        else {
             throw .cannotWrite(path: privateKeyPath, detail: "cannot create the file")
         }
         guard FileManager.default.createFile(atPath: publicKeyPath, contents: Data(publicText.utf8)) else {
@@ -48,16 +51,20 @@ public enum SigningKey {
     /// must be the one that signed), else with the key embedded in the manifest.
     /// - Returns: the fingerprint of the key that signed.
     /// - Throws: ``ReportError/invalidKey(path:detail:)`` for an unreadable key file.
-    public static func check(_ manifest: ReportManifest, publicKeyPath: String?) throws(ReportError) -> Result<String, SignatureProblem> {
+    public static func check(_ manifest: ReportManifest, publicKeyPath: String?) throws(ReportError) -> Result<
+        String, SignatureProblem
+    > {
         guard let signature = manifest.signature else { return .failure(.unsigned) }
         guard signature.algorithm == "ed25519", let embedded = Data(base64Encoded: signature.publicKey),
-            let value = Data(base64Encoded: signature.value), let key = try? Curve25519.Signing.PublicKey(rawRepresentation: embedded)
+            let value = Data(base64Encoded: signature.value),
+            let key = try? Curve25519.Signing.PublicKey(rawRepresentation: embedded)
         else { return .failure(.malformed) }
         if let publicKeyPath {
             let expected = try read(publicKeyPath, prefix: publicPrefix)
             if expected != embedded { return .failure(.otherKey(fingerprint(embedded))) }
         }
-        return key.isValidSignature(value, for: try manifest.signedBytes()) ? .success(fingerprint(embedded)) : .failure(.invalid)
+        return key.isValidSignature(value, for: try manifest.signedBytes())
+            ? .success(fingerprint(embedded)) : .failure(.invalid)
     }
 
     /// Why a signature does not verify.
@@ -70,7 +77,8 @@ public enum SigningKey {
             case .unsigned: return "the manifest is not signed"
             case .malformed: return "the manifest's signature is malformed"
             case .invalid: return "the signature does not match the manifest (the manifest was edited)"
-            case .otherKey(let fingerprint): return "signed by another key (\(fingerprint)), not by the public key given"
+            case .otherKey(let fingerprint):
+                return "signed by another key (\(fingerprint)), not by the public key given"
             }
         }
     }
@@ -88,8 +96,14 @@ public enum SigningKey {
             throw .invalidKey(path: path, detail: "cannot read it (\(error.localizedDescription))")
         }
         let line = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard line.hasPrefix(prefix), let raw = Data(base64Encoded: String(line.dropFirst(prefix.count))), raw.count == 32 else {
-            throw .invalidKey(path: path, detail: "not a gateway-audit \(prefix.contains("private") ? "private" : "public") key file (see `gateway-audit keygen`)")
+        guard line.hasPrefix(prefix), let raw = Data(base64Encoded: String(line.dropFirst(prefix.count))),
+            raw.count == 32
+        else {
+            throw .invalidKey(
+                path: path,
+                detail:
+                    "not a gateway-audit \(prefix.contains("private") ? "private" : "public") key file (see `gateway-audit keygen`)"
+            )
         }
         return raw
     }

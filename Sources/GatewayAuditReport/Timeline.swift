@@ -39,7 +39,8 @@ struct Timeline {
                 cls = "present\(presentIndex % 2)"
                 presentIndex += 1
             }
-            let label = "snapshot \(row.seq) (\(row.state.rawValue)): \(cells.time(row.firstSeen)) – \(cells.time(row.lastSeen))"
+            let label =
+                "snapshot \(row.seq) (\(row.state.rawValue)): \(cells.time(row.firstSeen)) – \(cells.time(row.lastSeen))"
             bands.append(Band(cls: cls, x: start, width: (width * 10).rounded() / 10, label: label))
         }
         var marks: [Mark] = []
@@ -48,14 +49,18 @@ struct Timeline {
             let fields = section.changes.filter { $0.seq == change.seq && !$0.field.isEmpty }.map(\.field)
             let what = fields.isEmpty ? change.change.rawValue : fields.joined(separator: ", ")
             let before = change.lastSeenBefore.map(cells.time) ?? "?"
-            marks.append(Mark(
-                cls: "change", x: x(change.firstSeenAfter),
-                label: HTMLRenderer.printable("\(what) changed between \(before) and \(cells.time(change.firstSeenAfter))")))
+            marks.append(
+                Mark(
+                    cls: "change", x: x(change.firstSeenAfter),
+                    label: HTMLRenderer.printable(
+                        "\(what) changed between \(before) and \(cells.time(change.firstSeenAfter))")))
         }
         for failure in section.failures {
-            marks.append(Mark(
-                cls: "failed", x: x(failure.observedAt),
-                label: HTMLRenderer.printable("not observed at \(cells.time(failure.observedAt)): \(failure.error)")))
+            marks.append(
+                Mark(
+                    cls: "failed", x: x(failure.observedAt),
+                    label: HTMLRenderer.printable("not observed at \(cells.time(failure.observedAt)): \(failure.error)")
+                ))
         }
         self.bands = bands
         self.marks = marks

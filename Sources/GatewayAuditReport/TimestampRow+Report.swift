@@ -17,7 +17,9 @@ extension TimestampRow: ReportRow {
 
     /// Streams the timestamp rows `filter` selects.
     /// - Throws: ``StoreError``, or what `body` throws.
-    public static func forEach(in store: any HistoryReading, _ filter: ReportFilter, _ body: (TimestampRow) throws -> Void) throws {
+    public static func forEach(
+        in store: any HistoryReading, _ filter: ReportFilter, _ body: (TimestampRow) throws -> Void
+    ) throws {
         try store.forEachTimestampRow(filter, body)
     }
 

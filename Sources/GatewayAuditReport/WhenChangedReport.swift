@@ -77,7 +77,8 @@ public struct WhenChangedReport: Sendable {
         try ChangeRow.forEach(in: store, ReportFilter(gatewayIDs: [gatewayID])) { row in
             if let field, !(row.field == field || row.field.hasPrefix(field + ".")) { return }
             let check: UpdatedAtCheck
-            switch ChangeWindow.contains(row.apiUpdatedAtTimestamp, after: row.lastSeenBefore, upTo: row.firstSeenAfter) {
+            switch ChangeWindow.contains(row.apiUpdatedAtTimestamp, after: row.lastSeenBefore, upTo: row.firstSeenAfter)
+            {
             case true?: check = .consistent
             case false?: check = .outsideWindow
             case nil: check = .unknown
@@ -87,20 +88,25 @@ public struct WhenChangedReport: Sendable {
                     change: row.change, field: row.field, oldValue: row.oldValue, newValue: row.newValue,
                     lastSeenBefore: row.lastSeenBefore.map(cells.time), firstSeenAfter: cells.time(row.firstSeenAfter),
                     lastRunBefore: row.lastRunBefore, firstRunAfter: row.firstRunAfter,
-                    apiUpdatedAt: row.apiUpdatedAt.map { cells.timestamp(row.apiUpdatedAtTimestamp, raw: $0) }, updatedAtCheck: check))
+                    apiUpdatedAt: row.apiUpdatedAt.map { cells.timestamp(row.apiUpdatedAtTimestamp, raw: $0) },
+                    updatedAtCheck: check))
         }
         self.entries = entries
     }
 
     /// A readable table for a terminal.
     public var text: String {
-        var lines = ["\(gatewayID.rawValue)\(name.map { " (\($0))" } ?? ""): \(entries.count) change(s)"
-            + (field.map { " of \($0)" } ?? "") + ", times in \(zone.identifier)"]
+        var lines = [
+            "\(gatewayID.rawValue)\(name.map { " (\($0))" } ?? ""): \(entries.count) change(s)"
+                + (field.map { " of \($0)" } ?? "") + ", times in \(zone.identifier)"
+        ]
         if entries.isEmpty {
             lines.append("No change recorded\(field.map { " for \($0)" } ?? "").")
             return lines.joined(separator: "\n") + "\n"
         }
-        let header = ["CHANGE", "FIELD", "FROM", "TO", "LAST SEEN BEFORE", "FIRST SEEN AFTER", "API UPDATED_AT", "CHECK"]
+        let header = [
+            "CHANGE", "FIELD", "FROM", "TO", "LAST SEEN BEFORE", "FIRST SEEN AFTER", "API UPDATED_AT", "CHECK",
+        ]
         let rows = entries.map { e in
             [
                 e.change.rawValue, e.field, WhenChangedReport.short(e.oldValue), WhenChangedReport.short(e.newValue),
@@ -114,7 +120,8 @@ public struct WhenChangedReport: Sendable {
     /// Pretty-printed JSON with stable key order, ending in a newline.
     /// - Throws: ``ReportError/encodingFailed(what:detail:)``.
     public func json() throws(ReportError) -> String {
-        let document = Document(gateway_id: gatewayID.rawValue, name: name, zone: zone.identifier, field: field, changes: entries)
+        let document = Document(
+            gatewayID: gatewayID.rawValue, name: name, zone: zone.identifier, field: field, changes: entries)
         do {
             return String(decoding: try JSONEncoder.pretty().encode(document), as: UTF8.self) + "\n"
         } catch {
@@ -123,11 +130,16 @@ public struct WhenChangedReport: Sendable {
     }
 
     private struct Document: Encodable {
-        let gateway_id: String
+        let gatewayID: String
         let name: String?
         let zone: String
         let field: String?
         let changes: [Entry]
+
+        enum CodingKeys: String, CodingKey {
+            case gatewayID = "gateway_id"
+            case name, zone, field, changes
+        }
     }
 
     private static func short(_ value: String?) -> String {

@@ -57,7 +57,9 @@ extension HistoryDatabase {
                 if !unknown.isEmpty { throw StoreError.newerSchema(path: path, unknownMigrations: unknown) }
                 guard scanForDamage else { return }
                 let quick = try String.fetchAll(db, sql: "PRAGMA quick_check")
-                if quick != ["ok"] { throw StoreError.corrupt(path: path, detail: quick.prefix(3).joined(separator: "; ")) }
+                if quick != ["ok"] {
+                    throw StoreError.corrupt(path: path, detail: quick.prefix(3).joined(separator: "; "))
+                }
             }
         }
     }

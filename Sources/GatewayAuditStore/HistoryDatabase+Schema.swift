@@ -6,91 +6,93 @@ extension HistoryDatabase {
     static let migrator: DatabaseMigrator = {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-history") { db in
-            try db.execute(sql: """
-                CREATE TABLE run (
-                    id INTEGER PRIMARY KEY,
-                    started_at INTEGER NOT NULL,
-                    finished_at INTEGER,
-                    status TEXT NOT NULL DEFAULT 'running'
-                        CHECK (status IN ('running', 'complete', 'partial', 'failed', 'aborted')),
-                    endpoint TEXT NOT NULL DEFAULT '',
-                    project_id TEXT NOT NULL DEFAULT '',
-                    tool_version TEXT NOT NULL,
-                    scope TEXT NOT NULL DEFAULT 'all',
-                    observed INTEGER NOT NULL DEFAULT 0,
-                    unchanged INTEGER NOT NULL DEFAULT 0,
-                    changed INTEGER NOT NULL DEFAULT 0,
-                    new INTEGER NOT NULL DEFAULT 0,
-                    gone INTEGER NOT NULL DEFAULT 0,
-                    failed INTEGER NOT NULL DEFAULT 0,
-                    message TEXT
-                );
-                CREATE TABLE gateway (
-                    id INTEGER PRIMARY KEY,
-                    gateway_id TEXT NOT NULL UNIQUE,
-                    -- The last observation that saw the gateway's current (open) snapshot. Kept here, in a
-                    -- narrow row, so an unchanged night rewrites a few bytes instead of a whole snapshot.
-                    last_run INTEGER REFERENCES run(id),
-                    last_seen INTEGER
-                );
-                CREATE TABLE snapshot (
-                    id INTEGER PRIMARY KEY,
-                    gateway INTEGER NOT NULL REFERENCES gateway(id),
-                    seq INTEGER NOT NULL,
-                    state TEXT NOT NULL CHECK (state IN ('present', 'gone')),
-                    first_run INTEGER NOT NULL REFERENCES run(id),
-                    first_seen INTEGER NOT NULL,
-                    -- NULL while the snapshot is the gateway's current state (see gateway.last_seen);
-                    -- set when a newer snapshot supersedes it.
-                    last_run INTEGER REFERENCES run(id),
-                    last_seen INTEGER,
-                    content TEXT,
-                    content_sha256 TEXT,
-                    id_value TEXT,
-                    created_at_raw TEXT,
-                    created_at_utc INTEGER,
-                    created_at_offset INTEGER,
-                    updated_at_raw TEXT,
-                    updated_at_utc INTEGER,
-                    updated_at_offset INTEGER,
-                    chain_sha256 TEXT NOT NULL,
-                    UNIQUE (gateway, seq)
-                );
-                CREATE INDEX snapshot_by_id_value ON snapshot(id_value) WHERE id_value IS NOT NULL;
-                CREATE UNIQUE INDEX snapshot_open ON snapshot(gateway) WHERE last_seen IS NULL;
-                CREATE TABLE failed_observation (
-                    run INTEGER NOT NULL REFERENCES run(id),
-                    gateway INTEGER NOT NULL REFERENCES gateway(id),
-                    observed_at INTEGER NOT NULL,
-                    error TEXT NOT NULL,
-                    PRIMARY KEY (gateway, run)
-                ) WITHOUT ROWID;
-                CREATE TABLE change (
-                    snapshot INTEGER NOT NULL REFERENCES snapshot(id),
-                    ordinal INTEGER NOT NULL,
-                    change TEXT NOT NULL
-                        CHECK (change IN ('added', 'modified', 'removed', 'first-seen', 'gone', 'reappeared')),
-                    field TEXT NOT NULL DEFAULT '',
-                    old_value TEXT,
-                    new_value TEXT,
-                    PRIMARY KEY (snapshot, ordinal)
-                ) WITHOUT ROWID;
-                CREATE TABLE anomaly (
-                    snapshot INTEGER NOT NULL REFERENCES snapshot(id),
-                    field TEXT NOT NULL,
-                    kind TEXT NOT NULL,
-                    detail TEXT NOT NULL,
-                    PRIMARY KEY (snapshot, field, kind)
-                ) WITHOUT ROWID;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE run (
+                        id INTEGER PRIMARY KEY,
+                        started_at INTEGER NOT NULL,
+                        finished_at INTEGER,
+                        status TEXT NOT NULL DEFAULT 'running'
+                            CHECK (status IN ('running', 'complete', 'partial', 'failed', 'aborted')),
+                        endpoint TEXT NOT NULL DEFAULT '',
+                        project_id TEXT NOT NULL DEFAULT '',
+                        tool_version TEXT NOT NULL,
+                        scope TEXT NOT NULL DEFAULT 'all',
+                        observed INTEGER NOT NULL DEFAULT 0,
+                        unchanged INTEGER NOT NULL DEFAULT 0,
+                        changed INTEGER NOT NULL DEFAULT 0,
+                        new INTEGER NOT NULL DEFAULT 0,
+                        gone INTEGER NOT NULL DEFAULT 0,
+                        failed INTEGER NOT NULL DEFAULT 0,
+                        message TEXT
+                    );
+                    CREATE TABLE gateway (
+                        id INTEGER PRIMARY KEY,
+                        gateway_id TEXT NOT NULL UNIQUE,
+                        -- The last observation that saw the gateway's current (open) snapshot. Kept here, in a
+                        -- narrow row, so an unchanged night rewrites a few bytes instead of a whole snapshot.
+                        last_run INTEGER REFERENCES run(id),
+                        last_seen INTEGER
+                    );
+                    CREATE TABLE snapshot (
+                        id INTEGER PRIMARY KEY,
+                        gateway INTEGER NOT NULL REFERENCES gateway(id),
+                        seq INTEGER NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('present', 'gone')),
+                        first_run INTEGER NOT NULL REFERENCES run(id),
+                        first_seen INTEGER NOT NULL,
+                        -- NULL while the snapshot is the gateway's current state (see gateway.last_seen);
+                        -- set when a newer snapshot supersedes it.
+                        last_run INTEGER REFERENCES run(id),
+                        last_seen INTEGER,
+                        content TEXT,
+                        content_sha256 TEXT,
+                        id_value TEXT,
+                        created_at_raw TEXT,
+                        created_at_utc INTEGER,
+                        created_at_offset INTEGER,
+                        updated_at_raw TEXT,
+                        updated_at_utc INTEGER,
+                        updated_at_offset INTEGER,
+                        chain_sha256 TEXT NOT NULL,
+                        UNIQUE (gateway, seq)
+                    );
+                    CREATE INDEX snapshot_by_id_value ON snapshot(id_value) WHERE id_value IS NOT NULL;
+                    CREATE UNIQUE INDEX snapshot_open ON snapshot(gateway) WHERE last_seen IS NULL;
+                    CREATE TABLE failed_observation (
+                        run INTEGER NOT NULL REFERENCES run(id),
+                        gateway INTEGER NOT NULL REFERENCES gateway(id),
+                        observed_at INTEGER NOT NULL,
+                        error TEXT NOT NULL,
+                        PRIMARY KEY (gateway, run)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE change (
+                        snapshot INTEGER NOT NULL REFERENCES snapshot(id),
+                        ordinal INTEGER NOT NULL,
+                        change TEXT NOT NULL
+                            CHECK (change IN ('added', 'modified', 'removed', 'first-seen', 'gone', 'reappeared')),
+                        field TEXT NOT NULL DEFAULT '',
+                        old_value TEXT,
+                        new_value TEXT,
+                        PRIMARY KEY (snapshot, ordinal)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE anomaly (
+                        snapshot INTEGER NOT NULL REFERENCES snapshot(id),
+                        field TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        detail TEXT NOT NULL,
+                        PRIMARY KEY (snapshot, field, kind)
+                    ) WITHOUT ROWID;
+                    """)
         }
         migrator.registerMigration("v2-run-records") { db in
             // Each finished run records the history's chain head and a hash chained over run records,
             // so `verify` can prove runs and snapshots were not edited or removed afterwards.
-            try db.execute(sql: """
-                ALTER TABLE run ADD COLUMN chain_head TEXT;
-                ALTER TABLE run ADD COLUMN record_sha256 TEXT;
-                """)
+            try db.execute(
+                sql: """
+                    ALTER TABLE run ADD COLUMN chain_head TEXT;
+                    ALTER TABLE run ADD COLUMN record_sha256 TEXT;
+                    """)
         }
         migrator.registerMigration("v3-run-record-version") { db in
             // Run records sealed from now on hash an explicit, versioned field encoding; earlier ones

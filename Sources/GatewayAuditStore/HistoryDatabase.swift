@@ -88,7 +88,9 @@ public struct HistoryDatabase: Sendable {
     /// - Throws: ``StoreError``.
     public func checkpoint() throws(StoreError) {
         guard isFile else { return }
-        try StoreError.mapping(path: path) { _ = try writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) } }
+        try StoreError.mapping(path: path) {
+            _ = try writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        }
     }
 
     /// A synchronous read (reports stream rows from a cursor inside it).

@@ -47,7 +47,9 @@ extension HistoryQueries {
     public func latestFinish(of status: RunStatus) throws(StoreError) -> Instant? {
         try database.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT finished_at FROM run WHERE status = ? AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1",
+                db,
+                sql:
+                    "SELECT finished_at FROM run WHERE status = ? AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1",
                 arguments: [status]
             ).map { $0.instant("finished_at") }
         }

@@ -47,14 +47,16 @@ extension HistoryQueries {
         GatewaySummary(
             gatewayID: GatewayID(row["gateway_id"]),
             state: try row.storedIfPresent(SnapshotState.self, "state", table: "snapshot", path: path),
-            name: row["name"], firstSeen: row.instantIfPresent("first_seen"), lastSeen: row.instantIfPresent("last_seen"),
+            name: row["name"], firstSeen: row.instantIfPresent("first_seen"),
+            lastSeen: row.instantIfPresent("last_seen"),
             snapshotCount: row["snapshots"], failedCount: row["failures"])
     }
 
     public func runs(limit: Int?) throws(StoreError) -> [RunRecord] {
         let path = database.path
         return try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM run ORDER BY id DESC LIMIT ?", arguments: [limit ?? -1]).map { row in
+            try Row.fetchAll(db, sql: "SELECT * FROM run ORDER BY id DESC LIMIT ?", arguments: [limit ?? -1]).map {
+                row in
                 var counts = RunCounts()
                 counts.observed = row["observed"]
                 counts.unchanged = row["unchanged"]
@@ -63,9 +65,12 @@ extension HistoryQueries {
                 counts.gone = row["gone"]
                 counts.failed = row["failed"]
                 return RunRecord(
-                    id: row["id"], startedAt: row.instant("started_at"), finishedAt: row.instantIfPresent("finished_at"),
-                    status: try row.stored(RunStatus.self, "status", table: "run", path: path), endpoint: row["endpoint"],
-                    projectID: row["project_id"], scope: try row.stored(RunScope.self, "scope", table: "run", path: path),
+                    id: row["id"], startedAt: row.instant("started_at"),
+                    finishedAt: row.instantIfPresent("finished_at"),
+                    status: try row.stored(RunStatus.self, "status", table: "run", path: path),
+                    endpoint: row["endpoint"],
+                    projectID: row["project_id"],
+                    scope: try row.stored(RunScope.self, "scope", table: "run", path: path),
                     toolVersion: row["tool_version"], counts: counts, message: row["message"])
             }
         }
@@ -91,7 +96,8 @@ extension HistoryQueries {
             guard let row else { throw StoreError.sqlite(path: path, detail: "statistics query returned nothing") }
             return HistoryStatistics(
                 gateways: row["gateways"], goneGateways: row["gone"], snapshots: row["snapshots"],
-                fieldChanges: row["field_changes"], events: row["events"], anomalies: row["anomalies"], runs: row["runs"],
+                fieldChanges: row["field_changes"], events: row["events"], anomalies: row["anomalies"],
+                runs: row["runs"],
                 failedObservations: row["failures"])
         }
     }
@@ -113,7 +119,8 @@ extension HistoryQueries {
 
     public func recordedHead(_ head: String) throws(StoreError) -> Bool {
         try database.read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM run WHERE chain_head = ?)", arguments: [head]) ?? false
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM run WHERE chain_head = ?)", arguments: [head])
+                ?? false
         }
     }
 
@@ -133,7 +140,8 @@ extension ReportFilter {
         var conditions: [String] = []
         var arguments: [(any DatabaseValueConvertible)?] = []
         if !gatewayIDs.isEmpty {
-            conditions.append("\(gateway) IN (\(Array(repeating: "?", count: gatewayIDs.count).joined(separator: ", ")))")
+            conditions.append(
+                "\(gateway) IN (\(Array(repeating: "?", count: gatewayIDs.count).joined(separator: ", ")))")
             arguments += gatewayIDs.map(\.rawValue)
         }
         if let since {

@@ -71,7 +71,8 @@ public struct HistoryQueries: HistoryReading {
         var anomalies: [Int64: [StoredAnomaly]] = [:]
         try forEachAnomaly(filter) { snapshot, anomaly in anomalies[snapshot, default: []].append(anomaly) }
         let (clause, arguments) = filter.sql(
-            gateway: "g.gateway_id", from: Self.lastSeen, to: "s.first_seen", extra: "s.state = \(SnapshotState.present.sqlLiteral)")
+            gateway: "g.gateway_id", from: Self.lastSeen, to: "s.first_seen",
+            extra: "s.state = \(SnapshotState.present.sqlLiteral)")
         try stream(
             sql: """
                 SELECT g.gateway_id, s.seq, s.first_seen, s.id, s.created_at_raw, s.updated_at_raw,
@@ -119,7 +120,8 @@ public struct HistoryQueries: HistoryReading {
                 row["id"],
                 StoredAnomaly(
                     gatewayID: GatewayID(row["gateway_id"]), seq: row["seq"], field: row["field"],
-                    kind: try row.stored(AnomalyKind.self, "kind", table: "anomaly", path: path), detail: row["detail"]))
+                    kind: try row.stored(AnomalyKind.self, "kind", table: "anomaly", path: path), detail: row["detail"])
+            )
         }
     }
 
@@ -136,7 +138,8 @@ public struct HistoryQueries: HistoryReading {
             ) { row in
                 result.append(
                     FailedObservation(
-                        gatewayID: GatewayID(row["gateway_id"]), run: row["run"], observedAt: row.instant("observed_at"),
+                        gatewayID: GatewayID(row["gateway_id"]), run: row["run"],
+                        observedAt: row.instant("observed_at"),
                         error: row["error"]))
             }
         } catch {

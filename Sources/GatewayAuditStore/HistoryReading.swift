@@ -65,7 +65,9 @@ extension HistoryReading {
 
     /// Every failed observation, oldest first.
     /// - Throws: ``StoreError``.
-    public func failedObservations() throws(StoreError) -> [FailedObservation] { try failedObservations(ReportFilter()) }
+    public func failedObservations() throws(StoreError) -> [FailedObservation] {
+        try failedObservations(ReportFilter())
+    }
 
     /// Every run, newest first.
     /// - Throws: ``StoreError``.

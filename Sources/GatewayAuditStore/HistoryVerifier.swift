@@ -115,7 +115,11 @@ private struct SnapshotChainCheck {
         let gatewayID = GatewayID(gatewayText)
         let seq: Int64 = row["seq"]
         if seq != expectedSeq {
-            fail(gatewayID, seq, seq > expectedSeq ? "snapshot \(expectedSeq) is missing (next stored is \(seq))" : "sequence repeats or is out of order")
+            fail(
+                gatewayID, seq,
+                seq > expectedSeq
+                    ? "snapshot \(expectedSeq) is missing (next stored is \(seq))"
+                    : "sequence repeats or is out of order")
             return
         }
         expectedSeq += 1
@@ -130,7 +134,9 @@ private struct SnapshotChainCheck {
             previous: previousLink, gatewayID: gatewayID, seq: seq, state: state, firstRun: row["first_run"],
             firstSeen: row.instant("first_seen"), contentSHA256: storedHash)
         if link != (row["chain_sha256"] as String) {
-            fail(gatewayID, seq, "chain link differs: its content, state, first run, first-seen time or predecessor was changed")
+            fail(
+                gatewayID, seq,
+                "chain link differs: its content, state, first run, first-seen time or predecessor was changed")
             return
         }
         previousLink = link
@@ -161,7 +167,9 @@ private struct SnapshotChainCheck {
             problems.append(
                 .init(
                     area: .change, gatewayID: gatewayID, item: seq,
-                    detail: "stored field changes differ from the snapshots (\(stored.count) stored, \(expected.count) recomputed)"))
+                    detail:
+                        "stored field changes differ from the snapshots (\(stored.count) stored, \(expected.count) recomputed)"
+                ))
         }
     }
 

@@ -87,7 +87,8 @@ private struct PriorStateReader {
     private func latest(_ row: Row) throws -> PriorState.Latest? {
         guard let snapshot: Int64 = row["snapshot_row"] else { return nil }
         return PriorState.Latest(
-            snapshotRow: snapshot, seq: row["seq"], state: try row.stored(SnapshotState.self, "state", table: "snapshot", path: path),
+            snapshotRow: snapshot, seq: row["seq"],
+            state: try row.stored(SnapshotState.self, "state", table: "snapshot", path: path),
             contentSHA256: row["content_sha256"], chain: row["chain_sha256"], lastRun: row["last_run"],
             lastSeen: row["last_seen"])
     }
@@ -95,7 +96,9 @@ private struct PriorStateReader {
     private func lastPresentContent(_ gateway: Int64) throws -> CustomerGateway? {
         let statement = try db.cachedStatement(
             sql: "SELECT content FROM snapshot WHERE gateway = ? AND state = ? ORDER BY seq DESC LIMIT 1")
-        guard let content = try String.fetchOne(statement, arguments: [gateway, SnapshotState.present]) else { return nil }
+        guard let content = try String.fetchOne(statement, arguments: [gateway, SnapshotState.present]) else {
+            return nil
+        }
         return try CustomerGateway(data: Data(content.utf8))
     }
 }

@@ -42,7 +42,8 @@ public struct HistoryWriter: Sendable {
                         VALUES (?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
-                        id, startedAt.storageValue, info.endpoint, info.projectID, info.toolVersion, info.scope.rawValue,
+                        id, startedAt.storageValue, info.endpoint, info.projectID, info.toolVersion,
+                        info.scope.rawValue,
                         RunRecordChain.currentVersion,
                     ])
                 return (id, aborted)

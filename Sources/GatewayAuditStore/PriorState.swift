@@ -27,7 +27,9 @@ public struct PriorState: Sendable, Hashable {
 
     /// True when `observation` brings exactly the latest snapshot's content again.
     public func isUnchanged(by observation: Observation) -> Bool {
-        guard case .present(let current) = observation.result, let latest, latest.state == .present else { return false }
+        guard case .present(let current) = observation.result, let latest, latest.state == .present else {
+            return false
+        }
         return latest.contentSHA256 == current.contentSHA256
     }
 }

@@ -12,7 +12,8 @@ public struct RunInfo: Sendable, Hashable {
     public var toolVersion: String
 
     /// Creates run metadata.
-    public init(endpoint: String, projectID: String, scope: RunScope, toolVersion: String = GatewayAuditVersion.current) {
+    public init(endpoint: String, projectID: String, scope: RunScope, toolVersion: String = GatewayAuditVersion.current)
+    {
         self.endpoint = endpoint
         self.projectID = projectID
         self.scope = scope

@@ -85,9 +85,12 @@ enum RunRecordChain {
     static func seal(run id: Int64, _ db: Database, path: String) throws {
         let head = try head(db)
         try db.execute(sql: "UPDATE run SET chain_head = ? WHERE id = ?", arguments: [head, id])
-        let previous = try String.fetchOne(
-            db, sql: "SELECT record_sha256 FROM run WHERE id < ? AND record_sha256 IS NOT NULL ORDER BY id DESC LIMIT 1",
-            arguments: [id]) ?? ""
+        let previous =
+            try String.fetchOne(
+                db,
+                sql:
+                    "SELECT record_sha256 FROM run WHERE id < ? AND record_sha256 IS NOT NULL ORDER BY id DESC LIMIT 1",
+                arguments: [id]) ?? ""
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM run WHERE id = ?", arguments: [id]) else { return }
         let record = try record(row, previous: previous, path: path)
         try db.execute(sql: "UPDATE run SET record_sha256 = ? WHERE id = ?", arguments: [record, id])

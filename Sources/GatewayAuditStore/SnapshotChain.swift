@@ -14,7 +14,9 @@ public enum SnapshotChain {
         firstSeen: Instant, contentSHA256: String?
     ) -> String {
         let nanos = firstSeen.nanosecondsSinceEpoch.map(String.init) ?? "\(firstSeen.seconds).\(firstSeen.nanoseconds)"
-        let fields = [previous, gatewayID.rawValue, String(seq), state.rawValue, String(firstRun), nanos, contentSHA256 ?? ""]
+        let fields = [
+            previous, gatewayID.rawValue, String(seq), state.rawValue, String(firstRun), nanos, contentSHA256 ?? "",
+        ]
         return SHA256.hash(data: Data(fields.joined(separator: "\n").utf8)).hexString
     }
 }

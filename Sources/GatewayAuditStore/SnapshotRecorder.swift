@@ -25,7 +25,8 @@ struct SnapshotRecorder {
                 return .stillGone
             }
             let snapshot = try insertSnapshot(
-                gateway: gateway, gatewayID: observation.gatewayID, after: latest, state: .gone, content: nil, seen: seen)
+                gateway: gateway, gatewayID: observation.gatewayID, after: latest, state: .gone, content: nil,
+                seen: seen)
             try insertChange(snapshot: snapshot, ordinal: 0, kind: .gone, field: "", old: nil, new: nil)
             return .gone
         case .present(let current):
@@ -91,10 +92,13 @@ struct SnapshotRecorder {
         if let latest {
             // Close the superseded snapshot with the last observation that saw it. A prior state read
             // outside this run's lock would find the snapshot already closed: refuse rather than fork.
-            try db.cachedStatement(sql: "UPDATE snapshot SET last_run = ?, last_seen = ? WHERE id = ? AND last_seen IS NULL")
-                .execute(arguments: [latest.lastRun ?? run, latest.lastSeen ?? seen, latest.snapshotRow])
+            try db.cachedStatement(
+                sql: "UPDATE snapshot SET last_run = ?, last_seen = ? WHERE id = ? AND last_seen IS NULL"
+            )
+            .execute(arguments: [latest.lastRun ?? run, latest.lastSeen ?? seen, latest.snapshotRow])
             if db.changesCount != 1 {
-                throw StoreError.invalidBatch(detail: "gateway \(gatewayID): its latest snapshot changed since it was read")
+                throw StoreError.invalidBatch(
+                    detail: "gateway \(gatewayID): its latest snapshot changed since it was read")
             }
         }
         try db.cachedStatement(
@@ -119,7 +123,9 @@ struct SnapshotRecorder {
         timestamp.offset.isStated ? timestamp.offset.seconds : nil
     }
 
-    private func insertChange(snapshot: Int64, ordinal: Int, kind: ChangeKind, field: String, old: String?, new: String?)
+    private func insertChange(
+        snapshot: Int64, ordinal: Int, kind: ChangeKind, field: String, old: String?, new: String?
+    )
         throws
     {
         try db.cachedStatement(

@@ -14,7 +14,9 @@ public struct SnapshotWrite: Sendable, Hashable {
     public let anomalies: [TimestampAnomaly]
 
     /// Creates a write.
-    public init(observation: Observation, prior: PriorState, changes: [FieldChange] = [], anomalies: [TimestampAnomaly] = []) {
+    public init(
+        observation: Observation, prior: PriorState, changes: [FieldChange] = [], anomalies: [TimestampAnomaly] = []
+    ) {
         self.observation = observation
         self.prior = prior
         self.changes = changes

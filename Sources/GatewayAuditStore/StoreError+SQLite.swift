@@ -26,7 +26,8 @@ extension StoreError {
         switch error.resultCode {
         case .SQLITE_NOTADB: return .notADatabase(path: path)
         case .SQLITE_CORRUPT: return .corrupt(path: path, detail: detail)
-        case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN, .SQLITE_AUTH: return .readOnly(path: path, detail: detail)
+        case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN, .SQLITE_AUTH:
+            return .readOnly(path: path, detail: detail)
         case .SQLITE_FULL: return .full(path: path, detail: detail)
         // A full disk or a file-size limit (`ulimit -f`) shows as a failed write, or as a WAL index
         // (`-shm`) that cannot grow.

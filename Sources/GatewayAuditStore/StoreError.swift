@@ -41,15 +41,18 @@ extension StoreError: CustomStringConvertible {
         case .foreignDatabase(let path):
             return "\(path) is an SQLite database that gateway-audit did not create; use another --db path"
         case .newerSchema(let path, let unknown):
-            return "\(path) was written by a newer gateway-audit (schema \(unknown.joined(separator: ", "))); upgrade gateway-audit to read it"
+            return
+                "\(path) was written by a newer gateway-audit (schema \(unknown.joined(separator: ", "))); upgrade gateway-audit to read it"
         case .corrupt(let path, let detail):
             return "\(path) is damaged (\(detail)); restore it from a backup, the file was left as it is"
         case .locked(let path, let waited):
-            return "another gateway-audit run holds \(path) (waited \(Int(waited.rounded())) s); try again later or raise --lock-wait"
+            return
+                "another gateway-audit run holds \(path) (waited \(Int(waited.rounded())) s); try again later or raise --lock-wait"
         case .readOnly(let path, let detail):
             return "cannot write \(path) (\(detail)); check the permissions of the file and its folder"
         case .full(let path, let detail):
-            return "cannot write \(path): \(detail); free disk space or raise the file-size limit, stored data is intact"
+            return
+                "cannot write \(path): \(detail); free disk space or raise the file-size limit, stored data is intact"
         case .runNotActive(let id):
             return "run \(id) is not in progress in this database"
         case .unknownValue(let path, let table, let column, let value):

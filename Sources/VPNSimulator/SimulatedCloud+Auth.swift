@@ -70,7 +70,8 @@ extension SimulatedCloud {
                 guard left > 0 else {
                     return .error(
                         401, code: "VPN.0010",
-                        message: "The token expired after \(credentials.tokenLifetimeRequests ?? 0) requests; request a new token",
+                        message:
+                            "The token expired after \(credentials.tokenLifetimeRequests ?? 0) requests; request a new token",
                         requestID: requestID)
                 }
                 issued.requestsLeft = left - 1

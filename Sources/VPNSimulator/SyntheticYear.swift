@@ -90,7 +90,8 @@ public struct SyntheticYear: Sendable {
     private static func gateway(_ index: Int, generator: inout SeededGenerator) -> SimulatedGateway {
         let created = start.adding(seconds: -Int64(index % 86_400) * 60).iso8601(fractionDigits: 3)
         let id = GatewayID(
-            "\(hex(generator.next(), 8))-\(hex(generator.next(), 4))-4\(hex(generator.next(), 3))-8\(hex(generator.next(), 3))-\(hex(generator.next(), 12))")
+            "\(hex(generator.next(), 8))-\(hex(generator.next(), 4))-4\(hex(generator.next(), 3))-8\(hex(generator.next(), 3))-\(hex(generator.next(), 12))"
+        )
         return SimulatedGateway(
             id: id, name: "cgw-\(index)", idValue: "10.\(index / 65_536 % 256).\(index / 256 % 256).\(index % 256)",
             bgpASN: 64_512 + Int64(index % 1000), tags: [Tag(key: "env", value: index % 3 == 0 ? "prod" : "test")],

@@ -14,11 +14,12 @@ struct BareInsertStore: Sendable {
         config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         queue = try DatabaseQueue(path: path, configuration: config)
         try queue.write { db in
-            try db.execute(sql: """
-                CREATE TABLE IF NOT EXISTS snapshot (
-                    id INTEGER PRIMARY KEY, gateway_id TEXT NOT NULL, seen INTEGER NOT NULL, content TEXT,
-                    content_sha256 TEXT, created_at_raw TEXT, updated_at_raw TEXT)
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE IF NOT EXISTS snapshot (
+                        id INTEGER PRIMARY KEY, gateway_id TEXT NOT NULL, seen INTEGER NOT NULL, content TEXT,
+                        content_sha256 TEXT, created_at_raw TEXT, updated_at_raw TEXT)
+                    """)
         }
     }
 
@@ -26,13 +27,15 @@ struct BareInsertStore: Sendable {
     /// - Throws: GRDB's `DatabaseError`.
     func insert(_ rows: [(gateway: CustomerGateway, content: String, hash: String)], seen: Instant) throws {
         try queue.write { db in
-            let statement = try db.makeStatement(sql: """
-                INSERT INTO snapshot (gateway_id, seen, content, content_sha256, created_at_raw, updated_at_raw)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """)
+            let statement = try db.makeStatement(
+                sql: """
+                    INSERT INTO snapshot (gateway_id, seen, content, content_sha256, created_at_raw, updated_at_raw)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """)
             for row in rows {
                 try statement.execute(arguments: [
-                    row.gateway.id.rawValue, seen.nanosecondsSinceEpoch ?? 0, row.content, row.hash, row.gateway.createdAtText,
+                    row.gateway.id.rawValue, seen.nanosecondsSinceEpoch ?? 0, row.content, row.hash,
+                    row.gateway.createdAtText,
                     row.gateway.updatedAtText,
                 ])
             }

@@ -7,7 +7,8 @@ import VPNSimulator
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gateway-audit-bench",
-        abstract: "Measure ingest, storage, reports, queries, collection and a peer, each beside a reference from the same run.",
+        abstract:
+            "Measure ingest, storage, reports, queries, collection and a peer, each beside a reference from the same run.",
         discussion: """
             Run in release: swift run -c release gateway-audit-bench [--quick]. The references wrk (apt-get \
             install wrk), git-history (pip install git-history) and sqlite3 must be installed; the bench never \
@@ -19,7 +20,8 @@ struct Bench: AsyncParsableCommand {
 }
 
 struct RunBench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "run", abstract: "Run every stage and print the table.")
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Run every stage and print the table.")
 
     @Flag(name: .long, help: "Small sizes (1,000 gateways × 30 nights, 100k-row report) for CI and smoke tests.")
     var quick = false
@@ -30,20 +32,26 @@ struct RunBench: AsyncParsableCommand {
     @Option(name: .long, help: "Nights (default 365; 30 with --quick).")
     var nights: Int?
 
-    @Option(name: .customLong("work-dir"), help: "Where the benchmark databases go (default: a temp folder, removed after).")
+    @Option(
+        name: .customLong("work-dir"), help: "Where the benchmark databases go (default: a temp folder, removed after)."
+    )
     var workDir: String?
 
     func run() async throws {
         let count = gateways ?? (quick ? 1_000 : 10_000)
         let nightCount = nights ?? (quick ? 30 : 365)
         let bigReportRows = quick ? 100_000 : 1_000_000
-        let directory = workDir ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("ga-bench-\(UUID().uuidString)")
+        let directory =
+            workDir ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("ga-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { if workDir == nil { try? FileManager.default.removeItem(atPath: directory) } }
-        let tool = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("gateway-audit").path
+        let tool = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "gateway-audit"
+        ).path
 
         var table = BenchTable()
-        FileHandle.standardError.write(Data("gateway-audit-bench: \(count) gateways × \(nightCount) nights in \(directory)\n".utf8))
+        FileHandle.standardError.write(
+            Data("gateway-audit-bench: \(count) gateways × \(nightCount) nights in \(directory)\n".utf8))
         let stages = Stages(directory: directory, gateways: count, nights: nightCount, tool: tool)
         try await stages.ingest(into: &table)
         let year = try await stages.storage(into: &table)
@@ -52,7 +60,9 @@ struct RunBench: AsyncParsableCommand {
         try await stages.collection(into: &table)
         try stages.peer(gateways: quick ? 200 : 1_000, nights: quick ? 15 : 60, into: &table)
         print("")
-        print("gateway-audit-bench \(GatewayAuditVersion.current): \(count) gateways × \(nightCount) nights, \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        print(
+            "gateway-audit-bench \(GatewayAuditVersion.current): \(count) gateways × \(nightCount) nights, \(ProcessInfo.processInfo.activeProcessorCount) cores"
+        )
         print(table.text)
     }
 }

@@ -35,7 +35,8 @@ struct GenerateYear: AsyncParsableCommand {
         var paths: [String] = []
         for night in 0..<nights {
             if night > 0 { year.advance() }
-            let name = SyntheticYear.runTime(ofNight: night).iso8601().replacingOccurrences(of: ":", with: "-") + ".json"
+            let name =
+                SyntheticYear.runTime(ofNight: night).iso8601().replacingOccurrences(of: ":", with: "-") + ".json"
             let path = (folder as NSString).appendingPathComponent(name)
             let body: JSONValue = .object([
                 "customer_gateways": .array(year.currentJSON), "total_count": .integer(Int64(year.currentJSON.count)),

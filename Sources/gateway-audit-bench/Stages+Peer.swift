@@ -9,8 +9,11 @@ extension Stages {
         guard let gitHistory = ChildProcess.which("git-history"),
             let git = ChildProcess.which("git")
         else {
-            table.add(BenchRow(stage: "peer: import vs git-history", figure: "-", reference: "git-history not installed (pip install git-history)",
-                ratio: nil, target: "faster, smaller", met: nil))
+            table.add(
+                BenchRow(
+                    stage: "peer: import vs git-history", figure: "-",
+                    reference: "git-history not installed (pip install git-history)",
+                    ratio: nil, target: "faster, smaller", met: nil))
             return
         }
         let folder = path("peer")
@@ -22,32 +25,43 @@ extension Stages {
         let target = (repo as NSString).appendingPathComponent("gateways.json")
         for (night, file) in files.enumerated() {
             let page = try JSONValue(data: Data(contentsOf: URL(fileURLWithPath: file)))
-            try Data((page["customer_gateways"] ?? .array([])).canonicalJSON.utf8).write(to: URL(fileURLWithPath: target))
+            try Data((page["customer_gateways"] ?? .array([])).canonicalJSON.utf8).write(
+                to: URL(fileURLWithPath: target))
             _ = ChildProcess.run(git, ["-C", repo, "add", "gateways.json"])
             let date = SyntheticYear.runTime(ofNight: night).iso8601()
             _ = ChildProcess.run(
                 "/usr/bin/env",
-                ["GIT_AUTHOR_DATE=\(date)", "GIT_COMMITTER_DATE=\(date)", git, "-C", repo, "-c", "user.name=bench",
-                    "-c", "user.email=bench@local", "commit", "-q", "-m", "night \(night)"])
+                [
+                    "GIT_AUTHOR_DATE=\(date)", "GIT_COMMITTER_DATE=\(date)", git, "-C", repo, "-c", "user.name=bench",
+                    "-c", "user.email=bench@local", "commit", "-q", "-m", "night \(night)",
+                ])
         }
         let theirsDB = (folder as NSString).appendingPathComponent("git-history.db")
-        let theirs = ChildProcess.run(gitHistory, ["file", theirsDB, "gateways.json", "--repo", repo, "--branch", "main", "--id", "id", "--silent"])
+        let theirs = ChildProcess.run(
+            gitHistory,
+            ["file", theirsDB, "gateways.json", "--repo", repo, "--branch", "main", "--id", "id", "--silent"])
         let oursDB = (folder as NSString).appendingPathComponent("gateway-audit.sqlite")
         let ours = ChildProcess.run(tool, ["import", "--db", oursDB] + files)
         let oursSize = fileSize(oursDB) + fileSize(oursDB + "-wal")
         let theirsSize = fileSize(theirsDB)
         guard theirs.status == 0, ours.status == 0 else {
-            table.add(BenchRow(stage: "peer: import vs git-history", figure: "exit \(ours.status)", reference: "git-history exit \(theirs.status)",
-                ratio: nil, target: "faster, smaller", met: false))
+            table.add(
+                BenchRow(
+                    stage: "peer: import vs git-history", figure: "exit \(ours.status)",
+                    reference: "git-history exit \(theirs.status)",
+                    ratio: nil, target: "faster, smaller", met: false))
             return
         }
-        table.add(BenchRow(
-            stage: "peer: import \(count) × \(nights) nights", figure: String(format: "%.2f s", ours.seconds),
-            reference: String(format: "%.2f s git-history", theirs.seconds), ratio: ours.seconds / theirs.seconds,
-            target: "faster", met: ours.seconds < theirs.seconds))
-        table.add(BenchRow(
-            stage: "peer: database size", figure: formatBytes(oursSize), reference: formatBytes(theirsSize) + " git-history",
-            ratio: Double(oursSize) / Double(max(theirsSize, 1)), target: "smaller", met: oursSize < theirsSize))
+        table.add(
+            BenchRow(
+                stage: "peer: import \(count) × \(nights) nights", figure: String(format: "%.2f s", ours.seconds),
+                reference: String(format: "%.2f s git-history", theirs.seconds), ratio: ours.seconds / theirs.seconds,
+                target: "faster", met: ours.seconds < theirs.seconds))
+        table.add(
+            BenchRow(
+                stage: "peer: database size", figure: formatBytes(oursSize),
+                reference: formatBytes(theirsSize) + " git-history",
+                ratio: Double(oursSize) / Double(max(theirsSize, 1)), target: "smaller", met: oursSize < theirsSize))
     }
 
     func fileSize(_ path: String) -> Int64 {

@@ -31,14 +31,18 @@ struct Stages {
         let unchanged = current.map { Observation.present($0, at: next) }
         let unchangedSeconds = try await measure { try await record(unchanged, in: store, at: next) }
         let ratio = firstSeconds / referenceSeconds
-        table.add(BenchRow(
-            stage: "ingest: night of \(gateways) new", figure: String(format: "%.3f s", firstSeconds),
-            reference: String(format: "%.3f s bare inserts", referenceSeconds), ratio: ratio, target: "≤ 2×", met: ratio <= 2))
+        table.add(
+            BenchRow(
+                stage: "ingest: night of \(gateways) new", figure: String(format: "%.3f s", firstSeconds),
+                reference: String(format: "%.3f s bare inserts", referenceSeconds), ratio: ratio, target: "≤ 2×",
+                met: ratio <= 2))
         let unchangedRatio = unchangedSeconds / referenceSeconds
-        table.add(BenchRow(
-            stage: "ingest: night of \(gateways) unchanged", figure: String(format: "%.3f s", unchangedSeconds),
-            reference: String(format: "%.3f s bare inserts", referenceSeconds), ratio: unchangedRatio, target: "≤ 2×",
-            met: unchangedRatio <= 2))
+        table.add(
+            BenchRow(
+                stage: "ingest: night of \(gateways) unchanged", figure: String(format: "%.3f s", unchangedSeconds),
+                reference: String(format: "%.3f s bare inserts", referenceSeconds), ratio: unchangedRatio,
+                target: "≤ 2×",
+                met: unchangedRatio <= 2))
     }
 
     struct Year {
@@ -60,7 +64,9 @@ struct Stages {
             for night in 0..<nights {
                 if night > 0 { year.advance() }
                 let at = SyntheticYear.runTime(ofNight: night)
-                let list: JSONValue = .object(["customer_gateways": .array(year.currentJSON), "total_count": .integer(Int64(gateways))])
+                let list: JSONValue = .object([
+                    "customer_gateways": .array(year.currentJSON), "total_count": .integer(Int64(gateways)),
+                ])
                 jsonBytes += Int64(list.canonicalJSON.utf8.count)
                 let outcomes = try await record(year.current.map { Observation.present($0, at: at) }, in: store, at: at)
                 if night == 0 {
@@ -72,7 +78,9 @@ struct Stages {
                 }
                 if night == min(29, nights - 1) {
                     try store.checkpoint()
-                    if FileManager.default.fileExists(atPath: month) { try FileManager.default.removeItem(atPath: month) }
+                    if FileManager.default.fileExists(atPath: month) {
+                        try FileManager.default.removeItem(atPath: month)
+                    }
                     try FileManager.default.copyItem(atPath: path("year.sqlite"), toPath: month)
                 }
             }
@@ -81,16 +89,23 @@ struct Stages {
         let size = try store.fileSize()
         let perObservation = Double(size - sizeAfterFirst) / Double(max(unchangedObservations, 1))
         let observations = gateways * nights
-        table.add(BenchRow(
-            stage: "storage: bytes per unchanged observation", figure: String(format: "%.2f B", perObservation),
-            reference: "\(unchangedObservations) unchanged obs., growth incl. all changes", ratio: nil, target: "≤ 16 B",
-            met: perObservation <= 16))
-        table.add(BenchRow(
-            stage: "storage: database vs nightly JSON", figure: formatBytes(size), reference: formatBytes(jsonBytes) + " of JSON",
-            ratio: Double(size) / Double(jsonBytes), target: "smaller", met: size < jsonBytes))
-        table.add(BenchRow(
-            stage: "storage: building the year", figure: String(format: "%.0f obs/s", Double(observations) / seconds),
-            reference: String(format: "%.1f s for %d obs.", seconds, observations), ratio: nil, target: "-", met: nil))
+        table.add(
+            BenchRow(
+                stage: "storage: bytes per unchanged observation", figure: String(format: "%.2f B", perObservation),
+                reference: "\(unchangedObservations) unchanged obs., growth incl. all changes", ratio: nil,
+                target: "≤ 16 B",
+                met: perObservation <= 16))
+        table.add(
+            BenchRow(
+                stage: "storage: database vs nightly JSON", figure: formatBytes(size),
+                reference: formatBytes(jsonBytes) + " of JSON",
+                ratio: Double(size) / Double(jsonBytes), target: "smaller", met: size < jsonBytes))
+        table.add(
+            BenchRow(
+                stage: "storage: building the year",
+                figure: String(format: "%.0f obs/s", Double(observations) / seconds),
+                reference: String(format: "%.1f s for %d obs.", seconds, observations), ratio: nil, target: "-",
+                met: nil))
         return Year(path: path("year.sqlite"), monthPath: month, exampleID: exampleID)
     }
 
@@ -101,24 +116,35 @@ struct Stages {
         let smallRun = ChildProcess.run(tool, ["report", "changes", "--db", small, "--output", path("small.csv")])
         let bigRun = ChildProcess.run(tool, ["report", "changes", "--db", big, "--output", path("big.csv")])
         let memoryRatio = Double(bigRun.peakRSSKiB) / Double(max(smallRun.peakRSSKiB, 1))
-        table.add(BenchRow(
-            stage: "report: peak memory, \(bigRows) vs 10000 rows", figure: "\(bigRun.peakRSSKiB / 1024) MiB",
-            reference: "\(smallRun.peakRSSKiB / 1024) MiB", ratio: memoryRatio, target: "≤ 1.2×", met: memoryRatio <= 1.2))
-        table.add(BenchRow(
-            stage: "report: changes CSV speed", figure: String(format: "%.0f rows/s", Double(bigRows) / bigRun.seconds),
-            reference: String(format: "%.2f s for %d rows", bigRun.seconds, bigRows), ratio: nil, target: "-", met: nil))
+        table.add(
+            BenchRow(
+                stage: "report: peak memory, \(bigRows) vs 10000 rows", figure: "\(bigRun.peakRSSKiB / 1024) MiB",
+                reference: "\(smallRun.peakRSSKiB / 1024) MiB", ratio: memoryRatio, target: "≤ 1.2×",
+                met: memoryRatio <= 1.2))
+        table.add(
+            BenchRow(
+                stage: "report: changes CSV speed",
+                figure: String(format: "%.0f rows/s", Double(bigRows) / bigRun.seconds),
+                reference: String(format: "%.2f s for %d rows", bigRun.seconds, bigRows), ratio: nil, target: "-",
+                met: nil))
 
-        let ours = ChildProcess.run(tool, ["report", "changes", "--db", year.path, "--output", path("year-changes.csv")])
+        let ours = ChildProcess.run(
+            tool, ["report", "changes", "--db", year.path, "--output", path("year-changes.csv")])
         if let sqlite3 = ChildProcess.which("sqlite3") {
-            let reference = ChildProcess.run(sqlite3, ["-csv", year.path, BareInsertStore.changeRowsSQL], stdoutPath: path("year-changes.sqlite3.csv"))
+            let reference = ChildProcess.run(
+                sqlite3, ["-csv", year.path, BareInsertStore.changeRowsSQL],
+                stdoutPath: path("year-changes.sqlite3.csv"))
             let ratio = ours.seconds / reference.seconds
-            table.add(BenchRow(
-                stage: "report: full changes CSV", figure: String(format: "%.3f s", ours.seconds),
-                reference: String(format: "%.3f s sqlite3 -csv", reference.seconds), ratio: ratio, target: "≤ 2×",
-                met: ratio <= 2))
+            table.add(
+                BenchRow(
+                    stage: "report: full changes CSV", figure: String(format: "%.3f s", ours.seconds),
+                    reference: String(format: "%.3f s sqlite3 -csv", reference.seconds), ratio: ratio, target: "≤ 2×",
+                    met: ratio <= 2))
         } else {
-            table.add(BenchRow(stage: "report: full changes CSV", figure: String(format: "%.3f s", ours.seconds),
-                reference: "sqlite3 not installed", ratio: nil, target: "≤ 2×", met: nil))
+            table.add(
+                BenchRow(
+                    stage: "report: full changes CSV", figure: String(format: "%.3f s", ours.seconds),
+                    reference: "sqlite3 not installed", ratio: nil, target: "≤ 2×", met: nil))
         }
     }
 
@@ -129,19 +155,27 @@ struct Stages {
         let repeats = 200
         _ = try WhenChangedReport(store: yearStore, gatewayID: year.exampleID)
         _ = try WhenChangedReport(store: monthStore, gatewayID: year.exampleID)
-        let monthSeconds = try measure { for _ in 0..<repeats { _ = try WhenChangedReport(store: monthStore, gatewayID: year.exampleID) } }
-        let yearSeconds = try measure { for _ in 0..<repeats { _ = try WhenChangedReport(store: yearStore, gatewayID: year.exampleID) } }
+        let monthSeconds = try measure {
+            for _ in 0..<repeats { _ = try WhenChangedReport(store: monthStore, gatewayID: year.exampleID) }
+        }
+        let yearSeconds = try measure {
+            for _ in 0..<repeats { _ = try WhenChangedReport(store: yearStore, gatewayID: year.exampleID) }
+        }
         let ratio = yearSeconds / monthSeconds
-        table.add(BenchRow(
-            stage: "query: when-changed, year vs month", figure: String(format: "%.2f ms", yearSeconds * 1000 / Double(repeats)),
-            reference: String(format: "%.2f ms on one month", monthSeconds * 1000 / Double(repeats)), ratio: ratio,
-            target: "≤ 1.5×", met: ratio <= 1.5))
+        table.add(
+            BenchRow(
+                stage: "query: when-changed, year vs month",
+                figure: String(format: "%.2f ms", yearSeconds * 1000 / Double(repeats)),
+                reference: String(format: "%.2f ms on one month", monthSeconds * 1000 / Double(repeats)), ratio: ratio,
+                target: "≤ 1.5×", met: ratio <= 1.5))
     }
 
     /// Records one night as a run, in one transaction like the reference (the collector's default
     /// batches of 100 trade some speed for losing less on a crash).
     @discardableResult
-    func record(_ observations: [Observation], in store: HistoryDatabase, at: Instant) async throws -> [ObservationOutcome] {
+    func record(_ observations: [Observation], in store: HistoryDatabase, at: Instant) async throws
+        -> [ObservationOutcome]
+    {
         let writer = HistoryWriter(store)
         let run = try await writer.beginRun(RunInfo(endpoint: "bench", projectID: "bench", scope: .all), at: at)
         let outcomes = try await ObservationRecorder(writer: writer).record(observations, in: run)
@@ -170,4 +204,3 @@ struct Stages {
         return path
     }
 }
-

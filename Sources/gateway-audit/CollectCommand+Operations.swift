@@ -5,7 +5,8 @@ import Logging
 
 extension CollectCommand {
     /// Wires the metrics file, the notifier and the heartbeat the settings ask for.
-    func publisher(_ settings: OperationsOptions.Resolved, transport: (any Transport)?, logger: Logger) -> RunPublisher {
+    func publisher(_ settings: OperationsOptions.Resolved, transport: (any Transport)?, logger: Logger) -> RunPublisher
+    {
         var heartbeat: Heartbeat?
         var notifier: Notifier?
         if let transport {
@@ -17,7 +18,8 @@ extension CollectCommand {
             if !settings.notify.isEmpty {
                 notifier = Notifier(
                     urls: settings.notify, format: settings.format,
-                    sender: WebhookSender(transport: transport, policy: DeliveryPolicy(timeout: operations.notifyTimeout)),
+                    sender: WebhookSender(
+                        transport: transport, policy: DeliveryPolicy(timeout: operations.notifyTimeout)),
                     logger: logger)
             }
         }

@@ -20,10 +20,13 @@ struct CollectCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("API base URL. Default: https://vpn.<region>.myhuaweicloud.com.", valueName: "url"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("API base URL. Default: https://vpn.<region>.myhuaweicloud.com.", valueName: "url"))
     var endpoint: String?
 
-    @Option(name: .customLong("project-id"), help: ArgumentHelp("Project id. Default: $HW_PROJECT_ID.", valueName: "id"))
+    @Option(
+        name: .customLong("project-id"), help: ArgumentHelp("Project id. Default: $HW_PROJECT_ID.", valueName: "id"))
     var projectID: String?
 
     @Option(name: .long, help: ArgumentHelp("Region. Default: $HW_REGION_NAME.", valueName: "region"))
@@ -32,7 +35,9 @@ struct CollectCommand: AsyncParsableCommand {
     @Option(name: .customLong("id"), help: ArgumentHelp("Fetch only this gateway (repeatable).", valueName: "id"))
     var ids: [String] = []
 
-    @Option(name: .customLong("ids-file"), help: ArgumentHelp("Fetch the gateway ids listed in this file, one per line.", valueName: "file"))
+    @Option(
+        name: .customLong("ids-file"),
+        help: ArgumentHelp("Fetch the gateway ids listed in this file, one per line.", valueName: "file"))
     var idsFile: String?
 
     @OptionGroup var database: DatabaseOption
@@ -49,13 +54,19 @@ struct CollectCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Seconds the whole run may take.", valueName: "seconds"))
     var deadline: Double?
 
-    @Option(name: .customLong("lock-wait"), help: ArgumentHelp("Seconds to wait while another run holds the database.", valueName: "seconds"))
+    @Option(
+        name: .customLong("lock-wait"),
+        help: ArgumentHelp("Seconds to wait while another run holds the database.", valueName: "seconds"))
     var lockWait: Double = 60
 
-    @Option(name: .customLong("ca-file"), help: ArgumentHelp("Also trust the CA certificates in this PEM file.", valueName: "file"))
+    @Option(
+        name: .customLong("ca-file"),
+        help: ArgumentHelp("Also trust the CA certificates in this PEM file.", valueName: "file"))
     var caFile: String?
 
-    @Flag(name: .long, help: "Nothing on a clean night (no change, new, gone or failure); else the summary line and errors.")
+    @Flag(
+        name: .long,
+        help: "Nothing on a clean night (no change, new, gone or failure); else the summary line and errors.")
     var quiet = false
 
     @Option(name: .long, help: "Progress bar on standard error: auto (only on a terminal), always or never.")
@@ -64,7 +75,11 @@ struct CollectCommand: AsyncParsableCommand {
     @OptionGroup(title: "Monitoring and notifications")
     var operations: OperationsOptions
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical. Default: $GATEWAY_AUDIT_LOG_LEVEL, else warning (error with --quiet).")
+    @Option(
+        name: .customLong("log-level"),
+        help:
+            "trace, debug, info, notice, warning, error or critical. Default: $GATEWAY_AUDIT_LOG_LEVEL, else warning (error with --quiet)."
+    )
     var logLevel: LogLevelArgument?
 
     func validate() throws {
@@ -82,8 +97,11 @@ struct CollectCommand: AsyncParsableCommand {
         let region = self.region ?? environment["HW_REGION_NAME"]
         let project = projectID ?? environment["HW_PROJECT_ID"]
         let endpointText = endpoint ?? region.map { "https://vpn.\($0).myhuaweicloud.com" }
-        var logger = StderrLogHandler.logger("gateway-audit", level: logLevel?.level
-                ?? environment["GATEWAY_AUDIT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? (quiet ? .error : .warning))
+        var logger = StderrLogHandler.logger(
+            "gateway-audit",
+            level: logLevel?.level
+                ?? environment["GATEWAY_AUDIT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
+                ?? (quiet ? .error : .warning))
         if let region { logger[metadataKey: "region"] = "\(region)" }
         if let project { logger[metadataKey: "project"] = "\(project)" }
         let reporting = try settings.needsTransport ? AsyncHTTPClientTransport(caFile: caFile) : nil
@@ -93,7 +111,8 @@ struct CollectCommand: AsyncParsableCommand {
         var summary: RunSummary?
         var failure: (any Error)?
         do {
-            let done = try await collectOnce(environment: environment, region: region, project: project, endpoint: endpointText, logger: logger)
+            let done = try await collectOnce(
+                environment: environment, region: region, project: project, endpoint: endpointText, logger: logger)
             summary = done
             failure = Self.failure(of: done)
         } catch {
@@ -120,7 +139,8 @@ struct CollectCommand: AsyncParsableCommand {
             throw CommandFailure(status: .usage, description: "no project id: set HW_PROJECT_ID or pass --project-id")
         }
         guard let endpoint, let endpointURL = URL(string: endpoint) else {
-            throw CommandFailure(status: .usage, description: "no endpoint: set HW_REGION_NAME, pass --region, or pass --endpoint")
+            throw CommandFailure(
+                status: .usage, description: "no endpoint: set HW_REGION_NAME, pass --region, or pass --endpoint")
         }
         let requested = try requestedIDs()
         let transport = try AsyncHTTPClientTransport(caFile: caFile)
@@ -178,7 +198,8 @@ struct CollectCommand: AsyncParsableCommand {
         defer { bar?.finish() }
         return try await Collector(
             client: client, database: history,
-            options: CollectorOptions(ids: ids, concurrency: concurrency, requestsPerSecond: rate, lockWait: .seconds(lockWait)),
+            options: CollectorOptions(
+                ids: ids, concurrency: concurrency, requestsPerSecond: rate, lockWait: .seconds(lockWait)),
             logger: logger, progress: { bar?.draw($0) }
         ).run()
     }

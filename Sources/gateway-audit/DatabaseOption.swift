@@ -4,7 +4,11 @@ import GatewayAudit
 
 /// `--db PATH`, defaulting to `$GATEWAY_AUDIT_DB`, else `./gateway-audit.sqlite`.
 struct DatabaseOption: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("History database.", discussion: "Default: $GATEWAY_AUDIT_DB, else ./gateway-audit.sqlite.", valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "History database.", discussion: "Default: $GATEWAY_AUDIT_DB, else ./gateway-audit.sqlite.",
+            valueName: "path"))
     var db: String?
 
     init() {}

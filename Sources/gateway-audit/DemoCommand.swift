@@ -36,7 +36,9 @@ struct DemoCommand: AsyncParsableCommand {
         let options = Demo.Options(nights: nights, outputDirectory: outputDir, databasePath: db, seed: seed, zone: zone)
         let summary: Demo.Summary
         do {
-            summary = try await Demo(options: options, logger: StderrLogHandler.logger("gateway-audit.demo", level: .error)).run()
+            summary = try await Demo(
+                options: options, logger: StderrLogHandler.logger("gateway-audit.demo", level: .error)
+            ).run()
         } catch let failure as Demo.Failure {
             throw CommandFailure(status: .usage, description: failure.description)
         }
@@ -63,7 +65,8 @@ struct DemoCommand: AsyncParsableCommand {
         ]
         print(lines.joined(separator: "\n"))
         if summary.incompleteRuns > 0 {
-            throw CommandFailure(status: .partial, description: "\(summary.incompleteRuns) demo run(s) did not complete")
+            throw CommandFailure(
+                status: .partial, description: "\(summary.incompleteRuns) demo run(s) did not complete")
         }
     }
 }

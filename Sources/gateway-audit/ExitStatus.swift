@@ -86,7 +86,8 @@ enum ExitStatus: Int32 {
 
     private static func isOwn(_ error: any Error) -> Bool {
         switch error {
-        case is StoreError, is ReportError, is ZoneError, is CommandFailure, is ClientError, is Demo.Failure: return true
+        case is StoreError, is ReportError, is ZoneError, is CommandFailure, is ClientError, is Demo.Failure:
+            return true
         default: return false
         }
     }

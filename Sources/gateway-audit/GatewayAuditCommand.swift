@@ -11,7 +11,8 @@ struct GatewayAuditCommand: AsyncParsableCommand {
         discussion: ExitStatus.documentation,
         version: GatewayAuditVersion.current,
         subcommands: [
-            DemoCommand.self, CollectCommand.self, ImportCommand.self, ReportCommand.self, WhenChangedCommand.self, GatewaysCommand.self, RunsCommand.self,
+            DemoCommand.self, CollectCommand.self, ImportCommand.self, ReportCommand.self, WhenChangedCommand.self,
+            GatewaysCommand.self, RunsCommand.self,
             VerifyCommand.self, KeygenCommand.self,
         ]
     )
@@ -20,7 +21,9 @@ struct GatewayAuditCommand: AsyncParsableCommand {
     static func main() async {
         // Library loggers that a command does not configure itself write to stderr, warnings and up
         // (GATEWAY_AUDIT_LOG_LEVEL=info|debug|trace for more); stdout stays for results.
-        let level = ProcessInfo.processInfo.environment["GATEWAY_AUDIT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        let level =
+            ProcessInfo.processInfo.environment["GATEWAY_AUDIT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
+            ?? .warning
         LoggingSystem.bootstrap { _ in StderrLogHandler(logLevel: level) }
         // Past a file-size limit (`ulimit -f`) a write must fail with EFBIG, which SQLite reports and
         // rolls back, rather than SIGXFSZ killing the process in the middle of a transaction.

@@ -21,6 +21,8 @@ struct GatewaysCommand: AsyncParsableCommand {
                 String(g.snapshotCount), String(g.failedCount),
             ]
         }
-        try ListPrinter.print(header: header, rows: rows, format: list.format, empty: "No gateways recorded yet; run `gateway-audit collect`.")
+        try ListPrinter.print(
+            header: header, rows: rows, format: list.format,
+            empty: "No gateways recorded yet; run `gateway-audit collect`.")
     }
 }

@@ -18,13 +18,19 @@ struct ImportCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("JSON files to import.", valueName: "file"))
     var files: [String]
 
-    @Option(name: .customLong("observed-at"), help: ArgumentHelp("Observation time for every file (RFC 3339).", valueName: "time"))
+    @Option(
+        name: .customLong("observed-at"),
+        help: ArgumentHelp("Observation time for every file (RFC 3339).", valueName: "time"))
     var observedAt: String?
 
-    @Flag(name: .customLong("listings-complete"), help: "Each night's files list every gateway: a known gateway missing from them is gone.")
+    @Flag(
+        name: .customLong("listings-complete"),
+        help: "Each night's files list every gateway: a known gateway missing from them is gone.")
     var listingsComplete = false
 
-    @Option(name: .customLong("project-id"), help: ArgumentHelp("Project the files come from (recorded with each run).", valueName: "id"))
+    @Option(
+        name: .customLong("project-id"),
+        help: ArgumentHelp("Project the files come from (recorded with each run).", valueName: "id"))
     var projectID: String = ""
 
     @OptionGroup var database: DatabaseOption
@@ -46,7 +52,9 @@ struct ImportCommand: AsyncParsableCommand {
         do {
             let summary = try await importer.importFiles(files, observedAt: at)
             let c = summary.counts
-            print("imported \(summary.files) file(s) as \(summary.runs) run(s): \(c.observed) observed, \(c.unchanged) unchanged, \(c.changed) changed, \(c.new) new, \(c.gone) gone; chain head \(try HistoryQueries(history).chainHead())")
+            print(
+                "imported \(summary.files) file(s) as \(summary.runs) run(s): \(c.observed) observed, \(c.unchanged) unchanged, \(c.changed) changed, \(c.new) new, \(c.gone) gone; chain head \(try HistoryQueries(history).chainHead())"
+            )
         } catch let error as ImportError {
             throw CommandFailure(status: .usage, description: error.description)
         }

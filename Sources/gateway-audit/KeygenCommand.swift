@@ -12,7 +12,9 @@ struct KeygenCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .customLong("private-key"), help: ArgumentHelp("Where to write the private key (mode 600).", valueName: "file"))
+    @Option(
+        name: .customLong("private-key"),
+        help: ArgumentHelp("Where to write the private key (mode 600).", valueName: "file"))
     var privateKey: String
 
     @Option(name: .customLong("public-key"), help: ArgumentHelp("Where to write the public key.", valueName: "file"))

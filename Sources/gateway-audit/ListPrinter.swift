@@ -12,7 +12,8 @@ enum ListPrinter {
             if rows.isEmpty {
                 out.write(empty + "\n")
             } else {
-                out.write(TextTable(header: header.map { $0.uppercased() }, rows: rows).lines.joined(separator: "\n") + "\n")
+                out.write(
+                    TextTable(header: header.map { $0.uppercased() }, rows: rows).lines.joined(separator: "\n") + "\n")
             }
         case .csv:
             var writer = CSVWriter(output: out)

@@ -8,28 +8,42 @@ import Logging
 /// `collect`'s operations flags: metrics file, heartbeat and notifications, each also from a
 /// `GATEWAY_AUDIT_*` variable so that URLs holding tokens stay out of `ps` and crontabs.
 struct OperationsOptions: ParsableArguments {
-    @Option(name: .customLong("metrics-file"), help: ArgumentHelp(
-        "Write Prometheus metrics here after every run (node_exporter textfile collector). Default: $GATEWAY_AUDIT_METRICS_FILE.",
-        valueName: "path"))
+    @Option(
+        name: .customLong("metrics-file"),
+        help: ArgumentHelp(
+            "Write Prometheus metrics here after every run (node_exporter textfile collector). Default: $GATEWAY_AUDIT_METRICS_FILE.",
+            valueName: "path"))
     var metricsFile: String?
 
-    @Option(name: .long, help: ArgumentHelp(
-        "Ping URL/start before the run and URL or URL/fail after it (healthchecks.io style). Default: $GATEWAY_AUDIT_HEARTBEAT_URL.",
-        valueName: "url"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Ping URL/start before the run and URL or URL/fail after it (healthchecks.io style). Default: $GATEWAY_AUDIT_HEARTBEAT_URL.",
+            valueName: "url"))
     var heartbeat: String?
 
-    @Option(name: .customLong("heartbeat-style"), help: "plain (URL or URL/fail) or exit-code (URL/{exit code}, healthchecks.io).")
+    @Option(
+        name: .customLong("heartbeat-style"),
+        help: "plain (URL or URL/fail) or exit-code (URL/{exit code}, healthchecks.io).")
     var heartbeatStyle: HeartbeatStyleArgument = HeartbeatStyleArgument(style: .plain)
 
-    @Option(name: .customLong("notify"), help: ArgumentHelp(
-        "POST a digest here after a run with news (repeatable). Default: $GATEWAY_AUDIT_NOTIFY_URLS (space separated).",
-        valueName: "url"))
+    @Option(
+        name: .customLong("notify"),
+        help: ArgumentHelp(
+            "POST a digest here after a run with news (repeatable). Default: $GATEWAY_AUDIT_NOTIFY_URLS (space separated).",
+            valueName: "url"))
     var notify: [String] = []
 
-    @Option(name: .customLong("notify-format"), help: "json (the documented document) or slack (Slack/Mattermost {\"text\": …}). Default: $GATEWAY_AUDIT_NOTIFY_FORMAT, else json.")
+    @Option(
+        name: .customLong("notify-format"),
+        help:
+            "json (the documented document) or slack (Slack/Mattermost {\"text\": …}). Default: $GATEWAY_AUDIT_NOTIFY_FORMAT, else json."
+    )
     var notifyFormat: NotifyFormatArgument?
 
-    @Option(name: .customLong("notify-timeout"), help: ArgumentHelp("Seconds a notification may take, retries included.", valueName: "seconds"))
+    @Option(
+        name: .customLong("notify-timeout"),
+        help: ArgumentHelp("Seconds a notification may take, retries included.", valueName: "seconds"))
     var notifyTimeout: Double = 30
 
     func validate() throws {
@@ -41,10 +55,14 @@ struct OperationsOptions: ParsableArguments {
     func resolved(_ environment: CloudEnvironment) throws -> Resolved {
         do {
             let heartbeatText = heartbeat ?? environment["GATEWAY_AUDIT_HEARTBEAT_URL"]
-            let notifyTexts = !notify.isEmpty
-                ? notify : (environment["GATEWAY_AUDIT_NOTIFY_URLS"] ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
+            let notifyTexts =
+                !notify.isEmpty
+                ? notify
+                : (environment["GATEWAY_AUDIT_NOTIFY_URLS"] ?? "").split(whereSeparator: \.isWhitespace).map(
+                    String.init)
             let formatText = environment["GATEWAY_AUDIT_NOTIFY_FORMAT"]
-            guard let format = notifyFormat?.format ?? (formatText.map { Notifier.Format(rawValue: $0) } ?? .json) else {
+            guard let format = notifyFormat?.format ?? (formatText.map { Notifier.Format(rawValue: $0) } ?? .json)
+            else {
                 throw CommandFailure(status: .usage, description: "GATEWAY_AUDIT_NOTIFY_FORMAT must be json or slack")
             }
             return Resolved(

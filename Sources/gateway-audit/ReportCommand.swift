@@ -33,14 +33,20 @@ struct ReportCommand: AsyncParsableCommand {
     var since: ReportTime?
 
     @Option(
-        name: .long, help: ArgumentHelp("Up to this time (RFC 3339, or YYYY-MM-DD in --tz, whole day).", valueName: "time"),
+        name: .long,
+        help: ArgumentHelp("Up to this time (RFC 3339, or YYYY-MM-DD in --tz, whole day).", valueName: "time"),
         transform: ReportTime.init(parsing:))
     var until: ReportTime?
 
-    @Option(name: .long, help: ArgumentHelp("File to write, or - for standard output. Default: <view>.<zone>.<format>.", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "File to write, or - for standard output. Default: <view>.<zone>.<format>.", valueName: "file"))
     var output: String?
 
-    @Option(name: .customLong("sign-key"), help: ArgumentHelp("Sign the manifest with this Ed25519 private key (see keygen).", valueName: "file"))
+    @Option(
+        name: .customLong("sign-key"),
+        help: ArgumentHelp("Sign the manifest with this Ed25519 private key (see keygen).", valueName: "file"))
     var signKey: String?
 
     @OptionGroup var database: DatabaseOption
@@ -62,8 +68,10 @@ struct ReportCommand: AsyncParsableCommand {
             return
         }
         let manifest = try ReportExport.write(store: store, options: options, to: target, signingKey: signKey)
-        FileHandle.standardError.write(Data(
-            "wrote \(target) (\(manifest.rows) rows, times in \(zone.identifier)) and \(ReportManifest.path(for: target))\n".utf8))
+        FileHandle.standardError.write(
+            Data(
+                "wrote \(target) (\(manifest.rows) rows, times in \(zone.identifier)) and \(ReportManifest.path(for: target))\n"
+                    .utf8))
     }
 
     private func filter() throws(ReportError) -> ReportFilter {

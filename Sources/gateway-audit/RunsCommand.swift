@@ -16,7 +16,10 @@ struct RunsCommand: AsyncParsableCommand {
     func run() async throws {
         let zone = list.zoneOption.tz
         let runs = try list.database.openForReading().runs(limit: limit)
-        let header = ["run", "status", "started", "finished", "observed", "unchanged", "changed", "new", "gone", "failed", "message"]
+        let header = [
+            "run", "status", "started", "finished", "observed", "unchanged", "changed", "new", "gone", "failed",
+            "message",
+        ]
         let rows = runs.map { r in
             [
                 String(r.id), r.status.rawValue, r.startedAt.iso8601(in: zone), r.finishedAt?.iso8601(in: zone) ?? "",

@@ -19,10 +19,14 @@ struct VerifyCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("An exported report (its .manifest.json must be beside it).", valueName: "file"))
     var file: String?
 
-    @Option(name: .customLong("public-key"), help: ArgumentHelp("The Ed25519 public key the manifest must be signed with.", valueName: "file"))
+    @Option(
+        name: .customLong("public-key"),
+        help: ArgumentHelp("The Ed25519 public key the manifest must be signed with.", valueName: "file"))
     var publicKey: String?
 
-    @Option(name: .long, help: ArgumentHelp("History database (for a FILE: also check it belongs to this history).", valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("History database (for a FILE: also check it belongs to this history).", valueName: "path"))
     var db: String?
 
     func run() async throws {
@@ -44,7 +48,8 @@ struct VerifyCommand: AsyncParsableCommand {
         if let first = verification.problems.first {
             throw CommandFailure(
                 status: .verification,
-                description: "\(path): \(first)" + (verification.problems.count > 1 ? " (and \(verification.problems.count - 1) more)" : ""))
+                description: "\(path): \(first)"
+                    + (verification.problems.count > 1 ? " (and \(verification.problems.count - 1) more)" : ""))
         }
         out.write("ok: \(verification.snapshots) snapshots and \(verification.runs) runs verified\n")
         out.write("chain head \(verification.chainHead)\n")

@@ -17,7 +17,8 @@ struct WhenChangedCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The gateway id (see `gateway-audit gateways`).", valueName: "gateway-id"))
     var gatewayID: String
 
-    @Option(name: .long, help: ArgumentHelp("Only this field (e.g. name, ca_certificate, tags.env).", valueName: "name"))
+    @Option(
+        name: .long, help: ArgumentHelp("Only this field (e.g. name, ca_certificate, tags.env).", valueName: "name"))
     var field: String?
 
     @OptionGroup var zoneOption: ZoneOption
@@ -29,7 +30,8 @@ struct WhenChangedCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try database.openForReading()
-        let report = try WhenChangedReport(store: store, gatewayID: GatewayID(gatewayID), field: field, zone: zoneOption.tz)
+        let report = try WhenChangedReport(
+            store: store, gatewayID: GatewayID(gatewayID), field: field, zone: zoneOption.tz)
         let stdout = StandardOutput()
         stdout.write(try format == .json ? report.json() : report.text)
         stdout.flush()

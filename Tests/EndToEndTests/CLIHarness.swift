@@ -101,7 +101,9 @@ struct EndToEnd {
     }
 
     func collect(_ extra: [String] = [], environment: [String: String]? = nil) async throws -> ProcessResult {
-        try await CLI.run(["collect", "--endpoint", running.baseURLString, "--db", db] + extra, environment: environment ?? akskEnvironment)
+        try await CLI.run(
+            ["collect", "--endpoint", running.baseURLString, "--db", db] + extra,
+            environment: environment ?? akskEnvironment)
     }
 
     func cli(_ arguments: [String]) async throws -> ProcessResult {

@@ -11,8 +11,11 @@ struct CommandLineTests {
         try await EndToEnd.with { e in
             let first = try await e.collect()
             #expect(first.status == 0, "\(first.stderr)")
-            #expect(first.stdout.hasPrefix("run 1 complete: 13 observed, 0 unchanged, 0 changed, 13 new, 0 gone, 0 failed in "))
-            let anchor = try #require(first.stdout.split(separator: " ").last).trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(
+                first.stdout.hasPrefix(
+                    "run 1 complete: 13 observed, 0 unchanged, 0 changed, 13 new, 0 gone, 0 failed in "))
+            let anchor = try #require(first.stdout.split(separator: " ").last).trimmingCharacters(
+                in: .whitespacesAndNewlines)
             #expect(anchor.count == 64, "the summary line ends with the chain head")
             #expect(first.stderr.isEmpty, "quiet under cron: \(first.stderr)")
             for night in [3, 8, 12] {
@@ -48,7 +51,9 @@ struct CommandLineTests {
             let verified = try await e.cli(["verify"])
             #expect(verified.status == 0, "\(verified.stderr)")
             #expect(verified.stdout.hasPrefix("ok: "))
-            let exported = try await e.cli(["verify", e.directory.appendingPathComponent("changes.Asia-Kolkata.csv").path])
+            let exported = try await e.cli([
+                "verify", e.directory.appendingPathComponent("changes.Asia-Kolkata.csv").path,
+            ])
             #expect(exported.status == 0, "\(exported.stderr)")
             #expect(exported.stdout.hasSuffix("ok\n"))
             let changes = try await e.cli(["report", "changes", "--output", "-", "--id", id])
@@ -67,18 +72,25 @@ struct CommandLineTests {
             env["HW_SECRET_KEY"] = "not-the-secret"
             let auth = try await e.collect(environment: env)
             #expect(auth.status == 3)
-            #expect(auth.stderr.hasSuffix("check HW_ACCESS_KEY and HW_SECRET_KEY. The run stopped without retrying, to avoid locking the key\n"))
+            #expect(
+                auth.stderr.hasSuffix(
+                    "check HW_ACCESS_KEY and HW_SECRET_KEY. The run stopped without retrying, to avoid locking the key\n"
+                ))
             #expect(!auth.stderr.contains("not-the-secret") && !auth.stdout.contains("not-the-secret"))
 
             env = e.akskEnvironment
             env["HW_ACCESS_KEY"] = nil
             let half = try await e.collect(environment: env)
             #expect(half.status == 2)
-            #expect(half.stderr == "gateway-audit: error: HW_SECRET_KEY is set but HW_ACCESS_KEY is not; set both, or neither\n")
+            #expect(
+                half.stderr
+                    == "gateway-audit: error: HW_SECRET_KEY is set but HW_ACCESS_KEY is not; set both, or neither\n")
 
             let zone = try await e.cli(["report", "changes", "--tz", "Europe/Berlln"])
             #expect(zone.status == 2)
-            #expect(zone.stderr == "gateway-audit: error: unknown time zone \"Europe/Berlln\" (did you mean Europe/Berlin?)\n")
+            #expect(
+                zone.stderr
+                    == "gateway-audit: error: unknown time zone \"Europe/Berlln\" (did you mean Europe/Berlin?)\n")
 
             let unknown = try await e.cli(["when-changed", "no-such-id"])
             #expect(unknown.status == 2)
@@ -92,14 +104,21 @@ struct CommandLineTests {
             try Data("hello".utf8).write(to: notDB)
             let database = try await CLI.run(["gateways", "--db", notDB.path])
             #expect(database.status == 4)
-            #expect(database.stderr == "gateway-audit: error: \(notDB.path) is not an SQLite database; point --db at a gateway-audit database or a new file name\n")
+            #expect(
+                database.stderr
+                    == "gateway-audit: error: \(notDB.path) is not an SQLite database; point --db at a gateway-audit database or a new file name\n"
+            )
 
             try sqlite3(e.db, "UPDATE snapshot SET content = replace(content, 'hq-frankfurt', 'hq-frankfurX')")
             let verify = try await e.cli(["verify"])
             #expect(verify.status == 5)
-            #expect(verify.stderr.hasPrefix("gateway-audit: error: \(e.db): gateway 5f0c1a8e-3b2d-4c71-9e0a-000000000001 snapshot 1: content does not match"))
+            #expect(
+                verify.stderr.hasPrefix(
+                    "gateway-audit: error: \(e.db): gateway 5f0c1a8e-3b2d-4c71-9e0a-000000000001 snapshot 1: content does not match"
+                ))
 
-            let insecure = try await CLI.run(["collect", "--endpoint", "http://vpn.example.com", "--db", e.db], environment: e.akskEnvironment)
+            let insecure = try await CLI.run(
+                ["collect", "--endpoint", "http://vpn.example.com", "--db", e.db], environment: e.akskEnvironment)
             #expect(insecure.status == 2)
         }
     }
@@ -108,11 +127,13 @@ struct CommandLineTests {
     func partial() async throws {
         try await EndToEnd.with { e in
             let broken = Scenario.standardGatewayID(3)
-            _ = await e.cloud.addFault(FaultRule(.serverError(status: 500, code: "VPN.0002"), routes: [.getGateway], gateways: [broken]))
+            _ = await e.cloud.addFault(
+                FaultRule(.serverError(status: 500, code: "VPN.0002"), routes: [.getGateway], gateways: [broken]))
             let ids = (1...5).map { Scenario.standardGatewayID($0).rawValue }
             let result = try await e.collect(ids.flatMap { ["--id", $0] } + ["--quiet"])
             #expect(result.status == 1)
-            #expect(result.stdout.hasPrefix("run 1 partial: 5 observed, 0 unchanged, 0 changed, 4 new, 0 gone, 1 failed"))
+            #expect(
+                result.stdout.hasPrefix("run 1 partial: 5 observed, 0 unchanged, 0 changed, 4 new, 0 gone, 1 failed"))
             #expect(result.stderr.contains("1 gateway(s) could not be fetched"))
         }
     }
@@ -125,7 +146,10 @@ struct CommandLineTests {
             let holder = try await writer.beginRun(RunInfo(endpoint: "test", projectID: "p", scope: .ids))
             let result = try await e.collect(["--lock-wait", "1"])
             #expect(result.status == 75)
-            #expect(result.stderr == "gateway-audit: error: another gateway-audit run holds \(e.db) (waited 1 s); try again later or raise --lock-wait\n")
+            #expect(
+                result.stderr
+                    == "gateway-audit: error: another gateway-audit run holds \(e.db) (waited 1 s); try again later or raise --lock-wait\n"
+            )
             try await writer.finishRun(holder, status: .complete)
         }
     }
@@ -139,6 +163,9 @@ struct CommandLineTests {
         }
         let root = try await CLI.run(["--help"])
         let flat = root.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        #expect(flat.contains("3 authentication rejected; 4 database error; 5 verification failed (history or export altered); 74 a file could not be read to the end (nothing was verified); 75 another run holds the database"))
+        #expect(
+            flat.contains(
+                "3 authentication rejected; 4 database error; 5 verification failed (history or export altered); 74 a file could not be read to the end (nothing was verified); 75 another run holds the database"
+            ))
     }
 }

@@ -28,7 +28,9 @@ struct DemoSamplesTests {
             let name = URL(fileURLWithPath: file).lastPathComponent
             let produced = try Data(contentsOf: URL(fileURLWithPath: file))
             let committed = try Data(contentsOf: Self.samples.appendingPathComponent(name))
-            #expect(produced == committed, "reports/samples/\(name) is stale: run GA_UPDATE_SAMPLES=1 swift test --filter DemoSamples")
+            #expect(
+                produced == committed,
+                "reports/samples/\(name) is stale: run GA_UPDATE_SAMPLES=1 swift test --filter DemoSamples")
         }
     }
 
@@ -43,7 +45,11 @@ struct DemoSamplesTests {
         try store.forEachChangeRow { kinds.insert($0.change) }
         #expect(kinds == [.firstSeen, .added, .modified, .removed, .gone])
         let anomalies = Set(try store.anomalies().map(\.kind))
-        #expect(anomalies.isSuperset(of: [.offsetRelabelled, .reformatted, .createdAtChanged, .updateWithoutChange, .changedWithoutUpdate, .noOffset]))
+        #expect(
+            anomalies.isSuperset(of: [
+                .offsetRelabelled, .reformatted, .createdAtChanged, .updateWithoutChange, .changedWithoutUpdate,
+                .noOffset,
+            ]))
         #expect(try database.integrityCheck() == ["ok"])
     }
 

@@ -82,7 +82,9 @@ struct HandRunSimulatorTests {
             ]
             let first = try await CLI.run(["collect", "--endpoint", base, "--quiet"], environment: environment)
             #expect(first.status == 0, "\(first.stderr)")
-            #expect(first.stdout.hasPrefix("run 1 complete: 13 observed, 0 unchanged, 0 changed, 13 new, 0 gone, 0 failed in "))
+            #expect(
+                first.stdout.hasPrefix(
+                    "run 1 complete: 13 observed, 0 unchanged, 0 changed, 13 new, 0 gone, 0 failed in "))
             #expect(first.stderr.isEmpty)
 
             // The banner's own `collect:` line, run as printed (the database lands in the current folder).
@@ -96,8 +98,11 @@ struct HandRunSimulatorTests {
             }
             let second = try await CLI.run(Array(words[(command + 1)...]), environment: printed, directory: directory)
             #expect(second.status == 0, "\(second.stderr)")
-            #expect(second.stdout.hasPrefix("run 1 complete: 13 observed, 0 unchanged, 0 changed, 13 new, 0 gone, 0 failed in "))
-            #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("gateway-audit.sqlite").path))
+            #expect(
+                second.stdout.hasPrefix(
+                    "run 1 complete: 13 observed, 0 unchanged, 0 changed, 13 new, 0 gone, 0 failed in "))
+            #expect(
+                FileManager.default.fileExists(atPath: directory.appendingPathComponent("gateway-audit.sqlite").path))
         }
     }
 
@@ -126,7 +131,9 @@ struct HandRunSimulatorTests {
                 ["collect", "--endpoint", base, "--db", directory.appendingPathComponent("h.sqlite").path],
                 environment: environment)
             #expect(result.status == 1)
-            #expect(result.stdout.hasPrefix("run 1 partial: 205 observed, 0 unchanged, 0 changed, 205 new, 0 gone, 0 failed in "))
+            #expect(
+                result.stdout.hasPrefix(
+                    "run 1 partial: 205 observed, 0 unchanged, 0 changed, 205 new, 0 gone, 0 failed in "))
             #expect(
                 result.stderr
                     == "gateway-audit: error: listing incomplete: could not make progress past created_at "

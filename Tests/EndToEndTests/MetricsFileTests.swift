@@ -17,14 +17,19 @@ struct MetricsFileTests {
             #expect(first.status == 0, "\(first.stderr)")
             var metrics = try MetricsText(try String(contentsOfFile: path, encoding: .utf8))
             let lastRun = try #require(metrics.value("gateway_audit_last_run_timestamp_seconds", project: project))
-            let lastSuccess = try #require(metrics.value("gateway_audit_last_success_timestamp_seconds", project: project))
+            let lastSuccess = try #require(
+                metrics.value("gateway_audit_last_success_timestamp_seconds", project: project))
             #expect(lastRun >= before - 1 && lastRun <= after + 1)
             #expect(abs(lastSuccess - lastRun) < 1)
             for (status, expected) in [("complete", 1.0), ("partial", 0), ("failed", 0), ("aborted", 0)] {
-                #expect(metrics.value("gateway_audit_run_status", project: project, extra: "status=\"\(status)\"") == expected)
+                #expect(
+                    metrics.value("gateway_audit_run_status", project: project, extra: "status=\"\(status)\"")
+                        == expected)
             }
             for (outcome, expected) in [("unchanged", 0.0), ("changed", 0), ("new", 13), ("gone", 0), ("failed", 0)] {
-                #expect(metrics.value("gateway_audit_observations_total", project: project, extra: "outcome=\"\(outcome)\"") == expected)
+                #expect(
+                    metrics.value("gateway_audit_observations_total", project: project, extra: "outcome=\"\(outcome)\"")
+                        == expected)
             }
             #expect(metrics.value("gateway_audit_resources", project: project, extra: "state=\"present\"") == 13)
             #expect(metrics.value("gateway_audit_resources", project: project, extra: "state=\"gone\"") == 0)
@@ -34,7 +39,8 @@ struct MetricsFileTests {
             #expect(bytes >= Double(size) && bytes > 0)
             let duration = try #require(metrics.value("gateway_audit_run_duration_seconds", project: project))
             #expect(duration > 0 && duration < after - before + 1)
-            let printed = first.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ").last.map(String.init)
+            let printed = first.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ").last.map(
+                String.init)
             #expect(metrics.chainHead == printed, "the metrics file anchors the chain head")
             let families = [
                 "gateway_audit_last_run_timestamp_seconds", "gateway_audit_last_success_timestamp_seconds",
@@ -54,12 +60,15 @@ struct MetricsFileTests {
             metrics = try MetricsText(try String(contentsOfFile: path, encoding: .utf8))
             let failedRun = try #require(metrics.value("gateway_audit_last_run_timestamp_seconds", project: project))
             #expect(failedRun > lastRun + 1, "a failed run moves last_run")
-            #expect(metrics.value("gateway_audit_last_success_timestamp_seconds", project: project) == lastSuccess,
+            #expect(
+                metrics.value("gateway_audit_last_success_timestamp_seconds", project: project) == lastSuccess,
                 "a failed run keeps last_success")
             #expect(metrics.value("gateway_audit_run_status", project: project, extra: "status=\"failed\"") == 1)
             #expect(metrics.value("gateway_audit_run_status", project: project, extra: "status=\"complete\"") == 0)
             #expect(metrics.value("gateway_audit_resources", project: project, extra: "state=\"present\"") == 13)
-            let leftovers = try FileManager.default.contentsOfDirectory(atPath: e.directory.path).filter { $0.hasSuffix(".tmp") }
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: e.directory.path).filter {
+                $0.hasSuffix(".tmp")
+            }
             #expect(leftovers.isEmpty, "the atomic write leaves no temporary file")
         }
     }
@@ -80,7 +89,9 @@ struct MetricsFileTests {
             #expect(broken.status == 4)
             let metrics = try MetricsText(try String(contentsOfFile: path, encoding: .utf8))
             #expect(metrics.value("gateway_audit_run_status", project: project, extra: "status=\"failed\"") == 1)
-            #expect(success != nil && metrics.value("gateway_audit_last_success_timestamp_seconds", project: project) == success)
+            #expect(
+                success != nil
+                    && metrics.value("gateway_audit_last_success_timestamp_seconds", project: project) == success)
             #expect(metrics.value("gateway_audit_resources", project: project, extra: "state=\"present\"") == nil)
         }
     }

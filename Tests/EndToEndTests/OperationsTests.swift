@@ -34,7 +34,8 @@ struct OperationsTests {
             #expect(anomalies.count == counts["anomalies"] && entries.count == 13 + anomalies.count)
             #expect(anomalies.allSatisfy { $0["field"] is String && $0["detail"] is String })
             #expect(document["entries_omitted"] as? Int == 0)
-            let head = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ").last.map(String.init)
+            let head = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ").last.map(
+                String.init)
             #expect(document["chain_head"] as? String == head, "the notification anchors the printed chain head")
 
             // Same night again: nothing new, so nothing is posted.
@@ -66,7 +67,8 @@ struct OperationsTests {
             let clock = ContinuousClock()
             let started = clock.now
             let result = try await e.collect([
-                "--notify", "http://127.0.0.1:\(silent.port)/hooks/\(Self.hookToken)", "--notify-timeout", "2", "--quiet",
+                "--notify", "http://127.0.0.1:\(silent.port)/hooks/\(Self.hookToken)", "--notify-timeout", "2",
+                "--quiet",
             ])
             let elapsed = started.duration(to: clock.now)
             #expect(result.status == 0, "a notification failure changes no exit code: \(result.stderr)")
@@ -92,7 +94,9 @@ struct OperationsTests {
             #expect(rejected.status == 3)
             let coded = try await e.collect(["--heartbeat", ping, "--heartbeat-style", "exit-code"], environment: env)
             #expect(coded.status == 3)
-            let paths = await receiver.requests().map { $0.path.replacingOccurrences(of: "/ping/\(Self.hookToken)", with: "URL") }
+            let paths = await receiver.requests().map {
+                $0.path.replacingOccurrences(of: "/ping/\(Self.hookToken)", with: "URL")
+            }
             #expect(paths == ["URL/start", "URL", "URL/start", "URL/fail", "URL/start", "URL/3"])
             let bodies = await receiver.requests().map { String(decoding: $0.body, as: UTF8.self) }
             #expect(bodies[1].hasPrefix("run 1 complete: 13 observed"), "the end ping carries the summary")
@@ -118,8 +122,9 @@ struct OperationsTests {
         try await EndToEnd.with { e in
             let result = try await e.collect(["--notify", "http://hooks.example.com/services/\(Self.hookToken)"])
             #expect(result.status == 2)
-            #expect(result.stderr == "gateway-audit: error: --notify http://hooks.example.com/…: only https:// is allowed "
-                + "(plain http:// only to 127.0.0.1 or localhost); use the https URL\n")
+            #expect(
+                result.stderr == "gateway-audit: error: --notify http://hooks.example.com/…: only https:// is allowed "
+                    + "(plain http:// only to 127.0.0.1 or localhost); use the https URL\n")
             #expect(!FileManager.default.fileExists(atPath: e.db), "refused before anything was collected")
         }
     }
@@ -135,7 +140,10 @@ struct OperationsTests {
             let message = try #require(try JSONSerialization.jsonObject(with: body) as? [String: String])
             #expect(Array(message.keys) == ["text"])
             let text = try #require(message["text"])
-            #expect(text.hasPrefix("*gateway-audit* run 1 complete (exit 0) on project \(e.cloud.projectID): 0 changed, 13 new, 0 gone, 0 failed"))
+            #expect(
+                text.hasPrefix(
+                    "*gateway-audit* run 1 complete (exit 0) on project \(e.cloud.projectID): 0 changed, 13 new, 0 gone, 0 failed"
+                ))
             #expect(text.contains("… and 0 more") == false)
         }
     }

@@ -6,7 +6,8 @@ import Testing
 @Suite("report and verify on the command line: parse-time checks and read failures")
 struct ReportCommandLineTests {
     func temporaryDirectory() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ga-report-cli-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "ga-report-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         return directory
     }
@@ -20,13 +21,16 @@ struct ReportCommandLineTests {
 
         let zone = try await CLI.run(["report", "changes", "--tz", "Europe/Berlln", "--db", db])
         #expect(zone.status == 2)
-        #expect(zone.stderr == "gateway-audit: error: unknown time zone \"Europe/Berlln\" (did you mean Europe/Berlin?)\n")
+        #expect(
+            zone.stderr == "gateway-audit: error: unknown time zone \"Europe/Berlln\" (did you mean Europe/Berlin?)\n")
 
         let since = try await CLI.run(["report", "changes", "--since", "yesterday", "--db", db])
         #expect(since.status == 2)
         #expect(since.stderr == "gateway-audit: error: \(ReportError.invalidTime("yesterday"))\n")
 
-        let range = try await CLI.run(["report", "history", "--since", "2025-03-05", "--until", "2025-03-01", "--db", db])
+        let range = try await CLI.run([
+            "report", "history", "--since", "2025-03-05", "--until", "2025-03-01", "--db", db,
+        ])
         #expect(range.status == 2)
         #expect(range.stderr == "gateway-audit: error: --since 2025-03-05 is after --until 2025-03-01; swap them\n")
 

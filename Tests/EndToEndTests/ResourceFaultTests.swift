@@ -16,7 +16,10 @@ struct ResourceFaultTests {
             try original.write(to: URL(fileURLWithPath: e.db))
             let result = try await e.collect()
             #expect(result.status == 4)
-            #expect(result.stderr == "gateway-audit: error: \(e.db) is not an SQLite database; point --db at a gateway-audit database or a new file name\n")
+            #expect(
+                result.stderr
+                    == "gateway-audit: error: \(e.db) is not an SQLite database; point --db at a gateway-audit database or a new file name\n"
+            )
             #expect(result.stdout.isEmpty)
             #expect(try Data(contentsOf: URL(fileURLWithPath: e.db)) == original)
             #expect(!FileManager.default.fileExists(atPath: e.db + "-wal"))
@@ -29,7 +32,8 @@ struct ResourceFaultTests {
             #expect(try await e.collect().status == 0)
             _ = try sqlite3(e.db, "INSERT INTO grdb_migrations VALUES ('v99-from-the-future')")
             let before = try Data(contentsOf: URL(fileURLWithPath: e.db))
-            let message = "gateway-audit: error: \(e.db) was written by a newer gateway-audit (schema v99-from-the-future); upgrade gateway-audit to read it\n"
+            let message =
+                "gateway-audit: error: \(e.db) was written by a newer gateway-audit (schema v99-from-the-future); upgrade gateway-audit to read it\n"
             let collect = try await e.collect()
             #expect(collect.status == 4)
             #expect(collect.stderr == message)
@@ -80,7 +84,8 @@ struct ResourceFaultTests {
             // (SQLITE_READONLY_DIRECTORY), so readers are refused the same way: exit 4, one line.
             let gateways = try await CLI.run(["gateways", "--format", "csv", "--db", e.db], launcher: launcher)
             #expect(gateways.status == 4, "\(gateways.stderr)")
-            #expect(gateways.stderr.hasSuffix("; check the permissions of the file and its folder\n"), "\(gateways.stderr)")
+            #expect(
+                gateways.stderr.hasSuffix("; check the permissions of the file and its folder\n"), "\(gateways.stderr)")
 
             #expect(try Data(contentsOf: URL(fileURLWithPath: e.db)) == before)
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder)

@@ -43,13 +43,19 @@ struct SchemaCheck {
             found.append("\(path): not \(types)")
             return
         }
-        if let constant = schema["const"] as? String, value as? String != constant { found.append("\(path): not \(constant)") }
+        if let constant = schema["const"] as? String, value as? String != constant {
+            found.append("\(path): not \(constant)")
+        }
         if let options = schema["enum"] as? [String], !options.contains(value as? String ?? "\u{0}") {
             found.append("\(path): \(value) not in \(options)")
         }
         if let number = value as? NSNumber, !(value is Bool) {
-            if let minimum = schema["minimum"] as? Double, number.doubleValue < minimum { found.append("\(path): below minimum") }
-            if let maximum = schema["maximum"] as? Double, number.doubleValue > maximum { found.append("\(path): above maximum") }
+            if let minimum = schema["minimum"] as? Double, number.doubleValue < minimum {
+                found.append("\(path): below minimum")
+            }
+            if let maximum = schema["maximum"] as? Double, number.doubleValue > maximum {
+                found.append("\(path): above maximum")
+            }
         }
         if let text = value as? String {
             if let minimum = schema["minLength"] as? Int, text.count < minimum { found.append("\(path): too short") }
@@ -59,16 +65,26 @@ struct SchemaCheck {
         }
         if let object = value as? [String: Any] {
             let properties = schema["properties"] as? [String: [String: Any]] ?? [:]
-            for key in schema["required"] as? [String] ?? [] where object[key] == nil { found.append("\(path).\(key): missing") }
-            if schema["additionalProperties"] as? Bool == false {
-                for key in object.keys where properties[key] == nil { found.append("\(path).\(key): not in the schema") }
+            for key in schema["required"] as? [String] ?? [] where object[key] == nil {
+                found.append("\(path).\(key): missing")
             }
-            for (key, property) in properties { if let inner = object[key] { check(inner, against: property, at: "\(path).\(key)", into: &found) } }
+            if schema["additionalProperties"] as? Bool == false {
+                for key in object.keys where properties[key] == nil {
+                    found.append("\(path).\(key): not in the schema")
+                }
+            }
+            for (key, property) in properties {
+                if let inner = object[key] { check(inner, against: property, at: "\(path).\(key)", into: &found) }
+            }
         }
         if let array = value as? [Any] {
-            if let maximum = schema["maxItems"] as? Int, array.count > maximum { found.append("\(path): more than \(maximum) items") }
+            if let maximum = schema["maxItems"] as? Int, array.count > maximum {
+                found.append("\(path): more than \(maximum) items")
+            }
             if let items = schema["items"] as? [String: Any] {
-                for (index, item) in array.enumerated() { check(item, against: items, at: "\(path)[\(index)]", into: &found) }
+                for (index, item) in array.enumerated() {
+                    check(item, against: items, at: "\(path)[\(index)]", into: &found)
+                }
             }
         }
     }

@@ -56,7 +56,9 @@ struct SecretLeakTests {
         ]
         for rule in rules { _ = await cloud.addFault(rule) }
 
-        let aksk = ["HW_ACCESS_KEY": Self.accessKey, "HW_SECRET_KEY": Self.secretKey, "HW_SECURITY_TOKEN": Self.securityToken]
+        let aksk = [
+            "HW_ACCESS_KEY": Self.accessKey, "HW_SECRET_KEY": Self.secretKey, "HW_SECURITY_TOKEN": Self.securityToken,
+        ]
         let token = ["HW_AUTH_TOKEN": Self.token]
         let password = [
             "HW_USER_NAME": "audit-user", "HW_PASSWORD": Self.password, "HW_DOMAIN_NAME": "audit-domain",
@@ -84,7 +86,10 @@ struct SecretLeakTests {
             var environment = plan.environment
             environment["HW_PROJECT_ID"] = project
             let result = try await CLI.run(
-                ["collect", "--endpoint", base, "--db", db, "--log-level", "trace", "--progress", "always", "--timeout", "5"]
+                [
+                    "collect", "--endpoint", base, "--db", db, "--log-level", "trace", "--progress", "always",
+                    "--timeout", "5",
+                ]
                     + plan.extra + operations, environment: environment)
             #expect(plan.allowed.contains(result.status), "\(plan.name): exit \(result.status) \(result.stderr)")
             outputs += [result.stdout, result.stderr]
@@ -92,7 +97,8 @@ struct SecretLeakTests {
         #expect(await cloud.faultFirings.count >= rules.count, "every kind of fault fired")
         #expect(outputs.joined().contains("authentication rejected"), "the 401s happened")
         let received = await receiver.requests()
-        #expect(received.contains { $0.path.hasPrefix("/hooks/") } && received.contains { $0.path.hasSuffix("/fail") },
+        #expect(
+            received.contains { $0.path.hasPrefix("/hooks/") } && received.contains { $0.path.hasSuffix("/fail") },
             "notifications and heartbeats were sent")
         #expect(outputs.joined().contains("notification not delivered"), "a delivery failure was logged")
 
@@ -103,17 +109,20 @@ struct SecretLeakTests {
                 outputs += [result.stdout, result.stderr]
             }
         }
-        for arguments in [["runs", "--format", "json"], ["gateways", "--format", "csv"], ["verify"], ["when-changed", g[1].rawValue]] {
+        for arguments in [
+            ["runs", "--format", "json"], ["gateways", "--format", "csv"], ["verify"], ["when-changed", g[1].rawValue],
+        ] {
             let result = try await CLI.run(arguments + ["--db", db], directory: directory)
             outputs += [result.stdout, result.stderr]
         }
 
         let issued = Array(await cloud.tokens.keys)
         #expect(!issued.isEmpty, "IAM issued tokens during the password runs")
-        let secrets = [
-            Self.secretKey, Self.securityToken, Self.token, Self.password, Self.wrongSecretKey, Self.wrongToken,
-            Self.wrongPassword, Self.webhookPathToken, Self.webhookQueryToken, Self.heartbeatToken,
-        ] + issued
+        let secrets =
+            [
+                Self.secretKey, Self.securityToken, Self.token, Self.password, Self.wrongSecretKey, Self.wrongToken,
+                Self.wrongPassword, Self.webhookPathToken, Self.webhookQueryToken, Self.heartbeatToken,
+            ] + issued
         var haystacks: [(String, Data)] = outputs.enumerated().map { ("output \($0.offset)", Data($0.element.utf8)) }
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
         #expect(files.contains { $0.hasSuffix(".html") } && files.contains { $0.hasSuffix(".manifest.json") })
@@ -130,7 +139,9 @@ struct SecretLeakTests {
         #expect(haystacks.count > 20)
         let firings = await cloud.faultFirings.count
         // One line for the torture summary: what was searched and what was found.
-        print("secret scan: \(secrets.count) secrets, \(plans.count) collect runs, \(firings) faults fired, "
-            + "\(haystacks.count) outputs and files (\(haystacks.reduce(0) { $0 + $1.1.count }) bytes), \(hits.count) hits")
+        print(
+            "secret scan: \(secrets.count) secrets, \(plans.count) collect runs, \(firings) faults fired, "
+                + "\(haystacks.count) outputs and files (\(haystacks.reduce(0) { $0 + $1.1.count }) bytes), \(hits.count) hits"
+        )
     }
 }

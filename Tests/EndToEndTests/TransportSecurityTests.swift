@@ -17,13 +17,19 @@ struct TransportSecurityTests {
             try "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
                 .write(toFile: path("server.ext"), atomically: true, encoding: .utf8)
             let steps: [[String]] = [
-                ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
+                [
+                    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
                     path("ca.key"), "-out", path("ca.pem"), "-days", "2", "-subj", "/CN=gateway-audit test CA",
-                    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"],
-                ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
-                    path("server.key"), "-out", path("server.csr"), "-subj", "/CN=127.0.0.1"],
-                ["x509", "-req", "-in", path("server.csr"), "-CA", path("ca.pem"), "-CAkey", path("ca.key"),
-                    "-CAcreateserial", "-out", path("server.pem"), "-days", "2", "-extfile", path("server.ext")],
+                    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+                ],
+                [
+                    "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
+                    path("server.key"), "-out", path("server.csr"), "-subj", "/CN=127.0.0.1",
+                ],
+                [
+                    "x509", "-req", "-in", path("server.csr"), "-CA", path("ca.pem"), "-CAkey", path("ca.key"),
+                    "-CAcreateserial", "-out", path("server.pem"), "-days", "2", "-extfile", path("server.ext"),
+                ],
             ]
             for arguments in steps {
                 let process = Process()
@@ -46,7 +52,8 @@ struct TransportSecurityTests {
                 Issue.record("openssl is needed to make a test CA and was not found at /usr/bin/openssl")
                 return
             }
-            let proxy = try await TLSProxy.start(certificatePath: ca.certificatePath, keyPath: ca.keyPath, targetPort: e.running.port)
+            let proxy = try await TLSProxy.start(
+                certificatePath: ca.certificatePath, keyPath: ca.keyPath, targetPort: e.running.port)
             defer { Task { await proxy.stop() } }
             let endpoint = "https://127.0.0.1:\(proxy.port)"
             let base = ["collect", "--endpoint", endpoint, "--db", e.db]
@@ -54,12 +61,15 @@ struct TransportSecurityTests {
             let refused = try await CLI.run(base, environment: e.akskEnvironment)
             #expect(refused.status == 2, "\(refused.stderr)")
             #expect(refused.stderr.hasPrefix("gateway-audit: error: "), "\(refused.stderr)")
-            #expect(refused.stderr.contains("certificate is not trusted: pass --ca-file with its CA"), "\(refused.stderr)")
+            #expect(
+                refused.stderr.contains("certificate is not trusted: pass --ca-file with its CA"), "\(refused.stderr)")
             #expect(refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
 
             let trusted = try await CLI.run(base + ["--ca-file", ca.caPath], environment: e.akskEnvironment)
             #expect(trusted.status == 0, "\(trusted.stderr)")
-            #expect(trusted.stdout.hasPrefix("run 2 complete: 13 observed, 0 unchanged, 0 changed, 13 new"), "\(trusted.stdout)")
+            #expect(
+                trusted.stdout.hasPrefix("run 2 complete: 13 observed, 0 unchanged, 0 changed, 13 new"),
+                "\(trusted.stdout)")
 
             // The server's own certificate as the "CA" is not a CA: still refused.
             let wrongFile = e.directory.appendingPathComponent("not-a-cert.pem").path
@@ -71,21 +81,27 @@ struct TransportSecurityTests {
         }
     }
 
-    @Test("plain http is refused for anything but loopback, before any request", arguments: [
-        "http://vpn.example.com", "http://127.example.com", "http://127.0.0.1.nip.io", "http://10.0.0.1:8080",
-        "http://[::2]:8080",
-    ])
+    @Test(
+        "plain http is refused for anything but loopback, before any request",
+        arguments: [
+            "http://vpn.example.com", "http://127.example.com", "http://127.0.0.1.nip.io", "http://10.0.0.1:8080",
+            "http://[::2]:8080",
+        ])
     func plainHTTP(endpoint: String) async throws {
         try await EndToEnd.with { e in
-            let result = try await CLI.run(["collect", "--endpoint", endpoint, "--db", e.db], environment: e.akskEnvironment)
+            let result = try await CLI.run(
+                ["collect", "--endpoint", endpoint, "--db", e.db], environment: e.akskEnvironment)
             #expect(result.status == 2, "\(endpoint): \(result.stderr)")
             #expect(
                 result.stderr.hasPrefix("gateway-audit: error: refusing endpoint \(endpoint): only https is allowed"),
                 "\(result.stderr)")
             #expect(!FileManager.default.fileExists(atPath: e.db), "nothing was created")
-            var iam = ["HW_USER_NAME": "u", "HW_PASSWORD": "p", "HW_DOMAIN_NAME": "d", "HW_PROJECT_ID": e.cloud.projectID]
+            var iam = [
+                "HW_USER_NAME": "u", "HW_PASSWORD": "p", "HW_DOMAIN_NAME": "d", "HW_PROJECT_ID": e.cloud.projectID,
+            ]
             iam["HW_AUTH_URL"] = endpoint + "/v3"
-            let password = try await CLI.run(["collect", "--endpoint", e.running.baseURLString, "--db", e.db], environment: iam)
+            let password = try await CLI.run(
+                ["collect", "--endpoint", e.running.baseURLString, "--db", e.db], environment: iam)
             #expect(password.status == 2, "\(password.stderr)")
             #expect(password.stderr.contains("refusing IAM URL"), "\(password.stderr)")
         }

@@ -27,7 +27,9 @@ actor ReceiverLog {
 
     func answer(method: String, path: String, query: String, contentType: String?, body: Data) -> Int {
         let status = script.isEmpty ? 200 : script.removeFirst()
-        requests.append(ReceivedRequest(method: method, path: path, query: query, contentType: contentType, body: body, status: status))
+        requests.append(
+            ReceivedRequest(
+                method: method, path: path, query: query, contentType: contentType, body: body, status: status))
         return status
     }
 }
@@ -57,7 +59,8 @@ struct WebhookReceiver: Sendable {
         let application = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: [], logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(services: [application], gracefulShutdownSignals: [], logger: logger))
         let task = Task {
             defer { continuation.finish() }
             try await group.run()

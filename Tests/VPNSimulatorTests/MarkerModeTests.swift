@@ -15,7 +15,8 @@ struct MarkerModeTests {
     func inclusiveRepeats() async throws {
         try await SimulatorHarness.with(scenario: scenario(.inclusive)) { harness in
             let expected = await harness.cloud.liveGateways.map(\.id)
-            let first = try CustomerGatewayPage(data: try await harness.send(.GET, harness.gatewaysPath("?limit=7")).body)
+            let first = try CustomerGatewayPage(
+                data: try await harness.send(.GET, harness.gatewaysPath("?limit=7")).body)
             let marker = try #require(first.nextMarker)
             #expect(marker == first.gateways.last?.createdAtText)
             let second = try await harness.send(
@@ -59,7 +60,9 @@ struct MarkerModeTests {
         let base = #"{"projectID": "p", "start": "2025-03-01T02:00:00Z""#
         #expect(try Scenario.decode(Data((base + "}").utf8)).markerMode == .composite)
         #expect(try Scenario.decode(Data((base + #", "markerMode": "exclusive"}"#).utf8)).markerMode == .exclusive)
-        #expect(throws: SimulatorError.self) { try Scenario.decode(Data((base + #", "markerMode": "sideways"}"#).utf8)) }
+        #expect(throws: SimulatorError.self) {
+            try Scenario.decode(Data((base + #", "markerMode": "sideways"}"#).utf8))
+        }
         try await SimulatorHarness.with(scenario: scenario(.inclusive)) { harness in
             let state = try await harness.send(.GET, "/_sim/state", credential: .none)
             #expect(state.json?["marker_mode"]?.stringValue == "inclusive")

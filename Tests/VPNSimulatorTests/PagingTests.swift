@@ -78,7 +78,8 @@ struct PagingTests {
     func markerGatewayDeleted() async throws {
         try await SimulatorHarness.with(scenario: .tiedGroups(30, groupSize: 5)) { harness in
             let expected = await harness.cloud.liveGateways.map(\.id)
-            let first = try CustomerGatewayPage(data: try await harness.send(.GET, harness.gatewaysPath("?limit=7")).body)
+            let first = try CustomerGatewayPage(
+                data: try await harness.send(.GET, harness.gatewaysPath("?limit=7")).body)
             let marker = try #require(first.nextMarker)
             #expect(try await harness.send(.DELETE, harness.gatewaysPath("/\(expected[6].rawValue)")).status == 204)
             let rest = try await harness.send(

@@ -84,7 +84,8 @@ public struct CustomerGateway: Sendable, Hashable, Identifiable {
         guard var members = raw.objectValue else { return raw }
         for key in CustomerGateway.volatileKeys { members[key] = nil }
         if case .array(let tagList)? = members["tags"] {
-            members["tags"] = .array(tagList.sorted { $0.canonicalJSON.utf8.lexicographicallyPrecedes($1.canonicalJSON.utf8) })
+            members["tags"] = .array(
+                tagList.sorted { $0.canonicalJSON.utf8.lexicographicallyPrecedes($1.canonicalJSON.utf8) })
         }
         return .object(members)
     }

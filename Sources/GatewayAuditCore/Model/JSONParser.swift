@@ -31,7 +31,9 @@ struct JSONParser {
     }
 
     private mutating func skipWhitespace() {
-        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 {
+        while index < bytes.count,
+            bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09
+        {
             index += 1
         }
     }
@@ -60,7 +62,9 @@ struct JSONParser {
 
     private mutating func enter() throws(ModelError) {
         depth += 1
-        if depth > JSONParser.maximumDepth { throw .invalidJSON("nested deeper than \(JSONParser.maximumDepth) levels") }
+        if depth > JSONParser.maximumDepth {
+            throw .invalidJSON("nested deeper than \(JSONParser.maximumDepth) levels")
+        }
     }
 
     private mutating func object() throws(ModelError) -> JSONValue {
@@ -219,7 +223,9 @@ struct JSONParser {
         if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
             integral = false
             index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                index += 1
+            }
             guard index < bytes.count, isDigit(bytes[index]) else { throw error("an exponent digit") }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }

@@ -44,7 +44,9 @@ extension JSONValue {
     private static func canonicalNumber(_ value: Double) -> String {
         if !value.isFinite { return "null" }
         if value.rounded() == value {
-            if value >= -9.223_372_036_854_775_808e18 && value < 9.223_372_036_854_775_808e18 { return String(Int64(value)) }
+            if value >= -9.223_372_036_854_775_808e18 && value < 9.223_372_036_854_775_808e18 {
+                return String(Int64(value))
+            }
             if value >= 0 && value < 1.844_674_407_370_955_161_6e19 { return String(UInt64(value)) }
         }
         return "\(value)"

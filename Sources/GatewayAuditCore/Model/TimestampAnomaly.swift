@@ -27,7 +27,8 @@ public enum AnomalyKind: String, Sendable, Hashable, Codable, CaseIterable {
     public var explanation: String {
         switch self {
         case .offsetRelabelled:
-            return "The same wall-clock digits arrived under a different UTC offset, so the instant moved although nothing was edited."
+            return
+                "The same wall-clock digits arrived under a different UTC offset, so the instant moved although nothing was edited."
         case .reformatted:
             return "The same instant arrived written differently (precision or offset style); not a change."
         case .createdAtChanged:

@@ -86,7 +86,8 @@ public struct AKSKCanonicalRequest: Sendable, Hashable {
         for item in query.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let key = PercentEncoding.encode(PercentEncoding.decode(parts[0], plusAsSpace: true))
-            let value = parts.count > 1 ? PercentEncoding.encode(PercentEncoding.decode(parts[1], plusAsSpace: true)) : ""
+            let value =
+                parts.count > 1 ? PercentEncoding.encode(PercentEncoding.decode(parts[1], plusAsSpace: true)) : ""
             pairs.append((key, value))
         }
         pairs.sort { $0.key != $1.key ? $0.key < $1.key : $0.value < $1.value }

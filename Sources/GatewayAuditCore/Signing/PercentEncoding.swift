@@ -12,7 +12,8 @@ public enum PercentEncoding {
             if isUnreserved(byte) {
                 output.unicodeScalars.append(Unicode.Scalar(byte))
             } else {
-                output += "%" + String(byte >> 4, radix: 16, uppercase: true)
+                output +=
+                    "%" + String(byte >> 4, radix: 16, uppercase: true)
                     + String(byte & 0x0F, radix: 16, uppercase: true)
             }
         }

@@ -23,7 +23,8 @@ extension TimestampError: CustomStringConvertible {
         case .outOfRange(let text, let field, let value, let allowed):
             return "invalid timestamp \"\(text)\": \(field) \(value) is out of range (\(allowed))"
         case .tooManyFractionDigits(let text, let count):
-            return "invalid timestamp \"\(text)\": \(count) fraction digits, at most 9 (nanoseconds) can be kept exactly"
+            return
+                "invalid timestamp \"\(text)\": \(count) fraction digits, at most 9 (nanoseconds) can be kept exactly"
         }
     }
 }

@@ -13,8 +13,10 @@ struct AnomalyDetectorTests {
 
     func found(_ previous: CustomerGateway?, _ current: CustomerGateway) -> [String] {
         let changes = previous.map { FieldDiff.changes(from: $0.canonicalContent, to: current.canonicalContent) } ?? []
-        return AnomalyDetector().anomalies(current: current, previous: previous, observedAt: Self.observed, changes: changes)
-            .map { "\($0.field) \($0.kind.rawValue)" }
+        return AnomalyDetector().anomalies(
+            current: current, previous: previous, observedAt: Self.observed, changes: changes
+        )
+        .map { "\($0.field) \($0.kind.rawValue)" }
     }
 
     @Test("a clean history (create, rename with a newer updated_at, cert rotation) has no anomalies")
@@ -75,7 +77,8 @@ struct AnomalyDetectorTests {
     @Test("immutable-field-changed: id_value and bgp_asn under the same id")
     func immutable() throws {
         let a = try standardGateway()
-        let b = try standardGateway(updated: "2025-02-20T00:00:00Z", extra: ["id_value": "198.51.100.7", "bgp_asn": .integer(65001)])
+        let b = try standardGateway(
+            updated: "2025-02-20T00:00:00Z", extra: ["id_value": "198.51.100.7", "bgp_asn": .integer(65001)])
         #expect(found(a, b) == ["id_value immutable-field-changed", "bgp_asn immutable-field-changed"])
     }
 
@@ -84,9 +87,10 @@ struct AnomalyDetectorTests {
         let g = try standardGateway(
             created: "2024-05-21T09:03:41.000000", updated: "2031-01-01T00:00:00Z",
             extra: ["ca_certificate": .object(["expire_time": "soon"])])
-        #expect(found(nil, g) == [
-            "created_at no-offset", "updated_at in-the-future", "ca_certificate.expire_time unparseable",
-        ])
+        #expect(
+            found(nil, g) == [
+                "created_at no-offset", "updated_at in-the-future", "ca_certificate.expire_time unparseable",
+            ])
     }
 
     @Test("a timestamp within the tolerance of the observation is not in the future")

@@ -26,7 +26,8 @@ struct AKSKCanonicalRequestPropertyTests {
             while index < utf8.count {
                 if utf8[index] == UInt8(ascii: "%") {
                     let hex = utf8.dropFirst(index + 1).prefix(2)
-                    #expect(hex.count == 2 && hex.allSatisfy { Set("0123456789ABCDEF".utf8).contains($0) }, "\(encoded)")
+                    #expect(
+                        hex.count == 2 && hex.allSatisfy { Set("0123456789ABCDEF".utf8).contains($0) }, "\(encoded)")
                     index += 3
                 } else {
                     #expect(Self.unreserved.contains(utf8[index]), "\(encoded)")

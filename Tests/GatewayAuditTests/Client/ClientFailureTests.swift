@@ -24,9 +24,13 @@ struct ClientFailureTests {
             return ClientResponse(status: 200, body: Data(#"{"customer_gateway":{"id":"x"}}"#.utf8))
         }
         let endpoint = try #require(URL(string: text))
-        await #expect(throws: ClientError.invalidURL(
-            "endpoint \(text) has a query or fragment; pass the API base URL only, e.g. https://vpn.<region>.myhuaweicloud.com")) {
-            let client = try VPNClient(endpoint: endpoint, projectID: "p", credentials: .token("t"), transport: transport)
+        await #expect(
+            throws: ClientError.invalidURL(
+                "endpoint \(text) has a query or fragment; pass the API base URL only, e.g. https://vpn.<region>.myhuaweicloud.com"
+            )
+        ) {
+            let client = try VPNClient(
+                endpoint: endpoint, projectID: "p", credentials: .token("t"), transport: transport)
             _ = try await client.gateway("x")
         }
         #expect(sent.withLock { $0 }.isEmpty)
@@ -40,7 +44,8 @@ struct ClientFailureTests {
             return ClientResponse(status: 404)
         }
         let client = try VPNClient(
-            endpoint: try #require(URL(string: "https://vpn.example.com/base/")), projectID: "p 1", credentials: .token("t"),
+            endpoint: try #require(URL(string: "https://vpn.example.com/base/")), projectID: "p 1",
+            credentials: .token("t"),
             transport: transport)
         #expect(try await client.gateway("a b/c:é") == .gone)
         #expect(sent.withLock { $0 } == ["https://vpn.example.com/base/v5/p%201/customer-gateways/a%20b%2Fc%3A%C3%A9"])
@@ -61,10 +66,12 @@ struct ClientFailureTests {
 
     @Test("TLS failures are recognised by their NIOSSL types, not by a type name containing SSL")
     func tlsClassification() {
-        if case .tls = AsyncHTTPClientTransport.classify(NIOSSLError.handshakeFailed(.sslError([]))) {} else {
+        if case .tls = AsyncHTTPClientTransport.classify(NIOSSLError.handshakeFailed(.sslError([]))) {
+        } else {
             Issue.record("a failed handshake is a TLS failure")
         }
-        if case .tls = AsyncHTTPClientTransport.classify(BoringSSLError.sslError([])) {} else {
+        if case .tls = AsyncHTTPClientTransport.classify(BoringSSLError.sslError([])) {
+        } else {
             Issue.record("BoringSSLError is a TLS failure")
         }
         if case .tls = AsyncHTTPClientTransport.classify(NotReallySSLProblem()) {

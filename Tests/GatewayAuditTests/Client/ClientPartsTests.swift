@@ -14,10 +14,19 @@ struct ClientPartsTests {
     @Test(
         "all three error body shapes and a nested one",
         arguments: [
-            (#"{"error_code":"VPN.0001","error_msg":"invalid request: limit","request_id":"r1"}"#, "VPN.0001", "invalid request: limit", "r1"),
+            (
+                #"{"error_code":"VPN.0001","error_msg":"invalid request: limit","request_id":"r1"}"#, "VPN.0001",
+                "invalid request: limit", "r1"
+            ),
             (#"{"code":"VPN.0001","message":"invalid request: marker"}"#, "VPN.0001", "invalid request: marker", nil),
-            (#"{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information","request_id":"r3"}"#, "APIGW.0301", "Incorrect IAM authentication information", "r3"),
-            (#"{"error":{"code":"1101","message":"The password is incorrect"}}"#, "1101", "The password is incorrect", nil),
+            (
+                #"{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information","request_id":"r3"}"#,
+                "APIGW.0301", "Incorrect IAM authentication information", "r3"
+            ),
+            (
+                #"{"error":{"code":"1101","message":"The password is incorrect"}}"#, "1101",
+                "The password is incorrect", nil
+            ),
         ] as [(String, String, String, String?)])
     func errorBodies(body: String, code: String, message: String, requestID: String?) {
         let parsed = ErrorBody(data: Data(body.utf8))
@@ -63,18 +72,30 @@ struct ClientPartsTests {
     func endpoints() throws {
         let transport = ClosureTransport { _ throws(TransportError) in ClientResponse(status: 200) }
         for allowed in ["https://vpn.eu-de.otc.t-systems.com", "http://127.0.0.1:8080", "http://localhost:1"] {
-            _ = try VPNClient(endpoint: try #require(URL(string: allowed)), projectID: "p", credentials: .token("t"), transport: transport)
+            _ = try VPNClient(
+                endpoint: try #require(URL(string: allowed)), projectID: "p", credentials: .token("t"),
+                transport: transport)
         }
-        #expect(throws: ClientError.insecureEndpoint("refusing endpoint http://vpn.example.com: only https is allowed (plain http only to 127.0.0.1/localhost, e.g. the simulator)")) {
-            _ = try VPNClient(endpoint: try #require(URL(string: "http://vpn.example.com")), projectID: "p", credentials: .token("t"), transport: transport)
+        #expect(
+            throws: ClientError.insecureEndpoint(
+                "refusing endpoint http://vpn.example.com: only https is allowed (plain http only to 127.0.0.1/localhost, e.g. the simulator)"
+            )
+        ) {
+            _ = try VPNClient(
+                endpoint: try #require(URL(string: "http://vpn.example.com")), projectID: "p", credentials: .token("t"),
+                transport: transport)
         }
     }
 
     @Test("credentials never show their secrets")
     func redaction() throws {
         let signer = AKSKSigner(accessKey: "AKVISIBLE", secretKey: "SK-SECRET-123", securityToken: "SEC-TOKEN-456")
-        let identity = PasswordIdentity(userName: "ops", password: "PW-789", domainName: "acme", authURL: try #require(URL(string: "https://iam.eu-de.otc.t-systems.com/v3")))
-        let texts = [Credentials.token("TOKEN-000"), .accessKey(signer), .password(identity)].map { "\($0) \(String(reflecting: $0))" }
+        let identity = PasswordIdentity(
+            userName: "ops", password: "PW-789", domainName: "acme",
+            authURL: try #require(URL(string: "https://iam.eu-de.otc.t-systems.com/v3")))
+        let texts = [Credentials.token("TOKEN-000"), .accessKey(signer), .password(identity)].map {
+            "\($0) \(String(reflecting: $0))"
+        }
         for secret in ["SK-SECRET-123", "SEC-TOKEN-456", "PW-789", "TOKEN-000"] {
             #expect(!texts.joined().contains(secret))
         }
@@ -93,7 +114,9 @@ struct ClientPartsTests {
             let index = query.contains("marker=m2") ? 2 : query.contains("marker=m1") ? 1 : 0
             return ClientResponse(status: 200, body: Data(pages[index].utf8))
         }
-        let client = try VPNClient(endpoint: try #require(URL(string: "https://vpn.example.com")), projectID: "p", credentials: .token("t"), transport: transport)
+        let client = try VPNClient(
+            endpoint: try #require(URL(string: "https://vpn.example.com")), projectID: "p", credentials: .token("t"),
+            transport: transport)
         let listing = try await client.listGateways(pageSize: 2)
         #expect(listing.gateways.map(\.id) == ["a", "b", "c", "d"])
         #expect(listing.isComplete && listing.pages == 3)
@@ -108,15 +131,24 @@ struct ClientPartsTests {
                 if n == 1 { throw .connection("reset by peer") }
                 return ClientResponse(status: 200, body: Data(#"{"customer_gateway":{"id":"x"}}"#.utf8))
             }
-            if request.url.path.hasSuffix("/gone") { return ClientResponse(status: 404, body: Data(#"{"error_code":"VPN.0004"}"#.utf8)) }
-            return ClientResponse(status: 403, headerFields: [HTTPField.Name("X-Request-Id")!: "rq"], body: Data(#"{"error_code":"VPN.0003","error_msg":"forbidden"}"#.utf8))
+            if request.url.path.hasSuffix("/gone") {
+                return ClientResponse(status: 404, body: Data(#"{"error_code":"VPN.0004"}"#.utf8))
+            }
+            return ClientResponse(
+                status: 403, headerFields: [HTTPField.Name("X-Request-Id")!: "rq"],
+                body: Data(#"{"error_code":"VPN.0003","error_msg":"forbidden"}"#.utf8))
         }
-        let client = try VPNClient(endpoint: try #require(URL(string: "https://vpn.example.com")), projectID: "p", credentials: .token("t"),
+        let client = try VPNClient(
+            endpoint: try #require(URL(string: "https://vpn.example.com")), projectID: "p", credentials: .token("t"),
             transport: transport, retry: RetryPolicy(baseDelay: .milliseconds(10), maxDelay: .milliseconds(10)))
         #expect(try await client.gateway("x") != .gone)
         #expect(try await client.gateway("gone") == .gone)
         await calls.reset()
-        await #expect(throws: ClientError.authentication(status: 403, code: "VPN.0003", message: "forbidden", requestID: "rq", variables: "HW_AUTH_TOKEN (it may have expired; tokens last 24 h)")) {
+        await #expect(
+            throws: ClientError.authentication(
+                status: 403, code: "VPN.0003", message: "forbidden", requestID: "rq",
+                variables: "HW_AUTH_TOKEN (it may have expired; tokens last 24 h)")
+        ) {
             _ = try await client.gateway("forbidden")
         }
         #expect(await calls.count == 1)

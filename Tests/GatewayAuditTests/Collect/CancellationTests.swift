@@ -21,7 +21,8 @@ struct CancellationTests {
             if n == cancelAfterResponse { runTask.withLock { $0?.cancel() } }
             return response
         }
-        let collector = Collector(client: try f.client(transport: transport), database: f.storeFixture.database, options: options)
+        let collector = Collector(
+            client: try f.client(transport: transport), database: f.storeFixture.database, options: options)
         let (gate, open) = AsyncStream<Void>.makeStream()
         let task = Task {
             for await _ in gate { break }
@@ -41,7 +42,8 @@ struct CancellationTests {
                 f, options: CollectorOptions(ids: ids, concurrency: 2), cancelAfterResponse: 2)
             #expect(summary.status == .failed)
             #expect(summary.failure == .cancelled)
-            #expect(summary.failure?.description.contains("cancelled") == true, "\(String(describing: summary.failure))")
+            #expect(
+                summary.failure?.description.contains("cancelled") == true, "\(String(describing: summary.failure))")
             #expect(summary.counts.failed == 0 && summary.failures.isEmpty)
             #expect(try f.store.runs().first?.message?.contains("cancelled") == true)
             #expect(try f.store.runs().first?.message?.contains("connection failed") == false)
@@ -57,7 +59,8 @@ struct CancellationTests {
                 f, options: CollectorOptions(ids: ids, concurrency: 2, requestsPerSecond: 0.1), cancelAfterResponse: 1)
             #expect(started.duration(to: .now) < .seconds(5))
             #expect(summary.status == .failed)
-            #expect(summary.failure?.description.contains("cancelled") == true, "\(String(describing: summary.failure))")
+            #expect(
+                summary.failure?.description.contains("cancelled") == true, "\(String(describing: summary.failure))")
             #expect(summary.failure == .cancelled)
             #expect(summary.counts.new == 1 && summary.counts.failed == 0)
         }

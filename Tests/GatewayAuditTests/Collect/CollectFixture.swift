@@ -75,7 +75,8 @@ struct CollectFixture {
     static let quickRetry = RetryPolicy(baseDelay: .milliseconds(50), maxDelay: .milliseconds(200))
 
     func collect(
-        _ credentials: Credentials = .accessKey(keyPair.signer), night: Int = 0, options: CollectorOptions = CollectorOptions(),
+        _ credentials: Credentials = .accessKey(keyPair.signer), night: Int = 0,
+        options: CollectorOptions = CollectorOptions(),
         retry: RetryPolicy = CollectFixture.quickRetry, clock: any Clock<Duration> = ContinuousClock()
     ) async throws -> RunSummary {
         try await Collector(
@@ -109,7 +110,8 @@ struct CollectFixture {
                 id: GatewayID(String(format: "00000000-0000-4000-8000-%012d", i)), name: "gw-\(i)",
                 idValue: "198.51.\(i / 250).\(i % 250 + 1)", createdAt: created, updatedAt: created)
         }
-        return Scenario(name: "many", seed: 7, projectID: "0123456789abcdef0123456789abcdef", start: "2025-03-01T02:00:00Z",
+        return Scenario(
+            name: "many", seed: 7, projectID: "0123456789abcdef0123456789abcdef", start: "2025-03-01T02:00:00Z",
             nights: 3, gateways: gateways)
     }
 
@@ -121,7 +123,8 @@ struct CollectFixture {
                 id: GatewayID(String(format: "00000000-0000-4000-8000-%012d", i)), name: "tied-\(i)",
                 idValue: "198.51.\(i / 250).\(i % 250 + 1)", createdAt: created, updatedAt: created)
         }
-        return Scenario(name: "tied", seed: 11, projectID: "0123456789abcdef0123456789abcdef", start: "2025-03-01T02:00:00Z",
+        return Scenario(
+            name: "tied", seed: 11, projectID: "0123456789abcdef0123456789abcdef", start: "2025-03-01T02:00:00Z",
             nights: 1, gateways: gateways)
     }
 }

@@ -24,10 +24,12 @@ struct CollectorTests {
     func throttled() async throws {
         try await CollectFixture.with { f in
             let id = try #require(await f.cloud.liveGateways.first?.id)
-            _ = await f.cloud.addFault(FaultRule(.throttle(retryAfterSeconds: 2, code: "VPN.0429"), routes: [.getGateway], count: 1))
+            _ = await f.cloud.addFault(
+                FaultRule(.throttle(retryAfterSeconds: 2, code: "VPN.0429"), routes: [.getGateway], count: 1))
             let clock = RecordingClock()
             let summary = try await f.collect(
-                options: CollectorOptions(ids: [id]), retry: RetryPolicy(baseDelay: .milliseconds(50), maxDelay: .seconds(10)),
+                options: CollectorOptions(ids: [id]),
+                retry: RetryPolicy(baseDelay: .milliseconds(50), maxDelay: .seconds(10)),
                 clock: clock)
             #expect(clock.sleeps == [.seconds(2)])
             #expect(summary.status == .complete && summary.counts.new == 1)
@@ -38,7 +40,8 @@ struct CollectorTests {
     func shortBurst() async throws {
         try await CollectFixture.with { f in
             let ids = await f.cloud.liveGateways.map(\.id)
-            _ = await f.cloud.addFault(FaultRule(.serverError(status: 503, code: "VPN.0014"), routes: [.getGateway], count: 4))
+            _ = await f.cloud.addFault(
+                FaultRule(.serverError(status: 503, code: "VPN.0014"), routes: [.getGateway], count: 4))
             let summary = try await f.collect(options: CollectorOptions(ids: ids, concurrency: 2))
             #expect(summary.status == .complete)
             #expect(summary.counts.new == ids.count && summary.counts.failed == 0)
@@ -50,7 +53,8 @@ struct CollectorTests {
         try await CollectFixture.with { f in
             let ids = await f.cloud.liveGateways.map(\.id)
             let broken = Array(ids.prefix(2))
-            _ = await f.cloud.addFault(FaultRule(.serverError(status: 500, code: "VPN.0002"), routes: [.getGateway], gateways: broken))
+            _ = await f.cloud.addFault(
+                FaultRule(.serverError(status: 500, code: "VPN.0002"), routes: [.getGateway], gateways: broken))
             let summary = try await f.collect(options: CollectorOptions(ids: ids))
             #expect(summary.status == .partial)
             #expect(summary.counts.failed == 2 && summary.counts.new == ids.count - 2)
@@ -73,7 +77,9 @@ struct CollectorTests {
                 return try await CollectFixture.transport.send(request, timeout: .seconds(5))
             }
             let client = try f.client(.accessKey(wrong), transport: counting)
-            let summary = try await Collector(client: client, database: f.storeFixture.database, options: CollectorOptions(ids: ids, concurrency: 8)).run()
+            let summary = try await Collector(
+                client: client, database: f.storeFixture.database, options: CollectorOptions(ids: ids, concurrency: 8)
+            ).run()
             #expect(sent.withLock { $0 } == 1)
             #expect(summary.status == .failed)
             guard case .authentication(let status, _, _, _, let variables)? = summary.failure else {
@@ -101,7 +107,9 @@ struct CollectorTests {
             let client = try f.client(.password(identity))
             #expect(try await client.gateway(ids[0]) != .gone)
             await f.cloud.advance(seconds: 7200)
-            let summary = try await Collector(client: client, database: f.storeFixture.database, options: CollectorOptions(ids: [ids[1]])).run()
+            let summary = try await Collector(
+                client: client, database: f.storeFixture.database, options: CollectorOptions(ids: [ids[1]])
+            ).run()
             #expect(summary.status == .complete)
             let all = f.logs.all.joined(separator: "\n")
             #expect(all.contains("token rejected; obtained a new one from IAM"))
@@ -117,7 +125,9 @@ struct CollectorTests {
             let summary = try await f.collect(options: CollectorOptions(ids: ids))
             #expect(summary.status == .partial)
             #expect(summary.failures.map(\.id) == [ids[3]])
-            #expect(summary.failures.first?.reason.hasPrefix("unexpected response: gateway \(ids[3]): response is not valid JSON") == true)
+            #expect(
+                summary.failures.first?.reason.hasPrefix(
+                    "unexpected response: gateway \(ids[3]): response is not valid JSON") == true)
             #expect(summary.counts.new == ids.count - 1)
         }
     }
@@ -136,7 +146,9 @@ struct CollectorTests {
             #expect(eighth.counts.gone == 1)
             let deleted = Scenario.standardGatewayID(6)
             #expect(try f.store.gateways().first { $0.gatewayID == deleted }?.state == .gone)
-            let renames = try f.storeFixture.changes(ReportFilter(gatewayIDs: [Scenario.standardGatewayID(2)])).filter { $0.field == "name" }
+            let renames = try f.storeFixture.changes(ReportFilter(gatewayIDs: [Scenario.standardGatewayID(2)])).filter {
+                $0.field == "name"
+            }
             #expect(renames.map(\.newValue) == ["branch-munich-2"])
             #expect(renames.first?.lastRunBefore == 1 && renames.first?.firstRunAfter == 2)
         }
@@ -146,7 +158,8 @@ struct CollectorTests {
     func noSecretsInLogs() async throws {
         try await CollectFixture.with { f in
             let ids = await f.cloud.liveGateways.map(\.id)
-            _ = await f.cloud.addFault(FaultRule(.serverError(status: 503, code: "VPN.0014"), routes: [.getGateway], count: 3))
+            _ = await f.cloud.addFault(
+                FaultRule(.serverError(status: 503, code: "VPN.0014"), routes: [.getGateway], count: 3))
             _ = await f.cloud.addFault(FaultRule(.truncatedBody, routes: [.getGateway], gateways: [ids[0]]))
             _ = try await f.collect(options: CollectorOptions(ids: ids))
             let all = f.logs.all.joined(separator: "\n")

@@ -27,21 +27,27 @@ struct DaylightSavingTests {
                 let client = try VPNClient(
                     endpoint: url, projectID: f.cloud.projectID, credentials: .accessKey(CollectFixture.keyPair.signer),
                     transport: CollectFixture.transport, logger: f.logs.logger("client"), time: FixedTime(instant))
-                summaries.append(try await Collector(client: client, database: f.storeFixture.database, logger: f.logs.logger()).run())
+                summaries.append(
+                    try await Collector(client: client, database: f.storeFixture.database, logger: f.logs.logger())
+                        .run())
             }
             #expect(summaries.map(\.status) == [.complete, .complete, .complete])
             #expect(summaries.map(\.counts.new) == [13, 0, 0])
             #expect(summaries.map(\.counts.unchanged) == [0, 13, 13], "the fold's second 02:30 is not a new night")
 
             let runs = try f.store.runs().sorted { $0.id < $1.id }
-            #expect(runs.map(\.startedAt) == [Self.gap, Self.foldFirst, Self.foldSecond], "stored as UTC instants, once each")
-            #expect(runs.map { $0.startedAt.iso8601(in: .utc) } == [
-                "2025-03-30T01:30:00Z", "2025-10-26T00:30:00Z", "2025-10-26T01:30:00Z",
-            ])
+            #expect(
+                runs.map(\.startedAt) == [Self.gap, Self.foldFirst, Self.foldSecond],
+                "stored as UTC instants, once each")
+            #expect(
+                runs.map { $0.startedAt.iso8601(in: .utc) } == [
+                    "2025-03-30T01:30:00Z", "2025-10-26T00:30:00Z", "2025-10-26T01:30:00Z",
+                ])
             let berlin = try Zone(identifier: "Europe/Berlin")
-            #expect(runs.map { $0.startedAt.iso8601(in: berlin) } == [
-                "2025-03-30T03:30:00+02:00", "2025-10-26T02:30:00+02:00", "2025-10-26T02:30:00+01:00",
-            ])
+            #expect(
+                runs.map { $0.startedAt.iso8601(in: berlin) } == [
+                    "2025-03-30T03:30:00+02:00", "2025-10-26T02:30:00+02:00", "2025-10-26T02:30:00+01:00",
+                ])
 
             let gateways = try f.store.gateways().filter { $0.state == .present }
             #expect(gateways.count == 13)

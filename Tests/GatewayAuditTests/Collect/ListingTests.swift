@@ -79,7 +79,8 @@ struct ListingTests {
     /// A list page of `ids`, all created at one instant written with a `+01:00` offset.
     static func page(_ ids: [String], _ marker: String) -> String {
         let items = ids.map { #"{"id":"\#($0)","created_at":"2025-02-01T01:00:00.000+01:00"}"# }
-        return #"{"customer_gateways":[\#(items.joined(separator: ","))],"page_info":{"next_marker":"\#(marker)","current_count":\#(ids.count)}}"#
+        return
+            #"{"customer_gateways":[\#(items.joined(separator: ","))],"page_info":{"next_marker":"\#(marker)","current_count":\#(ids.count)}}"#
     }
 
     @Test("a timestamp next_marker goes back one unit later, same digits and offset; a refused one goes back as sent")
@@ -91,9 +92,12 @@ struct ListingTests {
             let body: String
             switch query {
             case "limit=2": body = ListingTests.page(["a", "b"], "2025-02-01T01:00:00.000+01:00")
-            case "limit=2&marker=2025-02-01T01%3A00%3A00.000%2B01%3A00": body = ListingTests.page(["b", "c"], "2025-02-01T01:00:00.000+01:00")
+            case "limit=2&marker=2025-02-01T01%3A00%3A00.000%2B01%3A00":
+                body = ListingTests.page(["b", "c"], "2025-02-01T01:00:00.000+01:00")
             case "limit=4&marker=2025-02-01T01%3A00%3A00.000%2B01%3A00": body = ListingTests.page(["b", "c", "d"], "")
-            default: return ClientResponse(status: .badRequest, body: Data(#"{"error_code":"VPN.0001","error_msg":"invalid marker"}"#.utf8))
+            default:
+                return ClientResponse(
+                    status: .badRequest, body: Data(#"{"error_code":"VPN.0001","error_msg":"invalid marker"}"#.utf8))
             }
             return ClientResponse(status: .ok, body: Data(body.utf8))
         }
@@ -103,10 +107,12 @@ struct ListingTests {
         let listing = try await client.listGateways(pageSize: 2)
         #expect(listing.gateways.map(\.id) == ["a", "b", "c", "d"])
         #expect(listing.isComplete)
-        #expect(queries.withLock { $0 } == [
-            "limit=2", "limit=2&marker=2025-02-01T01%3A00%3A00.001%2B01%3A00",
-            "limit=2&marker=2025-02-01T01%3A00%3A00.000%2B01%3A00", "limit=2&marker=2025-02-01T01%3A00%3A00.000%2B01%3A00",
-            "limit=4&marker=2025-02-01T01%3A00%3A00.000%2B01%3A00",
-        ])
+        #expect(
+            queries.withLock { $0 } == [
+                "limit=2", "limit=2&marker=2025-02-01T01%3A00%3A00.001%2B01%3A00",
+                "limit=2&marker=2025-02-01T01%3A00%3A00.000%2B01%3A00",
+                "limit=2&marker=2025-02-01T01%3A00%3A00.000%2B01%3A00",
+                "limit=4&marker=2025-02-01T01%3A00%3A00.000%2B01%3A00",
+            ])
     }
 }

@@ -38,10 +38,18 @@ struct SnapshotImporterTests {
     @Test("list pages, single responses, arrays and bare objects; one run per night; a rename found")
     func shapes() async throws {
         let f = try StoreFixture()
-        let n1 = try write(f, "2025-03-01T02-00-00Z.json", #"{"customer_gateways":[{"id":"a","name":"alpha","updated_at":"2025-02-01T00:00:00Z"},{"id":"b","name":"bravo"}],"page_info":{"current_count":2}}"#)
-        let n1b = try write(f, "c-2025-03-01T02-00-00Z.json", #"{"customer_gateway":{"id":"c","name":"charlie"},"request_id":"x"}"#)
-        let n2 = try write(f, "2025-03-02T02-00-00Z.json", #"[{"id":"a","name":"alpha-2","updated_at":"2025-03-01T12:00:00Z"},{"id":"b","name":"bravo"},{"id":"c","name":"charlie"}]"#)
-        let n3 = try write(f, "a-2025-03-03T02-00-00Z.json", #"{"id":"a","name":"alpha-2","updated_at":"2025-03-01T12:00:00Z"}"#)
+        let n1 = try write(
+            f, "2025-03-01T02-00-00Z.json",
+            #"{"customer_gateways":[{"id":"a","name":"alpha","updated_at":"2025-02-01T00:00:00Z"},{"id":"b","name":"bravo"}],"page_info":{"current_count":2}}"#
+        )
+        let n1b = try write(
+            f, "c-2025-03-01T02-00-00Z.json", #"{"customer_gateway":{"id":"c","name":"charlie"},"request_id":"x"}"#)
+        let n2 = try write(
+            f, "2025-03-02T02-00-00Z.json",
+            #"[{"id":"a","name":"alpha-2","updated_at":"2025-03-01T12:00:00Z"},{"id":"b","name":"bravo"},{"id":"c","name":"charlie"}]"#
+        )
+        let n3 = try write(
+            f, "a-2025-03-03T02-00-00Z.json", #"{"id":"a","name":"alpha-2","updated_at":"2025-03-01T12:00:00Z"}"#)
         let summary = try await SnapshotImporter(database: f.database).importFiles([n3, n2, n1b, n1])
         #expect(summary.files == 4 && summary.runs == 3)
         #expect(summary.counts.new == 3 && summary.counts.changed == 1 && summary.counts.unchanged == 3)
@@ -76,7 +84,10 @@ struct SnapshotImporterTests {
         }
         #expect(try f.store.runs().count == 1)
         let old = try write(f, "2025-02-01.json", #"{"customer_gateways":[{"id":"a"}]}"#)
-        await #expect(throws: ImportError.olderThanHistory(path: old, observedAt: "2025-02-01T00:00:00Z", latest: "2025-03-01T00:00:00Z")) {
+        await #expect(
+            throws: ImportError.olderThanHistory(
+                path: old, observedAt: "2025-02-01T00:00:00Z", latest: "2025-03-01T00:00:00Z")
+        ) {
             try await SnapshotImporter(database: f.database).importFiles([old])
         }
     }

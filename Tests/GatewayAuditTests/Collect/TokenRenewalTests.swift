@@ -5,11 +5,14 @@ import VPNSimulator
 
 @Suite("IAM token renewal under concurrency, against the simulator over HTTP", .serialized)
 struct TokenRenewalTests {
-    @Test("IAM password at concurrency 8: tokens expiring mid-run cost one IAM request per expiry; every gateway is stored")
+    @Test(
+        "IAM password at concurrency 8: tokens expiring mid-run cost one IAM request per expiry; every gateway is stored"
+    )
     func concurrentExpiry() async throws {
         var credentials = SimulatorCredentials.standard
         credentials.tokenLifetimeRequests = 10
-        try await CollectFixture.with(scenario: CollectFixture.manyGateways(40, equal: 0), credentials: credentials) { f in
+        try await CollectFixture.with(scenario: CollectFixture.manyGateways(40, equal: 0), credentials: credentials) {
+            f in
             let ids = await f.cloud.liveGateways.map(\.id)
             let client = try f.client(.password(try f.passwordIdentity()))
             let summary = try await Collector(

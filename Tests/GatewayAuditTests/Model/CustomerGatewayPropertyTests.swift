@@ -24,7 +24,9 @@ enum GeneratedJSON {
         case 2: return .integer(Int64(choices.next()) * (choices.below(2) == 0 ? 1 : -4_294_967_297))
         case 3: return .double(Double(choices.next()) / 8 + 0.5)
         case 4: return .string(choices.string())
-        case 5: return .string(choices.pick(["2024-06-25T13:19:37.335Z", "2024-05-21T09:03:41.000000", "garbage", "ip", "fqdn"]))
+        case 5:
+            return .string(
+                choices.pick(["2024-06-25T13:19:37.335Z", "2024-05-21T09:03:41.000000", "garbage", "ip", "fqdn"]))
         case 6, 7: return .array((0..<choices.below(4)).map { _ in value(&choices, depth: depth - 1) })
         default: return .object(members(&choices, depth: depth - 1))
         }
@@ -44,9 +46,12 @@ enum GeneratedJSON {
         var object = members(&choices, depth: 2)
         object["id"] = .string("gw-" + choices.string(maxLength: 8))
         if choices.below(2) == 0 {
-            object["tags"] = .array((0..<choices.below(5)).map { _ in
-                .object(["key": .string(choices.string(maxLength: 4)), "value": .string(choices.string(maxLength: 4))])
-            })
+            object["tags"] = .array(
+                (0..<choices.below(5)).map { _ in
+                    .object([
+                        "key": .string(choices.string(maxLength: 4)), "value": .string(choices.string(maxLength: 4)),
+                    ])
+                })
         }
         return .object(object)
     }
@@ -60,7 +65,8 @@ enum GeneratedJSON {
             var shuffled: [String] = []
             while !keys.isEmpty { shuffled.append(keys.remove(at: order.below(keys.count))) }
             let parts = shuffled.map { key in
-                JSONValue.string(key).canonicalJSON + space + ":" + space + text(members[key] ?? .null, order: &order, spaced: spaced)
+                JSONValue.string(key).canonicalJSON + space + ":" + space
+                    + text(members[key] ?? .null, order: &order, spaced: spaced)
             }
             return "{" + space + parts.joined(separator: "," + space) + space + "}"
         case .array(let elements):
@@ -120,9 +126,12 @@ struct CustomerGatewayPropertyTests {
         }
     }
 
-    @Test("canonical JSON decodes back to itself, large and fractional numbers included (found by fuzz.sh)",
-        arguments: ["9223372036854775807.02", "1e15", "1e16", "-1e18", "1.8e19", "1e300", "0.1", "-0.0", "5e-324",
-            "18446744073709551615", "[1.0, 2.5e3, 9007199254740993]"])
+    @Test(
+        "canonical JSON decodes back to itself, large and fractional numbers included (found by fuzz.sh)",
+        arguments: [
+            "9223372036854775807.02", "1e15", "1e16", "-1e18", "1.8e19", "1e300", "0.1", "-0.0", "5e-324",
+            "18446744073709551615", "[1.0, 2.5e3, 9007199254740993]",
+        ])
     func canonicalFixedPoint(number: String) throws {
         let value = try JSONValue(data: Data(number.utf8))
         let canonical = value.canonicalJSON

@@ -98,7 +98,10 @@ struct CustomerGatewayTests {
             (#"{"customer_gateway":{"name":"x"}}"#, ModelError.missingID("gateway named \"x\"")),
             (#"{"customer_gateway":{"id":""}}"#, ModelError.missingID("an object with members id")),
             (#"{"error_code":"VPN.0004"}"#, ModelError.missingMember("customer_gateway", in: "the response")),
-            (#"{"customer_gateway":[1]}"#, ModelError.unexpectedShape(member: "customer_gateway", expected: "an object")),
+            (
+                #"{"customer_gateway":[1]}"#,
+                ModelError.unexpectedShape(member: "customer_gateway", expected: "an object")
+            ),
         ])
     func rejects(body: String, error: ModelError) {
         #expect(throws: error) { try CustomerGatewayResponse(data: Data(body.utf8)) }
@@ -119,8 +122,14 @@ struct CustomerGatewayTests {
 struct CanonicalContentTests {
     @Test("key order, whitespace, request_id and tag order do not change the hash")
     func orderIndependent() throws {
-        let a = try CustomerGateway(data: Data(#"{"id":"g","name":"n","tags":[{"key":"a","value":"1"},{"key":"b","value":"2"}],"request_id":"r1"}"#.utf8))
-        let b = try CustomerGateway(data: Data("{ \"tags\": [{\"value\":\"2\",\"key\":\"b\"},{\"key\":\"a\",\"value\":\"1\"}],\n \"name\": \"n\", \"id\": \"g\", \"request_id\": \"r2\" }".utf8))
+        let a = try CustomerGateway(
+            data: Data(
+                #"{"id":"g","name":"n","tags":[{"key":"a","value":"1"},{"key":"b","value":"2"}],"request_id":"r1"}"#
+                    .utf8))
+        let b = try CustomerGateway(
+            data: Data(
+                "{ \"tags\": [{\"value\":\"2\",\"key\":\"b\"},{\"key\":\"a\",\"value\":\"1\"}],\n \"name\": \"n\", \"id\": \"g\", \"request_id\": \"r2\" }"
+                    .utf8))
         #expect(a.canonicalJSON == #"{"id":"g","name":"n","tags":[{"key":"a","value":"1"},{"key":"b","value":"2"}]}"#)
         #expect(a.canonicalJSON == b.canonicalJSON)
         #expect(a.contentSHA256 == b.contentSHA256)

@@ -14,10 +14,14 @@ struct JSONParserTests {
 
     @Test("scalars, nesting, exact integers and escapes")
     func values() throws {
-        #expect(try parse(#" {"a":[1,-2,3.5,1e3,true,false,null],"b":{}} "#) == .object([
-            "a": .array([.integer(1), .integer(-2), .double(3.5), .double(1000), .bool(true), .bool(false), .null]),
-            "b": .object([:]),
-        ]))
+        #expect(
+            try parse(#" {"a":[1,-2,3.5,1e3,true,false,null],"b":{}} "#)
+                == .object([
+                    "a": .array([
+                        .integer(1), .integer(-2), .double(3.5), .double(1000), .bool(true), .bool(false), .null,
+                    ]),
+                    "b": .object([:]),
+                ]))
         #expect(try parse("18446744073709551615") == .unsignedInteger(18_446_744_073_709_551_615))
         #expect(try parse("-9223372036854775808") == .integer(Int64.min))
         #expect(try parse(#""a\"b\\c\/d\n\t\u00e9\ud83d\ude80""#) == .string("a\"b\\c/d\n\té🚀"))
@@ -27,14 +31,38 @@ struct JSONParserTests {
     @Test(
         "malformed input is a typed error with a position",
         arguments: [
-            (#"{"a":1"#, "response is not valid JSON (expected \",\" or \"}\" at byte 6, found the end of the data); the body may be truncated or come from a proxy"),
-            (#"{"a" 1}"#, "response is not valid JSON (expected \":\" at byte 5, found \"1\"); the body may be truncated or come from a proxy"),
-            ("[01]", "response is not valid JSON (expected \",\" or \"]\" at byte 2, found \"1\"); the body may be truncated or come from a proxy"),
-            ("tru", "response is not valid JSON (expected true at byte 3, found the end of the data); the body may be truncated or come from a proxy"),
-            (#""a\x""#, "response is not valid JSON (expected a valid escape at byte 3, found \"x\"); the body may be truncated or come from a proxy"),
-            ("", "response is not valid JSON (expected a value at byte 0, found the end of the data); the body may be truncated or come from a proxy"),
-            ("<html>", "response is not valid JSON (expected a value at byte 0, found \"<\"); the body may be truncated or come from a proxy"),
-            ("1e999", "response is not valid JSON (number 1e999 is out of range); the body may be truncated or come from a proxy"),
+            (
+                #"{"a":1"#,
+                "response is not valid JSON (expected \",\" or \"}\" at byte 6, found the end of the data); the body may be truncated or come from a proxy"
+            ),
+            (
+                #"{"a" 1}"#,
+                "response is not valid JSON (expected \":\" at byte 5, found \"1\"); the body may be truncated or come from a proxy"
+            ),
+            (
+                "[01]",
+                "response is not valid JSON (expected \",\" or \"]\" at byte 2, found \"1\"); the body may be truncated or come from a proxy"
+            ),
+            (
+                "tru",
+                "response is not valid JSON (expected true at byte 3, found the end of the data); the body may be truncated or come from a proxy"
+            ),
+            (
+                #""a\x""#,
+                "response is not valid JSON (expected a valid escape at byte 3, found \"x\"); the body may be truncated or come from a proxy"
+            ),
+            (
+                "",
+                "response is not valid JSON (expected a value at byte 0, found the end of the data); the body may be truncated or come from a proxy"
+            ),
+            (
+                "<html>",
+                "response is not valid JSON (expected a value at byte 0, found \"<\"); the body may be truncated or come from a proxy"
+            ),
+            (
+                "1e999",
+                "response is not valid JSON (number 1e999 is out of range); the body may be truncated or come from a proxy"
+            ),
         ])
     func malformed(text: String, message: String) {
         do {

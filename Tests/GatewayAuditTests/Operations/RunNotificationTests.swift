@@ -9,14 +9,17 @@ import Testing
 struct RunNotificationTests {
     static func outcome() -> RunOutcome {
         RunOutcome(
-            scope: MonitoringScope(region: "eu-de", projectID: "p1"), endpoint: "https://vpn.eu-de.example", selection: .all,
+            scope: MonitoringScope(region: "eu-de", projectID: "p1"), endpoint: "https://vpn.eu-de.example",
+            selection: .all,
             summary: nil, startedAt: Instant(seconds: 1_764_400_000), finishedAt: Instant(seconds: 1_764_400_003),
             exitCode: 4, message: "history.sqlite is not an SQLite database; point --db at a gateway-audit database")
     }
 
     static let digest = RunDigest(
         firstRunID: 3, runID: 5,
-        entries: (1...150).map { DigestEntry(event: .modified, gatewayID: "gw-\($0)", field: "name", oldValue: "a<b", newValue: "c&d") })
+        entries: (1...150).map {
+            DigestEntry(event: .modified, gatewayID: "gw-\($0)", field: "name", oldValue: "a<b", newValue: "c&d")
+        })
 
     @Test("at most 100 entries with the rest counted; every key present, absent values null")
     func capped() throws {
@@ -32,8 +35,11 @@ struct RunNotificationTests {
         #expect(Set(entry.keys) == ["event", "gateway_id", "field", "old_value", "new_value", "observed_at", "detail"])
         #expect(entry["observed_at"] is NSNull)
         let scope = try #require(document["scope"] as? [String: String])
-        #expect(scope == ["account": "", "region": "eu-de", "project_id": "p1", "kind": "customer-gateway",
-            "endpoint": "https://vpn.eu-de.example", "selection": "all"])
+        #expect(
+            scope == [
+                "account": "", "region": "eu-de", "project_id": "p1", "kind": "customer-gateway",
+                "endpoint": "https://vpn.eu-de.example", "selection": "all",
+            ])
     }
 
     @Test("Slack text: headline, escaped lines, the rest counted")

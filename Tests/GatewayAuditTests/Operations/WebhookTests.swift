@@ -13,7 +13,9 @@ struct WebhookTests {
         #expect("\(hook)" == "https://hooks.slack.com/…")
         #expect(try WebhookURL("http://127.0.0.1:8080/x", option: "--notify").redacted == "http://127.0.0.1:8080/…")
         #expect(throws: OperationsError.self) { try WebhookURL("http://hooks.example.com/SECRET", option: "--notify") }
-        #expect(throws: OperationsError.self) { try WebhookURL("https://user:pw@hooks.example.com/", option: "--notify") }
+        #expect(throws: OperationsError.self) {
+            try WebhookURL("https://user:pw@hooks.example.com/", option: "--notify")
+        }
         #expect(throws: OperationsError.self) { try WebhookURL("not a url", option: "--heartbeat") }
         do {
             _ = try WebhookURL("ftp://hooks.example.com/SECRET", option: "--heartbeat")
@@ -37,8 +39,11 @@ struct WebhookTests {
         let transport = ClosureTransport { _ throws(TransportError) in
             ClientResponse(status: .init(code: await answers.next()))
         }
-        let sender = WebhookSender(transport: transport, policy: DeliveryPolicy(baseDelay: 0.01, maxDelay: 0.02, timeout: 5))
-        let outcome = await sender.post(Data("{}".utf8), contentType: "application/json", to: try WebhookURL("https://h.example/x", option: "--notify"))
+        let sender = WebhookSender(
+            transport: transport, policy: DeliveryPolicy(baseDelay: 0.01, maxDelay: 0.02, timeout: 5))
+        let outcome = await sender.post(
+            Data("{}".utf8), contentType: "application/json",
+            to: try WebhookURL("https://h.example/x", option: "--notify"))
         #expect(outcome == .delivered(attempts: 4))
         #expect(await answers.count == 4)
     }
@@ -46,7 +51,8 @@ struct WebhookTests {
     @Test("a 404 is final; a hung receiver is abandoned when the budget ends")
     func finalAndBudget() async throws {
         let url = try WebhookURL("https://h.example/x", option: "--notify")
-        let gone = WebhookSender(transport: ClosureTransport { _ throws(TransportError) in ClientResponse(status: .notFound) },
+        let gone = WebhookSender(
+            transport: ClosureTransport { _ throws(TransportError) in ClientResponse(status: .notFound) },
             policy: DeliveryPolicy())
         #expect(await gone.post(Data(), contentType: "text/plain", to: url) == .failed(attempts: 1, reason: "HTTP 404"))
 
@@ -57,7 +63,10 @@ struct WebhookTests {
         let clock = ContinuousClock()
         let started = clock.now
         let outcome = await withTaskGroup(of: WebhookSender.Outcome?.self) { group in
-            group.addTask { await WebhookSender(transport: TimeoutTransport(inner: hung), policy: DeliveryPolicy(timeout: 0.5)).post(Data(), contentType: "text/plain", to: url) }
+            group.addTask {
+                await WebhookSender(transport: TimeoutTransport(inner: hung), policy: DeliveryPolicy(timeout: 0.5))
+                    .post(Data(), contentType: "text/plain", to: url)
+            }
             return await group.next() ?? nil
         }
         // The budget is 0.5 s; the bound only catches a sender that waits for the hung receiver (60 s),

@@ -84,17 +84,31 @@ struct CSVReportTests {
         #expect(utc.flatMap { $0 }.compactMap { $0 }.count > 10)
         #expect(try instants("Europe/Berlin") == utc)
         #expect(try instants("Asia/Kolkata") == utc)
-        let berlin = try parse(try ReportFixture.render(f.store, .changes, .csv, zone: try Zone(identifier: "Europe/Berlin")))
+        let berlin = try parse(
+            try ReportFixture.render(f.store, .changes, .csv, zone: try Zone(identifier: "Europe/Berlin")))
         #expect(berlin[1][6] == "2025-03-01T03:01:00+01:00")
     }
 
     @Test("the timestamps view keeps raw text, UTC with Z, local with offset, the offset sent and anomalies")
     func timestampColumns() async throws {
         let f = try await ReportFixture.build()
-        let rows = try parse(try ReportFixture.render(f.store, .timestamps, .csv, zone: try Zone(identifier: "Asia/Kolkata")))
-        #expect(rows.contains(["gw-a", "created_at", "2024-06-25T13:19:37.335Z", "2024-06-25T13:19:37.335Z", "2024-06-25T18:49:37.335+05:30", "Z", "offset-relabelled"]))
-        #expect(rows.contains(["gw-legacy", "created_at", "2024-05-21T09:03:41.000000", "2024-05-21T09:03:41.000000Z", "2024-05-21T14:33:41.000000+05:30", "", "no-offset"]))
-        #expect(rows.contains(["gw-a", "updated_at", "2025-03-02T23:00:00.123456789Z", "2025-03-02T23:00:00.123456789Z", "2025-03-03T04:30:00.123456789+05:30", "Z", ""]))
+        let rows = try parse(
+            try ReportFixture.render(f.store, .timestamps, .csv, zone: try Zone(identifier: "Asia/Kolkata")))
+        #expect(
+            rows.contains([
+                "gw-a", "created_at", "2024-06-25T13:19:37.335Z", "2024-06-25T13:19:37.335Z",
+                "2024-06-25T18:49:37.335+05:30", "Z", "offset-relabelled",
+            ]))
+        #expect(
+            rows.contains([
+                "gw-legacy", "created_at", "2024-05-21T09:03:41.000000", "2024-05-21T09:03:41.000000Z",
+                "2024-05-21T14:33:41.000000+05:30", "", "no-offset",
+            ]))
+        #expect(
+            rows.contains([
+                "gw-a", "updated_at", "2025-03-02T23:00:00.123456789Z", "2025-03-02T23:00:00.123456789Z",
+                "2025-03-03T04:30:00.123456789+05:30", "Z", "",
+            ]))
     }
 
     @Test("an observation in Berlin's repeated October hour carries the right offset")
@@ -107,7 +121,8 @@ struct CSVReportTests {
             _ = try await f.recorder.record([.present(current, at: at)], in: run)
             try await f.writer.finishRun(run, status: .complete, at: at)
         }
-        let rows = try parse(try ReportFixture.render(f.store, .changes, .csv, zone: try Zone(identifier: "Europe/Berlin")))
+        let rows = try parse(
+            try ReportFixture.render(f.store, .changes, .csv, zone: try Zone(identifier: "Europe/Berlin")))
         #expect(rows.last?[5] == "2025-10-26T02:30:00+02:00")
         #expect(rows.last?[6] == "2025-10-26T02:30:00+01:00")
         #expect(rows.last?[7] == "2025-10-26T02:20:00+01:00")
@@ -121,10 +136,15 @@ struct CSVReportTests {
         let until = try ReportTime.parse("2025-03-03", in: berlin, endOfDay: true)
         #expect(since.iso8601(in: berlin) == "2025-03-03T00:00:00+01:00")
         #expect(until.iso8601(in: berlin) == "2025-03-03T23:59:59.999999999+01:00")
-        let rows = try parse(try ReportFixture.render(f.store, .changes, .csv, filter: ReportFilter(gatewayIDs: ["gw-a"], since: since, until: until)))
-        #expect(rows.dropFirst().map { "\($0[1]) \($0[2])" } == [
-            "modified ca_certificate.expire_time", "modified ca_certificate.serial_number", "modified name",
-        ])
-        #expect(throws: ReportError.invalidTime("yesterday")) { try ReportTime.parse("yesterday", in: .utc, endOfDay: false) }
+        let rows = try parse(
+            try ReportFixture.render(
+                f.store, .changes, .csv, filter: ReportFilter(gatewayIDs: ["gw-a"], since: since, until: until)))
+        #expect(
+            rows.dropFirst().map { "\($0[1]) \($0[2])" } == [
+                "modified ca_certificate.expire_time", "modified ca_certificate.serial_number", "modified name",
+            ])
+        #expect(throws: ReportError.invalidTime("yesterday")) {
+            try ReportTime.parse("yesterday", in: .utc, endOfDay: false)
+        }
     }
 }

@@ -44,7 +44,9 @@ struct CSVWriterPropertyTests {
             for row in rows.dropFirst() {
                 for cell in row {
                     let first = CSVWriter<String>.field(cell).unicodeScalars.first
-                    #expect(first.map { !["=", "+", "-", "@", "\t", "\r", "\0"].contains($0) } ?? true, "\(cell.debugDescription)")
+                    #expect(
+                        first.map { !["=", "+", "-", "@", "\t", "\r", "\0"].contains($0) } ?? true,
+                        "\(cell.debugDescription)")
                 }
             }
         }

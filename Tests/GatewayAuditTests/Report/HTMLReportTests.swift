@@ -18,8 +18,10 @@ final class ElementCollector: NSObject, XMLParserDelegate {
     var text = ""
     var attributes: [[String: String]] = []
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-        attributes: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
         elements.append(name)
         self.attributes.append(attributes)
     }
@@ -57,7 +59,8 @@ struct HTMLReportTests {
         }
         let csp = doc.attributes.first { $0["http-equiv"] == "Content-Security-Policy" }?["content"]
         #expect(csp?.hasPrefix("default-src 'none'") == true)
-        #expect(!doc.attributes.contains { $0.values.contains { $0.contains("http://") || $0.contains("https://") } },
+        #expect(
+            !doc.attributes.contains { $0.values.contains { $0.contains("http://") || $0.contains("https://") } },
             "no attribute may point outside the file")
         #expect(!doc.elements.contains("link") && !doc.elements.contains("img") && !doc.elements.contains("iframe"))
     }
@@ -79,14 +82,17 @@ struct WhenChangedTests {
     @Test("text and JSON list the changes with windows and the updated_at check")
     func report() async throws {
         let f = try await ReportFixture.build()
-        let report = try WhenChangedReport(store: f.store, gatewayID: "gw-a", field: "name", zone: try Zone(identifier: "Europe/Berlin"))
+        let report = try WhenChangedReport(
+            store: f.store, gatewayID: "gw-a", field: "name", zone: try Zone(identifier: "Europe/Berlin"))
         #expect(report.entries.count == 1)
         let entry = try #require(report.entries.first)
         #expect(entry.lastSeenBefore == "2025-03-02T03:01:00+01:00")
         #expect(entry.firstSeenAfter == "2025-03-03T03:01:00+01:00")
         #expect(entry.apiUpdatedAt == "2025-03-03T00:00:00.123456789+01:00")
         #expect(entry.updatedAtCheck == .consistent)
-        #expect(report.text.split(separator: "\n").first == "gw-a (alpha-renamed): 1 change(s) of name, times in Europe/Berlin")
+        #expect(
+            report.text.split(separator: "\n").first
+                == "gw-a (alpha-renamed): 1 change(s) of name, times in Europe/Berlin")
         let json = try JSONSerialization.jsonObject(with: Data(try report.json().utf8)) as? [String: Any]
         #expect(json?["gateway_id"] as? String == "gw-a")
         #expect((json?["changes"] as? [[String: Any]])?.first?["updated_at_check"] as? String == "consistent")
@@ -98,6 +104,8 @@ struct WhenChangedTests {
     func unknown() async throws {
         let f = try await ReportFixture.build()
         #expect(throws: ReportError.unknownGateway("nope")) { try WhenChangedReport(store: f.store, gatewayID: "nope") }
-        #expect(ReportError.unknownGateway("nope").description == "no gateway \"nope\" in this database; `gateway-audit gateways` lists the known ids")
+        #expect(
+            ReportError.unknownGateway("nope").description
+                == "no gateway \"nope\" in this database; `gateway-audit gateways` lists the known ids")
     }
 }

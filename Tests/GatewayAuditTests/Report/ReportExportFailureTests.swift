@@ -37,7 +37,9 @@ struct ReportExportFailureTests {
         let e = try export(f)
         try FileManager.default.removeItem(atPath: e.path)
         try FileManager.default.createDirectory(atPath: e.path, withIntermediateDirectories: false)
-        let error = #expect(throws: ReportError.self) { try ReportExport.verify(path: e.path, publicKeyPath: nil, store: nil) }
+        let error = #expect(throws: ReportError.self) {
+            try ReportExport.verify(path: e.path, publicKeyPath: nil, store: nil)
+        }
         guard case .readFailed? = error else {
             Issue.record("expected readFailed, got \(String(describing: error))")
             return
@@ -48,7 +50,9 @@ struct ReportExportFailureTests {
     @Test("a value that cannot be encoded is an error, never signed as empty bytes")
     func encodingFailure() throws {
         struct Unencodable: Encodable { let value = Double.nan }
-        let error = #expect(throws: ReportError.self) { try ReportManifest.canonicalJSON(of: Unencodable(), what: "a test value") }
+        let error = #expect(throws: ReportError.self) {
+            try ReportManifest.canonicalJSON(of: Unencodable(), what: "a test value")
+        }
         guard case .encodingFailed(let what, _)? = error else {
             Issue.record("expected encodingFailed, got \(String(describing: error))")
             return

@@ -36,12 +36,16 @@ struct ReleaseUpgradeTests {
         let gateways = try HistoryQueries(database).gateways().filter { $0.state == .present }
         let run = try await writer.beginRun(RunInfo(endpoint: "http://127.0.0.1:1", projectID: "p", scope: .ids))
         let at = run.startedAt
-        let observations = gateways.map { Observation(gatewayID: $0.gatewayID, observedAt: at, result: .failed("HTTP 503")) }
+        let observations = gateways.map {
+            Observation(gatewayID: $0.gatewayID, observedAt: at, result: .failed("HTTP 503"))
+        }
         _ = try await ObservationRecorder(writer: writer).record(observations, in: run)
         try await writer.finishRun(run, status: .partial, message: "\"quoted\"\nand a new line", at: at)
         #expect(try HistoryVerifier(database).verify().isIntact)
-        #expect(try sqlite3(f.path, "SELECT group_concat(record_version, '') FROM (SELECT record_version FROM run ORDER BY id)")
-            == String(repeating: "1", count: verification.runs) + "2\n")
+        #expect(
+            try sqlite3(
+                f.path, "SELECT group_concat(record_version, '') FROM (SELECT record_version FROM run ORDER BY id)")
+                == String(repeating: "1", count: verification.runs) + "2\n")
     }
 
     @Test("an edit to a run sealed by the release is still named after the upgrade")
@@ -51,9 +55,11 @@ struct ReleaseUpgradeTests {
         try sqlite3(f.path, "UPDATE run SET message = 'edited' WHERE id = (SELECT MAX(id) FROM run)")
         let result = try HistoryVerifier(try HistoryDatabase.open(path: f.path, readOnly: true)).verify()
         #expect(result.problems.map(\.area) == [.run])
-        #expect(result.problems.first?.description.hasSuffix(
-            "record differs from its hash: a time, status, count, endpoint or head was edited, or an earlier run was removed")
-            == true)
+        #expect(
+            result.problems.first?.description.hasSuffix(
+                "record differs from its hash: a time, status, count, endpoint or head was edited, or an earlier run was removed"
+            )
+                == true)
     }
 
     @Test(
@@ -70,8 +76,10 @@ struct ReleaseUpgradeTests {
     func recordHashIsDocumentedEncoding() async throws {
         let f = try StoreFixture()
         try await f.run(night: 1, try standardGateway(id: "a"))
-        let run = try await f.writer.beginRun(RunInfo(endpoint: "http://127.0.0.1:1/v5", projectID: "p\"q", scope: .ids))
-        try await f.writer.finishRun(run, status: .failed, message: "say \"hi\"\nthen \\ leave", at: StoreFixture.night(2))
+        let run = try await f.writer.beginRun(
+            RunInfo(endpoint: "http://127.0.0.1:1/v5", projectID: "p\"q", scope: .ids))
+        try await f.writer.finishRun(
+            run, status: .failed, message: "say \"hi\"\nthen \\ leave", at: StoreFixture.night(2))
         try f.database.checkpoint()
         // Each field as the sqlite3 shell quotes it: NULL, a number, or 'text' with '' for a quote.
         let columns = [
@@ -89,7 +97,8 @@ struct ReleaseUpgradeTests {
             }
             return "i" + literal
         }
-        let previous = try sqlite3(f.path, "SELECT record_sha256 FROM run WHERE id = 1").trimmingCharacters(in: .newlines)
+        let previous = try sqlite3(f.path, "SELECT record_sha256 FROM run WHERE id = 1").trimmingCharacters(
+            in: .newlines)
         let expected = SHA256.hash(data: Data(([previous] + tagged).joined(separator: "\n").utf8)).hexString
         #expect(try sqlite3(f.path, "SELECT record_sha256 FROM run WHERE id = 2") == expected + "\n")
         #expect(try f.verify().isIntact)

@@ -70,23 +70,28 @@ struct SnapshotHistoryTests {
         try await f.run(night: 1, old)
         #expect(try await f.run(night: 2, [.gone], ids: ["gw-old"]) == [.gone])
         #expect(try await f.run(night: 3, [.gone], ids: ["gw-old"]) == [.stillGone])
-        let recreated = try standardGateway(id: "gw-new", created: "2025-03-03T09:00:00Z", updated: "2025-03-03T09:00:00Z")
+        let recreated = try standardGateway(
+            id: "gw-new", created: "2025-03-03T09:00:00Z", updated: "2025-03-03T09:00:00Z")
         #expect(try await f.run(night: 4, recreated) == [.new])
         let back = try standardGateway(id: "gw-old", name: "branch-1-back", updated: "2025-03-04T10:00:00Z")
         #expect(try await f.run(night: 5, back) == [.reappeared])
 
-        let events = try f.changes().map { "\($0.gatewayID) \($0.change.rawValue) \($0.field) \($0.oldValue ?? "-") \($0.newValue ?? "-") [\($0.lastRunBefore.map(String.init) ?? "-"),\($0.firstRunAfter)]" }
-        #expect(events == [
-            "gw-old first-seen  - - [-,1]",
-            "gw-old gone  - - [1,2]",
-            "gw-new first-seen  gw-old - [-,4]",
-            "gw-old reappeared  - - [3,5]",
-            "gw-old modified name branch-1 branch-1-back [3,5]",
-        ])
+        let events = try f.changes().map {
+            "\($0.gatewayID) \($0.change.rawValue) \($0.field) \($0.oldValue ?? "-") \($0.newValue ?? "-") [\($0.lastRunBefore.map(String.init) ?? "-"),\($0.firstRunAfter)]"
+        }
+        #expect(
+            events == [
+                "gw-old first-seen  - - [-,1]",
+                "gw-old gone  - - [1,2]",
+                "gw-new first-seen  gw-old - [-,4]",
+                "gw-old reappeared  - - [3,5]",
+                "gw-old modified name branch-1 branch-1-back [3,5]",
+            ])
         let history = try f.history()
-        #expect(history.map { "\($0.gatewayID) \($0.seq) \($0.state.rawValue) \($0.firstRun)-\($0.lastRun)" } == [
-            "gw-new 1 present 4-4", "gw-old 1 present 1-1", "gw-old 2 gone 2-3", "gw-old 3 present 5-5",
-        ])
+        #expect(
+            history.map { "\($0.gatewayID) \($0.seq) \($0.state.rawValue) \($0.firstRun)-\($0.lastRun)" } == [
+                "gw-new 1 present 4-4", "gw-old 1 present 1-1", "gw-old 2 gone 2-3", "gw-old 3 present 5-5",
+            ])
         let summaries = try f.store.gateways()
         #expect(summaries.map(\.state) == [.present, .present])
         #expect(summaries.map(\.snapshotCount) == [1, 3])
@@ -102,9 +107,10 @@ struct SnapshotHistoryTests {
         #expect(try await f.run(night: 2, b) == [.changed])
         #expect(try f.changes().map(\.change) == [.firstSeen])
         let anomalies = try f.store.anomalies()
-        #expect(anomalies.map { "\($0.seq) \($0.field) \($0.kind.rawValue)" } == [
-            "2 created_at offset-relabelled", "2 updated_at offset-relabelled",
-        ])
+        #expect(
+            anomalies.map { "\($0.seq) \($0.field) \($0.kind.rawValue)" } == [
+                "2 created_at offset-relabelled", "2 updated_at offset-relabelled",
+            ])
         #expect(anomalies.first?.detail == "2024-06-25T13:19:37.335+02:00 → 2024-06-25T13:19:37.335Z")
         #expect(try f.history().count == 2)
         try f.expectIntegrity()
@@ -113,13 +119,22 @@ struct SnapshotHistoryTests {
     @Test("tag order and request_id changes are not changes; tag edits are per key")
     func tags() async throws {
         let f = try StoreFixture()
-        let two: JSONValue = .array([.object(["key": "env", "value": "prod"]), .object(["key": "team", "value": "net"])])
-        let reordered: JSONValue = .array([.object(["key": "team", "value": "net"]), .object(["key": "env", "value": "prod"])])
+        let two: JSONValue = .array([
+            .object(["key": "env", "value": "prod"]), .object(["key": "team", "value": "net"]),
+        ])
+        let reordered: JSONValue = .array([
+            .object(["key": "team", "value": "net"]), .object(["key": "env", "value": "prod"]),
+        ])
         let edited: JSONValue = .array([.object(["key": "env", "value": "dr"])])
         try await f.run(night: 1, try standardGateway(extra: ["tags": two, "request_id": "a"]))
-        #expect(try await f.run(night: 2, try standardGateway(extra: ["tags": reordered, "request_id": "b"])) == [.unchanged])
+        #expect(
+            try await f.run(night: 2, try standardGateway(extra: ["tags": reordered, "request_id": "b"])) == [
+                .unchanged
+            ])
         try await f.run(night: 3, try standardGateway(updated: "2025-03-02T12:00:00Z", extra: ["tags": edited]))
-        let rows = try f.changes().filter { $0.change != .firstSeen }.map { "\($0.change.rawValue) \($0.field) \($0.oldValue ?? "-") \($0.newValue ?? "-")" }
+        let rows = try f.changes().filter { $0.change != .firstSeen }.map {
+            "\($0.change.rawValue) \($0.field) \($0.oldValue ?? "-") \($0.newValue ?? "-")"
+        }
         #expect(rows == ["modified tags.env prod dr", "removed tags.team net -"])
     }
 
@@ -128,14 +143,21 @@ struct SnapshotHistoryTests {
         let f = try StoreFixture()
         let cert1: JSONValue = .object(["serial_number": "01", "expire_time": "2026-01-01T00:00:00Z"])
         let cert2: JSONValue = .object(["serial_number": "02", "expire_time": "2027-01-01T00:00:00Z"])
-        try await f.run(night: 1, try standardGateway(extra: ["ca_certificate": cert1, "ha": .object(["mode": "active"])]))
-        try await f.run(night: 2, try standardGateway(updated: "2025-03-01T12:00:00Z", extra: ["ca_certificate": cert2, "ha": .object(["mode": "standby"])]))
-        let rows = try f.changes().filter { $0.change != .firstSeen }.map { "\($0.field): \($0.oldValue ?? "-") → \($0.newValue ?? "-")" }
-        #expect(rows == [
-            "ca_certificate.expire_time: 2026-01-01T00:00:00Z → 2027-01-01T00:00:00Z",
-            "ca_certificate.serial_number: 01 → 02",
-            "ha.mode: active → standby",
-        ])
+        try await f.run(
+            night: 1, try standardGateway(extra: ["ca_certificate": cert1, "ha": .object(["mode": "active"])]))
+        try await f.run(
+            night: 2,
+            try standardGateway(
+                updated: "2025-03-01T12:00:00Z", extra: ["ca_certificate": cert2, "ha": .object(["mode": "standby"])]))
+        let rows = try f.changes().filter { $0.change != .firstSeen }.map {
+            "\($0.field): \($0.oldValue ?? "-") → \($0.newValue ?? "-")"
+        }
+        #expect(
+            rows == [
+                "ca_certificate.expire_time: 2026-01-01T00:00:00Z → 2027-01-01T00:00:00Z",
+                "ca_certificate.serial_number: 01 → 02",
+                "ha.mode: active → standby",
+            ])
     }
 
     @Test("filters: by gateway id and by time range")
@@ -150,7 +172,9 @@ struct SnapshotHistoryTests {
         let window = ReportFilter(since: StoreFixture.night(2), until: StoreFixture.night(2).adding(seconds: 3600))
         #expect(try f.changes(window).map(\.newValue) == ["a2"])
         var history: [HistoryRow] = []
-        try f.store.forEachHistoryRow(ReportFilter(gatewayIDs: ["a"], since: StoreFixture.night(3))) { history.append($0) }
+        try f.store.forEachHistoryRow(ReportFilter(gatewayIDs: ["a"], since: StoreFixture.night(3))) {
+            history.append($0)
+        }
         #expect(history.map(\.seq) == [3])
     }
 }
@@ -161,17 +185,27 @@ struct TimestampRowTests {
     func rows() async throws {
         let f = try StoreFixture()
         let cert: JSONValue = .object(["serial_number": "01", "expire_time": "2027-06-25T13:19:37Z"])
-        try await f.run(night: 1, try standardGateway(created: "2024-06-25T13:19:37.335+02:00", updated: "2024-06-25T13:19:37.335+02:00", extra: ["ca_certificate": cert]))
-        try await f.run(night: 2, try standardGateway(created: "2024-06-25T13:19:37.335Z", updated: "2024-06-25T13:19:37.335+02:00", extra: ["ca_certificate": cert]))
+        try await f.run(
+            night: 1,
+            try standardGateway(
+                created: "2024-06-25T13:19:37.335+02:00", updated: "2024-06-25T13:19:37.335+02:00",
+                extra: ["ca_certificate": cert]))
+        try await f.run(
+            night: 2,
+            try standardGateway(
+                created: "2024-06-25T13:19:37.335Z", updated: "2024-06-25T13:19:37.335+02:00",
+                extra: ["ca_certificate": cert]))
         var rows: [TimestampRow] = []
         try f.store.forEachTimestampRow { rows.append($0) }
-        #expect(rows.map { "\($0.seq) \($0.field) \($0.raw) \($0.anomalies.map(\.kind.rawValue).joined(separator: ";"))" } == [
-            "1 created_at 2024-06-25T13:19:37.335+02:00 ",
-            "1 updated_at 2024-06-25T13:19:37.335+02:00 ",
-            "1 ca_certificate.expire_time 2027-06-25T13:19:37Z ",
-            "2 created_at 2024-06-25T13:19:37.335Z offset-relabelled",
-            "2 updated_at 2024-06-25T13:19:37.335+02:00 updated-before-created",
-            "2 ca_certificate.expire_time 2027-06-25T13:19:37Z ",
-        ])
+        #expect(
+            rows.map { "\($0.seq) \($0.field) \($0.raw) \($0.anomalies.map(\.kind.rawValue).joined(separator: ";"))" }
+                == [
+                    "1 created_at 2024-06-25T13:19:37.335+02:00 ",
+                    "1 updated_at 2024-06-25T13:19:37.335+02:00 ",
+                    "1 ca_certificate.expire_time 2027-06-25T13:19:37Z ",
+                    "2 created_at 2024-06-25T13:19:37.335Z offset-relabelled",
+                    "2 updated_at 2024-06-25T13:19:37.335+02:00 updated-before-created",
+                    "2 ca_certificate.expire_time 2027-06-25T13:19:37Z ",
+                ])
     }
 }

@@ -40,13 +40,16 @@ final class StoreFixture {
 
     /// One complete run on night `n` recording `results` (gateway id → result).
     @discardableResult
-    func run(night n: Int, _ observations: [Observation.Result], ids: [GatewayID]) async throws -> [ObservationOutcome] {
+    func run(night n: Int, _ observations: [Observation.Result], ids: [GatewayID]) async throws -> [ObservationOutcome]
+    {
         let run = try await writer.beginRun(
-            RunInfo(endpoint: "http://127.0.0.1", projectID: "p", scope: .all), at: Self.night(n), lockWait: .seconds(5))
+            RunInfo(endpoint: "http://127.0.0.1", projectID: "p", scope: .all), at: Self.night(n), lockWait: .seconds(5)
+        )
         let at = Self.night(n).adding(seconds: 60)
         let outcomes = try await recorder.record(
             zip(ids, observations).map { Observation(gatewayID: $0, observedAt: at, result: $1) }, in: run)
-        try await writer.finishRun(run, status: outcomes.contains(.failed) ? .partial : .complete, at: at.adding(seconds: 1))
+        try await writer.finishRun(
+            run, status: outcomes.contains(.failed) ? .partial : .complete, at: at.adding(seconds: 1))
         return outcomes
     }
 
@@ -95,7 +98,8 @@ func standardGateway(
     updated: String = "2025-02-01T10:00:00.000Z", extra: [String: JSONValue] = [:]
 ) throws -> CustomerGateway {
     var members: [String: JSONValue] = [
-        "id": .string(id), "name": .string(name), "id_type": "ip", "id_value": "203.0.113.10", "bgp_asn": .integer(65000),
+        "id": .string(id), "name": .string(name), "id_type": "ip", "id_value": "203.0.113.10",
+        "bgp_asn": .integer(65000),
         "created_at": .string(created), "updated_at": .string(updated),
         "tags": .array([.object(["key": "env", "value": "prod"])]),
     ]

@@ -18,12 +18,16 @@ struct StoreHardeningTests {
             ("UPDATE run SET scope = 'region' WHERE id = 1", "run", "scope", "region"),
             ("UPDATE snapshot SET state = 'archived' WHERE seq = 1", "snapshot", "state", "archived"),
             ("UPDATE change SET change = 'renamed' WHERE field = 'name'", "change", "change", "renamed"),
-            ("UPDATE anomaly SET kind = 'moon-phase' WHERE kind = (SELECT MIN(kind) FROM anomaly)", "anomaly", "kind", "moon-phase"),
+            (
+                "UPDATE anomaly SET kind = 'moon-phase' WHERE kind = (SELECT MIN(kind) FROM anomaly)", "anomaly",
+                "kind", "moon-phase"
+            ),
         ])
     func unknownValues(sql: String, table: String, column: String, value: String) async throws {
         let f = try StoreFixture()
         try await f.run(night: 1, try standardGateway(id: "a"))
-        try await f.run(night: 2, try standardGateway(id: "a", name: "renamed", updated: "2025-02-01T10:00:00.000+02:00"))
+        try await f.run(
+            night: 2, try standardGateway(id: "a", name: "renamed", updated: "2025-02-01T10:00:00.000+02:00"))
         try f.database.checkpoint()
         try sqlite3(f.path, "PRAGMA ignore_check_constraints = ON; " + sql)
         let store = HistoryQueries(try HistoryDatabase.open(path: f.path, readOnly: true))
@@ -47,7 +51,8 @@ struct StoreHardeningTests {
         #expect(
             expected.description
                 == "\(f.path): \(table).\(column) holds \"\(value)\", which this gateway-audit does not know "
-                + "(written by a newer version, or edited by hand); upgrade gateway-audit, or run `gateway-audit verify`")
+                + "(written by a newer version, or edited by hand); upgrade gateway-audit, or run `gateway-audit verify`"
+        )
     }
 
     @Test("waiting for the run lock does not hold threads: a task started later runs while collectors wait")
@@ -65,7 +70,8 @@ struct StoreHardeningTests {
             for writer in writers {
                 group.addTask {
                     do {
-                        _ = try await writer.beginRun(RunInfo(endpoint: "e", projectID: "p", scope: .all), lockWait: .seconds(2))
+                        _ = try await writer.beginRun(
+                            RunInfo(endpoint: "e", projectID: "p", scope: .all), lockWait: .seconds(2))
                         events.append("acquired")
                     } catch StoreError.locked {
                         events.append("gave up")
@@ -99,10 +105,12 @@ struct StoreHardeningTests {
     func inMemory() async throws {
         let f = try StoreFixture(inMemory: true)
         try await f.run(night: 1, try standardGateway(id: "a"), try standardGateway(id: "b"))
-        let outcomes = try await f.run(night: 2, try standardGateway(id: "a", name: "renamed"), try standardGateway(id: "b"))
+        let outcomes = try await f.run(
+            night: 2, try standardGateway(id: "a", name: "renamed"), try standardGateway(id: "b"))
         #expect(outcomes == [.changed, .unchanged])
-        #expect(try f.changes().map { "\($0.gatewayID) \($0.change.rawValue) \($0.field)" }
-            == ["a first-seen ", "b first-seen ", "a modified name"])
+        #expect(
+            try f.changes().map { "\($0.gatewayID) \($0.change.rawValue) \($0.field)" }
+                == ["a first-seen ", "b first-seen ", "a modified name"])
         #expect(try f.verify().isIntact)
         #expect(!FileManager.default.fileExists(atPath: f.path))
     }
@@ -118,7 +126,6 @@ struct StoreHardeningTests {
         #expect(try f.store.gateways().isEmpty)
     }
 }
-
 
 /// Events appended from several tasks, in the order they happened.
 final class EventLog: Sendable {

@@ -14,15 +14,18 @@ struct StoreSafetyTests {
     @Test("a second writer waits for the run lock, then fails with a clear error; the first run is unaffected")
     func runLock() async throws {
         let f = try StoreFixture()
-        let first = try await f.writer.beginRun(RunInfo(endpoint: "e", projectID: "p", scope: .all), lockWait: .seconds(1))
+        let first = try await f.writer.beginRun(
+            RunInfo(endpoint: "e", projectID: "p", scope: .all), lockWait: .seconds(1))
         let other = HistoryWriter(try HistoryDatabase.open(path: f.path))
         let started = Date()
         await #expect(throws: StoreError.locked(path: f.path, waitedSeconds: 0.3)) {
-            _ = try await other.beginRun(RunInfo(endpoint: "e", projectID: "p", scope: .all), lockWait: .milliseconds(300))
+            _ = try await other.beginRun(
+                RunInfo(endpoint: "e", projectID: "p", scope: .all), lockWait: .milliseconds(300))
         }
         #expect(Date().timeIntervalSince(started) >= 0.3)
-        #expect(StoreError.locked(path: "/x/db", waitedSeconds: 60).description
-            == "another gateway-audit run holds /x/db (waited 60 s); try again later or raise --lock-wait")
+        #expect(
+            StoreError.locked(path: "/x/db", waitedSeconds: 60).description
+                == "another gateway-audit run holds /x/db (waited 60 s); try again later or raise --lock-wait")
         _ = try await f.recorder.record([.present(try standardGateway(), at: .now)], in: first)
         try await f.writer.finishRun(first, status: .complete)
     }
@@ -31,14 +34,18 @@ struct StoreSafetyTests {
     func abortedRun() async throws {
         let f = try StoreFixture()
         do {
-            let run = try await f.writer.beginRun(RunInfo(endpoint: "e", projectID: "p", scope: .all), at: StoreFixture.night(1))
-            _ = try await f.recorder.record([.present(try standardGateway(id: "a"), at: StoreFixture.night(1))], in: run)
-            _ = try await f.recorder.record([.present(try standardGateway(id: "b"), at: StoreFixture.night(1))], in: run)
+            let run = try await f.writer.beginRun(
+                RunInfo(endpoint: "e", projectID: "p", scope: .all), at: StoreFixture.night(1))
+            _ = try await f.recorder.record(
+                [.present(try standardGateway(id: "a"), at: StoreFixture.night(1))], in: run)
+            _ = try await f.recorder.record(
+                [.present(try standardGateway(id: "b"), at: StoreFixture.night(1))], in: run)
             // The process dies here: no finishRun; the lock goes with the process.
         }
         #expect(try f.store.runs().map(\.status) == [.running])
         #expect(try f.store.runs().first?.counts.new == 2)
-        let next = try await f.writer.beginRun(RunInfo(endpoint: "e", projectID: "p", scope: .all), lockWait: .seconds(1))
+        let next = try await f.writer.beginRun(
+            RunInfo(endpoint: "e", projectID: "p", scope: .all), lockWait: .seconds(1))
         #expect(next.abortedRuns == [1])
         try await f.writer.finishRun(next, status: .complete)
         let runs = try f.store.runs()
@@ -68,11 +75,13 @@ struct StoreSafetyTests {
                     let store = HistoryWriter(try HistoryDatabase.open(path: path))
                     let recorder = ObservationRecorder(writer: store)
                     for night in 1...5 {
-                        let run = try await store.beginRun(RunInfo(endpoint: "e", projectID: "p", scope: .ids), lockWait: .seconds(30))
+                        let run = try await store.beginRun(
+                            RunInfo(endpoint: "e", projectID: "p", scope: .ids), lockWait: .seconds(30))
                         for batch in 0..<4 {
                             let observations = try (0..<25).map { i in
                                 Observation.present(
-                                    try standardGateway(id: "w\(writer)-\(batch * 25 + i)", name: "n\(night)",
+                                    try standardGateway(
+                                        id: "w\(writer)-\(batch * 25 + i)", name: "n\(night)",
                                         updated: "2025-03-0\(night)T00:00:00Z"), at: StoreFixture.night(night))
                             }
                             _ = try await recorder.record(observations, in: run)
@@ -125,7 +134,9 @@ struct StoreSafetyTests {
     func missing() async throws {
         let f = try StoreFixture()
         let path = f.directory.appendingPathComponent("absent.sqlite").path
-        #expect(throws: StoreError.missing(path: path)) { try HistoryQueries(try HistoryDatabase.open(path: path, readOnly: true)) }
+        #expect(throws: StoreError.missing(path: path)) {
+            try HistoryQueries(try HistoryDatabase.open(path: path, readOnly: true))
+        }
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 
@@ -133,7 +144,9 @@ struct StoreSafetyTests {
     func corrupt() async throws {
         let f = try StoreFixture()
         for night in 1...3 {
-            try await f.run(night: night, try (0..<200).map { try standardGateway(id: "g\($0)", name: "n\(night)") }.map { .present($0) },
+            try await f.run(
+                night: night,
+                try (0..<200).map { try standardGateway(id: "g\($0)", name: "n\(night)") }.map { .present($0) },
                 ids: (0..<200).map { GatewayID("g\($0)") })
         }
         try f.database.checkpoint()

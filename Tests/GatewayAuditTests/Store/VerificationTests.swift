@@ -15,10 +15,18 @@ struct VerificationTests {
         let f = try StoreFixture()
         let ids: [GatewayID] = ["a", "b", "c"]
         try await f.run(night: 1, try ids.map { .present(try standardGateway(id: $0.rawValue)) }, ids: ids)
-        try await f.run(night: 2, [.present(try standardGateway(id: "a", name: "renamed", updated: "2025-03-01T12:00:00Z")),
-            .present(try standardGateway(id: "b")), .gone], ids: ids)
-        try await f.run(night: 3, [.present(try standardGateway(id: "a", name: "renamed", updated: "2025-03-01T12:00:00Z")),
-            .failed("HTTP 503"), .gone], ids: ids)
+        try await f.run(
+            night: 2,
+            [
+                .present(try standardGateway(id: "a", name: "renamed", updated: "2025-03-01T12:00:00Z")),
+                .present(try standardGateway(id: "b")), .gone,
+            ], ids: ids)
+        try await f.run(
+            night: 3,
+            [
+                .present(try standardGateway(id: "a", name: "renamed", updated: "2025-03-01T12:00:00Z")),
+                .failed("HTTP 503"), .gone,
+            ], ids: ids)
         return f
     }
 
@@ -36,24 +44,42 @@ struct VerificationTests {
     @Test(
         "each kind of edit is detected and named",
         arguments: [
-            ("UPDATE snapshot SET content = replace(content, 'renamed', 'renamex') WHERE seq = 2",
-             "gateway a snapshot 2: content does not match its stored SHA-256 (content was edited)"),
-            ("UPDATE snapshot SET content = replace(content, 'renamed', 'renamex'), content_sha256 = 'x' WHERE seq = 2",
-             "gateway a snapshot 2: content does not match its stored SHA-256 (content was edited)"),
-            ("UPDATE snapshot SET first_seen = first_seen + 1 WHERE seq = 2 AND gateway = (SELECT id FROM gateway WHERE gateway_id = 'a')",
-             "gateway a snapshot 2: chain link differs: its content, state, first run, first-seen time or predecessor was changed"),
-            ("UPDATE run SET started_at = started_at - 3600000000000 WHERE id = 2",
-             "run 2: record differs from its hash: a time, status, count, endpoint or head was edited, or an earlier run was removed"),
-            ("DELETE FROM change WHERE field = 'name'",
-             "gateway a snapshot 2: stored field changes differ from the snapshots (0 stored, 1 recomputed)"),
-            ("DELETE FROM snapshot WHERE seq = 1 AND gateway = (SELECT id FROM gateway WHERE gateway_id = 'c')",
-             "gateway c snapshot 2: snapshot 1 is missing (next stored is 2)"),
-            ("DELETE FROM snapshot WHERE seq = 2 AND gateway = (SELECT id FROM gateway WHERE gateway_id = 'c')",
-             "chain head: the last run recorded"),
-            ("UPDATE snapshot SET seq = -seq WHERE gateway = (SELECT id FROM gateway WHERE gateway_id = 'a'); UPDATE snapshot SET seq = 3 + seq WHERE seq < 0",
-             "gateway a snapshot 1: chain link differs: its content, state, first run, first-seen time or predecessor was changed"),
-            ("DELETE FROM run WHERE id = 1",
-             "run 2: record differs from its hash: a time, status, count, endpoint or head was edited, or an earlier run was removed"),
+            (
+                "UPDATE snapshot SET content = replace(content, 'renamed', 'renamex') WHERE seq = 2",
+                "gateway a snapshot 2: content does not match its stored SHA-256 (content was edited)"
+            ),
+            (
+                "UPDATE snapshot SET content = replace(content, 'renamed', 'renamex'), content_sha256 = 'x' WHERE seq = 2",
+                "gateway a snapshot 2: content does not match its stored SHA-256 (content was edited)"
+            ),
+            (
+                "UPDATE snapshot SET first_seen = first_seen + 1 WHERE seq = 2 AND gateway = (SELECT id FROM gateway WHERE gateway_id = 'a')",
+                "gateway a snapshot 2: chain link differs: its content, state, first run, first-seen time or predecessor was changed"
+            ),
+            (
+                "UPDATE run SET started_at = started_at - 3600000000000 WHERE id = 2",
+                "run 2: record differs from its hash: a time, status, count, endpoint or head was edited, or an earlier run was removed"
+            ),
+            (
+                "DELETE FROM change WHERE field = 'name'",
+                "gateway a snapshot 2: stored field changes differ from the snapshots (0 stored, 1 recomputed)"
+            ),
+            (
+                "DELETE FROM snapshot WHERE seq = 1 AND gateway = (SELECT id FROM gateway WHERE gateway_id = 'c')",
+                "gateway c snapshot 2: snapshot 1 is missing (next stored is 2)"
+            ),
+            (
+                "DELETE FROM snapshot WHERE seq = 2 AND gateway = (SELECT id FROM gateway WHERE gateway_id = 'c')",
+                "chain head: the last run recorded"
+            ),
+            (
+                "UPDATE snapshot SET seq = -seq WHERE gateway = (SELECT id FROM gateway WHERE gateway_id = 'a'); UPDATE snapshot SET seq = 3 + seq WHERE seq < 0",
+                "gateway a snapshot 1: chain link differs: its content, state, first run, first-seen time or predecessor was changed"
+            ),
+            (
+                "DELETE FROM run WHERE id = 1",
+                "run 2: record differs from its hash: a time, status, count, endpoint or head was edited, or an earlier run was removed"
+            ),
         ])
     func tampering(sql: String, expected: String) async throws {
         let f = try await history()
@@ -67,13 +93,18 @@ struct VerificationTests {
 
 @Suite("Exports: manifests, signatures, and belonging to a history")
 struct ExportVerificationTests {
-    func export(_ f: StoreFixture, signed: Bool = false) async throws -> (path: String, manifest: ReportManifest, keys: (String, String)) {
+    func export(_ f: StoreFixture, signed: Bool = false) async throws -> (
+        path: String, manifest: ReportManifest, keys: (String, String)
+    ) {
         let path = f.directory.appendingPathComponent("changes.UTC.csv").path
-        let keys = (f.directory.appendingPathComponent("sign.key").path, f.directory.appendingPathComponent("sign.pub").path)
+        let keys = (
+            f.directory.appendingPathComponent("sign.key").path, f.directory.appendingPathComponent("sign.pub").path
+        )
         if signed && !FileManager.default.fileExists(atPath: keys.0) {
             _ = try SigningKey.generate(privateKeyPath: keys.0, publicKeyPath: keys.1)
         }
-        let manifest = try ReportExport.write(store: f.store, options: ReportOptions(view: .changes), to: path, signingKey: signed ? keys.0 : nil)
+        let manifest = try ReportExport.write(
+            store: f.store, options: ReportOptions(view: .changes), to: path, signingKey: signed ? keys.0 : nil)
         return (path, manifest, keys)
     }
 
@@ -85,7 +116,8 @@ struct ExportVerificationTests {
         #expect(check.problems == [])
         #expect(check.passed.count == 3)
         #expect(e.manifest.rows == 17 && e.manifest.view == .changes && e.manifest.zone == "UTC")
-        let onDisk = try JSONDecoder().decode(ReportManifest.self, from: Data(contentsOf: URL(fileURLWithPath: ReportManifest.path(for: e.path))))
+        let onDisk = try JSONDecoder().decode(
+            ReportManifest.self, from: Data(contentsOf: URL(fileURLWithPath: ReportManifest.path(for: e.path))))
         #expect(onDisk == e.manifest)
     }
 
@@ -105,7 +137,8 @@ struct ExportVerificationTests {
         let f = try await ReportFixture.build()
         let e = try await export(f, signed: true)
         let manifestURL = URL(fileURLWithPath: ReportManifest.path(for: e.path))
-        let text = try String(contentsOf: manifestURL, encoding: .utf8).replacingOccurrences(of: "\"rows\" : 17", with: "\"rows\" : 16")
+        let text = try String(contentsOf: manifestURL, encoding: .utf8).replacingOccurrences(
+            of: "\"rows\" : 17", with: "\"rows\" : 16")
         try Data(text.utf8).write(to: manifestURL)
         let check = try ReportExport.verify(path: e.path, publicKeyPath: e.keys.1, store: nil)
         #expect(check.problems == ["the signature does not match the manifest (the manifest was edited)"])
@@ -115,7 +148,9 @@ struct ExportVerificationTests {
     func wrongKey() async throws {
         let f = try await ReportFixture.build()
         let e = try await export(f, signed: true)
-        let other = (f.directory.appendingPathComponent("other.key").path, f.directory.appendingPathComponent("other.pub").path)
+        let other = (
+            f.directory.appendingPathComponent("other.key").path, f.directory.appendingPathComponent("other.pub").path
+        )
         _ = try SigningKey.generate(privateKeyPath: other.0, publicKeyPath: other.1)
         let check = try ReportExport.verify(path: e.path, publicKeyPath: other.1, store: nil)
         #expect(check.problems.first?.hasPrefix("signed by another key (SHA256:") == true)
@@ -131,7 +166,9 @@ struct ExportVerificationTests {
         let other = try StoreFixture()
         try await other.run(night: 1, try standardGateway())
         let check = try ReportExport.verify(path: e.path, publicKeyPath: nil, store: other.store)
-        #expect(check.problems.first?.hasSuffix("was never recorded by this database: the export comes from another or an altered history") == true)
+        #expect(
+            check.problems.first?.hasSuffix(
+                "was never recorded by this database: the export comes from another or an altered history") == true)
     }
 
     @Test("keys are never overwritten and the private key is private")

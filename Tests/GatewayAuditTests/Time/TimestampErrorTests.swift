@@ -13,13 +13,28 @@ struct TimestampErrorTests {
         "out-of-range fields",
         arguments: [
             ("2024-13-01T00:00:00Z", "invalid timestamp \"2024-13-01T00:00:00Z\": month 13 is out of range (01-12)"),
-            ("2024-02-30T10:00:00Z", "invalid timestamp \"2024-02-30T10:00:00Z\": day 30 is out of range (01-29 for 2024-02)"),
-            ("2023-02-29T10:00:00Z", "invalid timestamp \"2023-02-29T10:00:00Z\": day 29 is out of range (01-28 for 2023-02)"),
-            ("2024-04-31T10:00:00Z", "invalid timestamp \"2024-04-31T10:00:00Z\": day 31 is out of range (01-30 for 2024-04)"),
+            (
+                "2024-02-30T10:00:00Z",
+                "invalid timestamp \"2024-02-30T10:00:00Z\": day 30 is out of range (01-29 for 2024-02)"
+            ),
+            (
+                "2023-02-29T10:00:00Z",
+                "invalid timestamp \"2023-02-29T10:00:00Z\": day 29 is out of range (01-28 for 2023-02)"
+            ),
+            (
+                "2024-04-31T10:00:00Z",
+                "invalid timestamp \"2024-04-31T10:00:00Z\": day 31 is out of range (01-30 for 2024-04)"
+            ),
             ("2024-06-25T25:00:00Z", "invalid timestamp \"2024-06-25T25:00:00Z\": hour 25 is out of range (00-23)"),
             ("2024-06-25T23:60:00Z", "invalid timestamp \"2024-06-25T23:60:00Z\": minute 60 is out of range (00-59)"),
-            ("2024-06-30T23:59:60Z", "invalid timestamp \"2024-06-30T23:59:60Z\": second 60 is out of range (00-59; leap seconds are not accepted)"),
-            ("2024-06-25T10:00:00+24:00", "invalid timestamp \"2024-06-25T10:00:00+24:00\": offset hour 24 is out of range (00-23)"),
+            (
+                "2024-06-30T23:59:60Z",
+                "invalid timestamp \"2024-06-30T23:59:60Z\": second 60 is out of range (00-59; leap seconds are not accepted)"
+            ),
+            (
+                "2024-06-25T10:00:00+24:00",
+                "invalid timestamp \"2024-06-25T10:00:00+24:00\": offset hour 24 is out of range (00-23)"
+            ),
             ("0000-01-01T00:00:00Z", "invalid timestamp \"0000-01-01T00:00:00Z\": year 0 is out of range (0001-9999)"),
         ])
     func outOfRange(text: String, message: String) {
@@ -37,12 +52,30 @@ struct TimestampErrorTests {
             ("garbage", "invalid timestamp \"garbage\": expected a 4-digit year at character 1"),
             ("25:00", "invalid timestamp \"25:00\": expected a 4-digit year at character 1"),
             ("2024-06-25", "invalid timestamp \"2024-06-25\": expected \"T\" between date and time at character 11"),
-            ("2024-06-25T13:19", "invalid timestamp \"2024-06-25T13:19\": expected \":\" after the minutes at character 17"),
-            ("2024-06-25T13:19:37.Z", "invalid timestamp \"2024-06-25T13:19:37.Z\": expected fraction digits after the decimal point at character 21"),
-            ("2024-06-25T13:19:37.335 UTC", "invalid timestamp \"2024-06-25T13:19:37.335 UTC\": expected \"Z\", \"+hh:mm\" or \"-hh:mm\" at character 24"),
-            ("2024-06-25T13:19:37Zjunk", "invalid timestamp \"2024-06-25T13:19:37Zjunk\": expected the end of the timestamp at character 21"),
-            ("2024-06-25T13:19:37+2", "invalid timestamp \"2024-06-25T13:19:37+2\": expected 2-digit offset hours at character 21"),
-            ("２０２４-06-25T13:19:37Z", "invalid timestamp \"２０２４-06-25T13:19:37Z\": expected a 4-digit year at character 1"),
+            (
+                "2024-06-25T13:19",
+                "invalid timestamp \"2024-06-25T13:19\": expected \":\" after the minutes at character 17"
+            ),
+            (
+                "2024-06-25T13:19:37.Z",
+                "invalid timestamp \"2024-06-25T13:19:37.Z\": expected fraction digits after the decimal point at character 21"
+            ),
+            (
+                "2024-06-25T13:19:37.335 UTC",
+                "invalid timestamp \"2024-06-25T13:19:37.335 UTC\": expected \"Z\", \"+hh:mm\" or \"-hh:mm\" at character 24"
+            ),
+            (
+                "2024-06-25T13:19:37Zjunk",
+                "invalid timestamp \"2024-06-25T13:19:37Zjunk\": expected the end of the timestamp at character 21"
+            ),
+            (
+                "2024-06-25T13:19:37+2",
+                "invalid timestamp \"2024-06-25T13:19:37+2\": expected 2-digit offset hours at character 21"
+            ),
+            (
+                "２０２４-06-25T13:19:37Z",
+                "invalid timestamp \"２０２４-06-25T13:19:37Z\": expected a 4-digit year at character 1"
+            ),
         ])
     func malformed(text: String, message: String) {
         do {

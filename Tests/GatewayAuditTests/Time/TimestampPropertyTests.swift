@@ -28,7 +28,9 @@ struct GeneratedTimestamp: Sendable, CustomStringConvertible {
                 text += zulu
             } else {
                 let magnitude = abs(offsetSeconds)
-                text += (offsetSeconds < 0 ? "-" : "+") + pad(magnitude / 3600, 2) + (colon ? ":" : "") + pad(magnitude / 60 % 60, 2)
+                text +=
+                    (offsetSeconds < 0 ? "-" : "+") + pad(magnitude / 3600, 2) + (colon ? ":" : "")
+                    + pad(magnitude / 60 % 60, 2)
             }
         }
         return text
@@ -67,8 +69,12 @@ struct GeneratedTimestamp: Sendable, CustomStringConvertible {
     /// Valid timestamps; years 2–9998 so that any offset keeps the UTC instant within 0001–9999,
     /// the range an RFC 3339 text can name.
     static let generator = zip(
-        zip(Gen.int(in: 2...9998), Gen.int(in: 1...12), Gen.int(in: 1...31), Gen.int(in: 0...23), Gen.int(in: 0...59), Gen.int(in: 0...59)),
-        zip(Gen.int(in: 0...9), Gen.int(in: 0...999_999_999), Gen.int(in: 0...2), Gen.int(in: 0...5), Gen.int(in: -1439...1439), Gen.bool)
+        zip(
+            Gen.int(in: 2...9998), Gen.int(in: 1...12), Gen.int(in: 1...31), Gen.int(in: 0...23), Gen.int(in: 0...59),
+            Gen.int(in: 0...59)),
+        zip(
+            Gen.int(in: 0...9), Gen.int(in: 0...999_999_999), Gen.int(in: 0...2), Gen.int(in: 0...5),
+            Gen.int(in: -1439...1439), Gen.bool)
     ).map { date, rest -> GeneratedTimestamp in
         let (year, month, day, hour, minute, second) = date
         let (digits, fractionValue, separatorChoice, offsetChoice, offsetMinutes, colon) = rest
@@ -165,9 +171,11 @@ struct TimestampPropertyTests {
         do {
             let parsed = try Timestamp(parsing: text)
             // An offset can move the instant of year 0001 or 9999 just outside what RFC 3339 can name.
-            let year = parsed.utcText.split(separator: "-", omittingEmptySubsequences: false).first.flatMap { Int($0) } ?? 0
+            let year =
+                parsed.utcText.split(separator: "-", omittingEmptySubsequences: false).first.flatMap { Int($0) } ?? 0
             if (1...9999).contains(year) {
-                #expect((try? Timestamp(parsing: parsed.utcText))?.instant == parsed.instant, "\(text.debugDescription)")
+                #expect(
+                    (try? Timestamp(parsing: parsed.utcText))?.instant == parsed.instant, "\(text.debugDescription)")
             }
         } catch {
             let message = error.description

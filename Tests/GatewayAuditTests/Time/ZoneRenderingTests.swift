@@ -69,6 +69,8 @@ struct ZoneRenderingTests {
     @Test("file name component replaces slashes")
     func fileName() throws {
         #expect(try Zone(identifier: "Europe/Berlin").fileNameComponent == "Europe-Berlin")
-        #expect(try Zone(identifier: "America/Argentina/Buenos_Aires").fileNameComponent == "America-Argentina-Buenos_Aires")
+        #expect(
+            try Zone(identifier: "America/Argentina/Buenos_Aires").fileNameComponent == "America-Argentina-Buenos_Aires"
+        )
     }
 }
