@@ -2,24 +2,35 @@ import GatewayAuditCore
 
 /// One line of a run's digest: a field change, a gateway event, a failed fetch or an anomaly.
 public struct DigestEntry: Sendable, Hashable, Codable {
-    /// What the entry reports.
-    public enum Event: String, Sendable, Hashable, Codable, CaseIterable {
-        /// A field that was absent now has a value.
-        case added
-        /// A field's value changed.
-        case modified
-        /// A field that had a value is absent.
-        case removed
-        /// A gateway seen for the first time.
-        case firstSeen = "first-seen"
-        /// A gateway that answered 404 after being present.
-        case gone
-        /// A gone gateway is back.
-        case reappeared
+    /// What the entry reports: a change the history recorded (its kind, as the change view names it),
+    /// a failed fetch, or an anomaly. Written as its text: `modified`, `first-seen`, `failed`, `anomaly`.
+    public enum Event: Sendable, Hashable, Codable, RawRepresentable {
+        /// A field change or gateway event.
+        case change(ChangeKind)
         /// The gateway could not be fetched (recorded as a failed observation).
         case failed
         /// A timestamp or identity anomaly on the gateway's new snapshot.
         case anomaly
+
+        /// Reads the text form.
+        public init?(rawValue: String) {
+            switch rawValue {
+            case "failed": self = .failed
+            case "anomaly": self = .anomaly
+            default:
+                guard let kind = ChangeKind(rawValue: rawValue) else { return nil }
+                self = .change(kind)
+            }
+        }
+
+        /// The text form.
+        public var rawValue: String {
+            switch self {
+            case .change(let kind): return kind.rawValue
+            case .failed: return "failed"
+            case .anomaly: return "anomaly"
+            }
+        }
     }
 
     /// What happened.

@@ -73,17 +73,8 @@ public struct RunDigest: Sendable, Hashable {
 extension DigestEntry {
     /// The entry for one stored change row.
     init(_ row: ChangeRow) {
-        let event: Event
-        switch row.change {
-        case .added: event = .added
-        case .modified: event = .modified
-        case .removed: event = .removed
-        case .firstSeen: event = .firstSeen
-        case .gone: event = .gone
-        case .reappeared: event = .reappeared
-        }
         self.init(
-            event: event, gatewayID: row.gatewayID.rawValue, field: row.field.isEmpty ? nil : row.field,
+            event: .change(row.change), gatewayID: row.gatewayID.rawValue, field: row.field.isEmpty ? nil : row.field,
             oldValue: row.oldValue, newValue: row.newValue, observedAt: row.firstSeenAfter)
     }
 }

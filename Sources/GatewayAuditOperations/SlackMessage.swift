@@ -37,13 +37,13 @@ public struct SlackMessage: Sendable, Hashable, Encodable {
         let id = "`\(escape(entry.gatewayID))`"
         let field = entry.field.map { " `\(escape($0))`" } ?? ""
         switch entry.event {
-        case .modified:
+        case .change(.modified):
             return "\(id)\(field): \(value(entry.oldValue)) → \(value(entry.newValue))"
-        case .added:
+        case .change(.added):
             return "\(id)\(field) added: \(value(entry.newValue))"
-        case .removed:
+        case .change(.removed):
             return "\(id)\(field) removed (was \(value(entry.oldValue)))"
-        case .firstSeen, .gone, .reappeared:
+        case .change(.firstSeen), .change(.gone), .change(.reappeared):
             return "\(id) \(entry.event.rawValue)"
         case .failed, .anomaly:
             return "\(id)\(field) \(entry.event.rawValue): \(escape(entry.detail ?? ""))"

@@ -1,18 +1,13 @@
 import GatewayAuditCore
 
 extension SimulatedCloud {
-    /// Adds a fault rule at runtime and returns its id (for ``removeFault(_:)`` and ``firings(of:)``).
+    /// Adds a fault rule at runtime and returns its id (for ``firings(of:)``).
     @discardableResult
     public func addFault(_ rule: FaultRule) -> Int {
         let id = nextFaultID
         nextFaultID += 1
         faults[id] = FaultState(rule: rule, generator: SeededGenerator(seed: seed &+ UInt64(id)))
         return id
-    }
-
-    /// Removes one fault rule.
-    public func removeFault(_ id: Int) {
-        faults[id] = nil
     }
 
     /// Removes every fault rule (the firing log is kept).

@@ -120,9 +120,6 @@ public actor SimulatedCloud {
     /// Requests received by the IAM route `POST /v3/auth/tokens` so far (whatever their outcome).
     public internal(set) var tokenRequests = 0
 
-    /// Tokens issued so far that have not expired on the virtual clock.
-    public var validTokenCount: Int { tokens.values.filter { $0.expiresAt > now }.count }
-
     static func listOrder(_ a: SimulatedGateway, _ b: SimulatedGateway) -> Bool {
         let (x, y) = (a.createdInstant, b.createdInstant)
         return x != y ? x > y : a.id > b.id

@@ -42,8 +42,8 @@ extension Stages {
             ["file", theirsDB, "gateways.json", "--repo", repo, "--branch", "main", "--id", "id", "--silent"])
         let oursDB = (folder as NSString).appendingPathComponent("gateway-audit.sqlite")
         let ours = ChildProcess.run(tool, ["import", "--db", oursDB] + files)
-        let oursSize = fileSize(oursDB) + fileSize(oursDB + "-wal")
-        let theirsSize = fileSize(theirsDB)
+        let oursSize = try fileSize(oursDB) + fileSize(oursDB + "-wal")
+        let theirsSize = try fileSize(theirsDB)
         guard theirs.status == 0, ours.status == 0 else {
             table.add(
                 BenchRow(
@@ -64,7 +64,9 @@ extension Stages {
                 ratio: Double(oursSize) / Double(max(theirsSize, 1)), target: "smaller", met: oursSize < theirsSize))
     }
 
-    func fileSize(_ path: String) -> Int64 {
-        ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? NSNumber)?.int64Value ?? 0
+    /// The size of `path`; 0 when it does not exist (a WAL checkpointed away).
+    func fileSize(_ path: String) throws -> Int64 {
+        guard FileManager.default.fileExists(atPath: path) else { return 0 }
+        return (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
     }
 }

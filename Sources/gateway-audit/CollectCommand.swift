@@ -207,8 +207,14 @@ struct CollectCommand: AsyncParsableCommand {
     private func requestedIDs() throws -> [GatewayID]? {
         var all = ids
         if let idsFile {
-            guard let text = try? String(contentsOfFile: idsFile, encoding: .utf8) else {
-                throw CommandFailure(status: .usage, description: "cannot read --ids-file \(idsFile)")
+            let text: String
+            do {
+                text = try String(contentsOfFile: idsFile, encoding: .utf8)
+            } catch {
+                throw CommandFailure(
+                    status: .usage,
+                    description: "cannot read --ids-file \(idsFile) (\(error.localizedDescription)); "
+                        + "pass a readable UTF-8 file with one id per line")
             }
             all += text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty && !$0.hasPrefix("#") }

@@ -18,7 +18,8 @@ struct RunNotificationTests {
     static let digest = RunDigest(
         firstRunID: 3, runID: 5,
         entries: (1...150).map {
-            DigestEntry(event: .modified, gatewayID: "gw-\($0)", field: "name", oldValue: "a<b", newValue: "c&d")
+            DigestEntry(
+                event: .change(.modified), gatewayID: "gw-\($0)", field: "name", oldValue: "a<b", newValue: "c&d")
         })
 
     @Test("at most 100 entries with the rest counted; every key present, absent values null")
