@@ -1,4 +1,5 @@
 import GatewayAuditCore
+
 extension Duration {
     /// Whole nanoseconds, clamped to `Int64`, for NIO's `TimeAmount`.
     var clampedNanoseconds: Int64 {

@@ -5,22 +5,14 @@ import GatewayAuditCore
 extension HistoryQueries {
     public func gateways() throws(StoreError) -> [GatewaySummary] {
         let path = database.path
-        return try database.read { db in
-            try Row.fetchAll(db, sql: Self.summarySQL + " ORDER BY g.gateway_id").map { row in
-                try Self.summary(row, path: path)
-            }
-        }
+        return try database.read { db in try Self.allSummaries(db, path: path) }
     }
 
     /// Every known gateway, read without blocking a thread of the cooperative pool (the collector).
     /// - Throws: ``StoreError``.
     public func knownGateways() async throws(StoreError) -> [GatewaySummary] {
         let path = database.path
-        return try await database.read { db in
-            try Row.fetchAll(db, sql: Self.summarySQL + " ORDER BY g.gateway_id").map { row in
-                try Self.summary(row, path: path)
-            }
-        }
+        return try await database.read { db in try Self.allSummaries(db, path: path) }
     }
 
     public func gateway(_ id: GatewayID) throws(StoreError) -> GatewaySummary? {
@@ -42,6 +34,10 @@ extension HistoryQueries {
             (SELECT COUNT(*) FROM failed_observation WHERE gateway = g.id) AS failures
         FROM gateway g
         """
+
+    private static func allSummaries(_ db: Database, path: String) throws -> [GatewaySummary] {
+        try Row.fetchAll(db, sql: summarySQL + " ORDER BY g.gateway_id").map { row in try summary(row, path: path) }
+    }
 
     private static func summary(_ row: Row, path: String) throws(StoreError) -> GatewaySummary {
         GatewaySummary(
