@@ -5,7 +5,7 @@ import GatewayAuditCore
 import GatewayAuditStore
 import Logging
 
-/// One collection run: fetches gateways with bounded concurrency and records every observation in
+/// One collection run: fetches resources of every kind asked for with bounded concurrency and records every observation in
 /// the store in batches as they arrive. A 401/403 stops the run at once; a failure of one gateway
 /// is recorded as a failed observation, never as "gone".
 public struct Collector: Sendable {
@@ -47,8 +47,11 @@ public struct Collector: Sendable {
             recorder: ObservationRecorder(writer: writer), run: run, batchSize: options.batchSize, logger: logger)
         var failure: ClientError?
         var incompleteListing: String?
+        var skipped: [ResourceKind] = []
         do {
-            incompleteListing = try await collect(into: &sink)
+            let listed = try await collect(into: &sink)
+            incompleteListing = listed.reasons.isEmpty ? nil : listed.reasons.joined(separator: "; ")
+            skipped = listed.skipped
         } catch let error as ClientError {
             failure = error
             logger.notice("run stopped: \(error)")
@@ -73,41 +76,76 @@ public struct Collector: Sendable {
         return RunSummary(
             runID: run.id, status: status, counts: counts, duration: started.elapsed,
             abortedRuns: run.abortedRuns, failure: failure, failures: sink.failures, chainHead: head,
-            incompleteListing: incompleteListing)
+            incompleteListing: incompleteListing, skippedKinds: skipped)
     }
 
-    /// Collects into `sink`; returns why the listing is incomplete, nil when it is complete (or not used).
-    private func collect(into sink: inout ObservationSink) async throws -> String? {
+    /// Collects into `sink`; returns why the run is partial (incomplete listings, skipped kinds) and
+    /// which kinds were skipped (empty when complete, or when fetching by id).
+    private func collect(into sink: inout ObservationSink) async throws -> (reasons: [String], skipped: [ResourceKind])
+    {
         let limiter = options.requestsPerSecond.map { RateLimiter(perSecond: $0, clock: clock) }
-        guard options.ids == nil else {
-            try await fetch(options.ids ?? [], into: &sink, limiter: limiter, total: options.ids?.count ?? 0)
-            return nil
+        let known = try await HistoryQueries(database).knownGateways()
+        guard let ids = options.ids else { return try await collectListed(into: &sink, known: known, limiter: limiter) }
+        let kinds = Dictionary(known.map { ($0.gatewayID, $0.kind) }, uniquingKeysWith: { first, _ in first })
+        let fallback = options.kinds.count == 1 ? options.kinds[0] : .customerGateway
+        let targets = ids.map { Target(kind: kinds[$0] ?? fallback, id: $0) }.filter { options.kinds.contains($0.kind) }
+        try await fetch(targets, into: &sink, limiter: limiter, total: targets.count)
+        return ([], [])
+    }
+
+    /// Lists every kind asked for, confirms by id what went missing from a list, and records it all.
+    private func collectListed(into sink: inout ObservationSink, known: [GatewaySummary], limiter: RateLimiter?)
+        async throws -> (reasons: [String], skipped: [ResourceKind])
+    {
+        var reasons: [String] = []
+        var skipped: [ResourceKind] = []
+        var refusal: ClientError?
+        var listed: [Resource] = []
+        var missing: [Target] = []
+        for kind in options.kinds {
+            try await limiter?.acquire()
+            let listing: ResourceListing
+            switch await list(kind) {
+            case .success(let value):
+                listing = value
+            case .failure(let error):
+                guard let line = Self.skipLine(kind, error), options.kinds.count > 1 else { throw error }
+                // The IAM user may lack the permission for one kind: the others are still collected.
+                logger.error("\(line)")
+                reasons.append(line)
+                skipped.append(kind)
+                refusal = refusal ?? error
+                continue
+            }
+            if let reason = listing.incompleteReason {
+                logger.notice("\(reason)")
+                reasons.append(reason)
+            }
+            let listedIDs = Set(listing.resources.map(\.id))
+            // Resources present last time but missing from the list are confirmed one by one, so a short
+            // listing never records one as gone.
+            let gap = known.filter { $0.kind == kind && $0.state == .present && !listedIDs.contains($0.gatewayID) }
+            logger.info(
+                "listed \(listing.resources.count) \(kind.noun)s; \(gap.count) missing from the list to confirm by id")
+            listed += listing.resources
+            missing += gap.map { Target(kind: kind, id: $0.gatewayID) }
         }
-        try await limiter?.acquire()
-        let listing = try await client.listGateways(pageSize: options.pageSize)
-        if let reason = listing.incompleteReason { logger.notice("\(reason)") }
-        let listed = listing.gateways
+        if skipped.count == options.kinds.count, let refusal { throw refusal }
         let at = client.time.now
-        let listedIDs = Set(listed.map(\.id))
-        // Gateways present last time but missing from the list are confirmed one by one, so a short
-        // listing never records a gateway as gone. They go first, so that a gateway recreated under a
-        // new id in the same night links to its gone predecessor.
-        let missing = try await HistoryQueries(database).knownGateways().filter {
-            $0.state == .present && !listedIDs.contains($0.gatewayID)
-        }.map(\.gatewayID)
-        logger.info("listed \(listed.count) gateways; \(missing.count) missing from the list to confirm by id")
         let total = listed.count + missing.count
         report(sink, total: total)
+        // Missing ones go first, so that a resource recreated under a new id in the same night links
+        // to its gone predecessor.
         try await fetch(missing, into: &sink, limiter: limiter, total: total)
-        for gateway in listed {
-            try await sink.add(.present(gateway, at: at))
+        for resource in listed {
+            try await sink.add(.present(resource, at: at))
             report(sink, total: total)
         }
-        return listing.incompleteReason
+        return (reasons, skipped)
     }
 
     /// Fetches `ids` by id (`total` is what the progress bar counts to).
-    private func fetch(_ ids: [GatewayID], into sink: inout ObservationSink, limiter: RateLimiter?, total: Int)
+    private func fetch(_ ids: [Target], into sink: inout ObservationSink, limiter: RateLimiter?, total: Int)
         async throws
     {
         guard let firstID = ids.first else { return }
@@ -162,20 +200,43 @@ extension Collector {
             CollectionProgress(done: sink.counts.observed + sink.pending, total: total, failed: sink.failures.count))
     }
 
-    /// Fetches one gateway as an observation; a failure that does not stop the run becomes a failed one.
-    func observe(_ id: GatewayID) async throws(ClientError) -> Observation {
-        let fetched: GatewayFetch
+    /// Fetches one resource as an observation; a failure that does not stop the run becomes a failed one.
+    func observe(_ target: Target) async throws(ClientError) -> Observation {
+        let fetched: ResourceFetch
         do {
-            fetched = try await client.gateway(id)
+            fetched = try await client.resource(target.kind, target.id)
         } catch {
             if error.stopsRun { throw error }
-            return Observation(gatewayID: id, observedAt: client.time.now, result: .failed(error.description))
+            return Observation(
+                gatewayID: target.id, kind: target.kind, observedAt: client.time.now,
+                result: .failed(error.description))
         }
         switch fetched {
-        case .present(let gateway):
-            return Observation(gatewayID: id, observedAt: client.time.now, result: .present(gateway))
+        case .present(let resource):
+            return Observation(gatewayID: target.id, observedAt: client.time.now, result: .present(resource))
         case .gone:
-            return Observation(gatewayID: id, observedAt: client.time.now, result: .gone)
+            return Observation(gatewayID: target.id, kind: target.kind, observedAt: client.time.now, result: .gone)
         }
+    }
+
+    private func list(_ kind: ResourceKind) async -> Result<ResourceListing, ClientError> {
+        do {
+            return .success(try await client.listResources(kind, pageSize: options.pageSize))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// The line for a kind skipped because its list was refused with 403; nil for any other error.
+    static func skipLine(_ kind: ResourceKind, _ error: ClientError) -> String? {
+        guard case .authentication(403, let code, _, _, _) = error else { return nil }
+        return "skipped \(kind.noun)s this run: the API refused their list with 403" + (code.map { " (\($0))" } ?? "")
+            + "; grant the IAM user read access to VPN \(kind.noun)s, or leave them out with --kind"
+    }
+
+    /// A resource to fetch by id.
+    struct Target: Sendable {
+        let kind: ResourceKind
+        let id: GatewayID
     }
 }

@@ -5,8 +5,10 @@ import GatewayAuditStore
 
 /// How a collection run fetches.
 public struct CollectorOptions: Sendable {
-    /// The gateways to fetch; nil lists the whole project.
+    /// The resources to fetch by id; nil lists the whole project.
     public var ids: [GatewayID]?
+    /// The kinds to collect (all by default), in this order.
+    public var kinds: [ResourceKind]
     /// Requests in flight at once.
     public var concurrency: Int
     /// A ceiling on requests per second (nil: none).
@@ -22,9 +24,10 @@ public struct CollectorOptions: Sendable {
     /// wait, pages of 200).
     public init(
         ids: [GatewayID]? = nil, concurrency: Int = 8, requestsPerSecond: Double? = nil, batchSize: Int = 100,
-        lockWait: Duration = .seconds(60), pageSize: Int = 200
+        lockWait: Duration = .seconds(60), pageSize: Int = 200, kinds: [ResourceKind] = ResourceKind.allCases
     ) {
         self.ids = ids
+        self.kinds = kinds.isEmpty ? ResourceKind.allCases : ResourceKind.allCases.filter(kinds.contains)
         self.concurrency = max(1, concurrency)
         self.requestsPerSecond = requestsPerSecond
         self.batchSize = max(1, batchSize)
@@ -61,8 +64,11 @@ public struct RunSummary: Sendable, Hashable {
     public let failures: [FailedGateway]
     /// The history's chain head after the run: printed so that cron mail anchors it outside the database.
     public let chainHead: String
-    /// Why the listing stopped short of the end of the list (then the run is partial); nil otherwise.
+    /// Why the listing stopped short of the end of the list, or which kinds were skipped (then the
+    /// run is partial); nil otherwise.
     public let incompleteListing: String?
+    /// Kinds whose listing the API refused with 403 (skipped this run).
+    public var skippedKinds: [ResourceKind] = []
 
     /// One summary line for cron mail.
     public var line: String {

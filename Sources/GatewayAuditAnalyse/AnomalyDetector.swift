@@ -3,7 +3,7 @@ import GatewayAuditCore
 /// Finds timestamp and identity anomalies in a gateway's snapshot against the one before it.
 public struct AnomalyDetector: Sendable {
     /// Fields the API documents as immutable for a given id.
-    public static let immutableFields = ["id_type", "id_value", "bgp_asn", "ip", "route_mode"]
+    public static let immutableFields = ResourceKind.customerGateway.immutableFields
     /// How far past the observation time a timestamp may lie before it is flagged (clock skew).
     public var futureTolerance: Int64
 
@@ -16,6 +16,13 @@ public struct AnomalyDetector: Sendable {
     /// present state, nil for the first), given the content changes already computed between them.
     public func anomalies(
         current: CustomerGateway, previous: CustomerGateway?, observedAt: Instant, changes: [FieldChange]
+    ) -> [TimestampAnomaly] {
+        anomalies(current: current.resource, previous: previous?.resource, observedAt: observedAt, changes: changes)
+    }
+
+    /// Anomalies of a resource of any kind (its kind's timestamp and immutable fields).
+    public func anomalies(
+        current: Resource, previous: Resource?, observedAt: Instant, changes: [FieldChange]
     ) -> [TimestampAnomaly] {
         var found: [TimestampAnomaly] = []
         for (field, text, parsed) in TimestampFields(current).entries {
@@ -48,7 +55,7 @@ public struct AnomalyDetector: Sendable {
     }
 
     private func pairAnomalies(
-        current: CustomerGateway, previous: CustomerGateway, changes: [FieldChange]
+        current: Resource, previous: Resource, changes: [FieldChange]
     ) -> [TimestampAnomaly] {
         var found: [TimestampAnomaly] = []
         let before = TimestampFields(previous).entries
@@ -85,7 +92,7 @@ public struct AnomalyDetector: Sendable {
                     field: TimestampField.updatedAt.rawValue, kind: .updateWithoutChange, detail: "\(old) → \(new)"))
         }
 
-        for field in AnomalyDetector.immutableFields {
+        for field in current.kind.immutableFields {
             guard let old = previous.raw[field], let new = current.raw[field], old != new else { continue }
             found.append(
                 TimestampAnomaly(
@@ -96,18 +103,11 @@ public struct AnomalyDetector: Sendable {
     }
 }
 
-/// The timestamp-valued fields of a gateway in a fixed order: raw text and the value parsed at decode.
+/// The timestamp-valued fields of a resource in its kind's order: raw text and the parsed value.
 struct TimestampFields {
     let entries: [(field: String, text: String?, parsed: Timestamp?)]
 
-    init(_ gateway: CustomerGateway) {
-        entries = [
-            (TimestampField.createdAt.rawValue, gateway.createdAtText, gateway.createdAt),
-            (TimestampField.updatedAt.rawValue, gateway.updatedAtText, gateway.updatedAt),
-            (
-                TimestampField.caExpireTime.rawValue, gateway.caCertificate?.expireTimeText,
-                gateway.caCertificate?.expireTime
-            ),
-        ]
+    init(_ resource: Resource) {
+        entries = resource.timestamps.map { ($0.field.rawValue, $0.text, $0.parsed) }
     }
 }

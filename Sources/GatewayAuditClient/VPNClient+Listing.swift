@@ -6,7 +6,17 @@ extension VPNClient {
     /// The largest `limit` the list accepts (shared/API.md: 0 to 200).
     public static let maximumPageSize = 200
 
-    /// Lists every gateway of the project, each id once, following markers page by page.
+    /// Lists every customer gateway of the project (``listResources(_:pageSize:)`` typed).
+    /// - Throws: ``ClientError`` when a page cannot be fetched after retries.
+    public func listGateways(pageSize: Int = VPNClient.maximumPageSize) async throws(ClientError) -> GatewayListing {
+        let listing = try await listResources(.customerGateway, pageSize: pageSize)
+        return GatewayListing(
+            gateways: listing.resources.map(CustomerGateway.init(resource:)), pages: listing.pages,
+            totalCount: listing.totalCount, incompleteReason: listing.incompleteReason)
+    }
+
+    /// Lists every resource of `kind` in the project, each id once, following markers page by page
+    /// (the VPN gateway list has no pages: one request).
     ///
     /// A marker is the `created_at` of a page's last item, and several gateways can share one. Servers
     /// differ on the next page: it may start *at* the marker (inclusive: the last item and its ties come
@@ -19,21 +29,32 @@ extension VPNClient {
     /// A full page that brings no gateway not yet listed is asked for again twice as large, up to 200.
     /// When a page of 200 still brings none, the list cannot be followed further: the gateways found so
     /// far are returned with ``GatewayListing/incompleteReason`` saying so, never passed off as complete.
-    /// - Parameter pageSize: the first `limit`, 1 to 200 (larger pages only when needed to progress).
+    /// - Parameter pageSize: the first `limit`, 1 to the kind's largest (larger pages only when needed to progress).
     /// - Throws: ``ClientError`` when a page cannot be fetched after retries.
-    public func listGateways(pageSize: Int = VPNClient.maximumPageSize) async throws(ClientError) -> GatewayListing {
-        let largest = VPNClient.maximumPageSize
+    public func listResources(_ kind: ResourceKind, pageSize: Int = VPNClient.maximumPageSize)
+        async throws(ClientError) -> ResourceListing
+    {
+        guard kind.listPages else {
+            let page = try await listPage(kind, query: nil, number: 1)
+            var seen = Set<GatewayID>()
+            return ResourceListing(
+                resources: page.resources.filter { seen.insert($0.id).inserted }, pages: 1,
+                totalCount: page.totalCount, incompleteReason: nil)
+        }
+        let largest = kind.maximumPageSize
         var limit = min(max(pageSize, 1), largest)
         var marker: String?
         var sentByServer: String?
         var moveMarkers = true
         var seen = Set<GatewayID>()
-        var gateways: [CustomerGateway] = []
+        var gateways: [Resource] = []
         var pages = 0
         while true {
-            let page: CustomerGatewayPage
+            let page: ResourcePage
             do {
-                page = try await listPage(limit: limit, marker: marker, number: pages + 1)
+                var query = "limit=\(limit)"
+                if let marker { query += "&marker=" + PercentEncoding.encode(marker) }
+                page = try await listPage(kind, query: query, number: pages + 1)
             } catch {
                 guard case .http(400, _, _, _) = error, let original = sentByServer, original != marker else {
                     throw error
@@ -47,15 +68,17 @@ extension VPNClient {
             }
             pages += 1
             var added = 0
-            for gateway in page.gateways where seen.insert(gateway.id).inserted {
+            for gateway in page.resources where seen.insert(gateway.id).inserted {
                 gateways.append(gateway)
                 added += 1
             }
-            let count = page.currentCount ?? page.gateways.count
-            guard let next = page.nextMarker, count >= limit, !page.gateways.isEmpty else {
-                logger.debug("listed gateways", metadata: ["count": "\(gateways.count)", "pages": "\(pages)"])
-                return GatewayListing(
-                    gateways: gateways, pages: pages, totalCount: page.totalCount, incompleteReason: nil)
+            let count = page.currentCount ?? page.resources.count
+            guard let next = page.nextMarker, count >= limit, !page.resources.isEmpty else {
+                logger.debug(
+                    "listed resources",
+                    metadata: ["kind": "\(kind)", "count": "\(gateways.count)", "pages": "\(pages)"])
+                return ResourceListing(
+                    resources: gateways, pages: pages, totalCount: page.totalCount, incompleteReason: nil)
             }
             guard added == 0 else {
                 sentByServer = next
@@ -63,14 +86,16 @@ extension VPNClient {
                 continue
             }
             guard limit < largest else {
-                let last = page.gateways.last?.createdAtText ?? next
+                let last = page.resources.last?.createdAtText ?? next
                 let listed = "\(gateways.count)" + (page.totalCount.map { " of \($0)" } ?? "")
+                let noun = kind == .customerGateway ? "gateway" : kind.noun
                 let reason =
-                    "listing incomplete: could not make progress past created_at \(last): a full page of \(largest) "
-                    + "(the largest limit) brought no gateway not yet listed (more than \(largest) share one created_at?); "
-                    + "\(listed) gateways listed"
-                return GatewayListing(
-                    gateways: gateways, pages: pages, totalCount: page.totalCount, incompleteReason: reason)
+                    "\(kind == .customerGateway ? "" : kind.noun + " ")listing incomplete: could not make progress "
+                    + "past created_at \(last): a full page of \(largest) "
+                    + "(the largest limit) brought no \(noun) not yet listed (more than \(largest) share one created_at?); "
+                    + "\(listed) \(noun)s listed"
+                return ResourceListing(
+                    resources: gateways, pages: pages, totalCount: page.totalCount, incompleteReason: reason)
             }
             // The whole page was already listed: ask again with a wider page from the same marker.
             limit = min(largest, limit * 2)
@@ -78,16 +103,16 @@ extension VPNClient {
         }
     }
 
-    private func listPage(limit: Int, marker: String?, number: Int) async throws(ClientError) -> CustomerGatewayPage {
-        var query = "limit=\(limit)"
-        if let marker { query += "&marker=" + PercentEncoding.encode(marker) }
-        let url = try path("customer-gateways", query: query)
-        let response = try await perform(
-            ClientRequest(method: .get, url: url), allowNotFound: false, context: "list page \(number)")
+    private func listPage(_ kind: ResourceKind, query: String?, number: Int) async throws(ClientError)
+        -> ResourcePage
+    {
+        let url = try path(kind.pathSegment, query: query)
+        let context = kind == .customerGateway ? "list page \(number)" : "\(kind.noun) list page \(number)"
+        let response = try await perform(ClientRequest(method: .get, url: url), allowNotFound: false, context: context)
         do {
-            return try CustomerGatewayPage(data: response.body)
+            return try ResourcePage(kind: kind, data: response.body)
         } catch {
-            throw .invalidResponse("list page \(number): \(error)", requestID: response.requestID)
+            throw .invalidResponse("\(context): \(error)", requestID: response.requestID)
         }
     }
 

@@ -10,7 +10,15 @@ public enum GatewayFetch: Sendable, Hashable {
     case gone
 }
 
-/// The Enterprise Edition VPN v5 customer-gateway API: authenticated, retried, paged (listing: `VPNClient+Listing.swift`).
+/// What fetching one resource found.
+public enum ResourceFetch: Sendable, Hashable {
+    /// The resource exists.
+    case present(Resource)
+    /// 404: the resource does not exist (any more).
+    case gone
+}
+
+/// The Enterprise Edition VPN v5 API for customer gateways, VPN gateways and VPN connections: authenticated, retried, paged (listing: `VPNClient+Listing.swift`).
 public struct VPNClient: Sendable {
     /// The API base URL (`https://vpn.{region}.myhuaweicloud.com`).
     public let endpoint: URL
@@ -68,17 +76,27 @@ public struct VPNClient: Sendable {
         _ = try path("customer-gateways")
     }
 
-    /// Fetches one gateway.
+    /// Fetches one customer gateway.
     /// - Throws: ``ClientError``; a 404 is not an error but ``GatewayFetch/gone``.
     public func gateway(_ id: GatewayID) async throws(ClientError) -> GatewayFetch {
-        let url = try path("customer-gateways/" + PercentEncoding.encode(id.rawValue))
+        switch try await resource(.customerGateway, id) {
+        case .present(let resource): .present(CustomerGateway(resource: resource))
+        case .gone: .gone
+        }
+    }
+
+    /// Fetches one resource of `kind`.
+    /// - Throws: ``ClientError``; a 404 is not an error but ``ResourceFetch/gone``.
+    public func resource(_ kind: ResourceKind, _ id: GatewayID) async throws(ClientError) -> ResourceFetch {
+        let url = try path(kind.pathSegment + "/" + PercentEncoding.encode(id.rawValue))
         let response = try await perform(
             ClientRequest(method: .get, url: url), allowNotFound: true, context: id.rawValue)
         if response.status.code == 404 { return .gone }
         do {
-            return .present(try CustomerGatewayResponse(data: response.body).gateway)
+            return .present(try ResourceResponse(kind: kind, data: response.body).resource)
         } catch {
-            throw .invalidResponse("gateway \(id): \(error)", requestID: response.requestID)
+            let what = kind == .customerGateway ? "gateway" : kind.noun
+            throw .invalidResponse("\(what) \(id): \(error)", requestID: response.requestID)
         }
     }
 

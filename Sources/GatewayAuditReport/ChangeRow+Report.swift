@@ -20,6 +20,7 @@ extension ChangeRow: ReportRow {
         ReportColumn("api_updated_at", sharedBySnapshot: true) { row, cells in
             cells.timestamp(row.apiUpdatedAtTimestamp, raw: row.apiUpdatedAt)
         },
+        ReportColumn("resource_kind") { row, _ in row.kind.rawValue },
     ]
 
     /// Streams the change rows `filter` selects.

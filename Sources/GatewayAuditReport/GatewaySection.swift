@@ -7,6 +7,7 @@ struct GatewaySection {
     let history: [HistoryRow]
     let changes: [ChangeRow]
     let timestamps: [TimestampRow]
+    let status: [StatusRow]
     let anomalies: [StoredAnomaly]
     let failures: [FailedObservation]
 
@@ -17,6 +18,7 @@ struct GatewaySection {
         history = try GatewaySection.rows(in: store, filter)
         changes = try GatewaySection.rows(in: store, filter)
         timestamps = try GatewaySection.rows(in: store, filter)
+        status = try GatewaySection.rows(in: store, filter)
         anomalies = try store.anomalies(filter)
         failures = try store.failedObservations(filter)
     }

@@ -25,7 +25,10 @@ struct HTMLRenderer {
             version: GatewayAuditVersion.current)
         output.write(templates.head.render(head))
         let wanted = Set(options.filter.gatewayIDs)
-        let gateways = try store.gateways().filter { wanted.isEmpty || wanted.contains($0.gatewayID) }
+        let kinds = options.view == .history ? [options.historyKind] : options.filter.kinds
+        let gateways = try store.gateways().filter {
+            (wanted.isEmpty || wanted.contains($0.gatewayID)) && (kinds.isEmpty || kinds.contains($0.kind))
+        }
         let range = timelineRange(gateways)
         let timeFiltered = options.filter.since != nil || options.filter.until != nil
         var rowCount = 0
@@ -33,6 +36,7 @@ struct HTMLRenderer {
         for summary in gateways {
             var filter = options.filter
             filter.gatewayIDs = [summary.gatewayID]
+            filter.kinds = [summary.kind]
             let section = try GatewaySection(summary: summary, filter: filter, store: store)
             let rows = tableRows(section)
             if rows.isEmpty && timeFiltered { continue }
@@ -47,9 +51,15 @@ struct HTMLRenderer {
 
     private func tableRows(_ section: GatewaySection) -> [HTMLContext.Row] {
         switch options.view {
-        case .history: return tableRows(section.history)
+        case .history:
+            switch options.historyKind {
+            case .customerGateway: return tableRows(section.history)
+            case .vpnGateway: return tableRows(section.history.map(VPNGatewayHistoryRow.init))
+            case .vpnConnection: return tableRows(section.history.map(ConnectionHistoryRow.init))
+            }
         case .changes: return tableRows(section.changes)
         case .timestamps: return tableRows(section.timestamps)
+        case .status: return tableRows(section.status)
         }
     }
 
@@ -85,7 +95,7 @@ struct HTMLRenderer {
             snapshotCount: summary.snapshotCount,
             bands: timeline.bands, marks: timeline.marks,
             rangeStart: cells.time(range.0), rangeEnd: cells.time(range.1),
-            columns: options.view.columns,
+            columns: options.view.columns(for: options.historyKind),
             rows: rows,
             hasAnomalies: !section.anomalies.isEmpty,
             anomalies: section.anomalies.map { anomaly in

@@ -41,12 +41,15 @@ extension HistoryRow: ReportRow {
         }
     }
 
-    /// Streams the history rows `filter` selects.
+    /// Streams the history rows `filter` selects: customer gateways unless the filter names other kinds
+    /// (the columns above are a customer gateway's; other kinds have their own rows, ``KindHistoryRow``).
     /// - Throws: ``StoreError``, or what `body` throws.
     public static func forEach(
         in store: any HistoryReading, _ filter: ReportFilter, _ body: (HistoryRow) throws -> Void
     ) throws {
-        try store.forEachHistoryRow(filter, body)
+        var narrowed = filter
+        if narrowed.kinds.isEmpty { narrowed.kinds = [.customerGateway] }
+        try store.forEachHistoryRow(narrowed, body)
     }
 
     /// True for a tombstone.

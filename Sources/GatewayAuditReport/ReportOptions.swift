@@ -26,6 +26,10 @@ public struct ReportOptions: Sendable, Hashable {
         self.generatedAt = generatedAt
     }
 
+    /// The kind the history view shows (one kind per history: the columns differ); customer gateways
+    /// unless the filter names another.
+    public var historyKind: ResourceKind { filter.kinds.first ?? .customerGateway }
+
     /// The default file name, e.g. `changes.Europe-Berlin.csv`.
     public var defaultFileName: String {
         "\(view.rawValue).\(zone.fileNameComponent).\(format.fileExtension)"
@@ -39,6 +43,7 @@ public struct ReportOptions: Sendable, Hashable {
         }
         if let since = filter.since { parts.append("since " + since.iso8601(in: zone)) }
         if let until = filter.until { parts.append("until " + until.iso8601(in: zone)) }
+        if !filter.kinds.isEmpty { parts.append("kinds " + filter.kinds.map(\.rawValue).joined(separator: ", ")) }
         return parts.isEmpty ? "all gateways, all time" : parts.joined(separator: " · ")
     }
 }

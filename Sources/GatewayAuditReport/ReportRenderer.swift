@@ -19,9 +19,15 @@ public struct ReportRenderer: Sendable {
     @discardableResult
     public func render<Output: TextOutputStream>(to output: inout Output) throws -> Int {
         switch (options.format, options.view) {
-        case (.csv, .history): return try renderCSV(HistoryRow.self, to: &output)
+        case (.csv, .history):
+            switch options.historyKind {
+            case .customerGateway: return try renderCSV(HistoryRow.self, to: &output)
+            case .vpnGateway: return try renderCSV(VPNGatewayHistoryRow.self, to: &output)
+            case .vpnConnection: return try renderCSV(ConnectionHistoryRow.self, to: &output)
+            }
         case (.csv, .changes): return try renderCSV(ChangeRow.self, to: &output)
         case (.csv, .timestamps): return try renderCSV(TimestampRow.self, to: &output)
+        case (.csv, .status): return try renderCSV(StatusRow.self, to: &output)
         case (.html, _):
             var html = HTMLRenderer(store: store, options: options)
             return try html.render(to: &output)

@@ -13,6 +13,7 @@ extension TimestampRow: ReportRow {
         ReportColumn("anomaly", highlight: .when({ _, cell in !cell.isEmpty })) { row, _ in
             row.anomalies.map(\.kind.rawValue).joined(separator: ";")
         },
+        ReportColumn("resource_kind") { row, _ in row.kind.rawValue },
     ]
 
     /// Streams the timestamp rows `filter` selects.

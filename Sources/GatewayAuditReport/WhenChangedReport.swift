@@ -28,6 +28,12 @@ public struct WhenChangedReport: Sendable {
         public let apiUpdatedAt: String?
         /// Whether `apiUpdatedAt` falls inside the window.
         public let updatedAtCheck: UpdatedAtCheck
+        /// For a customer gateway: the connections that used it at the time, with their own changes in
+        /// the same window (nil for other kinds).
+        public var connections: [ConnectionUse]?
+        /// The window's bounds, for matching the connections (not encoded).
+        var windowFrom: Instant? = nil
+        var windowTo: Instant? = nil
 
         enum CodingKeys: String, CodingKey {
             case change, field
@@ -39,7 +45,9 @@ public struct WhenChangedReport: Sendable {
             case firstRunAfter = "first_run_after"
             case apiUpdatedAt = "api_updated_at"
             case updatedAtCheck = "updated_at_check"
+            case connections
         }
+
     }
 
     /// Whether the API's `updated_at` lies inside a change's window.
@@ -52,8 +60,10 @@ public struct WhenChangedReport: Sendable {
         case unknown
     }
 
-    /// The gateway.
+    /// The resource.
     public let gatewayID: GatewayID
+    /// Its kind.
+    public let kind: ResourceKind
     /// Its latest known name.
     public let name: String?
     /// The zone of every time.
@@ -69,12 +79,13 @@ public struct WhenChangedReport: Sendable {
     public init(store: any HistoryReading, gatewayID: GatewayID, field: String? = nil, zone: Zone = .utc) throws {
         guard let summary = try store.gateway(gatewayID) else { throw ReportError.unknownGateway(gatewayID) }
         self.gatewayID = gatewayID
+        kind = summary.kind
         self.zone = zone
         self.field = field
         name = summary.name
         let cells = ReportCells(zone: zone)
         var entries: [Entry] = []
-        try ChangeRow.forEach(in: store, ReportFilter(gatewayIDs: [gatewayID])) { row in
+        try ChangeRow.forEach(in: store, ReportFilter(gatewayIDs: [gatewayID], kinds: [summary.kind])) { row in
             if let field, !(row.field == field || row.field.hasPrefix(field + ".")) { return }
             let check: UpdatedAtCheck
             switch ChangeWindow.contains(row.apiUpdatedAtTimestamp, after: row.lastSeenBefore, upTo: row.firstSeenAfter)
@@ -83,13 +94,18 @@ public struct WhenChangedReport: Sendable {
             case false?: check = .outsideWindow
             case nil: check = .unknown
             }
-            entries.append(
-                Entry(
-                    change: row.change, field: row.field, oldValue: row.oldValue, newValue: row.newValue,
-                    lastSeenBefore: row.lastSeenBefore.map(cells.time), firstSeenAfter: cells.time(row.firstSeenAfter),
-                    lastRunBefore: row.lastRunBefore, firstRunAfter: row.firstRunAfter,
-                    apiUpdatedAt: row.apiUpdatedAt.map { cells.timestamp(row.apiUpdatedAtTimestamp, raw: $0) },
-                    updatedAtCheck: check))
+            var entry = Entry(
+                change: row.change, field: row.field, oldValue: row.oldValue, newValue: row.newValue,
+                lastSeenBefore: row.lastSeenBefore.map(cells.time), firstSeenAfter: cells.time(row.firstSeenAfter),
+                lastRunBefore: row.lastRunBefore, firstRunAfter: row.firstRunAfter,
+                apiUpdatedAt: row.apiUpdatedAt.map { cells.timestamp(row.apiUpdatedAtTimestamp, raw: $0) },
+                updatedAtCheck: check)
+            entry.windowFrom = row.lastSeenBefore
+            entry.windowTo = row.firstSeenAfter
+            entries.append(entry)
+        }
+        if summary.kind == .customerGateway {
+            entries = try WhenChangedReport.attachConnections(to: entries, of: gatewayID, store: store)
         }
         self.entries = entries
     }
@@ -114,6 +130,7 @@ public struct WhenChangedReport: Sendable {
             ]
         }
         lines += TextTable(header: header, rows: rows).lines
+        lines += connectionLines
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -121,7 +138,8 @@ public struct WhenChangedReport: Sendable {
     /// - Throws: ``ReportError/encodingFailed(what:detail:)``.
     public func json() throws(ReportError) -> String {
         let document = Document(
-            gatewayID: gatewayID.rawValue, name: name, zone: zone.identifier, field: field, changes: entries)
+            gatewayID: gatewayID.rawValue, kind: kind.rawValue, name: name, zone: zone.identifier, field: field,
+            changes: entries)
         do {
             return String(decoding: try JSONEncoder.pretty().encode(document), as: UTF8.self) + "\n"
         } catch {
@@ -131,6 +149,7 @@ public struct WhenChangedReport: Sendable {
 
     private struct Document: Encodable {
         let gatewayID: String
+        let kind: String
         let name: String?
         let zone: String
         let field: String?
@@ -138,11 +157,12 @@ public struct WhenChangedReport: Sendable {
 
         enum CodingKeys: String, CodingKey {
             case gatewayID = "gateway_id"
+            case kind = "resource_kind"
             case name, zone, field, changes
         }
     }
 
-    private static func short(_ value: String?) -> String {
+    static func short(_ value: String?) -> String {
         guard let value else { return "-" }
         let flat = value.replacingOccurrences(of: "\n", with: "⏎")
         return flat.count > 40 ? String(flat.prefix(39)) + "…" : flat

@@ -26,12 +26,15 @@ public struct ChangeRow: Sendable, Hashable {
     public let apiUpdatedAt: String?
     /// `apiUpdatedAt` parsed once, when the row is read (nil when absent or not a timestamp).
     public let apiUpdatedAtTimestamp: Timestamp?
+    /// The kind of the resource.
+    public let kind: ResourceKind
 
     init(
         gatewayID: GatewayID, seq: Int64, change: ChangeKind, field: String, oldValue: String?, newValue: String?,
         lastSeenBefore: Instant?, lastRunBefore: Int64?, firstSeenAfter: Instant, firstRunAfter: Int64,
-        apiUpdatedAt: String?
+        apiUpdatedAt: String?, kind: ResourceKind = .customerGateway
     ) {
+        self.kind = kind
         self.gatewayID = gatewayID
         self.seq = seq
         self.change = change

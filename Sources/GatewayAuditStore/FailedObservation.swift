@@ -10,4 +10,6 @@ public struct FailedObservation: Sendable, Hashable {
     public let observedAt: Instant
     /// Why it failed.
     public let error: String
+    /// The kind of the resource.
+    public var kind: ResourceKind = .customerGateway
 }

@@ -1,6 +1,6 @@
 import GatewayAuditCore
 
-/// One known gateway: its state now and how much history there is.
+/// One known resource: its state now and how much history there is.
 public struct GatewaySummary: Sendable, Hashable {
     /// The gateway.
     public let gatewayID: GatewayID
@@ -16,4 +16,10 @@ public struct GatewaySummary: Sendable, Hashable {
     public let snapshotCount: Int
     /// Observations that failed.
     public let failedCount: Int
+    /// The kind of the resource.
+    public var kind: ResourceKind = .customerGateway
+    /// The latest operational `status` (VPN gateways and connections), nil when none was observed.
+    public var status: String? = nil
+    /// For a customer gateway: the connections that use it now (present, latest snapshot naming it).
+    public var connections: Int = 0
 }

@@ -99,6 +99,32 @@ extension HistoryDatabase {
             // keep version 1 (see RunRecordChain).
             try db.execute(sql: "ALTER TABLE run ADD COLUMN record_version INTEGER NOT NULL DEFAULT 1")
         }
+        migrator.registerMigration("v4-resource-kinds") { db in
+            // Three kinds of resource share one history. Configuration is snapshotted; operational
+            // members (status, BGP counters…) keep their latest values on the resource row, and the
+            // status keeps its own windows. A connection's links are columns for the link queries.
+            try db.execute(
+                sql: """
+                    ALTER TABLE gateway ADD COLUMN kind TEXT NOT NULL DEFAULT 'customer-gateway'
+                        CHECK (kind IN ('customer-gateway', 'vpn-gateway', 'vpn-connection'));
+                    ALTER TABLE gateway ADD COLUMN operational TEXT;
+                    CREATE INDEX gateway_by_kind ON gateway(kind, gateway_id);
+                    ALTER TABLE snapshot ADD COLUMN cgw_id TEXT;
+                    ALTER TABLE snapshot ADD COLUMN vgw_id TEXT;
+                    CREATE INDEX snapshot_by_cgw ON snapshot(cgw_id) WHERE cgw_id IS NOT NULL;
+                    CREATE INDEX snapshot_by_vgw ON snapshot(vgw_id) WHERE vgw_id IS NOT NULL;
+                    CREATE TABLE status_window (
+                        gateway INTEGER NOT NULL REFERENCES gateway(id),
+                        seq INTEGER NOT NULL,
+                        status TEXT NOT NULL,
+                        first_run INTEGER NOT NULL REFERENCES run(id),
+                        first_seen INTEGER NOT NULL,
+                        last_run INTEGER NOT NULL REFERENCES run(id),
+                        last_seen INTEGER NOT NULL,
+                        PRIMARY KEY (gateway, seq)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }()
 }

@@ -24,7 +24,10 @@ extension HistoryQueries {
     }
 
     private static let summarySQL = """
-        SELECT g.gateway_id,
+        SELECT g.gateway_id, g.kind,
+            (SELECT status FROM status_window WHERE gateway = g.id ORDER BY seq DESC LIMIT 1) AS status,
+            (SELECT COUNT(*) FROM gateway c JOIN snapshot cs ON cs.gateway = c.id AND cs.last_seen IS NULL
+                WHERE cs.state = \(SnapshotState.present.sqlLiteral) AND cs.cgw_id = g.gateway_id) AS connections,
             (SELECT state FROM snapshot WHERE gateway = g.id ORDER BY seq DESC LIMIT 1) AS state,
             (SELECT json_extract(content, '$.name') FROM snapshot
                 WHERE gateway = g.id AND state = \(SnapshotState.present.sqlLiteral) ORDER BY seq DESC LIMIT 1) AS name,
@@ -45,7 +48,9 @@ extension HistoryQueries {
             state: try row.storedIfPresent(SnapshotState.self, "state", table: "snapshot", path: path),
             name: row["name"], firstSeen: row.instantIfPresent("first_seen"),
             lastSeen: row.instantIfPresent("last_seen"),
-            snapshotCount: row["snapshots"], failedCount: row["failures"])
+            snapshotCount: row["snapshots"], failedCount: row["failures"],
+            kind: try row.stored(ResourceKind.self, "kind", table: "gateway", path: path), status: row["status"],
+            connections: row["connections"])
     }
 
     public func runs(limit: Int?) throws(StoreError) -> [RunRecord] {
@@ -132,7 +137,9 @@ extension HistoryQueries {
 
 extension ReportFilter {
     /// A WHERE clause and its arguments: `from` ≥ since and `to` ≤ until (so intervals overlap).
-    func sql(gateway: String, from: String, to: String, extra: String? = nil) -> (String, StatementArguments) {
+    func sql(gateway: String, from: String, to: String, extra: String? = nil, kind: String = "g.kind")
+        -> (String, StatementArguments)
+    {
         var conditions: [String] = []
         var arguments: [(any DatabaseValueConvertible)?] = []
         if !gatewayIDs.isEmpty {
@@ -147,6 +154,10 @@ extension ReportFilter {
         if let until {
             conditions.append("\(to) <= ?")
             arguments.append(until.storageValue)
+        }
+        if !kinds.isEmpty {
+            conditions.append("\(kind) IN (\(Array(repeating: "?", count: kinds.count).joined(separator: ", ")))")
+            arguments += kinds.map(\.rawValue)
         }
         if let extra { conditions.append(extra) }
         let clause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")

@@ -23,20 +23,21 @@ public struct HistoryQueries: HistoryReading {
         let path = database.path
         try stream(
             sql: """
-                SELECT g.gateway_id, s.seq, s.state, s.first_seen, \(Self.lastSeen) AS last_seen, s.first_run,
+                SELECT g.gateway_id, g.kind, s.seq, s.state, s.first_seen, \(Self.lastSeen) AS last_seen, s.first_run,
                     COALESCE(s.last_run, g.last_run) AS last_run, s.content, s.content_sha256, s.chain_sha256
                 FROM snapshot s JOIN gateway g ON g.id = s.gateway
                 \(clause) ORDER BY g.gateway_id, s.seq
                 """, arguments: arguments
         ) { row in
             let content: String? = row["content"]
+            let kind = try row.stored(ResourceKind.self, "kind", table: "gateway", path: path)
             try body(
                 HistoryRow(
-                    gatewayID: GatewayID(row["gateway_id"]), seq: row["seq"],
+                    gatewayID: GatewayID(row["gateway_id"]), kind: kind, seq: row["seq"],
                     state: try row.stored(SnapshotState.self, "state", table: "snapshot", path: path),
                     firstSeen: row.instant("first_seen"), lastSeen: row.instant("last_seen"),
                     firstRun: row["first_run"], lastRun: row["last_run"],
-                    gateway: try content.map { try CustomerGateway(data: Data($0.utf8)) },
+                    resource: try content.map { try Resource(kind: kind, data: Data($0.utf8)) },
                     contentSHA256: row["content_sha256"], chainSHA256: row["chain_sha256"]))
         }
     }
@@ -46,7 +47,7 @@ public struct HistoryQueries: HistoryReading {
         let path = database.path
         try stream(
             sql: """
-                SELECT g.gateway_id, s.seq, c.change, c.field, c.old_value, c.new_value,
+                SELECT g.gateway_id, g.kind, s.seq, c.change, c.field, c.old_value, c.new_value,
                     p.last_seen AS last_seen_before, p.last_run AS last_run_before, s.first_seen, s.first_run,
                     s.updated_at_raw
                 FROM change c
@@ -63,11 +64,13 @@ public struct HistoryQueries: HistoryReading {
                     field: row["field"], oldValue: row["old_value"], newValue: row["new_value"],
                     lastSeenBefore: row.instantIfPresent("last_seen_before"), lastRunBefore: row["last_run_before"],
                     firstSeenAfter: row.instant("first_seen"), firstRunAfter: row["first_run"],
-                    apiUpdatedAt: row["updated_at_raw"]))
+                    apiUpdatedAt: row["updated_at_raw"],
+                    kind: try row.stored(ResourceKind.self, "kind", table: "gateway", path: path)))
         }
     }
 
     public func forEachTimestampRow(_ filter: ReportFilter, _ body: (TimestampRow) throws -> Void) throws {
+        let path = database.path
         var anomalies: [Int64: [StoredAnomaly]] = [:]
         try forEachAnomaly(filter) { snapshot, anomaly in anomalies[snapshot, default: []].append(anomaly) }
         let (clause, arguments) = filter.sql(
@@ -75,24 +78,32 @@ public struct HistoryQueries: HistoryReading {
             extra: "s.state = \(SnapshotState.present.sqlLiteral)")
         try stream(
             sql: """
-                SELECT g.gateway_id, s.seq, s.first_seen, s.id, s.created_at_raw, s.updated_at_raw,
-                    json_extract(s.content, '$.ca_certificate.expire_time') AS expire_time_raw
+                SELECT g.gateway_id, g.kind, s.seq, s.first_seen, s.id, s.created_at_raw, s.updated_at_raw,
+                    json_extract(s.content, '$.ca_certificate.expire_time') AS expire_time_raw,
+                    json_extract(s.content, '$.applied_at') AS applied_at_raw
                 FROM snapshot s JOIN gateway g ON g.id = s.gateway
                 \(clause) ORDER BY g.gateway_id, s.seq
                 """, arguments: arguments
         ) { row in
             let found = anomalies[row["id"]] ?? []
-            let columns: [(TimestampField, String)] = [
-                (.createdAt, "created_at_raw"), (.updatedAt, "updated_at_raw"), (.caExpireTime, "expire_time_raw"),
-            ]
-            for (field, column) in columns {
-                guard let raw = row[column] as String? else { continue }
+            let kind = try row.stored(ResourceKind.self, "kind", table: "gateway", path: path)
+            for field in kind.timestampFields {
+                guard let raw = row[Self.timestampColumn(field)] as String? else { continue }
                 try body(
                     TimestampRow(
                         gatewayID: GatewayID(row["gateway_id"]), seq: row["seq"], firstSeen: row.instant("first_seen"),
                         field: field.rawValue, raw: raw, timestamp: Timestamp.parsedIfValid(raw),
-                        anomalies: found.filter { $0.field == field.rawValue }))
+                        anomalies: found.filter { $0.field == field.rawValue }, kind: kind))
             }
+        }
+    }
+
+    private static func timestampColumn(_ field: TimestampField) -> String {
+        switch field {
+        case .createdAt: "created_at_raw"
+        case .updatedAt: "updated_at_raw"
+        case .appliedAt: "applied_at_raw"
+        case .caExpireTime: "expire_time_raw"
         }
     }
 
@@ -127,11 +138,12 @@ public struct HistoryQueries: HistoryReading {
 
     public func failedObservations(_ filter: ReportFilter) throws(StoreError) -> [FailedObservation] {
         let (clause, arguments) = filter.sql(gateway: "g.gateway_id", from: "f.observed_at", to: "f.observed_at")
+        let path = database.path
         var result: [FailedObservation] = []
         do {
             try stream(
                 sql: """
-                    SELECT g.gateway_id, f.run, f.observed_at, f.error
+                    SELECT g.gateway_id, g.kind, f.run, f.observed_at, f.error
                     FROM failed_observation f JOIN gateway g ON g.id = f.gateway
                     \(clause) ORDER BY f.observed_at, g.gateway_id
                     """, arguments: arguments
@@ -140,7 +152,8 @@ public struct HistoryQueries: HistoryReading {
                     FailedObservation(
                         gatewayID: GatewayID(row["gateway_id"]), run: row["run"],
                         observedAt: row.instant("observed_at"),
-                        error: row["error"]))
+                        error: row["error"],
+                        kind: try row.stored(ResourceKind.self, "kind", table: "gateway", path: path)))
             }
         } catch {
             throw StoreError.mapped(error, path: database.path)

@@ -12,6 +12,13 @@ public protocol HistoryReading: Sendable {
     /// Streams one row per timestamp field of every present snapshot matching `filter`.
     /// - Throws: ``StoreError``, or whatever `body` throws.
     func forEachTimestampRow(_ filter: ReportFilter, _ body: (TimestampRow) throws -> Void) throws
+    /// Streams every window of an operational `status` matching `filter`, by resource id then sequence.
+    /// - Throws: ``StoreError``, or whatever `body` throws.
+    func forEachStatusRow(_ filter: ReportFilter, _ body: (StatusRow) throws -> Void) throws
+    /// Every snapshot (of any resource) that names `target` as its linked resource of `kind` (a
+    /// connection's `cgw_id` or `vgw_id`), by referring id then sequence.
+    /// - Throws: ``StoreError``.
+    func linkedSnapshots(to target: GatewayID, kind: ResourceKind) throws(StoreError) -> [LinkedSnapshot]
     /// Every stored anomaly matching `filter`, by gateway and snapshot.
     /// - Throws: ``StoreError``.
     func anomalies(_ filter: ReportFilter) throws(StoreError) -> [StoredAnomaly]

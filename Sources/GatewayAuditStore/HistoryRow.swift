@@ -1,6 +1,6 @@
 import GatewayAuditCore
 
-/// One stored snapshot (or tombstone) of a gateway: the read model of the history view.
+/// One stored snapshot (or tombstone) of a resource: the read model of the history view.
 public struct HistoryRow: Sendable, Hashable {
     /// The gateway.
     public let gatewayID: GatewayID
@@ -17,9 +17,32 @@ public struct HistoryRow: Sendable, Hashable {
     /// The run of `lastSeen`.
     public let lastRun: Int64
     /// The content, nil for a tombstone.
+    public let resource: Resource?
+    /// The content typed as a customer gateway (nil for a tombstone or another kind).
     public let gateway: CustomerGateway?
+    /// The kind of the resource.
+    public let kind: ResourceKind
     /// SHA-256 of the canonical content, nil for a tombstone.
     public let contentSHA256: String?
     /// The snapshot's hash-chain value.
     public let chainSHA256: String
+
+    init(
+        gatewayID: GatewayID, kind: ResourceKind, seq: Int64, state: SnapshotState, firstSeen: Instant,
+        lastSeen: Instant, firstRun: Int64, lastRun: Int64, resource: Resource?, contentSHA256: String?,
+        chainSHA256: String
+    ) {
+        self.gatewayID = gatewayID
+        self.kind = kind
+        self.seq = seq
+        self.state = state
+        self.firstSeen = firstSeen
+        self.lastSeen = lastSeen
+        self.firstRun = firstRun
+        self.lastRun = lastRun
+        self.resource = resource
+        gateway = resource.flatMap { $0.kind == .customerGateway ? CustomerGateway(resource: $0) : nil }
+        self.contentSHA256 = contentSHA256
+        self.chainSHA256 = chainSHA256
+    }
 }

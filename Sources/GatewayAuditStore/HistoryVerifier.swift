@@ -79,7 +79,7 @@ private struct SnapshotChainCheck {
     private var currentGateway: String?
     private var previousLink = SnapshotChain.genesis
     private var expectedSeq: Int64 = 1
-    private var lastPresent: CustomerGateway?
+    private var lastPresent: Resource?
     private var brokenGateway = false
 
     init(db: Database, path: String, diff: @escaping HistoryVerifier.Diff) {
@@ -92,7 +92,7 @@ private struct SnapshotChainCheck {
         let rows = try Row.fetchCursor(
             db,
             sql: """
-                SELECT g.gateway_id, s.id, s.seq, s.state, s.first_run, s.first_seen, s.content, s.content_sha256,
+                SELECT g.gateway_id, g.kind, s.id, s.seq, s.state, s.first_run, s.first_seen, s.content, s.content_sha256,
                     s.chain_sha256
                 FROM snapshot s JOIN gateway g ON g.id = s.gateway ORDER BY g.gateway_id, s.seq
                 """)
@@ -124,6 +124,7 @@ private struct SnapshotChainCheck {
         }
         expectedSeq += 1
         let state = try row.stored(SnapshotState.self, "state", table: "snapshot", path: path)
+        let kind = try row.stored(ResourceKind.self, "kind", table: "gateway", path: path)
         let content: String? = row["content"]
         let storedHash: String? = row["content_sha256"]
         if content.map({ SHA256.hash(data: Data($0.utf8)).hexString }) != storedHash {
@@ -132,15 +133,15 @@ private struct SnapshotChainCheck {
         }
         let link = SnapshotChain.link(
             previous: previousLink, gatewayID: gatewayID, seq: seq, state: state, firstRun: row["first_run"],
-            firstSeen: row.instant("first_seen"), contentSHA256: storedHash)
+            firstSeen: row.instant("first_seen"), contentSHA256: storedHash, kind: kind)
         if link != (row["chain_sha256"] as String) {
             fail(
                 gatewayID, seq,
-                "chain link differs: its content, state, first run, first-seen time or predecessor was changed")
+                "chain link differs: its content, state, kind, first run, first-seen time or predecessor was changed")
             return
         }
         previousLink = link
-        let current = try content.map { try CustomerGateway(data: Data($0.utf8)) }
+        let current = try content.map { try Resource(kind: kind, data: Data($0.utf8)) }
         if let current, let lastPresent {
             try compareChanges(snapshot: row["id"], gatewayID: gatewayID, seq: seq, from: lastPresent, to: current)
         }
@@ -148,7 +149,7 @@ private struct SnapshotChainCheck {
     }
 
     private mutating func compareChanges(
-        snapshot: Int64, gatewayID: GatewayID, seq: Int64, from old: CustomerGateway, to new: CustomerGateway
+        snapshot: Int64, gatewayID: GatewayID, seq: Int64, from old: Resource, to new: Resource
     ) throws {
         func line(_ kind: String, _ field: String, _ old: String?, _ new: String?) -> String {
             "\(kind)|\(field)|\(old ?? "\u{0}")|\(new ?? "\u{0}")"

@@ -56,29 +56,50 @@ private struct PriorStateReader {
     let path: String
 
     mutating func read(_ observations: [Observation]) throws -> [PriorState] {
-        var known: [GatewayID: (row: Int64, latest: PriorState.Latest?)] = [:]
+        var known:
+            [GatewayID: (row: Int64, kind: ResourceKind, latest: PriorState.Latest?, status: PriorState.StatusWindow?)] =
+                [:]
         let ids = observations.map(\.gatewayID)
         for start in stride(from: 0, to: ids.count, by: 500) {
             let slice = ids[start..<min(start + 500, ids.count)]
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT g.gateway_id, g.id AS gateway_row, s.id AS snapshot_row, s.seq, s.state, s.content_sha256,
-                        s.chain_sha256, g.last_run, g.last_seen
+                    SELECT g.gateway_id, g.id AS gateway_row, g.kind, s.id AS snapshot_row, s.seq, s.state,
+                        s.content_sha256, s.chain_sha256, g.last_run, g.last_seen,
+                        w.seq AS status_seq, w.status, w.last_run AS status_last_run, w.last_seen AS status_last_seen
                     FROM gateway g LEFT JOIN snapshot s ON s.gateway = g.id AND s.last_seen IS NULL
+                    LEFT JOIN status_window w ON w.gateway = g.id
+                        AND w.seq = (SELECT MAX(seq) FROM status_window WHERE gateway = g.id)
                     WHERE g.gateway_id IN (\(Array(repeating: "?", count: slice.count).joined(separator: ",")))
                     """, arguments: StatementArguments(slice.map(\.rawValue)))
             for row in rows {
-                known[GatewayID(row["gateway_id"])] = (row["gateway_row"], try latest(row))
+                let status = (row["status_seq"] as Int64?).map {
+                    PriorState.StatusWindow(
+                        seq: $0, status: row["status"], lastRun: row["status_last_run"],
+                        lastSeen: row["status_last_seen"])
+                }
+                known[GatewayID(row["gateway_id"])] = (
+                    row["gateway_row"], try row.stored(ResourceKind.self, "kind", table: "gateway", path: path),
+                    try latest(row), status
+                )
             }
         }
         return try observations.map { observation in
-            guard let (row, latest) = known[observation.gatewayID] else {
+            guard let (row, kind, latest, status) = known[observation.gatewayID] else {
                 return PriorState(gatewayRow: nil, latest: nil, previousContent: nil)
             }
-            var prior = PriorState(gatewayRow: row, latest: latest, previousContent: nil)
+            guard kind == observation.kind else {
+                throw StoreError.invalidBatch(
+                    detail:
+                        "\(observation.kind.noun) \(observation.gatewayID): the id is already recorded as a \(kind.noun)"
+                )
+            }
+            var prior = PriorState(gatewayRow: row, latest: latest, status: status, previousContent: nil)
             if case .present = observation.result, !prior.isUnchanged(by: observation) {
-                prior = PriorState(gatewayRow: row, latest: latest, previousContent: try lastPresentContent(row))
+                prior = PriorState(
+                    gatewayRow: row, latest: latest, status: status,
+                    previousContent: try lastPresentContent(row, kind: kind))
             }
             return prior
         }
@@ -93,12 +114,12 @@ private struct PriorStateReader {
             lastSeen: row["last_seen"])
     }
 
-    private func lastPresentContent(_ gateway: Int64) throws -> CustomerGateway? {
+    private func lastPresentContent(_ gateway: Int64, kind: ResourceKind) throws -> Resource? {
         let statement = try db.cachedStatement(
             sql: "SELECT content FROM snapshot WHERE gateway = ? AND state = ? ORDER BY seq DESC LIMIT 1")
         guard let content = try String.fetchOne(statement, arguments: [gateway, SnapshotState.present]) else {
             return nil
         }
-        return try CustomerGateway(data: Data(content.utf8))
+        return try Resource(kind: kind, data: Data(content.utf8))
     }
 }

@@ -1,34 +1,49 @@
 import GatewayAuditCore
 
-/// What one run learned about one gateway.
+/// What one run learned about one resource.
 public struct Observation: Sendable, Hashable {
     /// What the fetch returned.
     public enum Result: Sendable, Hashable {
-        /// The gateway exists; its content as received.
-        case present(CustomerGateway)
+        /// The resource exists; its content as received.
+        case present(Resource)
         /// The API answered 404: the gateway no longer exists.
         case gone
         /// The fetch failed (after retries); the reason, free of secrets.
         case failed(String)
+
+        /// A customer gateway that exists.
+        public static func present(_ gateway: CustomerGateway) -> Result { .present(gateway.resource) }
     }
 
-    /// The gateway concerned.
+    /// The resource concerned.
     public let gatewayID: GatewayID
+    /// Its kind (a present observation's resource has the same).
+    public let kind: ResourceKind
     /// When the response arrived (UTC).
     public let observedAt: Instant
     /// What was learned.
     public let result: Result
 
     /// Creates an observation.
-    public init(gatewayID: GatewayID, observedAt: Instant, result: Result) {
+    public init(gatewayID: GatewayID, kind: ResourceKind = .customerGateway, observedAt: Instant, result: Result) {
         self.gatewayID = gatewayID
+        if case .present(let resource) = result {
+            self.kind = resource.kind
+        } else {
+            self.kind = kind
+        }
         self.observedAt = observedAt
         self.result = result
     }
 
-    /// An observation of a gateway that exists, keyed by its own id.
+    /// An observation of a customer gateway that exists, keyed by its own id.
     public static func present(_ gateway: CustomerGateway, at instant: Instant) -> Observation {
-        Observation(gatewayID: gateway.id, observedAt: instant, result: .present(gateway))
+        present(gateway.resource, at: instant)
+    }
+
+    /// An observation of a resource that exists, keyed by its own id.
+    public static func present(_ resource: Resource, at instant: Instant) -> Observation {
+        Observation(gatewayID: resource.id, observedAt: instant, result: .present(resource))
     }
 }
 

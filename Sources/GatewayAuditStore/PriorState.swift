@@ -15,12 +15,21 @@ public struct PriorState: Sendable, Hashable {
         let lastSeen: Int64?
     }
 
+    /// The open window of the resource's operational `status`.
+    struct StatusWindow: Sendable, Hashable {
+        let seq: Int64
+        let status: String
+        let lastRun: Int64?
+        let lastSeen: Int64?
+    }
+
     /// The gateway's row, nil for a gateway never seen before.
     let gatewayRow: Int64?
     let latest: Latest?
+    var status: StatusWindow? = nil
     /// The content of the gateway's last present snapshot, loaded only when the observation's content
     /// differs from the latest snapshot (nil when there is none, or when nothing changed).
-    public let previousContent: CustomerGateway?
+    public let previousContent: Resource?
 
     /// The state of the gateway's latest snapshot (nil: none yet).
     public var latestState: SnapshotState? { latest?.state }

@@ -8,11 +8,16 @@ public struct ReportFilter: Sendable, Hashable {
     public var since: Instant?
     /// Only what was observed at or before this instant.
     public var until: Instant?
+    /// Only resources of these kinds (all when empty).
+    public var kinds: [ResourceKind]
 
     /// Creates a filter; the default covers everything.
-    public init(gatewayIDs: [GatewayID] = [], since: Instant? = nil, until: Instant? = nil) {
+    public init(
+        gatewayIDs: [GatewayID] = [], since: Instant? = nil, until: Instant? = nil, kinds: [ResourceKind] = []
+    ) {
         self.gatewayIDs = gatewayIDs
         self.since = since
         self.until = until
+        self.kinds = kinds
     }
 }

@@ -11,12 +11,15 @@ public enum SnapshotChain {
     /// The chain value of a snapshot.
     public static func link(
         previous: String, gatewayID: GatewayID, seq: Int64, state: SnapshotState, firstRun: Int64,
-        firstSeen: Instant, contentSHA256: String?
+        firstSeen: Instant, contentSHA256: String?, kind: ResourceKind = .customerGateway
     ) -> String {
         let nanos = firstSeen.nanosecondsSinceEpoch.map(String.init) ?? "\(firstSeen.seconds).\(firstSeen.nanoseconds)"
-        let fields = [
+        var fields = [
             previous, gatewayID.rawValue, String(seq), state.rawValue, String(firstRun), nanos, contentSHA256 ?? "",
         ]
+        // A customer gateway's link is the first release's, unchanged; other kinds also cover their kind,
+        // so relabelling a resource's kind breaks its chain.
+        if kind != .customerGateway { fields.append(kind.rawValue) }
         return SHA256.hash(data: Data(fields.joined(separator: "\n").utf8)).hexString
     }
 }

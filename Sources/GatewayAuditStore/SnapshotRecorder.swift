@@ -11,7 +11,7 @@ struct SnapshotRecorder {
     func record(_ write: SnapshotWrite) throws -> ObservationOutcome {
         let observation = write.observation
         let latest = write.prior.latest
-        let gateway = try write.prior.gatewayRow ?? insertGateway(observation.gatewayID)
+        let gateway = try write.prior.gatewayRow ?? insertGateway(observation.gatewayID, kind: observation.kind)
         let seen = observation.observedAt.storageValue
         switch observation.result {
         case .failed(let reason):
@@ -25,22 +25,25 @@ struct SnapshotRecorder {
                 return .stillGone
             }
             let snapshot = try insertSnapshot(
-                gateway: gateway, gatewayID: observation.gatewayID, after: latest, state: .gone, content: nil,
+                gateway: gateway, gatewayID: observation.gatewayID, kind: observation.kind, after: latest, state: .gone,
+                content: nil,
                 seen: seen)
             try insertChange(snapshot: snapshot, ordinal: 0, kind: .gone, field: "", old: nil, new: nil)
             return .gone
         case .present(let current):
+            try recordStatus(of: current, prior: write.prior, gateway: gateway, seen: seen)
             if write.prior.isUnchanged(by: observation) {
-                try extend(gateway: gateway, seen: seen)
+                try extend(gateway: gateway, seen: seen, operational: current.operationalJSON)
                 return .unchanged
             }
             let snapshot = try insertSnapshot(
-                gateway: gateway, gatewayID: observation.gatewayID, after: latest, state: .present, content: current,
+                gateway: gateway, gatewayID: observation.gatewayID, kind: observation.kind, after: latest,
+                state: .present, content: current,
                 seen: seen)
             var ordinal = 0
             let outcome: ObservationOutcome
             if latest == nil {
-                let recreated = try recreatedGateway(idValue: current.idValue ?? current.ip, excluding: gateway)
+                let recreated = try recreatedResource(current, excluding: gateway)
                 try insertChange(snapshot: snapshot, ordinal: 0, kind: .firstSeen, field: "", old: recreated, new: nil)
                 ordinal = 1
                 outcome = .new
@@ -66,27 +69,53 @@ struct SnapshotRecorder {
         }
     }
 
-    private func insertGateway(_ id: GatewayID) throws -> Int64 {
-        try db.cachedStatement(sql: "INSERT INTO gateway (gateway_id) VALUES (?)").execute(arguments: [id.rawValue])
+    private func insertGateway(_ id: GatewayID, kind: ResourceKind) throws -> Int64 {
+        try db.cachedStatement(sql: "INSERT INTO gateway (gateway_id, kind) VALUES (?, ?)")
+            .execute(arguments: [id.rawValue, kind])
         return db.lastInsertedRowID
     }
 
-    /// The gateway's current snapshot was seen again: move its last-seen mark (kept on the gateway row).
-    private func extend(gateway: Int64, seen: Int64) throws {
+    /// The gateway's current snapshot was seen again: move its last-seen mark (kept on the gateway row)
+    /// and keep the latest operational values, when the observation brought some.
+    private func extend(gateway: Int64, seen: Int64, operational: String? = nil) throws {
         try db.cachedStatement(
-            sql: "UPDATE gateway SET last_run = ?, last_seen = ? WHERE id = ? AND (last_seen IS NULL OR last_seen <= ?)"
-        ).execute(arguments: [run, seen, gateway, seen])
+            sql: """
+                UPDATE gateway SET last_run = ?, last_seen = ?, operational = COALESCE(?, operational)
+                WHERE id = ? AND (last_seen IS NULL OR last_seen <= ?)
+                """
+        ).execute(arguments: [run, seen, operational, gateway, seen])
+    }
+
+    /// Extends the open window of the resource's `status`, or opens a new one when the status differs,
+    /// or the resource is new or back after being gone.
+    private func recordStatus(of resource: Resource, prior: PriorState, gateway: Int64, seen: Int64) throws {
+        guard resource.kind.operationalPaths.contains("status"), let status = resource.status else { return }
+        if let window = prior.status, window.status == status, prior.latest?.state == .present {
+            try db.cachedStatement(
+                sql:
+                    "UPDATE status_window SET last_run = ?, last_seen = ? WHERE gateway = ? AND seq = ? AND last_seen <= ?"
+            ).execute(arguments: [run, seen, gateway, window.seq, seen])
+            return
+        }
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO status_window (gateway, seq, status, first_run, first_seen, last_run, last_seen)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [gateway, (prior.status?.seq ?? 0) + 1, status, run, seen, run, seen])
     }
 
     private func insertSnapshot(
-        gateway: Int64, gatewayID: GatewayID, after latest: PriorState.Latest?, state: SnapshotState,
-        content: CustomerGateway?, seen: Int64
+        gateway: Int64, gatewayID: GatewayID, kind: ResourceKind, after latest: PriorState.Latest?,
+        state: SnapshotState,
+        content: Resource?, seen: Int64
     ) throws -> Int64 {
         let seq = (latest?.seq ?? 0) + 1
         let hash = content?.contentSHA256
         let chain = SnapshotChain.link(
             previous: latest?.chain ?? SnapshotChain.genesis, gatewayID: gatewayID, seq: seq, state: state,
-            firstRun: run, firstSeen: Instant(nanosecondsSinceEpoch: seen), contentSHA256: hash)
+            firstRun: run, firstSeen: Instant(nanosecondsSinceEpoch: seen), contentSHA256: hash,
+            kind: kind)
         let created = content?.createdAt
         let updated = content?.updatedAt
         if let latest {
@@ -105,17 +134,19 @@ struct SnapshotRecorder {
             sql: """
                 INSERT INTO snapshot (gateway, seq, state, first_run, first_seen, content,
                     content_sha256, id_value, created_at_raw, created_at_utc, created_at_offset,
-                    updated_at_raw, updated_at_utc, updated_at_offset, chain_sha256)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    updated_at_raw, updated_at_utc, updated_at_offset, chain_sha256, cgw_id, vgw_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
-            gateway, seq, state, run, seen, content?.canonicalJSON, hash, content?.idValue ?? content?.ip,
+            gateway, seq, state, run, seen, content?.canonicalJSON, hash, content?.identityValue,
             content?.createdAtText, created?.instant.storageValue, created.flatMap(Self.offsetValue),
             content?.updatedAtText, updated?.instant.storageValue, updated.flatMap(Self.offsetValue), chain,
+            content?.link(to: .customerGateway)?.rawValue, content?.link(to: .vpnGateway)?.rawValue,
         ])
         let snapshot = db.lastInsertedRowID
-        try db.cachedStatement(sql: "UPDATE gateway SET last_run = ?, last_seen = ? WHERE id = ?")
-            .execute(arguments: [run, seen, gateway])
+        try db.cachedStatement(
+            sql: "UPDATE gateway SET last_run = ?, last_seen = ?, operational = COALESCE(?, operational) WHERE id = ?"
+        ).execute(arguments: [run, seen, content?.operationalJSON, gateway])
         return snapshot
     }
 
@@ -133,9 +164,24 @@ struct SnapshotRecorder {
         ).execute(arguments: [snapshot, ordinal, kind, field, old, new])
     }
 
-    /// A gone gateway with the same `id_value`: this one is its recreation under a new id.
-    private func recreatedGateway(idValue: String?, excluding gateway: Int64) throws -> String? {
-        guard let idValue else { return nil }
+    /// A gone resource this one re-creates under a new id: a customer gateway with the same `id_value`,
+    /// or a connection between the same VPN gateway and customer gateway.
+    private func recreatedResource(_ resource: Resource, excluding gateway: Int64) throws -> String? {
+        if resource.kind == .vpnConnection, let cgw = resource.link(to: .customerGateway),
+            let vgw = resource.link(to: .vpnGateway)
+        {
+            return try String.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT g.gateway_id FROM gateway g
+                        JOIN snapshot s ON s.gateway = g.id AND s.last_seen IS NULL
+                        WHERE s.state = \(SnapshotState.gone.sqlLiteral) AND g.id <> ?
+                            AND g.id IN (SELECT gateway FROM snapshot WHERE cgw_id = ? AND vgw_id = ?)
+                        ORDER BY s.first_seen DESC LIMIT 1
+                        """),
+                arguments: [gateway, cgw.rawValue, vgw.rawValue])
+        }
+        guard let idValue = resource.identityValue else { return nil }
         return try String.fetchOne(
             db.cachedStatement(
                 sql: """

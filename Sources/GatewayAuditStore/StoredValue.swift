@@ -44,6 +44,7 @@ extension Row {
 extension RunStatus: DatabaseValueConvertible {}
 extension SnapshotState: DatabaseValueConvertible {}
 extension ChangeKind: DatabaseValueConvertible {}
+extension ResourceKind: DatabaseValueConvertible {}
 
 extension Instant {
     /// The integer stored in the database: nanoseconds since the epoch, clamped to what Int64 holds.

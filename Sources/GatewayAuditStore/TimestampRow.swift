@@ -8,7 +8,7 @@ public struct TimestampRow: Sendable, Hashable {
     public let seq: Int64
     /// When the snapshot was first observed.
     public let firstSeen: Instant
-    /// `created_at`, `updated_at` or `ca_certificate.expire_time`.
+    /// `created_at`, `updated_at`, `applied_at` or `ca_certificate.expire_time` (``ResourceKind/timestampFields``).
     public let field: String
     /// The text exactly as sent.
     public let raw: String
@@ -16,6 +16,8 @@ public struct TimestampRow: Sendable, Hashable {
     public let timestamp: Timestamp?
     /// Anomalies on this field of this snapshot, in kind order.
     public let anomalies: [StoredAnomaly]
+    /// The kind of the resource.
+    public var kind: ResourceKind = .customerGateway
 }
 
 /// An anomaly as stored with its snapshot.

@@ -8,11 +8,13 @@ import Logging
 struct CollectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "collect",
-        abstract: "Fetch customer gateways and record what changed (one collection run).",
+        abstract: "Fetch VPN resources and record what changed (one collection run).",
         discussion: """
             Credentials come from HW_ACCESS_KEY/HW_SECRET_KEY (optional HW_SECURITY_TOKEN), or HW_AUTH_TOKEN, \
             or HW_USER_NAME/HW_PASSWORD/HW_DOMAIN_NAME with HW_AUTH_URL or HW_REGION_NAME. Region and \
-            project from HW_REGION_NAME and HW_PROJECT_ID. Without --id, every gateway of the project is listed.
+            project from HW_REGION_NAME and HW_PROJECT_ID. Without --id, every customer gateway, VPN gateway and VPN \
+            connection of the project is listed (--kind narrows it; a kind whose list the API refuses with 403 is \
+            skipped with one line on standard error and the run is partial).
             Prints one summary line with the counts (with --quiet: nothing on a clean night); logs go to \
             standard error. --metrics-file, --heartbeat and --notify tell monitoring and people how the run went.
 
@@ -32,8 +34,17 @@ struct CollectCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Region. Default: $HW_REGION_NAME.", valueName: "region"))
     var region: String?
 
-    @Option(name: .customLong("id"), help: ArgumentHelp("Fetch only this gateway (repeatable).", valueName: "id"))
+    @Option(
+        name: .customLong("id"),
+        help: ArgumentHelp("Fetch only this resource (repeatable; any kind already recorded).", valueName: "id"))
     var ids: [String] = []
+
+    @Option(
+        name: .customLong("kind"),
+        help: ArgumentHelp(
+            "Collect only this kind (repeatable): customer-gateway, vpn-gateway or vpn-connection. Default: all.",
+            valueName: "kind"))
+    var kinds: [ResourceKind] = []
 
     @Option(
         name: .customLong("ids-file"),
@@ -199,7 +210,8 @@ struct CollectCommand: AsyncParsableCommand {
         return try await Collector(
             client: client, database: history,
             options: CollectorOptions(
-                ids: ids, concurrency: concurrency, requestsPerSecond: rate, lockWait: .seconds(lockWait)),
+                ids: ids, concurrency: concurrency, requestsPerSecond: rate, lockWait: .seconds(lockWait),
+                kinds: kinds),
             logger: logger, progress: { bar?.draw($0) }
         ).run()
     }

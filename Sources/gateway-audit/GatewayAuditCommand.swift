@@ -7,12 +7,12 @@ import Logging
 struct GatewayAuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gateway-audit",
-        abstract: "Keep the history of VPN customer gateways and report what changed, and when.",
+        abstract: "Keep the history of site-to-site VPN resources and report what changed, and when.",
         discussion: ExitStatus.documentation,
         version: GatewayAuditVersion.current,
         subcommands: [
             DemoCommand.self, CollectCommand.self, ImportCommand.self, ReportCommand.self, WhenChangedCommand.self,
-            GatewaysCommand.self, RunsCommand.self,
+            GatewaysCommand.self, ResourcesCommand.self, RunsCommand.self,
             VerifyCommand.self, KeygenCommand.self,
         ]
     )

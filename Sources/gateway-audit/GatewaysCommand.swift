@@ -4,7 +4,7 @@ import GatewayAudit
 struct GatewaysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gateways",
-        abstract: "List known gateways, present or gone, with first and last seen and snapshot counts.",
+        abstract: "List known customer gateways, present or gone, with snapshot counts and the tunnels using them.",
         discussion: "Example: gateway-audit gateways --format csv > gateways.csv"
     )
 
@@ -12,13 +12,13 @@ struct GatewaysCommand: AsyncParsableCommand {
 
     func run() async throws {
         let zone = list.zoneOption.tz
-        let gateways = try list.database.openForReading().gateways()
-        let header = ["gateway_id", "state", "name", "first_seen", "last_seen", "snapshots", "failed"]
+        let gateways = try list.database.openForReading().gateways().filter { $0.kind == .customerGateway }
+        let header = ["gateway_id", "state", "name", "first_seen", "last_seen", "snapshots", "failed", "connections"]
         let rows = gateways.map { g in
             [
                 g.gatewayID.rawValue, g.state?.rawValue ?? "unknown", g.name ?? "",
                 g.firstSeen?.iso8601(in: zone) ?? "", g.lastSeen?.iso8601(in: zone) ?? "",
-                String(g.snapshotCount), String(g.failedCount),
+                String(g.snapshotCount), String(g.failedCount), String(g.connections),
             ]
         }
         try ListPrinter.print(

@@ -5,9 +5,11 @@ import GatewayAudit
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Write the history, changes or timestamps view as CSV or one-file HTML.",
+        abstract: "Write the history, changes, timestamps or status view as CSV or one-file HTML.",
         discussion: """
-            Columns are documented in reports/README.md. Every time is rendered in --tz with its UTC offset. \
+            Columns are documented in reports/README.md. history shows one kind of resource (--kind, default \
+            customer-gateway; each kind has its own columns); changes, timestamps and status cover every kind \
+            unless --kind narrows them. Every time is rendered in --tz with its UTC offset. \
             A file is written atomically: an interrupted report never leaves a partial file. Beside it goes \
             <file>.manifest.json (SHA-256, view, zone, filters, the database's chain head), signed with --sign-key; \
             `gateway-audit verify <file>` checks it.
@@ -16,7 +18,7 @@ struct ReportCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("history, changes or timestamps.", valueName: "view"))
+    @Argument(help: ArgumentHelp("history, changes, timestamps or status.", valueName: "view"))
     var view: ReportView
 
     @Option(name: .long, help: "csv or html.")
@@ -24,8 +26,15 @@ struct ReportCommand: AsyncParsableCommand {
 
     @OptionGroup var zoneOption: ZoneOption
 
-    @Option(name: .customLong("id"), help: ArgumentHelp("Only this gateway (repeatable).", valueName: "id"))
+    @Option(name: .customLong("id"), help: ArgumentHelp("Only this resource (repeatable).", valueName: "id"))
     var ids: [String] = []
+
+    @Option(
+        name: .customLong("kind"),
+        help: ArgumentHelp(
+            "Only this kind (repeatable): customer-gateway, vpn-gateway or vpn-connection. history takes one.",
+            valueName: "kind"))
+    var kinds: [ResourceKind] = []
 
     @Option(
         name: .long, help: ArgumentHelp("From this time (RFC 3339, or YYYY-MM-DD in --tz).", valueName: "time"),
@@ -54,6 +63,11 @@ struct ReportCommand: AsyncParsableCommand {
     /// Rejects a `--since` after `--until` before anything is opened.
     func validate() throws {
         _ = try filter()
+        if view == .history && Set(kinds).count > 1 {
+            throw ValidationError(
+                "history shows one kind at a time (each has its own columns): pass one --kind, "
+                    + "e.g. --kind vpn-connection")
+        }
     }
 
     func run() async throws {
@@ -75,6 +89,10 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     private func filter() throws(ReportError) -> ReportFilter {
-        try ReportFilter(gatewayIDs: ids.map { GatewayID($0) }, since: since, until: until, zone: zoneOption.tz)
+        var filter = try ReportFilter(
+            gatewayIDs: ids.map { GatewayID($0) }, since: since, until: until, zone: zoneOption.tz)
+        var seen = Set<ResourceKind>()
+        filter.kinds = kinds.filter { seen.insert($0).inserted }
+        return filter
     }
 }

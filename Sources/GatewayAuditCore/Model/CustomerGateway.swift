@@ -7,7 +7,7 @@ import Foundation
 /// object is kept in ``raw`` so unknown fields are stored, compared and reported like known ones.
 public struct CustomerGateway: Sendable, Hashable, Identifiable {
     /// Members of the gateway object that change on every response without describing the gateway.
-    public static let volatileKeys: Set<String> = ["request_id"]
+    public static let volatileKeys: Set<String> = Resource.volatileKeys
 
     /// The gateway's id (a UUID in practice; kept as sent).
     public let id: GatewayID
@@ -36,23 +36,26 @@ public struct CustomerGateway: Sendable, Hashable, Identifiable {
     /// The parsed `updated_at`, nil when absent or not a valid timestamp.
     public let updatedAt: Timestamp?
     /// The complete object as received, unknown members included.
-    public let raw: JSONValue
+    public var raw: JSONValue { resource.raw }
     /// ``canonicalContent`` as compact, sorted-key JSON (computed once, when decoded).
-    public let canonicalJSON: String
+    public var canonicalJSON: String { resource.canonicalJSON }
     /// Lower-case hex SHA-256 of ``canonicalJSON``: equal exactly when the content is equal.
-    public let contentSHA256: String
+    public var contentSHA256: String { resource.contentSHA256 }
+    /// The gateway as a resource of the history (kind `customer-gateway`).
+    public let resource: Resource
 
     /// Reads a gateway from its JSON object.
     /// - Throws: ``ModelError/missingID(_:)`` when `id` is absent or empty,
     ///   ``ModelError/unexpectedShape(member:expected:)`` when the value is not an object.
     public init(json: JSONValue) throws(ModelError) {
-        guard let members = json.objectValue else {
-            throw .unexpectedShape(member: "customer_gateway", expected: "an object")
-        }
-        guard let idText = members["id"]?.scalarText, !idText.isEmpty else {
-            throw .missingID(CustomerGateway.context(of: members))
-        }
-        id = GatewayID(idText)
+        try self.init(resource: Resource(kind: .customerGateway, json: json))
+    }
+
+    /// The typed view of a customer-gateway resource (its members read from ``Resource/raw``).
+    public init(resource: Resource) {
+        self.resource = resource
+        let members = resource.raw.objectValue ?? [:]
+        id = resource.id
         name = members["name"]?.stringValue
         idType = members["id_type"]?.stringValue
         idValue = members["id_value"]?.stringValue
@@ -65,9 +68,6 @@ public struct CustomerGateway: Sendable, Hashable, Identifiable {
         updatedAtText = members["updated_at"]?.stringValue
         createdAt = createdAtText.flatMap(Timestamp.parsedIfValid)
         updatedAt = updatedAtText.flatMap(Timestamp.parsedIfValid)
-        raw = json
-        canonicalJSON = CustomerGateway.canonicalContent(of: json).canonicalJSON
-        contentSHA256 = SHA256.hexDigest(of: Data(canonicalJSON.utf8))
     }
 
     /// Parses a single-gateway JSON object (without envelope).
@@ -78,20 +78,5 @@ public struct CustomerGateway: Sendable, Hashable, Identifiable {
 
     /// The content that defines this gateway's state: the raw object without ``volatileKeys``, with
     /// `tags` sorted by key and value (their order carries no meaning).
-    public var canonicalContent: JSONValue { CustomerGateway.canonicalContent(of: raw) }
-
-    private static func canonicalContent(of raw: JSONValue) -> JSONValue {
-        guard var members = raw.objectValue else { return raw }
-        for key in CustomerGateway.volatileKeys { members[key] = nil }
-        if case .array(let tagList)? = members["tags"] {
-            members["tags"] = .array(
-                tagList.sorted { $0.canonicalJSON.utf8.lexicographicallyPrecedes($1.canonicalJSON.utf8) })
-        }
-        return .object(members)
-    }
-
-    private static func context(of members: [String: JSONValue]) -> String {
-        if let name = members["name"]?.stringValue { return "gateway named \"\(name)\"" }
-        return "an object with members \(members.keys.sorted().joined(separator: ", "))"
-    }
+    public var canonicalContent: JSONValue { resource.canonicalContent }
 }

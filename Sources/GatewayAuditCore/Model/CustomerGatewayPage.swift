@@ -1,6 +1,6 @@
 import Foundation
 
-/// One page of `GET /v5/{project_id}/customer-gateways?limit=&marker=`.
+/// One page of `GET /v5/{project_id}/customer-gateways?limit=&marker=`, typed.
 public struct CustomerGatewayPage: Sendable, Hashable {
     /// The gateways on this page, in the order sent (newest first).
     public let gateways: [CustomerGateway]
@@ -17,21 +17,11 @@ public struct CustomerGatewayPage: Sendable, Hashable {
     /// - Throws: ``ModelError`` when the body is not JSON, lacks a `customer_gateways` list, or an
     ///   entry has no id.
     public init(data: Data) throws(ModelError) {
-        let json = try JSONValue(data: data)
-        guard let list = json["customer_gateways"] else {
-            throw .missingMember("customer_gateways", in: "the list response")
-        }
-        guard let entries = list.arrayValue else {
-            throw .unexpectedShape(member: "customer_gateways", expected: "a list")
-        }
-        var gateways: [CustomerGateway] = []
-        gateways.reserveCapacity(entries.count)
-        for entry in entries { gateways.append(try CustomerGateway(json: entry)) }
-        self.gateways = gateways
-        totalCount = json["total_count"]?.integerValue.map { Int($0) }
-        let marker = json["page_info"]?["next_marker"]?.scalarText
-        nextMarker = marker?.isEmpty == false ? marker : nil
-        currentCount = json["page_info"]?["current_count"]?.integerValue.map { Int($0) }
-        requestID = json["request_id"]?.stringValue
+        let page = try ResourcePage(kind: .customerGateway, data: data)
+        gateways = page.resources.map(CustomerGateway.init(resource:))
+        totalCount = page.totalCount
+        nextMarker = page.nextMarker
+        currentCount = page.currentCount
+        requestID = page.requestID
     }
 }

@@ -10,11 +10,8 @@ public struct CustomerGatewayResponse: Sendable, Hashable {
     /// Parses a response body.
     /// - Throws: ``ModelError`` when the body is not JSON, lacks `customer_gateway`, or the gateway lacks an id.
     public init(data: Data) throws(ModelError) {
-        let json = try JSONValue(data: data)
-        guard let object = json["customer_gateway"] else {
-            throw .missingMember("customer_gateway", in: "the response")
-        }
-        gateway = try CustomerGateway(json: object)
-        requestID = json["request_id"]?.stringValue
+        let response = try ResourceResponse(kind: .customerGateway, data: data)
+        gateway = CustomerGateway(resource: response.resource)
+        requestID = response.requestID
     }
 }

@@ -54,7 +54,7 @@ struct VerificationTests {
             ),
             (
                 "UPDATE snapshot SET first_seen = first_seen + 1 WHERE seq = 2 AND gateway = (SELECT id FROM gateway WHERE gateway_id = 'a')",
-                "gateway a snapshot 2: chain link differs: its content, state, first run, first-seen time or predecessor was changed"
+                "gateway a snapshot 2: chain link differs: its content, state, kind, first run, first-seen time or predecessor was changed"
             ),
             (
                 "UPDATE run SET started_at = started_at - 3600000000000 WHERE id = 2",
@@ -74,7 +74,7 @@ struct VerificationTests {
             ),
             (
                 "UPDATE snapshot SET seq = -seq WHERE gateway = (SELECT id FROM gateway WHERE gateway_id = 'a'); UPDATE snapshot SET seq = 3 + seq WHERE seq < 0",
-                "gateway a snapshot 1: chain link differs: its content, state, first run, first-seen time or predecessor was changed"
+                "gateway a snapshot 1: chain link differs: its content, state, kind, first run, first-seen time or predecessor was changed"
             ),
             (
                 "DELETE FROM run WHERE id = 1",

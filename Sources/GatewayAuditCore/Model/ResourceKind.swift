@@ -1,0 +1,86 @@
+/// The kinds of site-to-site VPN resource the history keeps, as written in reports and flags.
+public enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable, Comparable, CustomStringConvertible {
+    /// A customer gateway: the on-premises end of a tunnel.
+    case customerGateway = "customer-gateway"
+    /// A VPN gateway: the cloud end.
+    case vpnGateway = "vpn-gateway"
+    /// A VPN connection: one tunnel between a VPN gateway and a customer gateway.
+    case vpnConnection = "vpn-connection"
+
+    public var description: String { rawValue }
+
+    public static func < (lhs: ResourceKind, rhs: ResourceKind) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+
+    /// The path segment under `/v5/{project_id}/` (the connection's is singular, as in the API).
+    public var pathSegment: String {
+        switch self {
+        case .customerGateway: "customer-gateways"
+        case .vpnGateway: "vpn-gateways"
+        case .vpnConnection: "vpn-connection"
+        }
+    }
+
+    /// The member holding one resource in a show response.
+    public var singleMember: String {
+        switch self {
+        case .customerGateway: "customer_gateway"
+        case .vpnGateway: "vpn_gateway"
+        case .vpnConnection: "vpn_connection"
+        }
+    }
+
+    /// The member holding the list in a list response.
+    public var listMember: String { singleMember + "s" }
+
+    /// Whether the list pages with `limit` and `marker` (the VPN gateway list does not).
+    public var listPages: Bool { self != .vpnGateway }
+
+    /// The largest `limit` the list accepts (shared/API.md: 200; connections up to 2,000).
+    public var maximumPageSize: Int { self == .vpnConnection ? 2000 : 200 }
+
+    /// A short noun for messages ("customer gateway").
+    public var noun: String { rawValue.replacingOccurrences(of: "-", with: " ") }
+
+    /// Members that change without anyone editing the resource (run-time state). They never create a
+    /// snapshot: their latest values are kept apart, and `status` gets its own history of windows.
+    /// Paths are dotted (`bgp_peer.state`).
+    public var operationalPaths: [String] {
+        switch self {
+        case .customerGateway: []
+        case .vpnGateway: ["status", "used_connection_number", "used_connection_group", "upgrade_info"]
+        case .vpnConnection:
+            [
+                "status", "bgp_peer.state", "bgp_peer.state_duration", "bgp_peer.num_received_routes",
+                "bgp_peer.num_message_received", "bgp_peer.num_message_sent",
+            ]
+        }
+    }
+
+    /// The timestamp fields the history parses, checks and reports, in report order.
+    public var timestampFields: [TimestampField] {
+        switch self {
+        case .customerGateway: [.createdAt, .updatedAt, .caExpireTime]
+        case .vpnGateway: [.createdAt, .appliedAt, .updatedAt]
+        case .vpnConnection: [.createdAt, .updatedAt]
+        }
+    }
+
+    /// Fields the API documents (or the model implies) as fixed for a given id: a change is an anomaly.
+    public var immutableFields: [String] {
+        switch self {
+        case .customerGateway: ["id_type", "id_value", "bgp_asn", "ip", "route_mode"]
+        case .vpnGateway: ["attachment_type", "network_type", "ip_version", "vpc_id", "er_id", "bgp_asn"]
+        case .vpnConnection: ["vgw_id", "vgw_ip", "style"]
+        }
+    }
+
+    /// Parses a kind as written on the command line; nil when unknown.
+    public init?(argument: String) {
+        self.init(rawValue: argument.lowercased())
+    }
+
+    /// Every kind, comma separated, for messages.
+    public static let allNames = allCases.map(\.rawValue).joined(separator: ", ")
+}

@@ -1,0 +1,50 @@
+import Foundation
+import GRDB
+import GatewayAuditCore
+
+extension HistoryQueries {
+    public func forEachStatusRow(_ filter: ReportFilter, _ body: (StatusRow) throws -> Void) throws {
+        let (clause, arguments) = filter.sql(gateway: "g.gateway_id", from: "w.last_seen", to: "w.first_seen")
+        let path = database.path
+        try stream(
+            sql: """
+                SELECT g.gateway_id, g.kind, w.seq, w.status, w.first_seen, w.last_seen, w.first_run, w.last_run
+                FROM status_window w JOIN gateway g ON g.id = w.gateway
+                \(clause) ORDER BY g.gateway_id, w.seq
+                """, arguments: arguments
+        ) { row in
+            try body(
+                StatusRow(
+                    gatewayID: GatewayID(row["gateway_id"]),
+                    kind: try row.stored(ResourceKind.self, "kind", table: "gateway", path: path), seq: row["seq"],
+                    status: row["status"], firstSeen: row.instant("first_seen"), lastSeen: row.instant("last_seen"),
+                    firstRun: row["first_run"], lastRun: row["last_run"]))
+        }
+    }
+
+    public func linkedSnapshots(to target: GatewayID, kind: ResourceKind) throws(StoreError) -> [LinkedSnapshot] {
+        let column = kind == .vpnGateway ? "vgw_id" : "cgw_id"
+        let path = database.path
+        var result: [LinkedSnapshot] = []
+        do {
+            try stream(
+                sql: """
+                    SELECT g.gateway_id, g.kind, json_extract(s.content, '$.name') AS name, s.seq, s.first_seen,
+                        \(Self.lastSeen) AS last_seen
+                    FROM snapshot s JOIN gateway g ON g.id = s.gateway
+                    WHERE s.\(column) = ? ORDER BY g.gateway_id, s.seq
+                    """, arguments: [target.rawValue]
+            ) { row in
+                result.append(
+                    LinkedSnapshot(
+                        gatewayID: GatewayID(row["gateway_id"]),
+                        kind: try row.stored(ResourceKind.self, "kind", table: "gateway", path: path),
+                        name: row["name"], seq: row["seq"], firstSeen: row.instant("first_seen"),
+                        lastSeen: row.instant("last_seen")))
+            }
+        } catch {
+            throw StoreError.mapped(error, path: path)
+        }
+        return result
+    }
+}
