@@ -89,16 +89,16 @@ private struct PriorStateReader {
             guard let (row, kind, latest, status) = known[observation.gatewayID] else {
                 return PriorState(gatewayRow: nil, latest: nil, previousContent: nil)
             }
-            guard kind == observation.kind else {
+            if case .present = observation.result, kind != observation.kind {
                 throw StoreError.invalidBatch(
                     detail:
                         "\(observation.kind.noun) \(observation.gatewayID): the id is already recorded as a \(kind.noun)"
                 )
             }
-            var prior = PriorState(gatewayRow: row, latest: latest, status: status, previousContent: nil)
+            var prior = PriorState(gatewayRow: row, latest: latest, status: status, kind: kind, previousContent: nil)
             if case .present = observation.result, !prior.isUnchanged(by: observation) {
                 prior = PriorState(
-                    gatewayRow: row, latest: latest, status: status,
+                    gatewayRow: row, latest: latest, status: status, kind: kind,
                     previousContent: try lastPresentContent(row, kind: kind))
             }
             return prior

@@ -27,6 +27,8 @@ public struct PriorState: Sendable, Hashable {
     let gatewayRow: Int64?
     let latest: Latest?
     var status: StatusWindow? = nil
+    /// The kind the history records for the id (nil for an id never seen).
+    var kind: ResourceKind? = nil
     /// The content of the gateway's last present snapshot, loaded only when the observation's content
     /// differs from the latest snapshot (nil when there is none, or when nothing changed).
     public let previousContent: Resource?

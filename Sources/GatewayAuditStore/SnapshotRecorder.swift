@@ -11,7 +11,9 @@ struct SnapshotRecorder {
     func record(_ write: SnapshotWrite) throws -> ObservationOutcome {
         let observation = write.observation
         let latest = write.prior.latest
-        let gateway = try write.prior.gatewayRow ?? insertGateway(observation.gatewayID, kind: observation.kind)
+        // A gone or failed observation of a known id is of the kind the history records for it.
+        let kind = write.prior.kind ?? observation.kind
+        let gateway = try write.prior.gatewayRow ?? insertGateway(observation.gatewayID, kind: kind)
         let seen = observation.observedAt.storageValue
         switch observation.result {
         case .failed(let reason):
@@ -25,7 +27,7 @@ struct SnapshotRecorder {
                 return .stillGone
             }
             let snapshot = try insertSnapshot(
-                gateway: gateway, gatewayID: observation.gatewayID, kind: observation.kind, after: latest, state: .gone,
+                gateway: gateway, gatewayID: observation.gatewayID, kind: kind, after: latest, state: .gone,
                 content: nil,
                 seen: seen)
             try insertChange(snapshot: snapshot, ordinal: 0, kind: .gone, field: "", old: nil, new: nil)
@@ -37,7 +39,7 @@ struct SnapshotRecorder {
                 return .unchanged
             }
             let snapshot = try insertSnapshot(
-                gateway: gateway, gatewayID: observation.gatewayID, kind: observation.kind, after: latest,
+                gateway: gateway, gatewayID: observation.gatewayID, kind: kind, after: latest,
                 state: .present, content: current,
                 seen: seen)
             var ordinal = 0

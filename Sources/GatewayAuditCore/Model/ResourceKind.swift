@@ -9,8 +9,14 @@ public enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable, Com
 
     public var description: String { rawValue }
 
-    public static func < (lhs: ResourceKind, rhs: ResourceKind) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    public static func < (lhs: ResourceKind, rhs: ResourceKind) -> Bool { lhs.order < rhs.order }
+
+    private var order: Int {
+        switch self {
+        case .customerGateway: 0
+        case .vpnGateway: 1
+        case .vpnConnection: 2
+        }
     }
 
     /// The path segment under `/v5/{project_id}/` (the connection's is singular, as in the API).

@@ -21,14 +21,23 @@ public enum SecretFingerprint {
         return .string("sha256:" + SHA256.hexDigest(of: bytes))
     }
 
-    /// `value` with every secret member, at any depth, replaced by its fingerprint (null stays null).
+    /// Whether `value` is already a fingerprint (`sha256:` and 64 lower-case hex digits): it is kept as
+    /// it is, so content read back from the history fingerprints to itself.
+    public static func isFingerprint(_ value: JSONValue) -> Bool {
+        guard let text = value.stringValue, text.hasPrefix("sha256:") else { return false }
+        let digits = text.utf8.dropFirst(7)
+        return digits.count == 64 && digits.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+    }
+
+    /// `value` with every secret member, at any depth, replaced by its fingerprint (null and values
+    /// already fingerprinted stay as they are).
     public static func redacting(_ value: JSONValue) -> JSONValue {
         switch value {
         case .object(let members):
             var result: [String: JSONValue] = [:]
             result.reserveCapacity(members.count)
             for (key, member) in members {
-                if isSecret(key), member != .null {
+                if isSecret(key), member != .null, !isFingerprint(member) {
                     result[key] = fingerprint(of: member)
                 } else {
                     result[key] = redacting(member)
@@ -46,7 +55,9 @@ public enum SecretFingerprint {
     public static func containsSecret(_ value: JSONValue) -> Bool {
         switch value {
         case .object(let members):
-            members.contains { key, member in (isSecret(key) && member != .null) || containsSecret(member) }
+            members.contains { key, member in
+                (isSecret(key) && member != .null && !isFingerprint(member)) || containsSecret(member)
+            }
         case .array(let items):
             items.contains(where: containsSecret)
         default:

@@ -13,11 +13,11 @@ import Testing
 @Suite("Report columns: one typed list per view")
 struct ReportColumnTests {
     /// The column names of a view's table in reports/README.md (the documented contract).
-    func documentedColumns(_ view: ReportView) throws -> [String] {
+    func documentedColumns(_ view: ReportView, heading title: String? = nil) throws -> [String] {
         let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("reports/README.md")
         let text = try String(contentsOf: readme, encoding: .utf8)
-        let heading = try #require(text.range(of: "## \(view.rawValue):"))
+        let heading = try #require(text.range(of: "## \(title ?? view.rawValue):"))
         var names: [String] = []
         for line in text[heading.upperBound...].split(separator: "\n").dropFirst() {
             if line.hasPrefix("## ") { break }
@@ -31,6 +31,15 @@ struct ReportColumnTests {
     @Test("every view's columns are the ones reports/README.md documents, in order", arguments: ReportView.allCases)
     func contract(view: ReportView) throws {
         #expect(view.columns == (try documentedColumns(view)))
+    }
+
+    @Test(
+        "each kind's history columns are the ones reports/README.md documents; customer gateways keep today's",
+        arguments: ResourceKind.allCases)
+    func kindContract(kind: ResourceKind) throws {
+        let heading = kind == .customerGateway ? "history" : "history --kind \(kind.rawValue)"
+        #expect(ReportView.history.columns(for: kind) == (try documentedColumns(.history, heading: heading)))
+        #expect(ReportView.history.columns(for: .customerGateway) == ReportView.history.columns)
     }
 
     @Test("a row renders one cell per column")
