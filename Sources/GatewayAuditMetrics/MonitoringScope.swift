@@ -8,16 +8,21 @@ public struct MonitoringScope: Sendable, Hashable, Codable {
     public var region: String
     /// The project id.
     public var projectID: String
-    /// The resource kind the run collected.
+    /// The resource kinds the run collected: `all`, or the kinds asked for with `--kind`, joined by `,`.
     public var kind: String
 
-    /// The only resource kind collected today.
-    public static let customerGatewayKind = "customer-gateway"
+    /// The label value of a run that collects every kind.
+    public static let allKinds = "all"
 
-    /// Creates a scope; `kind` defaults to customer gateways.
-    public init(
-        account: String = "", region: String, projectID: String, kind: String = MonitoringScope.customerGatewayKind
-    ) {
+    /// The label value for a run collecting `kinds` (empty or every kind: `all`).
+    public static func kindLabel(_ kinds: [ResourceKind]) -> String {
+        let set = Set(kinds)
+        if set.isEmpty || set.count == ResourceKind.allCases.count { return allKinds }
+        return ResourceKind.allCases.filter(set.contains).map(\.rawValue).joined(separator: ",")
+    }
+
+    /// Creates a scope; `kind` defaults to every kind.
+    public init(account: String = "", region: String, projectID: String, kind: String = MonitoringScope.allKinds) {
         self.account = account
         self.region = region
         self.projectID = projectID

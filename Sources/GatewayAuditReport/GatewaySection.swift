@@ -10,6 +10,10 @@ struct GatewaySection {
     let status: [StatusRow]
     let anomalies: [StoredAnomaly]
     let failures: [FailedObservation]
+    /// Resources this one refers to (a connection's gateways), from its latest present snapshot.
+    let references: [ResourceLink]
+    /// Resources that refer to this one (a gateway's connections), with their latest name.
+    let referrers: [LinkedSnapshot]
 
     /// Reads the gateway's rows of every view, its anomalies and its failed observations.
     /// - Throws: ``StoreError``.
@@ -21,6 +25,19 @@ struct GatewaySection {
         status = try GatewaySection.rows(in: store, filter)
         anomalies = try store.anomalies(filter)
         failures = try store.failedObservations(filter)
+        var latest: Resource?
+        if summary.kind == .vpnConnection {
+            let whole = ReportFilter(gatewayIDs: [summary.gatewayID], kinds: [summary.kind])
+            try store.forEachHistoryRow(whole) { row in if let resource = row.resource { latest = resource } }
+        }
+        references = latest?.links ?? []
+        var byReferrer: [GatewayID: LinkedSnapshot] = [:]
+        if summary.kind != .vpnConnection {
+            for snapshot in try store.linkedSnapshots(to: summary.gatewayID, kind: summary.kind) {
+                byReferrer[snapshot.gatewayID] = snapshot
+            }
+        }
+        referrers = byReferrer.values.sorted { $0.gatewayID < $1.gatewayID }
     }
 
     private static func rows<Row: ReportRow>(in store: any HistoryReading, _ filter: ReportFilter) throws -> [Row] {

@@ -33,6 +33,17 @@ enum HTMLContext {
         let anomalies: [Anomaly]
         let hasFailures: Bool
         let failures: [Failure]
+        let hasLinks: Bool
+        let links: [Link]
+    }
+
+    /// A link to a related resource (a connection's gateways, or a gateway's connections); `href` is
+    /// empty when that resource has no section on this page.
+    struct Link {
+        let relation: String
+        let text: String
+        let href: String
+        let hasHref: Bool
     }
 
     /// A table row; `cls` is `gone` for a gone state.

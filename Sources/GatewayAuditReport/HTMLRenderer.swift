@@ -8,6 +8,8 @@ struct HTMLRenderer {
     let store: any HistoryReading
     let options: ReportOptions
     private let cells: ReportCells
+    /// The resources with a section on this page (links to others are plain text).
+    private var onPage = Set<GatewayID>()
 
     init(store: any HistoryReading, options: ReportOptions) {
         self.store = store
@@ -30,6 +32,7 @@ struct HTMLRenderer {
             (wanted.isEmpty || wanted.contains($0.gatewayID)) && (kinds.isEmpty || kinds.contains($0.kind))
         }
         let range = timelineRange(gateways)
+        onPage = Set(gateways.map(\.gatewayID))
         let timeFiltered = options.filter.since != nil || options.filter.until != nil
         var rowCount = 0
         var sections = 0
@@ -85,6 +88,7 @@ struct HTMLRenderer {
     {
         let summary = section.summary
         let timeline = Timeline(range: range, section: section, cells: cells)
+        let links = links(section)
         return HTMLContext.Section(
             anchor: HTMLRenderer.anchor(summary.gatewayID.rawValue),
             title: HTMLRenderer.printable(summary.name ?? summary.gatewayID.rawValue),
@@ -107,7 +111,20 @@ struct HTMLRenderer {
             failures: section.failures.map { failure in
                 HTMLContext.Failure(
                     at: cells.time(failure.observedAt), run: failure.run, error: HTMLRenderer.printable(failure.error))
-            })
+            },
+            hasLinks: !links.isEmpty, links: links)
+    }
+
+    /// A connection's VPN gateway and customer gateway; a gateway's connections.
+    private func links(_ section: GatewaySection) -> [HTMLContext.Link] {
+        func link(_ relation: String, _ id: GatewayID, _ name: String?) -> HTMLContext.Link {
+            let here = onPage.contains(id)
+            return HTMLContext.Link(
+                relation: relation, text: HTMLRenderer.printable(name.map { "\($0) (\(id.rawValue))" } ?? id.rawValue),
+                href: here ? "#gw-" + HTMLRenderer.anchor(id.rawValue) : "", hasHref: here)
+        }
+        return section.references.map { link($0.kind == .vpnGateway ? "VPN gateway" : "customer gateway", $0.id, nil) }
+            + section.referrers.map { link("connection", $0.gatewayID, $0.name) }
     }
 
     private func timelineRange(_ gateways: [GatewaySummary]) -> (Instant, Instant) {

@@ -25,7 +25,7 @@ struct BareInsertStore: Sendable {
 
     /// Inserts one row per gateway (with its canonical content and hash) in a single transaction.
     /// - Throws: GRDB's `DatabaseError`.
-    func insert(_ rows: [(gateway: CustomerGateway, content: String, hash: String)], seen: Instant) throws {
+    func insert(_ rows: [(gateway: Resource, content: String, hash: String)], seen: Instant) throws {
         try queue.write { db in
             let statement = try db.makeStatement(
                 sql: """

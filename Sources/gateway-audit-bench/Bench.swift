@@ -37,6 +37,13 @@ struct RunBench: AsyncParsableCommand {
     )
     var workDir: String?
 
+    @Option(
+        name: .customLong("only"),
+        help: ArgumentHelp(
+            "Run only these stages (repeatable): ingest, kinds, storage (with report and query), collection, peer.",
+            valueName: "stage"))
+    var only: [String] = []
+
     func run() async throws {
         let count = gateways ?? (quick ? 1_000 : 10_000)
         let nightCount = nights ?? (quick ? 30 : 365)
@@ -53,12 +60,16 @@ struct RunBench: AsyncParsableCommand {
         FileHandle.standardError.write(
             Data("gateway-audit-bench: \(count) gateways × \(nightCount) nights in \(directory)\n".utf8))
         let stages = Stages(directory: directory, gateways: count, nights: nightCount, tool: tool)
-        try await stages.ingest(into: &table)
-        let year = try await stages.storage(into: &table)
-        try await stages.report(year: year, bigRows: bigReportRows, into: &table)
-        try stages.query(year: year, into: &table)
-        try await stages.collection(into: &table)
-        try stages.peer(gateways: quick ? 200 : 1_000, nights: quick ? 15 : 60, into: &table)
+        func wanted(_ stage: String) -> Bool { only.isEmpty || only.contains(stage) }
+        if wanted("ingest") { try await stages.ingest(into: &table) }
+        if wanted("kinds") { try await stages.ingestKinds(into: &table) }
+        if wanted("storage") {
+            let year = try await stages.storage(into: &table)
+            try await stages.report(year: year, bigRows: bigReportRows, into: &table)
+            try stages.query(year: year, into: &table)
+        }
+        if wanted("collection") { try await stages.collection(into: &table) }
+        if wanted("peer") { try stages.peer(gateways: quick ? 200 : 1_000, nights: quick ? 15 : 60, into: &table) }
         print("")
         print(
             "gateway-audit-bench \(GatewayAuditVersion.current): \(count) gateways × \(nightCount) nights, \(ProcessInfo.processInfo.activeProcessorCount) cores"

@@ -21,7 +21,7 @@ struct Stages {
         let contents = current.map(\.canonicalJSON)
         let hashes = contents.map { SHA256.hash(data: Data($0.utf8)).hexString }
         let reference = try BareInsertStore(path: path("reference.sqlite"))
-        let rows = current.indices.map { (gateway: current[$0], content: contents[$0], hash: hashes[$0]) }
+        let rows = current.indices.map { (gateway: current[$0].resource, content: contents[$0], hash: hashes[$0]) }
         let referenceSeconds = try measure { try reference.insert(rows, seen: seen) }
 
         let store = try HistoryDatabase.open(path: path("ingest.sqlite"))

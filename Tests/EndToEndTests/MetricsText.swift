@@ -25,7 +25,7 @@ struct MetricsText {
 
     /// The value of `name` with the standard scope labels plus `extra` (`status="complete"`).
     func value(_ name: String, project: String, extra: String? = nil) -> Double? {
-        var labels = "account=\"\",region=\"\",project_id=\"\(project)\",kind=\"customer-gateway\""
+        var labels = "account=\"\",region=\"\",project_id=\"\(project)\",kind=\"all\""
         if let extra { labels += "," + extra }
         return samples["\(name){\(labels)}"]
     }
