@@ -29,10 +29,11 @@ extension SimulatedCloud {
         {
             items = []
         }
-        let (night, runTime) = (self.night, runTime(ofNight: self.night))
-        return page(
-            items, of: .connections, request, requestID: requestID, json: { $0.json(night: night, runTime: runTime) }
-        ) { self.connections[$0]?.createdInstant }
+        let tonight = night
+        let at = runTime(ofNight: tonight)
+        return page(items, of: .connections, request, requestID: requestID, json: { $0.json(night: tonight, runTime: at) }) {
+            self.connections[$0]?.createdInstant
+        }
     }
 
     /// `GET /v5/{project_id}/vpn-connection/{id}`.

@@ -3,14 +3,15 @@
 
 Run by Tests/sdk/run.sh, which builds the venv and starts the simulator with the standard scenario.
 Checks, one line each: the SDK's AK/SK signatures are accepted; every response deserialises into the
-SDK's models without type warnings; each response's raw JSON keys match the model's attribute_map both
-ways (nothing sent is unknown to the model, nothing the simulator should send is missing: see the
+SDK's models without type warnings, each deserialised value equal to the JSON sent; each response's
+raw JSON keys match the model's attribute_map both ways (nothing sent is unknown to the model, nothing the simulator should send is missing: see the
 allow-lists below); JSON types match openapi_types; paging with limit 1, 2, 5 and 200 reaches every
 customer gateway and every connection exactly once; every show_* equals its list item. Exit 1 on any
 failure.
 """
 
 import argparse
+import datetime
 import json
 import re
 import sys
@@ -144,6 +145,31 @@ def shape(raw, cls, path):
     return problems
 
 
+def disagreements(model, raw, path):
+    """Where the SDK's deserialised model objects differ from the raw JSON; parsed datetimes agree.
+
+    Walks the objects' attributes, not to_dict(), which masks the models' sensitive fields with '****'.
+    """
+    if isinstance(model, datetime.datetime):
+        return [] if isinstance(raw, str) else [f"{path}: datetime from a non-string"]
+    if isinstance(raw, dict):
+        if not hasattr(model, "attribute_map"):
+            return [f"{path}: deserialised as {model!r}"]
+        found = []
+        for attr, key in model.attribute_map.items():
+            if key in raw:
+                found += disagreements(getattr(model, attr), raw[key], f"{path}.{key}")
+        return found
+    if isinstance(raw, list):
+        if not isinstance(model, list) or len(model) != len(raw):
+            return [f"{path}: deserialised as {model!r}"]
+        found = []
+        for index, (left, right) in enumerate(zip(model, raw)):
+            found += disagreements(left, right, f"{path}[{index}]")
+        return found
+    return [] if model == raw and type(model) is type(raw) else [f"{path}: deserialised as {model!r}, sent {raw!r}"]
+
+
 def secret_keys(value, path="$"):
     found = []
     if isinstance(value, dict):
@@ -177,6 +203,7 @@ class Conformance:
         self.date_warnings += len(dates)
         raw = json.loads(response.raw_content.decode("utf-8"))
         problems = shape(raw, envelope, "$") + [f"{p}: secret-looking field" for p in secret_keys(raw)]
+        problems += disagreements(response, raw, "$")
         self.checks.check(
             not others and not problems, f"{label}: accepted, deserialised, fields match {envelope.__name__}",
             "; ".join(others + problems))
