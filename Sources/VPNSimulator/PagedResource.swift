@@ -18,10 +18,14 @@ extension SimulatedConnection: PagedResource {
     var pagingID: String { id }
 }
 
-extension PagedResource {
-    /// List order: newest first, ties by id, descending.
-    static func listOrder(_ a: Self, _ b: Self) -> Bool {
-        let (x, y) = (a.createdInstant, b.createdInstant)
-        return x != y ? x > y : a.pagingID > b.pagingID
+extension Sequence where Element: PagedResource {
+    /// The elements in list order: newest first, ties by id, descending. Each `created_at` is parsed
+    /// once, not once per comparison (lists of 10,000 connections).
+    func inListOrder() -> [Element] {
+        map { (instant: $0.createdInstant, item: $0) }
+            .sorted { a, b in
+                a.instant != b.instant ? a.instant > b.instant : a.item.pagingID > b.item.pagingID
+            }
+            .map(\.item)
     }
 }

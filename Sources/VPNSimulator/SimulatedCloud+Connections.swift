@@ -6,7 +6,7 @@ extension SimulatedCloud {
 
     /// The connections that currently exist, newest first (the list order).
     public var liveConnections: [SimulatedConnection] {
-        connections.values.sorted(by: SimulatedConnection.listOrder)
+        connections.values.inListOrder()
     }
 
     /// The `vpn_connection` object as served now.
@@ -31,7 +31,9 @@ extension SimulatedCloud {
         }
         let tonight = night
         let at = runTime(ofNight: tonight)
-        return page(items, of: .connections, request, requestID: requestID, json: { $0.json(night: tonight, runTime: at) }) {
+        return page(
+            items, of: .connections, request, requestID: requestID, json: { $0.json(night: tonight, runTime: at) }
+        ) {
             self.connections[$0]?.createdInstant
         }
     }

@@ -6,9 +6,11 @@ extension SimulatedCloud {
 
     /// The VPN gateways that currently exist, newest first (the list order).
     public var liveVPNGateways: [SimulatedVPNGateway] {
-        vpnGateways.values.sorted { a, b in
-            a.createdInstant != b.createdInstant ? a.createdInstant > b.createdInstant : a.id > b.id
-        }
+        vpnGateways.values.map { (instant: $0.createdInstant, gateway: $0) }
+            .sorted { a, b in
+                a.instant != b.instant ? a.instant > b.instant : a.gateway.id > b.gateway.id
+            }
+            .map(\.gateway)
     }
 
     /// The `vpn_gateway` object as served now (with its connection counts).

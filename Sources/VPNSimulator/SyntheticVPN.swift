@@ -35,15 +35,16 @@ public enum SyntheticVPN {
             let vgw = vpnGateways[i % vpnGateways.count]
             let vgwIP = vgw.addresses[i / vpnGateways.count % 2]
             let bgp = i % 3 == 0
-            let tunnel = "169.254.\(i / 64 % 256).\(i % 64 * 4)"
+            let tunnel = "169.254.\(i / 64 % 256)."
+            let (local, peer) = (tunnel + String(i % 64 * 4 + 1), tunnel + String(i % 64 * 4 + 2))
             let created = start.adding(seconds: -Int64(i % 86_400) * 60 - 30).iso8601(fractionDigits: 3)
             return SimulatedConnection(
                 id: generator.uuid(), name: "vpn-\(i)", vgwID: vgw.id, vgwIP: vgwIP, cgwID: cgw.id.rawValue,
                 routing: bgp ? "BGP" : "STATIC",
                 peerSubnets: ["172.\(16 + i / 65_536 % 16).\(i / 256 % 256).\(i % 256)/32"],
-                tunnelLocalAddress: bgp ? tunnel + "/30" : nil, tunnelPeerAddress: bgp ? tunnel + "/30" : nil,
+                tunnelLocalAddress: bgp ? local + "/30" : nil, tunnelPeerAddress: bgp ? peer + "/30" : nil,
                 ikePolicy: SimulatedIKEPolicy(localID: vgwIP, peerIDType: cgw.idType, peerID: cgw.idValue),
-                bgpPeer: bgp ? SimulatedBGPPeer(peerIPAddress: tunnel, peerASN: cgw.bgpASN ?? 65_000) : nil,
+                bgpPeer: bgp ? SimulatedBGPPeer(peerIPAddress: peer, peerASN: cgw.bgpASN ?? 65_000) : nil,
                 downNights: i % 10 == 0 ? Array(stride(from: 1 + i / 10 % 7, through: 400, by: 7)) : [],
                 createdAt: created)
         }
