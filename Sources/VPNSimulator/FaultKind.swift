@@ -4,6 +4,9 @@ public enum FaultKind: Sendable, Hashable, Codable {
     case throttle(retryAfterSeconds: Int, code: String)
     /// A server error (`500 VPN.0002`, `503 VPN.0014`, ...).
     case serverError(status: Int, code: String)
+    /// `403 VPN.0003` (not authorised): the IAM user lacks the permission for this route, e.g. one kind's
+    /// listing (`{"kind": {"forbidden": {}}, "routes": ["listConnections"]}`).
+    case forbidden
     /// `425 VPN.0009` (too early / deleting).
     case tooEarly
     /// The normal answer, sent after a delay.

@@ -16,4 +16,12 @@ public enum RouteKind: String, Sendable, Hashable, Codable, CaseIterable {
     case deleteTags
     /// `POST /v3/auth/tokens`
     case issueToken
+    /// `GET /v5/{project_id}/vpn-gateways`
+    case listVPNGateways
+    /// `GET /v5/{project_id}/vpn-gateways/{id}`
+    case getVPNGateway
+    /// `GET /v5/{project_id}/vpn-connection`
+    case listConnections
+    /// `GET /v5/{project_id}/vpn-connection/{id}`
+    case getConnection
 }

@@ -39,11 +39,39 @@ extension Scenario {
     /// | 25 | 8 | `updated_at` advances again |
     /// | 28 | 1 | renamed → `hq-frankfurt-main` |
     /// | 30 | 1 | certificate rotated |
+    ///
+    /// VPN gateways (``standardVPNGatewayID(_:)``) and connections (``standardConnectionID(_:)``), linked
+    /// to the gateways above; their events happen at 15:00Z the day before the run:
+    ///
+    /// | connection | name | cgw | vgw (EIP) | style | DOWN on nights |
+    /// |---|---|---|---|---|---|
+    /// | 1 | `hq-frankfurt-bgp-1` | 1 | 1 (eip1) | BGP | |
+    /// | 2 | `hq-frankfurt-bgp-2` (same `created_at` as 1) | 1 | 1 (eip2) | BGP | 7, 8, 22 |
+    /// | 3 | `munich-policy` | 2 | 1 (eip1) | POLICY | |
+    /// | 4 | `amsterdam-static` | 3 | 2 (eip1) | STATIC | |
+    /// | 5 | `berlin-lab-static` (NQA) | 4 | 3 (eip1) | STATIC | |
+    /// | 6 | `oslo-bgp` | 10 | 2 (eip2) | BGP | 3, 11, 12, 20 |
+    /// | 7 | `paris-legacy` | 5 | 3 (eip2) | STATIC | |
+    ///
+    /// | night | resource | change (`updated_at` moves) |
+    /// |---|---|---|
+    /// | 4 | connection 4 | `ikepolicy.encryption_algorithm` `aes-128` → `aes-256` |
+    /// | 9 | connection 5 | `peer_subnets` gains `10.99.1.0/24` |
+    /// | 10 | VPN gateway 2 | `certificate_id` `vgw-cert-0001` → `vgw-cert-0002` |
+    /// | 13 | connection 7 | deleted |
+    /// | 16 | connection 8 | created: `paris-legacy` again, cgw 5, VPN gateway 3 |
+    /// | 18 | VPN gateway 1 | `local_subnets` gains `10.11.0.0/16` |
+    /// | 24 | connection 3 | `ipsecpolicy.pfs` `group15` → `group20` |
+    ///
+    /// Every night, and only that on nights without an event: BGP `state_duration`, `num_message_*` and
+    /// `num_received_routes` move, `status` (and `bgp_peer.state`) follow the DOWN nights, and each VPN
+    /// gateway's `used_connection_number`/`used_connection_group` count its live connections.
     public static var standard: Scenario {
         Scenario(
             name: "standard", seed: 20_250_301, projectID: "0b5c1e2f9a3d4e6f8a7b6c5d4e3f2a1b",
             projectName: "eu-de_audit",
-            start: "2025-03-01T02:00:00Z", nights: 30, gateways: standardGateways, events: standardEvents)
+            start: "2025-03-01T02:00:00Z", nights: 30, gateways: standardGateways, events: standardEvents,
+            vpnGateways: standardVPNGateways, connections: standardConnections, vpnEvents: standardVPNEvents)
     }
 
     private static func certificate(_ serial: String, expires: String, subject: String) -> SimulatedCertificate {

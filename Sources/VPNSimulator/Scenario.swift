@@ -25,12 +25,19 @@ public struct Scenario: Sendable, Hashable, Codable {
     public var faults: [FaultRule]
     /// How list markers work (``MarkerMode/composite`` unless the scenario says otherwise).
     public var markerMode: MarkerMode
+    /// The VPN gateways that exist at night 0.
+    public var vpnGateways: [SimulatedVPNGateway]
+    /// The VPN connections that exist at night 0.
+    public var connections: [SimulatedConnection]
+    /// The scheduled changes to VPN gateways and connections.
+    public var vpnEvents: [VPNScenarioEvent]
 
     /// Creates a scenario.
     public init(
         name: String, seed: UInt64, projectID: String, projectName: String = "eu-de_demo", start: String,
         nights: Int, gateways: [SimulatedGateway], events: [ScenarioEvent] = [], faults: [FaultRule] = [],
-        markerMode: MarkerMode = .composite
+        markerMode: MarkerMode = .composite, vpnGateways: [SimulatedVPNGateway] = [],
+        connections: [SimulatedConnection] = [], vpnEvents: [VPNScenarioEvent] = []
     ) {
         self.name = name
         self.seed = seed
@@ -42,13 +49,18 @@ public struct Scenario: Sendable, Hashable, Codable {
         self.events = events
         self.faults = faults
         self.markerMode = markerMode
+        self.vpnGateways = vpnGateways
+        self.connections = connections
+        self.vpnEvents = vpnEvents
     }
 
     private enum CodingKeys: String, CodingKey {
         case name, seed, projectID, projectName, start, nights, gateways, events, faults, markerMode
+        case vpnGateways, connections, vpnEvents
     }
 
-    /// Decodes a scenario; `events`, `faults`, `projectName`, `name` and `markerMode` may be omitted.
+    /// Decodes a scenario; `events`, `faults`, `projectName`, `name`, `markerMode`, `vpnGateways`,
+    /// `connections` and `vpnEvents` may be omitted.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
@@ -61,7 +73,10 @@ public struct Scenario: Sendable, Hashable, Codable {
             gateways: try c.decodeIfPresent([SimulatedGateway].self, forKey: .gateways) ?? [],
             events: try c.decodeIfPresent([ScenarioEvent].self, forKey: .events) ?? [],
             faults: try c.decodeIfPresent([FaultRule].self, forKey: .faults) ?? [],
-            markerMode: try c.decodeIfPresent(MarkerMode.self, forKey: .markerMode) ?? .composite)
+            markerMode: try c.decodeIfPresent(MarkerMode.self, forKey: .markerMode) ?? .composite,
+            vpnGateways: try c.decodeIfPresent([SimulatedVPNGateway].self, forKey: .vpnGateways) ?? [],
+            connections: try c.decodeIfPresent([SimulatedConnection].self, forKey: .connections) ?? [],
+            vpnEvents: try c.decodeIfPresent([VPNScenarioEvent].self, forKey: .vpnEvents) ?? [])
     }
 
     /// Reads a scenario from a JSON file.
@@ -143,6 +158,7 @@ public struct Scenario: Sendable, Hashable, Codable {
                 }
             }
         }
+        try validateVPN(customerGateways: known)
     }
 
     private static func checkTimes(of gateway: SimulatedGateway) throws(SimulatorError) {

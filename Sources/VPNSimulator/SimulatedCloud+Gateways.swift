@@ -1,64 +1,10 @@
 import GatewayAuditCore
 
 extension SimulatedCloud {
-    /// The largest `limit` the list accepts (also the default).
-    static let maximumLimit = 200
-
     func listGateways(_ request: APIRequest, requestID: String) -> APIResponse {
-        let query = request.queryItems
-        var limit = SimulatedCloud.maximumLimit
-        if let text = query["limit"] {
-            guard let value = Int(text), (0...SimulatedCloud.maximumLimit).contains(value) else {
-                return invalid("limit must be an integer from 0 to 200, got \"\(text)\"", requestID)
-            }
-            limit = value
+        page(liveGateways, of: .customerGateways, request, requestID: requestID, json: \.json) {
+            self.gateways[GatewayID($0)]?.createdInstant
         }
-        var items = liveGateways
-        let total = items.count
-        // The SDK documents an empty marker as "first page".
-        if let marker = query["marker"], !marker.isEmpty {
-            guard query["limit"] != nil else { return invalid("marker must be sent together with limit", requestID) }
-            guard let follows = itemsAfter(marker: marker) else {
-                return invalid(
-                    "marker \"\(marker)\" is neither a created_at, a next_marker nor the id of a customer gateway",
-                    requestID)
-            }
-            items = items.filter(follows)
-        }
-        let page = Array(items.prefix(limit))
-        var pageInfo: [String: JSONValue] = ["current_count": .integer(Int64(page.count))]
-        if limit > 0, page.count == limit, let last = page.last, let created = last.createdAt {
-            let next =
-                scenario.markerMode == .composite
-                ? created + String(MarkerMode.compositeSeparator) + last.id.rawValue : created
-            pageInfo["next_marker"] = .string(next)
-        }
-        let body: JSONValue = .object([
-            "customer_gateways": .array(page.map(\.json)),
-            "total_count": .integer(Int64(total)),
-            "page_info": .object(pageInfo),
-            "request_id": .string(requestID),
-        ])
-        return .json(200, body, requestID: requestID)
-    }
-
-    /// Which gateways a list marker lets through, or nil when the marker cannot be read.
-    ///
-    /// A composite marker (`created_at~id`, written by ``MarkerMode/composite``) is an exact position
-    /// in list order in every mode. A plain `created_at` (or, as older docs describe it, the last item's
-    /// id, standing for its `created_at`) is inclusive or exclusive as ``Scenario/markerMode`` says.
-    func itemsAfter(marker: String) -> (@Sendable (SimulatedGateway) -> Bool)? {
-        let parts = marker.split(separator: MarkerMode.compositeSeparator, maxSplits: 1)
-        if parts.count == 2 {
-            guard let instant = (try? Timestamp(parsing: String(parts[0])))?.instant else { return nil }
-            let id = GatewayID(String(parts[1]))
-            return { $0.createdInstant < instant || ($0.createdInstant == instant && $0.id < id) }
-        }
-        guard
-            let instant = (try? Timestamp(parsing: marker))?.instant ?? gateways[GatewayID(marker)]?.createdInstant
-        else { return nil }
-        if scenario.markerMode == .exclusive { return { $0.createdInstant < instant } }
-        return { $0.createdInstant <= instant }
     }
 
     func getGateway(_ request: APIRequest, requestID: String) -> APIResponse {

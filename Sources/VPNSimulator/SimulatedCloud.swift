@@ -28,6 +28,8 @@ public actor SimulatedCloud {
     public private(set) var night: Int = 0
 
     var gateways: [GatewayID: SimulatedGateway] = [:]
+    var vpnGateways: [String: SimulatedVPNGateway] = [:]
+    var connections: [String: SimulatedConnection] = [:]
     var tokens: [String: IssuedToken] = [:]
     var keyFailures: [String: KeyFailures] = [:]
     var faults: [Int: FaultState] = [:]
@@ -58,6 +60,8 @@ public actor SimulatedCloud {
         self.idGenerator = SeededGenerator(seed: seed)
         self.requestIDGenerator = SeededGenerator(seed: seed ^ 0x5EED_0F_2E9_0E57)
         for gateway in scenario.gateways { gateways[gateway.id] = gateway }
+        for gateway in scenario.vpnGateways { vpnGateways[gateway.id] = gateway }
+        for connection in scenario.connections { connections[connection.id] = connection }
         for rule in scenario.faults {
             faults[nextFaultID] = FaultState(rule: rule, generator: SeededGenerator(seed: seed &+ UInt64(nextFaultID)))
             nextFaultID += 1
@@ -104,6 +108,7 @@ public actor SimulatedCloud {
                 let at = runTime(ofNight: night - 1).adding(seconds: 12 * 3600 + Int64(index) * 600)
                 apply(event, at: at)
             }
+            applyVPNEvents(ofNight: night)
         }
     }
 
@@ -146,6 +151,11 @@ public actor SimulatedCloud {
                     status, code: code, message: "System error: the service is busy, please try again later",
                     requestID: requestID)
                 return .respond(response, delayMilliseconds: 0)
+            case .forbidden:
+                let response = APIResponse.error(
+                    403, code: "VPN.0003", message: "Not authorised: the user has no permission for \(request.route)",
+                    requestID: requestID)
+                return .respond(response, delayMilliseconds: 0)
             case .tooEarly:
                 let response = APIResponse.error(
                     425, code: "VPN.0009", message: "The resource is being processed, retry later", requestID: requestID
@@ -176,6 +186,10 @@ public actor SimulatedCloud {
         case .createTags: return changeTags(request, adding: true, requestID: requestID)
         case .deleteTags: return changeTags(request, adding: false, requestID: requestID)
         case .issueToken: return issueToken(request, requestID: requestID)
+        case .listVPNGateways: return listVPNGateways(request, requestID: requestID)
+        case .getVPNGateway: return getVPNGateway(request, requestID: requestID)
+        case .listConnections: return listConnections(request, requestID: requestID)
+        case .getConnection: return getConnection(request, requestID: requestID)
         }
     }
 

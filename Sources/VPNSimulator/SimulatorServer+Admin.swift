@@ -61,6 +61,8 @@ extension SimulatorServer {
             "sdk_date": .string(AKSKSigner.sdkDate(now)),
             "project_id": .string(cloud.projectID),
             "gateway_count": .integer(Int64(await cloud.liveGateways.count)),
+            "vpn_gateway_count": .integer(Int64(await cloud.liveVPNGateways.count)),
+            "connection_count": .integer(Int64(await cloud.liveConnections.count)),
             "marker_mode": .string(cloud.scenario.markerMode.rawValue),
             "token_requests": .integer(Int64(await cloud.tokenRequests)),
         ])

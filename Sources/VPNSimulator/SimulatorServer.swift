@@ -16,7 +16,8 @@ import ServiceLifecycle
 /// try await cloud.advance(to: 1)
 /// await running.stop()
 /// ```
-/// Routes: the v5 customer-gateway API under `/v5/{project_id}/`, IAM `POST /v3/auth/tokens`, and,
+/// Routes: the v5 customer-gateway API under `/v5/{project_id}/`, the VPN gateway and VPN connection
+/// reads (`vpn-gateways`, `vpn-connection`, with `{id}`), IAM `POST /v3/auth/tokens`, and,
 /// unless disabled, admin routes under `/_sim/` that need no credentials and are not part of the cloud's
 /// API: `GET /_sim/state`; `POST /_sim/advance?nights=N` or `?night=N`; `POST /_sim/faults` with a
 /// ``FaultRule`` as JSON (answers its id), `GET /_sim/faults` (the firings so far), `DELETE /_sim/faults`.
@@ -95,12 +96,13 @@ public struct SimulatorServer: Sendable {
         }
         router.post(RouterPath(tags + "/delete")) { request, context in try await handle(.deleteTags, request, context)
         }
+        addVPNRoutes(to: router)
         router.post("/v3/auth/tokens") { request, context in try await handle(.issueToken, request, context) }
         if adminRoutes { addAdminRoutes(to: router) }
         return router
     }
 
-    private func handle(_ route: RouteKind, _ request: Request, _ context: SimulatorRequestContext) async throws
+    func handle(_ route: RouteKind, _ request: Request, _ context: SimulatorRequestContext) async throws
         -> Response
     {
         let body = try await request.body.collect(upTo: 1 << 20)

@@ -87,7 +87,7 @@ public struct SyntheticYear: Sendable {
         return touched.count
     }
 
-    private static func gateway(_ index: Int, generator: inout SeededGenerator) -> SimulatedGateway {
+    static func gateway(_ index: Int, generator: inout SeededGenerator) -> SimulatedGateway {
         let created = start.adding(seconds: -Int64(index % 86_400) * 60).iso8601(fractionDigits: 3)
         let id = GatewayID(
             "\(hex(generator.next(), 8))-\(hex(generator.next(), 4))-4\(hex(generator.next(), 3))-8\(hex(generator.next(), 3))-\(hex(generator.next(), 12))"

@@ -21,6 +21,10 @@ struct Banner: Sendable {
             "  project id:    \(cloud.projectID)",
             "  endpoint:      \(base)",
             "  API:           \(base)/v5/\(cloud.projectID)/customer-gateways",
+            "                 \(base)/v5/\(cloud.projectID)/vpn-gateways",
+            "                 \(base)/v5/\(cloud.projectID)/vpn-connection",
+            "  resources:     \(scenario.gateways.count) customer gateways, \(scenario.vpnGateways.count) VPN gateways, "
+                + "\(scenario.connections.count) connections at night 0",
         ]
         for pair in credentials.keyPairs {
             lines.append("  access key:    \(pair.accessKey)")

@@ -9,11 +9,17 @@ import VPNSimulator
 struct VPNSimulatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vpn-simulator",
-        abstract: "A local imitation of the Enterprise Edition VPN v5 customer-gateway API, with a virtual clock.",
+        abstract: "A local imitation of the Enterprise Edition VPN v5 API, with a virtual clock.",
         discussion: """
+            Serves, under /v5/{project_id}/: customer-gateways (list with limit/marker, show, create, update, \
+            delete, tags), vpn-gateways (list without paging, filter vgw_id; show) and vpn-connection (list with \
+            limit up to 2000 and marker, filter vgw_id; show), all AK/SK- or token-authenticated; and IAM \
+            POST /v3/auth/tokens.
             Prints the base URL, project id and test credentials, then serves until Ctrl-C.
             Advance the virtual clock with `curl -X POST 'BASE/_sim/advance?nights=1'`; `GET BASE/_sim/state`
-            shows the current night and time.
+            shows the current night and time. Faults: POST BASE/_sim/faults with a rule such as \
+            {"kind": {"forbidden": {}}, "routes": ["listConnections"]} (403 VPN.0003 on that route only); route \
+            names: listGateways, getGateway, listVPNGateways, getVPNGateway, listConnections, getConnection, ...
             """)
 
     @Option(help: "Port to listen on; 0 picks a free one.")
@@ -24,6 +30,23 @@ struct VPNSimulatorCommand: AsyncParsableCommand {
 
     @Option(help: "A scenario JSON file (see --dump-scenario); the built-in scenario when omitted.")
     var scenario: String?
+
+    @Option(
+        help: """
+            Serve a generated scenario with this many customer gateways (the bench's synthetic night 0) instead \
+            of the built-in one.
+            """)
+    var gateways: Int?
+
+    @Option(help: "VPN gateways of the generated scenario (default with --gateways N: max(1, N/5)).")
+    var vpnGateways: Int?
+
+    @Option(
+        help: """
+            VPN connections of the generated scenario (default with --gateways N: N); connection i uses customer \
+            gateway i and VPN gateway i % --vpn-gateways.
+            """)
+    var connections: Int?
 
     @Option(help: "Seed for generated ids, tokens and probabilistic faults (default: the scenario's).")
     var seed: UInt64?
@@ -72,13 +95,29 @@ struct VPNSimulatorCommand: AsyncParsableCommand {
         if let tokenExpiresAfterRequests, tokenExpiresAfterRequests < 1 {
             throw ValidationError("--token-expires-after-requests must be 1 or more")
         }
+        for (name, value) in [
+            ("--gateways", gateways), ("--vpn-gateways", vpnGateways), ("--connections", connections),
+        ]
+        where (value ?? 0) < 0 {
+            throw ValidationError("\(name) must be 0 or more")
+        }
+        if gateways == nil, vpnGateways != nil || connections != nil {
+            throw ValidationError("--vpn-gateways and --connections shape a generated scenario: add --gateways N")
+        }
+        if gateways != nil, scenario != nil {
+            throw ValidationError("--gateways generates a scenario: leave out --scenario")
+        }
         guard !accessKey.isEmpty, !secretKey.isEmpty else {
             throw ValidationError("--access-key and --secret-key must not be empty")
         }
     }
 
     func run() async throws {
-        var chosen = try scenario.map { try Scenario.load(from: URL(fileURLWithPath: $0)) } ?? Scenario.standard
+        let generated = gateways.map {
+            Scenario.generated(gateways: $0, vpnGateways: vpnGateways, connections: connections, seed: seed ?? 1)
+        }
+        var chosen =
+            try scenario.map { try Scenario.load(from: URL(fileURLWithPath: $0)) } ?? generated ?? Scenario.standard
         if let markerMode { chosen.markerMode = markerMode }
         if dumpScenario {
             FileHandle.standardOutput.write(try chosen.jsonData())

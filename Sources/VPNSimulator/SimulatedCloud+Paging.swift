@@ -1,0 +1,93 @@
+import GatewayAuditCore
+
+/// What differs between two paged lists: the envelope member, the noun for messages, the largest `limit`.
+struct PagedList: Sendable {
+    /// `customer_gateways`, `vpn_connections`.
+    let member: String
+    /// `customer gateway`, `VPN connection`.
+    let noun: String
+    /// The largest `limit` accepted, also the default.
+    let maximumLimit: Int
+
+    static let customerGateways = PagedList(member: "customer_gateways", noun: "customer gateway", maximumLimit: 200)
+    /// API.md: connections page with `limit` up to 2000.
+    static let connections = PagedList(member: "vpn_connections", noun: "VPN connection", maximumLimit: 2_000)
+}
+
+extension SimulatedCloud {
+    /// One page of `items` (already in list order and filtered) for the request's `limit` and `marker`:
+    /// `{member: [...], total_count, page_info: {current_count, next_marker?}, request_id}`.
+    /// `instantOfID` reads a marker that is an item's id (as older docs describe it).
+    func page<Item: PagedResource>(
+        _ items: [Item], of list: PagedList, _ request: APIRequest, requestID: String,
+        json: (Item) -> JSONValue, instantOfID: (String) -> Instant?
+    ) -> APIResponse {
+        let query = request.queryItems
+        var limit = list.maximumLimit
+        if let text = query["limit"] {
+            guard let value = Int(text), (0...list.maximumLimit).contains(value) else {
+                return invalidRequest(
+                    "limit must be an integer from 0 to \(list.maximumLimit), got \"\(text)\"", requestID)
+            }
+            limit = value
+        }
+        var remaining = items
+        let total = items.count
+        // The SDK documents an empty marker as "first page".
+        if let marker = query["marker"], !marker.isEmpty {
+            guard query["limit"] != nil else {
+                return invalidRequest("marker must be sent together with limit", requestID)
+            }
+            guard let follows = itemsAfter(marker: marker, Item.self, instantOfID: instantOfID) else {
+                return invalidRequest(
+                    "marker \"\(marker)\" is neither a created_at, a next_marker nor the id of a \(list.noun)",
+                    requestID)
+            }
+            remaining = remaining.filter(follows)
+        }
+        let page = Array(remaining.prefix(limit))
+        var pageInfo: [String: JSONValue] = ["current_count": .integer(Int64(page.count))]
+        if limit > 0, page.count == limit, let last = page.last, let created = last.createdAt {
+            let next =
+                scenario.markerMode == .composite
+                ? created + String(MarkerMode.compositeSeparator) + last.pagingID : created
+            pageInfo["next_marker"] = .string(next)
+        }
+        let body: JSONValue = .object([
+            list.member: .array(page.map(json)),
+            "total_count": .integer(Int64(total)),
+            "page_info": .object(pageInfo),
+            "request_id": .string(requestID),
+        ])
+        return .json(200, body, requestID: requestID)
+    }
+
+    /// Which items a list marker lets through, or nil when the marker cannot be read.
+    ///
+    /// A composite marker (`created_at~id`, written by ``MarkerMode/composite``) is an exact position
+    /// in list order in every mode. A plain `created_at` (or, as older docs describe it, the last item's
+    /// id, standing for its `created_at`) is inclusive or exclusive as ``Scenario/markerMode`` says.
+    func itemsAfter<Item: PagedResource>(
+        marker: String, _: Item.Type, instantOfID: (String) -> Instant?
+    ) -> (@Sendable (Item) -> Bool)? {
+        let parts = marker.split(separator: MarkerMode.compositeSeparator, maxSplits: 1)
+        if parts.count == 2 {
+            guard let instant = (try? Timestamp(parsing: String(parts[0])))?.instant else { return nil }
+            let id = String(parts[1])
+            return { $0.createdInstant < instant || ($0.createdInstant == instant && $0.pagingID < id) }
+        }
+        guard let instant = (try? Timestamp(parsing: marker))?.instant ?? instantOfID(marker) else { return nil }
+        if scenario.markerMode == .exclusive { return { $0.createdInstant < instant } }
+        return { $0.createdInstant <= instant }
+    }
+
+    /// `400 VPN.0001`.
+    func invalidRequest(_ message: String, _ requestID: String) -> APIResponse {
+        .error(400, code: "VPN.0001", message: "invalid request: \(message)", requestID: requestID)
+    }
+
+    /// `404 VPN.0004`, worded like the customer gateway's.
+    func notFound(_ noun: String, _ id: String?, _ requestID: String) -> APIResponse {
+        .error(404, code: "VPN.0004", message: "\(noun) \(id ?? "") not found", requestID: requestID)
+    }
+}
