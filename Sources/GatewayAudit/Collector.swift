@@ -110,8 +110,9 @@ public struct Collector: Sendable {
                 listing = value
             case .failure(let error):
                 guard let line = Self.skipLine(kind, error), options.kinds.count > 1 else { throw error }
-                // The IAM user may lack the permission for one kind: the others are still collected.
-                logger.error("\(line)")
+                // The IAM user may lack the permission for one kind: the others are still collected. The
+                // line is the run's partial message (the one stderr line at exit); logged at notice.
+                logger.notice("\(line)")
                 reasons.append(line)
                 skipped.append(kind)
                 refusal = refusal ?? error
@@ -231,7 +232,7 @@ extension Collector {
     static func skipLine(_ kind: ResourceKind, _ error: ClientError) -> String? {
         guard case .authentication(403, let code, _, _, _) = error else { return nil }
         return "skipped \(kind.noun)s this run: the API refused their list with 403" + (code.map { " (\($0))" } ?? "")
-            + "; grant the IAM user read access to VPN \(kind.noun)s, or leave them out with --kind"
+            + "; grant the IAM user read access to \(kind.noun)s (VPN read-only policy), or leave them out with --kind"
     }
 
     /// A resource to fetch by id.

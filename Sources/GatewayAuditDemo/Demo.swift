@@ -44,6 +44,12 @@ public struct Demo: Sendable {
         public let exampleGatewayID: GatewayID?
         /// Collection runs that did not complete (none expected).
         public let incompleteRuns: Int
+        /// Resources by kind: how many are known, and how many of them are gone now.
+        public let resources: [ResourceKind: (known: Int, gone: Int)]
+        /// Connections whose configuration changed at least once.
+        public let tunnelsChanged: Int
+        /// Connections that were DOWN at least once.
+        public let tunnelsDown: Int
     }
 
     /// Why the demo could not run.
@@ -101,9 +107,28 @@ public struct Demo: Sendable {
         try database.checkpoint()
         let queries = HistoryQueries(database)
         let files = try writeReports(queries, generatedAt: cloud.runTime(ofNight: options.nights))
+        let known = try queries.gateways()
+        var resources: [ResourceKind: (known: Int, gone: Int)] = [:]
+        for summary in known {
+            let counts = resources[summary.kind] ?? (0, 0)
+            resources[summary.kind] = (counts.known + 1, counts.gone + (summary.state == .gone ? 1 : 0))
+        }
+        var changedTunnels = Set<GatewayID>()
+        try queries.forEachChangeRow(ReportFilter(kinds: [.vpnConnection])) { row in
+            if row.change.isFieldChange { changedTunnels.insert(row.gatewayID) }
+        }
+        var downTunnels = Set<GatewayID>()
+        try queries.forEachStatusRow(ReportFilter(kinds: [.vpnConnection])) { row in
+            if row.status == "DOWN" { downTunnels.insert(row.gatewayID) }
+        }
+        // The suggested `when-changed` names a customer gateway with changes that tunnels use.
+        let example =
+            known.first { $0.kind == .customerGateway && $0.connections > 0 && $0.snapshotCount > 1 }?.gatewayID
+            ?? Scenario.standardGatewayID(1)
         return Summary(
             statistics: try queries.statistics(), files: files, databasePath: options.databasePath,
-            exampleGatewayID: Scenario.standardGatewayID(1), incompleteRuns: incomplete)
+            exampleGatewayID: example, incompleteRuns: incomplete, resources: resources,
+            tunnelsChanged: changedTunnels.count, tunnelsDown: downTunnels.count)
     }
 
     /// Closes the HTTP client; a failure is logged once, as the demo's outcome is already decided.
@@ -115,13 +140,17 @@ public struct Demo: Sendable {
         }
     }
 
-    /// Every view in CSV and HTML, in UTC and the second zone.
+    /// Every view in CSV and HTML (the history once per kind), in UTC and the second zone.
     private func writeReports(_ store: any HistoryReading, generatedAt: Instant) throws -> [String] {
         var files: [String] = []
+        var selections: [(ReportView, [ResourceKind])] = ReportView.allCases.map { ($0, []) }
+        selections.insert(contentsOf: [(.history, [.vpnGateway]), (.history, [.vpnConnection])], at: 1)
         for zone in [Zone.utc, options.zone] {
-            for view in ReportView.allCases {
+            for (view, kinds) in selections {
                 for format in ReportFormat.allCases {
-                    let report = ReportOptions(view: view, format: format, zone: zone, generatedAt: generatedAt)
+                    let report = ReportOptions(
+                        view: view, format: format, zone: zone, filter: ReportFilter(kinds: kinds),
+                        generatedAt: generatedAt)
                     let path = (options.outputDirectory as NSString).appendingPathComponent(report.defaultFileName)
                     try ReportExport.write(store: store, options: report, to: path)
                     files.append(path)

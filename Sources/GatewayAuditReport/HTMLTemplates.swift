@@ -49,8 +49,7 @@ enum HTMLTemplates {
     static let section = """
         <section id="gw-{{anchor}}">
         <h2>{{title}}</h2>
-        <p class="sub">id {{id}} · {{state}} · first seen {{firstSeen}} · last seen {{lastSeen}} · {{snapshotCount}} snapshot(s)</p>
-        {{#hasLinks}}<p class="sub links">{{#links}}<span>{{relation}} {{#hasHref}}<a href="{{href}}">{{text}}</a>{{/hasHref}}{{^hasHref}}{{text}}{{/hasHref}}</span> {{/links}}</p>{{/hasLinks}}
+        <p class="sub">id {{id}} · {{state}} · first seen {{firstSeen}} · last seen {{lastSeen}} · {{snapshotCount}} snapshot(s)</p>{{#hasLinks}}<p class="sub links">{{#links}}<span>{{relation}} {{#hasHref}}<a href="{{href}}">{{text}}</a>{{/hasHref}}{{^hasHref}}{{text}}{{/hasHref}}</span> {{/links}}</p>{{/hasLinks}}
         <svg viewBox="0 0 1000 34" preserveAspectRatio="none" role="img" aria-label="timeline of {{id}}">
         {{#bands}}<rect class="{{cls}}" x="{{x}}" y="6" width="{{width}}" height="14"><title>{{label}}</title></rect>{{/bands}}
         {{#marks}}<rect class="{{cls}}" x="{{x}}" y="2" width="3" height="22"><title>{{label}}</title></rect>{{/marks}}

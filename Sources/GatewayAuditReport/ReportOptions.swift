@@ -30,9 +30,11 @@ public struct ReportOptions: Sendable, Hashable {
     /// unless the filter names another.
     public var historyKind: ResourceKind { filter.kinds.first ?? .customerGateway }
 
-    /// The default file name, e.g. `changes.Europe-Berlin.csv`.
+    /// The default file name, e.g. `changes.Europe-Berlin.csv`, `history-vpn-connection.UTC.html`.
     public var defaultFileName: String {
-        "\(view.rawValue).\(zone.fileNameComponent).\(format.fileExtension)"
+        let name =
+            view == .history && historyKind != .customerGateway ? "history-\(historyKind.rawValue)" : view.rawValue
+        return "\(name).\(zone.fileNameComponent).\(format.fileExtension)"
     }
 
     /// The filters in words, for headers.

@@ -52,7 +52,8 @@ extension Stages {
                 ratio: ratio, target: "≤ 2×", met: ratio <= 2))
         table.add(
             BenchRow(
-                stage: "storage: bytes per unchanged observation, three kinds", figure: String(format: "%.2f B", growth),
+                stage: "storage: bytes per unchanged observation, three kinds",
+                figure: String(format: "%.2f B", growth),
                 reference: "\(unchangedObservations) unchanged obs. over \(unchangedNights) nights", ratio: nil,
                 target: "< 16 B", met: growth < 16))
     }
@@ -70,7 +71,9 @@ enum KindBenchGenerator {
                 "vpc_id": .string("vpc-\(index)"), "local_subnets": .array([.string("192.168.\(index % 256).0/24")]),
                 "connect_subnet": .string("subnet-\(index)"), "bgp_asn": .integer(64512), "flavor": "Professional1",
                 "availability_zone_ids": .array(["eu-de-01", "eu-de-02"]), "ha_mode": "active-active",
-                "eip1": .object(["id": .string("eip-\(index)"), "ip_address": .string("80.158.\(index / 256 % 256).\(index % 256)")]),
+                "eip1": .object([
+                    "id": .string("eip-\(index)"), "ip_address": .string("80.158.\(index / 256 % 256).\(index % 256)"),
+                ]),
                 "used_connection_number": .integer(Int64(5 + night % 2)), "used_connection_group": .integer(5),
                 "connection_number": .integer(200), "created_at": "2024-01-01T00:00:00Z",
                 "applied_at": "2024-01-01T00:05:00Z", "updated_at": "2024-01-01T00:05:00Z",

@@ -133,7 +133,8 @@ struct CollectCommand: AsyncParsableCommand {
         let outcome = await publisher.publish(
             RunOutcome(
                 scope: MonitoringScope(
-                    region: region ?? "", projectID: project ?? "", kind: MonitoringScope.kindLabel(kinds)), endpoint: endpointText ?? "",
+                    region: region ?? "", projectID: project ?? "", kind: MonitoringScope.kindLabel(kinds)),
+                endpoint: endpointText ?? "",
                 selection: ids.isEmpty && idsFile == nil ? .all : .ids, summary: summary, startedAt: startedAt,
                 finishedAt: .now, exitCode: status.rawValue, message: failure.map { "\($0)" }))
         if let reporting { await Self.shutDown(reporting, logger: logger) }

@@ -47,9 +47,15 @@ struct DemoCommand: AsyncParsableCommand {
         let example = summary.exampleGatewayID?.rawValue ?? "<gateway-id>"
         var lines = [
             "gateway-audit demo: \(nights + 1) nightly collections against the simulated cloud",
-            "  gateways:   \(s.gateways) (\(s.goneGateways) gone)",
+            "  resources:  "
+                + ResourceKind.allCases.map { kind in
+                    let counts = summary.resources[kind] ?? (0, 0)
+                    return "\(counts.known) \(kind.noun)s (\(counts.gone) gone)"
+                }.joined(separator: ", "),
+            "  tunnels:    \(summary.tunnelsChanged) connections changed configuration, "
+                + "\(summary.tunnelsDown) went DOWN at least once (report status)",
             "  snapshots:  \(s.snapshots) stored for \(s.runs) runs",
-            "  changes:    \(s.fieldChanges) field changes, \(s.events) gateway events",
+            "  changes:    \(s.fieldChanges) field changes, \(s.events) resource events",
             "  anomalies:  \(s.anomalies) timestamp and identity anomalies",
             "  database:   \(db)",
             "  reports:",
@@ -60,6 +66,8 @@ struct DemoCommand: AsyncParsableCommand {
             "Try next (from the source tree, put `swift run` in front):",
             "  gateway-audit when-changed \(example) --db \(db) --tz Europe/Berlin",
             "  gateway-audit gateways --db \(db)",
+            "  gateway-audit resources --kind vpn-connection --db \(db)",
+            "  gateway-audit report status --kind vpn-connection --db \(db) --output -",
             "  gateway-audit report changes --db \(db) --tz Asia/Kolkata --format html --output changes.html",
             "  open \(outputDir)/history.Europe-Berlin.html in a browser",
         ]

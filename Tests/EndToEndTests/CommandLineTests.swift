@@ -13,7 +13,7 @@ struct CommandLineTests {
             #expect(first.status == 0, "\(first.stderr)")
             #expect(
                 first.stdout.hasPrefix(
-                    "run 1 complete: 13 observed, 0 unchanged, 0 changed, 13 new, 0 gone, 0 failed in "))
+                    "run 1 complete: 23 observed, 0 unchanged, 0 changed, 23 new, 0 gone, 0 failed in "))
             let anchor = try #require(first.stdout.split(separator: " ").last).trimmingCharacters(
                 in: .whitespacesAndNewlines)
             #expect(anchor.count == 64, "the summary line ends with the chain head")

@@ -14,7 +14,7 @@ struct DemoSamplesTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ga-demo-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let summary = try await Demo(options: Demo.Options(outputDirectory: directory.path)).run()
-        #expect(summary.files.count == 12)
+        #expect(summary.files.count == 24)
         #expect(summary.incompleteRuns == 0)
         if ProcessInfo.processInfo.environment["GA_UPDATE_SAMPLES"] != nil {
             try? FileManager.default.removeItem(at: Self.samples)
@@ -51,6 +51,24 @@ struct DemoSamplesTests {
                 .noOffset,
             ]))
         #expect(try database.integrityCheck() == ["ok"])
+    }
+
+    @Test("the demo holds all three kinds, tunnels that changed and went DOWN, and when-changed names tunnels")
+    func kindsCoverage() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ga-demo-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let summary = try await Demo(options: Demo.Options(outputDirectory: directory.path)).run()
+        #expect(ResourceKind.allCases.allSatisfy { (summary.resources[$0]?.known ?? 0) > 0 })
+        #expect(summary.tunnelsChanged > 0 && summary.tunnelsDown > 0)
+        let store = HistoryQueries(try HistoryDatabase.open(path: summary.databasePath, readOnly: true))
+        var changedKinds = Set<ResourceKind>()
+        try store.forEachChangeRow { if $0.change.isFieldChange { changedKinds.insert($0.kind) } }
+        #expect(changedKinds == Set(ResourceKind.allCases))
+        let example = try #require(summary.exampleGatewayID)
+        let report = try WhenChangedReport(store: store, gatewayID: example)
+        #expect(report.entries.contains { !($0.connections ?? []).isEmpty }, "when-changed names the tunnels")
+        #expect(
+            try HistoryVerifier(try HistoryDatabase.open(path: summary.databasePath, readOnly: true)).verify().isIntact)
     }
 
     @Test(

@@ -84,7 +84,7 @@ struct HandRunSimulatorTests {
             #expect(first.status == 0, "\(first.stderr)")
             #expect(
                 first.stdout.hasPrefix(
-                    "run 1 complete: 13 observed, 0 unchanged, 0 changed, 13 new, 0 gone, 0 failed in "))
+                    "run 1 complete: 23 observed, 0 unchanged, 0 changed, 23 new, 0 gone, 0 failed in "))
             #expect(first.stderr.isEmpty)
 
             // The banner's own `collect:` line, run as printed (the database lands in the current folder).
@@ -100,7 +100,7 @@ struct HandRunSimulatorTests {
             #expect(second.status == 0, "\(second.stderr)")
             #expect(
                 second.stdout.hasPrefix(
-                    "run 1 complete: 13 observed, 0 unchanged, 0 changed, 13 new, 0 gone, 0 failed in "))
+                    "run 1 complete: 23 observed, 0 unchanged, 0 changed, 23 new, 0 gone, 0 failed in "))
             #expect(
                 FileManager.default.fileExists(atPath: directory.appendingPathComponent("gateway-audit.sqlite").path))
         }

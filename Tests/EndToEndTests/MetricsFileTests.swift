@@ -26,12 +26,12 @@ struct MetricsFileTests {
                     metrics.value("gateway_audit_run_status", project: project, extra: "status=\"\(status)\"")
                         == expected)
             }
-            for (outcome, expected) in [("unchanged", 0.0), ("changed", 0), ("new", 13), ("gone", 0), ("failed", 0)] {
+            for (outcome, expected) in [("unchanged", 0.0), ("changed", 0), ("new", 23), ("gone", 0), ("failed", 0)] {
                 #expect(
                     metrics.value("gateway_audit_observations_total", project: project, extra: "outcome=\"\(outcome)\"")
                         == expected)
             }
-            #expect(metrics.value("gateway_audit_resources", project: project, extra: "state=\"present\"") == 13)
+            #expect(metrics.value("gateway_audit_resources", project: project, extra: "state=\"present\"") == 23)
             #expect(metrics.value("gateway_audit_resources", project: project, extra: "state=\"gone\"") == 0)
             #expect(metrics.value("gateway_audit_anomalies", project: project) != nil)
             let bytes = try #require(metrics.value("gateway_audit_database_bytes", project: project))
@@ -65,7 +65,7 @@ struct MetricsFileTests {
                 "a failed run keeps last_success")
             #expect(metrics.value("gateway_audit_run_status", project: project, extra: "status=\"failed\"") == 1)
             #expect(metrics.value("gateway_audit_run_status", project: project, extra: "status=\"complete\"") == 0)
-            #expect(metrics.value("gateway_audit_resources", project: project, extra: "state=\"present\"") == 13)
+            #expect(metrics.value("gateway_audit_resources", project: project, extra: "state=\"present\"") == 23)
             let leftovers = try FileManager.default.contentsOfDirectory(atPath: e.directory.path).filter {
                 $0.hasSuffix(".tmp")
             }

@@ -27,11 +27,11 @@ struct OperationsTests {
             #expect(document["run_id"] as? Int == 1)
             #expect(document["status"] as? String == "complete")
             let counts = try #require(document["counts"] as? [String: Int])
-            #expect(counts["new"] == 13 && counts["observed"] == 13 && counts["failed"] == 0)
+            #expect(counts["new"] == 23 && counts["observed"] == 23 && counts["failed"] == 0)
             let entries = try #require(document["entries"] as? [[String: Any]])
-            #expect(entries.filter { $0["event"] as? String == "first-seen" }.count == 13)
+            #expect(entries.filter { $0["event"] as? String == "first-seen" }.count == 23)
             let anomalies = entries.filter { $0["event"] as? String == "anomaly" }
-            #expect(anomalies.count == counts["anomalies"] && entries.count == 13 + anomalies.count)
+            #expect(anomalies.count == counts["anomalies"] && entries.count == 23 + anomalies.count)
             #expect(anomalies.allSatisfy { $0["field"] is String && $0["detail"] is String })
             #expect(document["entries_omitted"] as? Int == 0)
             let head = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ").last.map(
@@ -73,7 +73,7 @@ struct OperationsTests {
             let elapsed = started.duration(to: clock.now)
             #expect(result.status == 0, "a notification failure changes no exit code: \(result.stderr)")
             #expect(elapsed < .seconds(12), "took \(elapsed)")
-            #expect(result.stdout.hasPrefix("run 1 complete: 13 observed"))
+            #expect(result.stdout.hasPrefix("run 1 complete: 23 observed"))
             #expect(result.stderr.contains("notification not delivered"))
             #expect(result.stderr.contains("http://127.0.0.1:\(silent.port)/…"))
             #expect(!result.stderr.contains(Self.hookToken), "the webhook's secret never reaches a log line")
@@ -99,7 +99,7 @@ struct OperationsTests {
             }
             #expect(paths == ["URL/start", "URL", "URL/start", "URL/fail", "URL/start", "URL/3"])
             let bodies = await receiver.requests().map { String(decoding: $0.body, as: UTF8.self) }
-            #expect(bodies[1].hasPrefix("run 1 complete: 13 observed"), "the end ping carries the summary")
+            #expect(bodies[1].hasPrefix("run 1 complete: 23 observed"), "the end ping carries the summary")
             #expect(bodies[3].contains("authentication rejected"))
         }
     }
@@ -142,7 +142,7 @@ struct OperationsTests {
             let text = try #require(message["text"])
             #expect(
                 text.hasPrefix(
-                    "*gateway-audit* run 1 complete (exit 0) on project \(e.cloud.projectID): 0 changed, 13 new, 0 gone, 0 failed"
+                    "*gateway-audit* run 1 complete (exit 0) on project \(e.cloud.projectID): 0 changed, 23 new, 0 gone, 0 failed"
                 ))
             #expect(text.contains("… and 0 more") == false)
         }

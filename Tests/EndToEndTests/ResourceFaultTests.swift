@@ -43,7 +43,7 @@ struct ResourceFaultTests {
                 #expect(result.stderr == message, "\(reader)")
             }
             #expect(try Data(contentsOf: URL(fileURLWithPath: e.db)) == before, "the file was left as it is")
-            #expect(try sqlite3(e.db, "SELECT COUNT(*) FROM snapshot") == "13")
+            #expect(try sqlite3(e.db, "SELECT COUNT(*) FROM snapshot") == "23")
         }
     }
 
@@ -91,7 +91,7 @@ struct ResourceFaultTests {
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder)
             let again = try await e.collect()
             #expect(again.status == 0, "\(again.stderr)")
-            #expect(again.stdout.hasPrefix("run 2 complete: 13 observed, 13 unchanged"))
+            #expect(again.stdout.hasPrefix("run 2 complete: 23 observed, 23 unchanged"))
         }
     }
 }

@@ -68,7 +68,7 @@ struct TransportSecurityTests {
             let trusted = try await CLI.run(base + ["--ca-file", ca.caPath], environment: e.akskEnvironment)
             #expect(trusted.status == 0, "\(trusted.stderr)")
             #expect(
-                trusted.stdout.hasPrefix("run 2 complete: 13 observed, 0 unchanged, 0 changed, 13 new"),
+                trusted.stdout.hasPrefix("run 2 complete: 23 observed, 0 unchanged, 0 changed, 23 new"),
                 "\(trusted.stdout)")
 
             // The server's own certificate as the "CA" is not a CA: still refused.

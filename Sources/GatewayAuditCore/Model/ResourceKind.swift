@@ -46,8 +46,14 @@ public enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable, Com
     /// The largest `limit` the list accepts (shared/API.md: 200; connections up to 2,000).
     public var maximumPageSize: Int { self == .vpnConnection ? 2000 : 200 }
 
-    /// A short noun for messages ("customer gateway").
-    public var noun: String { rawValue.replacingOccurrences(of: "-", with: " ") }
+    /// A short noun for messages ("customer gateway", "VPN connection").
+    public var noun: String {
+        switch self {
+        case .customerGateway: "customer gateway"
+        case .vpnGateway: "VPN gateway"
+        case .vpnConnection: "VPN connection"
+        }
+    }
 
     /// Members that change without anyone editing the resource (run-time state). They never create a
     /// snapshot: their latest values are kept apart, and `status` gets its own history of windows.

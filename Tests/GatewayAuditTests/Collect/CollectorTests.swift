@@ -136,7 +136,7 @@ struct CollectorTests {
     func listingOverNights() async throws {
         try await CollectFixture.with { f in
             let first = try await f.collect()
-            #expect(first.status == .complete && first.counts.new == 13)
+            #expect(first.status == .complete && first.counts.new == 23)
             try await f.cloud.advance(to: 3)
             let third = try await f.collect(night: 3)
             #expect(third.counts.changed == 1 && third.counts.new == 1)

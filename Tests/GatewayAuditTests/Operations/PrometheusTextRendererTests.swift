@@ -20,7 +20,7 @@ struct PrometheusTextRendererTests {
             resources: .init(present: 12, gone: 2), anomalies: 1, databaseBytes: 4096,
             chainHead: String(repeating: "a", count: 64))
         let text = PrometheusTextRenderer().render(metrics)
-        let scope = #"account="",region="eu-de",project_id="p1",kind="customer-gateway""#
+        let scope = #"account="",region="eu-de",project_id="p1",kind="all""#
         let lines = text.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") }
         // Families come in a fixed order; series inside a labelled family in swift-prometheus's order.
         let families = lines.map { String($0.prefix { $0 != "{" }) }

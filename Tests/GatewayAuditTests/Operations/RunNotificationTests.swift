@@ -38,7 +38,7 @@ struct RunNotificationTests {
         let scope = try #require(document["scope"] as? [String: String])
         #expect(
             scope == [
-                "account": "", "region": "eu-de", "project_id": "p1", "kind": "customer-gateway",
+                "account": "", "region": "eu-de", "project_id": "p1", "kind": "all",
                 "endpoint": "https://vpn.eu-de.example", "selection": "all",
             ])
     }

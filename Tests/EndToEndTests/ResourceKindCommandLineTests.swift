@@ -1,0 +1,58 @@
+import Foundation
+import GatewayAudit
+import Testing
+import VPNSimulator
+
+@Suite("collect, report and resources with three resource kinds, through the binary")
+struct ResourceKindCommandLineTests {
+    @Test("a 403 on one kind's list skips that kind with one stderr line, stores the others, exit 1")
+    func forbiddenKind() async throws {
+        try await EndToEnd.with { e in
+            _ = await e.cloud.addFault(FaultRule(.forbidden, routes: [.listConnections]))
+            let result = try await e.collect(["--quiet"])
+            #expect(result.status == 1)
+            #expect(
+                result.stdout.hasPrefix("run 1 partial: 16 observed, 0 unchanged, 0 changed, 16 new, 0 gone, 0 failed"))
+            #expect(
+                result.stderr
+                    == "gateway-audit: error: skipped VPN connections this run: the API refused their list with 403 (VPN.0003); "
+                    + "grant the IAM user read access to VPN connections (VPN read-only policy), or leave them out with --kind\n"
+            )
+            #expect(
+                try sqlite3(e.db, "SELECT kind, COUNT(*) FROM gateway GROUP BY kind ORDER BY kind")
+                    == "customer-gateway|13\nvpn-gateway|3")
+            let runs = try await e.cli(["runs", "--format", "csv"])
+            #expect(runs.stdout.contains("skipped VPN connections this run"))
+        }
+    }
+
+    @Test("--kind narrows collection; history takes one --kind; resources lists each kind")
+    func kindFlags() async throws {
+        try await EndToEnd.with { e in
+            let only = try await e.collect(["--kind", "vpn-gateway", "--kind", "vpn-connection", "--quiet"])
+            #expect(only.status == 0)
+            #expect(only.stdout.hasPrefix("run 1 complete: 10 observed, 0 unchanged, 0 changed, 10 new"))
+            let both = try await e.cli(["report", "history", "--kind", "vpn-gateway", "--kind", "vpn-connection"])
+            #expect(both.status == 2)
+            #expect(
+                both.stderr.contains(
+                    "history shows one kind at a time (each has its own columns): pass one --kind, e.g. --kind vpn-connection"
+                ))
+            let unknown = try await e.cli(["report", "changes", "--kind", "tunnel"])
+            #expect(unknown.status == 2)
+            let history = try await e.cli(["report", "history", "--kind", "vpn-connection", "--output", "-"])
+            #expect(history.status == 0)
+            #expect(history.stdout.hasPrefix(ReportView.history.columns(for: .vpnConnection).joined(separator: ",")))
+            #expect(history.stdout.split(separator: "\r\n").count == 8)
+            let resources = try await e.cli(["resources", "--format", "csv"])
+            let rows = resources.stdout.split(separator: "\r\n").dropFirst()
+            #expect(rows.filter { $0.hasPrefix("vpn-connection,") }.count == 7)
+            #expect(rows.filter { $0.hasPrefix("vpn-gateway,") }.count == 3)
+            #expect(rows.allSatisfy { !$0.hasPrefix("customer-gateway,") })
+            #expect(
+                rows.filter { $0.hasPrefix("vpn-connection,") }.allSatisfy {
+                    $0.contains(",present,ACTIVE,") || $0.contains(",present,DOWN,")
+                })
+        }
+    }
+}
