@@ -103,7 +103,8 @@ struct ConnectionAPITests {
             let expected = await harness.cloud.liveConnections.map(\.id)
             #expect(expected.count == 450 && Set(expected).count == 450)
             for limit in [1, 7, 100, 449, 450, 2_000] {
-                #expect(try await Self.follow(harness, limit: limit) == expected, "limit \(limit)")
+                let followed = try await Self.follow(harness, limit: limit)
+                #expect(followed == expected, "limit \(limit)")
             }
         }
     }
