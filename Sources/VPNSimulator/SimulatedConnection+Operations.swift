@@ -16,12 +16,13 @@ extension SimulatedConnection {
         ])
     }
 
-    /// Seconds since the status last changed (a flap happens at noon before a run), or since creation.
+    /// Seconds since the status last changed, or since creation. The flap before run `k` happens at
+    /// 14:00Z plus `k % 5` × 5 minutes, so two flaps on consecutive nights give different durations.
     func stateDurationSeconds(night: Int, runTime: Instant) -> Int64 {
         var since = createdInstant
         if night >= 1 {
             for k in stride(from: night, through: 1, by: -1) where status(night: k) != status(night: k - 1) {
-                let flap = runTime.adding(seconds: -Int64(night - k) * 86_400 - 43_200)
+                let flap = runTime.adding(seconds: -Int64(night - k) * 86_400 - 43_200 + Int64(k % 5) * 300)
                 if flap > since { since = flap }
                 break
             }

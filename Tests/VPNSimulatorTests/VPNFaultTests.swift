@@ -39,11 +39,11 @@ struct VPNFaultTests {
             await harness.cloud.addFault(
                 FaultRule(
                     .serverError(status: 503, code: "VPN.0014"), routes: [.getConnection], gateways: [GatewayID(id)]))
-            let faulty = try await harness.send(.GET, harness.connectionsPath("/\(id)"))
-            #expect(faulty.status == 503)
+            let refused = try await harness.send(.GET, harness.connectionsPath("/\(id)"))
+            #expect(refused.status == 503)
             let other = Scenario.standardConnectionID(4)
-            let healthy = try await harness.send(.GET, harness.connectionsPath("/\(other)"))
-            #expect(healthy.status == 200)
+            let served = try await harness.send(.GET, harness.connectionsPath("/\(other)"))
+            #expect(served.status == 200)
         }
     }
 }
