@@ -39,7 +39,8 @@ public struct Collector: Sendable {
         let run = try await writer.beginRun(
             RunInfo(
                 endpoint: client.endpoint.absoluteString, projectID: client.projectID,
-                scope: options.ids == nil ? .all : .ids), at: client.time.now, lockWait: options.lockWait)
+                scope: options.ids == nil ? .all : .ids, scopeKey: options.scope), at: client.time.now,
+            lockWait: options.lockWait)
         for aborted in run.abortedRuns {
             logger.warning("closed run \(aborted) as aborted: its process ended before finishing")
         }
@@ -48,7 +49,7 @@ public struct Collector: Sendable {
         var failure: ClientError?
         var incompleteListing: String?
         do {
-            incompleteListing = try await collect(into: &sink)
+            incompleteListing = try await collect(into: &sink, run: run)
         } catch let error as ClientError {
             failure = error
             logger.notice("run stopped: \(error)")
@@ -77,8 +78,8 @@ public struct Collector: Sendable {
     }
 
     /// Collects into `sink`; returns why the listing is incomplete, nil when it is complete (or not used).
-    private func collect(into sink: inout ObservationSink) async throws -> String? {
-        let limiter = options.requestsPerSecond.map { RateLimiter(perSecond: $0, clock: clock) }
+    private func collect(into sink: inout ObservationSink, run: ActiveRun) async throws -> String? {
+        let limiter = options.rateLimiter ?? options.requestsPerSecond.map { RateLimiter(perSecond: $0, clock: clock) }
         guard options.ids == nil else {
             try await fetch(options.ids ?? [], into: &sink, limiter: limiter, total: options.ids?.count ?? 0)
             return nil
@@ -92,7 +93,7 @@ public struct Collector: Sendable {
         // Gateways present last time but missing from the list are confirmed one by one, so a short
         // listing never records a gateway as gone. They go first, so that a gateway recreated under a
         // new id in the same night links to its gone predecessor.
-        let missing = try await HistoryQueries(database).knownGateways().filter {
+        let missing = try await HistoryQueries(database).knownGateways(in: run.scope).filter {
             $0.state == .present && !listedIDs.contains($0.gatewayID)
         }.map(\.gatewayID)
         logger.info("listed \(listed.count) gateways; \(missing.count) missing from the list to confirm by id")

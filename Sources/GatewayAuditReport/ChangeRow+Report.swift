@@ -20,6 +20,9 @@ extension ChangeRow: ReportRow {
         ReportColumn("api_updated_at", sharedBySnapshot: true) { row, cells in
             cells.timestamp(row.apiUpdatedAtTimestamp, raw: row.apiUpdatedAt)
         },
+        ReportColumn("account", sharedBySnapshot: true) { row, _ in row.scope.account },
+        ReportColumn("region", sharedBySnapshot: true) { row, _ in row.scope.region },
+        ReportColumn("project_id", sharedBySnapshot: true) { row, _ in row.scope.projectID },
     ]
 
     /// Streams the change rows `filter` selects.

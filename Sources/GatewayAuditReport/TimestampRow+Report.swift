@@ -13,6 +13,9 @@ extension TimestampRow: ReportRow {
         ReportColumn("anomaly", highlight: .when({ _, cell in !cell.isEmpty })) { row, _ in
             row.anomalies.map(\.kind.rawValue).joined(separator: ";")
         },
+        ReportColumn("account", sharedBySnapshot: true) { row, _ in row.scope.account },
+        ReportColumn("region", sharedBySnapshot: true) { row, _ in row.scope.region },
+        ReportColumn("project_id", sharedBySnapshot: true) { row, _ in row.scope.projectID },
     ]
 
     /// Streams the timestamp rows `filter` selects.

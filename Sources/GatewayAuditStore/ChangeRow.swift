@@ -26,12 +26,15 @@ public struct ChangeRow: Sendable, Hashable {
     public let apiUpdatedAt: String?
     /// `apiUpdatedAt` parsed once, when the row is read (nil when absent or not a timestamp).
     public let apiUpdatedAtTimestamp: Timestamp?
+    /// The account, cloud, region and project of the gateway.
+    public let scope: ScopeKey
 
     init(
         gatewayID: GatewayID, seq: Int64, change: ChangeKind, field: String, oldValue: String?, newValue: String?,
         lastSeenBefore: Instant?, lastRunBefore: Int64?, firstSeenAfter: Instant, firstRunAfter: Int64,
-        apiUpdatedAt: String?
+        apiUpdatedAt: String?, scope: ScopeKey = ScopeKey(projectID: "")
     ) {
+        self.scope = scope
         self.gatewayID = gatewayID
         self.seq = seq
         self.change = change

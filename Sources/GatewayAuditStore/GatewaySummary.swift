@@ -16,4 +16,6 @@ public struct GatewaySummary: Sendable, Hashable {
     public let snapshotCount: Int
     /// Observations that failed.
     public let failedCount: Int
+    /// The scope of the last run that observed it.
+    public var scope = ScopeKey(projectID: "")
 }

@@ -99,6 +99,7 @@ extension HistoryDatabase {
             // keep version 1 (see RunRecordChain).
             try db.execute(sql: "ALTER TABLE run ADD COLUMN record_version INTEGER NOT NULL DEFAULT 1")
         }
+        migrator.registerMigration("v5-scopes", migrate: HistoryDatabase.migrateToScopes)
         return migrator
     }()
 }

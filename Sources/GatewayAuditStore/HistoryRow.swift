@@ -22,4 +22,6 @@ public struct HistoryRow: Sendable, Hashable {
     public let contentSHA256: String?
     /// The snapshot's hash-chain value.
     public let chainSHA256: String
+    /// The account, cloud, region and project of the gateway.
+    public var scope = ScopeKey(projectID: "")
 }

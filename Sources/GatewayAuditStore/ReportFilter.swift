@@ -8,6 +8,8 @@ public struct ReportFilter: Sendable, Hashable {
     public var since: Instant?
     /// Only what was observed at or before this instant.
     public var until: Instant?
+    /// Only gateways of these scopes (`--account`, `--region`, `--project`).
+    public var scopes = ScopeFilter()
 
     /// Creates a filter; the default covers everything.
     public init(gatewayIDs: [GatewayID] = [], since: Instant? = nil, until: Instant? = nil) {

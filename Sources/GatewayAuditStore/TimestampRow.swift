@@ -16,6 +16,8 @@ public struct TimestampRow: Sendable, Hashable {
     public let timestamp: Timestamp?
     /// Anomalies on this field of this snapshot, in kind order.
     public let anomalies: [StoredAnomaly]
+    /// The account, cloud, region and project of the gateway.
+    public var scope = ScopeKey(projectID: "")
 }
 
 /// An anomaly as stored with its snapshot.

@@ -16,4 +16,6 @@ public enum RouteKind: String, Sendable, Hashable, Codable, CaseIterable {
     case deleteTags
     /// `POST /v3/auth/tokens`
     case issueToken
+    /// `GET /v3/auth/projects` (or `/v3/projects`): IAM's list of the projects the credentials see
+    case listProjects
 }

@@ -33,6 +33,8 @@ public actor SimulatedCloud {
     var faults: [Int: FaultState] = [:]
     var nextFaultID = 1
     var firings: [FaultFiring] = []
+    /// The projects IAM's project list shows (this cloud's by default; a multi-project server sets it).
+    var projectDirectory: [SimulatedProject] = []
     var idGenerator: SeededGenerator
     var requestIDGenerator: SeededGenerator
     let seed: UInt64
@@ -166,6 +168,7 @@ public actor SimulatedCloud {
 
     private func answer(_ request: APIRequest, requestID: String) -> APIResponse {
         if request.route == .issueToken { return issueToken(request, requestID: requestID) }
+        if request.route == .listProjects { return listProjects(request, requestID: requestID) }
         if let rejection = authenticate(request, requestID: requestID) { return rejection }
         switch request.route {
         case .listGateways: return listGateways(request, requestID: requestID)
@@ -176,6 +179,7 @@ public actor SimulatedCloud {
         case .createTags: return changeTags(request, adding: true, requestID: requestID)
         case .deleteTags: return changeTags(request, adding: false, requestID: requestID)
         case .issueToken: return issueToken(request, requestID: requestID)
+        case .listProjects: return listProjects(request, requestID: requestID)
         }
     }
 

@@ -13,7 +13,7 @@ struct GatewayAuditCommand: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, CollectCommand.self, ImportCommand.self, ReportCommand.self, WhenChangedCommand.self,
             GatewaysCommand.self, RunsCommand.self,
-            VerifyCommand.self, KeygenCommand.self,
+            VerifyCommand.self, KeygenCommand.self, ConfigCommand.self,
         ]
     )
 

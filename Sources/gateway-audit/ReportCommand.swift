@@ -51,6 +51,8 @@ struct ReportCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOption
 
+    @OptionGroup(title: "Scopes") var scopes: ScopeOptions
+
     /// Rejects a `--since` after `--until` before anything is opened.
     func validate() throws {
         _ = try filter()
@@ -75,6 +77,9 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     private func filter() throws(ReportError) -> ReportFilter {
-        try ReportFilter(gatewayIDs: ids.map { GatewayID($0) }, since: since, until: until, zone: zoneOption.tz)
+        var filter = try ReportFilter(
+            gatewayIDs: ids.map { GatewayID($0) }, since: since, until: until, zone: zoneOption.tz)
+        filter.scopes = scopes.filter
+        return filter
     }
 }

@@ -1,0 +1,36 @@
+import Foundation
+import GatewayAuditClient
+import GatewayAuditCore
+
+/// One (account, region, project) of an estate: what one run collects.
+public struct EstateScope: Sendable {
+    /// The account it belongs to.
+    public let account: EstateAccount
+    /// The region.
+    public let region: String
+    /// The project id.
+    public let projectID: String
+    /// The VPN endpoint.
+    public let endpoint: String
+    /// The credentials, read from the environment.
+    public let credentials: Credentials
+
+    /// The scope as runs and gateways record it.
+    public var key: ScopeKey {
+        ScopeKey(account: account.name, cloud: account.cloud.rawValue, region: region, projectID: projectID)
+    }
+}
+
+/// An account's region whose projects could not be listed (`projects = "all"`): no run can hold the
+/// failure, so it is reported on its own.
+public struct UnlistedRegion: Sendable {
+    /// The account.
+    public let account: EstateAccount
+    /// The region.
+    public let region: String
+    /// Why IAM's project list could not be read.
+    public let error: ClientError
+
+    /// `account/region/all` as summary lines show it.
+    public var label: String { "\(account.name)/\(region)/all" }
+}
