@@ -28,7 +28,7 @@ struct EstateAccountReader {
                 file: reader.file, line: reader.lines.accountLine(reader.account ?? 0),
                 key: reader.keyPath("regions"), problem: "missing; list the regions, e.g. regions = [\"eu-de\"]")
         }
-        let projects = try readProjects()
+        let projects = try readProjects(regions: regions)
         let endpoints = try reader.stringTable("endpoints")
         let iamEndpoints = try reader.stringTable("iam_endpoints")
         for (key, table) in [("endpoints", endpoints), ("iam_endpoints", iamEndpoints)] {
@@ -81,7 +81,7 @@ struct EstateAccountReader {
         }
     }
 
-    private func readProjects() throws(EstateError) -> EstateProjects {
+    private func readProjects(regions: [String]) throws(EstateError) -> EstateProjects {
         guard let value = reader.table["projects"] else {
             throw EstateError(
                 file: reader.file, line: reader.lines.accountLine(reader.account ?? 0),
@@ -91,12 +91,31 @@ struct EstateAccountReader {
             guard value.string == "all" else {
                 throw reader.error(
                     "projects",
-                    "expected \"all\" or an array of project ids, found the string \"\(value.string ?? "")\"")
+                    "expected \"all\", an array of project ids or a table of them by region, found the string \"\(value.string ?? "")\""
+                )
             }
             return .all
         }
+        if value.type == .table, let table = value.table {
+            var lists: [String: [String]] = [:]
+            for region in table.keys.sorted() {
+                guard regions.contains(region) else {
+                    throw reader.error(
+                        "projects", "region \"\(region)\" is not in regions; add it there or remove this entry")
+                }
+                let inner = EstateTableReader(
+                    file: reader.file, lines: reader.lines, account: reader.account, table: table)
+                guard let list = try inner.strings(region) else { continue }
+                lists[region] = list
+            }
+            for region in regions where lists[region] == nil {
+                throw reader.error("projects", "no project ids for region \"\(region)\"; list them, or use \"all\"")
+            }
+            return .byRegion(lists)
+        }
         guard value.type == .array, let list = try reader.strings("projects") else {
-            throw reader.wrongType("projects", expected: "\"all\" or an array of project ids", found: value)
+            throw reader.wrongType(
+                "projects", expected: "\"all\", an array of project ids or a table of them by region", found: value)
         }
         return .list(list)
     }

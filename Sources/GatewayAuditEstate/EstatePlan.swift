@@ -54,6 +54,8 @@ public struct EstatePlan: Sendable {
             switch account.projects {
             case .list(let list):
                 projects = list
+            case .byRegion(let lists):
+                projects = lists[region] ?? []
             case .all where !listProjects:
                 projects = ["all"]
             case .all:

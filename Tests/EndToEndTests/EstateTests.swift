@@ -27,7 +27,7 @@ struct EstateTests {
 
         var file: String {
             let url = { (region: String) in estate.regions[region]?.baseURLString ?? "" }
-            let huaweiProjects = (projects("eu-west-101") + projects("ap-southeast-1")).map { "\"\($0)\"" }
+            let quoted = { (region: String) in projects(region).map { "\"\($0)\"" }.joined(separator: ", ") }
             return """
                 database = "\(db)"
 
@@ -38,7 +38,7 @@ struct EstateTests {
                 access_key_env = "PROD_AK"
                 secret_key_env = "PROD_SK"
                 regions = ["eu-west-101", "ap-southeast-1"]
-                projects = [\(huaweiProjects.joined(separator: ", "))]
+                projects = { "eu-west-101" = [\(quoted("eu-west-101"))], "ap-southeast-1" = [\(quoted("ap-southeast-1"))] }
                 endpoints = { "eu-west-101" = "\(url("eu-west-101"))", "ap-southeast-1" = "\(url("ap-southeast-1"))" }
 
                 [[account]]

@@ -1,8 +1,11 @@
 import Foundation
+import Logging
 import Testing
 
+@testable import GatewayAuditClient
 @testable import GatewayAuditCore
 @testable import GatewayAuditEstate
+@testable import GatewayAuditStore
 
 /// The estate file: what a valid file gives, and one exact line (file, line, key) for every problem.
 @Suite("Estate file")
@@ -109,7 +112,7 @@ struct EstateFileTests {
             ),
             (
                 22, "projects = \"some\"",
-                "estate.toml:22: account \"otc\".projects: expected \"all\" or an array of project ids, found the string \"some\""
+                "estate.toml:22: account \"otc\".projects: expected \"all\", an array of project ids or a table of them by region, found the string \"some\""
             ),
             (
                 22, "projects = [1, 2]",
@@ -152,9 +155,36 @@ struct EstateFileTests {
                 "estate.toml:12: account \"prod-huawei\".endpoints: expected a string for \"eu-west-101\", found an integer"
             ),
             (10, "regions = []", "estate.toml:10: account \"prod-huawei\".regions: must list at least one value"),
+            (
+                22, "projects = { \"eu-de\" = [\"5f0c\"] }",
+                "estate.toml:22: account \"otc\".projects: no project ids for region \"eu-nl\"; list them, or use \"all\""
+            ),
+            (
+                22, "projects = { \"eu-de\" = [\"5f0c\"], \"eu-fr\" = [\"7a1d\"] }",
+                "estate.toml:22: account \"otc\".projects: region \"eu-fr\" is not in regions; add it there or remove this entry"
+            ),
         ])
     func problems(line: Int, text: String, expected: String) {
         #expect(problem(Self.replacing(line: line, with: text)) == expected)
+    }
+
+    @Test("projects by region: each project is collected only in its own region")
+    func projectsByRegion() async throws {
+        let text = Self.replacing(
+            line: 22, with: "projects = { \"eu-de\" = [\"5f0c\", \"6b2e\"], \"eu-nl\" = [\"7a1d\"] }")
+        let estate = try EstateFile.parse(text, path: "estate.toml")
+        #expect(estate.accounts[1].projects == .byRegion(["eu-de": ["5f0c", "6b2e"], "eu-nl": ["7a1d"]]))
+        let plan = try await EstatePlan.make(
+            estate: estate, filter: ScopeFilter(account: "otc"),
+            credentials: EstateCredentials(environment: Self.environment),
+            transport: ClosureTransport { _ throws(TransportError) in throw .connection("no request expected") },
+            logger: Logger(label: "test"))
+        #expect(plan.scopes.map { "\($0.key)" } == ["otc/eu-de/5f0c", "otc/eu-de/6b2e", "otc/eu-nl/7a1d"])
+        #expect(
+            plan.scopes.map(\.endpoint) == [
+                "https://vpn.eu-de.otc.t-systems.com", "https://vpn.eu-de.otc.t-systems.com",
+                "https://vpn.eu-nl.otc.t-systems.com",
+            ])
     }
 
     @Test("a TOML syntax error names its line")
