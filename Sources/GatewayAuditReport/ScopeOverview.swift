@@ -7,7 +7,9 @@ struct ScopeOverview {
     /// One scope's row; property names are the template's variable names.
     struct Row {
         let anchor: String
+        /// The account, `-` when empty (single-project runs).
         let account: String
+        /// The region, `-` when empty.
         let region: String
         let project: String
         let present: Int
@@ -35,8 +37,9 @@ struct ScopeOverview {
             let mine = gateways.filter { $0.scope == scope }
             let run = lastRuns[scope]
             return Row(
-                anchor: ScopeOverview.anchor(scope), account: scope.account, region: scope.region,
-                project: scope.projectID, present: mine.filter { $0.state == .present }.count,
+                anchor: ScopeOverview.anchor(scope), account: scope.account.isEmpty ? "-" : scope.account,
+                region: scope.region.isEmpty ? "-" : scope.region, project: scope.projectID,
+                present: mine.filter { $0.state == .present }.count,
                 gone: mine.filter { $0.state == .gone }.count, changes: changes[scope] ?? 0,
                 lastRunStatus: run.map { "\($0.status.rawValue) (run \($0.id))" } ?? "none",
                 lastRunTime: run.map { cells.time($0.finishedAt ?? $0.startedAt) } ?? "")
