@@ -3,25 +3,6 @@ import GatewayAuditCore
 import HTTPTypes
 import Logging
 
-/// A project IAM lists for the credentials.
-public struct IAMProject: Sendable, Hashable {
-    /// The project id.
-    public let id: String
-    /// Its name: a region's main project is named after the region, sub-projects `{region}_{suffix}`.
-    public let name: String
-
-    /// Creates a project.
-    public init(id: String, name: String) {
-        self.id = id
-        self.name = name
-    }
-
-    /// Whether the project belongs to `region` by the clouds' naming rule.
-    public func isIn(region: String) -> Bool {
-        name == region || name.hasPrefix(region + "_")
-    }
-}
-
 /// IAM's list of the projects credentials can see (`GET {iam}/v3/auth/projects`), through the same
 /// ``RequestPipeline`` as every other call: AK/SK signed, a token as is, or a password exchanged for a
 /// domain-scoped token first.

@@ -32,13 +32,6 @@ extension HistoryQueries {
         }
     }
 
-    /// Every known gateway, read without blocking a thread of the cooperative pool (the collector).
-    /// - Throws: ``StoreError``.
-    public func knownGateways() async throws(StoreError) -> [GatewaySummary] {
-        let path = database.path
-        return try await database.read { db in try Self.allSummaries(db, path: path) }
-    }
-
     public func gateway(_ id: GatewayID) throws(StoreError) -> GatewaySummary? {
         let path = database.path
         return try database.read { db in
@@ -59,10 +52,6 @@ extension HistoryQueries {
             g.account, g.cloud, g.region, g.project_id
         FROM gateway g
         """
-
-    private static func allSummaries(_ db: Database, path: String) throws -> [GatewaySummary] {
-        try Row.fetchAll(db, sql: summarySQL + " ORDER BY g.gateway_id").map { row in try summary(row, path: path) }
-    }
 
     private static func summary(_ row: Row, path: String) throws(StoreError) -> GatewaySummary {
         GatewaySummary(
