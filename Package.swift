@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
     ],
     targets: [
         // Layers, lowest first; each target is a folder whose dependencies differ (DESIGN.md), so the
@@ -111,10 +112,23 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The estate: a TOML file of accounts, regions and projects, and one run over all their scopes.
+        .target(
+            name: "GatewayAuditEstate",
+            dependencies: [
+                "GatewayAudit",
+                "GatewayAuditCore",
+                "GatewayAuditClient",
+                "GatewayAuditStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
         .target(
             name: "GatewayAuditDemo",
             dependencies: [
                 "GatewayAudit",
+                "GatewayAuditEstate",
                 "VPNSimulator",
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -132,6 +146,7 @@ let package = Package(
             name: "gateway-audit",
             dependencies: [
                 "GatewayAudit",
+                "GatewayAuditEstate",
                 "GatewayAuditOperations",
                 "GatewayAuditDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -142,6 +157,7 @@ let package = Package(
             name: "gateway-audit-bench",
             dependencies: [
                 "GatewayAudit",
+                "GatewayAuditEstate",
                 "VPNSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -153,6 +169,7 @@ let package = Package(
             name: "GatewayAuditTests",
             dependencies: [
                 "GatewayAudit",
+                "GatewayAuditEstate",
                 "GatewayAuditMetrics",
                 "GatewayAuditOperations",
                 "VPNSimulator",
@@ -170,6 +187,7 @@ let package = Package(
                 "gateway-audit",
                 "vpn-simulator",
                 "GatewayAudit",
+                "GatewayAuditEstate",
                 "GatewayAuditDemo",
                 "GatewayAuditOperations",
                 "VPNSimulator",

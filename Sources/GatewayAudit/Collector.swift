@@ -39,7 +39,8 @@ public struct Collector: Sendable {
         let run = try await writer.beginRun(
             RunInfo(
                 endpoint: client.endpoint.absoluteString, projectID: client.projectID,
-                scope: options.ids == nil ? .all : .ids), at: client.time.now, lockWait: options.lockWait)
+                scope: options.ids == nil ? .all : .ids, scopeKey: options.scope), at: client.time.now,
+            lockWait: options.lockWait)
         for aborted in run.abortedRuns {
             logger.warning("closed run \(aborted) as aborted: its process ended before finishing")
         }
@@ -49,7 +50,7 @@ public struct Collector: Sendable {
         var incompleteListing: String?
         var skipped: [ResourceKind] = []
         do {
-            let listed = try await collect(into: &sink)
+            let listed = try await collect(into: &sink, run: run)
             incompleteListing = listed.reasons.isEmpty ? nil : listed.reasons.joined(separator: "; ")
             skipped = listed.skipped
         } catch let error as ClientError {
@@ -81,10 +82,12 @@ public struct Collector: Sendable {
 
     /// Collects into `sink`; returns why the run is partial (incomplete listings, skipped kinds) and
     /// which kinds were skipped (empty when complete, or when fetching by id).
-    private func collect(into sink: inout ObservationSink) async throws -> (reasons: [String], skipped: [ResourceKind])
+    private func collect(into sink: inout ObservationSink, run: ActiveRun) async throws
+        -> (reasons: [String], skipped: [ResourceKind])
     {
-        let limiter = options.requestsPerSecond.map { RateLimiter(perSecond: $0, clock: clock) }
-        let known = try await HistoryQueries(database).knownGateways()
+        let limiter = options.rateLimiter ?? options.requestsPerSecond.map { RateLimiter(perSecond: $0, clock: clock) }
+        // Only this run's scope: another project's resources are never confirmed (or recorded gone) here.
+        let known = try await HistoryQueries(database).knownGateways(in: run.scope)
         guard let ids = options.ids else { return try await collectListed(into: &sink, known: known, limiter: limiter) }
         let kinds = Dictionary(known.map { ($0.gatewayID, $0.kind) }, uniquingKeysWith: { first, _ in first })
         let fallback = options.kinds.count == 1 ? options.kinds[0] : .customerGateway

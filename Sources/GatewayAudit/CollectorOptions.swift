@@ -19,6 +19,11 @@ public struct CollectorOptions: Sendable {
     public var lockWait: Duration
     /// The list's first `limit` (1 to 200; the listing widens it when a page brings nothing new).
     public var pageSize: Int
+    /// The scope the run belongs to; nil for a single-scope run (cloud and region from the endpoint).
+    public var scope: ScopeKey?
+    /// A limiter shared with other runs against the same endpoint (the estate); it replaces
+    /// ``requestsPerSecond`` when set.
+    public var rateLimiter: RateLimiter?
 
     /// Creates options (defaults: whole project, 8 at once, no rate ceiling, batches of 100, 60 s lock
     /// wait, pages of 200).

@@ -66,7 +66,7 @@ public struct SnapshotImporter: Sendable {
             let run = try await writer.beginRun(
                 RunInfo(endpoint: "import", projectID: projectID, scope: .import), at: time, lockWait: .seconds(10))
             if listingsComplete {
-                for summary in try await queries.knownGateways()
+                for summary in try await queries.knownGateways(in: run.scope)
                 where summary.state == .present && !seen.contains(summary.gatewayID) {
                     observations.append(Observation(gatewayID: summary.gatewayID, observedAt: time, result: .gone))
                 }

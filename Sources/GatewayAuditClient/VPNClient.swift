@@ -41,6 +41,8 @@ public struct VPNClient: Sendable {
     ///   - time: the instant requests are signed with (the simulator's virtual night in the demo).
     ///   - clock: what retry waits sleep on and the deadline is measured on (tests pass one that
     ///     records the waits instead of spending them).
+    ///   - variablesToCheck: what a rejection tells the user to check (default: the `HW_*` variables
+    ///     of `credentials`; an estate names its file's variables).
     /// - Throws: ``ClientError/insecureEndpoint(_:)`` for plain http to anything but loopback,
     ///   ``ClientError/invalidURL(_:)`` for an endpoint no request URL can be built from, and
     ///   ``ClientError/invalidConfiguration(_:)`` without a project id.
@@ -48,7 +50,7 @@ public struct VPNClient: Sendable {
         endpoint: URL, projectID: String, credentials: Credentials, transport: any Transport,
         retry: RetryPolicy = RetryPolicy(), requestTimeout: Duration = .seconds(30), deadline: Duration? = nil,
         logger: Logger = Logger(label: "gateway-audit.client"), time: any TimeSource = SystemTime(),
-        clock: any Clock<Duration> = ContinuousClock()
+        clock: any Clock<Duration> = ContinuousClock(), variablesToCheck: String? = nil
     ) throws(ClientError) {
         try VPNClient.checkSecure(endpoint, what: "endpoint")
         if case .password(let identity) = credentials { try VPNClient.checkSecure(identity.tokenURL, what: "IAM URL") }
@@ -59,7 +61,8 @@ public struct VPNClient: Sendable {
         self.logger = logger
         let pipeline = RequestPipeline(
             transport: transport, retry: retry, requestTimeout: requestTimeout, deadline: deadline,
-            stopwatch: Stopwatch(clock: clock), variablesToCheck: credentials.variablesToCheck, logger: logger)
+            stopwatch: Stopwatch(clock: clock), variablesToCheck: variablesToCheck ?? credentials.variablesToCheck,
+            logger: logger)
         self.pipeline = pipeline
         var tokens: TokenCache?
         if case .password(let identity) = credentials {

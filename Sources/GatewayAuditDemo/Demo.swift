@@ -18,6 +18,8 @@ public struct Demo: Sendable {
         public var seed: UInt64?
         /// The second zone the reports are rendered in (besides UTC).
         public var zone: Zone
+        /// Collect a simulated estate instead: two accounts, three regions, five projects.
+        public var estate = false
 
         /// Creates options (defaults: 30 nights into `reports/`, database `reports/demo.sqlite`, Europe/Berlin).
         public init(
@@ -65,6 +67,7 @@ public struct Demo: Sendable {
     /// Runs it.
     /// - Throws: ``Failure`` (also for the in-process simulator), ``StoreError``, ``ClientError`` or ``ReportError``.
     public func run() async throws -> Summary {
+        if options.estate { return try await runEstate() }
         let scenario = Scenario.standard
         guard (1...scenario.nights).contains(options.nights) else {
             throw Failure.nights(requested: options.nights, available: scenario.nights)
@@ -107,6 +110,15 @@ public struct Demo: Sendable {
         try database.checkpoint()
         let queries = HistoryQueries(database)
         let files = try writeReports(queries, generatedAt: cloud.runTime(ofNight: options.nights))
+        return try summary(
+            of: queries, files: files, incompleteRuns: incomplete, fallbackExample: Scenario.standardGatewayID(1))
+    }
+
+    /// What the demo found: totals, resources by kind, tunnels that changed or went down, and a customer
+    /// gateway with changes that tunnels use (for the suggested `when-changed`).
+    func summary(of queries: HistoryQueries, files: [String], incompleteRuns: Int, fallbackExample: GatewayID?)
+        throws -> Summary
+    {
         let known = try queries.gateways()
         var resources: [ResourceKind: (known: Int, gone: Int)] = [:]
         for summary in known {
@@ -124,15 +136,15 @@ public struct Demo: Sendable {
         // The suggested `when-changed` names a customer gateway with changes that tunnels use.
         let example =
             known.first { $0.kind == .customerGateway && $0.connections > 0 && $0.snapshotCount > 1 }?.gatewayID
-            ?? Scenario.standardGatewayID(1)
+            ?? fallbackExample
         return Summary(
             statistics: try queries.statistics(), files: files, databasePath: options.databasePath,
-            exampleGatewayID: example, incompleteRuns: incomplete, resources: resources,
+            exampleGatewayID: example, incompleteRuns: incompleteRuns, resources: resources,
             tunnelsChanged: changedTunnels.count, tunnelsDown: downTunnels.count)
     }
 
     /// Closes the HTTP client; a failure is logged once, as the demo's outcome is already decided.
-    private func shutDown(_ transport: AsyncHTTPClientTransport) async {
+    func shutDown(_ transport: AsyncHTTPClientTransport) async {
         do {
             try await transport.shutdown()
         } catch {
@@ -141,7 +153,7 @@ public struct Demo: Sendable {
     }
 
     /// Every view in CSV and HTML (the history once per kind), in UTC and the second zone.
-    private func writeReports(_ store: any HistoryReading, generatedAt: Instant) throws -> [String] {
+    func writeReports(_ store: any HistoryReading, generatedAt: Instant) throws -> [String] {
         var files: [String] = []
         var selections: [(ReportView, [ResourceKind])] = ReportView.allCases.map { ($0, []) }
         selections.insert(contentsOf: [(.history, [.vpnGateway]), (.history, [.vpnConnection])], at: 1)
@@ -161,13 +173,20 @@ public struct Demo: Sendable {
     }
 
     /// Removes an earlier demo database; refuses to touch one with real collections.
-    private func replaceDemoDatabase() throws {
+    func replaceDemoDatabase() throws {
         let path = options.databasePath
         guard FileManager.default.fileExists(atPath: path) else { return }
         let existing = HistoryQueries(try HistoryDatabase.open(path: path, readOnly: true))
         guard try existing.onlyLoopbackRuns() else { throw Failure.wouldOverwrite(path) }
         for suffix in ["", "-wal", "-shm", ".lock"] where FileManager.default.fileExists(atPath: path + suffix) {
             try FileManager.default.removeItem(atPath: path + suffix)
+        }
+        // The run locks of its scopes: `<db>.<16 hex digits>.lock`.
+        let folder = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent
+        for file in (try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? "." : folder)) ?? []
+        where file.hasPrefix(name + ".") && file.hasSuffix(".lock") && file.count == name.count + 22 {
+            try FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(file))
         }
     }
 }

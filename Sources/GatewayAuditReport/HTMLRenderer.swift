@@ -30,7 +30,11 @@ struct HTMLRenderer {
         let kinds = options.view == .history ? [options.historyKind] : options.filter.kinds
         let gateways = try store.gateways().filter {
             (wanted.isEmpty || wanted.contains($0.gatewayID)) && (kinds.isEmpty || kinds.contains($0.kind))
-        }
+                && options.filter.scopes.matches($0.scope)
+        }.sorted { ($0.scope, $0.gatewayID.rawValue) < ($1.scope, $1.gatewayID.rawValue) }
+        let overview = try ScopeOverview(store: store, gateways: gateways, filter: options.filter, cells: cells)
+        output.write(templates.scopes.render(["scopes": overview.rows]))
+        var anchored = Set<ScopeKey>()
         let range = timelineRange(gateways)
         onPage = Set(gateways.map(\.gatewayID))
         let timeFiltered = options.filter.since != nil || options.filter.until != nil
@@ -45,6 +49,11 @@ struct HTMLRenderer {
             if rows.isEmpty && timeFiltered { continue }
             rowCount += rows.count
             sections += 1
+            if anchored.insert(summary.scope).inserted {
+                output.write(
+                    templates.scopeHeading.render(
+                        ["anchor": ScopeOverview.anchor(summary.scope), "scope": summary.scope.description]))
+            }
             output.write(templates.section.render(context(section, rows: rows, range: range)))
         }
         if sections == 0 { output.write(templates.empty.render([String: String]())) }
@@ -160,8 +169,12 @@ struct HTMLRenderer {
         let section: MustacheTemplate
         let empty: MustacheTemplate
         let foot: MustacheTemplate
+        let scopes: MustacheTemplate
+        let scopeHeading: MustacheTemplate
 
         init() throws {
+            scopes = try MustacheTemplate(string: HTMLTemplates.scopes)
+            scopeHeading = try MustacheTemplate(string: HTMLTemplates.scopeHeading)
             head = try MustacheTemplate(string: HTMLTemplates.head)
             section = try MustacheTemplate(string: HTMLTemplates.section)
             empty = try MustacheTemplate(string: HTMLTemplates.empty)

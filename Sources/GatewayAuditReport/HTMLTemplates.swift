@@ -67,6 +67,26 @@ enum HTMLTemplates {
 
         """
 
+    /// The opening table of scopes, each linking to its first section.
+    static let scopes = """
+        <section id="scopes">
+        <h2>Scopes</h2>
+        <div class="scroll"><table>
+        <thead><tr><th>account</th><th>region</th><th>project</th><th>present</th><th>gone</th><th>changes in range</th><th>last run</th><th>last run time</th></tr></thead>
+        <tbody>
+        {{#scopes}}<tr><td><a href="#{{anchor}}">{{account}}</a></td><td>{{region}}</td><td><a href="#{{anchor}}">{{project}}</a></td><td>{{present}}</td><td>{{gone}}</td><td>{{changes}}</td><td>{{lastRunStatus}}</td><td>{{lastRunTime}}</td></tr>
+        {{/scopes}}
+        </tbody></table></div>
+        </section>
+
+        """
+
+    /// Where a scope's sections begin.
+    static let scopeHeading = """
+        <h2 class="scope" id="{{anchor}}">Scope {{scope}}</h2>
+
+        """
+
     static let empty = """
         <p>No gateway matches this report's filters.</p>
 

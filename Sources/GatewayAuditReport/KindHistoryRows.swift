@@ -30,7 +30,7 @@ public struct VPNGatewayHistoryRow: ReportRow, KindHistoryRow {
             timestamp("applied_at", .appliedAt),
             timestamp("updated_at", .updatedAt),
             ReportColumn("content_sha256") { row, _ in row.row.contentSHA256 ?? "" },
-        ]
+        ] + scopeColumns()
 
     static let kind = ResourceKind.vpnGateway
     init(_ row: HistoryRow) { self.row = row }
@@ -64,7 +64,7 @@ public struct ConnectionHistoryRow: ReportRow, KindHistoryRow {
             timestamp("created_at", .createdAt),
             timestamp("updated_at", .updatedAt),
             ReportColumn("content_sha256") { row, _ in row.row.contentSHA256 ?? "" },
-        ]
+        ] + scopeColumns()
 
     static let kind = ResourceKind.vpnConnection
     init(_ row: HistoryRow) { self.row = row }
@@ -97,6 +97,15 @@ extension KindHistoryRow {
             ReportColumn("state") { row, _ in row.row.state.rawValue },
             ReportColumn("first_seen") { row, cells in cells.time(row.row.firstSeen) },
             ReportColumn("last_seen") { row, cells in cells.time(row.row.lastSeen) },
+        ]
+    }
+
+    /// `account,region,project_id`, last, as in every view.
+    static func scopeColumns() -> [ReportColumn<Self>] {
+        [
+            ReportColumn("account") { row, _ in row.row.scope.account },
+            ReportColumn("region") { row, _ in row.row.scope.region },
+            ReportColumn("project_id") { row, _ in row.row.scope.projectID },
         ]
     }
 

@@ -20,6 +20,8 @@ public enum ReportError: Error, Sendable, Hashable {
     case unknownGateway(GatewayID)
     /// A key file is missing or not a gateway-audit Ed25519 key.
     case invalidKey(path: String, detail: String)
+    /// The gateway belongs to a scope that `--account`, `--region` or `--project` leave out.
+    case outsideScopes(GatewayID, scope: String)
 }
 
 extension ReportError: CustomStringConvertible {
@@ -43,6 +45,8 @@ extension ReportError: CustomStringConvertible {
             return "key \(path): \(detail)"
         case .unknownGateway(let id):
             return "no gateway \"\(id)\" in this database; `gateway-audit gateways` lists the known ids"
+        case .outsideScopes(let id, let scope):
+            return "gateway \"\(id)\" belongs to scope \(scope), which --account, --region or --project leave out"
         }
     }
 }

@@ -46,6 +46,9 @@ public struct ReportOptions: Sendable, Hashable {
         if let since = filter.since { parts.append("since " + since.iso8601(in: zone)) }
         if let until = filter.until { parts.append("until " + until.iso8601(in: zone)) }
         if !filter.kinds.isEmpty { parts.append("kinds " + filter.kinds.map(\.rawValue).joined(separator: ", ")) }
+        if let account = filter.scopes.account { parts.append("account " + account) }
+        if let region = filter.scopes.region { parts.append("region " + region) }
+        if let project = filter.scopes.projectID { parts.append("project " + project) }
         return parts.isEmpty ? "all gateways, all time" : parts.joined(separator: " · ")
     }
 }

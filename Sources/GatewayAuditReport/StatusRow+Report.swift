@@ -10,6 +10,9 @@ extension StatusRow: ReportRow {
         ReportColumn("status", highlight: .when({ row, _ in row.status != "ACTIVE" })) { row, _ in row.status },
         ReportColumn("first_seen") { row, cells in cells.time(row.firstSeen) },
         ReportColumn("last_seen") { row, cells in cells.time(row.lastSeen) },
+        ReportColumn("account") { row, _ in row.scope.account },
+        ReportColumn("region") { row, _ in row.scope.region },
+        ReportColumn("project_id") { row, _ in row.scope.projectID },
     ]
 
     /// Streams the status windows `filter` selects.

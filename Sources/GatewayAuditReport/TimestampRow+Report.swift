@@ -14,6 +14,9 @@ extension TimestampRow: ReportRow {
             row.anomalies.map(\.kind.rawValue).joined(separator: ";")
         },
         ReportColumn("resource_kind") { row, _ in row.kind.rawValue },
+        ReportColumn("account", sharedBySnapshot: true) { row, _ in row.scope.account },
+        ReportColumn("region", sharedBySnapshot: true) { row, _ in row.scope.region },
+        ReportColumn("project_id", sharedBySnapshot: true) { row, _ in row.scope.projectID },
     ]
 
     /// Streams the timestamp rows `filter` selects.

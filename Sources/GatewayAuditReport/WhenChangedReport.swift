@@ -28,6 +28,12 @@ public struct WhenChangedReport: Sendable {
         public let apiUpdatedAt: String?
         /// Whether `apiUpdatedAt` falls inside the window.
         public let updatedAtCheck: UpdatedAtCheck
+        /// The gateway's account (estate file label; empty for single-scope runs).
+        public let account: String
+        /// The gateway's region.
+        public let region: String
+        /// The gateway's project id.
+        public let projectID: String
         /// For a customer gateway: the connections that used it at the time, with their own changes in
         /// the same window (nil for other kinds).
         public var connections: [ConnectionUse]?
@@ -46,6 +52,8 @@ public struct WhenChangedReport: Sendable {
             case apiUpdatedAt = "api_updated_at"
             case updatedAtCheck = "updated_at_check"
             case connections
+            case account, region
+            case projectID = "project_id"
         }
 
     }
@@ -76,8 +84,15 @@ public struct WhenChangedReport: Sendable {
     /// Reads the changes of one gateway (and optionally one field: an exact path, or a prefix such as
     /// `tags` or `ca_certificate`).
     /// - Throws: ``ReportError/unknownGateway(_:)`` for an id the database has never seen; ``StoreError``.
-    public init(store: any HistoryReading, gatewayID: GatewayID, field: String? = nil, zone: Zone = .utc) throws {
+    /// - Throws: ``ReportError/outsideScopes(_:scope:)`` when `scopes` leave the gateway's scope out.
+    public init(
+        store: any HistoryReading, gatewayID: GatewayID, field: String? = nil, zone: Zone = .utc,
+        scopes: ScopeFilter = ScopeFilter()
+    ) throws {
         guard let summary = try store.gateway(gatewayID) else { throw ReportError.unknownGateway(gatewayID) }
+        guard scopes.matches(summary.scope) else {
+            throw ReportError.outsideScopes(gatewayID, scope: summary.scope.description)
+        }
         self.gatewayID = gatewayID
         kind = summary.kind
         self.zone = zone
@@ -99,7 +114,8 @@ public struct WhenChangedReport: Sendable {
                 lastSeenBefore: row.lastSeenBefore.map(cells.time), firstSeenAfter: cells.time(row.firstSeenAfter),
                 lastRunBefore: row.lastRunBefore, firstRunAfter: row.firstRunAfter,
                 apiUpdatedAt: row.apiUpdatedAt.map { cells.timestamp(row.apiUpdatedAtTimestamp, raw: $0) },
-                updatedAtCheck: check)
+                updatedAtCheck: check, account: row.scope.account, region: row.scope.region,
+                projectID: row.scope.projectID)
             entry.windowFrom = row.lastSeenBefore
             entry.windowTo = row.firstSeenAfter
             entries.append(entry)
@@ -122,11 +138,13 @@ public struct WhenChangedReport: Sendable {
         }
         let header = [
             "CHANGE", "FIELD", "FROM", "TO", "LAST SEEN BEFORE", "FIRST SEEN AFTER", "API UPDATED_AT", "CHECK",
+            "ACCOUNT", "REGION", "PROJECT_ID",
         ]
         let rows = entries.map { e in
             [
                 e.change.rawValue, e.field, WhenChangedReport.short(e.oldValue), WhenChangedReport.short(e.newValue),
                 e.lastSeenBefore ?? "-", e.firstSeenAfter, e.apiUpdatedAt ?? "-", e.updatedAtCheck.rawValue,
+                e.account.isEmpty ? "-" : e.account, e.region.isEmpty ? "-" : e.region, e.projectID,
             ]
         }
         lines += TextTable(header: header, rows: rows).lines

@@ -9,10 +9,13 @@ public final class ActiveRun: Sendable {
     public let startedAt: Instant
     /// Runs found unfinished (killed) and closed as aborted when this one began.
     public let abortedRuns: [Int64]
+    /// The scope the run belongs to.
+    public let scope: ScopeKey
     let lock: RunLock?
 
-    init(id: Int64, startedAt: Instant, abortedRuns: [Int64], lock: RunLock?) {
+    init(id: Int64, startedAt: Instant, abortedRuns: [Int64], scope: ScopeKey, lock: RunLock?) {
         self.id = id
+        self.scope = scope
         self.startedAt = startedAt
         self.abortedRuns = abortedRuns
         self.lock = lock

@@ -28,13 +28,16 @@ public struct ChangeRow: Sendable, Hashable {
     public let apiUpdatedAtTimestamp: Timestamp?
     /// The kind of the resource.
     public let kind: ResourceKind
+    /// The account, cloud, region and project of the gateway.
+    public let scope: ScopeKey
 
     init(
         gatewayID: GatewayID, seq: Int64, change: ChangeKind, field: String, oldValue: String?, newValue: String?,
         lastSeenBefore: Instant?, lastRunBefore: Int64?, firstSeenAfter: Instant, firstRunAfter: Int64,
-        apiUpdatedAt: String?, kind: ResourceKind = .customerGateway
+        apiUpdatedAt: String?, kind: ResourceKind = .customerGateway, scope: ScopeKey = ScopeKey(projectID: "")
     ) {
         self.kind = kind
+        self.scope = scope
         self.gatewayID = gatewayID
         self.seq = seq
         self.change = change

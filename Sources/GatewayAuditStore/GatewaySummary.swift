@@ -22,4 +22,6 @@ public struct GatewaySummary: Sendable, Hashable {
     public var status: String? = nil
     /// For a customer gateway: the connections that use it now (present, latest snapshot naming it).
     public var connections: Int = 0
+    /// The scope of the last run that observed it.
+    public var scope = ScopeKey(projectID: "")
 }

@@ -125,6 +125,7 @@ extension HistoryDatabase {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v5-scopes", migrate: HistoryDatabase.migrateToScopes)
         return migrator
     }()
 }

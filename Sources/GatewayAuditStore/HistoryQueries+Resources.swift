@@ -8,7 +8,8 @@ extension HistoryQueries {
         let path = database.path
         try stream(
             sql: """
-                SELECT g.gateway_id, g.kind, w.seq, w.status, w.first_seen, w.last_seen, w.first_run, w.last_run
+                SELECT g.gateway_id, g.kind, w.seq, w.status, w.first_seen, w.last_seen, w.first_run, w.last_run,
+                    g.account, g.cloud, g.region, g.project_id
                 FROM status_window w JOIN gateway g ON g.id = w.gateway
                 \(clause) ORDER BY g.gateway_id, w.seq
                 """, arguments: arguments
@@ -18,7 +19,7 @@ extension HistoryQueries {
                     gatewayID: GatewayID(row["gateway_id"]),
                     kind: try row.stored(ResourceKind.self, "kind", table: "gateway", path: path), seq: row["seq"],
                     status: row["status"], firstSeen: row.instant("first_seen"), lastSeen: row.instant("last_seen"),
-                    firstRun: row["first_run"], lastRun: row["last_run"]))
+                    firstRun: row["first_run"], lastRun: row["last_run"], scope: ScopeKey(row: row)))
         }
     }
 

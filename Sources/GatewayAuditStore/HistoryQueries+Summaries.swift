@@ -4,15 +4,32 @@ import GatewayAuditCore
 
 extension HistoryQueries {
     public func gateways() throws(StoreError) -> [GatewaySummary] {
-        let path = database.path
-        return try database.read { db in try Self.allSummaries(db, path: path) }
+        try gateways(ScopeFilter())
     }
 
-    /// Every known gateway, read without blocking a thread of the cooperative pool (the collector).
+    /// The known gateways of the scopes `filter` selects, by id.
     /// - Throws: ``StoreError``.
-    public func knownGateways() async throws(StoreError) -> [GatewaySummary] {
+    public func gateways(_ filter: ScopeFilter) throws(StoreError) -> [GatewaySummary] {
         let path = database.path
-        return try await database.read { db in try Self.allSummaries(db, path: path) }
+        let (clause, arguments) = filter.clause("g")
+        return try database.read { db in
+            try Row.fetchAll(db, sql: Self.summarySQL + clause + " ORDER BY g.gateway_id", arguments: arguments).map {
+                row in try Self.summary(row, path: path)
+            }
+        }
+    }
+
+    /// The known gateways of one scope, read without blocking a thread of the cooperative pool: what a
+    /// run of that scope expects to see listed.
+    /// - Throws: ``StoreError``.
+    public func knownGateways(in scope: ScopeKey) async throws(StoreError) -> [GatewaySummary] {
+        let path = database.path
+        let (condition, arguments) = scope.sqlCondition("g")
+        return try await database.read { db in
+            try Row.fetchAll(
+                db, sql: Self.summarySQL + " WHERE " + condition + " ORDER BY g.gateway_id", arguments: arguments
+            ).map { row in try Self.summary(row, path: path) }
+        }
     }
 
     public func gateway(_ id: GatewayID) throws(StoreError) -> GatewaySummary? {
@@ -23,7 +40,7 @@ extension HistoryQueries {
         }
     }
 
-    private static let summarySQL = """
+    static let summarySQL = """
         SELECT g.gateway_id, g.kind,
             (SELECT status FROM status_window WHERE gateway = g.id ORDER BY seq DESC LIMIT 1) AS status,
             (SELECT COUNT(*) FROM gateway c JOIN snapshot cs ON cs.gateway = c.id AND cs.last_seen IS NULL
@@ -34,13 +51,10 @@ extension HistoryQueries {
             (SELECT MIN(first_seen) FROM snapshot WHERE gateway = g.id) AS first_seen,
             g.last_seen,
             (SELECT COUNT(*) FROM snapshot WHERE gateway = g.id) AS snapshots,
-            (SELECT COUNT(*) FROM failed_observation WHERE gateway = g.id) AS failures
+            (SELECT COUNT(*) FROM failed_observation WHERE gateway = g.id) AS failures,
+            g.account, g.cloud, g.region, g.project_id
         FROM gateway g
         """
-
-    private static func allSummaries(_ db: Database, path: String) throws -> [GatewaySummary] {
-        try Row.fetchAll(db, sql: summarySQL + " ORDER BY g.gateway_id").map { row in try summary(row, path: path) }
-    }
 
     private static func summary(_ row: Row, path: String) throws(StoreError) -> GatewaySummary {
         GatewaySummary(
@@ -50,13 +64,21 @@ extension HistoryQueries {
             lastSeen: row.instantIfPresent("last_seen"),
             snapshotCount: row["snapshots"], failedCount: row["failures"],
             kind: try row.stored(ResourceKind.self, "kind", table: "gateway", path: path), status: row["status"],
-            connections: row["connections"])
+            connections: row["connections"], scope: ScopeKey(row: row))
     }
 
     public func runs(limit: Int?) throws(StoreError) -> [RunRecord] {
+        try runs(limit: limit, ScopeFilter())
+    }
+
+    /// The latest runs of the scopes `filter` selects, newest first.
+    /// - Throws: ``StoreError``.
+    public func runs(limit: Int?, _ filter: ScopeFilter) throws(StoreError) -> [RunRecord] {
         let path = database.path
+        var (clause, arguments) = filter.clause("run")
+        arguments += [limit ?? -1]
         return try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM run ORDER BY id DESC LIMIT ?", arguments: [limit ?? -1]).map {
+            try Row.fetchAll(db, sql: "SELECT * FROM run\(clause) ORDER BY id DESC LIMIT ?", arguments: arguments).map {
                 row in
                 var counts = RunCounts()
                 counts.observed = row["observed"]
@@ -72,7 +94,8 @@ extension HistoryQueries {
                     endpoint: row["endpoint"],
                     projectID: row["project_id"],
                     scope: try row.stored(RunScope.self, "scope", table: "run", path: path),
-                    toolVersion: row["tool_version"], counts: counts, message: row["message"])
+                    toolVersion: row["tool_version"], counts: counts, message: row["message"],
+                    scopeKey: ScopeKey(row: row))
             }
         }
     }
@@ -158,6 +181,10 @@ extension ReportFilter {
         if !kinds.isEmpty {
             conditions.append("\(kind) IN (\(Array(repeating: "?", count: kinds.count).joined(separator: ", ")))")
             arguments += kinds.map(\.rawValue)
+        }
+        for (condition, value) in scopes.conditions("g") {
+            conditions.append(condition)
+            arguments.append(value)
         }
         if let extra { conditions.append(extra) }
         let clause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")

@@ -24,7 +24,8 @@ public struct HistoryQueries: HistoryReading {
         try stream(
             sql: """
                 SELECT g.gateway_id, g.kind, s.seq, s.state, s.first_seen, \(Self.lastSeen) AS last_seen, s.first_run,
-                    COALESCE(s.last_run, g.last_run) AS last_run, s.content, s.content_sha256, s.chain_sha256
+                    COALESCE(s.last_run, g.last_run) AS last_run, s.content, s.content_sha256, s.chain_sha256,
+                    g.account, g.cloud, g.region, g.project_id
                 FROM snapshot s JOIN gateway g ON g.id = s.gateway
                 \(clause) ORDER BY g.gateway_id, s.seq
                 """, arguments: arguments
@@ -38,7 +39,7 @@ public struct HistoryQueries: HistoryReading {
                     firstSeen: row.instant("first_seen"), lastSeen: row.instant("last_seen"),
                     firstRun: row["first_run"], lastRun: row["last_run"],
                     resource: try content.map { try Resource(kind: kind, data: Data($0.utf8)) },
-                    contentSHA256: row["content_sha256"], chainSHA256: row["chain_sha256"]))
+                    contentSHA256: row["content_sha256"], chainSHA256: row["chain_sha256"], scope: ScopeKey(row: row)))
         }
     }
 
@@ -49,7 +50,7 @@ public struct HistoryQueries: HistoryReading {
             sql: """
                 SELECT g.gateway_id, g.kind, s.seq, c.change, c.field, c.old_value, c.new_value,
                     p.last_seen AS last_seen_before, p.last_run AS last_run_before, s.first_seen, s.first_run,
-                    s.updated_at_raw
+                    s.updated_at_raw, g.account, g.cloud, g.region, g.project_id
                 FROM change c
                 JOIN snapshot s ON s.id = c.snapshot
                 JOIN gateway g ON g.id = s.gateway
@@ -65,7 +66,8 @@ public struct HistoryQueries: HistoryReading {
                     lastSeenBefore: row.instantIfPresent("last_seen_before"), lastRunBefore: row["last_run_before"],
                     firstSeenAfter: row.instant("first_seen"), firstRunAfter: row["first_run"],
                     apiUpdatedAt: row["updated_at_raw"],
-                    kind: try row.stored(ResourceKind.self, "kind", table: "gateway", path: path)))
+                    kind: try row.stored(ResourceKind.self, "kind", table: "gateway", path: path),
+                    scope: ScopeKey(row: row)))
         }
     }
 
@@ -80,7 +82,8 @@ public struct HistoryQueries: HistoryReading {
             sql: """
                 SELECT g.gateway_id, g.kind, s.seq, s.first_seen, s.id, s.created_at_raw, s.updated_at_raw,
                     json_extract(s.content, '$.ca_certificate.expire_time') AS expire_time_raw,
-                    json_extract(s.content, '$.applied_at') AS applied_at_raw
+                    json_extract(s.content, '$.applied_at') AS applied_at_raw,
+                    g.account, g.cloud, g.region, g.project_id
                 FROM snapshot s JOIN gateway g ON g.id = s.gateway
                 \(clause) ORDER BY g.gateway_id, s.seq
                 """, arguments: arguments
@@ -93,7 +96,8 @@ public struct HistoryQueries: HistoryReading {
                     TimestampRow(
                         gatewayID: GatewayID(row["gateway_id"]), seq: row["seq"], firstSeen: row.instant("first_seen"),
                         field: field.rawValue, raw: raw, timestamp: Timestamp.parsedIfValid(raw),
-                        anomalies: found.filter { $0.field == field.rawValue }, kind: kind))
+                        anomalies: found.filter { $0.field == field.rawValue }, kind: kind,
+                        scope: ScopeKey(row: row)))
             }
         }
     }

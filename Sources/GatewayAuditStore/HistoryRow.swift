@@ -30,8 +30,9 @@ public struct HistoryRow: Sendable, Hashable {
     init(
         gatewayID: GatewayID, kind: ResourceKind, seq: Int64, state: SnapshotState, firstSeen: Instant,
         lastSeen: Instant, firstRun: Int64, lastRun: Int64, resource: Resource?, contentSHA256: String?,
-        chainSHA256: String
+        chainSHA256: String, scope: ScopeKey = ScopeKey(projectID: "")
     ) {
+        self.scope = scope
         self.gatewayID = gatewayID
         self.kind = kind
         self.seq = seq
@@ -45,4 +46,6 @@ public struct HistoryRow: Sendable, Hashable {
         self.contentSHA256 = contentSHA256
         self.chainSHA256 = chainSHA256
     }
+    /// The account, cloud, region and project of the gateway.
+    public var scope = ScopeKey(projectID: "")
 }

@@ -30,23 +30,29 @@ public struct HistoryVerifier: Sendable {
             try snapshots.run()
             var problems = snapshots.problems
             var runs = 0
+            // Runs sealed before scopes chain over the whole history, later ones within their scope.
             var previousRecord = ""
-            var lastHead: String?
-            var unfinished = false
+            var previousInScope: [ScopeKey: String] = [:]
+            var lastOfScope: [ScopeKey: (head: String?, scoped: Bool, unfinished: Bool, final: Bool)] = [:]
             let runRows = try Row.fetchAll(db, sql: "SELECT * FROM run ORDER BY id")
+            let lastIndexOfScope = Dictionary(
+                runRows.enumerated().map { (ScopeKey(row: $0.element), $0.offset) }, uniquingKeysWith: max)
             for (index, run) in runRows.enumerated() {
                 runs += 1
                 let id: Int64 = run["id"]
+                let scope = ScopeKey(row: run)
+                let scoped = RunRecordChain.isScoped(version: run["record_version"] ?? 1)
                 guard let record = run["record_sha256"] as String? else {
                     let status = try run.stored(RunStatus.self, "status", table: "run", path: path)
-                    if index == runRows.count - 1 && status == .running {
-                        unfinished = true
+                    if lastIndexOfScope[scope] == index && status == .running {
+                        lastOfScope[scope] = (nil, scoped, true, index == runRows.count - 1)
                     } else {
                         problems.append(.init(area: .run, gatewayID: nil, item: id, detail: "record hash is missing"))
                     }
                     continue
                 }
-                if try RunRecordChain.record(run, previous: previousRecord, path: path) != record {
+                let previous = scoped ? previousInScope[scope] ?? "" : previousRecord
+                if try RunRecordChain.record(run, previous: previous, path: path) != record {
                     problems.append(
                         .init(
                             area: .run, gatewayID: nil, item: id,
@@ -54,15 +60,22 @@ public struct HistoryVerifier: Sendable {
                                 + "or an earlier run was removed"))
                 }
                 previousRecord = record
-                lastHead = run["chain_head"]
+                previousInScope[scope] = record
+                lastOfScope[scope] = (run["chain_head"], scoped, false, index == runRows.count - 1)
             }
             let head = try RunRecordChain.head(db)
-            if let lastHead, !unfinished, lastHead != head {
-                problems.append(
-                    .init(
-                        area: .head, gatewayID: nil, item: nil,
-                        detail: "the last run recorded \(lastHead) but the snapshots give \(head): "
-                            + "a snapshot was added or removed outside a run"))
+            for (scope, last) in lastOfScope.sorted(by: { $0.key < $1.key }) {
+                // A head over the whole history (before scopes) still holds only if no run came after it.
+                guard let lastHead = last.head, !last.unfinished, last.scoped || last.final else { continue }
+                let expected = try last.scoped ? RunRecordChain.head(db, scope: scope) : head
+                if lastHead != expected {
+                    let which = lastOfScope.count > 1 ? " of scope \(scope)" : ""
+                    problems.append(
+                        .init(
+                            area: .head, gatewayID: nil, item: nil,
+                            detail: "the last run\(which) recorded \(lastHead) but the snapshots give \(expected): "
+                                + "a snapshot was added or removed outside a run"))
+                }
             }
             return HistoryVerification(chainHead: head, problems: problems, snapshots: snapshots.count, runs: runs)
         }

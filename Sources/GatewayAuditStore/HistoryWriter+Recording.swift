@@ -24,6 +24,8 @@ extension HistoryWriter {
     /// - Throws: ``StoreError``; on error nothing of the batch is stored.
     public func record(_ writes: [SnapshotWrite], in run: ActiveRun) async throws(StoreError) -> [ObservationOutcome] {
         let id = run.id
+        let scope = run.scope
+        let gatewayIDs = writes.map(\.observation.gatewayID.rawValue)
         return try await database.write { db in
             let status = try String.fetchOne(db, sql: "SELECT status FROM run WHERE id = ?", arguments: [id])
             guard status == RunStatus.running.rawValue else { throw StoreError.runNotActive(id: id) }
@@ -44,7 +46,27 @@ extension HistoryWriter {
                 arguments: [
                     counts.observed, counts.unchanged, counts.changed, counts.new, counts.gone, counts.failed, id,
                 ])
+            try Self.assign(gatewayIDs, to: scope, db)
             return outcomes
+        }
+    }
+}
+
+extension HistoryWriter {
+    /// Gives the observed gateways the scope of the run that observed them (new rows start unscoped;
+    /// a gateway seen by another scope moves to it).
+    static func assign(_ gatewayIDs: [String], to scope: ScopeKey, _ db: Database) throws {
+        for start in stride(from: 0, to: gatewayIDs.count, by: 500) {
+            let slice = gatewayIDs[start..<min(start + 500, gatewayIDs.count)]
+            try db.execute(
+                sql: """
+                    UPDATE gateway SET account = ?, cloud = ?, region = ?, project_id = ?
+                    WHERE gateway_id IN (\(Array(repeating: "?", count: slice.count).joined(separator: ",")))
+                        AND NOT (account = ? AND cloud = ? AND region = ? AND project_id = ?)
+                    """,
+                arguments: StatementArguments(
+                    [scope.account, scope.cloud, scope.region, scope.projectID] + Array(slice)
+                        + [scope.account, scope.cloud, scope.region, scope.projectID]))
         }
     }
 }

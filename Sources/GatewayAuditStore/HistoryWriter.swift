@@ -13,18 +13,24 @@ public struct HistoryWriter: Sendable {
         self.database = database
     }
 
-    /// Starts a collection run: takes the run lock (waiting up to `lockWait`), closes runs a killed
-    /// process left `running` as `aborted`, and records the new run.
+    /// Starts a collection run: takes its scope's run lock (waiting up to `lockWait`), closes runs of
+    /// that scope a killed process left `running` as `aborted`, and records the new run. Runs of other
+    /// scopes go on at the same time.
     /// - Throws: ``StoreError/locked(path:waitedSeconds:)`` when another run holds the database.
     public func beginRun(_ info: RunInfo, at startedAt: Instant = .now, lockWait: Duration = .seconds(60))
         async throws(StoreError) -> ActiveRun
     {
-        let lock = database.isFile ? try await RunLock.acquire(databasePath: database.path, wait: lockWait) : nil
+        let scope = info.scopeKey
+        let lock =
+            database.isFile
+            ? try await RunLock.acquire(databasePath: database.path, scope: scope, wait: lockWait) : nil
         let path = database.path
         do {
             let (id, aborted) = try await database.write { db -> (Int64, [Int64]) in
+                let (inScope, scopeArguments) = scope.sqlCondition()
                 let aborted = try Int64.fetchAll(
-                    db, sql: "SELECT id FROM run WHERE status = ? ORDER BY id", arguments: [RunStatus.running])
+                    db, sql: "SELECT id FROM run WHERE status = ? AND \(inScope) ORDER BY id",
+                    arguments: [RunStatus.running] + scopeArguments)
                 let id = (try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM run") ?? 0) + 1
                 for abortedID in aborted {
                     try db.execute(
@@ -38,17 +44,18 @@ public struct HistoryWriter: Sendable {
                 }
                 try db.execute(
                     sql: """
-                        INSERT INTO run (id, started_at, endpoint, project_id, tool_version, scope, record_version)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        INSERT INTO run (id, started_at, endpoint, project_id, tool_version, scope, record_version,
+                            cloud, region, account)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
-                        id, startedAt.storageValue, info.endpoint, info.projectID, info.toolVersion,
+                        id, startedAt.storageValue, info.endpoint, scope.projectID, info.toolVersion,
                         info.scope.rawValue,
-                        RunRecordChain.currentVersion,
+                        RunRecordChain.currentVersion, scope.cloud, scope.region, scope.account,
                     ])
                 return (id, aborted)
             }
-            return ActiveRun(id: id, startedAt: startedAt, abortedRuns: aborted, lock: lock)
+            return ActiveRun(id: id, startedAt: startedAt, abortedRuns: aborted, scope: scope, lock: lock)
         } catch {
             lock?.release()
             throw error

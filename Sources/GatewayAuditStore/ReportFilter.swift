@@ -10,6 +10,8 @@ public struct ReportFilter: Sendable, Hashable {
     public var until: Instant?
     /// Only resources of these kinds (all when empty).
     public var kinds: [ResourceKind]
+    /// Only gateways of these scopes (`--account`, `--region`, `--project`).
+    public var scopes = ScopeFilter()
 
     /// Creates a filter; the default covers everything.
     public init(

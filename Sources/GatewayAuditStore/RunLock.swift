@@ -1,5 +1,6 @@
-import GatewayAuditCore
+import Crypto
 import Foundation
+import GatewayAuditCore
 import Synchronization
 
 #if canImport(Glibc)
@@ -8,7 +9,9 @@ import Synchronization
     import Darwin
 #endif
 
-/// An exclusive advisory lock on `<database>.lock`, held for a whole collection run.
+/// An exclusive advisory lock on `<database>.<scope>.lock`, held for a whole collection run of that
+/// scope (`<scope>`: 16 hex digits of the SHA-256 of account, cloud, region and project), so runs of
+/// different scopes, in one process or several, go on together while two runs of one scope never overlap.
 ///
 /// `flock` locks belong to the open file description, so the kernel drops them when the process
 /// dies, even by SIGKILL: a crashed run never leaves a stale lock behind. The holder releases it
@@ -27,10 +30,10 @@ final class RunLock: Sendable {
     /// simulator, a progress display) keep running meanwhile.
     /// - Throws: ``StoreError/locked(path:waitedSeconds:)`` after the wait, ``StoreError/readOnly(path:detail:)``
     ///   when the lock file cannot be created, ``StoreError/cancelled(path:)`` when the task is cancelled.
-    static func acquire(databasePath: String, wait: Duration, clock: any Clock<Duration> = ContinuousClock())
-        async throws(StoreError) -> RunLock
-    {
-        let path = databasePath + ".lock"
+    static func acquire(
+        databasePath: String, scope: ScopeKey, wait: Duration, clock: any Clock<Duration> = ContinuousClock()
+    ) async throws(StoreError) -> RunLock {
+        let path = lockPath(databasePath: databasePath, scope: scope)
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .readOnly(path: path, detail: String(cString: strerror(errno))) }
         // Waited time is read from the clock, not summed from the steps: a loaded machine that wakes
@@ -51,6 +54,12 @@ final class RunLock: Sendable {
             }
         }
         return RunLock(path: path, descriptor: fd)
+    }
+
+    /// The lock file of `scope` beside the database.
+    static func lockPath(databasePath: String, scope: ScopeKey) -> String {
+        let identity = [scope.account, scope.cloud, scope.region, scope.projectID].joined(separator: "\n")
+        return databasePath + "." + String(SHA256.hash(data: Data(identity.utf8)).hexString.prefix(16)) + ".lock"
     }
 
     /// Releases the lock now; later calls do nothing.

@@ -22,4 +22,6 @@ public struct RunRecord: Sendable, Hashable {
     public let counts: RunCounts
     /// Why it failed or was aborted.
     public let message: String?
+    /// The account, cloud, region and project it belongs to.
+    public var scopeKey = ScopeKey(projectID: "")
 }

@@ -7,14 +7,17 @@ import GatewayAuditCore
 /// latest snapshot link).
 ///
 /// A run record's hash covers its fields in a versioned, explicit encoding (`run.record_version`):
-/// - version 2 (current): each field tagged by type, text length-prefixed, so no value can be read
+/// - version 3 (current): version 2's encoding over version 2's fields and the scope (`cloud`, `region`,
+///   `account`); chained to the previous run *of the same scope*, and its head covers that scope's
+///   gateways only, so scopes collected at the same time each keep their own chain;
+/// - version 2: each field tagged by type, text length-prefixed, so no value can be read
 ///   as another and nothing depends on a library's debug text;
 /// - version 1: runs sealed before versions existed, whose hash was taken over GRDB 7's debug text
 ///   of each value. That encoding is reproduced here field by field so those runs keep verifying
 ///   whatever GRDB or Swift later print.
 enum RunRecordChain {
     /// The encoding new runs are sealed with.
-    static let currentVersion = 2
+    static let currentVersion = 3
 
     /// The columns each version covers, in order (`record_sha256` itself excluded).
     static func columns(version: Int) -> [String] {
@@ -22,19 +25,29 @@ enum RunRecordChain {
             "id", "started_at", "finished_at", "status", "endpoint", "project_id", "tool_version", "scope", "observed",
             "unchanged", "changed", "new", "gone", "failed", "message", "chain_head",
         ]
-        return version >= 2 ? legacy + ["record_version"] : legacy
+        switch version {
+        case 1: return legacy
+        case 2: return legacy + ["record_version"]
+        default: return legacy + ["record_version", "cloud", "region", "account"]
+        }
     }
 
-    /// SHA-256 over `gateway_id:link` lines of every gateway's latest snapshot, by gateway id.
-    static func head(_ db: Database) throws -> String {
+    /// Whether runs of `version` chain and take their head within their own scope (else over the whole history).
+    static func isScoped(version: Int) -> Bool { version >= 3 }
+
+    /// SHA-256 over `gateway_id:link` lines of every gateway's latest snapshot, by gateway id; only the
+    /// gateways of `scope` when one is given.
+    static func head(_ db: Database, scope: ScopeKey? = nil) throws -> String {
         var hasher = SHA256()
+        let (condition, arguments) = scope.map { $0.sqlCondition("g") } ?? ("1", [])
         let rows = try Row.fetchCursor(
             db,
             sql: """
                 SELECT g.gateway_id, s.chain_sha256 FROM gateway g
                 JOIN snapshot s ON s.gateway = g.id AND s.last_seen IS NULL
+                WHERE \(condition)
                 ORDER BY g.gateway_id
-                """)
+                """, arguments: arguments)
         while let row = try rows.next() {
             let line = (row["gateway_id"] as String) + ":" + (row["chain_sha256"] as String) + "\n"
             hasher.update(data: Data(line.utf8))
@@ -81,16 +94,23 @@ enum RunRecordChain {
         }
     }
 
-    /// Seals run `id`: stores the current chain head and its record hash.
+    /// Seals run `id`: stores the current chain head and its record hash (both over its scope from
+    /// version 3 on).
     static func seal(run id: Int64, _ db: Database, path: String) throws {
-        let head = try head(db)
+        guard let stored = try Row.fetchOne(db, sql: "SELECT * FROM run WHERE id = ?", arguments: [id]) else { return }
+        let scoped = isScoped(version: stored["record_version"] ?? 1)
+        let scope = ScopeKey(row: stored)
+        let head = try head(db, scope: scoped ? scope : nil)
         try db.execute(sql: "UPDATE run SET chain_head = ? WHERE id = ?", arguments: [head, id])
+        let (condition, arguments) = scoped ? scope.sqlCondition() : ("1", [])
         let previous =
             try String.fetchOne(
                 db,
-                sql:
-                    "SELECT record_sha256 FROM run WHERE id < ? AND record_sha256 IS NOT NULL ORDER BY id DESC LIMIT 1",
-                arguments: [id]) ?? ""
+                sql: """
+                    SELECT record_sha256 FROM run WHERE id < ? AND record_sha256 IS NOT NULL AND \(condition)
+                    ORDER BY id DESC LIMIT 1
+                    """,
+                arguments: [id] + arguments) ?? ""
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM run WHERE id = ?", arguments: [id]) else { return }
         let record = try record(row, previous: previous, path: path)
         try db.execute(sql: "UPDATE run SET record_sha256 = ? WHERE id = ?", arguments: [record, id])

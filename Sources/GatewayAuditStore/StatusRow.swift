@@ -18,6 +18,8 @@ public struct StatusRow: Sendable, Hashable {
     public let firstRun: Int64
     /// The run of `lastSeen`.
     public let lastRun: Int64
+    /// The account, cloud, region and project of the resource.
+    public var scope = ScopeKey(projectID: "")
 }
 
 /// A window in which one resource referred to another: a connection's snapshot that named a customer

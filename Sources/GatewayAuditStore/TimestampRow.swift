@@ -18,6 +18,8 @@ public struct TimestampRow: Sendable, Hashable {
     public let anomalies: [StoredAnomaly]
     /// The kind of the resource.
     public var kind: ResourceKind = .customerGateway
+    /// The account, cloud, region and project of the gateway.
+    public var scope = ScopeKey(projectID: "")
 }
 
 /// An anomaly as stored with its snapshot.

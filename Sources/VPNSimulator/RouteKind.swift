@@ -24,4 +24,6 @@ public enum RouteKind: String, Sendable, Hashable, Codable, CaseIterable {
     case listConnections
     /// `GET /v5/{project_id}/vpn-connection/{id}`
     case getConnection
+    /// `GET /v3/auth/projects` (or `/v3/projects`): IAM's list of the projects the credentials see
+    case listProjects
 }

@@ -26,6 +26,13 @@ extension SimulatedCloud {
             return .iamError(
                 401, title: "Unauthorized", message: "The username or password is wrong.", requestID: requestID)
         }
+        if let domainScope = auth["scope"]?["domain"] {
+            guard domainScope["name"]?.stringValue == domain || domainScope["id"]?.stringValue == domain else {
+                return .iamError(
+                    401, title: "Unauthorized", message: "The domain in scope is not the user's", requestID: requestID)
+            }
+            return issueDomainToken(user: name, domain: domain, requestID: requestID)
+        }
         let project = auth["scope"]?["project"]
         let scoped = project?["id"]?.stringValue == projectID || project?["name"]?.stringValue == scenario.projectName
         guard scoped else {
@@ -118,7 +125,7 @@ extension SimulatedCloud {
     }
 
     /// Checks date, skew, security token and signature of an AK/SK request from a known key pair.
-    private func verifySignature(
+    func verifySignature(
         _ request: APIRequest, _ authorization: AKSKAuthorization, _ pair: SimulatorCredentials.KeyPair,
         requestID: String
     ) -> APIResponse? {

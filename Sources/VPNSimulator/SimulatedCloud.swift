@@ -35,6 +35,8 @@ public actor SimulatedCloud {
     var faults: [Int: FaultState] = [:]
     var nextFaultID = 1
     var firings: [FaultFiring] = []
+    /// The projects IAM's project list shows (this cloud's by default; a multi-project server sets it).
+    var projectDirectory: [SimulatedProject] = []
     var idGenerator: SeededGenerator
     var requestIDGenerator: SeededGenerator
     let seed: UInt64
@@ -176,6 +178,7 @@ public actor SimulatedCloud {
 
     private func answer(_ request: APIRequest, requestID: String) -> APIResponse {
         if request.route == .issueToken { return issueToken(request, requestID: requestID) }
+        if request.route == .listProjects { return listProjects(request, requestID: requestID) }
         if let rejection = authenticate(request, requestID: requestID) { return rejection }
         switch request.route {
         case .listGateways: return listGateways(request, requestID: requestID)
@@ -190,6 +193,7 @@ public actor SimulatedCloud {
         case .getVPNGateway: return getVPNGateway(request, requestID: requestID)
         case .listConnections: return listConnections(request, requestID: requestID)
         case .getConnection: return getConnection(request, requestID: requestID)
+        case .listProjects: return listProjects(request, requestID: requestID)
         }
     }
 

@@ -5,17 +5,21 @@ import Hummingbird
 extension SimulatorServer {
     func addAdminRoutes(to router: Router<SimulatorRequestContext>) {
         let cloud = self.cloud
+        // Every project of a multi-project server moves on the same clock.
+        let others = projects.values.filter { $0 !== cloud }
         router.get("/_sim/state") { _, _ in await SimulatorServer.state(of: cloud) }
         router.post("/_sim/advance") { request, _ in
             let query = request.uri.queryParameters
-            if let target = query.get("night", as: Int.self) {
-                do {
-                    try await cloud.advance(to: target)
-                } catch {
-                    return SimulatorServer.adminError(400, "\(error)")
+            for engine in [cloud] + others {
+                if let target = query.get("night", as: Int.self) {
+                    do {
+                        try await engine.advance(to: target)
+                    } catch {
+                        return SimulatorServer.adminError(400, "\(error)")
+                    }
+                } else {
+                    await engine.advance(nights: query.get("nights", as: Int.self) ?? 1)
                 }
-            } else {
-                await cloud.advance(nights: query.get("nights", as: Int.self) ?? 1)
             }
             return await SimulatorServer.state(of: cloud)
         }

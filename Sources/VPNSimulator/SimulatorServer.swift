@@ -22,8 +22,10 @@ import ServiceLifecycle
 /// API: `GET /_sim/state`; `POST /_sim/advance?nights=N` or `?night=N`; `POST /_sim/faults` with a
 /// ``FaultRule`` as JSON (answers its id), `GET /_sim/faults` (the firings so far), `DELETE /_sim/faults`.
 public struct SimulatorServer: Sendable {
-    /// The engine answering requests.
+    /// The engine answering requests (for a multi-project server: IAM's, and any unknown project's).
     public let cloud: SimulatedCloud
+    /// Every project served, by id: a request under `/v5/{project_id}/` goes to that project's engine.
+    public let projects: [String: SimulatedCloud]
     /// The address to listen on (loopback by default).
     public let host: String
     /// The port; 0 picks a free one.
@@ -38,6 +40,24 @@ public struct SimulatorServer: Sendable {
         logger: Logger = Logger(label: "vpn-simulator", factory: { _ in SwiftLogNoOpLogHandler() })
     ) {
         self.cloud = cloud
+        self.projects = [cloud.projectID: cloud]
+        self.host = host
+        self.port = port
+        self.adminRoutes = adminRoutes
+        self.logger = logger
+    }
+
+    /// Creates a server for several projects of one region (each its own engine, scenario and seed);
+    /// the first also answers IAM, whose project list shows them all.
+    public init(
+        clouds first: SimulatedCloud, _ others: [SimulatedCloud], host: String = "127.0.0.1", port: Int = 0,
+        adminRoutes: Bool = true,
+        logger: Logger = Logger(label: "vpn-simulator", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) {
+        self.cloud = first
+        var projects = [first.projectID: first]
+        for other in others { projects[other.projectID] = other }
+        self.projects = projects
         self.host = host
         self.port = port
         self.adminRoutes = adminRoutes
@@ -98,6 +118,8 @@ public struct SimulatorServer: Sendable {
         }
         addVPNRoutes(to: router)
         router.post("/v3/auth/tokens") { request, context in try await handle(.issueToken, request, context) }
+        router.get("/v3/auth/projects") { request, context in try await handle(.listProjects, request, context) }
+        router.get("/v3/projects") { request, context in try await handle(.listProjects, request, context) }
         if adminRoutes { addAdminRoutes(to: router) }
         return router
     }
@@ -113,7 +135,7 @@ public struct SimulatorServer: Sendable {
             route: route, method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
             headers: headers, body: Array(body.readableBytesView), projectID: context.parameters.get("project_id"),
             gatewayID: context.parameters.get("gateway_id").map { GatewayID(String($0)) })
-        switch await cloud.respond(to: apiRequest) {
+        switch await engine(for: apiRequest).respond(to: apiRequest) {
         case .resetConnection:
             try await context.channel.close()
             return Response(status: .internalServerError)

@@ -14,7 +14,7 @@ struct Bench: AsyncParsableCommand {
             install wrk), git-history (pip install git-history) and sqlite3 must be installed; the bench never \
             installs anything itself, a missing one is reported in its row.
             """,
-        subcommands: [RunBench.self, GenerateYear.self],
+        subcommands: [RunBench.self, GenerateYear.self, EstateBench.self],
         defaultSubcommand: RunBench.self
     )
 }
@@ -40,7 +40,7 @@ struct RunBench: AsyncParsableCommand {
     @Option(
         name: .customLong("only"),
         help: ArgumentHelp(
-            "Run only these stages (repeatable): ingest, kinds, storage (with report and query), collection, peer.",
+            "Run only these stages (repeatable): ingest, kinds, storage (with report and query), collection, estate, peer.",
             valueName: "stage"))
     var only: [String] = []
 
@@ -69,6 +69,7 @@ struct RunBench: AsyncParsableCommand {
             try stages.query(year: year, into: &table)
         }
         if wanted("collection") { try await stages.collection(into: &table) }
+        if wanted("estate") { try await stages.estate(into: &table) }
         if wanted("peer") { try stages.peer(gateways: quick ? 200 : 1_000, nights: quick ? 15 : 60, into: &table) }
         print("")
         print(

@@ -18,6 +18,10 @@ struct CollectCommand: AsyncParsableCommand {
             Prints one summary line with the counts (with --quiet: nothing on a clean night); logs go to \
             standard error. --metrics-file, --heartbeat and --notify tell monitoring and people how the run went.
 
+            With --config (or $GATEWAY_AUDIT_CONFIG), every (account, region, project) scope of the estate \
+            file is collected, --scope-concurrency at once, each its own run; --account, --region and --project \
+            narrow it. One summary line per scope, then a total line.
+
             Example (cron): 0 2 * * * cd /var/lib/gateway-audit && gateway-audit collect --quiet
             """
     )
@@ -31,8 +35,25 @@ struct CollectCommand: AsyncParsableCommand {
         name: .customLong("project-id"), help: ArgumentHelp("Project id. Default: $HW_PROJECT_ID.", valueName: "id"))
     var projectID: String?
 
-    @Option(name: .long, help: ArgumentHelp("Region. Default: $HW_REGION_NAME.", valueName: "region"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Region. Default: $HW_REGION_NAME. With --config: only this region.", valueName: "region"))
     var region: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Estate file (TOML): every scope in one run. Default: $GATEWAY_AUDIT_CONFIG.", valueName: "file"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --config: only this account.", valueName: "name"))
+    var account: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --config: only this project id.", valueName: "id"))
+    var project: String?
+
+    @Option(name: .customLong("scope-concurrency"), help: "With --config: scopes collected at once (1-64).")
+    var scopeConcurrency: Int = 4
 
     @Option(
         name: .customLong("id"),
@@ -99,15 +120,27 @@ struct CollectCommand: AsyncParsableCommand {
         guard timeout > 0 else { throw ValidationError("--timeout must be greater than 0") }
         if let deadline, deadline <= 0 { throw ValidationError("--deadline must be greater than 0") }
         guard lockWait >= 0 else { throw ValidationError("--lock-wait must be 0 or more") }
+        guard (1...64).contains(scopeConcurrency) else {
+            throw ValidationError("--scope-concurrency must be between 1 and 64")
+        }
         try operations.validate()
     }
 
     func run() async throws {
         let environment = CloudEnvironment()
         let settings = try operations.resolved(environment)
+        if let config = config ?? environment["GATEWAY_AUDIT_CONFIG"] {
+            try await collectEstate(config, environment: environment, settings: settings)
+            return
+        }
+        if account != nil || project != nil {
+            throw CommandFailure(
+                status: .usage,
+                description: "--account and --project narrow an estate file: pass --config (or use --project-id)")
+        }
         let region = self.region ?? environment["HW_REGION_NAME"]
         let project = projectID ?? environment["HW_PROJECT_ID"]
-        let endpointText = endpoint ?? region.map { "https://vpn.\($0).myhuaweicloud.com" }
+        let endpointText = endpoint ?? region.map { Cloud.huawei.vpnEndpoint(region: $0) }
         var logger = StderrLogHandler.logger(
             "gateway-audit",
             level: logLevel?.level
@@ -172,7 +205,7 @@ struct CollectCommand: AsyncParsableCommand {
     }
 
     /// Closes the HTTP client; a failure is logged once, as the run's outcome is already decided.
-    private static func shutDown(_ transport: AsyncHTTPClientTransport, logger: Logger) async {
+    static func shutDown(_ transport: AsyncHTTPClientTransport, logger: Logger) async {
         do {
             try await transport.shutdown()
         } catch {
@@ -217,39 +250,4 @@ struct CollectCommand: AsyncParsableCommand {
             logger: logger, progress: { bar?.draw($0) }
         ).run()
     }
-
-    private func requestedIDs() throws -> [GatewayID]? {
-        var all = ids
-        if let idsFile {
-            let text: String
-            do {
-                text = try String(contentsOfFile: idsFile, encoding: .utf8)
-            } catch {
-                throw CommandFailure(
-                    status: .usage,
-                    description: "cannot read --ids-file \(idsFile) (\(error.localizedDescription)); "
-                        + "pass a readable UTF-8 file with one id per line")
-            }
-            all += text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-                .filter { !$0.isEmpty && !$0.hasPrefix("#") }
-        }
-        var seen = Set<String>()
-        let unique = all.filter { seen.insert($0).inserted }
-        return unique.isEmpty ? nil : unique.map { GatewayID($0) }
-    }
-}
-
-enum ProgressMode: String, ExpressibleByArgument, CaseIterable {
-    case auto, always, never
-}
-
-struct LogLevelArgument: ExpressibleByArgument {
-    let level: Logger.Level
-    init(level: Logger.Level) { self.level = level }
-    init?(argument: String) {
-        guard let level = Logger.Level(rawValue: argument) else { return nil }
-        self.level = level
-    }
-    static var allValueStrings: [String] { Logger.Level.allCases.map(\.rawValue) }
-    var defaultValueDescription: String { level.rawValue }
 }

@@ -38,7 +38,7 @@ struct CloudEnvironment {
                     status: .usage,
                     description: "IAM password authentication needs \(missing.joined(separator: " and ")) too")
             }
-            let authText = self["HW_AUTH_URL"] ?? region.map { "https://iam.\($0).myhuaweicloud.com/v3" }
+            let authText = self["HW_AUTH_URL"] ?? region.map { Cloud.huawei.iamEndpoint(region: $0) }
             guard let authText, let authURL = URL(string: authText) else {
                 throw CommandFailure(
                     status: .usage,

@@ -19,8 +19,16 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Simulated nights to collect (1-30).")
     var nights: Int = 30
 
-    @Option(name: .customLong("output-dir"), help: ArgumentHelp("Folder for the reports.", valueName: "dir"))
-    var outputDir: String = "reports"
+    @Option(
+        name: .customLong("output-dir"),
+        help: ArgumentHelp(
+            "Folder for the reports. Default: reports (with --estate: reports/estate).", valueName: "dir"))
+    var outputDirOption: String?
+
+    @Flag(name: .long, help: "Collect a simulated estate: two accounts, three regions, five projects, one file.")
+    var estate = false
+
+    var outputDir: String { outputDirOption ?? (estate ? "reports/estate" : "reports") }
 
     @Option(name: .long, help: ArgumentHelp("History database. Default: <output-dir>/demo.sqlite.", valueName: "path"))
     var db: String?
@@ -33,7 +41,8 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         // The demo shows a second zone beside UTC: Berlin unless --tz names another.
         let zone = try zoneOption.tz.isUTC ? Zone(identifier: "Europe/Berlin") : zoneOption.tz
-        let options = Demo.Options(nights: nights, outputDirectory: outputDir, databasePath: db, seed: seed, zone: zone)
+        var options = Demo.Options(nights: nights, outputDirectory: outputDir, databasePath: db, seed: seed, zone: zone)
+        options.estate = estate
         let summary: Demo.Summary
         do {
             summary = try await Demo(
@@ -46,7 +55,10 @@ struct DemoCommand: AsyncParsableCommand {
         let db = summary.databasePath
         let example = summary.exampleGatewayID?.rawValue ?? "<gateway-id>"
         var lines = [
-            "gateway-audit demo: \(nights + 1) nightly collections against the simulated cloud",
+            estate
+                ? "gateway-audit demo --estate: \(nights + 1) nights × 5 scopes (accounts prod-huawei and otc; "
+                    + "regions eu-west-101, ap-southeast-1, eu-de)"
+                : "gateway-audit demo: \(nights + 1) nightly collections against the simulated cloud",
             "  resources:  "
                 + ResourceKind.allCases.map { kind in
                     let counts = summary.resources[kind] ?? (0, 0)

@@ -14,6 +14,8 @@ struct GatewayAuditCommand: AsyncParsableCommand {
             DemoCommand.self, CollectCommand.self, ImportCommand.self, ReportCommand.self, WhenChangedCommand.self,
             GatewaysCommand.self, ResourcesCommand.self, RunsCommand.self,
             VerifyCommand.self, KeygenCommand.self,
+            GatewaysCommand.self, RunsCommand.self,
+            VerifyCommand.self, KeygenCommand.self, ConfigCommand.self,
         ]
     )
 

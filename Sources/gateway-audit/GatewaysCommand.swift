@@ -10,15 +10,21 @@ struct GatewaysCommand: AsyncParsableCommand {
 
     @OptionGroup var list: ListOptions
 
+    @OptionGroup(title: "Scopes") var scopes: ScopeOptions
+
     func run() async throws {
         let zone = list.zoneOption.tz
-        let gateways = try list.database.openForReading().gateways().filter { $0.kind == .customerGateway }
-        let header = ["gateway_id", "state", "name", "first_seen", "last_seen", "snapshots", "failed", "connections"]
+        let gateways = try list.database.openForReading().gateways(scopes.filter).filter { $0.kind == .customerGateway }
+        let header = [
+            "gateway_id", "state", "name", "first_seen", "last_seen", "snapshots", "failed", "connections", "account",
+            "region", "project_id",
+        ]
         let rows = gateways.map { g in
             [
                 g.gatewayID.rawValue, g.state?.rawValue ?? "unknown", g.name ?? "",
                 g.firstSeen?.iso8601(in: zone) ?? "", g.lastSeen?.iso8601(in: zone) ?? "",
-                String(g.snapshotCount), String(g.failedCount), String(g.connections),
+                String(g.snapshotCount), String(g.failedCount), String(g.connections), g.scope.account, g.scope.region,
+                g.scope.projectID,
             ]
         }
         try ListPrinter.print(

@@ -60,6 +60,8 @@ struct ReportCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOption
 
+    @OptionGroup(title: "Scopes") var scopes: ScopeOptions
+
     /// Rejects a `--since` after `--until` before anything is opened.
     func validate() throws {
         _ = try filter()
@@ -93,6 +95,7 @@ struct ReportCommand: AsyncParsableCommand {
             gatewayIDs: ids.map { GatewayID($0) }, since: since, until: until, zone: zoneOption.tz)
         var seen = Set<ResourceKind>()
         filter.kinds = kinds.filter { seen.insert($0).inserted }
+        filter.scopes = scopes.filter
         return filter
     }
 }

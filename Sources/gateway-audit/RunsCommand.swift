@@ -13,18 +13,21 @@ struct RunsCommand: AsyncParsableCommand {
 
     @OptionGroup var list: ListOptions
 
+    @OptionGroup(title: "Scopes") var scopes: ScopeOptions
+
     func run() async throws {
         let zone = list.zoneOption.tz
-        let runs = try list.database.openForReading().runs(limit: limit)
+        let runs = try list.database.openForReading().runs(limit: limit, scopes.filter)
         let header = [
             "run", "status", "started", "finished", "observed", "unchanged", "changed", "new", "gone", "failed",
-            "message",
+            "message", "account", "region", "project_id",
         ]
         let rows = runs.map { r in
             [
                 String(r.id), r.status.rawValue, r.startedAt.iso8601(in: zone), r.finishedAt?.iso8601(in: zone) ?? "",
                 String(r.counts.observed), String(r.counts.unchanged), String(r.counts.changed), String(r.counts.new),
-                String(r.counts.gone), String(r.counts.failed), r.message ?? "",
+                String(r.counts.gone), String(r.counts.failed), r.message ?? "", r.scopeKey.account,
+                r.scopeKey.region, r.scopeKey.projectID,
             ]
         }
         try ListPrinter.print(header: header, rows: rows, format: list.format, empty: "No runs recorded yet.")

@@ -28,10 +28,12 @@ struct WhenChangedCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOption
 
+    @OptionGroup(title: "Scopes") var scopes: ScopeOptions
+
     func run() async throws {
         let store = try database.openForReading()
         let report = try WhenChangedReport(
-            store: store, gatewayID: GatewayID(gatewayID), field: field, zone: zoneOption.tz)
+            store: store, gatewayID: GatewayID(gatewayID), field: field, zone: zoneOption.tz, scopes: scopes.filter)
         let stdout = StandardOutput()
         stdout.write(try format == .json ? report.json() : report.text)
         stdout.flush()

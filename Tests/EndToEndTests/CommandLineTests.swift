@@ -138,12 +138,17 @@ struct CommandLineTests {
         }
     }
 
-    @Test("a second collect waits for the lock, then exits 75")
+    @Test("a second collect of the same project waits for the lock, then exits 75; another project does not wait")
     func locked() async throws {
         try await EndToEnd.with { e in
             _ = try await e.collect()
             let writer = HistoryWriter(try HistoryDatabase.open(path: e.db))
-            let holder = try await writer.beginRun(RunInfo(endpoint: "test", projectID: "p", scope: .ids))
+            let other = try await writer.beginRun(RunInfo(endpoint: "test", projectID: "p", scope: .ids))
+            let unblocked = try await e.collect(["--lock-wait", "0"])
+            #expect(unblocked.status == 0, "\(unblocked.stderr)")
+            try await writer.finishRun(other, status: .complete)
+            let holder = try await writer.beginRun(
+                RunInfo(endpoint: e.running.baseURLString, projectID: e.cloud.projectID, scope: .ids))
             let result = try await e.collect(["--lock-wait", "1"])
             #expect(result.status == 75)
             #expect(

@@ -44,10 +44,10 @@ struct ResourceKindTests {
         let csv = try ReportFixture.render(f.store, .status, .csv)
         #expect(
             csv == """
-                gateway_id,resource_kind,status,first_seen,last_seen\r
-                vpnc-1,vpn-connection,ACTIVE,2025-03-01T02:01:00Z,2025-03-02T02:01:00Z\r
-                vpnc-1,vpn-connection,DOWN,2025-03-03T02:01:00Z,2025-03-03T02:01:00Z\r
-                vpnc-1,vpn-connection,ACTIVE,2025-03-04T02:01:00Z,2025-03-04T02:01:00Z\r
+                gateway_id,resource_kind,status,first_seen,last_seen,account,region,project_id\r
+                vpnc-1,vpn-connection,ACTIVE,2025-03-01T02:01:00Z,2025-03-02T02:01:00Z,,,p\r
+                vpnc-1,vpn-connection,DOWN,2025-03-03T02:01:00Z,2025-03-03T02:01:00Z,,,p\r
+                vpnc-1,vpn-connection,ACTIVE,2025-03-04T02:01:00Z,2025-03-04T02:01:00Z,,,p\r
 
                 """)
         #expect(try f.count("SELECT COUNT(*) FROM snapshot") == 1)
@@ -66,10 +66,10 @@ struct ResourceKindTests {
         let rows = try ReportFixture.render(f.store, .changes, .csv).split(separator: "\r\n").map(String.init)
         #expect(
             rows == [
-                "gateway_id,change,field,old_value,new_value,last_seen_before,first_seen_after,api_updated_at,resource_kind",
-                "vpnc-1,first-seen,,,,,2025-03-01T02:01:00Z,2025-02-01T10:00:00Z,vpn-connection",
-                "vpnc-1,modified,ikepolicy.encryption_algorithm,aes-128,aes-256,2025-03-01T02:01:00Z,2025-03-02T02:01:00Z,2025-03-01T20:00:00Z,vpn-connection",
-                "vpnc-1,added,peer_subnets[1],,10.0.1.0/24,2025-03-01T02:01:00Z,2025-03-02T02:01:00Z,2025-03-01T20:00:00Z,vpn-connection",
+                "gateway_id,change,field,old_value,new_value,last_seen_before,first_seen_after,api_updated_at,resource_kind,account,region,project_id",
+                "vpnc-1,first-seen,,,,,2025-03-01T02:01:00Z,2025-02-01T10:00:00Z,vpn-connection,,,p",
+                "vpnc-1,modified,ikepolicy.encryption_algorithm,aes-128,aes-256,2025-03-01T02:01:00Z,2025-03-02T02:01:00Z,2025-03-01T20:00:00Z,vpn-connection,,,p",
+                "vpnc-1,added,peer_subnets[1],,10.0.1.0/24,2025-03-01T02:01:00Z,2025-03-02T02:01:00Z,2025-03-01T20:00:00Z,vpn-connection,,,p",
             ])
     }
 

@@ -97,17 +97,17 @@ struct CSVReportTests {
         #expect(
             rows.contains([
                 "gw-a", "created_at", "2024-06-25T13:19:37.335Z", "2024-06-25T13:19:37.335Z",
-                "2024-06-25T18:49:37.335+05:30", "Z", "offset-relabelled", "customer-gateway",
+                "2024-06-25T18:49:37.335+05:30", "Z", "offset-relabelled", "customer-gateway", "", "", "p",
             ]))
         #expect(
             rows.contains([
                 "gw-legacy", "created_at", "2024-05-21T09:03:41.000000", "2024-05-21T09:03:41.000000Z",
-                "2024-05-21T14:33:41.000000+05:30", "", "no-offset", "customer-gateway",
+                "2024-05-21T14:33:41.000000+05:30", "", "no-offset", "customer-gateway", "", "", "p",
             ]))
         #expect(
             rows.contains([
                 "gw-a", "updated_at", "2025-03-02T23:00:00.123456789Z", "2025-03-02T23:00:00.123456789Z",
-                "2025-03-03T04:30:00.123456789+05:30", "Z", "", "customer-gateway",
+                "2025-03-03T04:30:00.123456789+05:30", "Z", "", "customer-gateway", "", "", "p",
             ]))
     }
 

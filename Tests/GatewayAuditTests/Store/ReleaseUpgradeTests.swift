@@ -32,9 +32,18 @@ struct ReleaseUpgradeTests {
         #expect("\(verification.runs)\n" == runs)
         #expect(try HistoryQueries(database).recordedHead(verification.chainHead))
 
+        // The history belongs to the scope its runs recorded: their project, no account, and no cloud
+        // or region (the release's runs went to a loopback endpoint).
+        let project = "0b5c1e2f9a3d4e6f8a7b6c5d4e3f2a1b"
+        let scope = ScopeKey(account: "", cloud: "", region: "", projectID: project)
+        #expect(try HistoryQueries(database).gateways().allSatisfy { $0.scope == scope })
+        #expect(try HistoryQueries(database).runs().allSatisfy { $0.scopeKey == scope })
+        #expect(try HistoryQueries(database).gateways(ScopeFilter(projectID: project)).count == 14)
+        #expect(try HistoryQueries(database).gateways(ScopeFilter(account: "prod")).isEmpty)
+
         let writer = HistoryWriter(database)
         let gateways = try HistoryQueries(database).gateways().filter { $0.state == .present }
-        let run = try await writer.beginRun(RunInfo(endpoint: "http://127.0.0.1:1", projectID: "p", scope: .ids))
+        let run = try await writer.beginRun(RunInfo(endpoint: "http://127.0.0.1:1", projectID: project, scope: .ids))
         let at = run.startedAt
         let observations = gateways.map {
             Observation(gatewayID: $0.gatewayID, observedAt: at, result: .failed("HTTP 503"))
@@ -45,7 +54,8 @@ struct ReleaseUpgradeTests {
         #expect(
             try sqlite3(
                 f.path, "SELECT group_concat(record_version, '') FROM (SELECT record_version FROM run ORDER BY id)")
-                == String(repeating: "1", count: verification.runs) + "2\n")
+                == String(repeating: "1", count: verification.runs) + "3\n")
+        #expect(try HistoryQueries(database).gateways().allSatisfy { $0.scope == scope })
     }
 
     @Test("an edit to a run sealed by the release is still named after the upgrade")
@@ -84,7 +94,8 @@ struct ReleaseUpgradeTests {
         // Each field as the sqlite3 shell quotes it: NULL, a number, or 'text' with '' for a quote.
         let columns = [
             "id", "started_at", "finished_at", "status", "endpoint", "project_id", "tool_version", "scope", "observed",
-            "unchanged", "changed", "new", "gone", "failed", "message", "chain_head", "record_version",
+            "unchanged", "changed", "new", "gone", "failed", "message", "chain_head", "record_version", "cloud",
+            "region", "account",
         ]
         let values = try columns.map { column in
             String(try sqlite3(f.path, "SELECT quote(\(column)) FROM run WHERE id = 2").dropLast())
@@ -97,8 +108,12 @@ struct ReleaseUpgradeTests {
             }
             return "i" + literal
         }
-        let previous = try sqlite3(f.path, "SELECT record_sha256 FROM run WHERE id = 1").trimmingCharacters(
-            in: .newlines)
+        // Chained to the previous run of the same scope: run 1 collected project p, run 2 project p"q.
+        let previous = try sqlite3(
+            f.path,
+            "SELECT record_sha256 FROM run WHERE id < 2 AND account = '' AND cloud = '' AND region = '' AND project_id = 'p\"q'"
+        ).trimmingCharacters(in: .newlines)
+        #expect(previous.isEmpty)
         let expected = SHA256.hash(data: Data(([previous] + tagged).joined(separator: "\n").utf8)).hexString
         #expect(try sqlite3(f.path, "SELECT record_sha256 FROM run WHERE id = 2") == expected + "\n")
         #expect(try f.verify().isIntact)

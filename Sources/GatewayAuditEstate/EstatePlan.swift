@@ -1,0 +1,84 @@
+import Foundation
+import GatewayAuditClient
+import GatewayAuditCore
+import GatewayAuditStore
+import Logging
+
+/// The scopes one run of an estate collects: every (account, region, project) the narrowing keeps,
+/// with `projects = "all"` resolved through IAM's project list.
+public struct EstatePlan: Sendable {
+    /// The scopes to collect, by account (file order), region (file order), then project.
+    public let scopes: [EstateScope]
+    /// Regions of `projects = "all"` accounts whose project list could not be read.
+    public let unlisted: [UnlistedRegion]
+
+    /// The (account, region) pairs of `estate` that `filter` keeps, with their credentials, before
+    /// projects are listed. Checks every variable of the kept accounts.
+    /// - Throws: ``EstateError``: an unset variable, or `--account`/`--region` naming nothing in the file.
+    public static func regions(
+        of estate: Estate, filter: ScopeFilter, credentials: EstateCredentials
+    ) throws(EstateError) -> [(account: EstateAccount, region: String, credentials: Credentials)] {
+        if let account = filter.account, !estate.accounts.contains(where: { $0.name == account }) {
+            throw EstateError(
+                file: estate.path, line: 0, key: "",
+                problem: "no account \"\(account)\" in the file (--account); it has "
+                    + estate.accounts.map(\.name).joined(separator: ", "))
+        }
+        var result: [(account: EstateAccount, region: String, credentials: Credentials)] = []
+        for account in estate.accounts where filter.account == nil || filter.account == account.name {
+            try credentials.check(account, in: estate)
+            for region in account.regions where filter.region == nil || filter.region == region {
+                result.append((account, region, try credentials.credentials(account, region: region, in: estate)))
+            }
+        }
+        if result.isEmpty, let region = filter.region {
+            throw EstateError(
+                file: estate.path, line: 0, key: "",
+                problem: "no account of the file collects region \"\(region)\" (--region)")
+        }
+        return result
+    }
+
+    /// Builds the plan; lists projects of `projects = "all"` accounts through IAM (`listProjects`
+    /// false: such regions keep one placeholder scope with project `all`, for `config check`).
+    /// - Throws: ``EstateError`` (see ``regions(of:filter:credentials:)``).
+    public static func make(
+        estate: Estate, filter: ScopeFilter, credentials: EstateCredentials, transport: any Transport,
+        listProjects: Bool = true, logger: Logger, time: any TimeSource = SystemTime()
+    ) async throws(EstateError) -> EstatePlan {
+        var scopes: [EstateScope] = []
+        var unlisted: [UnlistedRegion] = []
+        for (account, region, credentials) in try regions(of: estate, filter: filter, credentials: credentials) {
+            let endpoint = account.endpoint(region: region)
+            var projects: [String]
+            switch account.projects {
+            case .list(let list):
+                projects = list
+            case .byRegion(let lists):
+                projects = lists[region] ?? []
+            case .all where !listProjects:
+                projects = ["all"]
+            case .all:
+                do throws(ClientError) {
+                    guard let url = URL(string: account.iamEndpoint(region: region)) else {
+                        throw .invalidURL("IAM endpoint \(account.iamEndpoint(region: region)) is not a URL")
+                    }
+                    let lister = try IAMProjectList(
+                        iamURL: url, credentials: credentials, transport: transport, logger: logger, time: time,
+                        variablesToCheck: account.variablesToCheck)
+                    projects = try await lister.projects(region: region).map(\.id)
+                } catch {
+                    unlisted.append(UnlistedRegion(account: account, region: region, error: error))
+                    continue
+                }
+            }
+            for project in projects where filter.projectID == nil || filter.projectID == project {
+                scopes.append(
+                    EstateScope(
+                        account: account, region: region, projectID: project, endpoint: endpoint,
+                        credentials: credentials))
+            }
+        }
+        return EstatePlan(scopes: scopes, unlisted: unlisted)
+    }
+}

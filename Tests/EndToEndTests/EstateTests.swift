@@ -1,0 +1,262 @@
+import CSV
+import Foundation
+import GatewayAudit
+import Testing
+import VPNSimulator
+
+/// Two accounts (AK/SK on Huawei Cloud, password on OTC), three regions, five projects, three nights
+/// through the real binary and the simulator over HTTP; the Huawei key is rejected on night 2.
+@Suite("A whole estate in one nightly run", .serialized)
+struct EstateTests {
+    static let layout: [(region: String, projects: Int)] = [("eu-west-101", 2), ("ap-southeast-1", 1), ("eu-de", 2)]
+
+    struct Fixture {
+        let directory: URL
+        let estate: SimulatedEstate
+        var db: String { directory.appendingPathComponent("history.sqlite").path }
+        var config: String { directory.appendingPathComponent("estate.toml").path }
+
+        func projects(_ region: String) -> [String] { (estate.projects[region] ?? []).map(\.projectID) }
+
+        /// The five scopes as `account/region/project`, in the order collect prints them.
+        var scopes: [String] {
+            projects("eu-west-101").map { "prod-huawei/eu-west-101/\($0)" }
+                + projects("ap-southeast-1").map { "prod-huawei/ap-southeast-1/\($0)" }
+                + projects("eu-de").map { "otc/eu-de/\($0)" }
+        }
+
+        var file: String {
+            let url = { (region: String) in estate.regions[region]?.baseURLString ?? "" }
+            let quoted = { (region: String) in projects(region).map { "\"\($0)\"" }.joined(separator: ", ") }
+            return """
+                database = "\(db)"
+
+                [[account]]
+                name = "prod-huawei"
+                cloud = "huawei"
+                auth = "aksk"
+                access_key_env = "PROD_AK"
+                secret_key_env = "PROD_SK"
+                regions = ["eu-west-101", "ap-southeast-1"]
+                projects = { "eu-west-101" = [\(quoted("eu-west-101"))], "ap-southeast-1" = [\(quoted("ap-southeast-1"))] }
+                endpoints = { "eu-west-101" = "\(url("eu-west-101"))", "ap-southeast-1" = "\(url("ap-southeast-1"))" }
+
+                [[account]]
+                name = "otc"
+                cloud = "otc"
+                auth = "password"
+                user_env = "OTC_USER"
+                password_env = "OTC_PASSWORD"
+                domain_env = "OTC_DOMAIN"
+                regions = ["eu-de"]
+                projects = "all"
+                endpoints = { "eu-de" = "\(url("eu-de"))" }
+                iam_endpoints = { "eu-de" = "\(url("eu-de"))/v3" }
+
+                """
+        }
+
+        var environment: [String: String] {
+            let pair = SimulatorCredentials.standard.keyPairs[0]
+            let user = SimulatorCredentials.standard.users[0]
+            return [
+                "PROD_AK": pair.accessKey, "PROD_SK": pair.secretKey, "OTC_USER": user.name,
+                "OTC_PASSWORD": user.password, "OTC_DOMAIN": user.domain,
+            ]
+        }
+
+        func collect(_ extra: [String] = [], environment: [String: String]? = nil) async throws -> ProcessResult {
+            try await CLI.run(["collect", "--config", config] + extra, environment: environment ?? self.environment)
+        }
+
+        func cli(_ arguments: [String]) async throws -> ProcessResult {
+            try await CLI.run(arguments + ["--db", db], directory: directory)
+        }
+    }
+
+    static func with(_ body: (Fixture) async throws -> Void) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ga-estate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var credentials = SimulatorCredentials.standard
+        credentials.sdkDateClock = .wall
+        let estate = try await SimulatedEstate.start(layout, credentials: credentials)
+        let fixture = Fixture(directory: directory, estate: estate)
+        try fixture.file.write(toFile: fixture.config, atomically: true, encoding: .utf8)
+        do {
+            try await body(fixture)
+        } catch {
+            await estate.stop()
+            try? FileManager.default.removeItem(at: directory)
+            throw error
+        }
+        await estate.stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    static func csv(_ text: String) throws -> [[String]] {
+        let reader = try CSVReader(string: text)
+        var rows: [[String]] = []
+        while let row = reader.next() { rows.append(row) }
+        return rows
+    }
+
+    @Test("three nights, a rejected key on night 2: exit 1, the other scopes stored, every scope in every report")
+    func threeNights() async throws {
+        try await Self.with { f in
+            let scopes = f.scopes
+            #expect(scopes.count == 5)
+            let check = try await CLI.run(
+                ["config", "check", "--config", f.config, "--resolve"], environment: f.environment)
+            #expect(check.status == 0, "\(check.stderr)")
+            #expect(check.stdout.hasPrefix("\(f.config): ok, 2 account(s), 5 scope(s), database \(f.db)\n"))
+            for scope in scopes {
+                let parts = scope.split(separator: "/")
+                #expect(check.stdout.contains(parts[2]), "\(check.stdout)")
+            }
+
+            // Night 1: every scope complete.
+            try await f.estate.advance(to: 1)
+            let first = try await f.collect()
+            #expect(first.status == 0, "\(first.stderr)")
+            var lines = first.stdout.split(separator: "\n").map(String.init)
+            #expect(lines.count == 6, "\(first.stdout)")
+            for (line, scope) in zip(lines, scopes) {
+                #expect(line.hasPrefix("\(scope): run "), "\(line)")
+                #expect(line.contains(" complete: 23 observed, 0 unchanged, 0 changed, 23 new, 0 gone, 0 failed in "))
+            }
+            #expect(
+                lines.last?.hasPrefix(
+                    "total: 5 scope(s), 5 complete, 0 partial, 0 failed (0 rejected); 115 observed, 0 unchanged, "
+                        + "0 changed, 115 new, 0 gone, 0 failed in ") == true, "\(first.stdout)")
+
+            // Night 2: the Huawei key is rejected; the OTC scopes are stored.
+            try await f.estate.advance(to: 2)
+            var rejected = f.environment
+            rejected["PROD_SK"] = "not-the-secret"
+            let second = try await f.collect(environment: rejected)
+            #expect(second.status == 1, "\(second.stderr)")
+            lines = second.stdout.split(separator: "\n").map(String.init)
+            #expect(lines.count == 6, "\(second.stdout)")
+            for (line, scope) in zip(lines, scopes) {
+                if scope.hasPrefix("otc/") {
+                    #expect(line.contains(" complete: 24 observed, 23 unchanged, 0 changed, 1 new, 0 gone, 0 failed"))
+                } else {
+                    #expect(line.hasPrefix("\(scope): run "), "\(line)")
+                    #expect(line.contains(" failed: 0 observed, "), "\(line)")
+                }
+            }
+            #expect(lines.last?.hasPrefix("total: 5 scope(s), 2 complete, 0 partial, 3 failed (3 rejected); ") == true)
+            let errors = second.stderr.split(separator: "\n").map(String.init)
+            #expect(errors.count == 4, "\(second.stderr)")
+            for (line, scope) in zip(errors, scopes.prefix(3)) {
+                #expect(line.hasPrefix("gateway-audit: \(scope): authentication rejected (HTTP 401 APIGW.0301)"))
+                #expect(
+                    line.hasSuffix(
+                        "; check PROD_AK and PROD_SK (account prod-huawei of the estate file). "
+                            + "The run stopped without retrying, to avoid locking the key"))
+            }
+            #expect(
+                errors.last
+                    == "gateway-audit: error: 3 of 5 scope(s) not complete (see the lines above); the others are stored"
+            )
+            #expect(!second.stdout.contains("not-the-secret") && !second.stderr.contains("not-the-secret"))
+
+            // The rejected scopes' runs say why.
+            let runs = try await f.cli(["runs", "--account", "prod-huawei", "--format", "json"])
+            let runList = try #require(
+                try JSONSerialization.jsonObject(with: Data(runs.stdout.utf8)) as? [[String: String]])
+            #expect(runList.count == 6)
+            let failedRuns = runList.filter { $0["status"] == "failed" }
+            #expect(failedRuns.count == 3)
+            #expect(failedRuns.allSatisfy { $0["message"]?.hasPrefix("authentication rejected (HTTP 401") == true })
+            #expect(Set(runList.map { $0["account"] ?? "" }) == ["prod-huawei"])
+
+            // Night 3: everything again.
+            try await f.estate.advance(to: 3)
+            let third = try await f.collect()
+            #expect(third.status == 0, "\(third.stderr)")
+
+            // Every report holds every scope's rows, with the three scope columns last.
+            let expectedScopes = Set(scopes.map { $0.replacingOccurrences(of: "/", with: "|") })
+            for view in ["history", "changes", "timestamps"] {
+                let report = try await f.cli(["report", view, "--output", "-"])
+                #expect(report.status == 0, "\(report.stderr)")
+                let rows = try Self.csv(report.stdout)
+                #expect(Array(rows[0].suffix(3)) == ["account", "region", "project_id"])
+                let seen = Set(rows.dropFirst().map { $0.suffix(3).joined(separator: "|") })
+                #expect(seen == expectedScopes, "\(view)")
+            }
+            let otcOnly = try await f.cli([
+                "report", "changes", "--output", "-", "--account", "otc", "--region", "eu-de",
+            ])
+            let otcRows = try Self.csv(otcOnly.stdout).dropFirst()
+            #expect(!otcRows.isEmpty && otcRows.allSatisfy { $0.suffix(3).first == "otc" })
+            let html = try await f.cli(["report", "changes", "--format", "html", "--output", "-"])
+            #expect(html.stdout.contains("<section id=\"scopes\">"))
+            #expect(html.stdout.components(separatedBy: "<tr><td><a href=\"#scope-").count == 6)
+
+            let gateways = try await f.cli(["gateways", "--project", f.projects("eu-de")[1], "--format", "json"])
+            let gatewayList = try #require(
+                try JSONSerialization.jsonObject(with: Data(gateways.stdout.utf8)) as? [[String: String]])
+            #expect(gatewayList.count == 14)
+            #expect(gatewayList.allSatisfy { $0["region"] == "eu-de" && $0["account"] == "otc" })
+
+            let verified = try await f.cli(["verify"])
+            #expect(verified.status == 0, "\(verified.stderr)")
+        }
+    }
+
+    @Test("exit 3 only when every scope was rejected; narrowing collects only the scopes asked for")
+    func allRejectedAndNarrowing() async throws {
+        try await Self.with { f in
+            var wrong = f.environment
+            wrong["PROD_SK"] = "wrong"
+            wrong["OTC_PASSWORD"] = "wrong"
+            let rejected = try await f.collect(environment: wrong)
+            #expect(rejected.status == 3, "\(rejected.stderr)")
+            #expect(
+                rejected.stderr.hasSuffix(
+                    "gateway-audit: error: every scope's credentials were rejected; check the variables the estate file names\n"
+                ))
+
+            let narrowed = try await f.collect(["--account", "prod-huawei", "--region", "ap-southeast-1"])
+            #expect(narrowed.status == 0, "\(narrowed.stderr)")
+            let lines = narrowed.stdout.split(separator: "\n")
+            #expect(lines.count == 2)
+            #expect(
+                lines.first?.hasPrefix("prod-huawei/ap-southeast-1/\(f.projects("ap-southeast-1")[0]): run ") == true)
+        }
+    }
+
+    @Test("a file with a literal secret collects nothing: exit 2 with one line naming file, line and key")
+    func literalSecret() async throws {
+        try await Self.with { f in
+            let text = f.file.replacingOccurrences(
+                of: "secret_key_env = \"PROD_SK\"", with: "secret_key = \"MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc\"")
+            try text.write(toFile: f.config, atomically: true, encoding: .utf8)
+            let result = try await f.collect()
+            #expect(result.status == 2)
+            #expect(result.stdout.isEmpty)
+            #expect(
+                result.stderr
+                    == "gateway-audit: error: \(f.config):8: account \"prod-huawei\".secret_key: a secret must not be "
+                    + "written in the estate file; put it in an environment variable and name that variable with "
+                    + "secret_key_env\n")
+            #expect(!FileManager.default.fileExists(atPath: f.db))
+            let check = try await CLI.run(["config", "check", "--config", f.config], environment: f.environment)
+            #expect(check.status == 2)
+            #expect(check.stderr == result.stderr)
+            var unset = f.environment
+            unset["OTC_DOMAIN"] = nil
+            try f.file.write(toFile: f.config, atomically: true, encoding: .utf8)
+            let missing = try await CLI.run(
+                ["collect"], environment: unset.merging(["GATEWAY_AUDIT_CONFIG": f.config]) { $1 })
+            #expect(missing.status == 2)
+            #expect(
+                missing.stderr
+                    == "gateway-audit: error: \(f.config):19: account \"otc\".domain_env: environment variable "
+                    + "OTC_DOMAIN is not set; export it (or fix the name)\n")
+            #expect(!FileManager.default.fileExists(atPath: f.db))
+        }
+    }
+}
