@@ -115,7 +115,7 @@ public struct Demo: Sendable {
         }
     }
 
-    /// Every view in CSV and HTML, in UTC and the second zone.
+    /// Every view in every format (CSV, HTML, NDJSON), in UTC and the second zone.
     private func writeReports(_ store: any HistoryReading, generatedAt: Instant) throws -> [String] {
         var files: [String] = []
         for zone in [Zone.utc, options.zone] {

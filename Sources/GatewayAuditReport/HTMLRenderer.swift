@@ -2,12 +2,14 @@ import GatewayAuditCore
 import GatewayAuditStore
 import Mustache
 
-/// Renders a view as one self-contained HTML page: a section per gateway with an SVG timeline of its
-/// snapshots, changes, gaps and gone periods, the view's table, and its anomalies explained in words.
+/// Renders a view as one self-contained HTML dashboard: a summary, an index of every resource (changed
+/// ones first, sortable and filterable by the inline script), then a section per resource with its SVG
+/// timeline, its changes old → new, the view's table and its anomalies explained in words. Quiet
+/// resources collapse into one line (`<details>`); the page is complete without the script.
 struct HTMLRenderer {
     let store: any HistoryReading
     let options: ReportOptions
-    private let cells: ReportCells
+    let cells: ReportCells
 
     init(store: any HistoryReading, options: ReportOptions) {
         self.store = store
@@ -15,89 +17,51 @@ struct HTMLRenderer {
         cells = ReportCells(zone: options.zone)
     }
 
-    /// Writes the page to `output`, one gateway section at a time; returns the number of table rows.
+    /// Writes the page to `output`, one resource section at a time; returns the number of table rows.
     /// - Throws: ``StoreError``; a template error (the templates are compiled in, so only a bug).
     mutating func render<Output: TextOutputStream>(to output: inout Output) throws -> Int {
+        switch options.view {
+        case .history: return try render(HistoryRow.self, to: &output)
+        case .changes: return try render(ChangeRow.self, to: &output)
+        case .timestamps: return try render(TimestampRow.self, to: &output)
+        }
+    }
+
+    private func render<Row: ReportRow, Output: TextOutputStream>(_ view: Row.Type, to output: inout Output) throws
+        -> Int
+    {
         let templates = try Templates()
+        let wanted = Set(options.filter.gatewayIDs)
+        let gateways = try store.gateways().filter { wanted.isEmpty || wanted.contains($0.gatewayID) }
+        let timeFiltered = options.filter.since != nil || options.filter.until != nil
+        let overview = try DashboardOverview(
+            store: store, gateways: gateways, filter: options.filter, view: Row.self, onlyWithRows: timeFiltered)
+        let range = timelineRange(gateways)
+        let axis = TimelineAxis(range: range, zone: options.zone)
         let head = HTMLContext.Head(
             title: "gateway-audit: \(options.view.title)", zone: options.zone.identifier,
             generated: options.generatedAt.iso8601(in: options.zone), filters: options.filterDescription,
-            version: GatewayAuditVersion.current)
+            version: GatewayAuditVersion.current, scriptHash: DashboardScript.cspHash, css: DashboardStyle.css,
+            tickCSS: axis.css)
         output.write(templates.head.render(head))
-        let wanted = Set(options.filter.gatewayIDs)
-        let gateways = try store.gateways().filter { wanted.isEmpty || wanted.contains($0.gatewayID) }
-        let range = timelineRange(gateways)
-        let timeFiltered = options.filter.since != nil || options.filter.until != nil
+        output.write(templates.overview.render(try overviewContext(overview)))
+        let columns = Row.columns.filter { !$0.isResourceID }.map(\.name)
         var rowCount = 0
-        var sections = 0
-        for summary in gateways {
+        for resource in overview.resources {
             var filter = options.filter
-            filter.gatewayIDs = [summary.gatewayID]
-            let section = try GatewaySection(summary: summary, filter: filter, store: store)
-            let rows = tableRows(section)
-            if rows.isEmpty && timeFiltered { continue }
+            filter.gatewayIDs = [resource.summary.gatewayID]
+            let section = try GatewaySection(summary: resource.summary, filter: filter, store: store)
+            let rows: [Row] = try section.rows() ?? GatewaySection.rows(in: store, filter)
             rowCount += rows.count
-            sections += 1
-            output.write(templates.section.render(context(section, rows: rows, range: range)))
+            let context = sectionContext(
+                section, resource: resource, columns: columns, table: tableRows(rows), range: range,
+                ticks: axis.elements)
+            output.write(templates.section.render(context))
         }
-        if sections == 0 { output.write(templates.empty.render([String: String]())) }
+        if overview.resources.isEmpty { output.write(templates.empty.render([String: String]())) }
         output.write(templates.foot.render(HTMLContext.Foot(rowCount: rowCount, version: GatewayAuditVersion.current)))
+        output.write("<script>\(DashboardScript.source)</script>\n</body>\n</html>\n")
         return rowCount
-    }
-
-    private func tableRows(_ section: GatewaySection) -> [HTMLContext.Row] {
-        switch options.view {
-        case .history: return tableRows(section.history)
-        case .changes: return tableRows(section.changes)
-        case .timestamps: return tableRows(section.timestamps)
-        }
-    }
-
-    /// The view's table: each row's cells in column order, highlighted as each column says.
-    private func tableRows<Row: ReportRow>(_ rows: [Row]) -> [HTMLContext.Row] {
-        var renderer = ReportRowRenderer<Row>(cells: cells)
-        var previous: (row: Row, cells: [String])?
-        return rows.map { row in
-            let values = renderer.cells(of: row)
-            let tableCells = zip(Row.columns, values).enumerated().map { index, pair in
-                let (column, text) = pair
-                let highlighted = column.highlight.isHighlighted(
-                    text, of: row, previous: previous.map { (row: $0.row, cell: $0.cells[index]) })
-                return HTMLContext.Cell(text: HTMLRenderer.printable(text), cls: highlighted ? "changed" : "")
-            }
-            previous = (row, values)
-            return HTMLContext.Row(cls: row.isGone ? "gone" : "", cells: tableCells)
-        }
-    }
-
-    private func context(_ section: GatewaySection, rows: [HTMLContext.Row], range: (Instant, Instant))
-        -> HTMLContext.Section
-    {
-        let summary = section.summary
-        let timeline = Timeline(range: range, section: section, cells: cells)
-        return HTMLContext.Section(
-            anchor: HTMLRenderer.anchor(summary.gatewayID.rawValue),
-            title: HTMLRenderer.printable(summary.name ?? summary.gatewayID.rawValue),
-            id: HTMLRenderer.printable(summary.gatewayID.rawValue),
-            state: summary.state?.rawValue ?? "never fetched",
-            firstSeen: summary.firstSeen.map(cells.time) ?? "never",
-            lastSeen: summary.lastSeen.map(cells.time) ?? "never",
-            snapshotCount: summary.snapshotCount,
-            bands: timeline.bands, marks: timeline.marks,
-            rangeStart: cells.time(range.0), rangeEnd: cells.time(range.1),
-            columns: options.view.columns,
-            rows: rows,
-            hasAnomalies: !section.anomalies.isEmpty,
-            anomalies: section.anomalies.map { anomaly in
-                HTMLContext.Anomaly(
-                    kind: anomaly.kind.rawValue, field: anomaly.field, seq: anomaly.seq,
-                    explanation: anomaly.kind.explanation, detail: HTMLRenderer.printable(anomaly.detail))
-            },
-            hasFailures: !section.failures.isEmpty,
-            failures: section.failures.map { failure in
-                HTMLContext.Failure(
-                    at: cells.time(failure.observedAt), run: failure.run, error: HTMLRenderer.printable(failure.error))
-            })
     }
 
     private func timelineRange(_ gateways: [GatewaySummary]) -> (Instant, Instant) {
@@ -130,12 +94,14 @@ struct HTMLRenderer {
 
     private struct Templates {
         let head: MustacheTemplate
+        let overview: MustacheTemplate
         let section: MustacheTemplate
         let empty: MustacheTemplate
         let foot: MustacheTemplate
 
         init() throws {
             head = try MustacheTemplate(string: HTMLTemplates.head)
+            overview = try MustacheTemplate(string: HTMLTemplates.overview)
             section = try MustacheTemplate(string: HTMLTemplates.section)
             empty = try MustacheTemplate(string: HTMLTemplates.empty)
             foot = try MustacheTemplate(string: HTMLTemplates.foot)

@@ -14,7 +14,7 @@ struct Bench: AsyncParsableCommand {
             install wrk), git-history (pip install git-history) and sqlite3 must be installed; the bench never \
             installs anything itself, a missing one is reported in its row.
             """,
-        subcommands: [RunBench.self, GenerateYear.self],
+        subcommands: [RunBench.self, GenerateYear.self, DashboardBench.self],
         defaultSubcommand: RunBench.self
     )
 }
@@ -56,6 +56,7 @@ struct RunBench: AsyncParsableCommand {
         try await stages.ingest(into: &table)
         let year = try await stages.storage(into: &table)
         try await stages.report(year: year, bigRows: bigReportRows, into: &table)
+        try await stages.dashboard(into: &table)
         try stages.query(year: year, into: &table)
         try await stages.collection(into: &table)
         try stages.peer(gateways: quick ? 200 : 1_000, nights: quick ? 15 : 60, into: &table)

@@ -21,7 +21,7 @@ struct GatewaysCommand: AsyncParsableCommand {
                 String(g.snapshotCount), String(g.failedCount),
             ]
         }
-        try ListPrinter.print(
+        ListPrinter.print(
             header: header, rows: rows, format: list.format,
             empty: "No gateways recorded yet; run `gateway-audit collect`.")
     }

@@ -27,6 +27,6 @@ struct RunsCommand: AsyncParsableCommand {
                 String(r.counts.gone), String(r.counts.failed), r.message ?? "",
             ]
         }
-        try ListPrinter.print(header: header, rows: rows, format: list.format, empty: "No runs recorded yet.")
+        ListPrinter.print(header: header, rows: rows, format: list.format, empty: "No runs recorded yet.")
     }
 }

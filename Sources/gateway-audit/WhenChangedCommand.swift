@@ -33,7 +33,7 @@ struct WhenChangedCommand: AsyncParsableCommand {
         let report = try WhenChangedReport(
             store: store, gatewayID: GatewayID(gatewayID), field: field, zone: zoneOption.tz)
         let stdout = StandardOutput()
-        stdout.write(try format == .json ? report.json() : report.text)
+        stdout.write(format == .json ? report.json() : report.text)
         stdout.flush()
     }
 }

@@ -1,0 +1,94 @@
+import GatewayAuditCore
+import GatewayAuditStore
+
+extension HTMLRenderer {
+    /// The summary's figures, the latest run and the index.
+    func overviewContext(_ overview: DashboardOverview) throws -> HTMLContext.Overview {
+        let figure = { (label: String, value: Int, warn: Bool) in
+            HTMLContext.Figure(label: label, value: value, warn: warn)
+        }
+        let figures = [
+            figure("resources", overview.resources.count, false), figure("present", overview.present, false),
+            figure("gone", overview.gone, overview.gone > 0), figure("new in range", overview.new, false),
+            figure("changed in range", overview.changed, overview.changed > 0),
+            figure("field changes", overview.fieldChanges, false),
+            figure("anomalies", overview.anomalies, overview.anomalies > 0),
+            figure("failed observations", overview.failures, overview.failures > 0),
+        ]
+        let run = try store.runs(limit: 1).first
+        let runText = run.map { r in
+            let c = r.counts
+            return
+                "run \(r.id) \(r.status.rawValue), \(cells.time(r.startedAt)) – \(r.finishedAt.map(cells.time) ?? "not finished"): "
+                + "\(c.observed) observed, \(c.changed) changed, \(c.new) new, \(c.gone) gone, \(c.failed) failed"
+        }
+        let index = overview.resources.map { resource in
+            let summary = resource.summary
+            return HTMLContext.IndexRow(
+                anchor: HTMLRenderer.anchor(summary.gatewayID.rawValue),
+                name: HTMLRenderer.printable(summary.name ?? summary.gatewayID.rawValue),
+                id: HTMLRenderer.printable(summary.gatewayID.rawValue),
+                state: summary.state?.rawValue ?? "never fetched",
+                snapshots: summary.snapshotCount, changes: resource.changes,
+                lastChange: resource.lastChange.map { window($0.before, $0.after) } ?? "",
+                anomalies: resource.anomalies, failures: resource.failures)
+        }
+        return HTMLContext.Overview(
+            figures: figures, hasKinds: !overview.anomalyKinds.isEmpty,
+            kinds: overview.anomalyKinds.map { figure($0.kind.rawValue, $0.count, false) }, hasRun: run != nil,
+            run: HTMLRenderer.printable(runText ?? ""), chainHead: try store.chainHead(), index: index)
+    }
+
+    /// A change window in words.
+    func window(_ before: Instant?, _ after: Instant) -> String {
+        "\(before.map(cells.time) ?? "…") – \(cells.time(after))"
+    }
+
+    /// One resource's section.
+    func sectionContext(
+        _ section: GatewaySection, resource: DashboardOverview.Resource, columns: [String],
+        table: [HTMLContext.Row], range: (Instant, Instant), ticks: String
+    ) -> HTMLContext.Section {
+        let summary = section.summary
+        let timeline = Timeline(range: range, section: section, cells: cells)
+        // A quiet resource (one state, no mark) needs no timeline: its single band would say nothing.
+        let hasTimeline = timeline.bands.count > 1 || !timeline.marks.isEmpty
+        let diffs = options.view == .changes ? [] : section.changes.filter { !$0.field.isEmpty }.map(diff)
+        return HTMLContext.Section(
+            anchor: HTMLRenderer.anchor(summary.gatewayID.rawValue), open: resource.needsAttention,
+            changes: resource.changes, anomalyCount: resource.anomalies,
+            title: HTMLRenderer.printable(summary.name ?? summary.gatewayID.rawValue),
+            id: HTMLRenderer.printable(summary.gatewayID.rawValue), state: summary.state?.rawValue ?? "never fetched",
+            snapshotCount: summary.snapshotCount, firstSeen: summary.firstSeen.map(cells.time) ?? "never",
+            lastSeen: summary.lastSeen.map(cells.time) ?? "never", hasTimeline: hasTimeline, bands: timeline.bands,
+            marks: timeline.marks, ticks: ticks, hasDiffs: !diffs.isEmpty, diffs: diffs,
+            columns: columns, rows: table, hasAnomalies: !section.anomalies.isEmpty,
+            anomalies: section.anomalies.map { anomaly in
+                HTMLContext.Anomaly(
+                    kind: anomaly.kind.rawValue, field: anomaly.field, seq: anomaly.seq,
+                    explanation: anomaly.kind.explanation, detail: HTMLRenderer.printable(anomaly.detail))
+            },
+            hasFailures: !section.failures.isEmpty,
+            failures: section.failures.map { failure in
+                HTMLContext.Failure(
+                    at: cells.time(failure.observedAt), run: failure.run, error: HTMLRenderer.printable(failure.error))
+            })
+    }
+
+    private func diff(_ row: ChangeRow) -> HTMLContext.Diff {
+        let old = HTMLRenderer.printable(row.oldValue ?? "")
+        let new = HTMLRenderer.printable(row.newValue ?? "")
+        let pieces = ValueDiff(old: old, new: new)
+        return HTMLContext.Diff(
+            field: HTMLRenderer.printable(row.field), change: row.change.rawValue,
+            window: window(row.lastSeenBefore, row.firstSeenAfter), hasOld: row.oldValue != nil,
+            old: pieces.old.map { HTMLRenderer.segment($0.text, deleted: $0.changed) }, hasNew: row.newValue != nil,
+            new: pieces.new.map { HTMLRenderer.segment($0.text, inserted: $0.changed) })
+    }
+
+    static func segment(_ text: String, deleted: Bool = false, inserted: Bool = false, wrap: Bool = false)
+        -> HTMLContext.Segment
+    {
+        HTMLContext.Segment(t: text, p: !deleted && !inserted, d: deleted, i: inserted, w: wrap)
+    }
+}
