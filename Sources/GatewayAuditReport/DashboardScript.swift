@@ -18,8 +18,9 @@ public enum DashboardScript {
           window.addEventListener('afterprint', function () { closed.forEach(function (x) { x.open = false; }); });
           function openTarget() {
             var t = location.hash ? d.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
-            var x = t ? t.querySelector('details') : null;
+            var x = t ? t.closest('details') || t.querySelector('details') : null;
             if (x) { x.open = true; }
+            if (t) { t.scrollIntoView(); }
           }
           window.addEventListener('hashchange', openTarget);
           openTarget();
@@ -30,22 +31,33 @@ public enum DashboardScript {
           var shown = d.getElementById('shown');
           var body = d.querySelector('#index tbody');
           var rows = [].slice.call(body.rows);
+          var quiet = [].slice.call(d.querySelectorAll('#quiet tbody tr'));
           function section(r) { return d.getElementById(r.cells[0].firstChild.getAttribute('href').slice(1)); }
           function apply() {
-            var term = q.value.trim().toLowerCase(), count = 0;
+            var term = q.value.trim().toLowerCase(), count = 0, total = rows.length;
             rows.forEach(function (r) {
               var s = section(r), ok = true;
               if (r.searchText === undefined) {
                 r.searchText = (r.textContent + ' ' + (s ? s.textContent : '')).toLowerCase();
               }
-              if (co.checked) { if (r.getAttribute('data-c') === '0') { ok = false; } }
-              if (ao.checked) { if (r.getAttribute('data-a') === '0') { ok = false; } }
+              if (co.checked) { if (r.cells[4].textContent === '0') { ok = false; } }
+              if (ao.checked) { if (r.cells[6].textContent === '0') { ok = false; } }
               if (term) { if (r.searchText.indexOf(term) === -1) { ok = false; } }
               r.hidden = !ok;
               if (s) { s.hidden = !ok; }
               if (ok) { count += 1; }
             });
-            shown.textContent = count + ' of ' + rows.length + ' shown';
+            quiet.forEach(function (r) {
+              var ok = !co.checked;
+              if (ao.checked) { ok = false; }
+              if (term) { if (r.textContent.toLowerCase().indexOf(term) === -1) { ok = false; } }
+              r.hidden = !ok;
+              if (r.id) {
+                total += 1;
+                if (ok) { count += 1; }
+              }
+            });
+            shown.textContent = count + ' of ' + total + ' gateways shown';
           }
           [q, co, ao].forEach(function (x) { x.addEventListener('input', apply); });
           var heads = [].slice.call(d.querySelectorAll('#index thead th'));

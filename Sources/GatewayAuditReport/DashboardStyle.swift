@@ -11,6 +11,7 @@ public enum DashboardStyle {
         a{color:var(--link)}h1{font-size:1.5rem;margin:0 0 .25rem}h2{font-size:1.1rem;margin:0}
         .meta,.sub{color:var(--mute)}.meta{margin:0 0 1rem}.meta b{color:var(--fg)}.sub{font-size:.88rem}
         code,.id{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.85em;white-space:nowrap}
+        .nw{white-space:nowrap}.hash{display:inline-block;max-width:100%;overflow-x:auto;vertical-align:bottom}
         .kpi{display:grid;grid-template-columns:repeat(auto-fill,minmax(9.5rem,1fr));gap:.5rem;margin:.5rem 0;padding:0}
         .kpi div{border:1px solid var(--line);border-radius:6px;padding:.4rem .6rem}.kpi dt{color:var(--mute);font-size:.8rem}
         .kpi dd{margin:0;font-size:1.35rem;font-weight:600}.kpi .warn dd{color:var(--fail)}

@@ -23,9 +23,14 @@ enum HTMLContext {
         let hasKinds: Bool
         let kinds: [Figure]
         let hasRun: Bool
-        let run: String
+        let runHead: String
+        let runStarted: String
+        let runFinished: String
+        let runCounts: String
         let chainHead: String
         let index: [IndexRow]
+        let hasQuiet: Bool
+        let quietCount: Int
     }
 
     /// A labelled number; `warn` draws attention to it.
@@ -52,14 +57,9 @@ enum HTMLContext {
     struct Section {
         let anchor: String
         let open: Bool
-        let changes: Int
-        let anomalyCount: Int
         let title: String
         let id: String
         let state: String
-        let snapshotCount: Int
-        let firstSeen: String
-        let lastSeen: String
         let hasTimeline: Bool
         let bands: [Timeline.Band]
         let marks: [Timeline.Mark]
@@ -78,18 +78,29 @@ enum HTMLContext {
     struct Diff {
         let field: String
         let change: String
-        let window: String
+        let before: String
+        let after: String
         let hasOld: Bool
         let old: [Segment]
         let hasNew: Bool
         let new: [Segment]
     }
 
-    /// A table row; `cls` is `gone` for a gone state.
+    /// A table row; `cls` is `gone` for a gone state; `anchor`, when not empty, makes the row a link
+    /// target (a quiet gateway's first row).
     struct Row {
         let hasCls: Bool
         let cls: String
-        let cells: [Cell]
+        var anchor: String
+        var hasAnchor: Bool
+        var cells: [Cell]
+    }
+
+    /// The quiet gateways' shared table.
+    struct Quiet {
+        let count: Int
+        let columns: [String]
+        let rows: [Row]
     }
 
     /// A table cell: plain `text`, or `segs` when parts are marked or may break; `cls` is `ch` when
@@ -110,13 +121,13 @@ enum HTMLContext {
         let w: Bool
     }
 
-    /// An anomaly explained in words.
+    /// An anomaly explained in words; its evidence in words that never break inside (times).
     struct Anomaly {
         let kind: String
         let field: String
         let seq: Int64
         let explanation: String
-        let detail: String
+        let detail: [String]
     }
 
     /// A failed observation (a gap in what was seen).

@@ -3,7 +3,9 @@ import GatewayAuditStore
 
 extension HTMLRenderer {
     /// The summary's figures, the latest run and the index.
-    func overviewContext(_ overview: DashboardOverview) throws -> HTMLContext.Overview {
+    func overviewContext(_ overview: DashboardOverview, index resources: [DashboardOverview.Resource], quiet: Int)
+        throws -> HTMLContext.Overview
+    {
         let figure = { (label: String, value: Int, warn: Bool) in
             HTMLContext.Figure(label: label, value: value, warn: warn)
         }
@@ -16,13 +18,11 @@ extension HTMLRenderer {
             figure("failed observations", overview.failures, overview.failures > 0),
         ]
         let run = try store.runs(limit: 1).first
-        let runText = run.map { r in
+        let counts = run.map { r in
             let c = r.counts
-            return
-                "run \(r.id) \(r.status.rawValue), \(cells.time(r.startedAt)) – \(r.finishedAt.map(cells.time) ?? "not finished"): "
-                + "\(c.observed) observed, \(c.changed) changed, \(c.new) new, \(c.gone) gone, \(c.failed) failed"
+            return "\(c.observed) observed, \(c.changed) changed, \(c.new) new, \(c.gone) gone, \(c.failed) failed"
         }
-        let index = overview.resources.map { resource in
+        let index = resources.map { resource in
             let summary = resource.summary
             return HTMLContext.IndexRow(
                 anchor: HTMLRenderer.anchor(summary.gatewayID.rawValue),
@@ -36,7 +36,10 @@ extension HTMLRenderer {
         return HTMLContext.Overview(
             figures: figures, hasKinds: !overview.anomalyKinds.isEmpty,
             kinds: overview.anomalyKinds.map { figure($0.kind.rawValue, $0.count, false) }, hasRun: run != nil,
-            run: HTMLRenderer.printable(runText ?? ""), chainHead: try store.chainHead(), index: index)
+            runHead: run.map { "run \($0.id) \($0.status.rawValue)" } ?? "",
+            runStarted: run.map { cells.time($0.startedAt) } ?? "",
+            runFinished: run.map { $0.finishedAt.map(cells.time) ?? "not finished" } ?? "", runCounts: counts ?? "",
+            chainHead: try store.chainHead(), index: index, hasQuiet: quiet > 0, quietCount: quiet)
     }
 
     /// A change window in words.
@@ -53,20 +56,21 @@ extension HTMLRenderer {
         let timeline = Timeline(range: range, section: section, cells: cells)
         // A quiet resource (one state, no mark) needs no timeline: its single band would say nothing.
         let hasTimeline = timeline.bands.count > 1 || !timeline.marks.isEmpty
-        let diffs = options.view == .changes ? [] : section.changes.filter { !$0.field.isEmpty }.map(diff)
+        // The history table already shows each change old → new (consecutive rows, the changed part marked)
+        // and the changes table has both values: only the timestamps view lists the field changes apart.
+        let diffs = options.view == .timestamps ? section.changes.filter { !$0.field.isEmpty }.map(diff) : []
         return HTMLContext.Section(
             anchor: HTMLRenderer.anchor(summary.gatewayID.rawValue), open: resource.needsAttention,
-            changes: resource.changes, anomalyCount: resource.anomalies,
             title: HTMLRenderer.printable(summary.name ?? summary.gatewayID.rawValue),
             id: HTMLRenderer.printable(summary.gatewayID.rawValue), state: summary.state?.rawValue ?? "never fetched",
-            snapshotCount: summary.snapshotCount, firstSeen: summary.firstSeen.map(cells.time) ?? "never",
-            lastSeen: summary.lastSeen.map(cells.time) ?? "never", hasTimeline: hasTimeline, bands: timeline.bands,
+            hasTimeline: hasTimeline, bands: timeline.bands,
             marks: timeline.marks, ticks: ticks, hasDiffs: !diffs.isEmpty, diffs: diffs,
             columns: columns, rows: table, hasAnomalies: !section.anomalies.isEmpty,
             anomalies: section.anomalies.map { anomaly in
                 HTMLContext.Anomaly(
                     kind: anomaly.kind.rawValue, field: anomaly.field, seq: anomaly.seq,
-                    explanation: anomaly.kind.explanation, detail: HTMLRenderer.printable(anomaly.detail))
+                    explanation: anomaly.kind.explanation,
+                    detail: HTMLRenderer.printable(anomaly.detail).split(separator: " ").map(String.init))
             },
             hasFailures: !section.failures.isEmpty,
             failures: section.failures.map { failure in
@@ -81,7 +85,8 @@ extension HTMLRenderer {
         let pieces = ValueDiff(old: old, new: new)
         return HTMLContext.Diff(
             field: HTMLRenderer.printable(row.field), change: row.change.rawValue,
-            window: window(row.lastSeenBefore, row.firstSeenAfter), hasOld: row.oldValue != nil,
+            before: row.lastSeenBefore.map(cells.time) ?? "…", after: cells.time(row.firstSeenAfter),
+            hasOld: row.oldValue != nil,
             old: pieces.old.map { HTMLRenderer.segment($0.text, deleted: $0.changed) }, hasNew: row.newValue != nil,
             new: pieces.new.map { HTMLRenderer.segment($0.text, inserted: $0.changed) })
     }

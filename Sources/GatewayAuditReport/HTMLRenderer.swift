@@ -44,19 +44,41 @@ struct HTMLRenderer {
             version: GatewayAuditVersion.current, scriptHash: DashboardScript.cspHash, css: DashboardStyle.css,
             tickCSS: axis.css)
         output.write(templates.head.render(head))
-        output.write(templates.overview.render(try overviewContext(overview)))
+        let loud = overview.resources.filter(\.needsAttention)
+        let quiet = overview.resources.filter { !$0.needsAttention }
+        output.write(templates.overview.render(try overviewContext(overview, index: loud, quiet: quiet.count)))
         let columns = Row.columns.filter { !$0.isResourceID }.map(\.name)
         var rowCount = 0
-        for resource in overview.resources {
+        for resource in loud {
             var filter = options.filter
             filter.gatewayIDs = [resource.summary.gatewayID]
             let section = try GatewaySection(summary: resource.summary, filter: filter, store: store)
             let rows: [Row] = try section.rows() ?? GatewaySection.rows(in: store, filter)
             rowCount += rows.count
+            let table = HTMLRenderer.withoutEmptyColumns(columns, tableRows(rows, withResourceID: false))
             let context = sectionContext(
-                section, resource: resource, columns: columns, table: tableRows(rows), range: range,
+                section, resource: resource, columns: table.columns, table: table.rows, range: range,
                 ticks: axis.elements)
             output.write(templates.section.render(context))
+        }
+        // Quiet gateways (nothing in range) share one collapsed table: one row each, one header for all.
+        var quietRows: [HTMLContext.Row] = []
+        for resource in quiet {
+            var filter = options.filter
+            filter.gatewayIDs = [resource.summary.gatewayID]
+            let rows: [Row] = try GatewaySection.rows(in: store, filter)
+            rowCount += rows.count
+            var table = tableRows(rows, withResourceID: true)
+            if !table.isEmpty {
+                table[0].anchor = HTMLRenderer.anchor(resource.summary.gatewayID.rawValue)
+                table[0].hasAnchor = true
+            }
+            quietRows += table
+        }
+        if !quiet.isEmpty {
+            let table = HTMLRenderer.withoutEmptyColumns(Row.columns.map(\.name), quietRows)
+            output.write(
+                templates.quiet.render(HTMLContext.Quiet(count: quiet.count, columns: table.columns, rows: table.rows)))
         }
         if overview.resources.isEmpty { output.write(templates.empty.render([String: String]())) }
         output.write(templates.foot.render(HTMLContext.Foot(rowCount: rowCount, version: GatewayAuditVersion.current)))
@@ -96,6 +118,7 @@ struct HTMLRenderer {
         let head: MustacheTemplate
         let overview: MustacheTemplate
         let section: MustacheTemplate
+        let quiet: MustacheTemplate
         let empty: MustacheTemplate
         let foot: MustacheTemplate
 
@@ -103,6 +126,7 @@ struct HTMLRenderer {
             head = try MustacheTemplate(string: HTMLTemplates.head)
             overview = try MustacheTemplate(string: HTMLTemplates.overview)
             section = try MustacheTemplate(string: HTMLTemplates.section)
+            quiet = try MustacheTemplate(string: HTMLTemplates.quiet)
             empty = try MustacheTemplate(string: HTMLTemplates.empty)
             foot = try MustacheTemplate(string: HTMLTemplates.foot)
         }

@@ -9,6 +9,10 @@ enum HTMLTemplates {
     static let segments =
         "{{#p}}{{t}}{{/p}}{{#d}}<del>{{t}}</del>{{/d}}{{#i}}<ins>{{t}}</ins>{{/i}}{{#w}}<wbr />{{/w}}"
 
+    /// The rows of a table (a section's, or the quiet gateways').
+    static let rows =
+        "{{#rows}}<tr{{#hasAnchor}} id=\"gw-{{anchor}}\"{{/hasAnchor}}{{#hasCls}} class=\"{{cls}}\"{{/hasCls}}>{{#cells}}<td{{#hasCls}} class=\"{{cls}}\"{{/hasCls}}>{{^segs}}{{text}}{{/segs}}{{#segs}}\(segments){{/segs}}</td>{{/cells}}</tr>\n{{/rows}}"
+
     static let head = """
         <!DOCTYPE html>
         <html lang="en">
@@ -26,7 +30,7 @@ enum HTMLTemplates {
         <body>
         <header>
         <h1>{{title}}</h1>
-        <p class="meta">Times in <b>{{zone}}</b> (every time shows its UTC offset) · generated {{generated}} · {{filters}}</p>
+        <p class="meta">Times in <b>{{zone}}</b> (every time shows its UTC offset) · generated <span class="nw">{{generated}}</span> · {{filters}}</p>
         </header>
         <main>
 
@@ -37,8 +41,8 @@ enum HTMLTemplates {
         <h2>Summary</h2>
         <dl class="kpi">{{#figures}}<div{{#warn}} class="warn"{{/warn}}><dt>{{label}}</dt><dd>{{value}}</dd></div>{{/figures}}</dl>
         {{#hasKinds}}<p class="sub">Anomalies by kind: {{#kinds}}<span class="kind">{{label}}</span> {{value}} {{/kinds}}</p>{{/hasKinds}}
-        {{#hasRun}}<p class="sub">Latest run: {{run}}</p>{{/hasRun}}
-        <p class="sub">Chain head <code>{{chainHead}}</code> (`gateway-audit verify` checks it)</p>
+        {{#hasRun}}<p class="sub">Latest run: {{runHead}}, <span class="nw">{{runStarted}}</span> – <span class="nw">{{runFinished}}</span>: {{runCounts}}</p>{{/hasRun}}
+        <p class="sub">Chain head <code class="hash">{{chainHead}}</code> (`gateway-audit verify` checks it)</p>
         </section>
         <nav id="index" aria-label="index">
         <h2>Index</h2>
@@ -46,9 +50,10 @@ enum HTMLTemplates {
         <div class="scroll"><table>
         <thead><tr><th>name</th><th>id</th><th>state</th><th data-num="">snapshots</th><th data-num="">changes</th><th>last change (window)</th><th data-num="">anomalies</th><th data-num="">failed</th></tr></thead>
         <tbody>
-        {{#index}}<tr data-c="{{changes}}" data-a="{{anomalies}}"><td><a href="#gw-{{anchor}}">{{name}}</a></td><td class="id">{{id}}</td><td>{{state}}</td><td>{{snapshots}}</td><td>{{changes}}</td><td>{{lastChange}}</td><td>{{anomalies}}</td><td>{{failures}}</td></tr>
+        {{#index}}<tr><td><a href="#gw-{{anchor}}">{{name}}</a></td><td>{{id}}</td><td>{{state}}</td><td>{{snapshots}}</td><td>{{changes}}</td><td>{{lastChange}}</td><td>{{anomalies}}</td><td>{{failures}}</td></tr>
         {{/index}}
         </tbody></table></div>
+        {{#hasQuiet}}<p class="sub"><a href="#quiet">{{quietCount}} quiet gateway(s)</a>: nothing changed, no anomaly and no failed observation in range; one row each in the table at the end.</p>{{/hasQuiet}}
         </nav>
         <p class="legend"><span><i class="sw" style="background:var(--band0)"></i>snapshot (a state, as long as it was seen)</span><span><i class="sw" style="background:var(--chg)"></i>change</span><span><i class="sw" style="background:var(--gone)"></i>gone</span><span><i class="sw" style="background:var(--fail)"></i>failed observation (gap)</span></p>
 
@@ -56,18 +61,28 @@ enum HTMLTemplates {
 
     static let section = """
         <section id="gw-{{anchor}}" class="res"><details{{#open}} open=""{{/open}}>
-        <summary><h2>{{title}}</h2> <span class="sub"><span class="id">{{id}}</span> · {{state}} · {{snapshotCount}} snapshot(s) · {{changes}} change(s) · {{anomalyCount}} anomaly(ies)</span></summary>
-        <p class="sub">first seen {{firstSeen}} · last seen {{lastSeen}}</p>
-        {{#hasTimeline}}<div class="tl"><svg viewBox="0 0 1000 26" preserveAspectRatio="none" role="img" aria-label="timeline">{{#bands}}<rect class="{{cls}}" x="{{x}}" y="6" width="{{width}}" height="14"><title>{{label}}</title></rect>{{/bands}}{{#marks}}<rect class="{{cls}}" x="{{x}}" y="1" width="4" height="24"><title>{{label}}</title></rect>{{/marks}}</svg><span class="tk">{{{ticks}}}</span></div>{{/hasTimeline}}
-        {{#hasDiffs}}<ul class="diffs">{{#diffs}}<li><b>{{field}}</b> <span class="sub">{{change}} {{window}}</span>: {{#hasOld}}<span>{{#old}}\(segments){{/old}}</span>{{/hasOld}} → {{#hasNew}}<span>{{#new}}\(segments){{/new}}</span>{{/hasNew}}</li>{{/diffs}}</ul>{{/hasDiffs}}
+        <summary><h2>{{title}}</h2> <span class="sub"><span class="id">{{id}}</span> · {{state}}</span></summary>
+        {{#hasTimeline}}<div class="tl"><svg viewBox="0 0 1000 26" preserveAspectRatio="none" role="img">{{#bands}}<rect class="{{cls}}" x="{{x}}" y="6" width="{{width}}" height="14"><title>{{label}}</title></rect>{{/bands}}{{#marks}}<rect class="{{cls}}" x="{{x}}" y="1" width="4" height="24"><title>{{label}}</title></rect>{{/marks}}</svg><span class="tk">{{{ticks}}}</span></div>{{/hasTimeline}}
+        {{#hasDiffs}}<ul class="diffs">{{#diffs}}<li><b>{{field}}</b> <span class="sub">{{change}} <span class="nw">{{before}}</span> – <span class="nw">{{after}}</span></span>: {{#hasOld}}<span>{{#old}}\(segments){{/old}}</span>{{/hasOld}} → {{#hasNew}}<span>{{#new}}\(segments){{/new}}</span>{{/hasNew}}</li>{{/diffs}}</ul>{{/hasDiffs}}
         <div class="scroll"><table>
         <thead><tr>{{#columns}}<th>{{.}}</th>{{/columns}}</tr></thead>
         <tbody>
-        {{#rows}}<tr{{#hasCls}} class="{{cls}}"{{/hasCls}}>{{#cells}}<td{{#hasCls}} class="{{cls}}"{{/hasCls}}>{{^segs}}{{text}}{{/segs}}{{#segs}}\(segments){{/segs}}</td>{{/cells}}</tr>
-        {{/rows}}
+        \(rows)
         </tbody></table></div>
-        {{#hasAnomalies}}<ul class="notes">{{#anomalies}}<li><span class="kind">{{kind}}</span> on {{field}} (snapshot {{seq}}): {{explanation}} <span class="sub">{{detail}}</span></li>{{/anomalies}}</ul>{{/hasAnomalies}}
-        {{#hasFailures}}<ul class="notes">{{#failures}}<li><span class="kind">failed</span> {{at}} (run {{run}}): {{error}}</li>{{/failures}}</ul>{{/hasFailures}}
+        {{#hasAnomalies}}<ul class="notes">{{#anomalies}}<li><span class="kind">{{kind}}</span> on {{field}} (snapshot {{seq}}): {{explanation}} <span class="sub">{{#detail}}<span class="nw">{{.}}</span> {{/detail}}</span></li>{{/anomalies}}</ul>{{/hasAnomalies}}
+        {{#hasFailures}}<ul class="notes">{{#failures}}<li><span class="kind">failed</span> <span class="nw">{{at}}</span> (run {{run}}): {{error}}</li>{{/failures}}</ul>{{/hasFailures}}
+        </details></section>
+
+        """
+
+    static let quiet = """
+        <section id="quiet" class="res"><details>
+        <summary><h2>{{count}} quiet gateway(s)</h2> <span class="sub">nothing changed, no anomaly, no failed observation in range</span></summary>
+        <div class="scroll"><table>
+        <thead><tr>{{#columns}}<th>{{.}}</th>{{/columns}}</tr></thead>
+        <tbody>
+        \(rows)
+        </tbody></table></div>
         </details></section>
 
         """

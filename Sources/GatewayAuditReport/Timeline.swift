@@ -40,7 +40,7 @@ struct Timeline {
                 presentIndex += 1
             }
             let label =
-                "snapshot \(row.seq) (\(row.state.rawValue)): \(cells.time(row.firstSeen)) – \(cells.time(row.lastSeen))"
+                "\(row.state.rawValue) \(cells.time(row.firstSeen)) – \(cells.time(row.lastSeen))"
             bands.append(Band(cls: cls, x: start, width: (width * 10).rounded() / 10, label: label))
         }
         var marks: [Mark] = []

@@ -17,7 +17,8 @@ struct DigestCommandLineTests {
         ]
         for (night, nightNames) in names.enumerated() {
             let at = start.adding(seconds: Int64(night) * 86_400)
-            let run = try await writer.beginRun(RunInfo(endpoint: "http://127.0.0.1", projectID: "p", scope: .all), at: at)
+            let run = try await writer.beginRun(
+                RunInfo(endpoint: "http://127.0.0.1", projectID: "p", scope: .all), at: at)
             let observations = try nightNames.sorted { $0.key < $1.key }.map { id, name in
                 let json: JSONValue = .object([
                     "id": .string(id), "name": .string(name), "id_type": "ip", "id_value": "203.0.113.10",

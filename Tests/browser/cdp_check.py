@@ -42,6 +42,9 @@ PROBE = """(() => {
     height: document.documentElement.scrollHeight,
     brokenHeaders: heads.slice(0, 5),
     details: document.querySelectorAll('details').length,
+    wide: [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > WIDTH + 1
+      && !e.closest('.scroll, .hash')).slice(0, 3).map((e) => e.tagName + '.' + e.className + ': '
+      + e.textContent.slice(0, 40)),
   };
 })()"""
 
@@ -148,7 +151,7 @@ def problems_in(events):
 
 def check(browser, path, shots):
     name = os.path.basename(path).removesuffix(".html")
-    if "dashboard" in path:
+    if os.path.basename(os.path.dirname(os.path.abspath(path))) == "dashboard":
         name = "dashboard-1000x60." + name
     failures, rows = [], []
     for width, height, mobile in WIDTHS:
@@ -160,11 +163,13 @@ def check(browser, path, shots):
         browser.wait_for("Page.loadEventFired")
         load_seconds = time.time() - started
         browser.drain(0.5)
-        probe = browser.evaluate(PROBE)
+        probe = browser.evaluate(PROBE.replace("WIDTH", str(width)))
         where = f"{name} @ {width}px"
         failures += [f"{where}: {p}" for p in problems_in(browser.events)]
-        if probe["pageWidth"] > probe["windowWidth"]:
-            failures.append(f"{where}: page is {probe['pageWidth']} px wide in a {probe['windowWidth']} px window")
+        # A phone widens its layout viewport to fit content that overflows, so both widths are checked.
+        if probe["pageWidth"] > width or probe["windowWidth"] != width:
+            failures.append(f"{where}: page is {probe['pageWidth']} px wide (layout {probe['windowWidth']} px) "
+                            f"in a {width} px window; too wide: {probe['wide']}")
         if probe["brokenHeaders"]:
             failures.append(f"{where}: headers broken over lines: {probe['brokenHeaders']}")
         if probe["dashboard"]:
@@ -183,6 +188,12 @@ def check(browser, path, shots):
                             clip={"x": 0, "y": 0, "width": width, "height": full_height, "scale": 1})
         with open(os.path.join(shots, f"{name}.{width}.top.png"), "wb") as f:
             f.write(base64.b64decode(full["data"]))
+        # The first section with something to read, as a reader scrolling to it sees it.
+        if browser.evaluate("(() => { const s = document.querySelector('section.res details[open], body > div');"
+                            " if (!s) { return false; } s.scrollIntoView(); return true; })()"):
+            shot = browser.call("Page.captureScreenshot", format="png")
+            with open(os.path.join(shots, f"{name}.{width}.section.png"), "wb") as f:
+                f.write(base64.b64decode(shot["data"]))
         rows.append((where, os.path.getsize(path), load_seconds, probe["height"]))
     return failures, rows
 
