@@ -48,11 +48,28 @@ struct DigestCommandLineTests {
 
         let renamed = try await CLI.run(["report", "digest", "--since-run", "2", "--db", db, "--format", "json"])
         #expect(renamed.status == 0)
-        #expect(renamed.stdout == "")
+        #expect(
+            renamed.stdout
+                == #"{"event":"modified","gateway_id":"a","name":"alpha-2","field":"name","old_value":"alpha","new_value":"alpha-2","last_seen_before":"2025-03-02T02:01:00Z","first_seen_after":"2025-03-03T02:01:00Z","run":"3","detail":""}"#
+                + "\n"
+                + #"{"event":"anomaly","gateway_id":"a","name":"alpha-2","field":"updated_at","old_value":"","new_value":"","last_seen_before":"","first_seen_after":"","run":"","detail":"changed-without-update: name changed, updated_at still 2025-02-01T10:00:00Z"}"#
+                + "\n")
 
         let all = try await CLI.run(["report", "digest", "--since-run", "1", "--db", db])
         #expect(all.status == 0, "\(all.stderr)")
-        #expect(all.stdout == "")
+        #expect(
+            all.stdout == """
+                gateway-audit digest, runs 1–4, times in UTC: 2 resource(s) · 1 field change(s) · 2 new · 1 anomaly(ies)
+
+                alpha-2 (a)
+                  new, first seen 2025-03-01T02:01:00Z
+                  name modified: "alpha" → "alpha-2", between 2025-03-02T02:01:00Z and 2025-03-03T02:01:00Z
+                  anomaly changed-without-update on updated_at: name changed, updated_at still 2025-02-01T10:00:00Z
+
+                bravo (b)
+                  new, first seen 2025-03-01T02:01:00Z
+
+                """)
 
         let html = try await CLI.run(["report", "digest", "--since", "2025-03-02", "--format", "html", "--db", db])
         #expect(html.status == 0)
@@ -60,6 +77,6 @@ struct DigestCommandLineTests {
 
         let wrong = try await CLI.run(["report", "digest", "--format", "csv", "--db", db])
         #expect(wrong.status == 2)
-        #expect(wrong.stderr == "gateway-audit: error: report digest: --format is text, html or json\n")
+        #expect(wrong.stderr == "gateway-audit: error: report digest: --format is text, html or json (see --help)\n")
     }
 }
