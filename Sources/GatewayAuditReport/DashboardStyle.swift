@@ -34,7 +34,7 @@ public enum DashboardStyle {
         .notes{margin:.4rem 0 0;padding-left:1.2rem;font-size:.88rem}
         .tl{position:relative;margin:.3rem 0 1.3rem}.tl svg{width:100%;height:26px;display:block}
         .tk i{position:absolute;top:26px;height:5px;border-left:1px solid var(--mute)}
-        .tk i::after{position:absolute;top:4px;left:-2.6em;font:normal .7rem system-ui,sans-serif;color:var(--mute);white-space:nowrap}
+        .tk i::after{position:absolute;top:6px;left:-2.6em;font:normal .7rem system-ui,sans-serif;color:var(--mute);white-space:nowrap}
         .tk i:first-child::after{left:0}.tk i:last-child::after{left:auto;right:0}
         .b0{fill:var(--band0)}.b1{fill:var(--band1)}.bg{fill:var(--gone)}.mc{fill:var(--chg)}.mf{fill:var(--fail)}
         .legend{font-size:.85rem;color:var(--mute)}.legend span{display:inline-block;margin-right:1rem}

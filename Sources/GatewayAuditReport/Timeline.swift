@@ -55,14 +55,14 @@ struct Timeline {
             let before = change.lastSeenBefore.map(cells.time) ?? "?"
             marks.append(
                 Mark(
-                    cls: "mc", x: x(change.firstSeenAfter),
+                    cls: "mc", x: Timeline.markX(x(change.firstSeenAfter)),
                     label: HTMLRenderer.printable(
                         "\(what) — changed between \(before) and \(cells.time(change.firstSeenAfter))")))
         }
         for failure in section.failures {
             marks.append(
                 Mark(
-                    cls: "mf", x: x(failure.observedAt),
+                    cls: "mf", x: Timeline.markX(x(failure.observedAt)),
                     label: HTMLRenderer.printable("not observed at \(cells.time(failure.observedAt)): \(failure.error)")
                 ))
         }
@@ -74,5 +74,10 @@ struct Timeline {
     static func short(_ value: String?) -> String {
         guard let value, !value.isEmpty else { return "∅" }
         return value.count > 60 ? String(value.prefix(59)) + "…" : value
+    }
+
+    /// A 4-unit mark centred on `x`, kept inside the 1000-unit box.
+    static func markX(_ x: Double) -> Double {
+        ((min(max(x - 2, 0), 996)) * 10).rounded() / 10
     }
 }
