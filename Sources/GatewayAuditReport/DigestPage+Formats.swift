@@ -70,13 +70,13 @@ extension DigestPage {
                 lines.append(
                     DigestTemplate.Line(
                         label: "anomaly \(anomaly.kind.rawValue) on \(anomaly.field)", hasDiff: false, old: [], new: [],
-                        note: HTMLRenderer.printable(anomaly.detail), warn: true))
+                        note: DigestPage.words(HTMLRenderer.printable(anomaly.detail)), warn: true))
             }
             for failure in resource.failures {
                 lines.append(
                     DigestTemplate.Line(
                         label: "failed at \(cells.time(failure.observedAt)) (run \(failure.run))", hasDiff: false,
-                        old: [], new: [], note: HTMLRenderer.printable(failure.error), warn: true))
+                        old: [], new: [], note: DigestPage.words(HTMLRenderer.printable(failure.error)), warn: true))
             }
             return DigestTemplate.Resource(
                 name: HTMLRenderer.printable(resource.name ?? resource.gatewayID.rawValue),
@@ -91,7 +91,8 @@ extension DigestPage {
     private func line(_ row: ChangeRow) -> DigestTemplate.Line {
         guard !row.field.isEmpty else {
             return DigestTemplate.Line(
-                label: HTMLRenderer.printable(describe(row)), hasDiff: false, old: [], new: [], note: window(row),
+                label: HTMLRenderer.printable(describe(row)), hasDiff: false, old: [], new: [],
+                note: DigestPage.words(window(row)),
                 warn: row.change == .gone)
         }
         let diff = ValueDiff(
@@ -99,6 +100,11 @@ extension DigestPage {
         return DigestTemplate.Line(
             label: "\(HTMLRenderer.printable(row.field)) \(row.change.rawValue)", hasDiff: true,
             old: diff.old.map { HTMLRenderer.segment($0.text, deleted: $0.changed) },
-            new: diff.new.map { HTMLRenderer.segment($0.text, inserted: $0.changed) }, note: window(row), warn: false)
+            new: diff.new.map { HTMLRenderer.segment($0.text, inserted: $0.changed) },
+            note: DigestPage.words(window(row)), warn: false)
+    }
+
+    static func words(_ text: String) -> [String] {
+        text.split(separator: " ").map(String.init)
     }
 }

@@ -20,7 +20,8 @@ enum DigestTemplate {
         let hasDiff: Bool
         let old: [HTMLContext.Segment]
         let new: [HTMLContext.Segment]
-        let note: String
+        /// The window or evidence, word by word: times never break inside.
+        let note: [String]
         let warn: Bool
     }
 
@@ -41,7 +42,7 @@ enum DigestTemplate {
         <p style="margin:0 0 16px;color:#5a5a66">Times in <b style="color:#1b1b1b">{{zone}}</b> · {{headline}}</p>
         {{#resources}}<div style="border-top:1px solid #d9d9e3;padding:8px 0">
         <h2 style="font-size:16px;margin:0">{{name}} <span style="font:13px ui-monospace,Menlo,monospace;color:#5a5a66;white-space:nowrap">{{id}}</span></h2>
-        <ul style="margin:4px 0 0;padding-left:20px">{{#lines}}<li style="margin:2px 0"><b{{#warn}} style="color:#d33"{{/warn}}>{{label}}</b>{{#hasDiff}}: <span style="font-family:ui-monospace,Menlo,monospace;font-size:13px">{{#old}}\(segments){{/old}}</span> → <span style="font-family:ui-monospace,Menlo,monospace;font-size:13px">{{#new}}\(segments){{/new}}</span>{{/hasDiff}} <span style="color:#5a5a66;font-size:13px">{{note}}</span></li>{{/lines}}</ul>
+        <ul style="margin:4px 0 0;padding-left:20px">{{#lines}}<li style="margin:2px 0"><b{{#warn}} style="color:#d33"{{/warn}}>{{label}}</b>{{#hasDiff}}: <span style="font-family:ui-monospace,Menlo,monospace;font-size:13px">{{#old}}\(segments){{/old}}</span> → <span style="font-family:ui-monospace,Menlo,monospace;font-size:13px">{{#new}}\(segments){{/new}}</span>{{/hasDiff}} <span style="color:#5a5a66;font-size:13px">{{#note}}<span style="white-space:nowrap">{{.}}</span> {{/note}}</span></li>{{/lines}}</ul>
         </div>
         {{/resources}}
         <p style="color:#5a5a66;font-size:12px;margin-top:16px">gateway-audit {{version}} · `gateway-audit report changes --since …` lists every change</p>
