@@ -152,7 +152,7 @@ public struct Demo: Sendable {
         }
     }
 
-    /// Every view in CSV and HTML (the history once per kind), in UTC and the second zone.
+    /// Every view in every format (CSV, HTML, NDJSON; the history once per kind), in UTC and the second zone.
     func writeReports(_ store: any HistoryReading, generatedAt: Instant) throws -> [String] {
         var files: [String] = []
         var selections: [(ReportView, [ResourceKind])] = ReportView.allCases.map { ($0, []) }

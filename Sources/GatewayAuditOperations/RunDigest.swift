@@ -11,12 +11,24 @@ public struct RunDigest: Sendable, Hashable {
     public let runID: Int64
     /// Every entry: changes and events in observation order, then failures, then anomalies.
     public let entries: [DigestEntry]
+    /// The change rows behind the change entries (with their windows), for `report digest`.
+    public let changes: [ChangeRow]
+    /// The failed observations behind the `failed` entries.
+    public let failures: [FailedObservation]
+    /// The anomalies behind the `anomaly` entries.
+    public let anomalies: [StoredAnomaly]
 
     /// Creates a digest.
-    public init(firstRunID: Int64? = nil, runID: Int64, entries: [DigestEntry]) {
+    public init(
+        firstRunID: Int64? = nil, runID: Int64, entries: [DigestEntry], changes: [ChangeRow] = [],
+        failures: [FailedObservation] = [], anomalies: [StoredAnomaly] = []
+    ) {
         self.firstRunID = firstRunID ?? runID
         self.runID = runID
         self.entries = entries
+        self.changes = changes
+        self.failures = failures
+        self.anomalies = anomalies
     }
 
     /// At most `limit` entries, and how many were left out.
@@ -35,12 +47,14 @@ public struct RunDigest: Sendable, Hashable {
     {
         let first = min(firstRun ?? run, run)
         var entries: [DigestEntry] = []
+        var changes: [ChangeRow] = []
         let records = try queries.runs(limit: Int(run - first) + 50).filter { (first...run).contains($0.id) }
         // Change rows are selected by the runs' window, then by run (windows of neighbours may touch).
         let filter = ReportFilter(since: records.map(\.startedAt).min(), until: records.compactMap(\.finishedAt).max())
         do {
             try queries.forEachChangeRow(filter) { row in
                 guard (first...run).contains(row.firstRunAfter) else { return }
+                changes.append(row)
                 entries.append(DigestEntry(row))
             }
         } catch let error as StoreError {
@@ -66,7 +80,8 @@ public struct RunDigest: Sendable, Hashable {
                     event: .anomaly, gatewayID: anomaly.gatewayID.rawValue, field: anomaly.field,
                     detail: "\(anomaly.kind.rawValue): \(anomaly.detail)"))
         }
-        return RunDigest(firstRunID: first, runID: run, entries: entries)
+        return RunDigest(
+            firstRunID: first, runID: run, entries: entries, changes: changes, failures: failures, anomalies: anomalies)
     }
 }
 

@@ -6,11 +6,12 @@ extension ChangeRow: ReportRow {
     /// are rendered once for all field changes of that snapshot; a modified field's new value is
     /// highlighted in HTML.
     public static let columns: [ReportColumn<ChangeRow>] = [
-        ReportColumn("gateway_id") { row, _ in row.gatewayID.rawValue },
+        ReportColumn("gateway_id", isResourceID: true) { row, _ in row.gatewayID.rawValue },
         ReportColumn("change") { row, _ in row.change.rawValue },
         ReportColumn("field") { row, _ in row.field },
         ReportColumn("old_value") { row, _ in row.oldValue ?? "" },
-        ReportColumn("new_value", highlight: .when({ row, _ in row.change == .modified })) { row, _ in
+        ReportColumn("new_value", highlight: .when({ row, _ in row.change == .modified }), diffAgainst: "old_value") {
+            row, _ in
             row.newValue ?? ""
         },
         ReportColumn("last_seen_before", sharedBySnapshot: true) { row, cells in

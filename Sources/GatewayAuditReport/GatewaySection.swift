@@ -40,9 +40,15 @@ struct GatewaySection {
         referrers = byReferrer.values.sorted { $0.gatewayID < $1.gatewayID }
     }
 
-    private static func rows<Row: ReportRow>(in store: any HistoryReading, _ filter: ReportFilter) throws -> [Row] {
+    static func rows<Row: ReportRow>(in store: any HistoryReading, _ filter: ReportFilter) throws -> [Row] {
         var rows: [Row] = []
         try Row.forEach(in: store, filter) { rows.append($0) }
         return rows
+    }
+
+    /// The rows of the view `Row` already read for this section, or nil for a view it does not hold.
+    func rows<Row: ReportRow>() -> [Row]? {
+        history as? [Row] ?? changes as? [Row] ?? timestamps as? [Row] ?? status as? [Row]
+            ?? history.map(VPNGatewayHistoryRow.init) as? [Row] ?? history.map(ConnectionHistoryRow.init) as? [Row]
     }
 }

@@ -5,28 +5,67 @@ import GatewayAuditStore
 /// variable names; the engine reads them by reflection, so a property must never be optional (a nil
 /// would make the engine look the name up in an enclosing context instead).
 enum HTMLContext {
-    /// The page head: title, zone, generation time, filters.
+    /// The page head: title, zone, generation time, filters, the script's CSP hash, per-page CSS.
     struct Head {
         let title: String
         let zone: String
         let generated: String
         let filters: String
         let version: String
+        let scriptHash: String
+        let css: String
+        let tickCSS: String
     }
 
-    /// One gateway's section: summary line, timeline, table, anomalies and failures.
+    /// The summary and the index.
+    struct Overview {
+        let figures: [Figure]
+        let hasKinds: Bool
+        let kinds: [Figure]
+        let hasRun: Bool
+        let runHead: String
+        let runStarted: String
+        let runFinished: String
+        let runCounts: String
+        let chainHead: String
+        let index: [IndexRow]
+        let hasQuiet: Bool
+        let quietCount: Int
+    }
+
+    /// A labelled number; `warn` draws attention to it.
+    struct Figure {
+        let label: String
+        let value: Int
+        let warn: Bool
+    }
+
+    /// One resource in the index.
+    struct IndexRow {
+        let anchor: String
+        let name: String
+        let id: String
+        let state: String
+        let snapshots: Int
+        let changes: Int
+        let lastChange: String
+        let anomalies: Int
+        let failures: Int
+    }
+
+    /// One resource's section: heading, timeline, old → new list, table, anomalies and failures.
     struct Section {
         let anchor: String
+        let open: Bool
         let title: String
         let id: String
         let state: String
-        let firstSeen: String
-        let lastSeen: String
-        let snapshotCount: Int
+        let hasTimeline: Bool
         let bands: [Timeline.Band]
         let marks: [Timeline.Mark]
-        let rangeStart: String
-        let rangeEnd: String
+        let ticks: String
+        let hasDiffs: Bool
+        let diffs: [Diff]
         let columns: [String]
         let rows: [Row]
         let hasAnomalies: Bool
@@ -46,25 +85,60 @@ enum HTMLContext {
         let hasHref: Bool
     }
 
-    /// A table row; `cls` is `gone` for a gone state.
+    /// A field's change, old → new, with the changed part marked.
+    struct Diff {
+        let field: String
+        let change: String
+        let before: String
+        let after: String
+        let hasOld: Bool
+        let old: [Segment]
+        let hasNew: Bool
+        let new: [Segment]
+    }
+
+    /// A table row; `cls` is `gone` for a gone state; `anchor`, when not empty, makes the row a link
+    /// target (a quiet gateway's first row).
     struct Row {
+        let hasCls: Bool
         let cls: String
-        let cells: [Cell]
+        var anchor: String
+        var hasAnchor: Bool
+        var cells: [Cell]
     }
 
-    /// A table cell; `cls` is `changed` when highlighted.
+    /// The quiet gateways' shared table.
+    struct Quiet {
+        let count: Int
+        let columns: [String]
+        let rows: [Row]
+    }
+
+    /// A table cell: plain `text`, or `segs` when parts are marked or may break; `cls` is `ch` when
+    /// highlighted and `w` when the value may wrap.
     struct Cell {
-        let text: String
+        let hasCls: Bool
         let cls: String
+        let text: String
+        let segs: [Segment]
     }
 
-    /// An anomaly explained in words.
+    /// A stretch of a value: plain (`p`), removed (`d`), inserted (`i`); `w` allows a line break after it.
+    struct Segment {
+        let t: String
+        let p: Bool
+        let d: Bool
+        let i: Bool
+        let w: Bool
+    }
+
+    /// An anomaly explained in words; its evidence in words that never break inside (times).
     struct Anomaly {
         let kind: String
         let field: String
         let seq: Int64
         let explanation: String
-        let detail: String
+        let detail: [String]
     }
 
     /// A failed observation (a gap in what was seen).

@@ -2,14 +2,16 @@ import GatewayAuditCore
 import GatewayAuditStore
 import Mustache
 
-/// Renders a view as one self-contained HTML page: a section per gateway with an SVG timeline of its
-/// snapshots, changes, gaps and gone periods, the view's table, and its anomalies explained in words.
+/// Renders a view as one self-contained HTML dashboard: a summary, an index of every resource (changed
+/// ones first, sortable and filterable by the inline script), then a section per resource with its SVG
+/// timeline, its changes old → new, the view's table and its anomalies explained in words. Quiet
+/// resources collapse into one line (`<details>`); the page is complete without the script.
 struct HTMLRenderer {
     let store: any HistoryReading
     let options: ReportOptions
-    private let cells: ReportCells
+    let cells: ReportCells
     /// The resources with a section on this page (links to others are plain text).
-    private var onPage = Set<GatewayID>()
+    var onPage = Set<GatewayID>()
 
     init(store: any HistoryReading, options: ReportOptions) {
         self.store = store
@@ -17,123 +19,103 @@ struct HTMLRenderer {
         cells = ReportCells(zone: options.zone)
     }
 
-    /// Writes the page to `output`, one gateway section at a time; returns the number of table rows.
+    /// Writes the page to `output`, one resource section at a time; returns the number of table rows.
     /// - Throws: ``StoreError``; a template error (the templates are compiled in, so only a bug).
     mutating func render<Output: TextOutputStream>(to output: inout Output) throws -> Int {
+        switch options.view {
+        case .history:
+            switch options.historyKind {
+            case .customerGateway: return try render(HistoryRow.self, to: &output)
+            case .vpnGateway: return try render(VPNGatewayHistoryRow.self, to: &output)
+            case .vpnConnection: return try render(ConnectionHistoryRow.self, to: &output)
+            }
+        case .changes: return try render(ChangeRow.self, to: &output)
+        case .timestamps: return try render(TimestampRow.self, to: &output)
+        case .status: return try render(StatusRow.self, to: &output)
+        }
+    }
+
+    private mutating func render<Row: ReportRow, Output: TextOutputStream>(_ view: Row.Type, to output: inout Output)
+        throws -> Int
+    {
         let templates = try Templates()
-        let head = HTMLContext.Head(
-            title: "gateway-audit: \(options.view.title)", zone: options.zone.identifier,
-            generated: options.generatedAt.iso8601(in: options.zone), filters: options.filterDescription,
-            version: GatewayAuditVersion.current)
-        output.write(templates.head.render(head))
         let wanted = Set(options.filter.gatewayIDs)
         let kinds = options.view == .history ? [options.historyKind] : options.filter.kinds
         let gateways = try store.gateways().filter {
             (wanted.isEmpty || wanted.contains($0.gatewayID)) && (kinds.isEmpty || kinds.contains($0.kind))
                 && options.filter.scopes.matches($0.scope)
         }.sorted { ($0.scope, $0.gatewayID.rawValue) < ($1.scope, $1.gatewayID.rawValue) }
-        let overview = try ScopeOverview(store: store, gateways: gateways, filter: options.filter, cells: cells)
-        output.write(templates.scopes.render(["scopes": overview.rows]))
-        var anchored = Set<ScopeKey>()
-        let range = timelineRange(gateways)
         onPage = Set(gateways.map(\.gatewayID))
         let timeFiltered = options.filter.since != nil || options.filter.until != nil
+        let overview = try DashboardOverview(
+            store: store, gateways: gateways, filter: options.filter, view: Row.self, onlyWithRows: timeFiltered)
+        let range = timelineRange(gateways)
+        let axis = TimelineAxis(range: range, zone: options.zone)
+        let head = HTMLContext.Head(
+            title: "gateway-audit: \(options.view.title)", zone: options.zone.identifier,
+            generated: options.generatedAt.iso8601(in: options.zone), filters: options.filterDescription,
+            version: GatewayAuditVersion.current, scriptHash: DashboardScript.cspHash, css: DashboardStyle.css,
+            tickCSS: axis.css)
+        output.write(templates.head.render(head))
+        // Sections go scope by scope (the scopes table links to where each begins), in the overview's
+        // order within a scope.
+        let loud = overview.resources.filter(\.needsAttention)
+        let quiet = overview.resources.filter { !$0.needsAttention }
+        output.write(templates.overview.render(try overviewContext(overview, index: loud, quiet: quiet.count)))
+        let scopeOverview = try ScopeOverview(store: store, gateways: gateways, filter: options.filter, cells: cells)
+        output.write(templates.scopes.render(["scopes": scopeOverview.rows]))
+        var anchored = Set<ScopeKey>()
+        let sectioned = loud.enumerated().sorted { a, b in
+            (a.element.summary.scope, a.offset) < (b.element.summary.scope, b.offset)
+        }.map(\.element)
+
+        let columns = Row.columns.filter { !$0.isResourceID }.map(\.name)
         var rowCount = 0
-        var sections = 0
-        for summary in gateways {
+        for resource in sectioned {
             var filter = options.filter
-            filter.gatewayIDs = [summary.gatewayID]
-            filter.kinds = [summary.kind]
-            let section = try GatewaySection(summary: summary, filter: filter, store: store)
-            let rows = tableRows(section)
-            if rows.isEmpty && timeFiltered { continue }
-            rowCount += rows.count
-            sections += 1
-            if anchored.insert(summary.scope).inserted {
+            filter.gatewayIDs = [resource.summary.gatewayID]
+            filter.kinds = [resource.summary.kind]
+            if anchored.insert(resource.summary.scope).inserted {
                 output.write(
                     templates.scopeHeading.render(
-                        ["anchor": ScopeOverview.anchor(summary.scope), "scope": summary.scope.description]))
+                        [
+                            "anchor": ScopeOverview.anchor(resource.summary.scope),
+                            "scope": resource.summary.scope.description,
+                        ]))
             }
-            output.write(templates.section.render(context(section, rows: rows, range: range)))
+            let section = try GatewaySection(summary: resource.summary, filter: filter, store: store)
+            let rows: [Row] = try section.rows() ?? GatewaySection.rows(in: store, filter)
+            rowCount += rows.count
+            let table = HTMLRenderer.withoutEmptyColumns(columns, tableRows(rows, withResourceID: false))
+            let context = sectionContext(
+                section, resource: resource, columns: table.columns, table: table.rows, range: range,
+                ticks: axis.elements)
+            output.write(templates.section.render(context))
         }
-        if sections == 0 { output.write(templates.empty.render([String: String]())) }
+        // Quiet gateways (nothing in range) share one collapsed table: one row each, one header for all.
+        var quietRows: [HTMLContext.Row] = []
+        for resource in quiet {
+            var filter = options.filter
+            filter.gatewayIDs = [resource.summary.gatewayID]
+            filter.kinds = [resource.summary.kind]
+            let rows: [Row] = try GatewaySection.rows(in: store, filter)
+            rowCount += rows.count
+            var table = tableRows(rows, withResourceID: true)
+            if !table.isEmpty {
+                table[0].anchor = HTMLRenderer.anchor(resource.summary.gatewayID.rawValue)
+                table[0].hasAnchor = true
+            }
+            quietRows += table
+        }
+        if !quiet.isEmpty {
+            let table = HTMLRenderer.withoutEmptyColumns(Row.columns.map(\.name), quietRows)
+            output.write(
+                templates.quiet.render(HTMLContext.Quiet(count: quiet.count, columns: table.columns, rows: table.rows)))
+        }
+        if overview.resources.isEmpty { output.write(templates.empty.render([String: String]())) }
         output.write(templates.foot.render(HTMLContext.Foot(rowCount: rowCount, version: GatewayAuditVersion.current)))
+        output.write("<script>\(DashboardScript.source)</script>\n</body>\n</html>\n")
         return rowCount
-    }
-
-    private func tableRows(_ section: GatewaySection) -> [HTMLContext.Row] {
-        switch options.view {
-        case .history:
-            switch options.historyKind {
-            case .customerGateway: return tableRows(section.history)
-            case .vpnGateway: return tableRows(section.history.map(VPNGatewayHistoryRow.init))
-            case .vpnConnection: return tableRows(section.history.map(ConnectionHistoryRow.init))
-            }
-        case .changes: return tableRows(section.changes)
-        case .timestamps: return tableRows(section.timestamps)
-        case .status: return tableRows(section.status)
-        }
-    }
-
-    /// The view's table: each row's cells in column order, highlighted as each column says.
-    private func tableRows<Row: ReportRow>(_ rows: [Row]) -> [HTMLContext.Row] {
-        var renderer = ReportRowRenderer<Row>(cells: cells)
-        var previous: (row: Row, cells: [String])?
-        return rows.map { row in
-            let values = renderer.cells(of: row)
-            let tableCells = zip(Row.columns, values).enumerated().map { index, pair in
-                let (column, text) = pair
-                let highlighted = column.highlight.isHighlighted(
-                    text, of: row, previous: previous.map { (row: $0.row, cell: $0.cells[index]) })
-                return HTMLContext.Cell(text: HTMLRenderer.printable(text), cls: highlighted ? "changed" : "")
-            }
-            previous = (row, values)
-            return HTMLContext.Row(cls: row.isGone ? "gone" : "", cells: tableCells)
-        }
-    }
-
-    private func context(_ section: GatewaySection, rows: [HTMLContext.Row], range: (Instant, Instant))
-        -> HTMLContext.Section
-    {
-        let summary = section.summary
-        let timeline = Timeline(range: range, section: section, cells: cells)
-        let links = links(section)
-        return HTMLContext.Section(
-            anchor: HTMLRenderer.anchor(summary.gatewayID.rawValue),
-            title: HTMLRenderer.printable(summary.name ?? summary.gatewayID.rawValue),
-            id: HTMLRenderer.printable(summary.gatewayID.rawValue),
-            state: summary.state?.rawValue ?? "never fetched",
-            firstSeen: summary.firstSeen.map(cells.time) ?? "never",
-            lastSeen: summary.lastSeen.map(cells.time) ?? "never",
-            snapshotCount: summary.snapshotCount,
-            bands: timeline.bands, marks: timeline.marks,
-            rangeStart: cells.time(range.0), rangeEnd: cells.time(range.1),
-            columns: options.view.columns(for: options.historyKind),
-            rows: rows,
-            hasAnomalies: !section.anomalies.isEmpty,
-            anomalies: section.anomalies.map { anomaly in
-                HTMLContext.Anomaly(
-                    kind: anomaly.kind.rawValue, field: anomaly.field, seq: anomaly.seq,
-                    explanation: anomaly.kind.explanation, detail: HTMLRenderer.printable(anomaly.detail))
-            },
-            hasFailures: !section.failures.isEmpty,
-            failures: section.failures.map { failure in
-                HTMLContext.Failure(
-                    at: cells.time(failure.observedAt), run: failure.run, error: HTMLRenderer.printable(failure.error))
-            },
-            hasLinks: !links.isEmpty, links: links)
-    }
-
-    /// A connection's VPN gateway and customer gateway; a gateway's connections.
-    private func links(_ section: GatewaySection) -> [HTMLContext.Link] {
-        func link(_ relation: String, _ id: GatewayID, _ name: String?) -> HTMLContext.Link {
-            let here = onPage.contains(id)
-            return HTMLContext.Link(
-                relation: relation, text: HTMLRenderer.printable(name.map { "\($0) (\(id.rawValue))" } ?? id.rawValue),
-                href: here ? "#gw-" + HTMLRenderer.anchor(id.rawValue) : "", hasHref: here)
-        }
-        return section.references.map { link($0.kind == .vpnGateway ? "VPN gateway" : "customer gateway", $0.id, nil) }
-            + section.referrers.map { link("connection", $0.gatewayID, $0.name) }
     }
 
     private func timelineRange(_ gateways: [GatewaySummary]) -> (Instant, Instant) {
@@ -166,17 +148,21 @@ struct HTMLRenderer {
 
     private struct Templates {
         let head: MustacheTemplate
+        let overview: MustacheTemplate
         let section: MustacheTemplate
-        let empty: MustacheTemplate
-        let foot: MustacheTemplate
+        let quiet: MustacheTemplate
         let scopes: MustacheTemplate
         let scopeHeading: MustacheTemplate
+        let empty: MustacheTemplate
+        let foot: MustacheTemplate
 
         init() throws {
+            head = try MustacheTemplate(string: HTMLTemplates.head)
+            overview = try MustacheTemplate(string: HTMLTemplates.overview)
+            section = try MustacheTemplate(string: HTMLTemplates.section)
+            quiet = try MustacheTemplate(string: HTMLTemplates.quiet)
             scopes = try MustacheTemplate(string: HTMLTemplates.scopes)
             scopeHeading = try MustacheTemplate(string: HTMLTemplates.scopeHeading)
-            head = try MustacheTemplate(string: HTMLTemplates.head)
-            section = try MustacheTemplate(string: HTMLTemplates.section)
             empty = try MustacheTemplate(string: HTMLTemplates.empty)
             foot = try MustacheTemplate(string: HTMLTemplates.foot)
         }

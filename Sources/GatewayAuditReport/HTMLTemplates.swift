@@ -2,72 +2,81 @@ import GatewayAuditCore
 import GatewayAuditStore
 
 /// The HTML report's Mustache templates, compiled into the binary. Every `{{value}}` is HTML-escaped by
-/// the template engine; the page loads nothing from outside and runs no script (see its CSP).
+/// the template engine; `{{{…}}}` is used only for the style sheets, which the code writes itself. The
+/// page loads nothing from outside and runs only its own inline script, allowed by hash (see the CSP).
 enum HTMLTemplates {
+    /// A value in segments: removed parts in `<del>`, inserted in `<ins>`, break points as `<wbr>`.
+    static let segments =
+        "{{#p}}{{t}}{{/p}}{{#d}}<del>{{t}}</del>{{/d}}{{#i}}<ins>{{t}}</ins>{{/i}}{{#w}}<wbr />{{/w}}"
+
+    /// The rows of a table (a section's, or the quiet gateways').
+    static let rows =
+        "{{#rows}}<tr{{#hasAnchor}} id=\"gw-{{anchor}}\"{{/hasAnchor}}{{#hasCls}} class=\"{{cls}}\"{{/hasCls}}>{{#cells}}<td{{#hasCls}} class=\"{{cls}}\"{{/hasCls}}>{{^segs}}{{text}}{{/segs}}{{#segs}}\(segments){{/segs}}</td>{{/cells}}</tr>\n{{/rows}}"
+
     static let head = """
         <!DOCTYPE html>
         <html lang="en">
         <head>
         <meta charset="utf-8" />
-        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'" />
+        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src {{{scriptHash}}}; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="generator" content="gateway-audit {{version}}" />
         <title>{{title}} ({{zone}})</title>
         <style>
-        body { font: 15px/1.45 system-ui, sans-serif; margin: 0 auto; max-width: 72rem; padding: 1rem; color: #1b1b1b; }
-        h1 { font-size: 1.5rem; margin: 0 0 .25rem; } h2 { font-size: 1.15rem; margin: 0; overflow-wrap: anywhere; }
-        .meta { color: #555; margin: 0 0 1rem; } .meta b { color: #1b1b1b; }
-        section { border-top: 2px solid #ccd; padding: .75rem 0 1rem; break-inside: avoid-page; }
-        .sub { color: #555; font-size: .9rem; overflow-wrap: anywhere; }
-        .scroll { overflow-x: auto; }
-        table { border-collapse: collapse; width: 100%; font-size: .85rem; margin-top: .5rem; }
-        th, td { border: 1px solid #dde; padding: .2rem .4rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
-        th { background: #f3f3f8; }
-        td.changed { background: #fff3c4; font-weight: 600; }
-        tr.gone td { color: #777; background: #f4f4f4; }
-        .anomalies { margin: .5rem 0 0; padding-left: 1.2rem; font-size: .9rem; }
-        .kind { font-family: ui-monospace, monospace; background: #fde2e2; padding: 0 .25rem; }
-        svg { width: 100%; height: 34px; display: block; margin-top: .4rem; }
-        .present0 { fill: #4c8bd6; } .present1 { fill: #7fb0ea; } .goneband { fill: #bbb; }
-        .change { fill: #e0a100; } .failed { fill: #d33; } .axis { fill: #888; font-size: 9px; }
-        .legend span { display: inline-block; margin-right: 1rem; font-size: .85rem; }
-        .sw { display: inline-block; width: .8rem; height: .8rem; vertical-align: middle; margin-right: .25rem; }
-        @media print { body { max-width: none; font-size: 11px; } .scroll { overflow: visible; } section { break-inside: avoid; } }
-        @media (max-width: 40rem) { body { padding: .5rem; } table { font-size: .78rem; } }
+        {{{css}}}
+        {{{tickCSS}}}
         </style>
         </head>
         <body>
         <header>
         <h1>{{title}}</h1>
-        <p class="meta">Times in <b>{{zone}}</b> (every time shows its UTC offset) · generated {{generated}} · {{filters}}</p>
-        <p class="legend"><span><i class="sw" style="background:#4c8bd6"></i>snapshot (a state, as long as it was seen)</span><span><i class="sw" style="background:#e0a100"></i>change</span><span><i class="sw" style="background:#bbb"></i>gone</span><span><i class="sw" style="background:#d33"></i>failed observation (gap)</span></p>
+        <p class="meta">Times in <b>{{zone}}</b> (every time shows its UTC offset) · generated <span class="nw">{{generated}}</span> · {{filters}}</p>
         </header>
         <main>
 
         """
 
-    static let section = """
-        <section id="gw-{{anchor}}">
-        <h2>{{title}}</h2>
-        <p class="sub">id {{id}} · {{state}} · first seen {{firstSeen}} · last seen {{lastSeen}} · {{snapshotCount}} snapshot(s)</p>{{#hasLinks}}<p class="sub links">{{#links}}<span>{{relation}} {{#hasHref}}<a href="{{href}}">{{text}}</a>{{/hasHref}}{{^hasHref}}{{text}}{{/hasHref}}</span> {{/links}}</p>{{/hasLinks}}
-        <svg viewBox="0 0 1000 34" preserveAspectRatio="none" role="img" aria-label="timeline of {{id}}">
-        {{#bands}}<rect class="{{cls}}" x="{{x}}" y="6" width="{{width}}" height="14"><title>{{label}}</title></rect>{{/bands}}
-        {{#marks}}<rect class="{{cls}}" x="{{x}}" y="2" width="3" height="22"><title>{{label}}</title></rect>{{/marks}}
-        <text class="axis" x="0" y="32">{{rangeStart}}</text><text class="axis" x="1000" y="32" text-anchor="end">{{rangeEnd}}</text>
-        </svg>
-        <div class="scroll"><table>
-        <thead><tr>{{#columns}}<th>{{.}}</th>{{/columns}}</tr></thead>
-        <tbody>
-        {{#rows}}<tr class="{{cls}}">{{#cells}}<td class="{{cls}}">{{text}}</td>{{/cells}}</tr>
-        {{/rows}}
-        </tbody></table></div>
-        {{#hasAnomalies}}<ul class="anomalies">{{#anomalies}}<li><span class="kind">{{kind}}</span> on {{field}} (snapshot {{seq}}): {{explanation}} <span class="sub">{{detail}}</span></li>{{/anomalies}}</ul>{{/hasAnomalies}}
-        {{#hasFailures}}<ul class="anomalies">{{#failures}}<li><span class="kind">failed</span> {{at}} (run {{run}}): {{error}}</li>{{/failures}}</ul>{{/hasFailures}}
+    static let overview = """
+        <section id="summary">
+        <h2>Summary</h2>
+        <dl class="kpi">{{#figures}}<div{{#warn}} class="warn"{{/warn}}><dt>{{label}}</dt><dd>{{value}}</dd></div>{{/figures}}</dl>
+        {{#hasKinds}}<p class="sub">Anomalies by kind: {{#kinds}}<span class="kind">{{label}}</span> {{value}} {{/kinds}}</p>{{/hasKinds}}
+        {{#hasRun}}<p class="sub">Latest run: {{runHead}}, <span class="nw">{{runStarted}}</span> – <span class="nw">{{runFinished}}</span>: {{runCounts}}</p>{{/hasRun}}
+        <p class="sub">Chain head <code class="hash">{{chainHead}}</code> (`gateway-audit verify` checks it)</p>
         </section>
+        <nav id="index" aria-label="index">
+        <h2>Index</h2>
+        <div id="tools" hidden=""><input id="q" type="search" placeholder="Search name, id, field, value" aria-label="search" /><label><input id="co" type="checkbox" /> changed only</label><label><input id="ao" type="checkbox" /> anomalies only</label><span id="shown" class="sub"></span></div>
+        <div class="scroll"><table>
+        <thead><tr><th>name</th><th>id</th><th>state</th><th data-num="">snapshots</th><th data-num="">changes</th><th>last change (window)</th><th data-num="">anomalies</th><th data-num="">failed</th></tr></thead>
+        <tbody>
+        {{#index}}<tr><td><a href="#gw-{{anchor}}">{{name}}</a></td><td>{{id}}</td><td>{{state}}</td><td>{{snapshots}}</td><td>{{changes}}</td><td>{{lastChange}}</td><td>{{anomalies}}</td><td>{{failures}}</td></tr>
+        {{/index}}
+        </tbody></table></div>
+        {{#hasQuiet}}<p class="sub"><a href="#quiet">{{quietCount}} quiet gateway(s)</a>: nothing changed, no anomaly and no failed observation in range; one row each in the table at the end.</p>{{/hasQuiet}}
+        </nav>
+        <p class="legend"><span><i class="sw" style="background:var(--band0)"></i>snapshot (a state, as long as it was seen)</span><span><i class="sw" style="background:var(--chg)"></i>change</span><span><i class="sw" style="background:var(--gone)"></i>gone</span><span><i class="sw" style="background:var(--fail)"></i>failed observation (gap)</span></p>
 
         """
 
-    /// The opening table of scopes, each linking to its first section.
+    static let section = """
+        <section id="gw-{{anchor}}" class="res"><details{{#open}} open=""{{/open}}>
+        <summary><h2>{{title}}</h2> <span class="sub"><span class="id">{{id}}</span> · {{state}}</span></summary>
+        {{#hasLinks}}<p class="sub links">{{#links}}<span>{{relation}} {{#hasHref}}<a href="{{href}}">{{text}}</a>{{/hasHref}}{{^hasHref}}{{text}}{{/hasHref}}</span> {{/links}}</p>{{/hasLinks}}
+        {{#hasTimeline}}<div class="tl"><svg viewBox="0 0 1000 26" preserveAspectRatio="none" role="img">{{#bands}}<rect class="{{cls}}" x="{{x}}" y="6" width="{{width}}" height="14"><title>{{label}}</title></rect>{{/bands}}{{#marks}}<rect class="{{cls}}" x="{{x}}" y="1" width="4" height="24"><title>{{label}}</title></rect>{{/marks}}</svg><span class="tk">{{{ticks}}}</span></div>{{/hasTimeline}}
+        {{#hasDiffs}}<ul class="diffs">{{#diffs}}<li><b>{{field}}</b> <span class="sub">{{change}} <span class="nw">{{before}}</span> – <span class="nw">{{after}}</span></span>: {{#hasOld}}<span>{{#old}}\(segments){{/old}}</span>{{/hasOld}} → {{#hasNew}}<span>{{#new}}\(segments){{/new}}</span>{{/hasNew}}</li>{{/diffs}}</ul>{{/hasDiffs}}
+        <div class="scroll"><table>
+        <thead><tr>{{#columns}}<th>{{.}}</th>{{/columns}}</tr></thead>
+        <tbody>
+        \(rows)
+        </tbody></table></div>
+        {{#hasAnomalies}}<ul class="notes">{{#anomalies}}<li><span class="kind">{{kind}}</span> on {{field}} (snapshot {{seq}}): {{explanation}} <span class="sub">{{#detail}}<span class="nw">{{.}}</span> {{/detail}}</span></li>{{/anomalies}}</ul>{{/hasAnomalies}}
+        {{#hasFailures}}<ul class="notes">{{#failures}}<li><span class="kind">failed</span> <span class="nw">{{at}}</span> (run {{run}}): {{error}}</li>{{/failures}}</ul>{{/hasFailures}}
+        </details></section>
+
+        """
+
+    /// The table of scopes, each linking to where its sections begin.
     static let scopes = """
         <section id="scopes">
         <h2>Scopes</h2>
@@ -87,6 +96,18 @@ enum HTMLTemplates {
 
         """
 
+    static let quiet = """
+        <section id="quiet" class="res"><details>
+        <summary><h2>{{count}} quiet gateway(s)</h2> <span class="sub">nothing changed, no anomaly, no failed observation in range</span></summary>
+        <div class="scroll"><table>
+        <thead><tr>{{#columns}}<th>{{.}}</th>{{/columns}}</tr></thead>
+        <tbody>
+        \(rows)
+        </tbody></table></div>
+        </details></section>
+
+        """
+
     static let empty = """
         <p>No gateway matches this report's filters.</p>
 
@@ -95,8 +116,6 @@ enum HTMLTemplates {
     static let foot = """
         </main>
         <footer><p class="meta">{{rowCount}} row(s) · columns documented in reports/README.md · gateway-audit {{version}}</p></footer>
-        </body>
-        </html>
 
         """
 }

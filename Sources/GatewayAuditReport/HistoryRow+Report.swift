@@ -5,7 +5,7 @@ extension HistoryRow: ReportRow {
     /// The history view's columns. A content cell is highlighted in HTML when it differs from the
     /// gateway's previous present snapshot; tombstone rows fill only the first four columns.
     public static let columns: [ReportColumn<HistoryRow>] = [
-        ReportColumn("gateway_id") { row, _ in row.gatewayID.rawValue },
+        ReportColumn("gateway_id", isResourceID: true) { row, _ in row.gatewayID.rawValue },
         ReportColumn("state") { row, _ in row.state.rawValue },
         ReportColumn("first_seen") { row, cells in cells.time(row.firstSeen) },
         ReportColumn("last_seen") { row, cells in cells.time(row.lastSeen) },

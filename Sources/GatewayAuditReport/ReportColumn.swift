@@ -13,16 +13,24 @@ public struct ReportColumn<Row: ReportRow>: Sendable {
     public let sharedBySnapshot: Bool
     /// When the HTML report highlights the cell.
     public let highlight: ReportHighlight<Row>
+    /// True for the column naming the resource (`gateway_id`): the HTML shows it once, in the
+    /// resource's section heading, instead of on every row; CSV and JSON keep it.
+    public let isResourceID: Bool
+    /// The column holding this one's previous value (`new_value` → `old_value`): when highlighted, the
+    /// HTML marks the changed part of both cells.
+    public let diffAgainst: String?
     private let render: @Sendable (Row, ReportCells) -> String
 
     /// Creates a column named `name` whose cell is `cell(row, cells)`.
     public init(
         _ name: String, sharedBySnapshot: Bool = false, highlight: ReportHighlight<Row> = .never,
-        cell: @escaping @Sendable (Row, ReportCells) -> String
+        isResourceID: Bool = false, diffAgainst: String? = nil, cell: @escaping @Sendable (Row, ReportCells) -> String
     ) {
         self.name = name
         self.sharedBySnapshot = sharedBySnapshot
         self.highlight = highlight
+        self.isResourceID = isResourceID
+        self.diffAgainst = diffAgainst
         render = cell
     }
 

@@ -7,7 +7,9 @@ public enum ReportFormat: String, Sendable, Hashable, Codable, CaseIterable {
     case csv
     /// One self-contained HTML page.
     case html
+    /// NDJSON: one object per row, keys the column names (reports/README.md).
+    case json
 
-    /// File extension.
-    public var fileExtension: String { rawValue }
+    /// File extension: `csv`, `html`, or `ndjson` for the JSON twin (one object per line).
+    public var fileExtension: String { self == .json ? "ndjson" : rawValue }
 }

@@ -28,6 +28,15 @@ public struct ReportRenderer: Sendable {
         case (.csv, .changes): return try renderCSV(ChangeRow.self, to: &output)
         case (.csv, .timestamps): return try renderCSV(TimestampRow.self, to: &output)
         case (.csv, .status): return try renderCSV(StatusRow.self, to: &output)
+        case (.json, .history):
+            switch options.historyKind {
+            case .customerGateway: return try renderJSON(HistoryRow.self, to: &output)
+            case .vpnGateway: return try renderJSON(VPNGatewayHistoryRow.self, to: &output)
+            case .vpnConnection: return try renderJSON(ConnectionHistoryRow.self, to: &output)
+            }
+        case (.json, .changes): return try renderJSON(ChangeRow.self, to: &output)
+        case (.json, .timestamps): return try renderJSON(TimestampRow.self, to: &output)
+        case (.json, .status): return try renderJSON(StatusRow.self, to: &output)
         case (.html, _):
             var html = HTMLRenderer(store: store, options: options)
             return try html.render(to: &output)
@@ -39,6 +48,20 @@ public struct ReportRenderer: Sendable {
         var writer = CSVWriter(output: output)
         defer { output = writer.output }
         writer.writeRow(Row.columns.map(\.name))
+        var rows = ReportRowRenderer<Row>(cells: ReportCells(zone: options.zone))
+        var count = 0
+        try Row.forEach(in: store, options.filter) { row in
+            writer.writeRow(rows.cells(of: row))
+            count += 1
+        }
+        return count
+    }
+
+    private func renderJSON<Row: ReportRow, Output: TextOutputStream>(_: Row.Type, to output: inout Output) throws
+        -> Int
+    {
+        var writer = JSONLinesWriter(output: output, keys: Row.columns.map(\.name))
+        defer { output = writer.output }
         var rows = ReportRowRenderer<Row>(cells: ReportCells(zone: options.zone))
         var count = 0
         try Row.forEach(in: store, options.filter) { row in

@@ -4,7 +4,7 @@ import GatewayAuditStore
 extension TimestampRow: ReportRow {
     /// The timestamps view's columns; a non-empty anomaly cell is highlighted in HTML.
     public static let columns: [ReportColumn<TimestampRow>] = [
-        ReportColumn("gateway_id") { row, _ in row.gatewayID.rawValue },
+        ReportColumn("gateway_id", isResourceID: true) { row, _ in row.gatewayID.rawValue },
         ReportColumn("field") { row, _ in row.field },
         ReportColumn("raw") { row, _ in row.raw },
         ReportColumn("utc") { row, _ in row.timestamp?.utcText ?? "" },

@@ -68,6 +68,14 @@ extension WhenChangedReport {
         return lines
     }
 
+    /// The `connections` value of a JSON line.
+    static func connectionsCell(_ uses: [ConnectionUse]) -> String {
+        uses.map { use in
+            use.connectionID + (use.name.map { " (\($0))" } ?? "") + ": "
+                + (use.changes.isEmpty ? "unchanged" : use.changes.joined(separator: ", "))
+        }.joined(separator: "; ")
+    }
+
     private static func describe(_ row: ChangeRow) -> String {
         guard row.change.isFieldChange else { return row.change.rawValue }
         return "\(row.field) \(short(row.oldValue)) → \(short(row.newValue))"

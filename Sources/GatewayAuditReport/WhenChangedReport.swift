@@ -80,6 +80,8 @@ public struct WhenChangedReport: Sendable {
     public let field: String?
     /// The changes, oldest first.
     public let entries: [Entry]
+    /// The change rows behind ``entries``, for the JSON lines (the changes view's columns).
+    private let rows: [ChangeRow]
 
     /// Reads the changes of one gateway (and optionally one field: an exact path, or a prefix such as
     /// `tags` or `ca_certificate`).
@@ -100,6 +102,7 @@ public struct WhenChangedReport: Sendable {
         name = summary.name
         let cells = ReportCells(zone: zone)
         var entries: [Entry] = []
+        var rows: [ChangeRow] = []
         try ChangeRow.forEach(in: store, ReportFilter(gatewayIDs: [gatewayID], kinds: [summary.kind])) { row in
             if let field, !(row.field == field || row.field.hasPrefix(field + ".")) { return }
             let check: UpdatedAtCheck
@@ -109,6 +112,7 @@ public struct WhenChangedReport: Sendable {
             case false?: check = .outsideWindow
             case nil: check = .unknown
             }
+            rows.append(row)
             var entry = Entry(
                 change: row.change, field: row.field, oldValue: row.oldValue, newValue: row.newValue,
                 lastSeenBefore: row.lastSeenBefore.map(cells.time), firstSeenAfter: cells.time(row.firstSeenAfter),
@@ -124,6 +128,7 @@ public struct WhenChangedReport: Sendable {
             entries = try WhenChangedReport.attachConnections(to: entries, of: gatewayID, store: store)
         }
         self.entries = entries
+        self.rows = rows
     }
 
     /// A readable table for a terminal.
@@ -152,32 +157,23 @@ public struct WhenChangedReport: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Pretty-printed JSON with stable key order, ending in a newline.
-    /// - Throws: ``ReportError/encodingFailed(what:detail:)``.
-    public func json() throws(ReportError) -> String {
-        let document = Document(
-            gatewayID: gatewayID.rawValue, kind: kind.rawValue, name: name, zone: zone.identifier, field: field,
-            changes: entries)
-        do {
-            return String(decoding: try JSONEncoder.pretty().encode(document), as: UTF8.self) + "\n"
-        } catch {
-            throw .encodingFailed(what: "the changes of \(gatewayID)", detail: "\(error)")
+    /// NDJSON, one object per change: the changes view's columns (the keys and values of
+    /// `report changes --format json`, in the same zone), then `last_run_before`, `first_run_after`,
+    /// `updated_at_check`, and for a customer gateway `connections`: the tunnels that used it then, each
+    /// `id (name): their changes in the window` (or `unchanged`), joined by `; ` (empty for other kinds).
+    public func json() -> String {
+        let keys =
+            ChangeRow.columns.map(\.name) + ["last_run_before", "first_run_after", "updated_at_check", "connections"]
+        var writer = JSONLinesWriter(output: "", keys: keys)
+        var renderer = ReportRowRenderer<ChangeRow>(cells: ReportCells(zone: zone))
+        for (row, entry) in zip(rows, entries) {
+            writer.writeRow(
+                renderer.cells(of: row) + [
+                    entry.lastRunBefore.map(String.init) ?? "", String(entry.firstRunAfter),
+                    entry.updatedAtCheck.rawValue, WhenChangedReport.connectionsCell(entry.connections ?? []),
+                ])
         }
-    }
-
-    private struct Document: Encodable {
-        let gatewayID: String
-        let kind: String
-        let name: String?
-        let zone: String
-        let field: String?
-        let changes: [Entry]
-
-        enum CodingKeys: String, CodingKey {
-            case gatewayID = "gateway_id"
-            case kind = "resource_kind"
-            case name, zone, field, changes
-        }
+        return writer.output
     }
 
     static func short(_ value: String?) -> String {

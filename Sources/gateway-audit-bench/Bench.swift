@@ -14,7 +14,7 @@ struct Bench: AsyncParsableCommand {
             install wrk), git-history (pip install git-history) and sqlite3 must be installed; the bench never \
             installs anything itself, a missing one is reported in its row.
             """,
-        subcommands: [RunBench.self, GenerateYear.self, EstateBench.self],
+        subcommands: [RunBench.self, GenerateYear.self, EstateBench.self, DashboardBench.self],
         defaultSubcommand: RunBench.self
     )
 }
@@ -40,7 +40,7 @@ struct RunBench: AsyncParsableCommand {
     @Option(
         name: .customLong("only"),
         help: ArgumentHelp(
-            "Run only these stages (repeatable): ingest, kinds, storage (with report and query), collection, estate, peer.",
+            "Run only these stages (repeatable): ingest, kinds, storage (with report, dashboard and query), collection, estate, peer.",
             valueName: "stage"))
     var only: [String] = []
 
@@ -66,6 +66,7 @@ struct RunBench: AsyncParsableCommand {
         if wanted("storage") {
             let year = try await stages.storage(into: &table)
             try await stages.report(year: year, bigRows: bigReportRows, into: &table)
+            try await stages.dashboard(into: &table)
             try stages.query(year: year, into: &table)
         }
         if wanted("collection") { try await stages.collection(into: &table) }

@@ -27,7 +27,7 @@ struct GatewaysCommand: AsyncParsableCommand {
                 g.scope.projectID,
             ]
         }
-        try ListPrinter.print(
+        ListPrinter.print(
             header: header, rows: rows, format: list.format,
             empty: "No gateways recorded yet; run `gateway-audit collect`.")
     }

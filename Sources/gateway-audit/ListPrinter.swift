@@ -1,11 +1,9 @@
-import Foundation
 import GatewayAudit
 
-/// Prints a list as an aligned table, RFC 4180 CSV, or a JSON array of objects.
+/// Prints a list as an aligned table, RFC 4180 CSV, or NDJSON (one object per row).
 enum ListPrinter {
     /// Prints `rows` under `header` on standard output; `empty` is the text shown for no rows.
-    /// - Throws: ``ReportError/encodingFailed(what:detail:)`` (JSON only); nothing is printed then.
-    static func print(header: [String], rows: [[String]], format: ListFormat, empty: String) throws {
+    static func print(header: [String], rows: [[String]], format: ListFormat, empty: String) {
         let out = StandardOutput()
         switch format {
         case .text:
@@ -20,14 +18,9 @@ enum ListPrinter {
             writer.writeRow(header)
             for row in rows { writer.writeRow(row) }
         case .json:
-            let objects = rows.map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
-            let data: Data
-            do {
-                data = try JSONEncoder.pretty().encode(objects)
-            } catch {
-                throw ReportError.encodingFailed(what: "the list", detail: "\(error)")
-            }
-            out.write(String(decoding: data, as: UTF8.self) + "\n")
+            // NDJSON like `report --format json`: one object per row, keys the column names in order.
+            var writer = JSONLinesWriter(output: out, keys: header)
+            for row in rows { writer.writeRow(row) }
         }
         out.flush()
     }

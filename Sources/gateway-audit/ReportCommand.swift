@@ -5,7 +5,8 @@ import GatewayAudit
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Write the history, changes, timestamps or status view as CSV or one-file HTML.",
+        abstract:
+            "Write the history, changes, timestamps or status view as CSV, NDJSON or an HTML dashboard; or the digest.",
         discussion: """
             Columns are documented in reports/README.md. history shows one kind of resource (--kind, default \
             customer-gateway; each kind has its own columns); changes, timestamps and status cover every kind \
@@ -14,15 +15,25 @@ struct ReportCommand: AsyncParsableCommand {
             <file>.manifest.json (SHA-256, view, zone, filters, the database's chain head), signed with --sign-key; \
             `gateway-audit verify <file>` checks it.
 
+            `report digest` prints what the latest run found (or every run since --since-run N or --since T), \
+            per gateway: field changes old → new with their windows, new, gone, reappeared, anomalies and failed \
+            observations; as text (default), --format html (e-mail-safe) or --format json. Nothing to report: no \
+            output, exit 0.
+
             Example: gateway-audit report changes --tz Europe/Berlin --since 2025-03-01 --format html
             """
     )
 
-    @Argument(help: ArgumentHelp("history, changes, timestamps or status.", valueName: "view"))
-    var view: ReportView
+    @Argument(help: ArgumentHelp("history, changes, timestamps, status, or digest.", valueName: "view"))
+    var view: ReportTarget
 
-    @Option(name: .long, help: "csv or html.")
-    var format: ReportFormat = .csv
+    @Option(name: .long, help: "csv, html or json (NDJSON); digest: text, html or json. Default: csv; digest: text.")
+    var format: ReportOutputFormat?
+
+    @Option(
+        name: .customLong("since-run"),
+        help: ArgumentHelp("digest only: every run from this one to the latest.", valueName: "run"))
+    var sinceRun: Int64?
 
     @OptionGroup var zoneOption: ZoneOption
 
@@ -62,20 +73,40 @@ struct ReportCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Scopes") var scopes: ScopeOptions
 
-    /// Rejects a `--since` after `--until` before anything is opened.
+    /// Rejects a `--since` after `--until`, and options the chosen view does not take, before anything is
+    /// opened.
     func validate() throws {
         _ = try filter()
-        if view == .history && Set(kinds).count > 1 {
-            throw ValidationError(
-                "history shows one kind at a time (each has its own columns): pass one --kind, "
-                    + "e.g. --kind vpn-connection")
+        switch view {
+        case .digest:
+            if format == .csv { throw ValidationError("report digest: --format is text, html or json") }
+            if until != nil || !ids.isEmpty || signKey != nil {
+                throw ValidationError("report digest takes --since-run or --since, not --until, --id or --sign-key")
+            }
+            if sinceRun != nil && since != nil { throw ValidationError("report digest: give --since-run or --since") }
+            if let sinceRun, sinceRun < 1 { throw ValidationError("--since-run: a run id, 1 or more") }
+        case .view(let reportView):
+            if format == .text { throw ValidationError("--format is csv, html or json for a view") }
+            if sinceRun != nil { throw ValidationError("--since-run applies to `report digest` only") }
+            if reportView == .history && Set(kinds).count > 1 {
+                throw ValidationError(
+                    "history shows one kind at a time (each has its own columns): pass one --kind, "
+                        + "e.g. --kind vpn-connection")
+            }
         }
     }
 
     func run() async throws {
+        guard case .view(let view) = self.view else { return try runDigest() }
         let zone = zoneOption.tz
         let store = try database.openForReading()
-        let options = ReportOptions(view: view, format: format, zone: zone, filter: try filter())
+        let reportFormat: ReportFormat =
+            switch format {
+            case .html?: .html
+            case .json?: .json
+            default: .csv
+            }
+        let options = ReportOptions(view: view, format: reportFormat, zone: zone, filter: try filter())
         let target = output ?? options.defaultFileName
         if target == "-" {
             var stdout = StandardOutput()

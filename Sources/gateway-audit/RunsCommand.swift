@@ -30,6 +30,6 @@ struct RunsCommand: AsyncParsableCommand {
                 r.scopeKey.region, r.scopeKey.projectID,
             ]
         }
-        try ListPrinter.print(header: header, rows: rows, format: list.format, empty: "No runs recorded yet.")
+        ListPrinter.print(header: header, rows: rows, format: list.format, empty: "No runs recorded yet.")
     }
 }

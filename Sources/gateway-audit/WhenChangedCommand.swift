@@ -35,7 +35,7 @@ struct WhenChangedCommand: AsyncParsableCommand {
         let report = try WhenChangedReport(
             store: store, gatewayID: GatewayID(gatewayID), field: field, zone: zoneOption.tz, scopes: scopes.filter)
         let stdout = StandardOutput()
-        stdout.write(try format == .json ? report.json() : report.text)
+        stdout.write(format == .json ? report.json() : report.text)
         stdout.flush()
     }
 }

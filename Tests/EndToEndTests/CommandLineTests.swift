@@ -29,9 +29,14 @@ struct CommandLineTests {
             #expect(runs.stdout.split(separator: "\r\n").count == 5)
 
             let gateways = try await e.cli(["gateways", "--format", "json"])
-            let list = try JSONSerialization.jsonObject(with: Data(gateways.stdout.utf8)) as? [[String: String]]
-            #expect(list?.count == 16)
-            #expect(list?.filter { $0["state"] == "gone" }.count == 2)
+            let list = try gateways.stdout.split(separator: "\n").map { line in
+                try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String]
+            }
+            #expect(list.count == 16)
+            #expect(list.filter { $0?["state"] == "gone" }.count == 2)
+            #expect(
+                gateways.stdout.hasPrefix(#"{"gateway_id":""#) && gateways.stdout.contains(#"","snapshots":""#),
+                "one object per line, keys in the CSV header's order")
 
             let id = Scenario.standardGatewayID(2).rawValue
             let when = try await e.cli(["when-changed", id, "--field", "name", "--tz", "Europe/Berlin"])

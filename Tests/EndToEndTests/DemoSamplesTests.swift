@@ -14,7 +14,7 @@ struct DemoSamplesTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ga-demo-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let summary = try await Demo(options: Demo.Options(outputDirectory: directory.path)).run()
-        #expect(summary.files.count == 24)
+        #expect(summary.files.count == 36)
         #expect(summary.incompleteRuns == 0)
         if ProcessInfo.processInfo.environment["GA_UPDATE_SAMPLES"] != nil {
             try? FileManager.default.removeItem(at: Self.samples)

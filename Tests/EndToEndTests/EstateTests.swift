@@ -164,7 +164,9 @@ struct EstateTests {
             // The rejected scopes' runs say why.
             let runs = try await f.cli(["runs", "--account", "prod-huawei", "--format", "json"])
             let runList = try #require(
-                try JSONSerialization.jsonObject(with: Data(runs.stdout.utf8)) as? [[String: String]])
+                try runs.stdout.split(separator: "\n").map {
+                    try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String] ?? [:]
+                } as [[String: String]]?)
             #expect(runList.count == 6)
             let failedRuns = runList.filter { $0["status"] == "failed" }
             #expect(failedRuns.count == 3)
@@ -197,7 +199,9 @@ struct EstateTests {
 
             let gateways = try await f.cli(["gateways", "--project", f.projects("eu-de")[1], "--format", "json"])
             let gatewayList = try #require(
-                try JSONSerialization.jsonObject(with: Data(gateways.stdout.utf8)) as? [[String: String]])
+                try gateways.stdout.split(separator: "\n").map {
+                    try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String] ?? [:]
+                } as [[String: String]]?)
             #expect(gatewayList.count == 14)
             #expect(gatewayList.allSatisfy { $0["region"] == "eu-de" && $0["account"] == "otc" })
 

@@ -1,0 +1,42 @@
+import GatewayAuditCore
+import GatewayAuditStore
+
+/// Writes NDJSON (one JSON object per line, `\n` line ends, UTF-8): the JSON twin of a CSV report.
+/// Keys are the view's column names in contract order and values are the cells exactly as the CSV
+/// would hold them before formula neutralisation (JSON needs none), so a column appended to a view's
+/// ``ReportRow/columns`` appears in both formats at once.
+public struct JSONLinesWriter<Output: TextOutputStream> {
+    /// Where lines go.
+    public var output: Output
+    private let keys: [String]
+
+    /// Creates a writer whose objects have `keys`, in that order.
+    public init(output: Output, keys: [String]) {
+        self.output = output
+        self.keys = keys.map { key in
+            var quoted = ""
+            JSONValue.string(key).writeCanonical(to: &quoted)
+            return quoted
+        }
+    }
+
+    /// Writes one object: `cells[i]` under the i-th key.
+    public mutating func writeRow(_ cells: [String]) {
+        var line = "{"
+        for (index, cell) in cells.enumerated() where index < keys.count {
+            if index > 0 { line += "," }
+            line += keys[index]
+            line += ":"
+            JSONValue.string(cell).writeCanonical(to: &line)
+        }
+        line += "}\n"
+        output.write(line)
+    }
+
+    /// One object as a line, for lists that are not report views (`gateways`, `runs`).
+    public static func line(keys: [String], cells: [String]) -> String {
+        var writer = JSONLinesWriter<String>(output: "", keys: keys)
+        writer.writeRow(cells)
+        return writer.output
+    }
+}
