@@ -12,7 +12,7 @@ struct ServerLifecycleTests {
         #expect(running.port > 0)
         #expect(running.baseURLString == "http://127.0.0.1:\(running.port)")
         let state = try await HTTPClient.shared.execute(
-            HTTPClientRequest(url: running.baseURLString + "/_sim/state"), timeout: .seconds(5))
+            HTTPClientRequest(url: running.baseURLString + "/_sim/state"), timeout: .seconds(30))
         #expect(state.status.code == 200)
         await running.stop()
         var refused = false
@@ -48,7 +48,7 @@ struct ServerLifecycleTests {
     func noAdmin() async throws {
         let running = try await SimulatorServer(cloud: try SimulatedCloud(), adminRoutes: false).start()
         let answer = try await HTTPClient.shared.execute(
-            HTTPClientRequest(url: running.baseURLString + "/_sim/state"), timeout: .seconds(5))
+            HTTPClientRequest(url: running.baseURLString + "/_sim/state"), timeout: .seconds(30))
         #expect(answer.status.code == 404)
         await running.stop()
     }
