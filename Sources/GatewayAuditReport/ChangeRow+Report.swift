@@ -22,9 +22,9 @@ extension ChangeRow: ReportRow {
             cells.timestamp(row.apiUpdatedAtTimestamp, raw: row.apiUpdatedAt)
         },
         ReportColumn("resource_kind") { row, _ in row.kind.rawValue },
-        ReportColumn("account", sharedBySnapshot: true) { row, _ in row.scope.account },
-        ReportColumn("region", sharedBySnapshot: true) { row, _ in row.scope.region },
-        ReportColumn("project_id", sharedBySnapshot: true) { row, _ in row.scope.projectID },
+        ReportColumn("account", sharedBySnapshot: true, isResourceID: true) { row, _ in row.scope.account },
+        ReportColumn("region", sharedBySnapshot: true, isResourceID: true) { row, _ in row.scope.region },
+        ReportColumn("project_id", sharedBySnapshot: true, isResourceID: true) { row, _ in row.scope.projectID },
     ]
 
     /// Streams the change rows `filter` selects.

@@ -9,7 +9,7 @@ public enum DashboardStyle {
         --hi:#5a4a10;--del:#5c2226;--ins:#1f4a26;--band0:#5d9be3;--band1:#2f5f99;--gone:#6a6a6a;--chg:#f0b030;--kind:#4a2326;--link:#8ab4f8}}
         body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:80rem;padding:1rem;color:var(--fg);background:var(--bg)}
         a{color:var(--link)}h1{font-size:1.5rem;margin:0 0 .25rem}h2{font-size:1.1rem;margin:0}
-        h2.scope{margin:1.2rem 0 .3rem;overflow-wrap:anywhere}.links{margin:.2rem 0;overflow-wrap:anywhere}
+        h2.scope{margin:1.2rem 0 .3rem;overflow-wrap:break-word}.links{margin:.2rem 0;overflow-wrap:break-word}
         .meta,.sub{color:var(--mute)}.meta{margin:0 0 1rem}.meta b{color:var(--fg)}.sub{font-size:.88rem}
         code,.id{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.85em;white-space:nowrap}
         .nw{white-space:nowrap}.hash{display:inline-block;max-width:100%;overflow-x:auto;vertical-align:bottom}

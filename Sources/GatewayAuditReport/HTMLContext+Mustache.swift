@@ -102,6 +102,20 @@ extension HTMLContext.Section: MustacheParent {
         case "anomalies": return anomalies
         case "hasFailures": return hasFailures
         case "failures": return failures
+        case "hasLinks": return hasLinks
+        case "links": return links
+        default: return nil
+        }
+    }
+}
+
+extension HTMLContext.Link: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "relation": return relation
+        case "text": return text
+        case "href": return href
+        case "hasHref": return hasHref
         default: return nil
         }
     }

@@ -25,9 +25,9 @@ extension HistoryRow: ReportRow {
         content("created_at") { gateway, cells in cells.timestamp(gateway.createdAt, raw: gateway.createdAtText) },
         content("updated_at") { gateway, cells in cells.timestamp(gateway.updatedAt, raw: gateway.updatedAtText) },
         ReportColumn("content_sha256") { row, _ in row.contentSHA256 ?? "" },
-        ReportColumn("account", sharedBySnapshot: true) { row, _ in row.scope.account },
-        ReportColumn("region", sharedBySnapshot: true) { row, _ in row.scope.region },
-        ReportColumn("project_id", sharedBySnapshot: true) { row, _ in row.scope.projectID },
+        ReportColumn("account", sharedBySnapshot: true, isResourceID: true) { row, _ in row.scope.account },
+        ReportColumn("region", sharedBySnapshot: true, isResourceID: true) { row, _ in row.scope.region },
+        ReportColumn("project_id", sharedBySnapshot: true, isResourceID: true) { row, _ in row.scope.projectID },
     ]
 
     /// A column of the gateway's content: empty for a tombstone, highlighted when it changed since the

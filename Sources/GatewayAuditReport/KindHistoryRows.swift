@@ -93,7 +93,7 @@ extension KindHistoryRow {
 
     static func leadingColumns() -> [ReportColumn<Self>] {
         [
-            ReportColumn("gateway_id") { row, _ in row.row.gatewayID.rawValue },
+            ReportColumn("gateway_id", isResourceID: true) { row, _ in row.row.gatewayID.rawValue },
             ReportColumn("state") { row, _ in row.row.state.rawValue },
             ReportColumn("first_seen") { row, cells in cells.time(row.row.firstSeen) },
             ReportColumn("last_seen") { row, cells in cells.time(row.row.lastSeen) },
@@ -103,9 +103,9 @@ extension KindHistoryRow {
     /// `account,region,project_id`, last, as in every view.
     static func scopeColumns() -> [ReportColumn<Self>] {
         [
-            ReportColumn("account") { row, _ in row.row.scope.account },
-            ReportColumn("region") { row, _ in row.row.scope.region },
-            ReportColumn("project_id") { row, _ in row.row.scope.projectID },
+            ReportColumn("account", isResourceID: true) { row, _ in row.row.scope.account },
+            ReportColumn("region", isResourceID: true) { row, _ in row.row.scope.region },
+            ReportColumn("project_id", isResourceID: true) { row, _ in row.row.scope.projectID },
         ]
     }
 

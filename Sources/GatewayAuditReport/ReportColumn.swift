@@ -13,8 +13,9 @@ public struct ReportColumn<Row: ReportRow>: Sendable {
     public let sharedBySnapshot: Bool
     /// When the HTML report highlights the cell.
     public let highlight: ReportHighlight<Row>
-    /// True for the column naming the resource (`gateway_id`): the HTML shows it once, in the
-    /// resource's section heading, instead of on every row; CSV and JSON keep it.
+    /// True for the columns naming the resource (`gateway_id`) and its scope (`account`, `region`,
+    /// `project_id`): the HTML shows them once, in the section heading and the scope heading above it,
+    /// instead of on every row; CSV and JSON keep them.
     public let isResourceID: Bool
     /// The column holding this one's previous value (`new_value` → `old_value`): when highlighted, the
     /// HTML marks the changed part of both cells.

@@ -5,14 +5,14 @@ extension StatusRow: ReportRow {
     /// The status view's columns: one row per window of an operational status (VPN gateways and
     /// connections), so "when did this tunnel go DOWN" has an exact window.
     public static let columns: [ReportColumn<StatusRow>] = [
-        ReportColumn("gateway_id") { row, _ in row.gatewayID.rawValue },
+        ReportColumn("gateway_id", isResourceID: true) { row, _ in row.gatewayID.rawValue },
         ReportColumn("resource_kind") { row, _ in row.kind.rawValue },
         ReportColumn("status", highlight: .when({ row, _ in row.status != "ACTIVE" })) { row, _ in row.status },
         ReportColumn("first_seen") { row, cells in cells.time(row.firstSeen) },
         ReportColumn("last_seen") { row, cells in cells.time(row.lastSeen) },
-        ReportColumn("account") { row, _ in row.scope.account },
-        ReportColumn("region") { row, _ in row.scope.region },
-        ReportColumn("project_id") { row, _ in row.scope.projectID },
+        ReportColumn("account", isResourceID: true) { row, _ in row.scope.account },
+        ReportColumn("region", isResourceID: true) { row, _ in row.scope.region },
+        ReportColumn("project_id", isResourceID: true) { row, _ in row.scope.projectID },
     ]
 
     /// Streams the status windows `filter` selects.

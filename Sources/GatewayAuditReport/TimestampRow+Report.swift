@@ -14,9 +14,9 @@ extension TimestampRow: ReportRow {
             row.anomalies.map(\.kind.rawValue).joined(separator: ";")
         },
         ReportColumn("resource_kind") { row, _ in row.kind.rawValue },
-        ReportColumn("account", sharedBySnapshot: true) { row, _ in row.scope.account },
-        ReportColumn("region", sharedBySnapshot: true) { row, _ in row.scope.region },
-        ReportColumn("project_id", sharedBySnapshot: true) { row, _ in row.scope.projectID },
+        ReportColumn("account", sharedBySnapshot: true, isResourceID: true) { row, _ in row.scope.account },
+        ReportColumn("region", sharedBySnapshot: true, isResourceID: true) { row, _ in row.scope.region },
+        ReportColumn("project_id", sharedBySnapshot: true, isResourceID: true) { row, _ in row.scope.projectID },
     ]
 
     /// Streams the timestamp rows `filter` selects.
