@@ -8,15 +8,15 @@ extension Stages {
     /// for operational members (status kept, BGP counters and durations moving), against bare inserts of
     /// the same rows; and the database growth per such unchanged observation over several nights.
     func ingestKinds(into table: inout BenchTable) async throws {
-        let year = SyntheticYear(gateways: gateways)
+        // `current` builds the night's gateways on each access: read it once.
+        let customerGateways = SyntheticYear(gateways: gateways).current.map(\.resource)
         let vgwCount = max(1, gateways / 5)
         func night(_ n: Int) throws -> [Resource] {
-            var all = year.current.map(\.resource)
+            var all = customerGateways
             for index in 0..<vgwCount { all.append(try KindBenchGenerator.vpnGateway(index, night: n)) }
-            for index in year.current.indices {
+            for (index, gateway) in customerGateways.enumerated() {
                 all.append(
-                    try KindBenchGenerator.connection(
-                        index, cgw: year.current[index].id.rawValue, vgwCount: vgwCount, night: n))
+                    try KindBenchGenerator.connection(index, cgw: gateway.id.rawValue, vgwCount: vgwCount, night: n))
             }
             return all
         }
