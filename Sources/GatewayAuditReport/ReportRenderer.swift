@@ -18,29 +18,28 @@ public struct ReportRenderer: Sendable {
     /// - Throws: ``StoreError`` when the database cannot be read.
     @discardableResult
     public func render<Output: TextOutputStream>(to output: inout Output) throws -> Int {
-        switch (options.format, options.view) {
-        case (.csv, .history):
-            switch options.historyKind {
-            case .customerGateway: return try renderCSV(HistoryRow.self, to: &output)
-            case .vpnGateway: return try renderCSV(VPNGatewayHistoryRow.self, to: &output)
-            case .vpnConnection: return try renderCSV(ConnectionHistoryRow.self, to: &output)
-            }
-        case (.csv, .changes): return try renderCSV(ChangeRow.self, to: &output)
-        case (.csv, .timestamps): return try renderCSV(TimestampRow.self, to: &output)
-        case (.csv, .status): return try renderCSV(StatusRow.self, to: &output)
-        case (.json, .history):
-            switch options.historyKind {
-            case .customerGateway: return try renderJSON(HistoryRow.self, to: &output)
-            case .vpnGateway: return try renderJSON(VPNGatewayHistoryRow.self, to: &output)
-            case .vpnConnection: return try renderJSON(ConnectionHistoryRow.self, to: &output)
-            }
-        case (.json, .changes): return try renderJSON(ChangeRow.self, to: &output)
-        case (.json, .timestamps): return try renderJSON(TimestampRow.self, to: &output)
-        case (.json, .status): return try renderJSON(StatusRow.self, to: &output)
-        case (.html, _):
+        if options.format == .html {
             var html = HTMLRenderer(store: store, options: options)
             return try html.render(to: &output)
         }
+        switch options.view {
+        case .history:
+            switch options.historyKind {
+            case .customerGateway: return try renderRows(HistoryRow.self, to: &output)
+            case .vpnGateway: return try renderRows(VPNGatewayHistoryRow.self, to: &output)
+            case .vpnConnection: return try renderRows(ConnectionHistoryRow.self, to: &output)
+            }
+        case .changes: return try renderRows(ChangeRow.self, to: &output)
+        case .timestamps: return try renderRows(TimestampRow.self, to: &output)
+        case .status: return try renderRows(StatusRow.self, to: &output)
+        }
+    }
+
+    /// The view's rows as CSV or NDJSON.
+    private func renderRows<Row: ReportRow, Output: TextOutputStream>(_ row: Row.Type, to output: inout Output)
+        throws -> Int
+    {
+        options.format == .json ? try renderJSON(row, to: &output) : try renderCSV(row, to: &output)
     }
 
     private func renderCSV<Row: ReportRow, Output: TextOutputStream>(_: Row.Type, to output: inout Output) throws -> Int
