@@ -74,9 +74,9 @@ def main():
         head = first.stdout.split()[-1]
         samples, types = metrics(prom)
         check("every family is a gauge with HELP", all(t == "gauge" for t in types.values()) and len(types) == 9, types)
-        check("13 new observations", samples.get(("gateway_audit_observations_total", frozenset({("outcome", "new")}))) == 13)
+        check("23 new observations (13 customer gateways, 3 VPN gateways, 7 connections)", samples.get(("gateway_audit_observations_total", frozenset({("outcome", "new")}))) == 23)
         check("status complete = 1", samples.get(("gateway_audit_run_status", frozenset({("status", "complete")}))) == 1)
-        check("13 present resources", samples.get(("gateway_audit_resources", frozenset({("state", "present")}))) == 13)
+        check("23 present resources", samples.get(("gateway_audit_resources", frozenset({("state", "present")}))) == 23)
         check("chain head label = printed head",
               samples.get(("gateway_audit_chain_head_info", frozenset({("head", head)}))) == 1)
         success = samples.get(("gateway_audit_last_success_timestamp_seconds", frozenset()))
