@@ -54,9 +54,6 @@ public struct Resource: Sendable, Hashable, Identifiable {
     /// meaning).
     public var canonicalContent: JSONValue { Resource.split(raw, kind: kind).configuration }
 
-    /// The operational members (nil when none was sent).
-    public var operational: JSONValue? { Resource.split(raw, kind: kind).operational }
-
     /// Display name.
     public var name: String? { raw["name"]?.stringValue }
     /// `status` as sent (operational: VPN gateways and connections).
@@ -87,19 +84,18 @@ public struct Resource: Sendable, Hashable, Identifiable {
 
     /// The resources this one refers to: a connection's VPN gateway and customer gateway.
     public var links: [ResourceLink] {
-        guard kind == .vpnConnection else { return [] }
-        var links: [ResourceLink] = []
-        if let vgw = raw["vgw_id"]?.stringValue, !vgw.isEmpty {
-            links.append(ResourceLink(kind: .vpnGateway, id: GatewayID(vgw)))
+        [ResourceKind.vpnGateway, .customerGateway].compactMap { target in
+            link(to: target).map { ResourceLink(kind: target, id: $0) }
         }
-        if let cgw = raw["cgw_id"]?.stringValue, !cgw.isEmpty {
-            links.append(ResourceLink(kind: .customerGateway, id: GatewayID(cgw)))
-        }
-        return links
     }
 
-    /// The id of the linked resource of `kind`, if any.
-    public func link(to kind: ResourceKind) -> GatewayID? { links.first { $0.kind == kind }?.id }
+    /// The id of the linked resource of `kind` (a connection's `vgw_id` or `cgw_id`), if any.
+    public func link(to kind: ResourceKind) -> GatewayID? {
+        guard self.kind == .vpnConnection, kind != .vpnConnection else { return nil }
+        let member = kind == .vpnGateway ? "vgw_id" : "cgw_id"
+        guard let id = raw[member]?.stringValue, !id.isEmpty else { return nil }
+        return GatewayID(id)
+    }
 
     /// What identifies the remote end across a re-creation under a new id: a customer gateway's IKE
     /// identity (`id_value`, or `ip` in the older generation); nil for other kinds.
