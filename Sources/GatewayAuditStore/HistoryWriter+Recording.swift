@@ -25,11 +25,10 @@ extension HistoryWriter {
     public func record(_ writes: [SnapshotWrite], in run: ActiveRun) async throws(StoreError) -> [ObservationOutcome] {
         let id = run.id
         let scope = run.scope
-        let gatewayIDs = writes.map(\.observation.gatewayID.rawValue)
         return try await database.write { db in
             let status = try String.fetchOne(db, sql: "SELECT status FROM run WHERE id = ?", arguments: [id])
             guard status == RunStatus.running.rawValue else { throw StoreError.runNotActive(id: id) }
-            let recorder = SnapshotRecorder(db: db, run: id)
+            var recorder = SnapshotRecorder(db: db, run: id, scope: scope)
             var counts = RunCounts()
             var outcomes: [ObservationOutcome] = []
             outcomes.reserveCapacity(writes.count)
@@ -38,6 +37,7 @@ extension HistoryWriter {
                 counts.add(outcome)
                 outcomes.append(outcome)
             }
+            try recorder.flush()
             try db.execute(
                 sql: """
                     UPDATE run SET observed = observed + ?, unchanged = unchanged + ?, changed = changed + ?,
@@ -46,7 +46,9 @@ extension HistoryWriter {
                 arguments: [
                     counts.observed, counts.unchanged, counts.changed, counts.new, counts.gone, counts.failed, id,
                 ])
-            try Self.assign(gatewayIDs, to: scope, db)
+            // Resources seen again had their scope set with their last-seen mark (flush).
+            let others = zip(writes, outcomes).filter { $1 != .unchanged && $1 != .stillGone }
+            try Self.assign(others.map(\.0.observation.gatewayID.rawValue), to: scope, db)
             return outcomes
         }
     }

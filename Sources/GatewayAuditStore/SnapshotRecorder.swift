@@ -4,11 +4,24 @@ import GatewayAuditCore
 
 /// Persists prepared writes inside one write transaction: snapshots, tombstones, last-seen marks,
 /// change rows and anomalies, exactly as handed over.
+///
+/// Moving the last-seen mark of a resource seen again unchanged (most of every night) is deferred and
+/// done for up to 300 resources per statement by ``flush()``, which the caller runs before the
+/// transaction ends: no other write of the batch reads those marks.
 struct SnapshotRecorder {
     let db: Database
     let run: Int64
+    /// The run's scope, given to the resources it sees again (a resource seen by another scope moves).
+    let scope: ScopeKey
+    private var extensions: [(gateway: Int64, seen: Int64, operational: String?)] = []
 
-    func record(_ write: SnapshotWrite) throws -> ObservationOutcome {
+    init(db: Database, run: Int64, scope: ScopeKey) {
+        self.db = db
+        self.run = run
+        self.scope = scope
+    }
+
+    mutating func record(_ write: SnapshotWrite) throws -> ObservationOutcome {
         let observation = write.observation
         let latest = write.prior.latest
         // A gone or failed observation of a known id is of the kind the history records for it.
@@ -23,7 +36,7 @@ struct SnapshotRecorder {
             return .failed
         case .gone:
             if let latest, latest.state == .gone {
-                try extend(gateway: gateway, seen: seen)
+                extensions.append((gateway, seen, nil))
                 return .stillGone
             }
             try closeStatusWindow(prior: write.prior, gateway: gateway, seen: seen)
@@ -36,7 +49,7 @@ struct SnapshotRecorder {
         case .present(let current):
             try recordStatus(of: current, prior: write.prior, gateway: gateway, seen: seen)
             if write.prior.isUnchanged(by: observation) {
-                try extend(gateway: gateway, seen: seen, operational: current.operationalJSON)
+                extensions.append((gateway, seen, current.operationalJSON))
                 return .unchanged
             }
             let snapshot = try insertSnapshot(
@@ -78,15 +91,33 @@ struct SnapshotRecorder {
         return db.lastInsertedRowID
     }
 
-    /// The gateway's current snapshot was seen again: move its last-seen mark (kept on the gateway row)
-    /// and keep the latest operational values, when the observation brought some.
-    private func extend(gateway: Int64, seen: Int64, operational: String? = nil) throws {
-        try db.cachedStatement(
-            sql: """
-                UPDATE gateway SET last_run = ?, last_seen = ?, operational = COALESCE(?, operational)
-                WHERE id = ? AND (last_seen IS NULL OR last_seen <= ?)
-                """
-        ).execute(arguments: [run, seen, operational, gateway, seen])
+    /// The deferred resources' current snapshots were seen again: moves their last-seen marks (kept on
+    /// the resource rows), keeps their latest operational values, when the observation brought some, and
+    /// gives them the run's scope.
+    mutating func flush() throws {
+        for start in stride(from: 0, to: extensions.count, by: 300) {
+            let chunk = extensions[start..<min(start + 300, extensions.count)]
+            var arguments: [(any DatabaseValueConvertible)?] = [
+                run, scope.account, scope.cloud, scope.region, scope.projectID,
+            ]
+            arguments.reserveCapacity(5 + chunk.count * 3)
+            for item in chunk { arguments += [item.gateway, item.seen, item.operational] }
+            // Prepared once per chunk size: every full chunk has the same text. Marks only move forward
+            // (an import may bring an older night); the scope is the run's either way.
+            let later = "(gateway.last_seen IS NULL OR gateway.last_seen <= v.column2)"
+            try db.cachedStatement(
+                sql: """
+                    UPDATE gateway SET account = ?2, cloud = ?3, region = ?4, project_id = ?5,
+                        last_run = CASE WHEN \(later) THEN ?1 ELSE gateway.last_run END,
+                        last_seen = CASE WHEN \(later) THEN v.column2 ELSE gateway.last_seen END,
+                        operational = CASE WHEN \(later) THEN COALESCE(v.column3, gateway.operational)
+                            ELSE gateway.operational END
+                    FROM (VALUES \(Array(repeating: "(?, ?, ?)", count: chunk.count).joined(separator: ", "))) AS v
+                    WHERE gateway.id = v.column1
+                    """
+            ).execute(arguments: StatementArguments(arguments))
+        }
+        extensions.removeAll()
     }
 
     /// Leaves the open window of the resource's `status` open when the status is the same (its end is
