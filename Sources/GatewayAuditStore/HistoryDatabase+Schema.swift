@@ -105,12 +105,14 @@ extension HistoryDatabase {
             // status keeps its own windows. A connection's links are columns for the link queries.
             // The open status window has no last_run/last_seen of its own: like the open snapshot, it
             // ends where the resource row's last_run/last_seen is, so an unchanged night writes one row
-            // per resource, not two; it is closed when the status changes or the resource goes.
+            // per resource, not two; it is closed when the status changes or the resource goes. The resource
+            // row keeps the latest status too (the last window's): a night compares without the windows.
             try db.execute(
                 sql: """
                     ALTER TABLE gateway ADD COLUMN kind TEXT NOT NULL DEFAULT 'customer-gateway'
                         CHECK (kind IN ('customer-gateway', 'vpn-gateway', 'vpn-connection'));
                     ALTER TABLE gateway ADD COLUMN operational TEXT;
+                    ALTER TABLE gateway ADD COLUMN status TEXT;
                     CREATE INDEX gateway_by_kind ON gateway(kind, gateway_id);
                     ALTER TABLE snapshot ADD COLUMN cgw_id TEXT;
                     ALTER TABLE snapshot ADD COLUMN vgw_id TEXT;

@@ -82,9 +82,8 @@ private struct PriorStateReader {
     let path: String
 
     mutating func read(_ observations: [Observation]) throws -> [PriorState] {
-        var known:
-            [GatewayID: (row: Int64, kind: ResourceKind, latest: PriorState.Latest?, status: PriorState.StatusWindow?)] =
-                [:]
+        var known: [GatewayID: (row: Int64, kind: ResourceKind, latest: PriorState.Latest?, status: String?)] = [:]
+        known.reserveCapacity(observations.count)
         let ids = observations.map(\.gatewayID)
         for start in stride(from: 0, to: ids.count, by: 500) {
             let slice = ids[start..<min(start + 500, ids.count)]
@@ -93,16 +92,14 @@ private struct PriorStateReader {
                 db.cachedStatement(
                     sql: """
                         SELECT g.gateway_id, g.id, g.kind, s.id, s.seq, s.state, s.content_sha256, s.chain_sha256,
-                            g.last_run, g.last_seen, w.seq, w.status
+                            g.last_run, g.last_seen, g.status
                         FROM gateway g LEFT JOIN snapshot s ON s.gateway = g.id AND s.last_seen IS NULL
-                        LEFT JOIN status_window w ON w.gateway = g.id AND w.last_seen IS NULL
                         WHERE g.gateway_id IN (\(Array(repeating: "?", count: slice.count).joined(separator: ",")))
                         """), arguments: StatementArguments(slice.map(\.rawValue)))
             while let row = try rows.next() {
-                let status = (row[10] as Int64?).map { PriorState.StatusWindow(seq: $0, status: row[11]) }
                 known[GatewayID(row[0] as String)] = (
                     row[1], try row.stored(ResourceKind.self, at: 2, "kind", table: "gateway", path: path),
-                    try latest(row), status
+                    try latest(row), row[10]
                 )
             }
         }

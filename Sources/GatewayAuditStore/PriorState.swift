@@ -15,16 +15,12 @@ public struct PriorState: Sendable, Hashable {
         let lastSeen: Int64?
     }
 
-    /// The open window of the resource's operational `status` (it ends where ``Latest`` was last seen).
-    struct StatusWindow: Sendable, Hashable {
-        let seq: Int64
-        let status: String
-    }
-
     /// The gateway's row, nil for a gateway never seen before.
     let gatewayRow: Int64?
     let latest: Latest?
-    var status: StatusWindow? = nil
+    /// The latest `status` the history holds for the resource (its window is the last one; open while
+    /// the resource is present).
+    var status: String? = nil
     /// The kind the history records for the id (nil for an id never seen).
     var kind: ResourceKind? = nil
     /// The content of the gateway's last present snapshot, loaded only when the observation's content

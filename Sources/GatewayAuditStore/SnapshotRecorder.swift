@@ -125,7 +125,7 @@ struct SnapshotRecorder {
     /// when the status differs, or the resource is new or back after being gone.
     private func recordStatus(of resource: Resource, prior: PriorState, gateway: Int64, seen: Int64) throws {
         guard resource.kind.operationalPaths.contains("status"), let status = resource.status else { return }
-        if let window = prior.status, window.status == status, prior.latest?.state == .present { return }
+        if prior.status == status, prior.latest?.state == .present { return }
         try closeStatusWindow(prior: prior, gateway: gateway, seen: seen)
         try db.cachedStatement(
             sql: """
@@ -133,15 +133,15 @@ struct SnapshotRecorder {
                 VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM status_window WHERE gateway = ?), ?, ?, ?)
                 """
         ).execute(arguments: [gateway, gateway, status, run, seen])
+        try db.cachedStatement(sql: "UPDATE gateway SET status = ? WHERE id = ?").execute(arguments: [status, gateway])
     }
 
     /// Ends the open status window at the last observation that saw the resource before this one.
     private func closeStatusWindow(prior: PriorState, gateway: Int64, seen: Int64) throws {
-        guard let window = prior.status, let latest = prior.latest else { return }
+        guard prior.status != nil, let latest = prior.latest else { return }
         try db.cachedStatement(
-            sql:
-                "UPDATE status_window SET last_run = ?, last_seen = ? WHERE gateway = ? AND seq = ? AND last_seen IS NULL"
-        ).execute(arguments: [latest.lastRun ?? run, latest.lastSeen ?? seen, gateway, window.seq])
+            sql: "UPDATE status_window SET last_run = ?, last_seen = ? WHERE gateway = ? AND last_seen IS NULL"
+        ).execute(arguments: [latest.lastRun ?? run, latest.lastSeen ?? seen, gateway])
     }
 
     private func insertSnapshot(
