@@ -43,7 +43,9 @@ public struct HistoryCopier: Sendable {
                     try sql.rows("SELECT * FROM run WHERE id = ?", [.int64(id)]).first
                 }
                 if let existing {
-                    guard Self.sameRun(existing, run) else { throw StoreError.differentHistory(path: target.path, run: id) }
+                    guard Self.sameRun(existing, run) else {
+                        throw StoreError.differentHistory(path: target.path, run: id)
+                    }
                     summary.alreadyPresent += 1
                     continue
                 }

@@ -105,8 +105,10 @@ struct PostgresVerificationSource: VerificationSource {
 
     func fieldChanges(snapshot: Int64) throws -> [(change: String, field: String, old: String?, new: String?)] {
         try connection.rows(fieldChangesSQL, [snapshot]).map {
-            (try $0.text("change"), try $0.text("field"), try $0.optionalText("old_value"),
-                try $0.optionalText("new_value"))
+            (
+                try $0.text("change"), try $0.text("field"), try $0.optionalText("old_value"),
+                try $0.optionalText("new_value")
+            )
         }
     }
 

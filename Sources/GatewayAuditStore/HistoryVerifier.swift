@@ -36,7 +36,9 @@ public struct HistoryVerifier: Sendable {
                 throw StoreError.mapped(error, path: path)
             }
         }
-        return try database.read { db in try Self.verify(SQLiteVerificationSource(db: db, path: path), path: path, diff: diff) }
+        return try database.read { db in
+            try Self.verify(SQLiteVerificationSource(db: db, path: path), path: path, diff: diff)
+        }
     }
 
     /// The checks, whatever the store: every snapshot chain, then every run record and each scope's head.

@@ -35,7 +35,8 @@ extension PostgresQueries {
             LinkedSnapshot(
                 gatewayID: GatewayID(try row.text("gateway_id")),
                 kind: try row.stored(ResourceKind.self, "kind", table: "gateway"), name: try row.optionalText("name"),
-                seq: try row.int("seq"), firstSeen: try row.instant("first_seen"), lastSeen: try row.instant("last_seen"))
+                seq: try row.int("seq"), firstSeen: try row.instant("first_seen"),
+                lastSeen: try row.instant("last_seen"))
         }
     }
 

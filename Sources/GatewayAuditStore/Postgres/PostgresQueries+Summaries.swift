@@ -108,7 +108,8 @@ extension PostgresQueries {
     func chainHead() throws(StoreError) -> String {
         do {
             return try session.withConnection { connection in
-                if let latest = try connection.rows("SELECT status, chain_head FROM run ORDER BY id DESC LIMIT 1").first,
+                if let latest = try connection.rows("SELECT status, chain_head FROM run ORDER BY id DESC LIMIT 1")
+                    .first,
                     try latest.stored(RunStatus.self, "status", table: "run") != .running,
                     let head = try latest.optionalText("chain_head")
                 {

@@ -56,20 +56,21 @@ final class PostgresRunLock: Sendable {
                 try await Task.sleep(for: min(.milliseconds(50), wait - waited))
             }
         } catch {
-            connection.close().whenComplete { _ in }
+            PostgresSession.close(connection)
             throw StoreError.mapped(error, path: path)
         }
     }
 
     /// Releases the lock and closes its connection; later calls do nothing.
     func release() {
-        guard let open = connection.withLock({ current -> PostgresConnection? in
-            defer { current = nil }
-            return current
-        })
+        guard
+            let open = connection.withLock({ current -> PostgresConnection? in
+                defer { current = nil }
+                return current
+            })
         else { return }
         let unlock = open.query(PGSQL.query("SELECT pg_advisory_unlock(?)", [key]), logger: open.logger)
-        unlock.whenComplete { _ in open.close().whenComplete { _ in } }
+        unlock.whenComplete { _ in PostgresSession.close(open) }
     }
 
     deinit {

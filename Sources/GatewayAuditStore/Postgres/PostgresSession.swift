@@ -26,7 +26,13 @@ final class PostgresSession: Sendable {
     }
 
     deinit {
-        for connection in idle.withLock({ $0 }) { connection.close().whenComplete { _ in } }
+        for connection in idle.withLock({ $0 }) { PostgresSession.close(connection) }
+    }
+
+    /// Closes `connection` in the background, keeping it alive until its channel has closed (postgres-nio
+    /// requires a connection to be closed before it is released).
+    static func close(_ connection: PostgresConnection) {
+        connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
     }
 
     /// Opens a new connection (TLS as the URL asks).
@@ -79,7 +85,7 @@ final class PostgresSession: Sendable {
             idle.withLock { $0.append(raw) }
             return result
         } catch {
-            raw.close().whenComplete { _ in }
+            PostgresSession.close(raw)
             if error is PSQLError || error is PostgresDecodingError { throw StoreError.mapped(error, path: path) }
             throw error
         }
@@ -101,15 +107,15 @@ final class PostgresSession: Sendable {
     func transaction<T>(readOnly: Bool = false, _ body: (PGConnection) throws -> T) throws(StoreError) -> T {
         do {
             return try withConnection { connection in
-            try connection.execute(readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN")
-            do {
-                let result = try body(connection)
-                try connection.execute("COMMIT")
-                return result
-            } catch {
-                _ = try? connection.execute("ROLLBACK")
-                throw error
-            }
+                try connection.execute(readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN")
+                do {
+                    let result = try body(connection)
+                    try connection.execute("COMMIT")
+                    return result
+                } catch {
+                    _ = try? connection.execute("ROLLBACK")
+                    throw error
+                }
             }
         } catch {
             throw StoreError.mapped(error, path: path)
@@ -143,12 +149,10 @@ struct PGConnection: Sendable {
         try raw.query(PGSQL.query(sql, arguments), logger: logger).wait().rows.map { PGRow($0, path: path) }
     }
 
-
     /// Runs a statement; returns the number of rows it changed.
     @discardableResult
     func execute(_ sql: String, _ arguments: [any PGBindable] = []) throws -> Int {
         try raw.query(PGSQL.query(sql, arguments), logger: logger).wait().metadata.rows ?? 0
     }
-
 
 }

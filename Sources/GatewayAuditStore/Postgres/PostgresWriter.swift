@@ -14,7 +14,8 @@ struct PostgresWriter: Sendable {
                 try session.transaction { connection in
                     // Run ids are allocated in order over all scopes, as SQLite's single writer does.
                     try connection.execute(
-                        "SELECT pg_advisory_xact_lock(?, ?)", [PostgresSchema.lockClass, PostgresSchema.runIDLock])
+                        "SELECT pg_advisory_xact_lock(?::integer, ?::integer)",
+                        [PostgresSchema.lockClass, PostgresSchema.runIDLock])
                     let (inScope, scopeArguments) = scope.pgCondition()
                     let aborted = try connection.rows(
                         "SELECT id FROM run WHERE status = ? AND \(inScope) ORDER BY id",

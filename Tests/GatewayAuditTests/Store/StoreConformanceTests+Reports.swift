@@ -18,15 +18,21 @@ struct IdenticalReportsTests {
             ]
             if night != 6 && night != 7 {
                 let name = night < 4 ? "branch-1" : "branch-1-renamed"
-                resources.append(try standardGateway(name: name, updated: "2025-03-0\(min(night, 9))T01:00:00Z").resource)
+                resources.append(
+                    try standardGateway(name: name, updated: "2025-03-0\(min(night, 9))T01:00:00Z").resource)
             }
-            resources.append(try standardGateway(id: "gw-2", name: "odd", updated: "2025-01-01T00:00:00+01:00").resource)
+            resources.append(
+                try standardGateway(id: "gw-2", name: "odd", updated: "2025-01-01T00:00:00+01:00").resource)
             try await f.runResources(night: night, resources)
-            if night == 6 { try await f.run(night: 6, [.gone, .failed("HTTP 503 after 5 attempts")], ids: ["gw-1", "gw-3"]) }
+            if night == 6 {
+                try await f.run(night: 6, [.gone, .failed("HTTP 503 after 5 attempts")], ids: ["gw-1", "gw-3"])
+            }
         }
     }
 
-    @Test("every view in every format and zone, byte for byte", .enabled(if: PostgresTestServer.isAvailable, PostgresTestServer.skipped))
+    @Test(
+        "every view in every format and zone, byte for byte",
+        .enabled(if: PostgresTestServer.isAvailable, PostgresTestServer.skipped))
     func identicalReports() async throws {
         let sqlite = try StoreFixture(backend: .sqlite)
         let postgres = try StoreFixture(backend: .postgres)
@@ -53,8 +59,12 @@ struct IdenticalReportsTests {
                         let b = postgres.directory.appendingPathComponent(options.defaultFileName).path
                         try ReportExport.write(store: sqlite.store, options: options, to: a)
                         try ReportExport.write(store: postgres.store, options: options, to: b)
-                        #expect(try Data(contentsOf: URL(fileURLWithPath: a)) == Data(contentsOf: URL(fileURLWithPath: b)), "\(options.defaultFileName)")
-                        #expect(try Data(contentsOf: URL(fileURLWithPath: ReportManifest.path(for: a))) == Data(contentsOf: URL(fileURLWithPath: ReportManifest.path(for: b))))
+                        #expect(
+                            try Data(contentsOf: URL(fileURLWithPath: a)) == Data(contentsOf: URL(fileURLWithPath: b)),
+                            "\(options.defaultFileName)")
+                        #expect(
+                            try Data(contentsOf: URL(fileURLWithPath: ReportManifest.path(for: a)))
+                                == Data(contentsOf: URL(fileURLWithPath: ReportManifest.path(for: b))))
                         compared += 1
                     }
                 }
