@@ -15,14 +15,17 @@ struct GatewaySection {
     /// Resources that refer to this one (a gateway's connections), with their latest name.
     let referrers: [LinkedSnapshot]
 
-    /// Reads the gateway's rows of every view, its anomalies and its failed observations.
+    /// Reads the gateway's history and changes (the timeline's bands and marks), the rows of `view` when
+    /// it is another view, its anomalies and its failed observations.
     /// - Throws: ``StoreError``.
-    init(summary: GatewaySummary, filter: ReportFilter, store: any HistoryReading) throws {
+    init<View: ReportRow>(summary: GatewaySummary, filter: ReportFilter, store: any HistoryReading, view: View.Type)
+        throws
+    {
         self.summary = summary
         history = try GatewaySection.rows(in: store, filter)
         changes = try GatewaySection.rows(in: store, filter)
-        timestamps = try GatewaySection.rows(in: store, filter)
-        status = try GatewaySection.rows(in: store, filter)
+        timestamps = view == TimestampRow.self ? try GatewaySection.rows(in: store, filter) : []
+        status = view == StatusRow.self ? try GatewaySection.rows(in: store, filter) : []
         anomalies = try store.anomalies(filter)
         failures = try store.failedObservations(filter)
         var latest: Resource?
@@ -47,8 +50,14 @@ struct GatewaySection {
     }
 
     /// The rows of the view `Row` already read for this section, or nil for a view it does not hold.
+    /// (Chosen by type, not by trying casts: an empty array casts to an array of any type.)
     func rows<Row: ReportRow>() -> [Row]? {
-        history as? [Row] ?? changes as? [Row] ?? timestamps as? [Row] ?? status as? [Row]
-            ?? history.map(VPNGatewayHistoryRow.init) as? [Row] ?? history.map(ConnectionHistoryRow.init) as? [Row]
+        if Row.self == HistoryRow.self { return history as? [Row] }
+        if Row.self == ChangeRow.self { return changes as? [Row] }
+        if Row.self == TimestampRow.self { return timestamps as? [Row] }
+        if Row.self == StatusRow.self { return status as? [Row] }
+        if Row.self == VPNGatewayHistoryRow.self { return history.map(VPNGatewayHistoryRow.init) as? [Row] }
+        if Row.self == ConnectionHistoryRow.self { return history.map(ConnectionHistoryRow.init) as? [Row] }
+        return nil
     }
 }

@@ -1,33 +1,9 @@
 import Mustache
 
 // The template engine reads a context's values by reflection (`Mirror`), which dominates the time to
-// write a page of 1,000 gateways; the contexts rendered once per row, cell and timeline mark answer by
-// name instead. An unknown name answers nil, so the engine looks it up in the enclosing context as before.
-
-extension HTMLContext.Row: MustacheParent {
-    func child(named name: String) -> Any? {
-        switch name {
-        case "hasCls": return hasCls
-        case "cls": return cls
-        case "anchor": return anchor
-        case "hasAnchor": return hasAnchor
-        case "cells": return cells
-        default: return nil
-        }
-    }
-}
-
-extension HTMLContext.Cell: MustacheParent {
-    func child(named name: String) -> Any? {
-        switch name {
-        case "hasCls": return hasCls
-        case "cls": return cls
-        case "text": return text
-        case "segs": return segs
-        default: return nil
-        }
-    }
-}
+// write a page of 1,000 gateways; the contexts rendered once per diff segment and timeline mark
+// answer by name instead (table and index rows are not rendered by the engine at all: HTMLContext+Markup.swift).
+// An unknown name answers nil, so the engine looks it up in the enclosing context as before.
 
 extension HTMLContext.Segment: MustacheParent {
     func child(named name: String) -> Any? {
@@ -65,23 +41,6 @@ extension Timeline.Mark: MustacheParent {
     }
 }
 
-extension HTMLContext.IndexRow: MustacheParent {
-    func child(named name: String) -> Any? {
-        switch name {
-        case "anchor": return anchor
-        case "name": return self.name
-        case "id": return id
-        case "state": return state
-        case "snapshots": return snapshots
-        case "changes": return changes
-        case "lastChange": return lastChange
-        case "anomalies": return anomalies
-        case "failures": return failures
-        default: return nil
-        }
-    }
-}
-
 extension HTMLContext.Section: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
@@ -97,7 +56,7 @@ extension HTMLContext.Section: MustacheParent {
         case "hasDiffs": return hasDiffs
         case "diffs": return diffs
         case "columns": return self.columns
-        case "rows": return self.rows
+        case "rowsHTML": return rowsHTML
         case "hasAnomalies": return hasAnomalies
         case "anomalies": return anomalies
         case "hasFailures": return hasFailures

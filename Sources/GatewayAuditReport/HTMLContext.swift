@@ -28,7 +28,8 @@ enum HTMLContext {
         let runFinished: String
         let runCounts: String
         let chainHead: String
-        let index: [IndexRow]
+        /// The index's rows, escaped and marked up (`HTMLContext.markup(_:)`).
+        let indexHTML: String
         let hasQuiet: Bool
         let quietCount: Int
     }
@@ -67,7 +68,8 @@ enum HTMLContext {
         let hasDiffs: Bool
         let diffs: [Diff]
         let columns: [String]
-        let rows: [Row]
+        /// The table's rows, escaped and marked up (``HTMLContext/markup(_:)``).
+        let rowsHTML: String
         let hasAnomalies: Bool
         let anomalies: [Anomaly]
         let hasFailures: Bool
@@ -110,8 +112,18 @@ enum HTMLContext {
     /// The quiet gateways' shared table.
     struct Quiet {
         let count: Int
+        let hasCommon: Bool
+        /// The columns with one value in every row, said once above the table instead.
+        let common: [Common]
         let columns: [String]
-        let rows: [Row]
+        /// The table's rows, escaped and marked up (``HTMLContext/markup(_:)``).
+        let rowsHTML: String
+    }
+
+    /// A column whose every row holds the same value.
+    struct Common {
+        let name: String
+        let value: String
     }
 
     /// A table cell: plain `text`, or `segs` when parts are marked or may break; `cls` is `ch` when

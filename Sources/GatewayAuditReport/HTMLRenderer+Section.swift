@@ -39,7 +39,8 @@ extension HTMLRenderer {
             runHead: run.map { "run \($0.id) \($0.status.rawValue)" } ?? "",
             runStarted: run.map { cells.time($0.startedAt) } ?? "",
             runFinished: run.map { $0.finishedAt.map(cells.time) ?? "not finished" } ?? "", runCounts: counts ?? "",
-            chainHead: try store.chainHead(), index: index, hasQuiet: quiet > 0, quietCount: quiet)
+            chainHead: try store.chainHead(), indexHTML: HTMLContext.markup(index), hasQuiet: quiet > 0,
+            quietCount: quiet)
     }
 
     /// A change window in words.
@@ -65,7 +66,7 @@ extension HTMLRenderer {
             id: HTMLRenderer.printable(summary.gatewayID.rawValue), state: summary.state?.rawValue ?? "never fetched",
             hasTimeline: hasTimeline, bands: timeline.bands,
             marks: timeline.marks, ticks: ticks, hasDiffs: !diffs.isEmpty, diffs: diffs,
-            columns: columns, rows: table, hasAnomalies: !section.anomalies.isEmpty,
+            columns: columns, rowsHTML: HTMLContext.markup(table), hasAnomalies: !section.anomalies.isEmpty,
             anomalies: section.anomalies.map { anomaly in
                 HTMLContext.Anomaly(
                     kind: anomaly.kind.rawValue, field: anomaly.field, seq: anomaly.seq,

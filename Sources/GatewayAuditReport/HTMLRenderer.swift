@@ -83,7 +83,7 @@ struct HTMLRenderer {
                             "scope": resource.summary.scope.description,
                         ]))
             }
-            let section = try GatewaySection(summary: resource.summary, filter: filter, store: store)
+            let section = try GatewaySection(summary: resource.summary, filter: filter, store: store, view: Row.self)
             let rows: [Row] = try section.rows() ?? GatewaySection.rows(in: store, filter)
             rowCount += rows.count
             let table = HTMLRenderer.withoutEmptyColumns(columns, tableRows(rows, withResourceID: false))
@@ -109,8 +109,12 @@ struct HTMLRenderer {
         }
         if !quiet.isEmpty {
             let table = HTMLRenderer.withoutEmptyColumns(Row.columns.map(\.name), quietRows)
+            let (columns, rows, common) = HTMLRenderer.factoringConstantColumns(table.columns, table.rows)
             output.write(
-                templates.quiet.render(HTMLContext.Quiet(count: quiet.count, columns: table.columns, rows: table.rows)))
+                templates.quiet.render(
+                    HTMLContext.Quiet(
+                        count: quiet.count, hasCommon: !common.isEmpty, common: common, columns: columns,
+                        rowsHTML: HTMLContext.markup(rows))))
         }
         if overview.resources.isEmpty { output.write(templates.empty.render([String: String]())) }
         output.write(templates.foot.render(HTMLContext.Foot(rowCount: rowCount, version: GatewayAuditVersion.current)))

@@ -2,16 +2,13 @@ import GatewayAuditCore
 import GatewayAuditStore
 
 /// The HTML report's Mustache templates, compiled into the binary. Every `{{value}}` is HTML-escaped by
-/// the template engine; `{{{…}}}` is used only for the style sheets, which the code writes itself. The
+/// the template engine; `{{{…}}}` is used only for the style sheets and for the table rows, which the
+/// code writes itself, escaping every value the same way (``HTMLContext/markup(_:)``). The
 /// page loads nothing from outside and runs only its own inline script, allowed by hash (see the CSP).
 enum HTMLTemplates {
     /// A value in segments: removed parts in `<del>`, inserted in `<ins>`, break points as `<wbr>`.
     static let segments =
         "{{#p}}{{t}}{{/p}}{{#d}}<del>{{t}}</del>{{/d}}{{#i}}<ins>{{t}}</ins>{{/i}}{{#w}}<wbr />{{/w}}"
-
-    /// The rows of a table (a section's, or the quiet gateways').
-    static let rows =
-        "{{#rows}}<tr{{#hasAnchor}} id=\"gw-{{anchor}}\"{{/hasAnchor}}{{#hasCls}} class=\"{{cls}}\"{{/hasCls}}>{{#cells}}<td{{#hasCls}} class=\"{{cls}}\"{{/hasCls}}>{{^segs}}{{text}}{{/segs}}{{#segs}}\(segments){{/segs}}</td>{{/cells}}</tr>\n{{/rows}}"
 
     static let head = """
         <!DOCTYPE html>
@@ -50,9 +47,7 @@ enum HTMLTemplates {
         <div class="scroll"><table>
         <thead><tr><th>name</th><th>id</th><th>state</th><th data-num="">snapshots</th><th data-num="">changes</th><th>last change (window)</th><th data-num="">anomalies</th><th data-num="">failed</th></tr></thead>
         <tbody>
-        {{#index}}<tr><td><a href="#gw-{{anchor}}">{{name}}</a></td><td>{{id}}</td><td>{{state}}</td><td>{{snapshots}}</td><td>{{changes}}</td><td>{{lastChange}}</td><td>{{anomalies}}</td><td>{{failures}}</td></tr>
-        {{/index}}
-        </tbody></table></div>
+        {{{indexHTML}}}</tbody></table></div>
         {{#hasQuiet}}<p class="sub"><a href="#quiet">{{quietCount}} quiet gateway(s)</a>: nothing changed, no anomaly and no failed observation in range; one row each in the table at the end.</p>{{/hasQuiet}}
         </nav>
         <p class="legend"><span><i class="sw" style="background:var(--band0)"></i>snapshot (a state, as long as it was seen)</span><span><i class="sw" style="background:var(--chg)"></i>change</span><span><i class="sw" style="background:var(--gone)"></i>gone</span><span><i class="sw" style="background:var(--fail)"></i>failed observation (gap)</span></p>
@@ -68,8 +63,7 @@ enum HTMLTemplates {
         <div class="scroll"><table>
         <thead><tr>{{#columns}}<th>{{.}}</th>{{/columns}}</tr></thead>
         <tbody>
-        \(rows)
-        </tbody></table></div>
+        {{{rowsHTML}}}</tbody></table></div>
         {{#hasAnomalies}}<ul class="notes">{{#anomalies}}<li><span class="kind">{{kind}}</span> on {{field}} (snapshot {{seq}}): {{explanation}} <span class="sub">{{#detail}}<span class="nw">{{.}}</span> {{/detail}}</span></li>{{/anomalies}}</ul>{{/hasAnomalies}}
         {{#hasFailures}}<ul class="notes">{{#failures}}<li><span class="kind">failed</span> <span class="nw">{{at}}</span> (run {{run}}): {{error}}</li>{{/failures}}</ul>{{/hasFailures}}
         </details></section>
@@ -98,12 +92,12 @@ enum HTMLTemplates {
 
     static let quiet = """
         <section id="quiet" class="res"><details>
-        <summary><h2>{{count}} quiet gateway(s)</h2> <span class="sub">nothing changed, no anomaly, no failed observation in range</span></summary>
+        <summary><h2>{{count}} quiet gateway(s)</h2> <span class="sub">nothing changed, no anomaly, no failed observation in range</span></summary>{{#hasCommon}}
+        <p class="sub">The same in every row: {{#common}}<span class="nw"><b>{{name}}</b> {{value}}</span> {{/common}}</p>{{/hasCommon}}
         <div class="scroll"><table>
         <thead><tr>{{#columns}}<th>{{.}}</th>{{/columns}}</tr></thead>
         <tbody>
-        \(rows)
-        </tbody></table></div>
+        {{{rowsHTML}}}</tbody></table></div>
         </details></section>
 
         """

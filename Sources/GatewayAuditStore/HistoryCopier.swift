@@ -181,17 +181,16 @@ private struct RunRows {
                 [.int64(id), gatewayRow(failure), failure["observed_at"] ?? .null, failure["error"] ?? .null])
         }
         for window in windows {
-            // A window later runs extend starts as this run left it; the run that last saw it sets its end.
-            let open = (window["last_run"]?.int ?? id) > id
+            // A window still open after this run ends at its resource's mark (NULL); the run that last saw
+            // a window closed later sets its end.
+            let open = (window["last_run"]?.int ?? Int64.max) > id
             try sql.execute(
                 """
                 INSERT INTO status_window (gateway, seq, status, first_run, first_seen, last_run, last_seen)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,
                 [gatewayRow(window)] + ["seq", "status", "first_run", "first_seen"].map { window[$0] ?? .null }
-                    + (open
-                        ? [.int64(id), window["first_seen"] ?? .null]
-                        : [window["last_run"] ?? .null, window["last_seen"] ?? .null]))
+                    + (open ? [.null, .null] : [window["last_run"] ?? .null, window["last_seen"] ?? .null]))
         }
         for window in closedWindows {
             try sql.execute(

@@ -103,6 +103,9 @@ extension HistoryDatabase {
             // Three kinds of resource share one history. Configuration is snapshotted; operational
             // members (status, BGP counters…) keep their latest values on the resource row, and the
             // status keeps its own windows. A connection's links are columns for the link queries.
+            // The open status window has no last_run/last_seen of its own: like the open snapshot, it
+            // ends where the resource row's last_run/last_seen is, so an unchanged night writes one row
+            // per resource, not two; it is closed when the status changes or the resource goes.
             try db.execute(
                 sql: """
                     ALTER TABLE gateway ADD COLUMN kind TEXT NOT NULL DEFAULT 'customer-gateway'
@@ -119,8 +122,8 @@ extension HistoryDatabase {
                         status TEXT NOT NULL,
                         first_run INTEGER NOT NULL REFERENCES run(id),
                         first_seen INTEGER NOT NULL,
-                        last_run INTEGER NOT NULL REFERENCES run(id),
-                        last_seen INTEGER NOT NULL,
+                        last_run INTEGER REFERENCES run(id),
+                        last_seen INTEGER,
                         PRIMARY KEY (gateway, seq)
                     ) WITHOUT ROWID;
                     """)

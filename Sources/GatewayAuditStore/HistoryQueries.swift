@@ -173,11 +173,13 @@ public struct HistoryQueries: HistoryReading {
         return result
     }
 
-    /// Runs `body` on each row of a cursor inside one read transaction (a consistent view).
+    /// Runs `body` on each row of a cursor inside one read transaction (a consistent view). The statement
+    /// is prepared once per connection: the HTML report runs the same per-resource queries a thousand
+    /// times, and compiling them each time (with GRDB's authorizer) was a third of its time.
     func stream(sql: String, arguments: StatementArguments, _ body: (Row) throws -> Void) throws {
         do {
             try (try database.writer).read { db in
-                let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+                let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
                 while let row = try cursor.next() { try body(row) }
             }
         } catch let error as DatabaseError {

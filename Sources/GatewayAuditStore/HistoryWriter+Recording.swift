@@ -90,25 +90,20 @@ private struct PriorStateReader {
         let ids = observations.map(\.gatewayID)
         for start in stride(from: 0, to: ids.count, by: 500) {
             let slice = ids[start..<min(start + 500, ids.count)]
+            // Columns by position: this runs for every resource every night.
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT g.gateway_id, g.id AS gateway_row, g.kind, s.id AS snapshot_row, s.seq, s.state,
-                        s.content_sha256, s.chain_sha256, g.last_run, g.last_seen,
-                        w.seq AS status_seq, w.status, w.last_run AS status_last_run, w.last_seen AS status_last_seen
+                    SELECT g.gateway_id, g.id, g.kind, s.id, s.seq, s.state, s.content_sha256, s.chain_sha256,
+                        g.last_run, g.last_seen, w.seq, w.status
                     FROM gateway g LEFT JOIN snapshot s ON s.gateway = g.id AND s.last_seen IS NULL
-                    LEFT JOIN status_window w ON w.gateway = g.id
-                        AND w.seq = (SELECT MAX(seq) FROM status_window WHERE gateway = g.id)
+                    LEFT JOIN status_window w ON w.gateway = g.id AND w.last_seen IS NULL
                     WHERE g.gateway_id IN (\(Array(repeating: "?", count: slice.count).joined(separator: ",")))
                     """, arguments: StatementArguments(slice.map(\.rawValue)))
             for row in rows {
-                let status = (row["status_seq"] as Int64?).map {
-                    PriorState.StatusWindow(
-                        seq: $0, status: row["status"], lastRun: row["status_last_run"],
-                        lastSeen: row["status_last_seen"])
-                }
-                known[GatewayID(row["gateway_id"])] = (
-                    row["gateway_row"], try row.stored(ResourceKind.self, "kind", table: "gateway", path: path),
+                let status = (row[10] as Int64?).map { PriorState.StatusWindow(seq: $0, status: row[11]) }
+                known[GatewayID(row[0] as String)] = (
+                    row[1], try row.stored(ResourceKind.self, at: 2, "kind", table: "gateway", path: path),
                     try latest(row), status
                 )
             }
@@ -134,12 +129,11 @@ private struct PriorStateReader {
     }
 
     private func latest(_ row: Row) throws -> PriorState.Latest? {
-        guard let snapshot: Int64 = row["snapshot_row"] else { return nil }
+        guard let snapshot: Int64 = row[3] else { return nil }
         return PriorState.Latest(
-            snapshotRow: snapshot, seq: row["seq"],
-            state: try row.stored(SnapshotState.self, "state", table: "snapshot", path: path),
-            contentSHA256: row["content_sha256"], chain: row["chain_sha256"], lastRun: row["last_run"],
-            lastSeen: row["last_seen"])
+            snapshotRow: snapshot, seq: row[4],
+            state: try row.stored(SnapshotState.self, at: 5, "state", table: "snapshot", path: path),
+            contentSHA256: row[6], chain: row[7], lastRun: row[8], lastSeen: row[9])
     }
 
     private func lastPresentContent(_ gateway: Int64, kind: ResourceKind) throws -> Resource? {

@@ -15,12 +15,10 @@ public struct PriorState: Sendable, Hashable {
         let lastSeen: Int64?
     }
 
-    /// The open window of the resource's operational `status`.
+    /// The open window of the resource's operational `status` (it ends where ``Latest`` was last seen).
     struct StatusWindow: Sendable, Hashable {
         let seq: Int64
         let status: String
-        let lastRun: Int64?
-        let lastSeen: Int64?
     }
 
     /// The gateway's row, nil for a gateway never seen before.

@@ -26,6 +26,7 @@ struct SnapshotRecorder {
                 try extend(gateway: gateway, seen: seen)
                 return .stillGone
             }
+            try closeStatusWindow(prior: write.prior, gateway: gateway, seen: seen)
             let snapshot = try insertSnapshot(
                 gateway: gateway, gatewayID: observation.gatewayID, kind: kind, after: latest, state: .gone,
                 content: nil,
@@ -88,23 +89,28 @@ struct SnapshotRecorder {
         ).execute(arguments: [run, seen, operational, gateway, seen])
     }
 
-    /// Extends the open window of the resource's `status`, or opens a new one when the status differs,
-    /// or the resource is new or back after being gone.
+    /// Leaves the open window of the resource's `status` open when the status is the same (its end is
+    /// the resource row's last-seen mark, moved with the snapshot's), or closes it and opens a new one
+    /// when the status differs, or the resource is new or back after being gone.
     private func recordStatus(of resource: Resource, prior: PriorState, gateway: Int64, seen: Int64) throws {
         guard resource.kind.operationalPaths.contains("status"), let status = resource.status else { return }
-        if let window = prior.status, window.status == status, prior.latest?.state == .present {
-            try db.cachedStatement(
-                sql:
-                    "UPDATE status_window SET last_run = ?, last_seen = ? WHERE gateway = ? AND seq = ? AND last_seen <= ?"
-            ).execute(arguments: [run, seen, gateway, window.seq, seen])
-            return
-        }
+        if let window = prior.status, window.status == status, prior.latest?.state == .present { return }
+        try closeStatusWindow(prior: prior, gateway: gateway, seen: seen)
         try db.cachedStatement(
             sql: """
-                INSERT INTO status_window (gateway, seq, status, first_run, first_seen, last_run, last_seen)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO status_window (gateway, seq, status, first_run, first_seen)
+                VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM status_window WHERE gateway = ?), ?, ?, ?)
                 """
-        ).execute(arguments: [gateway, (prior.status?.seq ?? 0) + 1, status, run, seen, run, seen])
+        ).execute(arguments: [gateway, gateway, status, run, seen])
+    }
+
+    /// Ends the open status window at the last observation that saw the resource before this one.
+    private func closeStatusWindow(prior: PriorState, gateway: Int64, seen: Int64) throws {
+        guard let window = prior.status, let latest = prior.latest else { return }
+        try db.cachedStatement(
+            sql:
+                "UPDATE status_window SET last_run = ?, last_seen = ? WHERE gateway = ? AND seq = ? AND last_seen IS NULL"
+        ).execute(arguments: [latest.lastRun ?? run, latest.lastSeen ?? seen, gateway, window.seq])
     }
 
     private func insertSnapshot(

@@ -10,7 +10,21 @@ extension Row {
     func stored<Value: RawRepresentable<String>>(_ type: Value.Type, _ column: String, table: String, path: String)
         throws(StoreError) -> Value
     {
-        let text: String? = self[column]
+        try Self.decode(self[column], column: column, table: table, path: path)
+    }
+
+    /// Like ``stored(_:_:table:path:)``, reading the column at `index` (named `column` in errors):
+    /// for the queries that run once per resource per night.
+    /// - Throws: ``StoreError/unknownValue(path:table:column:value:)``.
+    func stored<Value: RawRepresentable<String>>(
+        _ type: Value.Type, at index: Int, _ column: String, table: String, path: String
+    ) throws(StoreError) -> Value {
+        try Self.decode(self[index], column: column, table: table, path: path)
+    }
+
+    private static func decode<Value: RawRepresentable<String>>(
+        _ text: String?, column: String, table: String, path: String
+    ) throws(StoreError) -> Value {
         guard let text, let value = Value(rawValue: text) else {
             throw .unknownValue(path: path, table: table, column: column, value: text ?? "NULL")
         }

@@ -3,10 +3,13 @@ import GatewayAuditCore
 
 extension PostgresQueries {
     func forEachStatusRow(_ filter: ReportFilter, _ body: (StatusRow) throws -> Void) throws {
-        let (clause, arguments) = filter.pgSQL(gateway: "g.gateway_id", from: "w.last_seen", to: "w.first_seen")
+        // The open window ends where its resource was last seen (like the open snapshot).
+        let (clause, arguments) = filter.pgSQL(
+            gateway: "g.gateway_id", from: "COALESCE(w.last_seen, g.last_seen)", to: "w.first_seen")
         try session.stream(
             """
-            SELECT g.gateway_id, g.kind, w.seq, w.status, w.first_seen, w.last_seen, w.first_run, w.last_run,
+            SELECT g.gateway_id, g.kind, w.seq, w.status, w.first_seen,
+                COALESCE(w.last_seen, g.last_seen) AS last_seen, w.first_run, COALESCE(w.last_run, g.last_run) AS last_run,
                 g.account, g.cloud, g.region, g.project_id
             FROM status_window w JOIN gateway g ON g.id = w.gateway
             \(clause) ORDER BY g.gateway_id, w.seq

@@ -26,6 +26,7 @@ struct PostgresRecorder {
                 try extend(gateway: gateway, seen: seen)
                 return .stillGone
             }
+            try closeStatusWindow(prior: write.prior, gateway: gateway, seen: seen)
             let snapshot = try insertSnapshot(
                 gateway: gateway, gatewayID: observation.gatewayID, kind: kind, after: latest, state: .gone,
                 content: nil, seen: seen)
@@ -86,17 +87,21 @@ struct PostgresRecorder {
 
     private func recordStatus(of resource: Resource, prior: PriorState, gateway: Int64, seen: Int64) throws {
         guard resource.kind.operationalPaths.contains("status"), let status = resource.status else { return }
-        if let window = prior.status, window.status == status, prior.latest?.state == .present {
-            try connection.execute(
-                "UPDATE status_window SET last_run = ?, last_seen = ? WHERE gateway = ? AND seq = ? AND last_seen <= ?",
-                [run, seen, gateway, window.seq, seen])
-            return
-        }
+        if let window = prior.status, window.status == status, prior.latest?.state == .present { return }
+        try closeStatusWindow(prior: prior, gateway: gateway, seen: seen)
         try connection.execute(
             """
-            INSERT INTO status_window (gateway, seq, status, first_run, first_seen, last_run, last_seen)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, [gateway, (prior.status?.seq ?? 0) + 1, status, run, seen, run, seen])
+            INSERT INTO status_window (gateway, seq, status, first_run, first_seen)
+            VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM status_window WHERE gateway = ?), ?, ?, ?)
+            """, [gateway, gateway, status, run, seen])
+    }
+
+    /// Ends the open status window at the last observation that saw the resource before this one.
+    private func closeStatusWindow(prior: PriorState, gateway: Int64, seen: Int64) throws {
+        guard let window = prior.status, let latest = prior.latest else { return }
+        try connection.execute(
+            "UPDATE status_window SET last_run = ?, last_seen = ? WHERE gateway = ? AND seq = ? AND last_seen IS NULL",
+            [latest.lastRun ?? run, latest.lastSeen ?? seen, gateway, window.seq])
     }
 
     private func insertSnapshot(

@@ -110,8 +110,8 @@ enum PostgresSchema {
             status TEXT COLLATE "C" NOT NULL,
             first_run BIGINT NOT NULL REFERENCES run (id),
             first_seen BIGINT NOT NULL,
-            last_run BIGINT NOT NULL REFERENCES run (id),
-            last_seen BIGINT NOT NULL,
+            last_run BIGINT REFERENCES run (id),
+            last_seen BIGINT,
             PRIMARY KEY (gateway, seq)
         );
         """

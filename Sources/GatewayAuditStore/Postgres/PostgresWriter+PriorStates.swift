@@ -23,18 +23,14 @@ extension PostgresWriter {
             let rows = try connection.rows(
                 """
                 SELECT g.gateway_id, g.id AS gateway_row, g.kind, s.id AS snapshot_row, s.seq, s.state,
-                    s.content_sha256, s.chain_sha256, g.last_run, g.last_seen,
-                    w.seq AS status_seq, w.status, w.last_run AS status_last_run, w.last_seen AS status_last_seen
+                    s.content_sha256, s.chain_sha256, g.last_run, g.last_seen, w.seq AS status_seq, w.status
                 FROM gateway g LEFT JOIN snapshot s ON s.gateway = g.id AND s.last_seen IS NULL
-                LEFT JOIN status_window w ON w.gateway = g.id
-                    AND w.seq = (SELECT MAX(seq) FROM status_window WHERE gateway = g.id)
+                LEFT JOIN status_window w ON w.gateway = g.id AND w.last_seen IS NULL
                 WHERE g.gateway_id IN (\(PGSQL.placeholders(slice.count)))
                 """, slice)
             for row in rows {
                 let status = try row.optionalInt("status_seq").map {
-                    PriorState.StatusWindow(
-                        seq: $0, status: try row.text("status"), lastRun: try row.optionalInt("status_last_run"),
-                        lastSeen: try row.optionalInt("status_last_seen"))
+                    PriorState.StatusWindow(seq: $0, status: try row.text("status"))
                 }
                 var latest: PriorState.Latest?
                 if let snapshot = try row.optionalInt("snapshot_row") {

@@ -53,6 +53,31 @@ struct ResourceKindTests {
         #expect(try f.count("SELECT COUNT(*) FROM snapshot") == 1)
     }
 
+    @Test("a status window ends at the last night the resource was seen when it goes; back, a new one opens")
+    func statusWindowsAcrossGone() async throws {
+        let f = try StoreFixture()
+        let active = try KindFixture.connection(status: "ACTIVE")
+        try await f.run(night: 1, resources: [active])
+        try await f.run(night: 2, resources: [active])
+        try await f.run(night: 3, [.gone], ids: [active.id])
+        try await f.run(night: 4, [.gone], ids: [active.id])
+        try await f.run(night: 5, resources: [active])
+        try await f.run(night: 6, resources: [try KindFixture.connection(status: "DOWN")])
+        try await f.run(night: 7, resources: [try KindFixture.connection(status: "DOWN")])
+        let csv = try ReportFixture.render(f.store, .status, .csv)
+        #expect(
+            csv == """
+                gateway_id,resource_kind,status,first_seen,last_seen,account,region,project_id\r
+                vpnc-1,vpn-connection,ACTIVE,2025-03-01T02:01:00Z,2025-03-02T02:01:00Z,,,p\r
+                vpnc-1,vpn-connection,ACTIVE,2025-03-05T02:01:00Z,2025-03-05T02:01:00Z,,,p\r
+                vpnc-1,vpn-connection,DOWN,2025-03-06T02:01:00Z,2025-03-07T02:01:00Z,,,p\r
+
+                """)
+        // Only the open window leaves its end to the resource row: one statement per unchanged night.
+        #expect(try f.count("SELECT COUNT(*) FROM status_window WHERE last_seen IS NULL") == 1)
+        #expect(try f.count("SELECT COUNT(*) FROM status_window WHERE last_seen IS NOT NULL") == 2)
+    }
+
     @Test("a configuration change on a connection is a field change with the resource_kind column")
     func configurationChange() async throws {
         let f = try StoreFixture()

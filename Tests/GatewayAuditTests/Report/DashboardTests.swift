@@ -75,6 +75,22 @@ struct DashboardTests {
         #expect(!links.contains("gw-h1"))
     }
 
+    @Test("a value every quiet row shares is said once above the quiet table; CSV keeps it in every row")
+    func quietCommonValues() async throws {
+        let (html, _) = try await page()
+        let quiet = String(html[try #require(html.range(of: "<section id=\"quiet\"")).lowerBound...])
+        #expect(
+            quiet.contains(
+                "<p class=\"sub\">The same in every row: <span class=\"nw\"><b>state</b> present</span> "
+                    + "<span class=\"nw\"><b>first_seen</b> 2025-03-01T02:01:00Z</span>"))
+        #expect(quiet.contains("<thead><tr><th>gateway_id</th><th>name</th><th>content_sha256</th></tr></thead>"))
+        #expect(quiet.contains("<tr id=\"gw-gw-h1\"><td>gw-h1</td><td>&lt;script&gt;alert(1)&lt;/script&gt;</td>"))
+        let f = try await ReportFixture.build()
+        let csv = try ReportFixture.render(f.store, .history, .csv, zone: .utc)
+        let h1 = try #require(csv.split(separator: "\r\n").first { $0.hasPrefix("gw-h1,") })
+        #expect(h1.hasPrefix("gw-h1,present,2025-03-01T02:01:00Z,"), "\(h1)")
+    }
+
     @Test("the id is shown once in each section heading, not as a table column (CSV keeps it)")
     func idOnce() async throws {
         let (html, _) = try await page()
