@@ -1,32 +1,30 @@
 import Foundation
-import GatewayAudit
-import GatewayAuditDemo
 import Testing
 
 @Suite(
     "The demo's nights collected into PostgreSQL",
     .enabled(if: PostgresTestServer.isAvailable, PostgresTestServer.skipped))
 struct PostgresDemoTests {
-    @Test("reproduce reports/samples byte for byte, as the SQLite demo does; the summary shows no password")
+    @Test("`demo --db postgres://…` reproduces reports/samples byte for byte; the password is never shown")
     func samplesFromPostgres() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ga-demo-pg-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = try PostgresTestServer.freshDatabase()
-        let summary = try await Demo(options: Demo.Options(outputDirectory: directory.path, databasePath: url)).run()
-        #expect(summary.files.count == 36 && summary.incompleteRuns == 0)
-        #expect(summary.databasePath.hasPrefix("postgres://") && !summary.databasePath.contains(":\(password(url))@"))
-        for file in summary.files {
-            let name = URL(fileURLWithPath: file).lastPathComponent
-            let produced = try Data(contentsOf: URL(fileURLWithPath: file))
+        let password = try #require(URLComponents(string: url)?.password)
+        let demo = try await CLI.run(["demo", "--output-dir", directory.path, "--db", url])
+        #expect(demo.status == 0, "\(demo.stderr)")
+        #expect(!demo.stdout.contains(password) && !demo.stderr.contains(password))
+        #expect(demo.stdout.contains("  database:   postgres://"))
+        let samples = try FileManager.default.contentsOfDirectory(atPath: DemoSamplesTests.samples.path)
+        #expect(samples.count == 36)
+        for name in samples {
+            let produced = try Data(contentsOf: directory.appendingPathComponent(name))
             let committed = try Data(contentsOf: DemoSamplesTests.samples.appendingPathComponent(name))
             #expect(produced == committed, "\(name) from PostgreSQL differs from reports/samples")
         }
-        await #expect(throws: Demo.Failure.self) {
-            _ = try await Demo(options: Demo.Options(outputDirectory: directory.path, databasePath: url)).run()
-        }
-        let verify = try HistoryVerifier(try HistoryDatabase.open(path: url, readOnly: true)).verify()
-        #expect(verify.problems.isEmpty && verify.runs == 31)
+        let again = try await CLI.run(["demo", "--output-dir", directory.path, "--db", url])
+        #expect(again.status == 2 && again.stderr.contains("already holds runs"), "\(again.stderr)")
+        let verify = try await CLI.run(["verify", "--db", url])
+        #expect(verify.status == 0 && verify.stdout.hasPrefix("ok:"), "\(verify.stdout)")
     }
-
-    private func password(_ url: String) -> String { URLComponents(string: url)?.password ?? "-" }
 }

@@ -19,12 +19,19 @@ struct HistoryCopierTests {
         }
     }
 
+    /// A copy, off the cooperative pool (it waits on the stores).
+    @discardableResult
+    func copy(_ source: StoreFixture, _ target: StoreFixture) async throws -> HistoryCopier.Summary {
+        let (from, to) = (source.database, target.database)
+        return try await offPool { try HistoryCopier(from: from, to: to).copy() }
+    }
+
     @Test("SQLite → target → SQLite: verify passes, reports and heads identical", arguments: StoreBackend.available)
     func roundTrip(target backend: StoreBackend) async throws {
         let source = try StoreFixture(backend: .sqlite)
         try await IdenticalReportsTests.play(into: source)
         let target = try StoreFixture(backend: backend)
-        let summary = try HistoryCopier(from: source.database, to: target.database).copy()
+        let summary = try await copy(source, target)
         #expect(summary.copied == 11 && summary.alreadyPresent == 0)
         #expect(try target.verify().problems.isEmpty)
         #expect(try target.store.chainHead() == source.store.chainHead())
@@ -32,7 +39,7 @@ struct HistoryCopierTests {
         #expect(try target.store.gateways() == source.store.gateways())
         #expect(try Self.reports(target) == Self.reports(source))
         let back = try StoreFixture(backend: .sqlite)
-        try HistoryCopier(from: target.database, to: back.database).copy()
+        try await copy(target, back)
         #expect(try back.verifyFile().problems.isEmpty)
         #expect(try back.store.chainHead() == source.store.chainHead())
         #expect(try Self.reports(back) == Self.reports(source))
@@ -43,9 +50,9 @@ struct HistoryCopierTests {
         let source = try StoreFixture(backend: .sqlite)
         for night in 1...3 { try await source.run(night: night, try standardGateway(name: "n\(night)")) }
         let target = try StoreFixture(backend: backend)
-        #expect(try HistoryCopier(from: source.database, to: target.database).copy().copied == 3)
+        #expect(try await copy(source, target).copied == 3)
         for night in 4...6 { try await source.run(night: night, try standardGateway(name: "n\(night % 5)")) }
-        let again = try HistoryCopier(from: source.database, to: target.database).copy()
+        let again = try await copy(source, target)
         #expect(again.copied == 3 && again.alreadyPresent == 3)
         #expect(try target.verify().problems.isEmpty)
         #expect(try target.store.chainHead() == source.store.chainHead())

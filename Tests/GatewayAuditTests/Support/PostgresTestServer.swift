@@ -69,3 +69,11 @@ enum StoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
 
     var testDescription: String { rawValue }
 }
+
+/// Runs `body`, which blocks (synchronous reads waiting on a PostgreSQL server), on a dispatch queue
+/// instead of a thread of the cooperative pool that the other tests share.
+func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+    }
+}
