@@ -12,7 +12,7 @@ struct PostgresCommandLineTests {
     @Test("collect into PostgreSQL, copy SQLite there: the same reports; verify, then an edit found by both")
     func collectCopyVerify() async throws {
         try await EndToEnd.with { e in
-            let pg = try PostgresTestServer.freshDatabase()
+            let pg = try await PostgresTestServer.freshDatabase()
             for night in [1, 3, 8] {
                 try await e.cloud.advance(to: night)
                 let result = try await e.collect(["--quiet"])
@@ -23,7 +23,7 @@ struct PostgresCommandLineTests {
                 #expect(direct.status == 0, "\(direct.stderr)")
                 #expect(!direct.stdout.contains(Self.password) && !direct.stderr.contains(Self.password))
             }
-            let copied = try PostgresTestServer.freshDatabase()
+            let copied = try await PostgresTestServer.freshDatabase()
             let copy = try await CLI.run(["copy", "--from", e.db, "--to", copied])
             #expect(copy.status == 0, "\(copy.stderr)")
             #expect(copy.stdout.hasPrefix("copied 3 run(s)") && !copy.stdout.contains(Self.password))
@@ -57,20 +57,20 @@ struct PostgresCommandLineTests {
         let unreachable = try await CLI.run(["runs", "--db", "postgres://gaudit:secret-1@127.0.0.1:1/audit"])
         #expect(unreachable.status == 4 && unreachable.stderr.split(separator: "\n").count == 1)
         #expect(unreachable.stderr.contains("cannot reach the server") && !unreachable.stderr.contains("secret-1"))
-        var wrong = try #require(URLComponents(string: try PostgresTestServer.freshDatabase()))
+        var wrong = try #require(URLComponents(string: try await PostgresTestServer.freshDatabase()))
         wrong.password = "not-the-password-42"
         let refused = try await CLI.run(["runs", "--db", try #require(wrong.string)])
         #expect(refused.status == 4 && refused.stderr.contains("password authentication failed"), "\(refused.stderr)")
         #expect(!refused.stderr.contains("not-the-password-42"))
         let malformed = try await CLI.run(["runs", "--db", "postgres://127.0.0.1:5432"])
         #expect(malformed.status == 2 && malformed.stderr.contains("names no database"), "\(malformed.stderr)")
-        let foreign = try PostgresTestServer.freshDatabase()
+        let foreign = try await PostgresTestServer.freshDatabase()
         try PostgresTestServer.psql(foreign, "CREATE TABLE invoices (id integer)")
         let intoForeign = try await CLI.run(["import", "/dev/null", "--db", foreign])
         #expect(intoForeign.status == 4 && intoForeign.stderr.contains("did not create"), "\(intoForeign.stderr)")
         #expect(
             try PostgresTestServer.psql(foreign, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == "1")
-        let newer = try PostgresTestServer.freshDatabase()
+        let newer = try await PostgresTestServer.freshDatabase()
         let first = try await CLI.run(["copy", "--from", "/dev/null/none.sqlite", "--to", newer])
         #expect(first.status == 4)
         try PostgresTestServer.psql(

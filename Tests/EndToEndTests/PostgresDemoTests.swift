@@ -9,7 +9,7 @@ struct PostgresDemoTests {
     func samplesFromPostgres() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ga-demo-pg-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let url = try PostgresTestServer.freshDatabase()
+        let url = try await PostgresTestServer.freshDatabase()
         let password = try #require(URLComponents(string: url)?.password)
         let demo = try await CLI.run(["demo", "--output-dir", directory.path, "--db", url])
         #expect(demo.status == 0, "\(demo.stderr)")

@@ -25,8 +25,12 @@ enum PostgresTestServer {
         let description: String
     }
 
-    /// A new, empty database on the server; returns its URL.
-    static func freshDatabase() throws -> String {
+    /// A new, empty database on the server; returns its URL. psql runs off the cooperative pool.
+    static func freshDatabase() async throws -> String {
+        try await offPool { try createDatabase() }
+    }
+
+    private static func createDatabase() throws -> String {
         guard let url, var components = URLComponents(string: url) else { throw Unavailable() }
         let name = "ga_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         try psql(url, "CREATE DATABASE \(name)")
@@ -56,5 +60,13 @@ enum PostgresTestServer {
             throw PSQLFailure(description: "psql: " + String(decoding: problems, as: UTF8.self))
         }
         return String(decoding: text, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// Runs `body`, which blocks (synchronous reads waiting on a PostgreSQL server), on a dispatch queue
+/// instead of a thread of the cooperative pool that the other tests share.
+func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
     }
 }

@@ -6,7 +6,7 @@ import Testing
 @testable import GatewayAuditReport
 @testable import GatewayAuditStore
 
-@Suite("copy: a whole history between stores, ids, sequences and chains kept")
+@Suite("copy: a whole history between stores, ids, sequences and chains kept", .serialized)
 struct HistoryCopierTests {
     /// The reports a user compares after a copy.
     static func reports(_ f: StoreFixture) throws -> [Data] {
@@ -28,9 +28,9 @@ struct HistoryCopierTests {
 
     @Test("SQLite → target → SQLite: verify passes, reports and heads identical", arguments: StoreBackend.available)
     func roundTrip(target backend: StoreBackend) async throws {
-        let source = try StoreFixture(backend: .sqlite)
+        let source = try await StoreFixture.make(backend: .sqlite)
         try await IdenticalReportsTests.play(into: source)
-        let target = try StoreFixture(backend: backend)
+        let target = try await StoreFixture.make(backend: backend)
         let summary = try await copy(source, target)
         #expect(summary.copied == 11 && summary.alreadyPresent == 0)
         #expect(try target.verify().problems.isEmpty)
@@ -38,7 +38,7 @@ struct HistoryCopierTests {
         #expect(try target.store.runs() == source.store.runs())
         #expect(try target.store.gateways() == source.store.gateways())
         #expect(try Self.reports(target) == Self.reports(source))
-        let back = try StoreFixture(backend: .sqlite)
+        let back = try await StoreFixture.make(backend: .sqlite)
         try await copy(target, back)
         #expect(try back.verifyFile().problems.isEmpty)
         #expect(try back.store.chainHead() == source.store.chainHead())
@@ -47,9 +47,9 @@ struct HistoryCopierTests {
 
     @Test("copying again continues after the runs already copied", arguments: StoreBackend.available)
     func continues(target backend: StoreBackend) async throws {
-        let source = try StoreFixture(backend: .sqlite)
+        let source = try await StoreFixture.make(backend: .sqlite)
         for night in 1...3 { try await source.run(night: night, try standardGateway(name: "n\(night)")) }
-        let target = try StoreFixture(backend: backend)
+        let target = try await StoreFixture.make(backend: backend)
         #expect(try await copy(source, target).copied == 3)
         for night in 4...6 { try await source.run(night: night, try standardGateway(name: "n\(night % 5)")) }
         let again = try await copy(source, target)
@@ -64,9 +64,9 @@ struct HistoryCopierTests {
 
     @Test("a target holding another history is refused and left as it was", arguments: StoreBackend.available)
     func differentHistory(target backend: StoreBackend) async throws {
-        let source = try StoreFixture(backend: .sqlite)
+        let source = try await StoreFixture.make(backend: .sqlite)
         for night in 1...2 { try await source.run(night: night, try standardGateway()) }
-        let target = try StoreFixture(backend: backend)
+        let target = try await StoreFixture.make(backend: backend)
         try await target.run(night: 5, try standardGateway(id: "gw-9"))
         #expect(throws: StoreError.differentHistory(path: target.database.path, run: 1)) {
             try HistoryCopier(from: source.database, to: target.database).copy()

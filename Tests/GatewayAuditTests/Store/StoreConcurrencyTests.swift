@@ -5,7 +5,7 @@ import Testing
 @testable import GatewayAuditCore
 @testable import GatewayAuditStore
 
-@Suite("Store conformance: collectors of different scopes write one history at once")
+@Suite("Store conformance: collectors of different scopes write one history at once", .serialized)
 struct StoreConcurrencyTests {
     /// Five nights of 40 gateways in `project`, in batches of 10 (so the scopes' transactions interleave).
     static func collect(project: String, writer: HistoryWriter, recorder: ObservationRecorder) async throws {
@@ -29,7 +29,7 @@ struct StoreConcurrencyTests {
         "four scopes at once: no lost or interleaved rows, every scope's chain verifies",
         arguments: StoreBackend.available)
     func fourScopes(backend: StoreBackend) async throws {
-        let f = try StoreFixture(backend: backend)
+        let f = try await StoreFixture.make(backend: backend)
         let projects = ["p1", "p2", "p3", "p4"]
         let (writer, recorder) = (f.writer, f.recorder)
         try await withThrowingTaskGroup(of: Void.self) { group in

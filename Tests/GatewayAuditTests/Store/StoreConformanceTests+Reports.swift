@@ -34,8 +34,8 @@ struct IdenticalReportsTests {
         "every view in every format and zone, byte for byte",
         .enabled(if: PostgresTestServer.isAvailable, PostgresTestServer.skipped))
     func identicalReports() async throws {
-        let sqlite = try StoreFixture(backend: .sqlite)
-        let postgres = try StoreFixture(backend: .postgres)
+        let sqlite = try await StoreFixture.make(backend: .sqlite)
+        let postgres = try await StoreFixture.make(backend: .postgres)
         try await Self.play(into: sqlite)
         try await Self.play(into: postgres)
         #expect(try sqlite.store.chainHead() == postgres.store.chainHead())

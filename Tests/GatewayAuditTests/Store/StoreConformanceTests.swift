@@ -8,20 +8,20 @@ import Testing
 
 /// One suite of store behaviour, run against every backend (SQLite always; PostgreSQL when
 /// GATEWAY_AUDIT_TEST_PG names a server): whatever the store, a user sees the same history.
-@Suite("Store conformance: SQLite and PostgreSQL behave the same")
+@Suite("Store conformance: SQLite and PostgreSQL behave the same", .serialized)
 struct StoreConformanceTests {
     @Test(
         "PostgreSQL server configured for the conformance suite",
         .enabled(if: PostgresTestServer.isAvailable, PostgresTestServer.skipped))
-    func serverConfigured() throws {
-        let f = try StoreFixture(backend: .postgres)
+    func serverConfigured() async throws {
+        let f = try await StoreFixture.make(backend: .postgres)
         #expect(f.database.isPostgres)
         #expect(!f.path.isEmpty && !f.database.path.contains(":" + "@"))
     }
 
     @Test("unchanged nights extend one snapshot; the runs and counts are recorded", arguments: StoreBackend.available)
     func unchangedNights(backend: StoreBackend) async throws {
-        let f = try StoreFixture(backend: backend)
+        let f = try await StoreFixture.make(backend: backend)
         let g = try standardGateway()
         #expect(try await f.run(night: 1, g) == [.new])
         for night in 2...5 { #expect(try await f.run(night: night, g) == [.unchanged]) }
@@ -38,7 +38,7 @@ struct StoreConformanceTests {
     @Test(
         "a rename, a tombstone and a reappearance give the same windows and events", arguments: StoreBackend.available)
     func windowsTombstonesReappearance(backend: StoreBackend) async throws {
-        let f = try StoreFixture(backend: backend)
+        let f = try await StoreFixture.make(backend: backend)
         for night in 1...3 { try await f.run(night: night, try standardGateway()) }
         let renamed = try standardGateway(name: "renamed", updated: "2025-03-04T01:00:00Z")
         #expect(try await f.run(night: 4, renamed) == [.changed])
@@ -59,7 +59,7 @@ struct StoreConformanceTests {
 
     @Test("status windows, links and anomalies of the three kinds", arguments: StoreBackend.available)
     func kindsStatusAndAnomalies(backend: StoreBackend) async throws {
-        let f = try StoreFixture(backend: backend)
+        let f = try await StoreFixture.make(backend: backend)
         let odd = try standardGateway(updated: "2025-01-01T10:00:00.000Z")
         try await f.run(night: 1, [.present(odd)], ids: ["gw-1"])
         try await f.runResources(night: 2, [try KindFixture.vpnGateway(), try KindFixture.connection()])
@@ -79,7 +79,7 @@ struct StoreConformanceTests {
 
     @Test("an edited snapshot breaks verify at the same first link", arguments: StoreBackend.available)
     func editedSnapshot(backend: StoreBackend) async throws {
-        let f = try StoreFixture(backend: backend)
+        let f = try await StoreFixture.make(backend: backend)
         for night in 1...3 { try await f.run(night: night, try standardGateway(name: "n\(night)")) }
         #expect(try f.verifyFile().problems.isEmpty)
         try f.edit("UPDATE snapshot SET content = replace(content, 'n2', 'nX') WHERE seq = 2")
@@ -90,7 +90,7 @@ struct StoreConformanceTests {
 
     @Test("an edited run record breaks verify at that run", arguments: StoreBackend.available)
     func editedRun(backend: StoreBackend) async throws {
-        let f = try StoreFixture(backend: backend)
+        let f = try await StoreFixture.make(backend: backend)
         for night in 1...3 { try await f.run(night: night, try standardGateway()) }
         try f.edit("UPDATE run SET observed = 7 WHERE id = 2")
         let problems = try f.verifyFile().problems
@@ -102,7 +102,7 @@ struct StoreConformanceTests {
         "a second run of one scope waits, then is refused; another scope runs meanwhile",
         arguments: StoreBackend.available)
     func scopeLocks(backend: StoreBackend) async throws {
-        let f = try StoreFixture(backend: backend)
+        let f = try await StoreFixture.make(backend: backend)
         let first = try await f.writer.beginRun(RunInfo(endpoint: "http://127.0.0.1", projectID: "p", scope: .all))
         await #expect(throws: StoreError.self) {
             _ = try await f.writer.beginRun(
@@ -122,7 +122,7 @@ struct StoreConformanceTests {
         "a run its process left running is closed aborted by the next run of its scope",
         arguments: StoreBackend.available)
     func abortedRun(backend: StoreBackend) async throws {
-        let f = try StoreFixture(backend: backend)
+        let f = try await StoreFixture.make(backend: backend)
         let info = RunInfo(endpoint: "http://127.0.0.1", projectID: "p", scope: .all)
         let killed = try await f.writer.beginRun(info)
         _ = try await f.recorder.record(

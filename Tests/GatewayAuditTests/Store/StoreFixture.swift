@@ -10,7 +10,7 @@ import Testing
 
 /// A history database (in memory, or a temp file for tests that need one) plus helpers to play
 /// nightly runs into it.
-final class StoreFixture {
+final class StoreFixture: Sendable {
     let directory: URL
     let path: String
     let database: HistoryDatabase
@@ -20,7 +20,7 @@ final class StoreFixture {
     let recorder: ObservationRecorder
 
     /// A fresh history: a temp file (or memory) for SQLite, a new database on the test server for PostgreSQL.
-    init(inMemory: Bool = false, backend: StoreBackend = .sqlite) throws {
+    init(inMemory: Bool = false, backend: StoreBackend = .sqlite, postgresURL: String? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("ga-store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         switch backend {
@@ -28,12 +28,19 @@ final class StoreFixture {
             path = directory.appendingPathComponent("history.sqlite").path
             database = inMemory ? try HistoryDatabase.inMemory() : try HistoryDatabase.open(path: path)
         case .postgres:
-            path = try PostgresTestServer.freshDatabase()
+            path = try postgresURL ?? { throw PostgresTestServer.Unavailable() }()
             database = try HistoryDatabase.open(path: path)
         }
         store = HistoryQueries(database)
         writer = HistoryWriter(database)
         recorder = ObservationRecorder(writer: writer)
+    }
+
+    /// A fresh history of `backend`, made off the cooperative pool (creating a PostgreSQL database and its
+    /// schema waits on the server).
+    static func make(backend: StoreBackend) async throws -> StoreFixture {
+        let url = backend == .postgres ? try await PostgresTestServer.freshDatabase() : nil
+        return try await offPool { try StoreFixture(backend: backend, postgresURL: url) }
     }
 
     deinit {

@@ -25,8 +25,12 @@ enum PostgresTestServer {
         let description: String
     }
 
-    /// A new, empty database on the server; returns its URL.
-    static func freshDatabase() throws -> String {
+    /// A new, empty database on the server; returns its URL. psql runs off the cooperative pool.
+    static func freshDatabase() async throws -> String {
+        try await offPool { try createDatabase() }
+    }
+
+    private static func createDatabase() throws -> String {
         guard let url, var components = URLComponents(string: url) else { throw Unavailable() }
         let name = "ga_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         try psql(url, "CREATE DATABASE \(name)")
