@@ -62,6 +62,11 @@ struct PostgresCommandLineTests {
         let refused = try await CLI.run(["runs", "--db", try #require(wrong.string)])
         #expect(refused.status == 4 && refused.stderr.contains("password authentication failed"), "\(refused.stderr)")
         #expect(!refused.stderr.contains("not-the-password-42"))
+        // The test cluster offers no TLS: a URL that requires it is refused before any login.
+        let tls = try await PostgresTestServer.freshDatabase() + "?sslmode=require"
+        let noTLS = try await CLI.run(["runs", "--db", tls])
+        #expect(noTLS.status == 4 && noTLS.stderr.contains("does not offer TLS"), "\(noTLS.stderr)")
+        #expect(!noTLS.stderr.contains(Self.password))
         let malformed = try await CLI.run(["runs", "--db", "postgres://127.0.0.1:5432"])
         #expect(malformed.status == 2 && malformed.stderr.contains("names no database"), "\(malformed.stderr)")
         let foreign = try await PostgresTestServer.freshDatabase()

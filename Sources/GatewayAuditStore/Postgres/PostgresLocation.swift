@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// Where a PostgreSQL history lives: a `postgres://` or `postgresql://` URL, parsed once.
@@ -37,6 +38,11 @@ public struct PostgresLocation: Sendable, Hashable {
         if let rootCertificatePath { query.append("sslrootcert=\(rootCertificatePath)") }
         if !query.isEmpty { text += "?" + query.joined(separator: "&") }
         return text
+    }
+
+    /// 16 hex digits of the SHA-256 of ``redacted``: a name for files that belong to this database.
+    public var digest: String {
+        String(SHA256.hash(data: Data(redacted.utf8)).hexString.prefix(16))
     }
 
     /// True when `text` names a PostgreSQL database rather than an SQLite file.
