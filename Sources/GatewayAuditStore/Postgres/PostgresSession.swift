@@ -16,7 +16,9 @@ final class PostgresSession: Sendable {
     let location: PostgresLocation
     private let idle = Mutex<[PostgresConnection]>([])
     private let nextID = Atomic<Int>(1)
-    private let logger = Logger(label: "gateway-audit.postgres")
+    /// postgres-nio's own logging stays off: at trace level it describes connection set-up and statements,
+    /// and the store reports every failure as a ``StoreError`` anyway.
+    private let logger = Logger(label: "gateway-audit.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
 
     /// The form messages show (no password).
     var path: String { location.redacted }
