@@ -47,11 +47,14 @@ public struct DigestEntry: Sendable, Hashable, Codable {
     public let observedAt: String?
     /// The failure's reason, or the anomaly's kind and evidence, else nil.
     public let detail: String?
+    /// The resource's kind (`customer-gateway`, `vpn-gateway`, `vpn-connection`); nil only for an id the
+    /// history does not know (never the case for what a run recorded).
+    public let resourceKind: ResourceKind?
 
     /// Creates an entry.
     public init(
         event: Event, gatewayID: String, field: String? = nil, oldValue: String? = nil, newValue: String? = nil,
-        observedAt: Instant? = nil, detail: String? = nil
+        observedAt: Instant? = nil, detail: String? = nil, resourceKind: ResourceKind? = nil
     ) {
         self.event = event
         self.gatewayID = gatewayID
@@ -60,6 +63,7 @@ public struct DigestEntry: Sendable, Hashable, Codable {
         self.newValue = newValue
         self.observedAt = observedAt?.iso8601()
         self.detail = detail
+        self.resourceKind = resourceKind
     }
 
     enum CodingKeys: String, CodingKey {
@@ -68,6 +72,7 @@ public struct DigestEntry: Sendable, Hashable, Codable {
         case oldValue = "old_value"
         case newValue = "new_value"
         case observedAt = "observed_at"
+        case resourceKind = "resource_kind"
     }
 
     /// Encodes every key, `null` included, so receivers see one fixed shape.
@@ -80,5 +85,6 @@ public struct DigestEntry: Sendable, Hashable, Codable {
         try container.encode(newValue, forKey: .newValue)
         try container.encode(observedAt, forKey: .observedAt)
         try container.encode(detail, forKey: .detail)
+        try container.encode(resourceKind?.rawValue, forKey: .resourceKind)
     }
 }

@@ -68,17 +68,22 @@ public struct RunDigest: Sendable, Hashable {
             failures += try queries.failedObservations(inRun: id)
             anomalies += try queries.anomalies(inRun: id)
         }
+        // Failures and anomalies name only the id: their kind is the history's (one lookup per id).
+        var kinds: [GatewayID: ResourceKind] = [:]
+        for id in Set(failures.map(\.gatewayID) + anomalies.map(\.gatewayID)) {
+            kinds[id] = try queries.gateway(id)?.kind
+        }
         for failure in failures {
             entries.append(
                 DigestEntry(
                     event: .failed, gatewayID: failure.gatewayID.rawValue, observedAt: failure.observedAt,
-                    detail: failure.error))
+                    detail: failure.error, resourceKind: kinds[failure.gatewayID]))
         }
         for anomaly in anomalies {
             entries.append(
                 DigestEntry(
                     event: .anomaly, gatewayID: anomaly.gatewayID.rawValue, field: anomaly.field,
-                    detail: "\(anomaly.kind.rawValue): \(anomaly.detail)"))
+                    detail: "\(anomaly.kind.rawValue): \(anomaly.detail)", resourceKind: kinds[anomaly.gatewayID]))
         }
         return RunDigest(
             firstRunID: first, runID: run, entries: entries, changes: changes, failures: failures, anomalies: anomalies)
@@ -90,6 +95,6 @@ extension DigestEntry {
     init(_ row: ChangeRow) {
         self.init(
             event: .change(row.change), gatewayID: row.gatewayID.rawValue, field: row.field.isEmpty ? nil : row.field,
-            oldValue: row.oldValue, newValue: row.newValue, observedAt: row.firstSeenAfter)
+            oldValue: row.oldValue, newValue: row.newValue, observedAt: row.firstSeenAfter, resourceKind: row.kind)
     }
 }

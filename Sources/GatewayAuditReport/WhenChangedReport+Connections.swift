@@ -20,9 +20,9 @@ extension WhenChangedReport {
 
     /// `entries` with, on each, the connections whose snapshot named the gateway during the change's
     /// window, and what changed on those connections in that window.
-    static func attachConnections(to entries: [Entry], of gatewayID: GatewayID, store: any HistoryReading) throws
-        -> [Entry]
-    {
+    static func attachConnections(
+        to entries: [Entry], rows: [ChangeRow], of gatewayID: GatewayID, store: any HistoryReading
+    ) throws -> [Entry] {
         let linked = try store.linkedSnapshots(to: gatewayID, kind: .customerGateway)
         guard !linked.isEmpty else {
             return entries.map {
@@ -32,17 +32,18 @@ extension WhenChangedReport {
         var changes: [ChangeRow] = []
         let ids = Array(Set(linked.map(\.gatewayID))).sorted()
         try ChangeRow.forEach(in: store, ReportFilter(gatewayIDs: ids, kinds: [.vpnConnection])) { changes.append($0) }
-        return entries.map { entry in
+        // `rows[i]` is the change row `entries[i]` was made from: its instants bound the window.
+        return zip(entries, rows).map { entry, row in
             var entry = entry
-            guard let to = entry.windowTo else { return entry }
-            let from = entry.windowFrom ?? to
+            let to = row.firstSeenAfter
+            let from = row.lastSeenBefore ?? to
             var uses: [ConnectionUse] = []
             var seen = Set<GatewayID>()
             for snapshot in linked where snapshot.firstSeen <= to && snapshot.lastSeen >= from {
                 guard seen.insert(snapshot.gatewayID).inserted else { continue }
                 let own = changes.filter { change in
                     change.gatewayID == snapshot.gatewayID && change.firstSeenAfter <= to
-                        && (entry.windowFrom.map { change.firstSeenAfter > $0 } ?? (change.firstSeenAfter == to))
+                        && (row.lastSeenBefore.map { change.firstSeenAfter > $0 } ?? (change.firstSeenAfter == to))
                 }.map(Self.describe)
                 uses.append(ConnectionUse(connectionID: snapshot.gatewayID.rawValue, name: snapshot.name, changes: own))
             }

@@ -37,9 +37,6 @@ public struct WhenChangedReport: Sendable {
         /// For a customer gateway: the connections that used it at the time, with their own changes in
         /// the same window (nil for other kinds).
         public var connections: [ConnectionUse]?
-        /// The window's bounds, for matching the connections (not encoded).
-        var windowFrom: Instant? = nil
-        var windowTo: Instant? = nil
 
         enum CodingKeys: String, CodingKey {
             case change, field
@@ -113,19 +110,17 @@ public struct WhenChangedReport: Sendable {
             case nil: check = .unknown
             }
             rows.append(row)
-            var entry = Entry(
+            let entry = Entry(
                 change: row.change, field: row.field, oldValue: row.oldValue, newValue: row.newValue,
                 lastSeenBefore: row.lastSeenBefore.map(cells.time), firstSeenAfter: cells.time(row.firstSeenAfter),
                 lastRunBefore: row.lastRunBefore, firstRunAfter: row.firstRunAfter,
                 apiUpdatedAt: row.apiUpdatedAt.map { cells.timestamp(row.apiUpdatedAtTimestamp, raw: $0) },
                 updatedAtCheck: check, account: row.scope.account, region: row.scope.region,
                 projectID: row.scope.projectID)
-            entry.windowFrom = row.lastSeenBefore
-            entry.windowTo = row.firstSeenAfter
             entries.append(entry)
         }
         if summary.kind == .customerGateway {
-            entries = try WhenChangedReport.attachConnections(to: entries, of: gatewayID, store: store)
+            entries = try WhenChangedReport.attachConnections(to: entries, rows: rows, of: gatewayID, store: store)
         }
         self.entries = entries
         self.rows = rows

@@ -64,12 +64,14 @@ extension HistoryWriter {
     static func assign(_ gatewayIDs: [String], to scope: ScopeKey, _ db: Database) throws {
         for start in stride(from: 0, to: gatewayIDs.count, by: 500) {
             let slice = gatewayIDs[start..<min(start + 500, gatewayIDs.count)]
-            try db.execute(
+            // Prepared once per batch size (every full slice has the same text).
+            try db.cachedStatement(
                 sql: """
                     UPDATE gateway SET account = ?, cloud = ?, region = ?, project_id = ?
                     WHERE gateway_id IN (\(Array(repeating: "?", count: slice.count).joined(separator: ",")))
                         AND NOT (account = ? AND cloud = ? AND region = ? AND project_id = ?)
-                    """,
+                    """
+            ).execute(
                 arguments: StatementArguments(
                     [scope.account, scope.cloud, scope.region, scope.projectID] + Array(slice)
                         + [scope.account, scope.cloud, scope.region, scope.projectID]))
@@ -91,16 +93,16 @@ private struct PriorStateReader {
         for start in stride(from: 0, to: ids.count, by: 500) {
             let slice = ids[start..<min(start + 500, ids.count)]
             // Columns by position: this runs for every resource every night.
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT g.gateway_id, g.id, g.kind, s.id, s.seq, s.state, s.content_sha256, s.chain_sha256,
-                        g.last_run, g.last_seen, w.seq, w.status
-                    FROM gateway g LEFT JOIN snapshot s ON s.gateway = g.id AND s.last_seen IS NULL
-                    LEFT JOIN status_window w ON w.gateway = g.id AND w.last_seen IS NULL
-                    WHERE g.gateway_id IN (\(Array(repeating: "?", count: slice.count).joined(separator: ",")))
-                    """, arguments: StatementArguments(slice.map(\.rawValue)))
-            for row in rows {
+            let rows = try Row.fetchCursor(
+                db.cachedStatement(
+                    sql: """
+                        SELECT g.gateway_id, g.id, g.kind, s.id, s.seq, s.state, s.content_sha256, s.chain_sha256,
+                            g.last_run, g.last_seen, w.seq, w.status
+                        FROM gateway g LEFT JOIN snapshot s ON s.gateway = g.id AND s.last_seen IS NULL
+                        LEFT JOIN status_window w ON w.gateway = g.id AND w.last_seen IS NULL
+                        WHERE g.gateway_id IN (\(Array(repeating: "?", count: slice.count).joined(separator: ",")))
+                        """), arguments: StatementArguments(slice.map(\.rawValue)))
+            while let row = try rows.next() {
                 let status = (row[10] as Int64?).map { PriorState.StatusWindow(seq: $0, status: row[11]) }
                 known[GatewayID(row[0] as String)] = (
                     row[1], try row.stored(ResourceKind.self, at: 2, "kind", table: "gateway", path: path),

@@ -29,10 +29,19 @@ struct OperationsTests {
             let counts = try #require(document["counts"] as? [String: Int])
             #expect(counts["new"] == 23 && counts["observed"] == 23 && counts["failed"] == 0)
             let entries = try #require(document["entries"] as? [[String: Any]])
-            #expect(entries.filter { $0["event"] as? String == "first-seen" }.count == 23)
+            let firstSeen = entries.filter { $0["event"] as? String == "first-seen" }
+            #expect(firstSeen.count == 23)
+            // Every entry names its resource's kind: 13 customer gateways, 3 VPN gateways, 7 connections.
+            let kinds = firstSeen.compactMap { $0["resource_kind"] as? String }
+            #expect(kinds.filter { $0 == "customer-gateway" }.count == 13)
+            #expect(
+                kinds.filter { $0 == "vpn-gateway" }.count == 3 && kinds.filter { $0 == "vpn-connection" }.count == 7)
             let anomalies = entries.filter { $0["event"] as? String == "anomaly" }
             #expect(anomalies.count == counts["anomalies"] && entries.count == 23 + anomalies.count)
-            #expect(anomalies.allSatisfy { $0["field"] is String && $0["detail"] is String })
+            #expect(
+                anomalies.allSatisfy {
+                    $0["field"] is String && $0["detail"] is String && $0["resource_kind"] is String
+                })
             #expect(document["entries_omitted"] as? Int == 0)
             let head = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ").last.map(
                 String.init)

@@ -9,10 +9,23 @@ public enum SecretFingerprint {
     public static let markers = ["psk", "password", "secret"]
 
     /// Whether a member name marks a secret.
+    /// (Every member name of every response passes here: ASCII names, nearly all, are matched byte by
+    /// byte; others keep Unicode lower-casing, where `K`, the Kelvin sign, lower-cases to `k`.)
     public static func isSecret(_ name: String) -> Bool {
-        let lower = name.lowercased()
-        return markers.contains { lower.contains($0) }
+        guard name.utf8.allSatisfy({ $0 < 0x80 }) else {
+            let lower = name.lowercased()
+            return markers.contains { lower.contains($0) }
+        }
+        let lower = name.utf8.map { (65...90).contains($0) ? $0 + 32 : $0 }
+        return markerBytes.contains { marker in
+            lower.count >= marker.count
+                && (0...(lower.count - marker.count)).contains { start in
+                    lower[start..<(start + marker.count)].elementsEqual(marker)
+                }
+        }
     }
+
+    private static let markerBytes = markers.map { Array($0.utf8) }
 
     /// The fingerprint of a secret value: `sha256:` and the hex digest of a string's UTF-8 bytes (of the
     /// canonical JSON for any other value).

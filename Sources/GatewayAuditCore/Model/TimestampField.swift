@@ -12,5 +12,12 @@ public enum TimestampField: String, Sendable, Hashable, Codable, CaseIterable {
     case caExpireTime = "ca_certificate.expire_time"
 
     /// The member path in the resource's JSON object.
-    public var path: [String] { rawValue.split(separator: ".").map(String.init) }
+    public var path: [String] {
+        switch self {
+        case .createdAt: ["created_at"]
+        case .updatedAt: ["updated_at"]
+        case .appliedAt: ["applied_at"]
+        case .caExpireTime: ["ca_certificate", "expire_time"]
+        }
+    }
 }

@@ -33,7 +33,11 @@ struct RunNotificationTests {
         #expect(document["status"] as? String == "failed" && document["exit_code"] as? Int == 4)
         #expect(document["started_at"] as? String == "2025-11-29T07:06:40Z")
         let entry = try #require((document["entries"] as? [[String: Any]])?.first)
-        #expect(Set(entry.keys) == ["event", "gateway_id", "field", "old_value", "new_value", "observed_at", "detail"])
+        #expect(
+            Set(entry.keys) == [
+                "event", "gateway_id", "field", "old_value", "new_value", "observed_at", "detail", "resource_kind",
+            ])
+        #expect(entry["resource_kind"] is NSNull, "an entry made without a kind says null, never a guess")
         #expect(entry["observed_at"] is NSNull)
         let scope = try #require(document["scope"] as? [String: String])
         #expect(
