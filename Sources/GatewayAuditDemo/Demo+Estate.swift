@@ -78,7 +78,9 @@ extension Demo {
         do {
             let endpoints = estate.regions.mapValues(\.baseURLString)
             let filePath = (options.outputDirectory as NSString).appendingPathComponent("estate.toml")
-            try Demo.estateFile(database: options.databasePath, endpoints: endpoints).write(
+            // The file shows the database without a password; the demo opens the full URL itself.
+            let shown = (try? PostgresLocation.parse(options.databasePath).redacted) ?? options.databasePath
+            try Demo.estateFile(database: shown, endpoints: endpoints).write(
                 toFile: filePath, atomically: true, encoding: .utf8)
             let file = try EstateFile.load(path: filePath)
             let database = try HistoryDatabase.open(path: options.databasePath)

@@ -138,7 +138,7 @@ public struct Demo: Sendable {
             known.first { $0.kind == .customerGateway && $0.connections > 0 && $0.snapshotCount > 1 }?.gatewayID
             ?? fallbackExample
         return Summary(
-            statistics: try queries.statistics(), files: files, databasePath: options.databasePath,
+            statistics: try queries.statistics(), files: files, databasePath: queries.location,
             exampleGatewayID: example, incompleteRuns: incompleteRuns, resources: resources,
             tunnelsChanged: changedTunnels.count, tunnelsDown: downTunnels.count)
     }
@@ -172,9 +172,25 @@ public struct Demo: Sendable {
         return files
     }
 
-    /// Removes an earlier demo database; refuses to touch one with real collections.
+    /// The database at `path` read-only, or nil when it holds no history yet.
+    private static func openIfPresent(_ path: String) throws(StoreError) -> HistoryDatabase? {
+        do {
+            return try HistoryDatabase.open(path: path, readOnly: true)
+        } catch {
+            if case .missing = error { return nil }
+            throw error
+        }
+    }
+
+    /// Removes an earlier demo database; refuses to touch one with real collections. A PostgreSQL
+    /// database is never emptied: the demo writes only into one that holds no runs yet.
     func replaceDemoDatabase() throws {
         let path = options.databasePath
+        if PostgresLocation.isPostgres(path) {
+            guard let existing = try Self.openIfPresent(path) else { return }
+            if try !HistoryQueries(existing).runs(limit: 1).isEmpty { throw Failure.notEmpty(existing.path) }
+            return
+        }
         guard FileManager.default.fileExists(atPath: path) else { return }
         let existing = HistoryQueries(try HistoryDatabase.open(path: path, readOnly: true))
         guard try existing.onlyLoopbackRuns() else { throw Failure.wouldOverwrite(path) }

@@ -1,15 +1,21 @@
 import Foundation
+import GatewayAudit
 
 /// Remembers the last run whose notification every webhook accepted, in a small file beside the
 /// database (`<db>.notified`), so that a night whose notification failed is included in the next
-/// night's digest: nothing is lost.
+/// night's digest: nothing is lost. For a PostgreSQL history the file is
+/// `gateway-audit-<16 hex digits of the URL's SHA-256, password left out>.notified` in the working directory.
 public struct NotificationLedger: Sendable {
     /// The ledger file.
     public let path: String
 
     /// The ledger of the database at `databasePath`.
     public init(databasePath: String) {
-        path = databasePath + ".notified"
+        guard PostgresLocation.isPostgres(databasePath) else {
+            path = databasePath + ".notified"
+            return
+        }
+        path = "gateway-audit-" + ((try? PostgresLocation.parse(databasePath).digest) ?? "postgres") + ".notified"
     }
 
     /// The last run delivered to every webhook; nil before the first delivery or when the file is unreadable

@@ -45,9 +45,12 @@ public struct RunPublisher: Sendable {
         return outcome
     }
 
-    /// The history, read-only, when its file exists and opens; nil otherwise (metrics carry what they can).
+    /// The history, read-only, when its file (or PostgreSQL database) exists and opens; nil otherwise
+    /// (metrics carry what they can).
     func openHistory() -> HistoryDatabase? {
-        guard FileManager.default.fileExists(atPath: databasePath) else { return nil }
+        guard PostgresLocation.isPostgres(databasePath) || FileManager.default.fileExists(atPath: databasePath) else {
+            return nil
+        }
         return logged("opening the database for metrics and notifications") { () throws(StoreError) in
             try HistoryDatabase.open(path: databasePath, readOnly: true)
         }

@@ -12,8 +12,13 @@ public final class ActiveRun: Sendable {
     /// The scope the run belongs to.
     public let scope: ScopeKey
     let lock: RunLock?
+    let postgresLock: PostgresRunLock?
 
-    init(id: Int64, startedAt: Instant, abortedRuns: [Int64], scope: ScopeKey, lock: RunLock?) {
+    init(
+        id: Int64, startedAt: Instant, abortedRuns: [Int64], scope: ScopeKey, lock: RunLock?,
+        postgresLock: PostgresRunLock? = nil
+    ) {
+        self.postgresLock = postgresLock
         self.id = id
         self.scope = scope
         self.startedAt = startedAt

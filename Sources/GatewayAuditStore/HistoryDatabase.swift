@@ -13,16 +13,50 @@ public struct HistoryDatabase: Sendable {
     /// `PRAGMA application_id` of every gateway-audit database ("GWAU").
     static let applicationID: Int32 = 0x4757_4155
 
-    /// The database file, or `:memory:`.
+    /// Where the history lives: SQLite through GRDB, or PostgreSQL through postgres-nio.
+    enum Backend: Sendable {
+        case sqlite(any DatabaseWriter)
+        case postgres(PostgresSession)
+    }
+
+    /// The database file, `:memory:`, or a PostgreSQL URL without its password.
     public let path: String
     /// Whether the file lives on disk (and so has a run-lock file beside it).
     let isFile: Bool
-    let writer: any DatabaseWriter
+    let backend: Backend
+
+    /// True when the history lives in PostgreSQL.
+    public var isPostgres: Bool {
+        if case .postgres = backend { return true }
+        return false
+    }
+
+    /// The SQLite writer; PostgreSQL histories are served by the `Postgres…` role types instead.
+    var writer: any DatabaseWriter {
+        get throws(StoreError) {
+            guard case .sqlite(let writer) = backend else {
+                throw .postgres(location: path, detail: "this operation needs an SQLite database")
+            }
+            return writer
+        }
+    }
+
+    var postgres: PostgresSession? {
+        if case .postgres(let session) = backend { return session }
+        return nil
+    }
+
+    /// Wraps an open PostgreSQL session whose schema is prepared.
+    init(postgres session: PostgresSession) {
+        self.backend = .postgres(session)
+        self.path = session.path
+        self.isFile = false
+    }
 
     /// Wraps an already configured writer and applies pending migrations.
     /// - Throws: ``StoreError``.
     init(writer: any DatabaseWriter, path: String, isFile: Bool, migrate: Bool) throws(StoreError) {
-        self.writer = writer
+        self.backend = .sqlite(writer)
         self.path = path
         self.isFile = isFile
         if migrate {
@@ -33,11 +67,18 @@ public struct HistoryDatabase: Sendable {
         }
     }
 
-    /// Opens (and, unless `readOnly`, creates and migrates) the database file at `path`.
-    /// - Throws: ``StoreError``: missing (read-only), not a database, foreign, newer schema, damaged, not writable.
+    /// Opens (and, unless `readOnly`, creates and migrates) the database file at `path`, or the
+    /// PostgreSQL database a `postgres://` URL names.
+    /// - Throws: ``StoreError``: missing (read-only), not a database, foreign, newer schema, damaged, not
+    ///   writable, unreachable; ``StoreError/invalidLocation(detail:)`` for a malformed URL.
     public static func open(path: String, readOnly: Bool = false, busyTimeout: Duration = .seconds(10))
         throws(StoreError) -> HistoryDatabase
     {
+        if PostgresLocation.isPostgres(path) {
+            let session = PostgresSession(location: try PostgresLocation.parse(path))
+            try PostgresSchema.prepare(session, readOnly: readOnly)
+            return HistoryDatabase(postgres: session)
+        }
         let exists = FileManager.default.fileExists(atPath: path)
         if readOnly && !exists { throw .missing(path: path) }
         if exists {
@@ -65,7 +106,9 @@ public struct HistoryDatabase: Sendable {
     /// Runs `PRAGMA integrity_check`; returns `["ok"]` for a sound file, else SQLite's findings.
     /// - Throws: ``StoreError`` when the file cannot be read.
     public func integrityCheck() throws(StoreError) -> [String] {
-        try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+        // PostgreSQL checks its own pages and WAL; there is no file of ours to scan.
+        if isPostgres { return ["ok"] }
+        return try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
     }
 
     /// The database file's size in bytes, its WAL included (0 in memory).
@@ -88,6 +131,7 @@ public struct HistoryDatabase: Sendable {
     /// - Throws: ``StoreError``.
     public func checkpoint() throws(StoreError) {
         guard isFile else { return }
+        let writer = try writer
         try StoreError.mapping(path: path) {
             _ = try writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         }
@@ -95,12 +139,14 @@ public struct HistoryDatabase: Sendable {
 
     /// A synchronous read (reports stream rows from a cursor inside it).
     func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-        try StoreError.mapping(path: path) { try writer.read(body) }
+        let writer = try writer
+        return try StoreError.mapping(path: path) { try writer.read(body) }
     }
 
     /// An asynchronous read: waits without holding a thread of the cooperative pool.
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         let path = path
+        let writer = try writer
         do {
             return try await writer.read(body)
         } catch {
@@ -111,6 +157,7 @@ public struct HistoryDatabase: Sendable {
     /// An asynchronous write in one `IMMEDIATE` transaction: all or nothing.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         let path = path
+        let writer = try writer
         do {
             return try await writer.write(body)
         } catch {

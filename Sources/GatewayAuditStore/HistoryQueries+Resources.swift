@@ -4,6 +4,7 @@ import GatewayAuditCore
 
 extension HistoryQueries {
     public func forEachStatusRow(_ filter: ReportFilter, _ body: (StatusRow) throws -> Void) throws {
+        if let postgres { return try postgres.forEachStatusRow(filter, body) }
         // The open window ends where its resource was last seen (like the open snapshot).
         let (clause, arguments) = filter.sql(
             gateway: "g.gateway_id", from: "COALESCE(w.last_seen, g.last_seen)", to: "w.first_seen")
@@ -27,6 +28,7 @@ extension HistoryQueries {
     }
 
     public func linkedSnapshots(to target: GatewayID, kind: ResourceKind) throws(StoreError) -> [LinkedSnapshot] {
+        if let postgres { return try postgres.linkedSnapshots(to: target, kind: kind) }
         let column = kind == .vpnGateway ? "vgw_id" : "cgw_id"
         let path = database.path
         var result: [LinkedSnapshot] = []

@@ -6,6 +6,7 @@ extension HistoryQueries {
     /// The anomalies found on snapshots that run `run` wrote (what that night newly noticed).
     /// - Throws: ``StoreError``.
     public func anomalies(inRun run: Int64) throws(StoreError) -> [StoredAnomaly] {
+        if let postgres { return try postgres.anomalies(inRun: run) }
         let path = database.path
         return try database.read { db in
             try Row.fetchAll(
@@ -26,7 +27,8 @@ extension HistoryQueries {
     /// The failed observations of run `run`, by time.
     /// - Throws: ``StoreError``.
     public func failedObservations(inRun run: Int64) throws(StoreError) -> [FailedObservation] {
-        try database.read { db in
+        if let postgres { return try postgres.failedObservations(inRun: run) }
+        return try database.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -45,7 +47,8 @@ extension HistoryQueries {
     /// When the latest run with `status` finished (nil when there is none): the last success, for monitoring.
     /// - Throws: ``StoreError``.
     public func latestFinish(of status: RunStatus) throws(StoreError) -> Instant? {
-        try database.read { db in
+        if let postgres { return try postgres.latestFinish(of: status) }
+        return try database.read { db in
             try Row.fetchOne(
                 db,
                 sql:

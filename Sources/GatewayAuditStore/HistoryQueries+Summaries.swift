@@ -10,6 +10,7 @@ extension HistoryQueries {
     /// The known gateways of the scopes `filter` selects, by id.
     /// - Throws: ``StoreError``.
     public func gateways(_ filter: ScopeFilter) throws(StoreError) -> [GatewaySummary] {
+        if let postgres { return try postgres.gateways(filter) }
         let path = database.path
         let (clause, arguments) = filter.clause("g")
         return try database.read { db in
@@ -23,6 +24,7 @@ extension HistoryQueries {
     /// run of that scope expects to see listed.
     /// - Throws: ``StoreError``.
     public func knownGateways(in scope: ScopeKey) async throws(StoreError) -> [GatewaySummary] {
+        if let postgres { return try await postgres.knownGateways(in: scope) }
         let path = database.path
         let (condition, arguments) = scope.sqlCondition("g")
         return try await database.read { db in
@@ -33,6 +35,7 @@ extension HistoryQueries {
     }
 
     public func gateway(_ id: GatewayID) throws(StoreError) -> GatewaySummary? {
+        if let postgres { return try postgres.gateway(id) }
         let path = database.path
         return try database.read { db in
             try Row.fetchOne(db, sql: Self.summarySQL + " WHERE g.gateway_id = ?", arguments: [id.rawValue])
@@ -74,6 +77,7 @@ extension HistoryQueries {
     /// The latest runs of the scopes `filter` selects, newest first.
     /// - Throws: ``StoreError``.
     public func runs(limit: Int?, _ filter: ScopeFilter) throws(StoreError) -> [RunRecord] {
+        if let postgres { return try postgres.runs(limit: limit, filter) }
         let path = database.path
         var (clause, arguments) = filter.clause("run")
         arguments += [limit ?? -1]
@@ -101,6 +105,7 @@ extension HistoryQueries {
     }
 
     public func statistics() throws(StoreError) -> HistoryStatistics {
+        if let postgres { return try postgres.statistics() }
         let path = database.path
         return try database.read { db in
             let row = try Row.fetchOne(
@@ -129,6 +134,7 @@ extension HistoryQueries {
     /// The current chain head: the one the latest run sealed when no run is in progress (snapshots are
     /// only written by runs), else recomputed. ``HistoryVerifier/verify()`` always recomputes.
     public func chainHead() throws(StoreError) -> String {
+        if let postgres { return try postgres.chainHead() }
         let path = database.path
         return try database.read { db in
             if let latest = try Row.fetchOne(db, sql: "SELECT status, chain_head FROM run ORDER BY id DESC LIMIT 1"),
@@ -142,7 +148,8 @@ extension HistoryQueries {
     }
 
     public func recordedHead(_ head: String) throws(StoreError) -> Bool {
-        try database.read { db in
+        if let postgres { return try postgres.recordedHead(head) }
+        return try database.read { db in
             try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM run WHERE chain_head = ?)", arguments: [head])
                 ?? false
         }
@@ -152,7 +159,8 @@ extension HistoryQueries {
     /// replace), by the same rule that allows plain `http://` (``Loopback``).
     /// - Throws: ``StoreError``.
     public func onlyLoopbackRuns() throws(StoreError) -> Bool {
-        try database.read { db in
+        if let postgres { return try postgres.onlyLoopbackRuns() }
+        return try database.read { db in
             try String.fetchAll(db, sql: "SELECT DISTINCT endpoint FROM run").allSatisfy(Loopback.isLoopback(url:))
         }
     }

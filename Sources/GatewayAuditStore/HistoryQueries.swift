@@ -12,13 +12,17 @@ public struct HistoryQueries: HistoryReading {
         self.database = database
     }
 
-    /// The database file.
+    /// The database file, or the PostgreSQL URL without its password.
     public var location: String { database.path }
+
+    /// The PostgreSQL read models when the history lives there.
+    var postgres: PostgresQueries? { database.postgres.map(PostgresQueries.init(session:)) }
 
     /// A snapshot's last observation: its own once superseded, the gateway's while it is current.
     static let lastSeen = "COALESCE(s.last_seen, g.last_seen)"
 
     public func forEachHistoryRow(_ filter: ReportFilter, _ body: (HistoryRow) throws -> Void) throws {
+        if let postgres { return try postgres.forEachHistoryRow(filter, body) }
         let (clause, arguments) = filter.sql(gateway: "g.gateway_id", from: Self.lastSeen, to: "s.first_seen")
         let path = database.path
         try stream(
@@ -44,6 +48,7 @@ public struct HistoryQueries: HistoryReading {
     }
 
     public func forEachChangeRow(_ filter: ReportFilter, _ body: (ChangeRow) throws -> Void) throws {
+        if let postgres { return try postgres.forEachChangeRow(filter, body) }
         let (clause, arguments) = filter.sql(gateway: "g.gateway_id", from: "s.first_seen", to: "s.first_seen")
         let path = database.path
         try stream(
@@ -72,6 +77,7 @@ public struct HistoryQueries: HistoryReading {
     }
 
     public func forEachTimestampRow(_ filter: ReportFilter, _ body: (TimestampRow) throws -> Void) throws {
+        if let postgres { return try postgres.forEachTimestampRow(filter, body) }
         let path = database.path
         var anomalies: [Int64: [StoredAnomaly]] = [:]
         try forEachAnomaly(filter) { snapshot, anomaly in anomalies[snapshot, default: []].append(anomaly) }
@@ -112,6 +118,7 @@ public struct HistoryQueries: HistoryReading {
     }
 
     public func anomalies(_ filter: ReportFilter) throws(StoreError) -> [StoredAnomaly] {
+        if let postgres { return try postgres.anomalies(filter) }
         var result: [StoredAnomaly] = []
         do {
             try forEachAnomaly(filter) { _, anomaly in result.append(anomaly) }
@@ -141,6 +148,7 @@ public struct HistoryQueries: HistoryReading {
     }
 
     public func failedObservations(_ filter: ReportFilter) throws(StoreError) -> [FailedObservation] {
+        if let postgres { return try postgres.failedObservations(filter) }
         let (clause, arguments) = filter.sql(gateway: "g.gateway_id", from: "f.observed_at", to: "f.observed_at")
         let path = database.path
         var result: [FailedObservation] = []
@@ -170,7 +178,7 @@ public struct HistoryQueries: HistoryReading {
     /// times, and compiling them each time (with GRDB's authorizer) was a third of its time.
     func stream(sql: String, arguments: StatementArguments, _ body: (Row) throws -> Void) throws {
         do {
-            try database.writer.read { db in
+            try (try database.writer).read { db in
                 let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
                 while let row = try cursor.next() { try body(row) }
             }

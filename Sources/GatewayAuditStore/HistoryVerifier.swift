@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import GRDB
 import GatewayAuditCore
 
 /// Recomputes every gateway's snapshot chain, the stored field changes, every run record and the
@@ -25,66 +24,86 @@ public struct HistoryVerifier: Sendable {
     /// - Throws: ``StoreError`` when the database cannot be read, or holds a value this build does not know.
     public func verify() throws(StoreError) -> HistoryVerification {
         let path = database.path
-        return try database.read { db in
-            var snapshots = SnapshotChainCheck(db: db, path: path, diff: diff)
-            try snapshots.run()
-            var problems = snapshots.problems
-            var runs = 0
-            // Runs sealed before scopes chain over the whole history, later ones within their scope.
-            var previousRecord = ""
-            var previousInScope: [ScopeKey: String] = [:]
-            var lastOfScope: [ScopeKey: (head: String?, scoped: Bool, unfinished: Bool, final: Bool)] = [:]
-            let runRows = try Row.fetchAll(db, sql: "SELECT * FROM run ORDER BY id")
-            let lastIndexOfScope = Dictionary(
-                runRows.enumerated().map { (ScopeKey(row: $0.element), $0.offset) }, uniquingKeysWith: max)
-            for (index, run) in runRows.enumerated() {
-                runs += 1
-                let id: Int64 = run["id"]
-                let scope = ScopeKey(row: run)
-                let scoped = RunRecordChain.isScoped(version: run["record_version"] ?? 1)
-                guard let record = run["record_sha256"] as String? else {
-                    let status = try run.stored(RunStatus.self, "status", table: "run", path: path)
-                    if lastIndexOfScope[scope] == index && status == .running {
-                        lastOfScope[scope] = (nil, scoped, true, index == runRows.count - 1)
-                    } else {
-                        problems.append(.init(area: .run, gatewayID: nil, item: id, detail: "record hash is missing"))
-                    }
-                    continue
+        let diff = diff
+        if let session = database.postgres {
+            do {
+                return try session.withConnection { connection in
+                    try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    defer { _ = try? connection.execute("COMMIT") }
+                    return try Self.verify(PostgresVerificationSource(connection: connection), path: path, diff: diff)
                 }
-                let previous = scoped ? previousInScope[scope] ?? "" : previousRecord
-                if try RunRecordChain.record(run, previous: previous, path: path) != record {
-                    problems.append(
-                        .init(
-                            area: .run, gatewayID: nil, item: id,
-                            detail: "record differs from its hash: a time, status, count, endpoint or head was edited, "
-                                + "or an earlier run was removed"))
-                }
-                previousRecord = record
-                previousInScope[scope] = record
-                lastOfScope[scope] = (run["chain_head"], scoped, false, index == runRows.count - 1)
+            } catch {
+                throw StoreError.mapped(error, path: path)
             }
-            let head = try RunRecordChain.head(db)
-            for (scope, last) in lastOfScope.sorted(by: { $0.key < $1.key }) {
-                // A head over the whole history (before scopes) still holds only if no run came after it.
-                guard let lastHead = last.head, !last.unfinished, last.scoped || last.final else { continue }
-                let expected = try last.scoped ? RunRecordChain.head(db, scope: scope) : head
-                if lastHead != expected {
-                    let which = lastOfScope.count > 1 ? " of scope \(scope)" : ""
-                    problems.append(
-                        .init(
-                            area: .head, gatewayID: nil, item: nil,
-                            detail: "the last run\(which) recorded \(lastHead) but the snapshots give \(expected): "
-                                + "a snapshot was added or removed outside a run"))
-                }
-            }
-            return HistoryVerification(chainHead: head, problems: problems, snapshots: snapshots.count, runs: runs)
         }
+        return try database.read { db in
+            try Self.verify(SQLiteVerificationSource(db: db, path: path), path: path, diff: diff)
+        }
+    }
+
+    /// The checks, whatever the store: every snapshot chain, then every run record and each scope's head.
+    static func verify(_ source: some VerificationSource, path: String, diff: @escaping Diff) throws
+        -> HistoryVerification
+    {
+        var snapshots = SnapshotChainCheck(source: source, path: path, diff: diff)
+        try source.forEachSnapshot { try snapshots.check($0) }
+        var problems = snapshots.problems
+        var runs = 0
+        // Runs sealed before scopes chain over the whole history, later ones within their scope.
+        var previousRecord = ""
+        var previousInScope: [ScopeKey: String] = [:]
+        var lastOfScope: [ScopeKey: (head: String?, scoped: Bool, unfinished: Bool, final: Bool)] = [:]
+        let runRows = try source.runs()
+        let lastIndexOfScope = Dictionary(
+            runRows.enumerated().map { ($0.element.scope, $0.offset) }, uniquingKeysWith: max)
+        for (index, run) in runRows.enumerated() {
+            runs += 1
+            let scope = run.scope
+            let scoped = RunRecordChain.isScoped(version: run.version)
+            guard let record = run.recordSHA256 else {
+                guard let status = RunStatus(rawValue: run.status) else {
+                    throw StoreError.unknownValue(path: path, table: "run", column: "status", value: run.status)
+                }
+                if lastIndexOfScope[scope] == index && status == .running {
+                    lastOfScope[scope] = (nil, scoped, true, index == runRows.count - 1)
+                } else {
+                    problems.append(.init(area: .run, gatewayID: nil, item: run.id, detail: "record hash is missing"))
+                }
+                continue
+            }
+            let previous = scoped ? previousInScope[scope] ?? "" : previousRecord
+            if try run.record(previous) != record {
+                problems.append(
+                    .init(
+                        area: .run, gatewayID: nil, item: run.id,
+                        detail: "record differs from its hash: a time, status, count, endpoint or head was edited, "
+                            + "or an earlier run was removed"))
+            }
+            previousRecord = record
+            previousInScope[scope] = record
+            lastOfScope[scope] = (run.chainHead, scoped, false, index == runRows.count - 1)
+        }
+        let head = try source.head(scope: nil)
+        for (scope, last) in lastOfScope.sorted(by: { $0.key < $1.key }) {
+            // A head over the whole history (before scopes) still holds only if no run came after it.
+            guard let lastHead = last.head, !last.unfinished, last.scoped || last.final else { continue }
+            let expected = try last.scoped ? source.head(scope: scope) : head
+            if lastHead != expected {
+                let which = lastOfScope.count > 1 ? " of scope \(scope)" : ""
+                problems.append(
+                    .init(
+                        area: .head, gatewayID: nil, item: nil,
+                        detail: "the last run\(which) recorded \(lastHead) but the snapshots give \(expected): "
+                            + "a snapshot was added or removed outside a run"))
+            }
+        }
+        return HistoryVerification(chainHead: head, problems: problems, snapshots: snapshots.count, runs: runs)
     }
 }
 
 /// Walks every snapshot by gateway and sequence, recomputing content hashes, chain links and changes.
-private struct SnapshotChainCheck {
-    let db: Database
+private struct SnapshotChainCheck<Source: VerificationSource> {
+    let source: Source
     let path: String
     let diff: HistoryVerifier.Diff
     var problems: [HistoryVerification.Problem] = []
@@ -95,28 +114,15 @@ private struct SnapshotChainCheck {
     private var lastPresent: Resource?
     private var brokenGateway = false
 
-    init(db: Database, path: String, diff: @escaping HistoryVerifier.Diff) {
-        self.db = db
+    init(source: Source, path: String, diff: @escaping HistoryVerifier.Diff) {
+        self.source = source
         self.path = path
         self.diff = diff
     }
 
-    mutating func run() throws {
-        let rows = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT g.gateway_id, g.kind, s.id, s.seq, s.state, s.first_run, s.first_seen, s.content, s.content_sha256,
-                    s.chain_sha256
-                FROM snapshot s JOIN gateway g ON g.id = s.gateway ORDER BY g.gateway_id, s.seq
-                """)
-        while let row = try rows.next() {
-            count += 1
-            try check(row)
-        }
-    }
-
-    private mutating func check(_ row: Row) throws {
-        let gatewayText: String = row["gateway_id"]
+    mutating func check(_ row: VerifiedSnapshot) throws {
+        count += 1
+        let gatewayText = row.gatewayID
         if gatewayText != currentGateway {
             currentGateway = gatewayText
             previousLink = SnapshotChain.genesis
@@ -126,7 +132,7 @@ private struct SnapshotChainCheck {
         }
         if brokenGateway { return }
         let gatewayID = GatewayID(gatewayText)
-        let seq: Int64 = row["seq"]
+        let seq = row.seq
         if seq != expectedSeq {
             fail(
                 gatewayID, seq,
@@ -136,18 +142,22 @@ private struct SnapshotChainCheck {
             return
         }
         expectedSeq += 1
-        let state = try row.stored(SnapshotState.self, "state", table: "snapshot", path: path)
-        let kind = try row.stored(ResourceKind.self, "kind", table: "gateway", path: path)
-        let content: String? = row["content"]
-        let storedHash: String? = row["content_sha256"]
+        guard let state = SnapshotState(rawValue: row.state) else {
+            throw StoreError.unknownValue(path: path, table: "snapshot", column: "state", value: row.state)
+        }
+        guard let kind = ResourceKind(rawValue: row.kind) else {
+            throw StoreError.unknownValue(path: path, table: "gateway", column: "kind", value: row.kind)
+        }
+        let content = row.content
+        let storedHash = row.contentSHA256
         if content.map({ SHA256.hash(data: Data($0.utf8)).hexString }) != storedHash {
             fail(gatewayID, seq, "content does not match its stored SHA-256 (content was edited)")
             return
         }
         let link = SnapshotChain.link(
-            previous: previousLink, gatewayID: gatewayID, seq: seq, state: state, firstRun: row["first_run"],
-            firstSeen: row.instant("first_seen"), contentSHA256: storedHash, kind: kind)
-        if link != (row["chain_sha256"] as String) {
+            previous: previousLink, gatewayID: gatewayID, seq: seq, state: state, firstRun: row.firstRun,
+            firstSeen: Instant(nanosecondsSinceEpoch: row.firstSeen), contentSHA256: storedHash, kind: kind)
+        if link != row.chainSHA256 {
             fail(
                 gatewayID, seq,
                 "chain link differs: its content, state, kind, first run, first-seen time or predecessor was changed")
@@ -156,7 +166,7 @@ private struct SnapshotChainCheck {
         previousLink = link
         let current = try content.map { try Resource(kind: kind, data: Data($0.utf8)) }
         if let current, let lastPresent {
-            try compareChanges(snapshot: row["id"], gatewayID: gatewayID, seq: seq, from: lastPresent, to: current)
+            try compareChanges(snapshot: row.id, gatewayID: gatewayID, seq: seq, from: lastPresent, to: current)
         }
         if let current { lastPresent = current }
     }
@@ -170,13 +180,7 @@ private struct SnapshotChainCheck {
         let expected = diff(old.canonicalContent, new.canonicalContent).map {
             line($0.kind.rawValue, $0.path, $0.oldValue, $0.newValue)
         }
-        let stored = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT change, field, old_value, new_value FROM change
-                WHERE snapshot = ? AND change IN \(ChangeKind.fieldChangesSQL) ORDER BY ordinal
-                """, arguments: [snapshot]
-        ).map { line($0["change"], $0["field"], $0["old_value"], $0["new_value"]) }
+        let stored = try source.fieldChanges(snapshot: snapshot).map { line($0.change, $0.field, $0.old, $0.new) }
         if expected != stored {
             problems.append(
                 .init(

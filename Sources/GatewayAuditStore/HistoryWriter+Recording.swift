@@ -11,6 +11,9 @@ extension HistoryWriter {
         for observation in observations where !unique.insert(observation.gatewayID).inserted {
             throw .invalidBatch(detail: "gateway \(observation.gatewayID) appears twice in one batch")
         }
+        if let session = database.postgres {
+            return try await PostgresWriter(session: session).priorStates(for: observations)
+        }
         let path = database.path
         return try await database.read { db in
             var reader = PriorStateReader(db: db, path: path)
@@ -23,6 +26,9 @@ extension HistoryWriter {
     /// - Returns: the outcome of each observation, in order.
     /// - Throws: ``StoreError``; on error nothing of the batch is stored.
     public func record(_ writes: [SnapshotWrite], in run: ActiveRun) async throws(StoreError) -> [ObservationOutcome] {
+        if let session = database.postgres {
+            return try await PostgresWriter(session: session).record(writes, in: run)
+        }
         let id = run.id
         let scope = run.scope
         return try await database.write { db in

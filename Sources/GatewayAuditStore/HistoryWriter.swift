@@ -20,6 +20,9 @@ public struct HistoryWriter: Sendable {
     public func beginRun(_ info: RunInfo, at startedAt: Instant = .now, lockWait: Duration = .seconds(60))
         async throws(StoreError) -> ActiveRun
     {
+        if let session = database.postgres {
+            return try await PostgresWriter(session: session).beginRun(info, at: startedAt, lockWait: lockWait)
+        }
         let scope = info.scopeKey
         let lock =
             database.isFile
@@ -70,7 +73,14 @@ public struct HistoryWriter: Sendable {
     public func finishRun(_ run: ActiveRun, status: RunStatus, message: String? = nil, at finishedAt: Instant = .now)
         async throws(StoreError) -> String
     {
-        defer { run.lock?.release() }
+        defer {
+            run.lock?.release()
+            run.postgresLock?.release()
+        }
+        if let session = database.postgres {
+            return try await PostgresWriter(session: session).finishRun(
+                run, status: status, message: message, at: finishedAt)
+        }
         let id = run.id
         let path = database.path
         return try await database.write { db in

@@ -69,12 +69,21 @@ enum RunRecordChain {
     /// - Throws: ``StoreError/unknownValue(path:table:column:value:)`` for a version this build does not know.
     static func record(_ row: Row, previous: String, path: String) throws(StoreError) -> String {
         let version: Int = row["record_version"] ?? 1
+        return try record(version: version, previous: previous, path: path) { RunRecordField(row[$0] as DatabaseValue) }
+    }
+
+    /// The record hash of a run whose column values `field` gives, whatever the store.
+    /// - Throws: ``StoreError/unknownValue(path:table:column:value:)`` for a version this build does not
+    ///   know, or what `field` throws.
+    static func record(
+        version: Int, previous: String, path: String, field: (String) throws(StoreError) -> RunRecordField
+    ) throws(StoreError) -> String {
         guard (1...currentVersion).contains(version) else {
             throw .unknownValue(path: path, table: "run", column: "record_version", value: String(version))
         }
         var fields = [previous]
         for column in columns(version: version) {
-            let value = RunRecordField(row[column] as DatabaseValue)
+            let value = try field(column)
             fields.append(version == 1 ? legacyText(value) : taggedText(value))
         }
         return SHA256.hash(data: Data(fields.joined(separator: "\n").utf8)).hexString

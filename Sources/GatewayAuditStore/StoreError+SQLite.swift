@@ -1,4 +1,5 @@
 import GRDB
+import PostgresNIO
 import GatewayAuditCore
 
 extension StoreError {
@@ -17,6 +18,7 @@ extension StoreError {
         case let error as StoreError: return error
         case let error as DatabaseError: return map(error, path: path)
         case is CancellationError: return .cancelled(path: path)
+        case let error as PSQLError: return map(error, location: path)
         default: return .sqlite(path: path, detail: "\(error)")
         }
     }

@@ -29,6 +29,13 @@ public enum StoreError: Error, Sendable, Hashable {
     case cancelled(path: String)
     /// Any other SQLite failure.
     case sqlite(path: String, detail: String)
+    /// A `postgres://` URL that cannot be used as it is (malformed, an unknown parameter).
+    case invalidLocation(detail: String)
+    /// The PostgreSQL server could not be reached, refused the login or the TLS it was asked for, or
+    /// failed a statement. `location` is the URL without its password.
+    case postgres(location: String, detail: String)
+    /// `copy`: the target holds another history under the source's run ids (nothing of that run was copied).
+    case differentHistory(path: String, run: Int64)
 }
 
 extension StoreError: CustomStringConvertible {
@@ -38,6 +45,9 @@ extension StoreError: CustomStringConvertible {
             return "no database at \(path); run `gateway-audit collect` (or `gateway-audit demo`) first, or pass --db"
         case .notADatabase(let path):
             return "\(path) is not an SQLite database; point --db at a gateway-audit database or a new file name"
+        case .foreignDatabase(let path) where PostgresLocation.isPostgres(path):
+            return "\(path) holds tables that gateway-audit did not create (no gateway_audit_migration table); "
+                + "point --db at an empty database or one gateway-audit created"
         case .foreignDatabase(let path):
             return "\(path) is an SQLite database that gateway-audit did not create; use another --db path"
         case .newerSchema(let path, let unknown):
@@ -64,6 +74,14 @@ extension StoreError: CustomStringConvertible {
             return "stopped while using \(path); everything committed before is intact"
         case .sqlite(let path, let detail):
             return "database error on \(path): \(detail)"
+        case .invalidLocation(let detail):
+            return "--db: \(detail); write postgres://user@host:5432/database?sslmode=verify-full&sslrootcert=ca.pem, "
+                + "or give a file path for SQLite"
+        case .postgres(let location, let detail):
+            return "PostgreSQL \(location): \(detail)"
+        case .differentHistory(let path, let run):
+            return "\(path) already holds a different history (its run \(run) is not the source's run \(run)); "
+                + "copy into an empty database, or into the one an earlier copy of this source started"
         }
     }
 }

@@ -30,7 +30,11 @@ struct DemoCommand: AsyncParsableCommand {
 
     var outputDir: String { outputDirOption ?? (estate ? "reports/estate" : "reports") }
 
-    @Option(name: .long, help: ArgumentHelp("History database. Default: <output-dir>/demo.sqlite.", valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "History database: a file, or an empty PostgreSQL database (postgres://…). Default: <output-dir>/demo.sqlite.",
+            valueName: "path"))
     var db: String?
 
     @Option(name: .long, help: "Scenario seed (request ids and generated certificate ids).")

@@ -26,7 +26,11 @@ enum ExitStatus: Int32 {
     init(_ error: any Error) {
         switch ExitStatus.ownError(in: error) ?? error {
         case let error as StoreError:
-            if case .locked = error { self = .locked } else { self = .database }
+            switch error {
+            case .locked: self = .locked
+            case .invalidLocation, .differentHistory: self = .usage
+            default: self = .database
+            }
         case let error as CommandFailure:
             self = error.status
         case let error as ClientError:

@@ -10,7 +10,7 @@ import Testing
 
 /// A history database (in memory, or a temp file for tests that need one) plus helpers to play
 /// nightly runs into it.
-final class StoreFixture {
+final class StoreFixture: Sendable {
     let directory: URL
     let path: String
     let database: HistoryDatabase
@@ -19,14 +19,28 @@ final class StoreFixture {
     let writer: HistoryWriter
     let recorder: ObservationRecorder
 
-    init(inMemory: Bool = false) throws {
+    /// A fresh history: a temp file (or memory) for SQLite, a new database on the test server for PostgreSQL.
+    init(inMemory: Bool = false, backend: StoreBackend = .sqlite, postgresURL: String? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("ga-store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        path = directory.appendingPathComponent("history.sqlite").path
-        database = inMemory ? try HistoryDatabase.inMemory() : try HistoryDatabase.open(path: path)
+        switch backend {
+        case .sqlite:
+            path = directory.appendingPathComponent("history.sqlite").path
+            database = inMemory ? try HistoryDatabase.inMemory() : try HistoryDatabase.open(path: path)
+        case .postgres:
+            path = try postgresURL ?? { throw PostgresTestServer.Unavailable() }()
+            database = try HistoryDatabase.open(path: path)
+        }
         store = HistoryQueries(database)
         writer = HistoryWriter(database)
         recorder = ObservationRecorder(writer: writer)
+    }
+
+    /// A fresh history of `backend`, made off the cooperative pool (creating a PostgreSQL database and its
+    /// schema waits on the server).
+    static func make(backend: StoreBackend) async throws -> StoreFixture {
+        let url = backend == .postgres ? try await PostgresTestServer.freshDatabase() : nil
+        return try await offPool { try StoreFixture(backend: backend, postgresURL: url) }
     }
 
     deinit {
@@ -105,4 +119,30 @@ func standardGateway(
     ]
     for (key, value) in extra { members[key] = value }
     return try gateway(members)
+}
+
+extension StoreFixture {
+    /// One complete run on night `n` observing `resources` (of any kind).
+    func runResources(night n: Int, _ resources: [Resource]) async throws {
+        let run = try await writer.beginRun(
+            RunInfo(endpoint: "http://127.0.0.1", projectID: "p", scope: .all), at: Self.night(n), lockWait: .seconds(5)
+        )
+        let at = Self.night(n).adding(seconds: 60)
+        _ = try await recorder.record(resources.map { .present($0, at: at) }, in: run)
+        try await writer.finishRun(run, status: .complete, at: at.adding(seconds: 1))
+    }
+
+    /// Edits the stored history behind the tool's back: with sqlite3 or psql, as a person would.
+    func edit(_ sql: String) throws {
+        if database.isPostgres {
+            try PostgresTestServer.psql(path, sql)
+            return
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["sqlite3", path, sql]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
 }

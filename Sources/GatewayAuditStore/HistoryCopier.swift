@@ -1,0 +1,206 @@
+import Foundation
+import GatewayAuditCore
+
+/// Copies a whole history between two stores (SQLite → PostgreSQL, and back), run by run, keeping
+/// run ids, snapshot sequence numbers, chain links and sealed run records exactly.
+///
+/// Each run is one transaction on the target, replayed as the run wrote it (its snapshots open the
+/// gateway's new state and close the previous one), so an interrupted copy leaves a consistent
+/// history that ends at some run, and running the copy again continues after it. A run the target
+/// holds under the same id with another record is a different history: the copy stops there.
+public struct HistoryCopier: Sendable {
+    /// What a copy did.
+    public struct Summary: Sendable, Hashable {
+        /// Runs copied now.
+        public var copied = 0
+        /// Runs the target already held, identical (an earlier, interrupted copy).
+        public var alreadyPresent = 0
+        /// Snapshots copied now.
+        public var snapshots = 0
+    }
+
+    let source: HistoryDatabase
+    let target: HistoryDatabase
+
+    /// Creates a copier from `source` to `target` (the target created and migrated when new).
+    public init(from source: HistoryDatabase, to target: HistoryDatabase) {
+        self.source = source
+        self.target = target
+    }
+
+    /// Copies every run the target does not hold yet.
+    /// - Throws: ``StoreError/differentHistory(path:run:)`` when the target holds another run under an id
+    ///   of the source's; any other ``StoreError`` from either store (what was committed stays).
+    public func copy(progress: (Int64) -> Void = { _ in }) throws(StoreError) -> Summary {
+        var summary = Summary()
+        do {
+            let runs = try CopySQL.within(source, write: false) { sql in
+                try sql.rows("SELECT * FROM run ORDER BY id", [])
+            }
+            for run in runs {
+                guard let id = run["id"]?.int else { continue }
+                let existing = try CopySQL.within(target, write: false) { sql in
+                    try sql.rows("SELECT * FROM run WHERE id = ?", [.int64(id)]).first
+                }
+                if let existing {
+                    guard Self.sameRun(existing, run) else {
+                        throw StoreError.differentHistory(path: target.path, run: id)
+                    }
+                    summary.alreadyPresent += 1
+                    continue
+                }
+                let rows = try CopySQL.within(source, write: false) { sql in try RunRows(run: run, id: id, sql) }
+                try CopySQL.within(target, write: true) { sql in try rows.write(to: sql) }
+                summary.copied += 1
+                summary.snapshots += rows.snapshots.count
+                progress(id)
+            }
+        } catch {
+            throw StoreError.mapped(error, path: target.path)
+        }
+        return summary
+    }
+
+    /// The same run: the same scope, start, status and sealed record.
+    static func sameRun(_ a: CopyRow, _ b: CopyRow) -> Bool {
+        ["started_at", "status", "record_sha256", "chain_head", "account", "cloud", "region", "project_id"].allSatisfy {
+            a[$0] ?? .null == b[$0] ?? .null
+        }
+    }
+}
+
+/// Everything one run wrote, read from the source.
+private struct RunRows {
+    let run: CopyRow
+    let id: Int64
+    let gateways: [CopyRow]
+    let snapshots: [CopyRow]
+    let previous: [CopyRow]
+    let changes: [CopyRow]
+    let anomalies: [CopyRow]
+    let failures: [CopyRow]
+    let windows: [CopyRow]
+    let closedWindows: [CopyRow]
+
+    static let snapshotColumns = [
+        "seq", "state", "first_run", "first_seen", "content", "content_sha256", "id_value", "created_at_raw",
+        "created_at_utc", "created_at_offset", "updated_at_raw", "updated_at_utc", "updated_at_offset",
+        "chain_sha256", "cgw_id", "vgw_id",
+    ]
+
+    init(run: CopyRow, id: Int64, _ sql: CopySQL) throws {
+        self.run = run
+        self.id = id
+        let r: [RunRecordField] = [.int64(id)]
+        gateways = try sql.rows(
+            """
+            SELECT g.* FROM gateway g WHERE g.id IN (SELECT gateway FROM snapshot WHERE first_run = ?
+                UNION SELECT gateway FROM failed_observation WHERE run = ? UNION SELECT gateway FROM status_window
+                WHERE first_run = ? OR last_run = ?) OR g.last_run = ?
+            """, r + r + r + r + r)
+        snapshots = try sql.rows(
+            "SELECT g.gateway_id, s.* FROM snapshot s JOIN gateway g ON g.id = s.gateway WHERE s.first_run = ? ORDER BY s.id",
+            r)
+        previous = try sql.rows(
+            """
+            SELECT g.gateway_id, p.seq, p.last_run, p.last_seen FROM snapshot s JOIN gateway g ON g.id = s.gateway
+            JOIN snapshot p ON p.gateway = s.gateway AND p.seq = s.seq - 1 WHERE s.first_run = ?
+            """, r)
+        changes = try sql.rows(
+            "SELECT c.* FROM change c JOIN snapshot s ON s.id = c.snapshot WHERE s.first_run = ? ORDER BY c.snapshot, c.ordinal",
+            r)
+        anomalies = try sql.rows(
+            "SELECT a.* FROM anomaly a JOIN snapshot s ON s.id = a.snapshot WHERE s.first_run = ?", r)
+        failures = try sql.rows(
+            "SELECT g.gateway_id, f.* FROM failed_observation f JOIN gateway g ON g.id = f.gateway WHERE f.run = ?", r)
+        windows = try sql.rows(
+            "SELECT g.gateway_id, w.* FROM status_window w JOIN gateway g ON g.id = w.gateway WHERE w.first_run = ?", r)
+        closedWindows = try sql.rows(
+            """
+            SELECT g.gateway_id, w.* FROM status_window w JOIN gateway g ON g.id = w.gateway
+            WHERE w.last_run = ? AND w.first_run < ?
+            """, r + r)
+    }
+
+    func write(to sql: CopySQL) throws {
+        let runColumns = run.keys.sorted()
+        try sql.execute(
+            "INSERT INTO run (\(runColumns.joined(separator: ", "))) VALUES (\(PGSQL.placeholders(runColumns.count)))",
+            runColumns.map { run[$0] ?? .null })
+        var gatewayRows: [String: RunRecordField] = [:]
+        for gateway in gateways {
+            let id = gateway["gateway_id"] ?? .null
+            let columns = ["gateway_id", "kind", "cloud", "region", "project_id", "account"]
+            try sql.execute(
+                """
+                INSERT INTO gateway (\(columns.joined(separator: ", "))) SELECT \(PGSQL.placeholders(columns.count))
+                WHERE NOT EXISTS (SELECT 1 FROM gateway WHERE gateway_id = ?)
+                """, columns.map { gateway[$0] ?? .null } + [id])
+            gatewayRows[id.text ?? ""] = try sql.rows("SELECT id FROM gateway WHERE gateway_id = ?", [id]).first?["id"]
+        }
+        func gatewayRow(_ row: CopyRow) -> RunRecordField { gatewayRows[row["gateway_id"]?.text ?? ""] ?? .null }
+        for closed in previous {
+            try sql.execute(
+                "UPDATE snapshot SET last_run = ?, last_seen = ? WHERE gateway = ? AND seq = ?",
+                [closed["last_run"] ?? .null, closed["last_seen"] ?? .null, gatewayRow(closed), closed["seq"] ?? .null])
+        }
+        var snapshotRows: [Int64: RunRecordField] = [:]
+        for snapshot in snapshots {
+            let values = [gatewayRow(snapshot)] + Self.snapshotColumns.map { snapshot[$0] ?? .null }
+            let inserted = try sql.rows(
+                """
+                INSERT INTO snapshot (gateway, \(Self.snapshotColumns.joined(separator: ", ")))
+                VALUES (\(PGSQL.placeholders(values.count))) RETURNING id
+                """, values)
+            snapshotRows[snapshot["id"]?.int ?? 0] = inserted.first?["id"]
+            try sql.execute(
+                "UPDATE gateway SET last_run = ?, last_seen = ? WHERE id = ?",
+                [.int64(id), snapshot["first_seen"] ?? .null, gatewayRow(snapshot)])
+        }
+        try writeDetails(to: sql, snapshotRows: snapshotRows, gatewayRow: gatewayRow)
+    }
+
+    private func writeDetails(
+        to sql: CopySQL, snapshotRows: [Int64: RunRecordField], gatewayRow: (CopyRow) -> RunRecordField
+    ) throws {
+        for change in changes {
+            try sql.execute(
+                "INSERT INTO change (snapshot, ordinal, change, field, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?)",
+                [snapshotRows[change["snapshot"]?.int ?? 0] ?? .null]
+                    + ["ordinal", "change", "field", "old_value", "new_value"].map { change[$0] ?? .null })
+        }
+        for anomaly in anomalies {
+            try sql.execute(
+                "INSERT INTO anomaly (snapshot, field, kind, detail) VALUES (?, ?, ?, ?)",
+                [snapshotRows[anomaly["snapshot"]?.int ?? 0] ?? .null]
+                    + ["field", "kind", "detail"].map { anomaly[$0] ?? .null })
+        }
+        for failure in failures {
+            try sql.execute(
+                "INSERT INTO failed_observation (run, gateway, observed_at, error) VALUES (?, ?, ?, ?)",
+                [.int64(id), gatewayRow(failure), failure["observed_at"] ?? .null, failure["error"] ?? .null])
+        }
+        for window in windows {
+            // A window still open after this run ends at its resource's mark (NULL); the run that last saw
+            // a window closed later sets its end.
+            let open = (window["last_run"]?.int ?? Int64.max) > id
+            try sql.execute(
+                """
+                INSERT INTO status_window (gateway, seq, status, first_run, first_seen, last_run, last_seen)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+                [gatewayRow(window)] + ["seq", "status", "first_run", "first_seen"].map { window[$0] ?? .null }
+                    + (open ? [.null, .null] : [window["last_run"] ?? .null, window["last_seen"] ?? .null]))
+        }
+        for window in closedWindows {
+            try sql.execute(
+                "UPDATE status_window SET last_run = ?, last_seen = ? WHERE gateway = ? AND seq = ?",
+                [window["last_run"] ?? .null, window["last_seen"] ?? .null, gatewayRow(window), window["seq"] ?? .null])
+        }
+        for gateway in gateways where gateway["last_run"]?.int == id {
+            try sql.execute(
+                "UPDATE gateway SET last_run = ?, last_seen = ?, operational = ? WHERE id = ?",
+                [.int64(id), gateway["last_seen"] ?? .null, gateway["operational"] ?? .null, gatewayRow(gateway)])
+        }
+    }
+}

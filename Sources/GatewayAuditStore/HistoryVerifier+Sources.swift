@@ -1,0 +1,127 @@
+import Foundation
+import GRDB
+import GatewayAuditCore
+
+/// One snapshot as the verifier reads it, whatever the store.
+struct VerifiedSnapshot {
+    let gatewayID: String
+    let kind: String
+    let id: Int64
+    let seq: Int64
+    let state: String
+    let firstRun: Int64
+    let firstSeen: Int64
+    let content: String?
+    let contentSHA256: String?
+    let chainSHA256: String
+}
+
+/// One run as the verifier reads it; `record` recomputes its hash from the stored row.
+struct VerifiedRun {
+    let id: Int64
+    let scope: ScopeKey
+    let version: Int
+    let status: String
+    let recordSHA256: String?
+    let chainHead: String?
+    let record: (_ previous: String) throws -> String
+}
+
+/// What ``HistoryVerifier`` reads: snapshots by gateway id and sequence, a snapshot's stored field
+/// changes in order, runs by id, and a (scope's) chain head recomputed from the snapshots.
+protocol VerificationSource {
+    func forEachSnapshot(_ body: (VerifiedSnapshot) throws -> Void) throws
+    func fieldChanges(snapshot: Int64) throws -> [(change: String, field: String, old: String?, new: String?)]
+    func runs() throws -> [VerifiedRun]
+    func head(scope: ScopeKey?) throws -> String
+}
+
+/// The snapshot query both stores answer identically.
+private let verifiedSnapshotsSQL = """
+    SELECT g.gateway_id, g.kind, s.id, s.seq, s.state, s.first_run, s.first_seen, s.content, s.content_sha256,
+        s.chain_sha256
+    FROM snapshot s JOIN gateway g ON g.id = s.gateway ORDER BY g.gateway_id, s.seq
+    """
+
+private let fieldChangesSQL = """
+    SELECT change, field, old_value, new_value FROM change
+    WHERE snapshot = ? AND change IN \(ChangeKind.fieldChangesSQL) ORDER BY ordinal
+    """
+
+struct SQLiteVerificationSource: VerificationSource {
+    let db: Database
+    let path: String
+
+    func forEachSnapshot(_ body: (VerifiedSnapshot) throws -> Void) throws {
+        let rows = try Row.fetchCursor(db, sql: verifiedSnapshotsSQL)
+        while let row = try rows.next() {
+            try body(
+                VerifiedSnapshot(
+                    gatewayID: row["gateway_id"], kind: row["kind"] ?? "NULL", id: row["id"], seq: row["seq"],
+                    state: row["state"] ?? "NULL", firstRun: row["first_run"], firstSeen: row["first_seen"],
+                    content: row["content"], contentSHA256: row["content_sha256"], chainSHA256: row["chain_sha256"]))
+        }
+    }
+
+    func fieldChanges(snapshot: Int64) throws -> [(change: String, field: String, old: String?, new: String?)] {
+        try Row.fetchAll(db, sql: fieldChangesSQL, arguments: [snapshot]).map {
+            ($0["change"], $0["field"], $0["old_value"], $0["new_value"])
+        }
+    }
+
+    func runs() throws -> [VerifiedRun] {
+        let path = path
+        return try Row.fetchAll(db, sql: "SELECT * FROM run ORDER BY id").map { row in
+            VerifiedRun(
+                id: row["id"], scope: ScopeKey(row: row), version: row["record_version"] ?? 1,
+                status: row["status"] ?? "NULL", recordSHA256: row["record_sha256"], chainHead: row["chain_head"],
+                record: { previous in try RunRecordChain.record(row, previous: previous, path: path) })
+        }
+    }
+
+    func head(scope: ScopeKey?) throws -> String { try RunRecordChain.head(db, scope: scope) }
+}
+
+struct PostgresVerificationSource: VerificationSource {
+    let connection: PGConnection
+
+    func forEachSnapshot(_ body: (VerifiedSnapshot) throws -> Void) throws {
+        try connection.execute("DECLARE verified_snapshots NO SCROLL CURSOR FOR " + verifiedSnapshotsSQL)
+        while true {
+            let rows = try connection.rows("FETCH 2000 FROM verified_snapshots")
+            if rows.isEmpty { break }
+            for row in rows {
+                try body(
+                    VerifiedSnapshot(
+                        gatewayID: try row.text("gateway_id"), kind: try row.text("kind"), id: try row.int("id"),
+                        seq: try row.int("seq"), state: try row.text("state"), firstRun: try row.int("first_run"),
+                        firstSeen: try row.int("first_seen"), content: try row.optionalText("content"),
+                        contentSHA256: try row.optionalText("content_sha256"),
+                        chainSHA256: try row.text("chain_sha256")))
+            }
+        }
+        try connection.execute("CLOSE verified_snapshots")
+    }
+
+    func fieldChanges(snapshot: Int64) throws -> [(change: String, field: String, old: String?, new: String?)] {
+        try connection.rows(fieldChangesSQL, [snapshot]).map {
+            (
+                try $0.text("change"), try $0.text("field"), try $0.optionalText("old_value"),
+                try $0.optionalText("new_value")
+            )
+        }
+    }
+
+    func runs() throws -> [VerifiedRun] {
+        let path = connection.path
+        return try connection.rows("SELECT * FROM run ORDER BY id").map { row in
+            VerifiedRun(
+                id: try row.int("id"), scope: try row.scope(), version: Int(try row.int("record_version")),
+                status: try row.text("status"), recordSHA256: try row.optionalText("record_sha256"),
+                chainHead: try row.optionalText("chain_head"),
+                record: { previous in try PostgresChain.record(row, previous: previous, path: path) })
+        }
+    }
+
+    func head(scope: ScopeKey?) throws -> String { try PostgresChain.head(connection, scope: scope) }
+}

@@ -1,0 +1,113 @@
+import GatewayAuditCore
+import PostgresNIO
+
+/// A value bound to a statement: text, a 64-bit integer or NULL.
+protocol PGBindable: Sendable {
+    /// The value to bind (nil for NULL).
+    var pgValue: PGValue { get }
+}
+
+/// What ``PGBindable`` values bind as.
+enum PGValue: Sendable {
+    case text(String)
+    case int(Int64)
+    case null
+}
+
+extension String: PGBindable { var pgValue: PGValue { .text(self) } }
+extension Int64: PGBindable { var pgValue: PGValue { .int(self) } }
+extension Int: PGBindable { var pgValue: PGValue { .int(Int64(self)) } }
+extension Optional: PGBindable where Wrapped: PGBindable {
+    var pgValue: PGValue { self?.pgValue ?? .null }
+}
+extension RunStatus: PGBindable { var pgValue: PGValue { .text(rawValue) } }
+extension SnapshotState: PGBindable { var pgValue: PGValue { .text(rawValue) } }
+extension ChangeKind: PGBindable { var pgValue: PGValue { .text(rawValue) } }
+extension ResourceKind: PGBindable { var pgValue: PGValue { .text(rawValue) } }
+
+/// Turns the store's `?`-placeholder SQL into a bound ``PostgresQuery``.
+enum PGSQL {
+    static func query(_ sql: String, _ arguments: [any PGBindable]) -> PostgresQuery {
+        var bindings = PostgresBindings(capacity: arguments.count)
+        for argument in arguments {
+            switch argument.pgValue {
+            case .text(let text): bindings.append(text)
+            case .int(let number): bindings.append(number)
+            case .null: bindings.appendNull()
+            }
+        }
+        return PostgresQuery(unsafeSQL: numbered(sql), binds: bindings)
+    }
+
+    /// `?` → `$1`, `$2`… outside quoted literals and identifiers.
+    static func numbered(_ sql: String) -> String {
+        var result = ""
+        result.reserveCapacity(sql.utf8.count + 16)
+        var index = 0
+        var quote: Character?
+        for character in sql {
+            if let open = quote {
+                if character == open { quote = nil }
+                result.append(character)
+            } else if character == "'" || character == "\"" {
+                quote = character
+                result.append(character)
+            } else if character == "?" {
+                index += 1
+                result += "$\(index)"
+            } else {
+                result.append(character)
+            }
+        }
+        return result
+    }
+
+    /// `?, ?, ?` for `count` values.
+    static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ", ")
+    }
+}
+
+/// One result row, read by column name.
+struct PGRow: Sendable {
+    let cells: PostgresRandomAccessRow
+    let path: String
+
+    init(_ row: PostgresRow, path: String) {
+        self.cells = row.makeRandomAccess()
+        self.path = path
+    }
+
+    func text(_ column: String) throws -> String { try cells[column].decode(String.self) }
+    func optionalText(_ column: String) throws -> String? { try cells[column].decode(String?.self) }
+    func int(_ column: String) throws -> Int64 { try cells[column].decode(Int64.self) }
+    func optionalInt(_ column: String) throws -> Int64? { try cells[column].decode(Int64?.self) }
+    func instant(_ column: String) throws -> Instant { Instant(nanosecondsSinceEpoch: try int(column)) }
+    func optionalInstant(_ column: String) throws -> Instant? {
+        try optionalInt(column).map(Instant.init(nanosecondsSinceEpoch:))
+    }
+
+    /// The stored text of `column` as one of the enum's cases (an unknown value is an error, never a default).
+    func stored<Value: RawRepresentable<String>>(_ type: Value.Type, _ column: String, table: String) throws -> Value {
+        let text = try optionalText(column)
+        guard let text, let value = Value(rawValue: text) else {
+            throw StoreError.unknownValue(path: path, table: table, column: column, value: text ?? "NULL")
+        }
+        return value
+    }
+
+    /// Like ``stored(_:_:table:)`` for a nullable column.
+    func storedIfPresent<Value: RawRepresentable<String>>(_ type: Value.Type, _ column: String, table: String)
+        throws -> Value?
+    {
+        guard try optionalText(column) != nil else { return nil }
+        return try stored(type, column, table: table)
+    }
+
+    /// The scope a `run` or `gateway` row records.
+    func scope() throws -> ScopeKey {
+        ScopeKey(
+            account: try text("account"), cloud: try text("cloud"), region: try text("region"),
+            projectID: try text("project_id"))
+    }
+}

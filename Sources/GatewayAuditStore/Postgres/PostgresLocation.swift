@@ -1,0 +1,128 @@
+import Crypto
+import Foundation
+
+/// Where a PostgreSQL history lives: a `postgres://` or `postgresql://` URL, parsed once.
+///
+/// The password comes from the URL, else `PGPASSWORD`, else `~/.pgpass` (as libpq reads them). It is
+/// kept apart from ``redacted``, the form every message, manifest and report shows.
+public struct PostgresLocation: Sendable, Hashable {
+    /// How the connection uses TLS (`sslmode`).
+    public enum TLSMode: String, Sendable, Hashable {
+        /// No TLS (`disable`, and the default `prefer`/`allow`, which this client treats as no TLS).
+        case disable
+        /// TLS required, the server's certificate not checked against a name (`require`).
+        case require
+        /// TLS required and the certificate verified against `sslrootcert` and the host name (`verify-full`, `verify-ca`).
+        case verifyFull = "verify-full"
+    }
+
+    /// The server's host name or address.
+    public let host: String
+    /// The server's port.
+    public let port: Int
+    /// The role to log in as.
+    public let user: String
+    /// The database name.
+    public let database: String
+    /// The TLS mode.
+    public let tls: TLSMode
+    /// A PEM file of trusted certificate authorities (`sslrootcert`), for `verify-full`.
+    public let rootCertificatePath: String?
+    let password: String?
+
+    /// The URL without its password: what messages, manifests and reports show.
+    public var redacted: String {
+        var text = "postgres://\(user)@\(host):\(port)/\(database)"
+        var query: [String] = []
+        if tls != .disable { query.append("sslmode=\(tls.rawValue)") }
+        if let rootCertificatePath { query.append("sslrootcert=\(rootCertificatePath)") }
+        if !query.isEmpty { text += "?" + query.joined(separator: "&") }
+        return text
+    }
+
+    /// 16 hex digits of the SHA-256 of ``redacted``: a name for files that belong to this database.
+    public var digest: String {
+        String(SHA256.hash(data: Data(redacted.utf8)).hexString.prefix(16))
+    }
+
+    /// True when `text` names a PostgreSQL database rather than an SQLite file.
+    public static func isPostgres(_ text: String) -> Bool {
+        text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
+    }
+
+    /// Parses a `postgres://user[:password]@host[:port]/database[?sslmode=…&sslrootcert=…]` URL.
+    /// - Throws: ``StoreError/invalidLocation(detail:)`` for a malformed URL (never echoing a password).
+    public static func parse(
+        _ text: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(StoreError) -> PostgresLocation {
+        guard isPostgres(text), let components = URLComponents(string: text) else {
+            throw .invalidLocation(detail: "not a postgres://user@host:port/database URL")
+        }
+        guard let host = components.host, !host.isEmpty else {
+            throw .invalidLocation(detail: "the URL names no host")
+        }
+        let database = String(components.path.drop(while: { $0 == "/" }))
+        guard !database.isEmpty, !database.contains("/") else {
+            throw .invalidLocation(detail: "the URL names no database (postgres://user@host/DATABASE)")
+        }
+        let user = components.user?.removingPercentEncoding ?? environment["PGUSER"] ?? "postgres"
+        let port = components.port ?? 5432
+        var tls = TLSMode.disable
+        var rootCertificate: String?
+        for item in components.queryItems ?? [] {
+            switch (item.name, item.value ?? "") {
+            case ("sslmode", "disable"), ("sslmode", "allow"), ("sslmode", "prefer"): tls = .disable
+            case ("sslmode", "require"): tls = .require
+            case ("sslmode", "verify-full"), ("sslmode", "verify-ca"): tls = .verifyFull
+            case ("sslmode", let other):
+                throw .invalidLocation(detail: "sslmode=\(other) is not one of disable, require, verify-full")
+            case ("sslrootcert", let path): rootCertificate = path
+            case (let name, _):
+                throw .invalidLocation(detail: "unknown URL parameter \(name) (known: sslmode, sslrootcert)")
+            }
+        }
+        let password =
+            components.password?.removingPercentEncoding ?? environment["PGPASSWORD"]
+            ?? PGPassFile.password(
+                host: host, port: port, database: database, user: user,
+                path: environment["PGPASSFILE"] ?? environment["HOME"].map { $0 + "/.pgpass" })
+        return PostgresLocation(
+            host: host, port: port, user: user, database: database, tls: tls, rootCertificatePath: rootCertificate,
+            password: password)
+    }
+}
+
+/// `~/.pgpass`: lines of `host:port:database:user:password`, `*` matching anything, `\` escaping `:` and `\`.
+enum PGPassFile {
+    static func password(host: String, port: Int, database: String, user: String, path: String?) -> String? {
+        guard let path, let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        let wanted = [host, String(port), database, user]
+        for line in text.split(whereSeparator: \.isNewline) where !line.hasPrefix("#") {
+            let fields = split(String(line))
+            guard fields.count == 5 else { continue }
+            if zip(fields.prefix(4), wanted).allSatisfy({ $0 == "*" || $0 == $1 }) { return fields[4] }
+        }
+        return nil
+    }
+
+    private static func split(_ line: String) -> [String] {
+        var fields: [String] = []
+        var current = ""
+        var escaped = false
+        for character in line {
+            if escaped {
+                current.append(character)
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else if character == ":" {
+                fields.append(current)
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        fields.append(current)
+        return fields
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import GatewayAuditCore
+
+/// ``SnapshotRecorder`` over PostgreSQL, statement for statement: snapshots, tombstones, last-seen
+/// marks, status windows, change rows and anomalies, exactly as handed over.
+struct PostgresRecorder {
+    let connection: PGConnection
+    let run: Int64
+
+    func record(_ write: SnapshotWrite) throws -> ObservationOutcome {
+        let observation = write.observation
+        let latest = write.prior.latest
+        let kind = write.prior.kind ?? observation.kind
+        let gateway = try write.prior.gatewayRow ?? insertGateway(observation.gatewayID, kind: kind)
+        let seen = observation.observedAt.storageValue
+        switch observation.result {
+        case .failed(let reason):
+            try connection.execute(
+                """
+                INSERT INTO failed_observation (run, gateway, observed_at, error) VALUES (?, ?, ?, ?)
+                ON CONFLICT (gateway, run) DO UPDATE SET observed_at = EXCLUDED.observed_at, error = EXCLUDED.error
+                """, [run, gateway, seen, reason])
+            return .failed
+        case .gone:
+            if let latest, latest.state == .gone {
+                try extend(gateway: gateway, seen: seen)
+                return .stillGone
+            }
+            try closeStatusWindow(prior: write.prior, gateway: gateway, seen: seen)
+            let snapshot = try insertSnapshot(
+                gateway: gateway, gatewayID: observation.gatewayID, kind: kind, after: latest, state: .gone,
+                content: nil, seen: seen)
+            try insertChange(snapshot: snapshot, ordinal: 0, kind: .gone, field: "", old: nil, new: nil)
+            return .gone
+        case .present(let current):
+            try recordStatus(of: current, prior: write.prior, gateway: gateway, seen: seen)
+            if write.prior.isUnchanged(by: observation) {
+                try extend(gateway: gateway, seen: seen, operational: current.operationalJSON)
+                return .unchanged
+            }
+            let snapshot = try insertSnapshot(
+                gateway: gateway, gatewayID: observation.gatewayID, kind: kind, after: latest, state: .present,
+                content: current, seen: seen)
+            var ordinal = 0
+            let outcome: ObservationOutcome
+            if latest == nil {
+                let recreated = try recreatedResource(current, excluding: gateway)
+                try insertChange(snapshot: snapshot, ordinal: 0, kind: .firstSeen, field: "", old: recreated, new: nil)
+                ordinal = 1
+                outcome = .new
+            } else if latest?.state == .gone {
+                try insertChange(snapshot: snapshot, ordinal: 0, kind: .reappeared, field: "", old: nil, new: nil)
+                ordinal = 1
+                outcome = .reappeared
+            } else {
+                outcome = .changed
+            }
+            for change in write.changes {
+                try insertChange(
+                    snapshot: snapshot, ordinal: ordinal, kind: change.kind, field: change.path,
+                    old: change.oldValue, new: change.newValue)
+                ordinal += 1
+            }
+            for anomaly in write.anomalies {
+                try connection.execute(
+                    """
+                    INSERT INTO anomaly (snapshot, field, kind, detail) VALUES (?, ?, ?, ?)
+                    ON CONFLICT DO NOTHING
+                    """, [snapshot, anomaly.field, anomaly.kind.rawValue, anomaly.detail])
+            }
+            return outcome
+        }
+    }
+
+    private func insertGateway(_ id: GatewayID, kind: ResourceKind) throws -> Int64 {
+        try connection.rows("INSERT INTO gateway (gateway_id, kind) VALUES (?, ?) RETURNING id", [id.rawValue, kind])
+            .first?.int("id") ?? 0
+    }
+
+    private func extend(gateway: Int64, seen: Int64, operational: String? = nil) throws {
+        try connection.execute(
+            """
+            UPDATE gateway SET last_run = ?, last_seen = ?, operational = COALESCE(?, operational)
+            WHERE id = ? AND (last_seen IS NULL OR last_seen <= ?)
+            """, [run, seen, operational, gateway, seen])
+    }
+
+    private func recordStatus(of resource: Resource, prior: PriorState, gateway: Int64, seen: Int64) throws {
+        guard resource.kind.operationalPaths.contains("status"), let status = resource.status else { return }
+        if let window = prior.status, window.status == status, prior.latest?.state == .present { return }
+        try closeStatusWindow(prior: prior, gateway: gateway, seen: seen)
+        try connection.execute(
+            """
+            INSERT INTO status_window (gateway, seq, status, first_run, first_seen)
+            VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM status_window WHERE gateway = ?), ?, ?, ?)
+            """, [gateway, gateway, status, run, seen])
+    }
+
+    /// Ends the open status window at the last observation that saw the resource before this one.
+    private func closeStatusWindow(prior: PriorState, gateway: Int64, seen: Int64) throws {
+        guard let window = prior.status, let latest = prior.latest else { return }
+        try connection.execute(
+            "UPDATE status_window SET last_run = ?, last_seen = ? WHERE gateway = ? AND seq = ? AND last_seen IS NULL",
+            [latest.lastRun ?? run, latest.lastSeen ?? seen, gateway, window.seq])
+    }
+
+    private func insertSnapshot(
+        gateway: Int64, gatewayID: GatewayID, kind: ResourceKind, after latest: PriorState.Latest?,
+        state: SnapshotState, content: Resource?, seen: Int64
+    ) throws -> Int64 {
+        let seq = (latest?.seq ?? 0) + 1
+        let hash = content?.contentSHA256
+        let chain = SnapshotChain.link(
+            previous: latest?.chain ?? SnapshotChain.genesis, gatewayID: gatewayID, seq: seq, state: state,
+            firstRun: run, firstSeen: Instant(nanosecondsSinceEpoch: seen), contentSHA256: hash, kind: kind)
+        let created = content?.createdAt
+        let updated = content?.updatedAt
+        if let latest {
+            let closed = try connection.execute(
+                "UPDATE snapshot SET last_run = ?, last_seen = ? WHERE id = ? AND last_seen IS NULL",
+                [latest.lastRun ?? run, latest.lastSeen ?? seen, latest.snapshotRow])
+            if closed != 1 {
+                throw StoreError.invalidBatch(
+                    detail: "gateway \(gatewayID): its latest snapshot changed since it was read")
+            }
+        }
+        let values: [any PGBindable] = [
+            gateway, seq, state, run, seen, content?.canonicalJSON, hash, content?.identityValue,
+            content?.createdAtText, created?.instant.storageValue, created.flatMap(Self.offsetValue),
+            content?.updatedAtText, updated?.instant.storageValue, updated.flatMap(Self.offsetValue), chain,
+            content?.link(to: .customerGateway)?.rawValue, content?.link(to: .vpnGateway)?.rawValue,
+        ]
+        let snapshot =
+            try connection.rows(
+                """
+                INSERT INTO snapshot (gateway, seq, state, first_run, first_seen, content,
+                    content_sha256, id_value, created_at_raw, created_at_utc, created_at_offset,
+                    updated_at_raw, updated_at_utc, updated_at_offset, chain_sha256, cgw_id, vgw_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                """, values
+            ).first?.int("id") ?? 0
+        try connection.execute(
+            "UPDATE gateway SET last_run = ?, last_seen = ?, operational = COALESCE(?, operational) WHERE id = ?",
+            [run, seen, content?.operationalJSON, gateway])
+        return snapshot
+    }
+
+    private static func offsetValue(_ timestamp: Timestamp) -> Int? {
+        timestamp.offset.isStated ? timestamp.offset.seconds : nil
+    }
+
+    private func insertChange(
+        snapshot: Int64, ordinal: Int, kind: ChangeKind, field: String, old: String?, new: String?
+    ) throws {
+        try connection.execute(
+            "INSERT INTO change (snapshot, ordinal, change, field, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?)",
+            [snapshot, ordinal, kind, field, old, new])
+    }
+
+    /// A gone resource this one re-creates under a new id (see ``SnapshotRecorder``).
+    private func recreatedResource(_ resource: Resource, excluding gateway: Int64) throws -> String? {
+        let gone = "s.state = \(SnapshotState.gone.sqlLiteral) AND g.id <> ?"
+        if resource.kind == .vpnConnection, let cgw = resource.link(to: .customerGateway),
+            let vgw = resource.link(to: .vpnGateway)
+        {
+            return try connection.rows(
+                """
+                SELECT g.gateway_id FROM gateway g
+                JOIN snapshot s ON s.gateway = g.id AND s.last_seen IS NULL
+                WHERE \(gone) AND g.id IN (SELECT gateway FROM snapshot WHERE cgw_id = ? AND vgw_id = ?)
+                ORDER BY s.first_seen DESC LIMIT 1
+                """, [gateway, cgw.rawValue, vgw.rawValue]
+            ).first?.text("gateway_id")
+        }
+        guard let idValue = resource.identityValue else { return nil }
+        return try connection.rows(
+            """
+            SELECT g.gateway_id FROM gateway g
+            JOIN snapshot s ON s.gateway = g.id AND s.last_seen IS NULL
+            WHERE \(gone) AND g.id IN (SELECT gateway FROM snapshot WHERE id_value = ?)
+            ORDER BY s.first_seen DESC LIMIT 1
+            """, [gateway, idValue]
+        ).first?.text("gateway_id")
+    }
+}

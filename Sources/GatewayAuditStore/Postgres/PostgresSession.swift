@@ -1,0 +1,160 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import PostgresNIO
+import Synchronization
+
+/// The connections to one PostgreSQL history: a small pool of idle connections, each taken for one
+/// statement or one transaction and handed back when that succeeded (closed when it failed).
+///
+/// Queries go through postgres-nio's event-loop interface, so the synchronous read models (reports
+/// stream rows from inside their renderers) wait on a NIO event loop, never on a task of the
+/// cooperative pool that could itself be waiting.
+final class PostgresSession: Sendable {
+    let location: PostgresLocation
+    private let idle = Mutex<[PostgresConnection]>([])
+    private let nextID = Atomic<Int>(1)
+    /// postgres-nio's own logging stays off: at trace level it describes connection set-up and statements,
+    /// and the store reports every failure as a ``StoreError`` anyway.
+    private let logger = Logger(label: "gateway-audit.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    /// The form messages show (no password).
+    var path: String { location.redacted }
+
+    init(location: PostgresLocation) {
+        self.location = location
+    }
+
+    deinit {
+        for connection in idle.withLock({ $0 }) { PostgresSession.close(connection) }
+    }
+
+    /// Closes `connection` in the background, keeping it alive until its channel has closed (postgres-nio
+    /// requires a connection to be closed before it is released).
+    static func close(_ connection: PostgresConnection) {
+        connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
+    }
+
+    /// Opens a new connection (TLS as the URL asks).
+    func connect() -> EventLoopFuture<PostgresConnection> {
+        let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
+        let configuration: PostgresConnection.Configuration
+        do {
+            configuration = try makeConfiguration()
+        } catch {
+            return eventLoop.makeFailedFuture(error)
+        }
+        let id = nextID.add(1, ordering: .relaxed).oldValue
+        return PostgresConnection.connect(on: eventLoop, configuration: configuration, id: id, logger: logger)
+    }
+
+    private func makeConfiguration() throws -> PostgresConnection.Configuration {
+        var tls = PostgresConnection.Configuration.TLS.disable
+        switch location.tls {
+        case .disable: break
+        case .require:
+            var config = TLSConfiguration.makeClientConfiguration()
+            config.certificateVerification = .none
+            tls = .require(try NIOSSLContext(configuration: config))
+        case .verifyFull:
+            var config = TLSConfiguration.makeClientConfiguration()
+            config.certificateVerification = .fullVerification
+            if let root = location.rootCertificatePath {
+                config.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(root))
+            }
+            tls = .require(try NIOSSLContext(configuration: config))
+        }
+        var configuration = PostgresConnection.Configuration(
+            host: location.host, port: location.port, username: location.user, password: location.password,
+            database: location.database, tls: tls)
+        configuration.options.connectTimeout = .seconds(10)
+        return configuration
+    }
+
+    /// Runs `body` on a pooled connection, synchronously. Server and decoding errors become
+    /// ``StoreError``; errors `body` throws itself (a report that cannot be written) pass unchanged.
+    func withConnection<T>(_ body: (PGConnection) throws -> T) throws -> T {
+        let raw: PostgresConnection
+        do {
+            raw = try idle.withLock { $0.popLast() } ?? connect().wait()
+        } catch {
+            throw StoreError.mapped(error, path: path)
+        }
+        do {
+            let result = try body(PGConnection(raw: raw, path: path))
+            idle.withLock { $0.append(raw) }
+            return result
+        } catch {
+            PostgresSession.close(raw)
+            if error is PSQLError || error is PostgresDecodingError { throw StoreError.mapped(error, path: path) }
+            throw error
+        }
+    }
+
+    /// Runs `body`, which blocks on the server, on NIO's thread pool: the calling task suspends instead
+    /// of holding a thread of the cooperative pool.
+    /// - Throws: ``StoreError``.
+    func offload<T: Sendable>(_ body: @escaping @Sendable () throws(StoreError) -> T) async throws(StoreError) -> T {
+        do {
+            return try await NIOThreadPool.singleton.runIfActive { () throws -> T in try body() }
+        } catch {
+            throw StoreError.mapped(error, path: path)
+        }
+    }
+
+    /// One transaction, synchronously: committed when `body` returns, rolled back when it throws.
+    /// - Throws: ``StoreError``.
+    func transaction<T>(readOnly: Bool = false, _ body: (PGConnection) throws -> T) throws(StoreError) -> T {
+        do {
+            return try withConnection { connection in
+                try connection.execute(readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN")
+                do {
+                    let result = try body(connection)
+                    try connection.execute("COMMIT")
+                    return result
+                } catch {
+                    _ = try? connection.execute("ROLLBACK")
+                    throw error
+                }
+            }
+        } catch {
+            throw StoreError.mapped(error, path: path)
+        }
+    }
+
+    /// Runs `body` on each row of `sql` from a server-side cursor inside one read-only, repeatable-read
+    /// transaction: a consistent view at flat memory, however many rows.
+    func stream(_ sql: String, _ arguments: [any PGBindable], _ body: (PGRow) throws -> Void) throws {
+        try withConnection { connection in
+            try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            try connection.execute("DECLARE report_rows NO SCROLL CURSOR FOR " + sql, arguments)
+            while true {
+                let rows = try connection.rows("FETCH 2000 FROM report_rows")
+                if rows.isEmpty { break }
+                for row in rows { try body(row) }
+            }
+            try connection.execute("COMMIT")
+        }
+    }
+}
+
+/// One connection and the few ways the store queries it: SQL with `?` placeholders and bound values.
+struct PGConnection: Sendable {
+    let raw: PostgresConnection
+    let path: String
+    private var logger: Logger { raw.logger }
+
+    /// The rows of `sql`, waiting on the event loop.
+    func rows(_ sql: String, _ arguments: [any PGBindable] = []) throws -> [PGRow] {
+        try raw.query(PGSQL.query(sql, arguments), logger: logger).wait().rows.map { PGRow($0, path: path) }
+    }
+
+    /// Runs a statement; returns the number of rows it changed.
+    @discardableResult
+    func execute(_ sql: String, _ arguments: [any PGBindable] = []) throws -> Int {
+        try raw.query(PGSQL.query(sql, arguments), logger: logger).wait().metadata.rows ?? 0
+    }
+
+}

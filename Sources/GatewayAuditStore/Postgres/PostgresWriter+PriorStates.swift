@@ -1,0 +1,72 @@
+import Foundation
+import GatewayAuditCore
+
+extension PostgresWriter {
+    /// ``HistoryWriter/priorStates(for:)`` over PostgreSQL: one query per 500 ids, then the last present
+    /// content only for resources whose content differs.
+    func priorStates(for observations: [Observation]) async throws(StoreError) -> [PriorState] {
+        let session = session
+        return try await session.offload { () throws(StoreError) -> [PriorState] in
+            try session.transaction(readOnly: true) { connection in try Self.read(observations, connection) }
+        }
+    }
+
+    private typealias Known = (
+        row: Int64, kind: ResourceKind, latest: PriorState.Latest?, status: PriorState.StatusWindow?
+    )
+
+    private static func read(_ observations: [Observation], _ connection: PGConnection) throws -> [PriorState] {
+        var known: [GatewayID: Known] = [:]
+        let ids = observations.map(\.gatewayID.rawValue)
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let slice = Array(ids[start..<min(start + 500, ids.count)])
+            let rows = try connection.rows(
+                """
+                SELECT g.gateway_id, g.id AS gateway_row, g.kind, s.id AS snapshot_row, s.seq, s.state,
+                    s.content_sha256, s.chain_sha256, g.last_run, g.last_seen, w.seq AS status_seq, w.status
+                FROM gateway g LEFT JOIN snapshot s ON s.gateway = g.id AND s.last_seen IS NULL
+                LEFT JOIN status_window w ON w.gateway = g.id AND w.last_seen IS NULL
+                WHERE g.gateway_id IN (\(PGSQL.placeholders(slice.count)))
+                """, slice)
+            for row in rows {
+                let status = try row.optionalInt("status_seq").map {
+                    PriorState.StatusWindow(seq: $0, status: try row.text("status"))
+                }
+                var latest: PriorState.Latest?
+                if let snapshot = try row.optionalInt("snapshot_row") {
+                    latest = PriorState.Latest(
+                        snapshotRow: snapshot, seq: try row.int("seq"),
+                        state: try row.stored(SnapshotState.self, "state", table: "snapshot"),
+                        contentSHA256: try row.optionalText("content_sha256"), chain: try row.text("chain_sha256"),
+                        lastRun: try row.optionalInt("last_run"), lastSeen: try row.optionalInt("last_seen"))
+                }
+                known[GatewayID(try row.text("gateway_id"))] = (
+                    try row.int("gateway_row"), try row.stored(ResourceKind.self, "kind", table: "gateway"), latest,
+                    status
+                )
+            }
+        }
+        return try observations.map { observation in
+            guard let (row, kind, latest, status) = known[observation.gatewayID] else {
+                return PriorState(gatewayRow: nil, latest: nil, previousContent: nil)
+            }
+            if case .present = observation.result, kind != observation.kind {
+                throw StoreError.invalidBatch(
+                    detail:
+                        "\(observation.kind.noun) \(observation.gatewayID): the id is already recorded as a \(kind.noun)"
+                )
+            }
+            var prior = PriorState(gatewayRow: row, latest: latest, status: status, kind: kind, previousContent: nil)
+            if case .present = observation.result, !prior.isUnchanged(by: observation) {
+                let content = try connection.rows(
+                    "SELECT content FROM snapshot WHERE gateway = ? AND state = ? ORDER BY seq DESC LIMIT 1",
+                    [row, SnapshotState.present]
+                ).first?.optionalText("content")
+                prior = PriorState(
+                    gatewayRow: row, latest: latest, status: status, kind: kind,
+                    previousContent: try content.map { try Resource(kind: kind, data: Data($0.utf8)) })
+            }
+            return prior
+        }
+    }
+}

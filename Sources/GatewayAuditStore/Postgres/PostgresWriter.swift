@@ -1,0 +1,113 @@
+import GatewayAuditCore
+
+/// ``HistoryWriter`` over PostgreSQL: the same runs, batches and seals, with a per-scope advisory lock
+/// instead of a lock file and one server transaction per batch.
+struct PostgresWriter: Sendable {
+    let session: PostgresSession
+
+    func beginRun(_ info: RunInfo, at startedAt: Instant, lockWait: Duration) async throws(StoreError) -> ActiveRun {
+        let scope = info.scopeKey
+        let lock = try await PostgresRunLock.acquire(session, scope: scope, wait: lockWait)
+        let session = session
+        do {
+            let (id, aborted) = try await session.offload { () throws(StoreError) -> (Int64, [Int64]) in
+                try session.transaction { connection in
+                    // Run ids are allocated in order over all scopes, as SQLite's single writer does.
+                    try connection.execute(
+                        "SELECT pg_advisory_xact_lock(?::integer, ?::integer)",
+                        [PostgresSchema.lockClass, PostgresSchema.runIDLock])
+                    let (inScope, scopeArguments) = scope.pgCondition()
+                    let aborted = try connection.rows(
+                        "SELECT id FROM run WHERE status = ? AND \(inScope) ORDER BY id",
+                        [RunStatus.running] + scopeArguments
+                    ).map { try $0.int("id") }
+                    let id = (try connection.rows("SELECT MAX(id) AS id FROM run").first?.optionalInt("id") ?? 0) + 1
+                    for abortedID in aborted {
+                        try connection.execute(
+                            "UPDATE run SET status = ?, message = ? WHERE id = ?",
+                            [
+                                RunStatus.aborted,
+                                "the process ended before the run finished; closed by run \(id)", abortedID,
+                            ])
+                        try PostgresChain.seal(run: abortedID, connection)
+                    }
+                    try connection.execute(
+                        """
+                        INSERT INTO run (id, started_at, endpoint, project_id, tool_version, scope, record_version,
+                            cloud, region, account)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                        [
+                            id, startedAt.storageValue, info.endpoint, scope.projectID, info.toolVersion,
+                            info.scope.rawValue, RunRecordChain.currentVersion, scope.cloud, scope.region,
+                            scope.account,
+                        ])
+                    return (id, aborted)
+                }
+            }
+            return ActiveRun(
+                id: id, startedAt: startedAt, abortedRuns: aborted, scope: scope, lock: nil, postgresLock: lock)
+        } catch {
+            lock.release()
+            throw error
+        }
+    }
+
+    func finishRun(_ run: ActiveRun, status: RunStatus, message: String?, at finishedAt: Instant)
+        async throws(StoreError) -> String
+    {
+        let id = run.id
+        let session = session
+        return try await session.offload { () throws(StoreError) -> String in
+            try session.transaction { connection in
+                let changed = try connection.execute(
+                    "UPDATE run SET status = ?, finished_at = ?, message = ? WHERE id = ? AND status = ?",
+                    [status, finishedAt.storageValue, message, id, RunStatus.running])
+                if changed == 0 { throw StoreError.runNotActive(id: id) }
+                try PostgresChain.seal(run: id, connection)
+                return try connection.rows("SELECT chain_head FROM run WHERE id = ?", [id]).first?
+                    .optionalText("chain_head") ?? ""
+            }
+        }
+    }
+
+    func record(_ writes: [SnapshotWrite], in run: ActiveRun) async throws(StoreError) -> [ObservationOutcome] {
+        let id = run.id
+        let scope = run.scope
+        let session = session
+        return try await session.offload { () throws(StoreError) -> [ObservationOutcome] in
+            try session.transaction { connection in
+                let status = try connection.rows("SELECT status FROM run WHERE id = ?", [id]).first?
+                    .optionalText("status")
+                guard status == RunStatus.running.rawValue else { throw StoreError.runNotActive(id: id) }
+                let recorder = PostgresRecorder(connection: connection, run: id)
+                var counts = RunCounts()
+                var outcomes: [ObservationOutcome] = []
+                outcomes.reserveCapacity(writes.count)
+                for write in writes {
+                    let outcome = try recorder.record(write)
+                    counts.add(outcome)
+                    outcomes.append(outcome)
+                }
+                try connection.execute(
+                    """
+                    UPDATE run SET observed = observed + ?, unchanged = unchanged + ?, changed = changed + ?,
+                        new = new + ?, gone = gone + ?, failed = failed + ? WHERE id = ?
+                    """,
+                    [counts.observed, counts.unchanged, counts.changed, counts.new, counts.gone, counts.failed, id])
+                let gatewayIDs = writes.map(\.observation.gatewayID.rawValue)
+                for start in stride(from: 0, to: gatewayIDs.count, by: 500) {
+                    let slice = Array(gatewayIDs[start..<min(start + 500, gatewayIDs.count)])
+                    let values: [any PGBindable] = [scope.account, scope.cloud, scope.region, scope.projectID]
+                    try connection.execute(
+                        """
+                        UPDATE gateway SET account = ?, cloud = ?, region = ?, project_id = ?
+                        WHERE gateway_id IN (\(PGSQL.placeholders(slice.count)))
+                            AND NOT (account = ? AND cloud = ? AND region = ? AND project_id = ?)
+                        """, values + slice + values)
+                }
+                return outcomes
+            }
+        }
+    }
+}

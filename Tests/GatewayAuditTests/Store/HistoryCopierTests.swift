@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+@testable import GatewayAudit
+@testable import GatewayAuditCore
+@testable import GatewayAuditReport
+@testable import GatewayAuditStore
+
+@Suite("copy: a whole history between stores, ids, sequences and chains kept", .serialized)
+struct HistoryCopierTests {
+    /// The reports a user compares after a copy.
+    static func reports(_ f: StoreFixture) throws -> [Data] {
+        let generated = Instant(seconds: 1_741_000_000)
+        return try [ReportView.history, .changes, .status, .timestamps].map { view in
+            let options = ReportOptions(view: view, format: .csv, generatedAt: generated)
+            let path = f.directory.appendingPathComponent("copy-\(options.defaultFileName)").path
+            try ReportExport.write(store: f.store, options: options, to: path)
+            return try Data(contentsOf: URL(fileURLWithPath: path))
+        }
+    }
+
+    /// A copy, off the cooperative pool (it waits on the stores).
+    @discardableResult
+    func copy(_ source: StoreFixture, _ target: StoreFixture) async throws -> HistoryCopier.Summary {
+        let (from, to) = (source.database, target.database)
+        return try await offPool { try HistoryCopier(from: from, to: to).copy() }
+    }
+
+    @Test("SQLite → target → SQLite: verify passes, reports and heads identical", arguments: StoreBackend.available)
+    func roundTrip(target backend: StoreBackend) async throws {
+        let source = try await StoreFixture.make(backend: .sqlite)
+        try await IdenticalReportsTests.play(into: source)
+        let target = try await StoreFixture.make(backend: backend)
+        let summary = try await copy(source, target)
+        #expect(summary.copied == 11 && summary.alreadyPresent == 0)
+        #expect(try target.verify().problems.isEmpty)
+        #expect(try target.store.chainHead() == source.store.chainHead())
+        #expect(try target.store.runs() == source.store.runs())
+        #expect(try target.store.gateways() == source.store.gateways())
+        #expect(try Self.reports(target) == Self.reports(source))
+        let back = try await StoreFixture.make(backend: .sqlite)
+        try await copy(target, back)
+        #expect(try back.verifyFile().problems.isEmpty)
+        #expect(try back.store.chainHead() == source.store.chainHead())
+        #expect(try Self.reports(back) == Self.reports(source))
+    }
+
+    @Test("copying again continues after the runs already copied", arguments: StoreBackend.available)
+    func continues(target backend: StoreBackend) async throws {
+        let source = try await StoreFixture.make(backend: .sqlite)
+        for night in 1...3 { try await source.run(night: night, try standardGateway(name: "n\(night)")) }
+        let target = try await StoreFixture.make(backend: backend)
+        #expect(try await copy(source, target).copied == 3)
+        for night in 4...6 { try await source.run(night: night, try standardGateway(name: "n\(night % 5)")) }
+        let again = try await copy(source, target)
+        #expect(again.copied == 3 && again.alreadyPresent == 3)
+        #expect(try target.verify().problems.isEmpty)
+        #expect(try target.store.chainHead() == source.store.chainHead())
+        #expect(try target.history() == source.history())
+        // Collecting on into the copy goes on where the source stopped.
+        #expect(try await target.run(night: 7, try standardGateway(name: "n1")) == [.unchanged])
+        #expect(try target.store.runs().first?.id == 7)
+    }
+
+    @Test("a target holding another history is refused and left as it was", arguments: StoreBackend.available)
+    func differentHistory(target backend: StoreBackend) async throws {
+        let source = try await StoreFixture.make(backend: .sqlite)
+        for night in 1...2 { try await source.run(night: night, try standardGateway()) }
+        let target = try await StoreFixture.make(backend: backend)
+        try await target.run(night: 5, try standardGateway(id: "gw-9"))
+        #expect(throws: StoreError.differentHistory(path: target.database.path, run: 1)) {
+            try HistoryCopier(from: source.database, to: target.database).copy()
+        }
+        #expect(try target.store.runs().count == 1)
+        #expect(try target.verify().problems.isEmpty)
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import Testing
+
+@testable import GatewayAudit
+@testable import GatewayAuditAnalyse
+@testable import GatewayAuditCore
+@testable import GatewayAuditStore
+
+/// One suite of store behaviour, run against every backend (SQLite always; PostgreSQL when
+/// GATEWAY_AUDIT_TEST_PG names a server): whatever the store, a user sees the same history.
+@Suite("Store conformance: SQLite and PostgreSQL behave the same", .serialized)
+struct StoreConformanceTests {
+    @Test(
+        "PostgreSQL server configured for the conformance suite",
+        .enabled(if: PostgresTestServer.isAvailable, PostgresTestServer.skipped))
+    func serverConfigured() async throws {
+        let f = try await StoreFixture.make(backend: .postgres)
+        #expect(f.database.isPostgres)
+        #expect(!f.path.isEmpty && !f.database.path.contains(":" + "@"))
+    }
+
+    @Test("unchanged nights extend one snapshot; the runs and counts are recorded", arguments: StoreBackend.available)
+    func unchangedNights(backend: StoreBackend) async throws {
+        let f = try await StoreFixture.make(backend: backend)
+        let g = try standardGateway()
+        #expect(try await f.run(night: 1, g) == [.new])
+        for night in 2...5 { #expect(try await f.run(night: night, g) == [.unchanged]) }
+        let rows = try f.history()
+        #expect(rows.count == 1)
+        #expect(rows.first?.firstRun == 1 && rows.first?.lastRun == 5)
+        #expect(rows.first?.lastSeen == StoreFixture.night(5).adding(seconds: 60))
+        #expect(try f.store.runs().map(\.id) == [5, 4, 3, 2, 1])
+        #expect(try f.store.runs().first?.counts.unchanged == 1)
+        #expect(try f.store.statistics().snapshots == 1)
+        #expect(try f.verify().problems.isEmpty)
+    }
+
+    @Test(
+        "a rename, a tombstone and a reappearance give the same windows and events", arguments: StoreBackend.available)
+    func windowsTombstonesReappearance(backend: StoreBackend) async throws {
+        let f = try await StoreFixture.make(backend: backend)
+        for night in 1...3 { try await f.run(night: night, try standardGateway()) }
+        let renamed = try standardGateway(name: "renamed", updated: "2025-03-04T01:00:00Z")
+        #expect(try await f.run(night: 4, renamed) == [.changed])
+        #expect(try await f.run(night: 5, [.gone], ids: ["gw-1"]) == [.gone])
+        #expect(try await f.run(night: 6, [.gone], ids: ["gw-1"]) == [.stillGone])
+        #expect(try await f.run(night: 7, renamed) == [.reappeared])
+        #expect(try await f.run(night: 8, [.failed("HTTP 503")], ids: ["gw-1"]) == [.failed])
+        let changes = try f.changes()
+        #expect(changes.map(\.change) == [.firstSeen, .modified, .gone, .reappeared])
+        let rename = try #require(changes.first { $0.change == .modified })
+        #expect(rename.lastRunBefore == 3 && rename.firstRunAfter == 4 && rename.field == "name")
+        #expect(try f.history().map(\.state) == [.present, .present, .gone, .present])
+        #expect(try f.store.failedObservations().map(\.run) == [8])
+        let summary = try #require(try f.store.gateway("gw-1"))
+        #expect(summary.state == .present && summary.snapshotCount == 4 && summary.failedCount == 1)
+        #expect(try f.verify().problems.isEmpty)
+    }
+
+    @Test("status windows, links and anomalies of the three kinds", arguments: StoreBackend.available)
+    func kindsStatusAndAnomalies(backend: StoreBackend) async throws {
+        let f = try await StoreFixture.make(backend: backend)
+        let odd = try standardGateway(updated: "2025-01-01T10:00:00.000Z")
+        try await f.run(night: 1, [.present(odd)], ids: ["gw-1"])
+        try await f.runResources(night: 2, [try KindFixture.vpnGateway(), try KindFixture.connection()])
+        try await f.runResources(night: 3, [try KindFixture.vpnGateway(), try KindFixture.connection(status: "DOWN")])
+        try await f.runResources(night: 4, [try KindFixture.vpnGateway(), try KindFixture.connection(status: "DOWN")])
+        var windows: [StatusRow] = []
+        try f.store.forEachStatusRow(ReportFilter()) { windows.append($0) }
+        #expect(windows.map(\.status) == ["ACTIVE", "ACTIVE", "DOWN"])
+        #expect(windows.last?.firstRun == 3 && windows.last?.lastRun == 4)
+        #expect(try f.store.linkedSnapshots(to: "gw-1", kind: .customerGateway).map(\.gatewayID) == ["vpnc-1"])
+        #expect(try f.store.gateway("gw-1")?.connections == 1)
+        let anomalies = try f.store.anomalies()
+        #expect(anomalies.filter { $0.gatewayID == "gw-1" }.map(\.kind) == [.updatedBeforeCreated])
+        #expect(anomalies.filter { $0.gatewayID == "vpnc-1" }.map(\.kind) == [.noOffset, .noOffset])
+        #expect(try f.verify().problems.isEmpty)
+    }
+
+    @Test("an edited snapshot breaks verify at the same first link", arguments: StoreBackend.available)
+    func editedSnapshot(backend: StoreBackend) async throws {
+        let f = try await StoreFixture.make(backend: backend)
+        for night in 1...3 { try await f.run(night: night, try standardGateway(name: "n\(night)")) }
+        #expect(try f.verifyFile().problems.isEmpty)
+        try f.edit("UPDATE snapshot SET content = replace(content, 'n2', 'nX') WHERE seq = 2")
+        let problems = try f.verifyFile().problems
+        #expect(problems.first?.gatewayID == "gw-1" && problems.first?.item == 2)
+        #expect(problems.first?.detail == "content does not match its stored SHA-256 (content was edited)")
+    }
+
+    @Test("an edited run record breaks verify at that run", arguments: StoreBackend.available)
+    func editedRun(backend: StoreBackend) async throws {
+        let f = try await StoreFixture.make(backend: backend)
+        for night in 1...3 { try await f.run(night: night, try standardGateway()) }
+        try f.edit("UPDATE run SET observed = 7 WHERE id = 2")
+        let problems = try f.verifyFile().problems
+        #expect(problems.map(\.item) == [2])
+        #expect(problems.first?.area == .run)
+    }
+
+    @Test(
+        "a second run of one scope waits, then is refused; another scope runs meanwhile",
+        arguments: StoreBackend.available)
+    func scopeLocks(backend: StoreBackend) async throws {
+        let f = try await StoreFixture.make(backend: backend)
+        let first = try await f.writer.beginRun(RunInfo(endpoint: "http://127.0.0.1", projectID: "p", scope: .all))
+        await #expect(throws: StoreError.self) {
+            _ = try await f.writer.beginRun(
+                RunInfo(endpoint: "http://127.0.0.1", projectID: "p", scope: .all), lockWait: .milliseconds(300))
+        }
+        let other = try await f.writer.beginRun(
+            RunInfo(endpoint: "http://127.0.0.1", projectID: "q", scope: .all), lockWait: .seconds(5))
+        try await f.writer.finishRun(other, status: .complete)
+        try await f.writer.finishRun(first, status: .complete)
+        let again = try await f.writer.beginRun(
+            RunInfo(endpoint: "http://127.0.0.1", projectID: "p", scope: .all), lockWait: .seconds(5))
+        try await f.writer.finishRun(again, status: .complete)
+        #expect(try f.store.runs().map(\.status) == [.complete, .complete, .complete])
+    }
+
+    @Test(
+        "a run its process left running is closed aborted by the next run of its scope",
+        arguments: StoreBackend.available)
+    func abortedRun(backend: StoreBackend) async throws {
+        let f = try await StoreFixture.make(backend: backend)
+        let info = RunInfo(endpoint: "http://127.0.0.1", projectID: "p", scope: .all)
+        let killed = try await f.writer.beginRun(info)
+        _ = try await f.recorder.record(
+            [.present(try standardGateway(), at: StoreFixture.night(1))], in: killed)
+        #expect(try f.store.runs().first?.status == .running)
+        // What the kernel or the server does when the process dies: the lock goes, the row stays.
+        killed.lock?.release()
+        killed.postgresLock?.release()
+        let next = try await f.writer.beginRun(info, lockWait: .seconds(5))
+        #expect(next.abortedRuns == [killed.id])
+        try await f.writer.finishRun(next, status: .complete)
+        let runs = try f.store.runs()
+        #expect(runs.map(\.status) == [.complete, .aborted])
+        #expect(runs.last?.message == "the process ended before the run finished; closed by run \(next.id)")
+        #expect(try f.history().count == 1)
+        #expect(try f.verify().problems.isEmpty)
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+
+/// The PostgreSQL server the tests use: `GATEWAY_AUDIT_TEST_PG=postgres://user:password@127.0.0.1:port/db`
+/// (`Tests/postgres/cluster.sh start DIR` starts a throwaway one and prints its URL). Without it the
+/// PostgreSQL tests are skipped, saying so; `.ci/run` always sets it and checks they ran.
+enum PostgresTestServer {
+    /// The server's URL, nil when none is configured.
+    static let url: String? = ProcessInfo.processInfo.environment["GATEWAY_AUDIT_TEST_PG"].flatMap {
+        $0.isEmpty ? nil : $0
+    }
+
+    /// Whether a server is configured.
+    static var isAvailable: Bool { url != nil }
+
+    /// Why the PostgreSQL tests did not run.
+    static let skipped: Comment =
+        "PostgreSQL tests skipped: set GATEWAY_AUDIT_TEST_PG (Tests/postgres/cluster.sh start DIR prints a URL)"
+
+    struct Unavailable: Error, CustomStringConvertible {
+        var description: String { "GATEWAY_AUDIT_TEST_PG is not set" }
+    }
+
+    struct PSQLFailure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// A new, empty database on the server; returns its URL. psql runs off the cooperative pool.
+    static func freshDatabase() async throws -> String {
+        try await offPool { try createDatabase() }
+    }
+
+    private static func createDatabase() throws -> String {
+        guard let url, var components = URLComponents(string: url) else { throw Unavailable() }
+        let name = "ga_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        try psql(url, "CREATE DATABASE \(name)")
+        if let marker = ProcessInfo.processInfo.environment["GATEWAY_AUDIT_TEST_PG_MARKER"] {
+            FileManager.default.createFile(atPath: marker, contents: Data("ran\n".utf8))
+        }
+        components.path = "/" + name
+        guard let fresh = components.string else { throw Unavailable() }
+        return fresh
+    }
+
+    /// Runs `sql` with psql against `url`; returns its unaligned, tuples-only output.
+    @discardableResult
+    static func psql(_ url: String, _ sql: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql]
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let text = output.fileHandleForReading.readDataToEndOfFile()
+        let problems = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw PSQLFailure(description: "psql: " + String(decoding: problems, as: UTF8.self))
+        }
+        return String(decoding: text, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// The stores the conformance tests run against: SQLite always, PostgreSQL when a server is configured.
+enum StoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
+    case sqlite
+    case postgres
+
+    /// The backends to test here.
+    static var available: [StoreBackend] { PostgresTestServer.isAvailable ? [.sqlite, .postgres] : [.sqlite] }
+
+    var testDescription: String { rawValue }
+}
+
+/// Runs `body`, which blocks (synchronous reads waiting on a PostgreSQL server), on a dispatch queue
+/// instead of a thread of the cooperative pool that the other tests share.
+func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+    }
+}
