@@ -191,6 +191,9 @@ private struct RunRows {
                 """,
                 [gatewayRow(window)] + ["seq", "status", "first_run", "first_seen"].map { window[$0] ?? .null }
                     + (open ? [.null, .null] : [window["last_run"] ?? .null, window["last_seen"] ?? .null]))
+            // The resource row keeps its latest status: runs are copied in order, so the last window's.
+            try sql.execute(
+                "UPDATE gateway SET status = ? WHERE id = ?", [window["status"] ?? .null, gatewayRow(window)])
         }
         for window in closedWindows {
             try sql.execute(

@@ -4,7 +4,7 @@ import GatewayAuditCore
 extension PostgresQueries {
     static let summarySQL = """
         SELECT g.gateway_id, g.kind,
-            (SELECT status FROM status_window WHERE gateway = g.id ORDER BY seq DESC LIMIT 1) AS status,
+            g.status,
             (SELECT COUNT(*) FROM gateway c JOIN snapshot cs ON cs.gateway = c.id AND cs.last_seen IS NULL
                 WHERE cs.state = \(SnapshotState.present.sqlLiteral) AND cs.cgw_id = g.gateway_id) AS connections,
             (SELECT state FROM snapshot WHERE gateway = g.id ORDER BY seq DESC LIMIT 1) AS state,

@@ -87,21 +87,22 @@ struct PostgresRecorder {
 
     private func recordStatus(of resource: Resource, prior: PriorState, gateway: Int64, seen: Int64) throws {
         guard resource.kind.operationalPaths.contains("status"), let status = resource.status else { return }
-        if let window = prior.status, window.status == status, prior.latest?.state == .present { return }
+        if prior.status == status, prior.latest?.state == .present { return }
         try closeStatusWindow(prior: prior, gateway: gateway, seen: seen)
         try connection.execute(
             """
             INSERT INTO status_window (gateway, seq, status, first_run, first_seen)
             VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM status_window WHERE gateway = ?), ?, ?, ?)
             """, [gateway, gateway, status, run, seen])
+        try connection.execute("UPDATE gateway SET status = ? WHERE id = ?", [status, gateway])
     }
 
     /// Ends the open status window at the last observation that saw the resource before this one.
     private func closeStatusWindow(prior: PriorState, gateway: Int64, seen: Int64) throws {
-        guard let window = prior.status, let latest = prior.latest else { return }
+        guard prior.status != nil, let latest = prior.latest else { return }
         try connection.execute(
-            "UPDATE status_window SET last_run = ?, last_seen = ? WHERE gateway = ? AND seq = ? AND last_seen IS NULL",
-            [latest.lastRun ?? run, latest.lastSeen ?? seen, gateway, window.seq])
+            "UPDATE status_window SET last_run = ?, last_seen = ? WHERE gateway = ? AND last_seen IS NULL",
+            [latest.lastRun ?? run, latest.lastSeen ?? seen, gateway])
     }
 
     private func insertSnapshot(

@@ -45,6 +45,7 @@ enum PostgresSchema {
             kind TEXT COLLATE "C" NOT NULL DEFAULT 'customer-gateway'
                 CHECK (kind IN ('customer-gateway', 'vpn-gateway', 'vpn-connection')),
             operational TEXT COLLATE "C",
+            status TEXT COLLATE "C",
             cloud TEXT COLLATE "C" NOT NULL DEFAULT '',
             region TEXT COLLATE "C" NOT NULL DEFAULT '',
             project_id TEXT COLLATE "C" NOT NULL DEFAULT '',

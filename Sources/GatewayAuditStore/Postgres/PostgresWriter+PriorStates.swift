@@ -12,7 +12,7 @@ extension PostgresWriter {
     }
 
     private typealias Known = (
-        row: Int64, kind: ResourceKind, latest: PriorState.Latest?, status: PriorState.StatusWindow?
+        row: Int64, kind: ResourceKind, latest: PriorState.Latest?, status: String?
     )
 
     private static func read(_ observations: [Observation], _ connection: PGConnection) throws -> [PriorState] {
@@ -23,15 +23,12 @@ extension PostgresWriter {
             let rows = try connection.rows(
                 """
                 SELECT g.gateway_id, g.id AS gateway_row, g.kind, s.id AS snapshot_row, s.seq, s.state,
-                    s.content_sha256, s.chain_sha256, g.last_run, g.last_seen, w.seq AS status_seq, w.status
+                    s.content_sha256, s.chain_sha256, g.last_run, g.last_seen, g.status
                 FROM gateway g LEFT JOIN snapshot s ON s.gateway = g.id AND s.last_seen IS NULL
-                LEFT JOIN status_window w ON w.gateway = g.id AND w.last_seen IS NULL
                 WHERE g.gateway_id IN (\(PGSQL.placeholders(slice.count)))
                 """, slice)
             for row in rows {
-                let status = try row.optionalInt("status_seq").map {
-                    PriorState.StatusWindow(seq: $0, status: try row.text("status"))
-                }
+                let status = try row.optionalText("status")
                 var latest: PriorState.Latest?
                 if let snapshot = try row.optionalInt("snapshot_row") {
                     latest = PriorState.Latest(
