@@ -171,9 +171,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // What the two test targets share: the PostgreSQL server they test against.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "GatewayAuditTests",
             dependencies: [
+                "TestSupport",
                 "GatewayAudit",
                 "GatewayAuditEstate",
                 "GatewayAuditMetrics",
@@ -190,6 +193,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
+                "TestSupport",
                 "gateway-audit",
                 "vpn-simulator",
                 "GatewayAudit",

@@ -44,7 +44,14 @@ extension HTMLRenderer {
         guard !rows.isEmpty else { return (columns, rows) }
         let keep = columns.indices.filter { index in rows.contains { !$0.cells[index].text.isEmpty } }
         guard keep.count < columns.count else { return (columns, rows) }
-        return (
+        return keeping(keep, columns, rows)
+    }
+
+    /// Only the columns at `keep`, in the header and in every row.
+    private static func keeping(_ keep: [Int], _ columns: [String], _ rows: [HTMLContext.Row]) -> (
+        columns: [String], rows: [HTMLContext.Row]
+    ) {
+        (
             keep.map { columns[$0] },
             rows.map { row in
                 var row = row
@@ -69,14 +76,9 @@ extension HTMLRenderer {
                     && rows.allSatisfy { !$0.cells[index].hasCls && $0.cells[index].text == cell.text }
             })
         guard !constant.isEmpty, constant.count < columns.count else { return (columns, rows, []) }
-        let keep = columns.indices.filter { !constant.contains($0) }
+        let kept = keeping(columns.indices.filter { !constant.contains($0) }, columns, rows)
         return (
-            keep.map { columns[$0] },
-            rows.map { row in
-                var row = row
-                row.cells = keep.map { row.cells[$0] }
-                return row
-            },
+            kept.columns, kept.rows,
             constant.sorted().map { HTMLContext.Common(name: columns[$0], value: first.cells[$0].text) }
         )
     }

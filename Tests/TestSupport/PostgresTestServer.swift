@@ -1,32 +1,33 @@
 import Foundation
 import Testing
 
-/// The PostgreSQL server the tests use: `GATEWAY_AUDIT_TEST_PG=postgres://user:password@127.0.0.1:port/db`
+/// The PostgreSQL server the tests use (shared by the unit and end-to-end test targets): `GATEWAY_AUDIT_TEST_PG=postgres://user:password@127.0.0.1:port/db`
 /// (`Tests/postgres/cluster.sh start DIR` starts a throwaway one and prints its URL). Without it the
 /// PostgreSQL tests are skipped, saying so; `.ci/run` always sets it and checks they ran.
-enum PostgresTestServer {
+public enum PostgresTestServer {
     /// The server's URL, nil when none is configured.
-    static let url: String? = ProcessInfo.processInfo.environment["GATEWAY_AUDIT_TEST_PG"].flatMap {
+    public static let url: String? = ProcessInfo.processInfo.environment["GATEWAY_AUDIT_TEST_PG"].flatMap {
         $0.isEmpty ? nil : $0
     }
 
     /// Whether a server is configured.
-    static var isAvailable: Bool { url != nil }
+    public static var isAvailable: Bool { url != nil }
 
     /// Why the PostgreSQL tests did not run.
-    static let skipped: Comment =
+    public static let skipped: Comment =
         "PostgreSQL tests skipped: set GATEWAY_AUDIT_TEST_PG (Tests/postgres/cluster.sh start DIR prints a URL)"
 
-    struct Unavailable: Error, CustomStringConvertible {
-        var description: String { "GATEWAY_AUDIT_TEST_PG is not set" }
+    public struct Unavailable: Error, CustomStringConvertible {
+        public init() {}
+        public var description: String { "GATEWAY_AUDIT_TEST_PG is not set" }
     }
 
-    struct PSQLFailure: Error, CustomStringConvertible {
-        let description: String
+    public struct PSQLFailure: Error, CustomStringConvertible {
+        public let description: String
     }
 
     /// A new, empty database on the server; returns its URL. psql runs off the cooperative pool.
-    static func freshDatabase() async throws -> String {
+    public static func freshDatabase() async throws -> String {
         try await offPool { try createDatabase() }
     }
 
@@ -44,7 +45,7 @@ enum PostgresTestServer {
 
     /// Runs `sql` with psql against `url`; returns its unaligned, tuples-only output.
     @discardableResult
-    static func psql(_ url: String, _ sql: String) throws -> String {
+    public static func psql(_ url: String, _ sql: String) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql]
@@ -65,7 +66,7 @@ enum PostgresTestServer {
 
 /// Runs `body`, which blocks (synchronous reads waiting on a PostgreSQL server), on a dispatch queue
 /// instead of a thread of the cooperative pool that the other tests share.
-func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+public func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
     }
