@@ -90,8 +90,13 @@ public struct Collector: Sendable {
         let known = try await HistoryQueries(database).knownGateways(in: run.scope)
         guard let ids = options.ids else { return try await collectListed(into: &sink, known: known, limiter: limiter) }
         let kinds = Dictionary(known.map { ($0.gatewayID, $0.kind) }, uniquingKeysWith: { first, _ in first })
-        let fallback = options.kinds.count == 1 ? options.kinds[0] : .customerGateway
-        let targets = ids.map { Target(kind: kinds[$0] ?? fallback, id: $0) }.filter { options.kinds.contains($0.kind) }
+        // An id the history does not know, with several kinds asked for, is looked up as each of them in
+        // turn (customer gateway first) until one answers: never recorded under a kind it is not.
+        let guesses = options.kinds.count == 1 ? options.kinds : ResourceKind.allCases.filter(options.kinds.contains)
+        let targets = ids.compactMap { id -> Target? in
+            if let kind = kinds[id] { return options.kinds.contains(kind) ? Target(kind: kind, id: id) : nil }
+            return guesses.first.map { Target(kind: $0, id: id, alternatives: Array(guesses.dropFirst())) }
+        }
         try await fetch(targets, into: &sink, limiter: limiter, total: targets.count)
         return ([], [])
     }
@@ -219,8 +224,26 @@ extension Collector {
         case .present(let resource):
             return Observation(gatewayID: target.id, observedAt: client.time.now, result: .present(resource))
         case .gone:
-            return Observation(gatewayID: target.id, kind: target.kind, observedAt: client.time.now, result: .gone)
+            return try await probe(target)
         }
+    }
+
+    /// A 404 for an id the history does not know: asks the other kinds in turn. The first that answers
+    /// wins; if none does, the id is gone (under the first kind), or failed when a lookup failed.
+    private func probe(_ target: Target) async throws(ClientError) -> Observation {
+        var failure: ClientError?
+        for kind in target.alternatives {
+            do {
+                if case .present(let resource) = try await client.resource(kind, target.id) {
+                    return Observation(gatewayID: target.id, observedAt: client.time.now, result: .present(resource))
+                }
+            } catch {
+                if error.stopsRun { throw error }
+                failure = failure ?? error
+            }
+        }
+        let result: Observation.Result = failure.map { .failed($0.description) } ?? .gone
+        return Observation(gatewayID: target.id, kind: target.kind, observedAt: client.time.now, result: result)
     }
 
     private func list(_ kind: ResourceKind) async -> Result<ResourceListing, ClientError> {
@@ -242,5 +265,7 @@ extension Collector {
     struct Target: Sendable {
         let kind: ResourceKind
         let id: GatewayID
+        /// The kinds to try next when `kind` answers 404 for an id the history does not know yet.
+        var alternatives: [ResourceKind] = []
     }
 }

@@ -114,6 +114,9 @@ private struct PriorStateReader {
                 return PriorState(gatewayRow: nil, latest: nil, previousContent: nil)
             }
             if case .present = observation.result, kind != observation.kind {
+                // Only failed lookups were recorded for the id, under a kind guessed for it (`--id` with
+                // several kinds): the row takes the kind the resource turned out to have.
+                if latest == nil { return PriorState(gatewayRow: row, latest: nil, kind: nil, previousContent: nil) }
                 throw StoreError.invalidBatch(
                     detail:
                         "\(observation.kind.noun) \(observation.gatewayID): the id is already recorded as a \(kind.noun)"

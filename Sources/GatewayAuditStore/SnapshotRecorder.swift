@@ -27,6 +27,10 @@ struct SnapshotRecorder {
         // A gone or failed observation of a known id is of the kind the history records for it.
         let kind = write.prior.kind ?? observation.kind
         let gateway = try write.prior.gatewayRow ?? insertGateway(observation.gatewayID, kind: kind)
+        if write.prior.gatewayRow != nil, write.prior.kind == nil {
+            // A row with only failed lookups under a guessed kind (see the prior-state read).
+            try db.cachedStatement(sql: "UPDATE gateway SET kind = ? WHERE id = ?").execute(arguments: [kind, gateway])
+        }
         let seen = observation.observedAt.storageValue
         switch observation.result {
         case .failed(let reason):

@@ -55,4 +55,24 @@ struct ResourceKindCommandLineTests {
                 })
         }
     }
+
+    @Test("--id of a connection and a VPN gateway on an empty history: each found under its own kind, then listed")
+    func idsOfOtherKinds() async throws {
+        try await EndToEnd.with { e in
+            let connection = "9d3f6a21-2c4b-4e8d-a7f0-000000000003"
+            let gateway = "4b7e2c10-8d5a-4f36-b1c9-000000000001"
+            let byID = try await e.collect(["--id", connection, "--id", gateway, "--id", "no-such-id", "--quiet"])
+            #expect(byID.status == 0, "\(byID.stderr)")
+            let resources = try await e.cli(["resources", "--format", "csv"])
+            let rows = resources.stdout.split(separator: "\r\n").dropFirst().map(String.init)
+            #expect(rows.contains { $0.hasPrefix("vpn-connection,\(connection),present,ACTIVE,munich-policy,") })
+            #expect(rows.contains { $0.hasPrefix("vpn-gateway,\(gateway),present,ACTIVE,vgw-frankfurt-prod,") })
+            // Not found as any kind: gone, as a customer gateway (the first kind asked).
+            #expect(rows.contains { $0.hasPrefix("customer-gateway,no-such-id,gone,") }, "\(rows)")
+            #expect(rows.count == 3)
+            // The next listing run agrees: no id is recorded under a kind it is not.
+            let listed = try await e.collect(["--quiet"])
+            #expect(listed.status == 0, "\(listed.stderr)")
+        }
+    }
 }

@@ -12,6 +12,9 @@ struct PostgresRecorder {
         let latest = write.prior.latest
         let kind = write.prior.kind ?? observation.kind
         let gateway = try write.prior.gatewayRow ?? insertGateway(observation.gatewayID, kind: kind)
+        if write.prior.gatewayRow != nil, write.prior.kind == nil {
+            try connection.execute("UPDATE gateway SET kind = ? WHERE id = ?", [kind, gateway])
+        }
         let seen = observation.observedAt.storageValue
         switch observation.result {
         case .failed(let reason):

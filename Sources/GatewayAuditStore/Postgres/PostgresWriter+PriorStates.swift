@@ -48,6 +48,8 @@ extension PostgresWriter {
                 return PriorState(gatewayRow: nil, latest: nil, previousContent: nil)
             }
             if case .present = observation.result, kind != observation.kind {
+                // As in SQLite: a row with only failed lookups under a guessed kind takes the real one.
+                if latest == nil { return PriorState(gatewayRow: row, latest: nil, kind: nil, previousContent: nil) }
                 throw StoreError.invalidBatch(
                     detail:
                         "\(observation.kind.noun) \(observation.gatewayID): the id is already recorded as a \(kind.noun)"
