@@ -35,6 +35,33 @@ struct CopySQL {
         return try write ? writer.write(run) : writer.read(run)
     }
 
+    /// `head VALUES (…), (…) tail`, one `(…)` per row, up to 500 rows (and 30,000 values) a statement.
+    func insert(_ head: String, _ rows: [[RunRecordField]], _ tail: String = "") throws {
+        try batched(rows) { groups in "\(head) VALUES \(groups) \(tail)" }
+    }
+
+    /// `UPDATE table SET … FROM (VALUES …) AS v WHERE …`, the rows' values as `v.column1`, `v.column2`…
+    /// (the name both SQLite and PostgreSQL give a `VALUES` list's columns), up to 500 rows a statement.
+    func update(_ table: String, set: String, where condition: String, _ rows: [[RunRecordField]]) throws {
+        try batched(rows, typed: true) { groups in
+            "UPDATE \(table) SET \(set) FROM (VALUES \(groups)) AS v WHERE \(condition)"
+        }
+    }
+
+    /// Runs the statement `sql` makes of each chunk's `(?, …), (?, …)` groups. `typed`: each value is cast
+    /// to its own type, since PostgreSQL types a bare `VALUES` list's NULL columns as text.
+    private func batched(_ rows: [[RunRecordField]], typed: Bool = false, _ sql: (String) -> String) throws {
+        guard let width = rows.first?.count, width > 0 else { return }
+        let size = max(1, min(500, 30_000 / width))
+        for start in stride(from: 0, to: rows.count, by: size) {
+            let chunk = rows[start..<min(start + size, rows.count)]
+            let groups = chunk.map { row in
+                "(" + row.map { typed ? $0.castPlaceholder : "?" }.joined(separator: ", ") + ")"
+            }
+            try execute(sql(groups.joined(separator: ", ")), chunk.flatMap { $0 })
+        }
+    }
+
     private static func postgres(_ connection: PGConnection) -> CopySQL {
         CopySQL(
             rows: { sql, arguments in
@@ -66,6 +93,15 @@ extension RunRecordField: PGBindable {
         case .double(let number): number.databaseValue
         case .string(let text): text.databaseValue
         case .blob(let data): data.databaseValue
+        }
+    }
+
+    /// `?` cast to the value's type (`CAST(? AS BIGINT)` reads the same in SQLite and PostgreSQL).
+    var castPlaceholder: String {
+        switch self {
+        case .int64: "CAST(? AS BIGINT)"
+        case .null: "?"
+        default: "CAST(? AS TEXT)"
         }
     }
 

@@ -122,88 +122,93 @@ private struct RunRows {
             """, r + r)
     }
 
+    /// Writes the run to the target, a few hundred rows a statement: one row a statement would be a
+    /// round trip each on PostgreSQL.
     func write(to sql: CopySQL) throws {
         let runColumns = run.keys.sorted()
         try sql.execute(
             "INSERT INTO run (\(runColumns.joined(separator: ", "))) VALUES (\(PGSQL.placeholders(runColumns.count)))",
             runColumns.map { run[$0] ?? .null })
+        let columns = ["gateway_id", "kind", "cloud", "region", "project_id", "account"]
+        try sql.insert(
+            "INSERT INTO gateway (\(columns.joined(separator: ", ")))",
+            gateways.map { gateway in columns.map { gateway[$0] ?? .null } }, "ON CONFLICT (gateway_id) DO NOTHING")
         var gatewayRows: [String: RunRecordField] = [:]
-        for gateway in gateways {
-            let id = gateway["gateway_id"] ?? .null
-            let columns = ["gateway_id", "kind", "cloud", "region", "project_id", "account"]
-            try sql.execute(
-                """
-                INSERT INTO gateway (\(columns.joined(separator: ", "))) SELECT \(PGSQL.placeholders(columns.count))
-                WHERE NOT EXISTS (SELECT 1 FROM gateway WHERE gateway_id = ?)
-                """, columns.map { gateway[$0] ?? .null } + [id])
-            gatewayRows[id.text ?? ""] = try sql.rows("SELECT id FROM gateway WHERE gateway_id = ?", [id]).first?["id"]
+        let ids = gateways.map { $0["gateway_id"] ?? .null }
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let slice = Array(ids[start..<min(start + 500, ids.count)])
+            for row in try sql.rows(
+                "SELECT id, gateway_id FROM gateway WHERE gateway_id IN (\(PGSQL.placeholders(slice.count)))", slice)
+            {
+                gatewayRows[row["gateway_id"]?.text ?? ""] = row["id"]
+            }
         }
         func gatewayRow(_ row: CopyRow) -> RunRecordField { gatewayRows[row["gateway_id"]?.text ?? ""] ?? .null }
-        for closed in previous {
-            try sql.execute(
-                "UPDATE snapshot SET last_run = ?, last_seen = ? WHERE gateway = ? AND seq = ?",
-                [closed["last_run"] ?? .null, closed["last_seen"] ?? .null, gatewayRow(closed), closed["seq"] ?? .null])
+        try sql.update(
+            "snapshot", set: "last_run = v.column3, last_seen = v.column4",
+            where: "snapshot.gateway = v.column1 AND snapshot.seq = v.column2",
+            previous.map { [gatewayRow($0), $0["seq"] ?? .null, $0["last_run"] ?? .null, $0["last_seen"] ?? .null] })
+        try sql.insert(
+            "INSERT INTO snapshot (gateway, \(Self.snapshotColumns.joined(separator: ", ")))",
+            snapshots.map { snapshot in [gatewayRow(snapshot)] + Self.snapshotColumns.map { snapshot[$0] ?? .null } })
+        // The new snapshots' ids on the target, by resource row and sequence number (unique).
+        var inserted: [[RunRecordField]: RunRecordField] = [:]
+        for row in try sql.rows("SELECT id, gateway, seq FROM snapshot WHERE first_run = ?", [.int64(id)]) {
+            inserted[[row["gateway"] ?? .null, row["seq"] ?? .null]] = row["id"]
         }
         var snapshotRows: [Int64: RunRecordField] = [:]
         for snapshot in snapshots {
-            let values = [gatewayRow(snapshot)] + Self.snapshotColumns.map { snapshot[$0] ?? .null }
-            let inserted = try sql.rows(
-                """
-                INSERT INTO snapshot (gateway, \(Self.snapshotColumns.joined(separator: ", ")))
-                VALUES (\(PGSQL.placeholders(values.count))) RETURNING id
-                """, values)
-            snapshotRows[snapshot["id"]?.int ?? 0] = inserted.first?["id"]
-            try sql.execute(
-                "UPDATE gateway SET last_run = ?, last_seen = ? WHERE id = ?",
-                [.int64(id), snapshot["first_seen"] ?? .null, gatewayRow(snapshot)])
+            snapshotRows[snapshot["id"]?.int ?? 0] = inserted[[gatewayRow(snapshot), snapshot["seq"] ?? .null]]
         }
+        try sql.update(
+            "gateway", set: "last_run = v.column2, last_seen = v.column3", where: "gateway.id = v.column1",
+            snapshots.map { [gatewayRow($0), .int64(id), $0["first_seen"] ?? .null] })
         try writeDetails(to: sql, snapshotRows: snapshotRows, gatewayRow: gatewayRow)
     }
 
     private func writeDetails(
         to sql: CopySQL, snapshotRows: [Int64: RunRecordField], gatewayRow: (CopyRow) -> RunRecordField
     ) throws {
-        for change in changes {
-            try sql.execute(
-                "INSERT INTO change (snapshot, ordinal, change, field, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?)",
+        try sql.insert(
+            "INSERT INTO change (snapshot, ordinal, change, field, old_value, new_value)",
+            changes.map { change in
                 [snapshotRows[change["snapshot"]?.int ?? 0] ?? .null]
-                    + ["ordinal", "change", "field", "old_value", "new_value"].map { change[$0] ?? .null })
-        }
-        for anomaly in anomalies {
-            try sql.execute(
-                "INSERT INTO anomaly (snapshot, field, kind, detail) VALUES (?, ?, ?, ?)",
+                    + ["ordinal", "change", "field", "old_value", "new_value"].map { change[$0] ?? .null }
+            })
+        try sql.insert(
+            "INSERT INTO anomaly (snapshot, field, kind, detail)",
+            anomalies.map { anomaly in
                 [snapshotRows[anomaly["snapshot"]?.int ?? 0] ?? .null]
-                    + ["field", "kind", "detail"].map { anomaly[$0] ?? .null })
-        }
-        for failure in failures {
-            try sql.execute(
-                "INSERT INTO failed_observation (run, gateway, observed_at, error) VALUES (?, ?, ?, ?)",
-                [.int64(id), gatewayRow(failure), failure["observed_at"] ?? .null, failure["error"] ?? .null])
-        }
-        for window in windows {
-            // A window still open after this run ends at its resource's mark (NULL); the run that last saw
-            // a window closed later sets its end.
-            let open = (window["last_run"]?.int ?? Int64.max) > id
-            try sql.execute(
-                """
-                INSERT INTO status_window (gateway, seq, status, first_run, first_seen, last_run, last_seen)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """,
-                [gatewayRow(window)] + ["seq", "status", "first_run", "first_seen"].map { window[$0] ?? .null }
-                    + (open ? [.null, .null] : [window["last_run"] ?? .null, window["last_seen"] ?? .null]))
-            // The resource row keeps its latest status: runs are copied in order, so the last window's.
-            try sql.execute(
-                "UPDATE gateway SET status = ? WHERE id = ?", [window["status"] ?? .null, gatewayRow(window)])
-        }
-        for window in closedWindows {
-            try sql.execute(
-                "UPDATE status_window SET last_run = ?, last_seen = ? WHERE gateway = ? AND seq = ?",
-                [window["last_run"] ?? .null, window["last_seen"] ?? .null, gatewayRow(window), window["seq"] ?? .null])
-        }
-        for gateway in gateways where gateway["last_run"]?.int == id {
-            try sql.execute(
-                "UPDATE gateway SET last_run = ?, last_seen = ?, operational = ? WHERE id = ?",
-                [.int64(id), gateway["last_seen"] ?? .null, gateway["operational"] ?? .null, gatewayRow(gateway)])
-        }
+                    + ["field", "kind", "detail"].map { anomaly[$0] ?? .null }
+            })
+        try sql.insert(
+            "INSERT INTO failed_observation (run, gateway, observed_at, error)",
+            failures.map { [.int64(id), gatewayRow($0), $0["observed_at"] ?? .null, $0["error"] ?? .null] })
+        // A window still open after this run ends at its resource's mark (NULL); the run that last saw a
+        // window closed later sets its end.
+        try sql.insert(
+            "INSERT INTO status_window (gateway, seq, status, first_run, first_seen, last_run, last_seen)",
+            windows.map { window in
+                let open = (window["last_run"]?.int ?? Int64.max) > id
+                return [gatewayRow(window)] + ["seq", "status", "first_run", "first_seen"].map { window[$0] ?? .null }
+                    + (open ? [.null, .null] : [window["last_run"] ?? .null, window["last_seen"] ?? .null])
+            })
+        // The resource row keeps its latest status: runs are copied in order, and a run opens at most one
+        // window per resource.
+        try sql.update(
+            "gateway", set: "status = v.column2", where: "gateway.id = v.column1",
+            windows.map { [gatewayRow($0), $0["status"] ?? .null] })
+        try sql.update(
+            "status_window", set: "last_run = v.column3, last_seen = v.column4",
+            where: "status_window.gateway = v.column1 AND status_window.seq = v.column2",
+            closedWindows.map {
+                [gatewayRow($0), $0["seq"] ?? .null, $0["last_run"] ?? .null, $0["last_seen"] ?? .null]
+            })
+        try sql.update(
+            "gateway", set: "last_run = v.column2, last_seen = v.column3, operational = v.column4",
+            where: "gateway.id = v.column1",
+            gateways.filter { $0["last_run"]?.int == id }.map {
+                [gatewayRow($0), .int64(id), $0["last_seen"] ?? .null, $0["operational"] ?? .null]
+            })
     }
 }

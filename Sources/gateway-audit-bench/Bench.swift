@@ -40,9 +40,16 @@ struct RunBench: AsyncParsableCommand {
     @Option(
         name: .customLong("only"),
         help: ArgumentHelp(
-            "Run only these stages (repeatable): ingest, kinds, storage (with report, dashboard and query), collection, estate, peer.",
+            "Run only these stages (repeatable): ingest, kinds, storage (with report, dashboard and query), collection, estate, peer, postgres.",
             valueName: "stage"))
     var only: [String] = []
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The PostgreSQL server for the postgres stage (it creates and drops databases ga_bench_*), e.g. the URL Tests/postgres/cluster.sh start DIR prints; also GATEWAY_AUDIT_BENCH_PG.",
+            valueName: "url"))
+    var postgres: String?
 
     func run() async throws {
         let count = gateways ?? (quick ? 1_000 : 10_000)
@@ -72,6 +79,16 @@ struct RunBench: AsyncParsableCommand {
         if wanted("collection") { try await stages.collection(into: &table) }
         if wanted("estate") { try await stages.estate(into: &table) }
         if wanted("peer") { try stages.peer(gateways: quick ? 200 : 1_000, nights: quick ? 15 : 60, into: &table) }
+        if wanted("postgres") {
+            if let url = postgres ?? ProcessInfo.processInfo.environment["GATEWAY_AUDIT_BENCH_PG"] {
+                try await stages.postgres(server: try BenchPostgres(url: url), bigRows: bigReportRows, into: &table)
+            } else {
+                table.add(
+                    BenchRow(
+                        stage: "postgres", figure: "-", reference: "no server given (--postgres URL)", ratio: nil,
+                        target: "-", met: nil))
+            }
+        }
         print("")
         print(
             "gateway-audit-bench \(GatewayAuditVersion.current): \(count) gateways × \(nightCount) nights, \(ProcessInfo.processInfo.activeProcessorCount) cores"

@@ -41,25 +41,27 @@ enum PGSQL {
 
     /// `?` → `$1`, `$2`… outside quoted literals and identifiers.
     static func numbered(_ sql: String) -> String {
-        var result = ""
-        result.reserveCapacity(sql.utf8.count + 16)
+        var result: [UInt8] = []
+        result.reserveCapacity(sql.utf8.count + 64)
         var index = 0
-        var quote: Character?
-        for character in sql {
+        var quote: UInt8?
+        // `?`, `'` and `"` are ASCII, never part of a multi-byte UTF-8 sequence.
+        for byte in sql.utf8 {
             if let open = quote {
-                if character == open { quote = nil }
-                result.append(character)
-            } else if character == "'" || character == "\"" {
-                quote = character
-                result.append(character)
-            } else if character == "?" {
+                if byte == open { quote = nil }
+                result.append(byte)
+            } else if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") {
+                quote = byte
+                result.append(byte)
+            } else if byte == UInt8(ascii: "?") {
                 index += 1
-                result += "$\(index)"
+                result.append(UInt8(ascii: "$"))
+                result.append(contentsOf: String(index).utf8)
             } else {
-                result.append(character)
+                result.append(byte)
             }
         }
-        return result
+        return String(decoding: result, as: UTF8.self)
     }
 
     /// `?, ?, ?` for `count` values.

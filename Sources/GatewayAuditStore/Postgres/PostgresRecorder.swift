@@ -1,16 +1,45 @@
 import Foundation
 import GatewayAuditCore
 
-/// ``SnapshotRecorder`` over PostgreSQL, statement for statement: snapshots, tombstones, last-seen
-/// marks, status windows, change rows and anomalies, exactly as handed over.
+/// ``SnapshotRecorder`` over PostgreSQL: the same snapshots, tombstones, last-seen marks, status
+/// windows, change rows and anomalies, exactly as handed over, in as few round trips as the rows allow.
+///
+/// Each statement is a round trip to the server, so three things are batched or merged where
+/// ``SnapshotRecorder`` runs a statement each:
+/// - resources seen again unchanged get their last-seen marks, operational values and scope in one
+///   `UPDATE … FROM (VALUES …)` per 300 (``flush()``, run by the caller before the transaction ends);
+/// - new resources' rows, first snapshots, `first-seen` changes and first status windows are written
+///   200 resources a statement each (``insertNew(_:_:)``, then ``flush()``);
+/// - whether a new resource re-creates a gone one is asked only of those whose identity a gone
+///   resource of the history shares (``RecreationCandidates``, read once per batch).
 struct PostgresRecorder {
     let connection: PGConnection
     let run: Int64
+    /// The run's scope, given to the resources it sees again (a resource seen by another scope moves).
+    let scope: ScopeKey
+    /// Resources seen again, waiting for ``flush()``.
+    var extensions: [(gateway: Int64, seen: Int64, operational: String?)] = []
+    /// New resources, waiting for ``flush()``.
+    var news: [NewResource] = []
+    private var candidates: RecreationCandidates
+    /// A resource went in this batch: its identity is not among the candidates read before it.
+    private var goneInBatch = false
 
-    func record(_ write: SnapshotWrite) throws -> ObservationOutcome {
+    init(connection: PGConnection, run: Int64, scope: ScopeKey, writes: [SnapshotWrite]) throws {
+        self.connection = connection
+        self.run = run
+        self.scope = scope
+        candidates = try RecreationCandidates(of: writes, connection)
+    }
+
+    mutating func record(_ write: SnapshotWrite) throws -> ObservationOutcome {
         let observation = write.observation
         let latest = write.prior.latest
         let kind = write.prior.kind ?? observation.kind
+        if write.prior.gatewayRow == nil, case .present(let current) = observation.result {
+            try insertNew(current, write)
+            return .new
+        }
         let gateway = try write.prior.gatewayRow ?? insertGateway(observation.gatewayID, kind: kind)
         if write.prior.gatewayRow != nil, write.prior.kind == nil {
             try connection.execute("UPDATE gateway SET kind = ? WHERE id = ?", [kind, gateway])
@@ -26,9 +55,10 @@ struct PostgresRecorder {
             return .failed
         case .gone:
             if let latest, latest.state == .gone {
-                try extend(gateway: gateway, seen: seen)
+                extensions.append((gateway, seen, nil))
                 return .stillGone
             }
+            goneInBatch = true
             try closeStatusWindow(prior: write.prior, gateway: gateway, seen: seen)
             let snapshot = try insertSnapshot(
                 gateway: gateway, gatewayID: observation.gatewayID, kind: kind, after: latest, state: .gone,
@@ -38,7 +68,7 @@ struct PostgresRecorder {
         case .present(let current):
             try recordStatus(of: current, prior: write.prior, gateway: gateway, seen: seen)
             if write.prior.isUnchanged(by: observation) {
-                try extend(gateway: gateway, seen: seen, operational: current.operationalJSON)
+                extensions.append((gateway, seen, current.operationalJSON))
                 return .unchanged
             }
             let snapshot = try insertSnapshot(
@@ -58,19 +88,7 @@ struct PostgresRecorder {
             } else {
                 outcome = .changed
             }
-            for change in write.changes {
-                try insertChange(
-                    snapshot: snapshot, ordinal: ordinal, kind: change.kind, field: change.path,
-                    old: change.oldValue, new: change.newValue)
-                ordinal += 1
-            }
-            for anomaly in write.anomalies {
-                try connection.execute(
-                    """
-                    INSERT INTO anomaly (snapshot, field, kind, detail) VALUES (?, ?, ?, ?)
-                    ON CONFLICT DO NOTHING
-                    """, [snapshot, anomaly.field, anomaly.kind.rawValue, anomaly.detail])
-            }
+            try insertDetails(of: write, snapshot: snapshot, from: ordinal)
             return outcome
         }
     }
@@ -80,12 +98,22 @@ struct PostgresRecorder {
             .first?.int("id") ?? 0
     }
 
-    private func extend(gateway: Int64, seen: Int64, operational: String? = nil) throws {
-        try connection.execute(
-            """
-            UPDATE gateway SET last_run = ?, last_seen = ?, operational = COALESCE(?, operational)
-            WHERE id = ? AND (last_seen IS NULL OR last_seen <= ?)
-            """, [run, seen, operational, gateway, seen])
+    /// The write's field changes, numbered from `ordinal`, and its anomalies.
+    func insertDetails(of write: SnapshotWrite, snapshot: Int64, from ordinal: Int) throws {
+        var ordinal = ordinal
+        for change in write.changes {
+            try insertChange(
+                snapshot: snapshot, ordinal: ordinal, kind: change.kind, field: change.path,
+                old: change.oldValue, new: change.newValue)
+            ordinal += 1
+        }
+        for anomaly in write.anomalies {
+            try connection.execute(
+                """
+                INSERT INTO anomaly (snapshot, field, kind, detail) VALUES (?, ?, ?, ?)
+                ON CONFLICT DO NOTHING
+                """, [snapshot, anomaly.field, anomaly.kind.rawValue, anomaly.detail])
+        }
     }
 
     private func recordStatus(of resource: Resource, prior: PriorState, gateway: Int64, seen: Int64) throws {
@@ -112,13 +140,6 @@ struct PostgresRecorder {
         gateway: Int64, gatewayID: GatewayID, kind: ResourceKind, after latest: PriorState.Latest?,
         state: SnapshotState, content: Resource?, seen: Int64
     ) throws -> Int64 {
-        let seq = (latest?.seq ?? 0) + 1
-        let hash = content?.contentSHA256
-        let chain = SnapshotChain.link(
-            previous: latest?.chain ?? SnapshotChain.genesis, gatewayID: gatewayID, seq: seq, state: state,
-            firstRun: run, firstSeen: Instant(nanosecondsSinceEpoch: seen), contentSHA256: hash, kind: kind)
-        let created = content?.createdAt
-        let updated = content?.updatedAt
         if let latest {
             let closed = try connection.execute(
                 "UPDATE snapshot SET last_run = ?, last_seen = ? WHERE id = ? AND last_seen IS NULL",
@@ -128,20 +149,14 @@ struct PostgresRecorder {
                     detail: "gateway \(gatewayID): its latest snapshot changed since it was read")
             }
         }
-        let values: [any PGBindable] = [
-            gateway, seq, state, run, seen, content?.canonicalJSON, hash, content?.identityValue,
-            content?.createdAtText, created?.instant.storageValue, created.flatMap(Self.offsetValue),
-            content?.updatedAtText, updated?.instant.storageValue, updated.flatMap(Self.offsetValue), chain,
-            content?.link(to: .customerGateway)?.rawValue, content?.link(to: .vpnGateway)?.rawValue,
-        ]
+        let values = snapshotValues(
+            gatewayID: gatewayID, kind: kind, after: latest, state: state, content: content, seen: seen)
         let snapshot =
             try connection.rows(
                 """
-                INSERT INTO snapshot (gateway, seq, state, first_run, first_seen, content,
-                    content_sha256, id_value, created_at_raw, created_at_utc, created_at_offset,
-                    updated_at_raw, updated_at_utc, updated_at_offset, chain_sha256, cgw_id, vgw_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
-                """, values
+                INSERT INTO snapshot (gateway, \(Self.snapshotColumns))
+                VALUES (?, \(PGSQL.placeholders(values.count))) RETURNING id
+                """, [gateway] + values
             ).first?.int("id") ?? 0
         try connection.execute(
             "UPDATE gateway SET last_run = ?, last_seen = ?, operational = COALESCE(?, operational) WHERE id = ?",
@@ -149,11 +164,38 @@ struct PostgresRecorder {
         return snapshot
     }
 
-    private static func offsetValue(_ timestamp: Timestamp) -> Int? {
+    /// The snapshot columns after `gateway`, in the order ``snapshotValues(gatewayID:kind:after:state:content:seen:)``
+    /// gives their values.
+    static let snapshotColumns = """
+        seq, state, first_run, first_seen, content, content_sha256, id_value, created_at_raw, created_at_utc,
+            created_at_offset, updated_at_raw, updated_at_utc, updated_at_offset, chain_sha256, cgw_id, vgw_id
+        """
+
+    /// A new snapshot's values, chained to the resource's latest.
+    func snapshotValues(
+        gatewayID: GatewayID, kind: ResourceKind, after latest: PriorState.Latest?, state: SnapshotState,
+        content: Resource?, seen: Int64
+    ) -> [any PGBindable] {
+        let seq = (latest?.seq ?? 0) + 1
+        let hash = content?.contentSHA256
+        let chain = SnapshotChain.link(
+            previous: latest?.chain ?? SnapshotChain.genesis, gatewayID: gatewayID, seq: seq, state: state,
+            firstRun: run, firstSeen: Instant(nanosecondsSinceEpoch: seen), contentSHA256: hash, kind: kind)
+        let created = content?.createdAt
+        let updated = content?.updatedAt
+        return [
+            seq, state, run, seen, content?.canonicalJSON, hash, content?.identityValue,
+            content?.createdAtText, created?.instant.storageValue, created.flatMap(Self.offsetValue),
+            content?.updatedAtText, updated?.instant.storageValue, updated.flatMap(Self.offsetValue), chain,
+            content?.link(to: .customerGateway)?.rawValue, content?.link(to: .vpnGateway)?.rawValue,
+        ]
+    }
+
+    static func offsetValue(_ timestamp: Timestamp) -> Int? {
         timestamp.offset.isStated ? timestamp.offset.seconds : nil
     }
 
-    private func insertChange(
+    func insertChange(
         snapshot: Int64, ordinal: Int, kind: ChangeKind, field: String, old: String?, new: String?
     ) throws {
         try connection.execute(
@@ -162,7 +204,8 @@ struct PostgresRecorder {
     }
 
     /// A gone resource this one re-creates under a new id (see ``SnapshotRecorder``).
-    private func recreatedResource(_ resource: Resource, excluding gateway: Int64) throws -> String? {
+    func recreatedResource(_ resource: Resource, excluding gateway: Int64) throws -> String? {
+        if !goneInBatch, !candidates.mayRecreate(resource) { return nil }
         let gone = "s.state = \(SnapshotState.gone.sqlLiteral) AND g.id <> ?"
         if resource.kind == .vpnConnection, let cgw = resource.link(to: .customerGateway),
             let vgw = resource.link(to: .vpnGateway)

@@ -129,6 +129,8 @@ final class PostgresSession: Sendable {
     func stream(_ sql: String, _ arguments: [any PGBindable], _ body: (PGRow) throws -> Void) throws {
         try withConnection { connection in
             try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            // Every row is read: plan for the whole result, not (the cursor default) its first tenth.
+            try connection.execute("SET LOCAL cursor_tuple_fraction = 1.0")
             try connection.execute("DECLARE report_rows NO SCROLL CURSOR FOR " + sql, arguments)
             while true {
                 let rows = try connection.rows("FETCH 2000 FROM report_rows")

@@ -80,7 +80,7 @@ struct PostgresWriter: Sendable {
                 let status = try connection.rows("SELECT status FROM run WHERE id = ?", [id]).first?
                     .optionalText("status")
                 guard status == RunStatus.running.rawValue else { throw StoreError.runNotActive(id: id) }
-                let recorder = PostgresRecorder(connection: connection, run: id)
+                var recorder = try PostgresRecorder(connection: connection, run: id, scope: scope, writes: writes)
                 var counts = RunCounts()
                 var outcomes: [ObservationOutcome] = []
                 outcomes.reserveCapacity(writes.count)
@@ -89,13 +89,16 @@ struct PostgresWriter: Sendable {
                     counts.add(outcome)
                     outcomes.append(outcome)
                 }
+                try recorder.flush()
                 try connection.execute(
                     """
                     UPDATE run SET observed = observed + ?, unchanged = unchanged + ?, changed = changed + ?,
                         new = new + ?, gone = gone + ?, failed = failed + ? WHERE id = ?
                     """,
                     [counts.observed, counts.unchanged, counts.changed, counts.new, counts.gone, counts.failed, id])
-                let gatewayIDs = writes.map(\.observation.gatewayID.rawValue)
+                // Resources seen again had their scope set with their last-seen mark (flush).
+                let gatewayIDs = zip(writes, outcomes).filter { $1 != .unchanged && $1 != .stillGone }
+                    .map(\.0.observation.gatewayID.rawValue)
                 for start in stride(from: 0, to: gatewayIDs.count, by: 500) {
                     let slice = Array(gatewayIDs[start..<min(start + 500, gatewayIDs.count)])
                     let values: [any PGBindable] = [scope.account, scope.cloud, scope.region, scope.projectID]

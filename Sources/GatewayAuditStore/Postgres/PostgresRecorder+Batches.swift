@@ -1,0 +1,170 @@
+import GatewayAuditCore
+
+extension PostgresRecorder {
+    /// A resource the history has never seen, kept for ``flush()``: whether it re-creates a gone resource
+    /// is asked now, in the batch's order.
+    mutating func insertNew(_ current: Resource, _ write: SnapshotWrite) throws {
+        let observation = write.observation
+        let seen = observation.observedAt.storageValue
+        let status = current.kind.operationalPaths.contains("status") ? current.status : nil
+        // Before the row exists, so no row needs excluding.
+        let recreated = try recreatedResource(current, excluding: 0)
+        let snapshot = snapshotValues(
+            gatewayID: observation.gatewayID, kind: observation.kind, after: nil, state: .present, content: current,
+            seen: seen)
+        news.append(
+            NewResource(
+                write: write,
+                row: [observation.gatewayID.rawValue, observation.kind, run, seen, current.operationalJSON, status],
+                snapshot: snapshot, recreated: recreated, status: status, seen: seen))
+    }
+
+    /// The new resources' rows, first snapshots, `first-seen` changes and first status windows, 200
+    /// resources a statement each; then their field changes and anomalies, when they have any.
+    private mutating func flushNew() throws {
+        for start in stride(from: 0, to: news.count, by: 200) {
+            let chunk = news[start..<min(start + 200, news.count)]
+            var rows: [String: Int64] = [:]
+            for row in try connection.rows(
+                """
+                INSERT INTO gateway (gateway_id, kind, last_run, last_seen, operational, status)
+                VALUES \(Self.groups(chunk.count, width: 6)) RETURNING id, gateway_id
+                """, chunk.flatMap(\.row))
+            {
+                rows[try row.text("gateway_id")] = try row.int("id")
+            }
+            let gateways = chunk.map { rows[$0.write.observation.gatewayID.rawValue] ?? 0 }
+            var snapshots: [Int64: Int64] = [:]
+            for row in try connection.rows(
+                """
+                INSERT INTO snapshot (gateway, \(Self.snapshotColumns))
+                VALUES \(Self.groups(chunk.count, width: 17)) RETURNING id, gateway
+                """, zip(chunk, gateways).flatMap { [$1] + $0.snapshot })
+            {
+                snapshots[try row.int("gateway")] = try row.int("id")
+            }
+            let snapshotRows = gateways.map { snapshots[$0] ?? 0 }
+            try connection.execute(
+                """
+                INSERT INTO change (snapshot, ordinal, change, field, old_value, new_value)
+                VALUES \(Array(repeating: "(?, 0, ?, '', ?, NULL)", count: chunk.count).joined(separator: ", "))
+                """, zip(chunk, snapshotRows).flatMap { [$1, ChangeKind.firstSeen, $0.recreated] as [any PGBindable] })
+            let windows = zip(chunk, gateways).filter { $0.0.status != nil }
+            if !windows.isEmpty {
+                try connection.execute(
+                    """
+                    INSERT INTO status_window (gateway, seq, status, first_run, first_seen)
+                    VALUES \(Array(repeating: "(?, 1, ?, ?, ?)", count: windows.count).joined(separator: ", "))
+                    """, windows.flatMap { [$1, $0.status, run, $0.seen] as [any PGBindable] })
+            }
+            for (new, snapshot) in zip(chunk, snapshotRows)
+            where !new.write.changes.isEmpty || !new.write.anomalies.isEmpty {
+                try insertDetails(of: new.write, snapshot: snapshot, from: 1)
+            }
+        }
+        news.removeAll()
+    }
+
+    /// `(?, …), (?, …)`: `count` groups of `width` placeholders.
+    private static func groups(_ count: Int, width: Int) -> String {
+        let group = "(" + PGSQL.placeholders(width) + ")"
+        return Array(repeating: group, count: count).joined(separator: ", ")
+    }
+
+    /// The deferred resources' current snapshots were seen again: moves their last-seen marks (kept on
+    /// the resource rows), keeps their latest operational values, when the observation brought some, and
+    /// gives them the run's scope; 300 resources a statement.
+    mutating func flush() throws {
+        try flushNew()
+        for start in stride(from: 0, to: extensions.count, by: 300) {
+            let chunk = extensions[start..<min(start + 300, extensions.count)]
+            var arguments: [any PGBindable] = [scope.account, scope.cloud, scope.region, scope.projectID, run]
+            arguments.reserveCapacity(5 + chunk.count * 3)
+            for item in chunk { arguments += [item.gateway, item.seen, item.operational] }
+            // Marks only move forward (an import may bring an older night); the scope is the run's either way.
+            let later = "(gateway.last_seen IS NULL OR gateway.last_seen <= v.seen)"
+            try connection.execute(
+                """
+                UPDATE gateway SET account = ?, cloud = ?, region = ?, project_id = ?,
+                    last_run = CASE WHEN \(later) THEN ?::bigint ELSE gateway.last_run END,
+                    last_seen = CASE WHEN \(later) THEN v.seen ELSE gateway.last_seen END,
+                    operational = CASE WHEN \(later) THEN COALESCE(v.operational, gateway.operational)
+                        ELSE gateway.operational END
+                FROM (VALUES \(Array(repeating: "(?::bigint, ?::bigint, ?::text)", count: chunk.count)
+                    .joined(separator: ", "))) AS v (id, seen, operational)
+                WHERE gateway.id = v.id
+                """, arguments)
+        }
+        extensions.removeAll()
+    }
+}
+
+/// A new resource waiting for ``PostgresRecorder/flush()``: its row's and first snapshot's values.
+struct NewResource {
+    let write: SnapshotWrite
+    let row: [any PGBindable]
+    let snapshot: [any PGBindable]
+    let recreated: String?
+    let status: String?
+    let seen: Int64
+}
+
+/// The identities (`id_value`s, and for connections their customer gateway and VPN gateway pair) that
+/// the batch's new resources share with a gone resource of the history: only those resources may
+/// re-create one, so only those are looked up one by one.
+struct RecreationCandidates {
+    private var values: Set<String> = []
+    private var pairs: Set<[String]> = []
+
+    init(of writes: [SnapshotWrite], _ connection: PGConnection) throws {
+        var values: [String] = []
+        var customerGateways: [String] = []
+        for write in writes where write.prior.latest == nil {
+            guard case .present(let resource) = write.observation.result else { continue }
+            if let pair = Self.pair(of: resource) {
+                customerGateways.append(pair[0])
+            } else if let value = resource.identityValue {
+                values.append(value)
+            }
+        }
+        let gone = "s.gateway IN (SELECT gateway FROM snapshot WHERE last_seen IS NULL AND state = 'gone')"
+        for slice in Self.slices(values) {
+            for row in try connection.rows(
+                "SELECT DISTINCT s.id_value FROM snapshot s WHERE s.id_value IN (\(PGSQL.placeholders(slice.count))) AND \(gone)",
+                slice)
+            {
+                self.values.insert(try row.text("id_value"))
+            }
+        }
+        for slice in Self.slices(customerGateways) {
+            for row in try connection.rows(
+                """
+                SELECT DISTINCT s.cgw_id, s.vgw_id FROM snapshot s
+                WHERE s.cgw_id IN (\(PGSQL.placeholders(slice.count))) AND s.vgw_id IS NOT NULL AND \(gone)
+                """, slice)
+            {
+                pairs.insert([try row.text("cgw_id"), try row.text("vgw_id")])
+            }
+        }
+    }
+
+    /// Whether a gone resource of the history shares `resource`'s identity.
+    func mayRecreate(_ resource: Resource) -> Bool {
+        if let pair = Self.pair(of: resource) { return pairs.contains(pair) }
+        guard let value = resource.identityValue else { return false }
+        return values.contains(value)
+    }
+
+    /// A connection's customer gateway and VPN gateway, the identity ``PostgresRecorder`` matches it by.
+    private static func pair(of resource: Resource) -> [String]? {
+        guard resource.kind == .vpnConnection, let cgw = resource.link(to: .customerGateway),
+            let vgw = resource.link(to: .vpnGateway)
+        else { return nil }
+        return [cgw.rawValue, vgw.rawValue]
+    }
+
+    private static func slices(_ values: [String]) -> [[String]] {
+        let unique = Array(Set(values)).sorted()
+        return stride(from: 0, to: unique.count, by: 500).map { Array(unique[$0..<min($0 + 500, unique.count)]) }
+    }
+}
