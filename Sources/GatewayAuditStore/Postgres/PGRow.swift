@@ -81,6 +81,11 @@ struct PGRow: Sendable {
     }
 
     func text(_ column: String) throws -> String { try cells[column].decode(String.self) }
+    /// The columns by position, for the views read row by row (no name lookup).
+    func text(at index: Int) throws -> String { try cells[index].decode(String.self) }
+    func optionalText(at index: Int) throws -> String? { try cells[index].decode(String?.self) }
+    func int(at index: Int) throws -> Int64 { try cells[index].decode(Int64.self) }
+    func optionalInt(at index: Int) throws -> Int64? { try cells[index].decode(Int64?.self) }
     func optionalText(_ column: String) throws -> String? { try cells[column].decode(String?.self) }
     func int(_ column: String) throws -> Int64 { try cells[column].decode(Int64.self) }
     func optionalInt(_ column: String) throws -> Int64? { try cells[column].decode(Int64?.self) }
@@ -98,12 +103,30 @@ struct PGRow: Sendable {
         return value
     }
 
+    /// ``stored(_:_:table:)`` by position.
+    func stored<Value: RawRepresentable<String>>(_ type: Value.Type, at index: Int, table: String, column: String)
+        throws -> Value
+    {
+        let text = try optionalText(at: index)
+        guard let text, let value = Value(rawValue: text) else {
+            throw StoreError.unknownValue(path: path, table: table, column: column, value: text ?? "NULL")
+        }
+        return value
+    }
+
     /// Like ``stored(_:_:table:)`` for a nullable column.
     func storedIfPresent<Value: RawRepresentable<String>>(_ type: Value.Type, _ column: String, table: String)
         throws -> Value?
     {
         guard try optionalText(column) != nil else { return nil }
         return try stored(type, column, table: table)
+    }
+
+    /// The scope in the four columns from `index` on: account, cloud, region, project id.
+    func scope(at index: Int) throws -> ScopeKey {
+        ScopeKey(
+            account: try text(at: index), cloud: try text(at: index + 1), region: try text(at: index + 2),
+            projectID: try text(at: index + 3))
     }
 
     /// The scope a `run` or `gateway` row records.

@@ -48,19 +48,22 @@ struct PostgresQueries: HistoryReading {
             JOIN gateway g ON g.id = s.gateway
             LEFT JOIN snapshot p ON p.gateway = s.gateway AND p.seq = s.seq - 1
             \(clause) ORDER BY s.first_seen, g.gateway_id, s.seq, c.ordinal
-            """, arguments
+            """, arguments, wholeHistory: clause.isEmpty
         ) { row in
+            // By position, in the order selected: a name lookup per cell was a fifth of reading a row.
             try body(
                 ChangeRow(
-                    gatewayID: GatewayID(try row.text("gateway_id")), seq: try row.int("seq"),
-                    change: try row.stored(ChangeKind.self, "change", table: "change"),
-                    field: try row.text("field"), oldValue: try row.optionalText("old_value"),
-                    newValue: try row.optionalText("new_value"),
-                    lastSeenBefore: try row.optionalInstant("last_seen_before"),
-                    lastRunBefore: try row.optionalInt("last_run_before"),
-                    firstSeenAfter: try row.instant("first_seen"), firstRunAfter: try row.int("first_run"),
-                    apiUpdatedAt: try row.optionalText("updated_at_raw"),
-                    kind: try row.stored(ResourceKind.self, "kind", table: "gateway"), scope: try row.scope()))
+                    gatewayID: GatewayID(try row.text(at: 0)), seq: try row.int(at: 2),
+                    change: try row.stored(ChangeKind.self, at: 3, table: "change", column: "change"),
+                    field: try row.text(at: 4), oldValue: try row.optionalText(at: 5),
+                    newValue: try row.optionalText(at: 6),
+                    lastSeenBefore: try row.optionalInt(at: 7).map(Instant.init(nanosecondsSinceEpoch:)),
+                    lastRunBefore: try row.optionalInt(at: 8),
+                    firstSeenAfter: Instant(nanosecondsSinceEpoch: try row.int(at: 9)),
+                    firstRunAfter: try row.int(at: 10),
+                    apiUpdatedAt: try row.optionalText(at: 11),
+                    kind: try row.stored(ResourceKind.self, at: 1, table: "gateway", column: "kind"),
+                    scope: try row.scope(at: 12)))
         }
     }
 

@@ -126,11 +126,17 @@ final class PostgresSession: Sendable {
 
     /// Runs `body` on each row of `sql` from a server-side cursor inside one read-only, repeatable-read
     /// transaction: a consistent view at flat memory, however many rows.
-    func stream(_ sql: String, _ arguments: [any PGBindable], _ body: (PGRow) throws -> Void) throws {
+    ///
+    /// `wholeHistory`: the query reads every row of its tables (no filter), so joins hash instead of
+    /// looking rows up one by one (the planner's row estimates favour the latter, wrongly here).
+    func stream(
+        _ sql: String, _ arguments: [any PGBindable], wholeHistory: Bool = false, _ body: (PGRow) throws -> Void
+    ) throws {
         try withConnection { connection in
             try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             // Every row is read: plan for the whole result, not (the cursor default) its first tenth.
             try connection.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+            if wholeHistory { try connection.execute("SET LOCAL enable_nestloop = off") }
             try connection.execute("DECLARE report_rows NO SCROLL CURSOR FOR " + sql, arguments)
             while true {
                 let rows = try connection.rows("FETCH 2000 FROM report_rows")
