@@ -18,13 +18,15 @@ public struct CSVWriter<Output: TextOutputStream> {
 
     /// Writes one record.
     public mutating func writeRow(_ cells: [String]) {
-        var first = true
-        for cell in cells {
-            if !first { output.write(",") }
-            first = false
-            output.write(CSVWriter.field(cell))
+        // One write per record: the output is a class whose every write is checked for exclusive access.
+        var line = ""
+        line.reserveCapacity(cells.reduce(2) { $0 + $1.utf8.count + 3 })
+        for (index, cell) in cells.enumerated() {
+            if index > 0 { line += "," }
+            line += CSVWriter.field(cell)
         }
-        output.write("\r\n")
+        line += "\r\n"
+        output.write(line)
     }
 
     /// One cell, neutralised and quoted as needed.

@@ -34,7 +34,8 @@ public struct ChangeRow: Sendable, Hashable {
     init(
         gatewayID: GatewayID, seq: Int64, change: ChangeKind, field: String, oldValue: String?, newValue: String?,
         lastSeenBefore: Instant?, lastRunBefore: Int64?, firstSeenAfter: Instant, firstRunAfter: Int64,
-        apiUpdatedAt: String?, kind: ResourceKind = .customerGateway, scope: ScopeKey = ScopeKey(projectID: "")
+        apiUpdatedAt: String?, kind: ResourceKind = .customerGateway, scope: ScopeKey = ScopeKey(projectID: ""),
+        parsing timestamps: inout LastTimestamp
     ) {
         self.kind = kind
         self.scope = scope
@@ -49,6 +50,22 @@ public struct ChangeRow: Sendable, Hashable {
         self.firstSeenAfter = firstSeenAfter
         self.firstRunAfter = firstRunAfter
         self.apiUpdatedAt = apiUpdatedAt
-        apiUpdatedAtTimestamp = apiUpdatedAt.flatMap(Timestamp.parsedIfValid)
+        apiUpdatedAtTimestamp = timestamps.parse(apiUpdatedAt)
+    }
+}
+
+/// The last API timestamp text parsed while streaming rows, and what it parsed to: rows come ordered
+/// by time, so neighbours often carry the same text.
+struct LastTimestamp {
+    private var raw: String?
+    private var parsed: Timestamp?
+
+    mutating func parse(_ text: String?) -> Timestamp? {
+        guard let text else { return nil }
+        if text != raw {
+            raw = text
+            parsed = Timestamp.parsedIfValid(text)
+        }
+        return parsed
     }
 }

@@ -51,6 +51,7 @@ public struct HistoryQueries: HistoryReading {
         if let postgres { return try postgres.forEachChangeRow(filter, body) }
         let (clause, arguments) = filter.sql(gateway: "g.gateway_id", from: "s.first_seen", to: "s.first_seen")
         let path = database.path
+        var timestamps = LastTimestamp()
         try stream(
             sql: """
                 SELECT g.gateway_id, g.kind, s.seq, c.change, c.field, c.old_value, c.new_value,
@@ -72,7 +73,7 @@ public struct HistoryQueries: HistoryReading {
                     firstSeenAfter: row.instant("first_seen"), firstRunAfter: row["first_run"],
                     apiUpdatedAt: row["updated_at_raw"],
                     kind: try row.stored(ResourceKind.self, "kind", table: "gateway", path: path),
-                    scope: ScopeKey(row: row)))
+                    scope: ScopeKey(row: row), parsing: &timestamps))
         }
     }
 

@@ -38,6 +38,7 @@ struct PostgresQueries: HistoryReading {
 
     func forEachChangeRow(_ filter: ReportFilter, _ body: (ChangeRow) throws -> Void) throws {
         let (clause, arguments) = filter.pgSQL(gateway: "g.gateway_id", from: "s.first_seen", to: "s.first_seen")
+        var timestamps = LastTimestamp()
         try session.stream(
             """
             SELECT g.gateway_id, g.kind, s.seq, c.change, c.field, c.old_value, c.new_value,
@@ -63,7 +64,8 @@ struct PostgresQueries: HistoryReading {
                     firstRunAfter: try row.int(at: 10),
                     apiUpdatedAt: try row.optionalText(at: 11),
                     kind: try row.stored(ResourceKind.self, at: 1, table: "gateway", column: "kind"),
-                    scope: try row.scope(at: 12)))
+                    scope: try row.scope(at: 12),
+                    parsing: &timestamps))
         }
     }
 

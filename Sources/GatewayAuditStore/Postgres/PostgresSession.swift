@@ -138,10 +138,14 @@ final class PostgresSession: Sendable {
             try connection.execute("SET LOCAL cursor_tuple_fraction = 1.0")
             if wholeHistory { try connection.execute("SET LOCAL enable_nestloop = off") }
             try connection.execute("DECLARE report_rows NO SCROLL CURSOR FOR " + sql, arguments)
+            // The next batch is asked for before this one is handed over, so the server and the network
+            // work while `body` does.
+            var next = connection.query("FETCH 2000 FROM report_rows")
             while true {
-                let rows = try connection.rows("FETCH 2000 FROM report_rows")
+                let rows = try next.wait().rows
                 if rows.isEmpty { break }
-                for row in rows { try body(row) }
+                next = connection.query("FETCH 2000 FROM report_rows")
+                for row in rows { try body(PGRow(row, path: connection.path)) }
             }
             try connection.execute("COMMIT")
         }
@@ -153,6 +157,11 @@ struct PGConnection: Sendable {
     let raw: PostgresConnection
     let path: String
     private var logger: Logger { raw.logger }
+
+    /// Sends `sql` now; its result arrives in the future.
+    func query(_ sql: String, _ arguments: [any PGBindable] = []) -> EventLoopFuture<PostgresQueryResult> {
+        raw.query(PGSQL.query(sql, arguments), logger: logger)
+    }
 
     /// The rows of `sql`, waiting on the event loop.
     func rows(_ sql: String, _ arguments: [any PGBindable] = []) throws -> [PGRow] {
