@@ -27,10 +27,27 @@ enum ChildProcess {
         guard spawned == 0 else { return Result(status: -1, seconds: 0, peakRSSKiB: 0) }
         var status: Int32 = 0
         var usage = rusage()
-        _ = wait4(pid, &status, 0, &usage)
+        // Not `ru_maxrss`: posix_spawn starts the child in the bench's own memory (vfork), and exec records
+        // that memory's high-water mark as the child's, so every child "peaked" at the bench's size. The
+        // child's own mark (VmHWM, which only grows) is read every 5 ms until it exits.
+        var peak = 0
+        while wait4(pid, &status, WNOHANG, &usage) == 0 {
+            peak = max(peak, highWaterMarkKiB(of: pid) ?? 0)
+            usleep(5_000)
+        }
         let elapsed = started.duration(to: .now)
         let seconds = elapsed.seconds
-        return Result(status: (status >> 8) & 0xFF, seconds: seconds, peakRSSKiB: Int(usage.ru_maxrss))
+        return Result(
+            status: (status >> 8) & 0xFF, seconds: seconds, peakRSSKiB: peak > 0 ? peak : Int(usage.ru_maxrss))
+    }
+
+    /// The `VmHWM` line of `/proc/PID/status`: the process's peak resident memory, in KiB.
+    private static func highWaterMarkKiB(of pid: pid_t) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            return Int(line.dropFirst(6).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "")
+        }
+        return nil
     }
 
     static func which(_ name: String) -> String? {
