@@ -28,7 +28,7 @@ extension PostgresRecorder {
             for row in try connection.rows(
                 """
                 INSERT INTO gateway (gateway_id, kind, last_run, last_seen, operational, status)
-                VALUES \(Self.groups(chunk.count, width: 6)) RETURNING id, gateway_id
+                VALUES \(PGSQL.groups("(\(PGSQL.placeholders(6)))", count: chunk.count)) RETURNING id, gateway_id
                 """, chunk.flatMap(\.row))
             {
                 rows[try row.text("gateway_id")] = try row.int("id")
@@ -38,7 +38,7 @@ extension PostgresRecorder {
             for row in try connection.rows(
                 """
                 INSERT INTO snapshot (gateway, \(Self.snapshotColumns))
-                VALUES \(Self.groups(chunk.count, width: 17)) RETURNING id, gateway
+                VALUES \(PGSQL.groups("(\(PGSQL.placeholders(17)))", count: chunk.count)) RETURNING id, gateway
                 """, zip(chunk, gateways).flatMap { [$1] + $0.snapshot })
             {
                 snapshots[try row.int("gateway")] = try row.int("id")
@@ -47,14 +47,14 @@ extension PostgresRecorder {
             try connection.execute(
                 """
                 INSERT INTO change (snapshot, ordinal, change, field, old_value, new_value)
-                VALUES \(Array(repeating: "(?, 0, ?, '', ?, NULL)", count: chunk.count).joined(separator: ", "))
+                VALUES \(PGSQL.groups("(?, 0, ?, '', ?, NULL)", count: chunk.count))
                 """, zip(chunk, snapshotRows).flatMap { [$1, ChangeKind.firstSeen, $0.recreated] as [any PGBindable] })
             let windows = zip(chunk, gateways).filter { $0.0.status != nil }
             if !windows.isEmpty {
                 try connection.execute(
                     """
                     INSERT INTO status_window (gateway, seq, status, first_run, first_seen)
-                    VALUES \(Array(repeating: "(?, 1, ?, ?, ?)", count: windows.count).joined(separator: ", "))
+                    VALUES \(PGSQL.groups("(?, 1, ?, ?, ?)", count: windows.count))
                     """, windows.flatMap { [$1, $0.status, run, $0.seen] as [any PGBindable] })
             }
             for (new, snapshot) in zip(chunk, snapshotRows)
@@ -63,12 +63,6 @@ extension PostgresRecorder {
             }
         }
         news.removeAll()
-    }
-
-    /// `(?, …), (?, …)`: `count` groups of `width` placeholders.
-    private static func groups(_ count: Int, width: Int) -> String {
-        let group = "(" + PGSQL.placeholders(width) + ")"
-        return Array(repeating: group, count: count).joined(separator: ", ")
     }
 
     /// The deferred resources' current snapshots were seen again: moves their last-seen marks (kept on
@@ -90,8 +84,7 @@ extension PostgresRecorder {
                     last_seen = CASE WHEN \(later) THEN v.seen ELSE gateway.last_seen END,
                     operational = CASE WHEN \(later) THEN COALESCE(v.operational, gateway.operational)
                         ELSE gateway.operational END
-                FROM (VALUES \(Array(repeating: "(?::bigint, ?::bigint, ?::text)", count: chunk.count)
-                    .joined(separator: ", "))) AS v (id, seen, operational)
+                FROM (VALUES \(PGSQL.groups("(?::bigint, ?::bigint, ?::text)", count: chunk.count))) AS v (id, seen, operational)
                 WHERE gateway.id = v.id
                 """, arguments)
         }

@@ -165,7 +165,7 @@ struct PGConnection: Sendable {
 
     /// The rows of `sql`, waiting on the event loop.
     func rows(_ sql: String, _ arguments: [any PGBindable] = []) throws -> [PGRow] {
-        try raw.query(PGSQL.query(sql, arguments), logger: logger).wait().rows.map { PGRow($0, path: path) }
+        try query(sql, arguments).wait().rows.map { PGRow($0, path: path) }
     }
 
     /// Runs a statement; returns the number of rows it changed.
