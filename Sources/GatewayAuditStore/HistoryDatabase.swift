@@ -46,6 +46,16 @@ public struct HistoryDatabase: Sendable {
         return nil
     }
 
+    /// Whether a second connection can read while one is busy (a file's pool of readers, or a server):
+    /// what lets a report read on a thread of its own (``RowPipeline``). An in-memory database has one
+    /// connection, which a read nested in a report's row handler would wait for forever.
+    var readsInParallel: Bool {
+        switch backend {
+        case .postgres: true
+        case .sqlite(let writer): writer is DatabasePool
+        }
+    }
+
     /// Wraps an open PostgreSQL session whose schema is prepared.
     init(postgres session: PostgresSession) {
         self.backend = .postgres(session)

@@ -22,6 +22,24 @@ public struct HistoryQueries: HistoryReading {
     static let lastSeen = "COALESCE(s.last_seen, g.last_seen)"
 
     public func forEachHistoryRow(_ filter: ReportFilter, _ body: (HistoryRow) throws -> Void) throws {
+        try pipelined(body) { queries, emit in try queries.readHistoryRows(filter, emit) }
+    }
+
+    public func forEachChangeRow(_ filter: ReportFilter, _ body: (ChangeRow) throws -> Void) throws {
+        try pipelined(body) { queries, emit in try queries.readChangeRows(filter, emit) }
+    }
+
+    /// Hands the rows `read` reads to `body`, reading them on a thread of their own when the database
+    /// allows (``RowPipeline``): the big exports' reading and their formatting then share the two cores.
+    private func pipelined<Row: Sendable>(
+        _ body: (Row) throws -> Void,
+        _ read: @escaping @Sendable (HistoryQueries, _ emit: (Row) throws -> Void) throws -> Void
+    ) throws {
+        guard database.readsInParallel else { return try read(self, body) }
+        try RowPipeline.run(produce: { [self] emit in try read(self, emit) }, consume: body)
+    }
+
+    private func readHistoryRows(_ filter: ReportFilter, _ body: (HistoryRow) throws -> Void) throws {
         if let postgres { return try postgres.forEachHistoryRow(filter, body) }
         let (clause, arguments) = filter.sql(gateway: "g.gateway_id", from: Self.lastSeen, to: "s.first_seen")
         let path = database.path
@@ -47,7 +65,7 @@ public struct HistoryQueries: HistoryReading {
         }
     }
 
-    public func forEachChangeRow(_ filter: ReportFilter, _ body: (ChangeRow) throws -> Void) throws {
+    private func readChangeRows(_ filter: ReportFilter, _ body: (ChangeRow) throws -> Void) throws {
         if let postgres { return try postgres.forEachChangeRow(filter, body) }
         let (clause, arguments) = filter.sql(gateway: "g.gateway_id", from: "s.first_seen", to: "s.first_seen")
         let path = database.path
@@ -64,16 +82,18 @@ public struct HistoryQueries: HistoryReading {
                 \(clause) ORDER BY s.first_seen, g.gateway_id, s.seq, c.ordinal
                 """, arguments: arguments
         ) { row in
+            // Read by position (the SELECT's order): a name look-up per cell was a tenth of a big export.
             try body(
                 ChangeRow(
-                    gatewayID: GatewayID(row["gateway_id"]), seq: row["seq"],
-                    change: try row.stored(ChangeKind.self, "change", table: "change", path: path),
-                    field: row["field"], oldValue: row["old_value"], newValue: row["new_value"],
-                    lastSeenBefore: row.instantIfPresent("last_seen_before"), lastRunBefore: row["last_run_before"],
-                    firstSeenAfter: row.instant("first_seen"), firstRunAfter: row["first_run"],
-                    apiUpdatedAt: row["updated_at_raw"],
-                    kind: try row.stored(ResourceKind.self, "kind", table: "gateway", path: path),
-                    scope: ScopeKey(row: row), parsing: &timestamps))
+                    gatewayID: GatewayID(row[0]), seq: row[2],
+                    change: try row.stored(ChangeKind.self, at: 3, "change", table: "change", path: path),
+                    field: row[4], oldValue: row[5], newValue: row[6],
+                    lastSeenBefore: (row[7] as Int64?).map(Instant.init(nanosecondsSinceEpoch:)), lastRunBefore: row[8],
+                    firstSeenAfter: Instant(nanosecondsSinceEpoch: row[9]), firstRunAfter: row[10],
+                    apiUpdatedAt: row[11],
+                    kind: try row.stored(ResourceKind.self, at: 1, "kind", table: "gateway", path: path),
+                    scope: ScopeKey(account: row[12], cloud: row[13], region: row[14], projectID: row[15]),
+                    parsing: &timestamps))
         }
     }
 

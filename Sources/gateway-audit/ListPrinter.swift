@@ -17,6 +17,7 @@ enum ListPrinter {
             var writer = CSVWriter(output: out)
             writer.writeRow(header)
             for row in rows { writer.writeRow(row) }
+            writer.flush()
         case .json:
             // NDJSON like `report --format json`: one object per row, keys the column names in order.
             var writer = JSONLinesWriter(output: out, keys: header)
