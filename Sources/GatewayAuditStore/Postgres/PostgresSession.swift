@@ -124,8 +124,12 @@ final class PostgresSession: Sendable {
         }
     }
 
-    /// Runs `body` on each row of `sql` from a server-side cursor inside one read-only, repeatable-read
-    /// transaction: a consistent view at flat memory, however many rows.
+    /// Runs `body` on each row of `sql`, inside one read-only, repeatable-read transaction: a consistent
+    /// view at flat memory, however many rows.
+    ///
+    /// The rows come through postgres-nio's back-pressured row sequence: the server produces them as the
+    /// report consumes them, and an ordinary query (unlike a cursor, which PostgreSQL always runs in one
+    /// process) may sort and join with parallel workers.
     ///
     /// `wholeHistory`: the query reads every row of its tables (no filter), so joins hash instead of
     /// looking rows up one by one (the planner's row estimates favour the latter, wrongly here).
@@ -134,18 +138,11 @@ final class PostgresSession: Sendable {
     ) throws {
         try withConnection { connection in
             try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            // Every row is read: plan for the whole result, not (the cursor default) its first tenth.
-            try connection.execute("SET LOCAL cursor_tuple_fraction = 1.0")
             if wholeHistory { try connection.execute("SET LOCAL enable_nestloop = off") }
-            try connection.execute("DECLARE report_rows NO SCROLL CURSOR FOR " + sql, arguments)
-            // The next batch is asked for before this one is handed over, so the server and the network
-            // work while `body` does.
-            var next = connection.query("FETCH 2000 FROM report_rows")
-            while true {
-                let rows = try next.wait().rows
-                if rows.isEmpty { break }
-                next = connection.query("FETCH 2000 FROM report_rows")
-                for row in rows { try body(PGRow(row, path: connection.path)) }
+            let query = PGSQL.query(sql, arguments)
+            try BlockingTaskExecutor.run {
+                let rows = try await connection.raw.query(query, logger: connection.raw.logger)
+                for try await row in rows { try body(PGRow(row, path: connection.path)) }
             }
             try connection.execute("COMMIT")
         }
