@@ -21,6 +21,7 @@ import ServiceLifecycle
 /// unless disabled, admin routes under `/_sim/` that need no credentials and are not part of the cloud's
 /// API: `GET /_sim/state`; `POST /_sim/advance?nights=N` or `?night=N`; `POST /_sim/faults` with a
 /// ``FaultRule`` as JSON (answers its id), `GET /_sim/faults` (the firings so far), `DELETE /_sim/faults`.
+/// A `latency` delays every answer but the admin routes' by that much (an async wait, no thread held).
 public struct SimulatorServer: Sendable {
     /// The engine answering requests (for a multi-project server: IAM's, and any unknown project's).
     public let cloud: SimulatedCloud
@@ -32,11 +33,14 @@ public struct SimulatorServer: Sendable {
     public let port: Int
     /// Whether the `/_sim/` admin routes exist.
     public let adminRoutes: Bool
+    /// The wait added before every API answer (not the `/_sim/` admin routes'); zero for none.
+    public let latency: Duration
     private let logger: Logger
 
     /// Creates a server; nothing listens until ``start()`` or ``run(onListening:)``.
     public init(
         cloud: SimulatedCloud, host: String = "127.0.0.1", port: Int = 0, adminRoutes: Bool = true,
+        latency: Duration = .zero,
         logger: Logger = Logger(label: "vpn-simulator", factory: { _ in SwiftLogNoOpLogHandler() })
     ) {
         self.cloud = cloud
@@ -44,6 +48,7 @@ public struct SimulatorServer: Sendable {
         self.host = host
         self.port = port
         self.adminRoutes = adminRoutes
+        self.latency = latency
         self.logger = logger
     }
 
@@ -51,7 +56,7 @@ public struct SimulatorServer: Sendable {
     /// the first also answers IAM, whose project list shows them all.
     public init(
         clouds first: SimulatedCloud, _ others: [SimulatedCloud], host: String = "127.0.0.1", port: Int = 0,
-        adminRoutes: Bool = true,
+        adminRoutes: Bool = true, latency: Duration = .zero,
         logger: Logger = Logger(label: "vpn-simulator", factory: { _ in SwiftLogNoOpLogHandler() })
     ) {
         self.cloud = first
@@ -61,6 +66,7 @@ public struct SimulatorServer: Sendable {
         self.host = host
         self.port = port
         self.adminRoutes = adminRoutes
+        self.latency = latency
         self.logger = logger
     }
 
@@ -104,6 +110,7 @@ public struct SimulatorServer: Sendable {
     func makeRouter() -> Router<SimulatorRequestContext> {
         let router = Router(context: SimulatorRequestContext.self)
         router.add(middleware: UnknownRouteMiddleware())
+        if latency > .zero { router.add(middleware: LatencyMiddleware(latency: latency)) }
         let collection = "/v5/:project_id/customer-gateways"
         let single = "/v5/:project_id/customer-gateways/:gateway_id"
         let tags = "/v5/:project_id/customer-gateway/:gateway_id/tags"

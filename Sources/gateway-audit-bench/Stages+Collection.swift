@@ -1,84 +1,124 @@
 import Foundation
 import GatewayAudit
-import Logging
 import VPNSimulator
 
 extension Stages {
-    /// Requests per second of the collector at concurrency 1, 8 and 32 against the local simulator,
-    /// against `wrk` with 32 connections on the same URLs.
+    /// `gateway-audit collect` by id against a `vpn-simulator` in its own process: with 50 ms latency per
+    /// request against the ideal N × latency ÷ concurrency; without latency against `wrk -t2 -c32` on the same
+    /// simulator, in observations per second and in CPU per observation.
     func collection(into table: inout BenchTable) async throws {
-        let token = "bench-token"
         let count = min(gateways, 2_000)
-        let year = SyntheticYear(gateways: count)
-        let simulated = year.currentJSON.compactMap { json -> SimulatedGateway? in
-            guard let id = json["id"]?.stringValue, let name = json["name"]?.stringValue,
-                let idValue = json["id_value"]?.stringValue
-            else { return nil }
-            return SimulatedGateway(
-                id: GatewayID(id), name: name, idValue: idValue, createdAt: json["created_at"]?.stringValue,
-                updatedAt: json["updated_at"]?.stringValue)
+        let token = "bench-token"
+        let latencyMilliseconds = 50
+        let concurrency = 32
+        let simulator = URL(fileURLWithPath: tool).deletingLastPathComponent().appendingPathComponent("vpn-simulator")
+        // The simulator's --gateways N serves this scenario; its ids are the ones collected.
+        let ids = Scenario.generated(gateways: count).gateways.map(\.id.rawValue)
+        let idsFile = path("collect-ids.txt")
+        try (ids.joined(separator: "\n") + "\n").write(toFile: idsFile, atomically: true, encoding: .utf8)
+        let arguments = ["--gateways", "\(count)", "--vpn-gateways", "1", "--connections", "0", "--token", token]
+        func collect(from server: SimulatorProcess, concurrency: Int, name: String) -> CollectorRun {
+            CollectorRun(
+                tool: tool, simulator: server, token: token, idsFile: idsFile, expected: count,
+                concurrency: concurrency, folder: directory, name: name)
         }
-        let scenario = Scenario(
-            name: "bench", seed: 1, projectID: "0b5c1e2f9a3d4e6f8a7b6c5d4e3f2a1b", start: "2025-01-01T02:00:00Z",
-            nights: 1,
-            gateways: simulated)
-        let credentials = SimulatorCredentials(fixedTokens: [token], sdkDateClock: .off)
-        let cloud = try SimulatedCloud(scenario: scenario, credentials: credentials)
-        let running = try await SimulatorServer(cloud: cloud, adminRoutes: false).start()
-        let transport = try AsyncHTTPClientTransport()
-        guard let base = running.baseURL else { return }
-        let quiet = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
-        var rates: [Int: Double] = [:]
-        for concurrency in [1, 8, 32] {
-            let store = try HistoryDatabase.open(path: path("collect-\(concurrency).sqlite"))
-            let client = try VPNClient(
-                endpoint: base, projectID: cloud.projectID, credentials: .token(token), transport: transport,
-                logger: quiet)
-            let ids = simulated.map(\.id)
-            var summary: RunSummary?
-            let seconds = try await measure {
-                summary = try await Collector(
-                    client: client, database: store, options: CollectorOptions(ids: ids, concurrency: concurrency),
-                    logger: quiet
-                ).run()
-            }
-            rates[concurrency] = Double(summary?.counts.observed ?? 0) / seconds
-        }
-        var wrkRate: Double?
-        if let wrk = ChildProcess.which("wrk"), let id = simulated.first?.id {
-            let url = "\(running.baseURLString)/v5/\(cloud.projectID)/customer-gateways/\(id)"
-            let output = path("wrk.txt")
-            _ = ChildProcess.run(wrk, ["-t2", "-c32", "-d5s", "-H", "X-Auth-Token: \(token)", url], stdoutPath: output)
-            let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Requests/sec:") }) {
-                wrkRate = Double(line.split(separator: " ").last ?? "")
-            }
-        }
-        do {
-            try await transport.shutdown()
-        } catch {
-            FileHandle.standardError.write(Data("gateway-audit-bench: \(error)\n".utf8))
-        }
-        await running.stop()
-        for concurrency in [1, 8] {
+
+        let slow = try SimulatorProcess.start(
+            simulator.path, arguments + ["--latency", "\(latencyMilliseconds)"], output: path("simulator-latency.txt"))
+        let delayed = collect(from: slow, concurrency: concurrency, name: "collect-latency")
+        slow.stop()
+        let latencyStage =
+            "collection by id, \(grouped(count)) gateways, concurrency \(concurrency), simulator in its own "
+            + "process with \(latencyMilliseconds) ms latency per request"
+        if delayed.problem == nil {
+            let ideal = Double(count) * Double(latencyMilliseconds) / 1_000 / Double(concurrency)
+            let ratio = ideal / delayed.process.seconds
             table.add(
                 BenchRow(
-                    stage: "collection: concurrency \(concurrency)",
-                    figure: String(format: "%.0f req/s", rates[concurrency] ?? 0),
-                    reference: "-", ratio: nil, target: "-", met: nil))
-        }
-        let ours = rates[32] ?? 0
-        if let wrkRate {
-            table.add(
-                BenchRow(
-                    stage: "collection: concurrency 32", figure: String(format: "%.0f req/s", ours),
-                    reference: String(format: "%.0f req/s wrk -c32", wrkRate), ratio: ours / wrkRate, target: "≥ 0.5×",
-                    met: ours / wrkRate >= 0.5))
+                    stage: latencyStage, figure: String(format: "%.3f s", delayed.process.seconds),
+                    reference: String(
+                        format: "%.3f s ideal (%d × %d ms ÷ %d)", ideal, count, latencyMilliseconds, concurrency),
+                    ratio: ratio, target: "≥ 0.9", met: ratio >= 0.9))
         } else {
-            table.add(
-                BenchRow(
-                    stage: "collection: concurrency 32", figure: String(format: "%.0f req/s", ours),
-                    reference: "wrk not installed (apt-get install wrk)", ratio: nil, target: "≥ 0.5×", met: nil))
+            table.add(delayed.failedRow(latencyStage, target: "≥ 0.9"))
         }
+
+        let fast = try SimulatorProcess.start(simulator.path, arguments, output: path("simulator.txt"))
+        var runs: [Int: CollectorRun] = [:]
+        for each in [1, 8, concurrency] { runs[each] = collect(from: fast, concurrency: each, name: "collect-\(each)") }
+        let reference = wrk(on: fast, id: ids.first ?? "", token: token, connections: concurrency)
+        fast.stop()
+        for each in [1, 8] {
+            guard let run = runs[each] else { continue }
+            let stage = "collection by id, concurrency \(each), no added latency"
+            table.add(
+                run.problem == nil
+                    ? BenchRow(
+                        stage: stage, figure: String(format: "%.0f obs/s", run.rate), reference: "-", ratio: nil,
+                        target: "-", met: nil)
+                    : run.failedRow(stage, target: "-"))
+        }
+        guard let ours = runs[concurrency] else { return }
+        addComparison(ours, reference, concurrency: concurrency, into: &table)
     }
+
+    /// The rows comparing the collector at `concurrency` with `wrk` on the same simulator.
+    private func addComparison(
+        _ ours: CollectorRun, _ reference: WrkRun?, concurrency: Int, into table: inout BenchTable
+    ) {
+        let rateStage = "collection by id, no added latency, simulator in its own process"
+        let cpuStage = "collector CPU per observation"
+        guard ours.problem == nil else {
+            table.add(ours.failedRow(rateStage, target: "≥ 0.5×"))
+            table.add(ours.failedRow(cpuStage, target: "≤ 2×"))
+            return
+        }
+        let cpuPerObservation = ours.process.cpuSeconds / Double(ours.observed)
+        let figure = String(format: "%.0f obs/s", ours.rate)
+        let cpuFigure = String(
+            format: "%.0f µs (%.2f s user+sys ÷ %d)", cpuPerObservation * 1e6, ours.process.cpuSeconds, ours.observed)
+        guard let reference, reference.problem == nil else {
+            let why = reference?.problem ?? "wrk not installed (apt-get install wrk)"
+            table.add(
+                BenchRow(stage: rateStage, figure: figure, reference: why, ratio: nil, target: "≥ 0.5×", met: nil))
+            table.add(
+                BenchRow(stage: cpuStage, figure: cpuFigure, reference: why, ratio: nil, target: "≤ 2×", met: nil))
+            return
+        }
+        let ratio = ours.rate / reference.rate
+        table.add(
+            BenchRow(
+                stage: rateStage, figure: figure,
+                reference: String(format: "%.0f req/s wrk -t2 -c%d -d5s", reference.rate, concurrency), ratio: ratio,
+                target: "≥ 0.5×", met: ratio >= 0.5))
+        let cpuRatio = cpuPerObservation / reference.cpuPerRequest
+        table.add(
+            BenchRow(
+                stage: cpuStage, figure: cpuFigure,
+                reference: String(format: "%.1f µs per wrk request", reference.cpuPerRequest * 1e6), ratio: cpuRatio,
+                target: "≤ 2×", met: cpuRatio <= 2))
+    }
+
+    /// `wrk -t2 -cN -d5s` on one gateway's show URL; nil when wrk is not installed.
+    private func wrk(on server: SimulatorProcess, id: String, token: String, connections: Int) -> WrkRun? {
+        guard let wrk = ChildProcess.which("wrk") else { return nil }
+        let url = "\(server.baseURL)/v5/\(server.projectID)/customer-gateways/\(id)"
+        let output = path("wrk.txt")
+        let process = ChildProcess.run(
+            wrk, ["-t2", "-c\(connections)", "-d5s", "-H", "X-Auth-Token: \(token)", url], stdoutPath: output)
+        return WrkRun(process: process, output: (try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
+    }
+}
+
+/// `2000` as `2,000`, whatever the locale.
+private func grouped(_ number: Int) -> String {
+    let text = String(number)
+    var groups: [Substring] = []
+    var end = text.endIndex
+    while end > text.startIndex {
+        let start = text.index(end, offsetBy: -3, limitedBy: text.startIndex) ?? text.startIndex
+        groups.insert(text[start..<end], at: 0)
+        end = start
+    }
+    return groups.joined(separator: ",")
 }

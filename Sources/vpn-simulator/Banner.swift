@@ -8,6 +8,8 @@ struct Banner: Sendable {
     let scenario: Scenario
     let credentials: SimulatorCredentials
     let cloud: SimulatedCloud
+    /// Milliseconds added to every API answer (`--latency`); shown only when not zero.
+    var latency = 0
 
     func print(port: Int) async {
         let shownHost = host.contains(":") ? "[\(host)]" : host
@@ -40,6 +42,7 @@ struct Banner: Sendable {
         lines.append(
             "  X-Sdk-Date is checked against the \(credentials.sdkDateClock.rawValue) clock (--sdk-date-clock); "
                 + "list markers: \(scenario.markerMode.rawValue) (--marker-mode)")
+        if latency > 0 { lines.append("  latency:       \(latency) ms before every API answer (--latency)") }
         if let pair = credentials.keyPairs.first {
             let token = pair.securityToken.map { " HW_SECURITY_TOKEN=\($0)" } ?? ""
             lines.append(

@@ -83,6 +83,12 @@ struct VPNSimulatorCommand: AsyncParsableCommand {
     @Option(help: "Start at this night instead of 0.")
     var night: Int = 0
 
+    @Option(
+        help: ArgumentHelp(
+            "Delay every API answer by this many milliseconds (an async wait; /_sim/ admin routes are not delayed).",
+            valueName: "ms"))
+    var latency: Int = 0
+
     @Flag(help: "Print the scenario as JSON and exit (a template for --scenario).")
     var dumpScenario = false
 
@@ -92,6 +98,7 @@ struct VPNSimulatorCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard night >= 0 else { throw ValidationError("--night must be 0 or more") }
+        guard latency >= 0 else { throw ValidationError("--latency must be 0 or more milliseconds") }
         if let tokenExpiresAfterRequests, tokenExpiresAfterRequests < 1 {
             throw ValidationError("--token-expires-after-requests must be 1 or more")
         }
@@ -134,8 +141,9 @@ struct VPNSimulatorCommand: AsyncParsableCommand {
 
         var logger = Logger(label: "vpn-simulator")
         logger.logLevel = verbose ? .debug : .warning
-        let server = SimulatorServer(cloud: cloud, host: host, port: port, logger: logger)
-        let banner = Banner(host: host, scenario: chosen, credentials: credentials, cloud: cloud)
+        let server = SimulatorServer(
+            cloud: cloud, host: host, port: port, latency: .milliseconds(latency), logger: logger)
+        let banner = Banner(host: host, scenario: chosen, credentials: credentials, cloud: cloud, latency: latency)
         try await server.run { port in await banner.print(port: port) }
     }
 }

@@ -141,4 +141,30 @@ struct HandRunSimulatorTests {
                     + "listed (more than 200 share one created_at?); 205 of 210 gateways listed\n")
         }
     }
+
+    @Test("`vpn-simulator --latency 400`: three gateways fetched one at a time take at least 1.2 s")
+    func latencyOption() async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await Self.withSimulator(["--port", "0", "--latency", "400", "--token", "latency-token"]) { banner in
+            let base = try #require(banner.listeningOn, "banner: \(banner.text)")
+            #expect(banner.value("latency:") == "400 ms before every API answer (--latency)")
+            let ids = (1...3).flatMap { ["--id", Scenario.standardGatewayID($0).rawValue] }
+            var result: ProcessResult?
+            let took = try await ContinuousClock().measure {
+                result = try await CLI.run(
+                    [
+                        "collect", "--endpoint", base, "--concurrency", "1", "--kind", "customer-gateway", "--db",
+                        directory.appendingPathComponent("h.sqlite").path,
+                    ] + ids,
+                    environment: [
+                        "HW_AUTH_TOKEN": "latency-token", "HW_PROJECT_ID": try #require(banner.value("project id:")),
+                    ])
+            }
+            let finished = try #require(result)
+            #expect(finished.status == 0, "\(finished.stderr)")
+            #expect(finished.stdout.hasPrefix("run 1 complete: 3 observed, 0 unchanged, 0 changed, 3 new, "))
+            #expect(took >= .milliseconds(1_200))
+        }
+    }
 }

@@ -35,11 +35,11 @@ struct SimulatorHarness: Sendable {
 
     /// Starts a simulator, runs `body`, and stops it whatever happens.
     static func with(
-        scenario: Scenario = .standard, credentials: SimulatorCredentials = .standard,
+        scenario: Scenario = .standard, credentials: SimulatorCredentials = .standard, latency: Duration = .zero,
         _ body: (SimulatorHarness) async throws -> Void
     ) async throws {
         let cloud = try SimulatedCloud(scenario: scenario, credentials: credentials)
-        let running = try await SimulatorServer(cloud: cloud).start()
+        let running = try await SimulatorServer(cloud: cloud, latency: latency).start()
         let harness = SimulatorHarness(running: running)
         do {
             try await body(harness)

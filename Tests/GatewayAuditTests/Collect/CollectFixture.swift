@@ -46,11 +46,11 @@ struct CollectFixture {
     static let user = SimulatorCredentials.standard.users[0]
 
     static func with(
-        scenario: Scenario = .standard, credentials: SimulatorCredentials = .standard,
+        scenario: Scenario = .standard, credentials: SimulatorCredentials = .standard, latency: Duration = .zero,
         _ body: (CollectFixture) async throws -> Void
     ) async throws {
         let cloud = try SimulatedCloud(scenario: scenario, credentials: credentials)
-        let running = try await SimulatorServer(cloud: cloud).start()
+        let running = try await SimulatorServer(cloud: cloud, latency: latency).start()
         let fixture = CollectFixture(running: running, storeFixture: try StoreFixture())
         do {
             try await body(fixture)

@@ -1,0 +1,22 @@
+import Hummingbird
+
+/// Holds every API answer back by a fixed time before it goes out, as a distant region would: the
+/// bench's "ideal time" for a collection is only meaningful when each request costs a known wait.
+///
+/// The wait is an async sleep, so a delayed request holds no thread and any number can wait at once.
+/// The `/_sim/` admin routes are not delayed: a test or bench driving the clock should not pay for
+/// the latency it configured for the API.
+struct LatencyMiddleware: RouterMiddleware {
+    typealias Context = SimulatorRequestContext
+
+    /// The wait added before each API request is answered.
+    let latency: Duration
+
+    func handle(
+        _ request: Request, context: SimulatorRequestContext,
+        next: (Request, SimulatorRequestContext) async throws -> Response
+    ) async throws -> Response {
+        if !request.uri.path.hasPrefix("/_sim/") { try await Task.sleep(for: latency) }
+        return try await next(request, context)
+    }
+}

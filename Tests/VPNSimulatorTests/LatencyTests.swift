@@ -1,0 +1,45 @@
+import Foundation
+import GatewayAudit
+import Testing
+import VPNSimulator
+
+@Suite("the server's latency setting delays every API answer")
+struct LatencyTests {
+    private let g = Scenario.standardGatewayID
+    private let latency = Duration.milliseconds(500)
+
+    @Test("with 500 ms latency one gateway's GET takes at least 500 ms and still answers 200")
+    func oneRequest() async throws {
+        try await SimulatorHarness.with(latency: latency) { harness in
+            var status = 0
+            let took = try await ContinuousClock().measure { status = try await harness.gateway(g(1)).status }
+            #expect(status == 200)
+            #expect(took >= latency)
+            var listed = 0
+            let listTook = try await ContinuousClock().measure {
+                listed = try await harness.send(.GET, harness.gatewaysPath()).status
+            }
+            #expect(listed == 200)
+            #expect(listTook >= latency, "every API route is delayed, not only one")
+        }
+    }
+
+    @Test("the /_sim/ admin routes are not delayed: /_sim/state answers before an API call sent with it")
+    func adminRoutes() async throws {
+        try await SimulatorHarness.with(latency: .seconds(1)) { harness in
+            // Started together and compared with each other, not with a fixed bound, so that a loaded machine
+            // slows both: the API call waits a second more, the admin route does not.
+            let clock = ContinuousClock()
+            let started = clock.now
+            async let api = harness.gateway(g(1))
+            async let admin = harness.send(.GET, "/_sim/state", credential: .none)
+            let adminAnswer = try await admin
+            let adminDone = clock.now
+            let apiAnswer = try await api
+            let apiDone = clock.now
+            #expect(adminAnswer.status == 200 && apiAnswer.status == 200)
+            #expect(apiDone - started >= .seconds(1))
+            #expect(adminDone < apiDone, "admin \(adminDone - started), API \(apiDone - started)")
+        }
+    }
+}
