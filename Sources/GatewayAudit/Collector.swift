@@ -57,6 +57,8 @@ public struct Collector: Sendable {
             failure = error
             logger.notice("run stopped: \(error)")
         } catch let error as StoreError {
+            // No write may still run when the run is closed; what was fetched is stored if it can be.
+            try? await sink.flush()
             await closeAfterStoreError(run, writer: writer, error: error)
             throw error
         } catch is CancellationError {
