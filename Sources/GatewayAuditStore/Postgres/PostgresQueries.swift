@@ -39,33 +39,38 @@ struct PostgresQueries: HistoryReading {
     func forEachChangeRow(_ filter: ReportFilter, _ body: (ChangeRow) throws -> Void) throws {
         let (clause, arguments) = filter.pgSQL(gateway: "g.gateway_id", from: "s.first_seen", to: "s.first_seen")
         var timestamps = LastTimestamp()
+        var resources: [Int64: ResourceLabel] = [:]
         try session.stream(
             """
-            SELECT g.gateway_id, g.kind, s.seq, c.change, c.field, c.old_value, c.new_value,
+            SELECT s.gateway, s.seq, c.change, c.field, c.old_value, c.new_value,
                 p.last_seen AS last_seen_before, p.last_run AS last_run_before, s.first_seen, s.first_run,
-                s.updated_at_raw, g.account, g.cloud, g.region, g.project_id
+                s.updated_at_raw
             FROM change c
             JOIN snapshot s ON s.id = c.snapshot
             JOIN gateway g ON g.id = s.gateway
             LEFT JOIN snapshot p ON p.gateway = s.gateway AND p.seq = s.seq - 1
             \(clause) ORDER BY s.first_seen, g.gateway_id, s.seq, c.ordinal
-            """, arguments, wholeHistory: clause.isEmpty
+            """, arguments, wholeHistory: clause.isEmpty,
+            before: { connection in resources = try ResourceLabel.all(connection) }
         ) { row in
-            // By position, in the order selected: a name lookup per cell was a fifth of reading a row.
+            // By position, in the order selected: a name lookup per cell was a fifth of reading a row. The
+            // resource's id, kind and scope come from `resources`, not from every one of its rows.
+            let gateway = try row.int(at: 0)
+            guard let resource = resources[gateway] else {
+                throw StoreError.unknownValue(path: row.path, table: "snapshot", column: "gateway", value: "\(gateway)")
+            }
             try body(
                 ChangeRow(
-                    gatewayID: GatewayID(try row.text(at: 0)), seq: try row.int(at: 2),
-                    change: try row.stored(ChangeKind.self, at: 3, table: "change", column: "change"),
-                    field: try row.text(at: 4), oldValue: try row.optionalText(at: 5),
-                    newValue: try row.optionalText(at: 6),
-                    lastSeenBefore: try row.optionalInt(at: 7).map(Instant.init(nanosecondsSinceEpoch:)),
-                    lastRunBefore: try row.optionalInt(at: 8),
-                    firstSeenAfter: Instant(nanosecondsSinceEpoch: try row.int(at: 9)),
-                    firstRunAfter: try row.int(at: 10),
-                    apiUpdatedAt: try row.optionalText(at: 11),
-                    kind: try row.stored(ResourceKind.self, at: 1, table: "gateway", column: "kind"),
-                    scope: try row.scope(at: 12),
-                    parsing: &timestamps))
+                    gatewayID: resource.id, seq: try row.int(at: 1),
+                    change: try row.stored(ChangeKind.self, at: 2, table: "change", column: "change"),
+                    field: try row.text(at: 3), oldValue: try row.optionalText(at: 4),
+                    newValue: try row.optionalText(at: 5),
+                    lastSeenBefore: try row.optionalInt(at: 6).map(Instant.init(nanosecondsSinceEpoch:)),
+                    lastRunBefore: try row.optionalInt(at: 7),
+                    firstSeenAfter: Instant(nanosecondsSinceEpoch: try row.int(at: 8)),
+                    firstRunAfter: try row.int(at: 9),
+                    apiUpdatedAt: try row.optionalText(at: 10),
+                    kind: resource.kind, scope: resource.scope, parsing: &timestamps))
         }
     }
 
@@ -199,5 +204,25 @@ extension ReportFilter {
         }
         if let extra { conditions.append(extra) }
         return (conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "), arguments)
+    }
+}
+
+/// A resource row's id, kind and scope, read once per report (``PostgresQueries/forEachChangeRow(_:_:)``).
+struct ResourceLabel {
+    let id: GatewayID
+    let kind: ResourceKind
+    let scope: ScopeKey
+
+    /// Every resource of the history by its row id.
+    /// - Throws: ``StoreError``.
+    static func all(_ connection: PGConnection) throws -> [Int64: ResourceLabel] {
+        var labels: [Int64: ResourceLabel] = [:]
+        for row in try connection.rows("SELECT id, gateway_id, kind, account, cloud, region, project_id FROM gateway") {
+            labels[try row.int(at: 0)] = ResourceLabel(
+                id: GatewayID(try row.text(at: 1)),
+                kind: try row.stored(ResourceKind.self, at: 2, table: "gateway", column: "kind"),
+                scope: try row.scope(at: 3))
+        }
+        return labels
     }
 }

@@ -133,11 +133,14 @@ final class PostgresSession: Sendable {
     ///
     /// `wholeHistory`: the query reads every row of its tables (no filter), so joins hash instead of
     /// looking rows up one by one (the planner's row estimates favour the latter, wrongly here).
+    /// `before` runs first in the same transaction (what the rows refer to, read once).
     func stream(
-        _ sql: String, _ arguments: [any PGBindable], wholeHistory: Bool = false, _ body: (PGRow) throws -> Void
+        _ sql: String, _ arguments: [any PGBindable], wholeHistory: Bool = false,
+        before: (PGConnection) throws -> Void = { _ in }, _ body: (PGRow) throws -> Void
     ) throws {
         try withConnection { connection in
             try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            try before(connection)
             if wholeHistory { try connection.execute("SET LOCAL enable_nestloop = off") }
             let query = PGSQL.query(sql, arguments)
             try BlockingTaskExecutor.run {
