@@ -3,7 +3,8 @@ import GRDB
 import GatewayAuditCore
 
 /// The read models of an SQLite history: report rows streamed from cursors, summaries and runs.
-/// Columns are read by name; unknown stored values are errors, never defaults.
+/// Columns are read by name (by position in the change view, which reads every row of a big export);
+/// unknown stored values are errors, never defaults.
 public struct HistoryQueries: HistoryReading {
     let database: HistoryDatabase
 
