@@ -11,12 +11,17 @@ struct LatencyMiddleware: RouterMiddleware {
 
     /// The wait added before each API request is answered.
     let latency: Duration
+    /// Counts the requests being held.
+    let gauge: RequestGauge
 
     func handle(
         _ request: Request, context: SimulatorRequestContext,
         next: (Request, SimulatorRequestContext) async throws -> Response
     ) async throws -> Response {
-        if !request.uri.path.hasPrefix("/_sim/") { try await Task.sleep(for: latency) }
+        guard !request.uri.path.hasPrefix("/_sim/") else { return try await next(request, context) }
+        gauge.enter()
+        defer { gauge.leave() }
+        try await Task.sleep(for: latency)
         return try await next(request, context)
     }
 }

@@ -35,6 +35,8 @@ public struct SimulatorServer: Sendable {
     public let adminRoutes: Bool
     /// The wait added before every API answer (not the `/_sim/` admin routes'); zero for none.
     public let latency: Duration
+    /// With a latency: how many API requests are held at once, at most.
+    public let gauge = RequestGauge()
     private let logger: Logger
 
     /// Creates a server; nothing listens until ``start()`` or ``run(onListening:)``.
@@ -110,7 +112,7 @@ public struct SimulatorServer: Sendable {
     func makeRouter() -> Router<SimulatorRequestContext> {
         let router = Router(context: SimulatorRequestContext.self)
         router.add(middleware: UnknownRouteMiddleware())
-        if latency > .zero { router.add(middleware: LatencyMiddleware(latency: latency)) }
+        if latency > .zero { router.add(middleware: LatencyMiddleware(latency: latency, gauge: gauge)) }
         let collection = "/v5/:project_id/customer-gateways"
         let single = "/v5/:project_id/customer-gateways/:gateway_id"
         let tags = "/v5/:project_id/customer-gateway/:gateway_id/tags"

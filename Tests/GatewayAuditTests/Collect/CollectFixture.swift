@@ -38,6 +38,8 @@ final class LogCapture: Sendable {
 struct CollectFixture {
     let running: RunningSimulator
     let storeFixture: StoreFixture
+    /// With a latency: the most API requests the simulator held at once.
+    var gauge = RequestGauge()
     let logs = LogCapture()
     var cloud: SimulatedCloud { running.cloud }
     var store: HistoryQueries { storeFixture.store }
@@ -50,8 +52,9 @@ struct CollectFixture {
         _ body: (CollectFixture) async throws -> Void
     ) async throws {
         let cloud = try SimulatedCloud(scenario: scenario, credentials: credentials)
-        let running = try await SimulatorServer(cloud: cloud, latency: latency).start()
-        let fixture = CollectFixture(running: running, storeFixture: try StoreFixture())
+        let server = SimulatorServer(cloud: cloud, latency: latency)
+        let running = try await server.start()
+        let fixture = CollectFixture(running: running, storeFixture: try StoreFixture(), gauge: server.gauge)
         do {
             try await body(fixture)
         } catch {
