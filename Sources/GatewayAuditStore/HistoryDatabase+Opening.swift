@@ -21,6 +21,21 @@ extension HistoryDatabase {
         }
     }
 
+    /// Runs `body` again while it fails with `SQLITE_BUSY`, for up to 10 s. Processes that create or
+    /// upgrade one file at once (a cron job and a person, eight collectors of a new estate) meet locks
+    /// that SQLite reports at once instead of waiting for (switching a new file to WAL, say).
+    static func retryingBusy<T>(_ body: () throws -> T) throws -> T {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while true {
+            do {
+                return try body()
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && ContinuousClock.now < deadline
+            {
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+        }
+    }
+
     /// Refuses a file whose first bytes are not SQLite's header (an empty file is a new database).
     static func checkHeader(path: String) throws(StoreError) {
         guard let handle = FileHandle(forReadingAtPath: path) else {

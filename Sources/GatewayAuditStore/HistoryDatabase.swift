@@ -71,8 +71,10 @@ public struct HistoryDatabase: Sendable {
         self.isFile = isFile
         if migrate {
             try StoreError.mapping(path: path) {
-                try writer.write { db in try db.execute(sql: "PRAGMA application_id = \(Self.applicationID)") }
-                try Self.migrate(writer)
+                try Self.retryingBusy {
+                    try writer.write { db in try db.execute(sql: "PRAGMA application_id = \(Self.applicationID)") }
+                    try Self.migrate(writer)
+                }
             }
         }
     }
@@ -102,7 +104,9 @@ public struct HistoryDatabase: Sendable {
         config.prepareDatabase { db in
             if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = FULL") }
         }
-        let pool = try StoreError.mapping(path: path) { try DatabasePool(path: path, configuration: config) }
+        let pool = try StoreError.mapping(path: path) {
+            try retryingBusy { try DatabasePool(path: path, configuration: config) }
+        }
         return try HistoryDatabase(writer: pool, path: path, isFile: true, migrate: !readOnly)
     }
 
