@@ -105,7 +105,7 @@ public struct HistoryDatabase: Sendable {
             if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = FULL") }
         }
         let pool = try StoreError.mapping(path: path) {
-            try retryingBusy { try DatabasePool(path: path, configuration: config) }
+            try retryingBusy(for: busyTimeout) { try DatabasePool(path: path, configuration: config) }
         }
         return try HistoryDatabase(writer: pool, path: path, isFile: true, migrate: !readOnly)
     }

@@ -51,7 +51,7 @@ struct PostgresQueries: HistoryReading {
             LEFT JOIN snapshot p ON p.gateway = s.gateway AND p.seq = s.seq - 1
             \(clause) ORDER BY s.first_seen, g.gateway_id, s.seq, c.ordinal
             """, arguments, wholeHistory: clause.isEmpty,
-            before: { connection in resources = try ResourceLabel.all(connection) }
+            before: { connection in resources = try ResourceLabel.all(connection, ids: filter.gatewayIDs) }
         ) { row in
             // By position, in the order selected: a name lookup per cell was a fifth of reading a row. The
             // resource's id, kind and scope come from `resources`, not from every one of its rows.
@@ -213,11 +213,13 @@ struct ResourceLabel {
     let kind: ResourceKind
     let scope: ScopeKey
 
-    /// Every resource of the history by its row id.
+    /// The resources `ids` names (every one when empty) by their row ids.
     /// - Throws: ``StoreError``.
-    static func all(_ connection: PGConnection) throws -> [Int64: ResourceLabel] {
+    static func all(_ connection: PGConnection, ids: [GatewayID]) throws -> [Int64: ResourceLabel] {
         var labels: [Int64: ResourceLabel] = [:]
-        for row in try connection.rows("SELECT id, gateway_id, kind, account, cloud, region, project_id FROM gateway") {
+        let only = ids.isEmpty ? "" : " WHERE gateway_id IN (\(PGSQL.placeholders(ids.count)))"
+        let sql = "SELECT id, gateway_id, kind, account, cloud, region, project_id FROM gateway" + only
+        for row in try connection.rows(sql, ids.map(\.rawValue)) {
             labels[try row.int(at: 0)] = ResourceLabel(
                 id: GatewayID(try row.text(at: 1)),
                 kind: try row.stored(ResourceKind.self, at: 2, table: "gateway", column: "kind"),

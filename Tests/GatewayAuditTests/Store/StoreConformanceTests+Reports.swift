@@ -81,6 +81,13 @@ struct IdenticalReportsTests {
             }
         }
         #expect(compared == 2 * (ReportView.allCases.count + 2) * ReportFormat.allCases.count)
+        // One resource's changes: PostgreSQL then reads only that resource's id, kind and scope.
+        var rows: ([ChangeRow], [ChangeRow]) = ([], [])
+        let one = ReportFilter(gatewayIDs: ["gw-1"])
+        try sqlite.store.forEachChangeRow(one) { rows.0.append($0) }
+        try postgres.store.forEachChangeRow(one) { rows.1.append($0) }
+        #expect(!rows.0.isEmpty && rows.0.allSatisfy { $0.gatewayID == "gw-1" })
+        #expect(rows.0 == rows.1)
         for id in ["gw-1", "gw-2", "vpnc-1", "vgw-1"] {
             let a = try WhenChangedReport(store: sqlite.store, gatewayID: GatewayID(id), zone: zone)
             let b = try WhenChangedReport(store: postgres.store, gatewayID: GatewayID(id), zone: zone)
