@@ -20,7 +20,7 @@ public struct ReportColumn<Row: ReportRow>: Sendable {
     /// The column holding this one's previous value (`new_value` → `old_value`): when highlighted, the
     /// HTML marks the changed part of both cells.
     public let diffAgainst: String?
-    private let render: @Sendable (Row, ReportCells) -> String
+    let render: @Sendable (Row, ReportCells) -> String
 
     /// Creates a column named `name` whose cell is `cell(row, cells)`.
     public init(

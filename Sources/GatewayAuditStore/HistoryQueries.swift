@@ -71,30 +71,31 @@ public struct HistoryQueries: HistoryReading {
         let (clause, arguments) = filter.sql(gateway: "g.gateway_id", from: "s.first_seen", to: "s.first_seen")
         let path = database.path
         var timestamps = LastTimestamp()
+        var resources = ResourceLabels()
         try stream(
             sql: """
-                SELECT g.gateway_id, g.kind, s.seq, c.change, c.field, c.old_value, c.new_value,
+                SELECT s.gateway, s.seq, c.change, c.field, c.old_value, c.new_value,
                     p.last_seen AS last_seen_before, p.last_run AS last_run_before, s.first_seen, s.first_run,
-                    s.updated_at_raw, g.account, g.cloud, g.region, g.project_id
+                    s.updated_at_raw
                 FROM change c
                 JOIN snapshot s ON s.id = c.snapshot
                 JOIN gateway g ON g.id = s.gateway
                 LEFT JOIN snapshot p ON p.gateway = s.gateway AND p.seq = s.seq - 1
                 \(clause) ORDER BY s.first_seen, g.gateway_id, s.seq, c.ordinal
-                """, arguments: arguments
+                """, arguments: arguments,
+            before: { db in resources = try ResourceLabel.all(db, ids: filter.gatewayIDs, path: path) }
         ) { row in
-            // Read by position (the SELECT's order): a name look-up per cell was a tenth of a big export.
+            // Read by position (the SELECT's order): a name look-up per cell was a tenth of a big export. The
+            // resource's id, kind and scope come from `resources`, not from five more cells of every row.
+            let resource = try resources.label(row[0], path: path)
             try body(
                 ChangeRow(
-                    gatewayID: GatewayID(row[0]), seq: row[2],
-                    change: try row.stored(ChangeKind.self, at: 3, "change", table: "change", path: path),
-                    field: row[4], oldValue: row[5], newValue: row[6],
-                    lastSeenBefore: (row[7] as Int64?).map(Instant.init(nanosecondsSinceEpoch:)), lastRunBefore: row[8],
-                    firstSeenAfter: Instant(nanosecondsSinceEpoch: row[9]), firstRunAfter: row[10],
-                    apiUpdatedAt: row[11],
-                    kind: try row.stored(ResourceKind.self, at: 1, "kind", table: "gateway", path: path),
-                    scope: ScopeKey(account: row[12], cloud: row[13], region: row[14], projectID: row[15]),
-                    parsing: &timestamps))
+                    gatewayID: resource.id, seq: row[1],
+                    change: try row.stored(ChangeKind.self, at: 2, "change", table: "change", path: path),
+                    field: row[3], oldValue: row[4], newValue: row[5],
+                    lastSeenBefore: (row[6] as Int64?).map(Instant.init(nanosecondsSinceEpoch:)), lastRunBefore: row[7],
+                    firstSeenAfter: Instant(nanosecondsSinceEpoch: row[8]), firstRunAfter: row[9],
+                    apiUpdatedAt: row[10], kind: resource.kind, scope: resource.scope, parsing: &timestamps))
         }
     }
 
@@ -198,9 +199,15 @@ public struct HistoryQueries: HistoryReading {
     /// Runs `body` on each row of a cursor inside one read transaction (a consistent view). The statement
     /// is prepared once per connection: the HTML report runs the same per-resource queries a thousand
     /// times, and compiling them each time (with GRDB's authorizer) was a third of its time.
-    func stream(sql: String, arguments: StatementArguments, _ body: (Row) throws -> Void) throws {
+    /// Runs `body` on each row of `sql`, in one read transaction; `before` runs first in the same one
+    /// (what the rows refer to, read once).
+    func stream(
+        sql: String, arguments: StatementArguments, before: (Database) throws -> Void = { _ in },
+        _ body: (Row) throws -> Void
+    ) throws {
         do {
             try (try database.writer).read { db in
+                try before(db)
                 let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
                 while let row = try cursor.next() { try body(row) }
             }

@@ -39,37 +39,31 @@ struct PostgresQueries: HistoryReading {
     func forEachChangeRow(_ filter: ReportFilter, _ body: (ChangeRow) throws -> Void) throws {
         let (clause, arguments) = filter.pgSQL(gateway: "g.gateway_id", from: "s.first_seen", to: "s.first_seen")
         var timestamps = LastTimestamp()
-        var resources: [Int64: ResourceLabel] = [:]
-        try session.stream(
+        var resources = ResourceLabels()
+        try session.streamRecords(
             """
-            SELECT s.gateway, s.seq, c.change, c.field, c.old_value, c.new_value,
-                p.last_seen AS last_seen_before, p.last_run AS last_run_before, s.first_seen, s.first_run,
-                s.updated_at_raw
+            SELECT ROW(s.gateway, s.seq, c.change, c.field, c.old_value, c.new_value, p.last_seen, p.last_run,
+                s.first_seen, s.first_run, s.updated_at_raw)
             FROM change c
             JOIN snapshot s ON s.id = c.snapshot
             JOIN gateway g ON g.id = s.gateway
             LEFT JOIN snapshot p ON p.gateway = s.gateway AND p.seq = s.seq - 1
             \(clause) ORDER BY s.first_seen, g.gateway_id, s.seq, c.ordinal
-            """, arguments, wholeHistory: clause.isEmpty,
+            """, arguments, fields: 11, wholeHistory: clause.isEmpty,
             before: { connection in resources = try ResourceLabel.all(connection, ids: filter.gatewayIDs) }
         ) { row in
-            // By position, in the order selected: a name lookup per cell was a fifth of reading a row. The
-            // resource's id, kind and scope come from `resources`, not from every one of its rows.
-            let gateway = try row.int(at: 0)
-            guard let resource = resources[gateway] else {
-                throw StoreError.unknownValue(path: row.path, table: "snapshot", column: "gateway", value: "\(gateway)")
-            }
+            // One record per row, its fields read in order (`PGRecord`): a cell of its own per column was most
+            // of reading a row. The resource's id, kind and scope come from `resources`, read once.
+            let resource = try resources.label(try row.int(), path: row.path)
             try body(
                 ChangeRow(
-                    gatewayID: resource.id, seq: try row.int(at: 1),
-                    change: try row.stored(ChangeKind.self, at: 2, table: "change", column: "change"),
-                    field: try row.text(at: 3), oldValue: try row.optionalText(at: 4),
-                    newValue: try row.optionalText(at: 5),
-                    lastSeenBefore: try row.optionalInt(at: 6).map(Instant.init(nanosecondsSinceEpoch:)),
-                    lastRunBefore: try row.optionalInt(at: 7),
-                    firstSeenAfter: Instant(nanosecondsSinceEpoch: try row.int(at: 8)),
-                    firstRunAfter: try row.int(at: 9),
-                    apiUpdatedAt: try row.optionalText(at: 10),
+                    gatewayID: resource.id, seq: try row.int(),
+                    change: try row.stored(ChangeKind.self, table: "change", column: "change"),
+                    field: try row.text(), oldValue: try row.optionalText(), newValue: try row.optionalText(),
+                    lastSeenBefore: try row.optionalInt().map(Instant.init(nanosecondsSinceEpoch:)),
+                    lastRunBefore: try row.optionalInt(),
+                    firstSeenAfter: Instant(nanosecondsSinceEpoch: try row.int()), firstRunAfter: try row.int(),
+                    apiUpdatedAt: try row.optionalText(),
                     kind: resource.kind, scope: resource.scope, parsing: &timestamps))
         }
     }
@@ -204,27 +198,5 @@ extension ReportFilter {
         }
         if let extra { conditions.append(extra) }
         return (conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "), arguments)
-    }
-}
-
-/// A resource row's id, kind and scope, read once per report (``PostgresQueries/forEachChangeRow(_:_:)``).
-struct ResourceLabel {
-    let id: GatewayID
-    let kind: ResourceKind
-    let scope: ScopeKey
-
-    /// The resources `ids` names (every one when empty) by their row ids.
-    /// - Throws: ``StoreError``.
-    static func all(_ connection: PGConnection, ids: [GatewayID]) throws -> [Int64: ResourceLabel] {
-        var labels: [Int64: ResourceLabel] = [:]
-        let only = ids.isEmpty ? "" : " WHERE gateway_id IN (\(PGSQL.placeholders(ids.count)))"
-        let sql = "SELECT id, gateway_id, kind, account, cloud, region, project_id FROM gateway" + only
-        for row in try connection.rows(sql, ids.map(\.rawValue)) {
-            labels[try row.int(at: 0)] = ResourceLabel(
-                id: GatewayID(try row.text(at: 1)),
-                kind: try row.stored(ResourceKind.self, at: 2, table: "gateway", column: "kind"),
-                scope: try row.scope(at: 3))
-        }
-        return labels
     }
 }

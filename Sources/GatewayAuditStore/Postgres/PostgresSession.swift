@@ -138,6 +138,26 @@ final class PostgresSession: Sendable {
         _ sql: String, _ arguments: [any PGBindable], wholeHistory: Bool = false,
         before: (PGConnection) throws -> Void = { _ in }, _ body: (PGRow) throws -> Void
     ) throws {
+        try streamRows(sql, arguments, wholeHistory: wholeHistory, before: before) { row, path in
+            try body(PGRow(row, path: path))
+        }
+    }
+
+    /// ``stream(_:_:wholeHistory:before:_:)`` for a view that selects each row as one record of `fields`
+    /// fields (``PGRecord``).
+    func streamRecords(
+        _ sql: String, _ arguments: [any PGBindable], fields: Int, wholeHistory: Bool = false,
+        before: (PGConnection) throws -> Void = { _ in }, _ body: (inout PGRecord) throws -> Void
+    ) throws {
+        try streamRows(sql, arguments, wholeHistory: wholeHistory, before: before) { row, path in
+            try PGRecord.read(row, fields: fields, path: path, body)
+        }
+    }
+
+    private func streamRows(
+        _ sql: String, _ arguments: [any PGBindable], wholeHistory: Bool,
+        before: (PGConnection) throws -> Void, _ body: (PostgresRow, String) throws -> Void
+    ) throws {
         try withConnection { connection in
             try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             try before(connection)
@@ -145,7 +165,7 @@ final class PostgresSession: Sendable {
             let query = PGSQL.query(sql, arguments)
             try BlockingTaskExecutor.run {
                 let rows = try await connection.raw.query(query, logger: connection.raw.logger)
-                for try await row in rows { try body(PGRow(row, path: connection.path)) }
+                for try await row in rows { try body(row, connection.path) }
             }
             try connection.execute("COMMIT")
         }
