@@ -43,24 +43,30 @@ struct ResourceLabel {
     }
 }
 
-/// The labels of a report's resources by row id, remembering the last one asked for: a resource's change
-/// rows mostly come one after another (a snapshot's several fields).
+/// The labels of a report's resources by row id. Row ids are mostly dense (1, 2, 3…), so they index an
+/// array, which a million lookups notice, against a dictionary's hashing; sparse ids keep the dictionary.
 struct ResourceLabels {
-    private let labels: [Int64: ResourceLabel]
-    private var last: (id: Int64, label: ResourceLabel)?
+    private let dense: [ResourceLabel?]
+    private let sparse: [Int64: ResourceLabel]
 
     init(_ labels: [Int64: ResourceLabel] = [:]) {
-        self.labels = labels
+        let highest = labels.keys.max() ?? 0
+        if highest < Int64(labels.count) * 2 + 1024, labels.keys.allSatisfy({ $0 >= 0 }) {
+            var dense = [ResourceLabel?](repeating: nil, count: Int(highest) + 1)
+            for (id, label) in labels { dense[Int(id)] = label }
+            (self.dense, self.sparse) = (dense, [:])
+        } else {
+            (self.dense, self.sparse) = ([], labels)
+        }
     }
 
     /// The label of the resource row `id`.
     /// - Throws: ``StoreError/unknownValue(path:table:column:value:)`` for a row id no resource has.
-    mutating func label(_ id: Int64, path: String) throws -> ResourceLabel {
-        if let last, last.id == id { return last.label }
-        guard let label = labels[id] else {
+    func label(_ id: Int64, path: String) throws -> ResourceLabel {
+        let found = id >= 0 && id < dense.count ? dense[Int(id)] : sparse[id]
+        guard let found else {
             throw StoreError.unknownValue(path: path, table: "snapshot", column: "gateway", value: "\(id)")
         }
-        last = (id, label)
-        return label
+        return found
     }
 }

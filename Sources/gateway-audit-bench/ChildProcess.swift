@@ -20,6 +20,25 @@ enum ChildProcess {
         var cpuSeconds: Double { userSeconds + systemSeconds }
     }
 
+    /// Runs `ours` and `reference` `times` times each, alternating, and returns the median run of each (by
+    /// wall time): on a shared machine one run of either can be a fifth off, and a ratio of two single runs
+    /// twice that. The first failed run is returned as soon as it happens.
+    static func sideBySide(times: Int = 3, ours: () -> Result, reference: () -> Result) -> (
+        ours: Result, reference: Result
+    ) {
+        var (mine, theirs) = ([Result](), [Result]())
+        for _ in 0..<times {
+            let one = ours()
+            guard one.status == 0 else { return (one, reference()) }
+            let other = reference()
+            guard other.status == 0 else { return (one, other) }
+            mine.append(one)
+            theirs.append(other)
+        }
+        let median = { (runs: [Result]) in runs.sorted { $0.seconds < $1.seconds }[runs.count / 2] }
+        return (median(mine), median(theirs))
+    }
+
     /// Runs `program` until it exits. `environment` is added to (and overrides) the bench's own.
     static func run(
         _ program: String, _ arguments: [String], stdoutPath: String = "/dev/null", stderrPath: String = "/dev/null",

@@ -85,7 +85,9 @@ extension Stages {
             let ours = ChildProcess.run(
                 tool, ["report", "changes", "--db", server.url(database: database), "--output", path("pg-\(name).csv")])
             peaks.append(ours.peakRSSKiB)
-            if name == "big" { try reportAgainstPsql(server, database: database, ours: ours, rows: rows, into: &table) }
+            if name == "big" {
+                try reportAgainstPsql(server, database: database, first: ours, rows: rows, into: &table)
+            }
             try await server.drop(database)
         }
         let (small, big) = (peaks[0], peaks[1])
@@ -98,23 +100,34 @@ extension Stages {
     }
 
     private func reportAgainstPsql(
-        _ server: BenchPostgres, database: String, ours: ChildProcess.Result, rows: Int, into table: inout BenchTable
+        _ server: BenchPostgres, database: String, first: ChildProcess.Result, rows: Int, into table: inout BenchTable
     ) throws {
         let stage = "postgres: changes CSV, \(rows) rows"
-        guard ours.status == 0 else {
-            throw BenchError("gateway-audit report changes on PostgreSQL exited \(ours.status)")
+        guard first.status == 0 else {
+            throw BenchError("gateway-audit report changes on PostgreSQL exited \(first.status)")
         }
         guard let psql = ChildProcess.which("psql") else {
             table.add(
                 BenchRow(
-                    stage: stage, figure: String(format: "%.3f s", ours.seconds), reference: "psql not installed",
+                    stage: stage, figure: String(format: "%.3f s", first.seconds), reference: "psql not installed",
                     ratio: nil, target: "≤ 2×", met: nil))
             return
         }
         let sql = BareInsertStore.changeRowsSQL.split(separator: "\n").joined(separator: " ")
-        let reference = ChildProcess.run(
-            psql, ["-X", "-q", "-d", server.url(database: database), "-c", "\\copy (\(sql)) TO STDOUT CSV"],
-            stdoutPath: path("pg-big.psql.csv"))
+        // The median of three runs of each, alternating (the first run above warmed the server's cache).
+        let (ours, reference) = ChildProcess.sideBySide(
+            ours: {
+                ChildProcess.run(
+                    tool, ["report", "changes", "--db", server.url(database: database), "--output", path("pg-big.csv")])
+            },
+            reference: {
+                ChildProcess.run(
+                    psql, ["-X", "-q", "-d", server.url(database: database), "-c", "\\copy (\(sql)) TO STDOUT CSV"],
+                    stdoutPath: path("pg-big.psql.csv"))
+            })
+        guard ours.status == 0 else {
+            throw BenchError("gateway-audit report changes on PostgreSQL exited \(ours.status)")
+        }
         guard reference.status == 0 else { throw BenchError("psql \\copy exited \(reference.status)") }
         let ratio = ours.seconds / reference.seconds
         table.add(
