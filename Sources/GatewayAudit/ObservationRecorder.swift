@@ -22,7 +22,8 @@ public struct ObservationRecorder: Sendable {
         -> [ObservationOutcome]
     {
         let priors = try await writer.priorStates(for: observations)
-        let writes = zip(observations, priors).map { write(for: $0, prior: $1) }
+        // By index: observations and prior states are large values, which a zip would copy once more.
+        let writes = observations.indices.map { write(for: observations[$0], prior: priors[$0]) }
         return try await writer.record(writes, in: run)
     }
 

@@ -35,14 +35,7 @@ extension HistoryWriter {
             let status = try String.fetchOne(db, sql: "SELECT status FROM run WHERE id = ?", arguments: [id])
             guard status == RunStatus.running.rawValue else { throw StoreError.runNotActive(id: id) }
             var recorder = SnapshotRecorder(db: db, run: id, scope: scope)
-            var counts = RunCounts()
-            var outcomes: [ObservationOutcome] = []
-            outcomes.reserveCapacity(writes.count)
-            for write in writes {
-                let outcome = try recorder.record(write)
-                counts.add(outcome)
-                outcomes.append(outcome)
-            }
+            let batch = try RecordedBatch.recording(writes) { try recorder.record($0) }
             try recorder.flush()
             try db.execute(
                 sql: """
@@ -50,12 +43,12 @@ extension HistoryWriter {
                         new = new + ?, gone = gone + ?, failed = failed + ? WHERE id = ?
                     """,
                 arguments: [
-                    counts.observed, counts.unchanged, counts.changed, counts.new, counts.gone, counts.failed, id,
+                    batch.counts.observed, batch.counts.unchanged, batch.counts.changed, batch.counts.new,
+                    batch.counts.gone, batch.counts.failed, id,
                 ])
             // Resources seen again had their scope set with their last-seen mark (flush).
-            let others = zip(writes, outcomes).filter { $1 != .unchanged && $1 != .stillGone }
-            try Self.assign(others.map(\.0.observation.gatewayID.rawValue), to: scope, db)
-            return outcomes
+            try Self.assign(batch.rescoped, to: scope, db)
+            return batch.outcomes
         }
     }
 }

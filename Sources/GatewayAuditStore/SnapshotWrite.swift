@@ -23,3 +23,32 @@ public struct SnapshotWrite: Sendable, Hashable {
         self.anomalies = anomalies
     }
 }
+
+/// What recording a batch's writes one by one gave, for either store.
+struct RecordedBatch {
+    /// Each write's outcome, in order.
+    var outcomes: [ObservationOutcome] = []
+    /// The outcomes counted, for the run's record.
+    var counts = RunCounts()
+    /// The resources the batch's scope pass gives the run's scope: every one but those seen again, whose
+    /// scope is set with their last-seen mark.
+    var rescoped: [String] = []
+
+    /// Records `writes` in order with `record`. By index: a write is a large value, and a loop variable or
+    /// a zip would copy each one (an unchanged night of 10,000 noticed).
+    static func recording(_ writes: [SnapshotWrite], _ record: (SnapshotWrite) throws -> ObservationOutcome) rethrows
+        -> RecordedBatch
+    {
+        var batch = RecordedBatch()
+        batch.outcomes.reserveCapacity(writes.count)
+        for index in writes.indices {
+            let outcome = try record(writes[index])
+            batch.counts.add(outcome)
+            batch.outcomes.append(outcome)
+            if outcome != .unchanged && outcome != .stillGone {
+                batch.rescoped.append(writes[index].observation.gatewayID.rawValue)
+            }
+        }
+        return batch
+    }
+}

@@ -81,24 +81,19 @@ struct PostgresWriter: Sendable {
                     .optionalText("status")
                 guard status == RunStatus.running.rawValue else { throw StoreError.runNotActive(id: id) }
                 var recorder = try PostgresRecorder(connection: connection, run: id, scope: scope, writes: writes)
-                var counts = RunCounts()
-                var outcomes: [ObservationOutcome] = []
-                outcomes.reserveCapacity(writes.count)
-                for write in writes {
-                    let outcome = try recorder.record(write)
-                    counts.add(outcome)
-                    outcomes.append(outcome)
-                }
+                let batch = try RecordedBatch.recording(writes) { try recorder.record($0) }
                 try recorder.flush()
                 try connection.execute(
                     """
                     UPDATE run SET observed = observed + ?, unchanged = unchanged + ?, changed = changed + ?,
                         new = new + ?, gone = gone + ?, failed = failed + ? WHERE id = ?
                     """,
-                    [counts.observed, counts.unchanged, counts.changed, counts.new, counts.gone, counts.failed, id])
+                    [
+                        batch.counts.observed, batch.counts.unchanged, batch.counts.changed, batch.counts.new,
+                        batch.counts.gone, batch.counts.failed, id,
+                    ])
                 // Resources seen again had their scope set with their last-seen mark (flush).
-                let gatewayIDs = zip(writes, outcomes).filter { $1 != .unchanged && $1 != .stillGone }
-                    .map(\.0.observation.gatewayID.rawValue)
+                let gatewayIDs = batch.rescoped
                 for start in stride(from: 0, to: gatewayIDs.count, by: 500) {
                     let slice = Array(gatewayIDs[start..<min(start + 500, gatewayIDs.count)])
                     let values: [any PGBindable] = [scope.account, scope.cloud, scope.region, scope.projectID]
@@ -109,7 +104,7 @@ struct PostgresWriter: Sendable {
                             AND NOT (account = ? AND cloud = ? AND region = ? AND project_id = ?)
                         """, values + slice + values)
                 }
-                return outcomes
+                return batch.outcomes
             }
         }
     }
