@@ -36,7 +36,7 @@ public enum EstateFile {
             throw EstateError(file: path, line: 0, key: "", problem: "not valid TOML: \(error)")
         }
         let lines = EstateSourceLines(text)
-        var reader = EstateTableReader(file: path, lines: lines, account: nil, table: table)
+        let reader = EstateTableReader(file: path, lines: lines, account: nil, table: table)
         try reader.rejectUnknownKeys(allowed: ["database", "account"])
         let database = try reader.string("database")
         guard let accountValues = table["account"] else {
