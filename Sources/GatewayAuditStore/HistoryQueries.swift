@@ -30,6 +30,12 @@ public struct HistoryQueries: HistoryReading {
         try pipelined(filter, body) { queries, emit in try queries.readChangeRows(filter, emit) }
     }
 
+    /// Whether ``forEachChangeRow(_:_:)`` and ``forEachHistoryRow(_:_:)`` read `filter`'s rows on a thread of
+    /// their own (see ``pipelined(_:_:_:)``).
+    func readsOnOwnThread(_ filter: ReportFilter) -> Bool {
+        database.readsInParallel && filter.gatewayIDs.isEmpty
+    }
+
     /// Hands the rows `read` reads to `body`, reading them on a thread of their own when the database
     /// allows (``RowPipeline``): the big exports' reading and their formatting then share the two cores.
     /// A read of named resources stays on the caller's thread: the HTML report reads each of its thousand
@@ -38,7 +44,7 @@ public struct HistoryQueries: HistoryReading {
         _ filter: ReportFilter, _ body: (Row) throws -> Void,
         _ read: @escaping @Sendable (HistoryQueries, _ emit: (Row) throws -> Void) throws -> Void
     ) throws {
-        guard database.readsInParallel, filter.gatewayIDs.isEmpty else { return try read(self, body) }
+        guard readsOnOwnThread(filter) else { return try read(self, body) }
         try RowPipeline.run(produce: { [self] emit in try read(self, emit) }, consume: body)
     }
 
