@@ -20,6 +20,7 @@ public struct ReportColumn<Row: ReportRow>: Sendable {
     /// The column holding this one's previous value (`new_value` → `old_value`): when highlighted, the
     /// HTML marks the changed part of both cells.
     public let diffAgainst: String?
+    /// The cell of a row, every time rendered by the `ReportCells` given (``ReportRowRenderer`` calls it).
     let render: @Sendable (Row, ReportCells) -> String
 
     /// Creates a column named `name` whose cell is `cell(row, cells)`.
@@ -33,10 +34,5 @@ public struct ReportColumn<Row: ReportRow>: Sendable {
         self.isResourceID = isResourceID
         self.diffAgainst = diffAgainst
         render = cell
-    }
-
-    /// The cell of `row`, every time rendered by `cells`.
-    public func cell(_ row: Row, _ cells: ReportCells) -> String {
-        render(row, cells)
     }
 }

@@ -21,9 +21,10 @@ extension HistoryDatabase {
         }
     }
 
-    /// Runs `body` again while it fails with `SQLITE_BUSY`, for up to `budget` (the busy timeout). Processes that create or
-    /// upgrade one file at once (a cron job and a person, eight collectors of a new estate) meet locks
-    /// that SQLite reports at once instead of waiting for (switching a new file to WAL, say).
+    /// Runs `body` again while it fails with `SQLITE_BUSY`, for up to `budget` (the busy timeout).
+    /// Processes that create or upgrade one file at once (a cron job and a person, eight collectors of a
+    /// new estate) meet locks that SQLite reports at once instead of waiting for (switching a new file to
+    /// WAL, say).
     static func retryingBusy<T>(for budget: Duration = .seconds(10), _ body: () throws -> T) throws -> T {
         let deadline = ContinuousClock.now + budget
         while true {

@@ -86,11 +86,10 @@ struct PGRow: Sendable {
     }
 
     func text(_ column: String) throws -> String { try cells[column].decode(String.self) }
-    /// The columns by position, for the views read row by row (no name lookup).
+    /// The columns by position (no name lookup).
     func text(at index: Int) throws -> String { try cells[index].decode(String.self) }
     func optionalText(at index: Int) throws -> String? { try cells[index].decode(String?.self) }
     func int(at index: Int) throws -> Int64 { try cells[index].decode(Int64.self) }
-    func optionalInt(at index: Int) throws -> Int64? { try cells[index].decode(Int64?.self) }
     func optionalText(_ column: String) throws -> String? { try cells[column].decode(String?.self) }
     func int(_ column: String) throws -> Int64 { try cells[column].decode(Int64.self) }
     func optionalInt(_ column: String) throws -> Int64? { try cells[column].decode(Int64?.self) }
