@@ -7,22 +7,35 @@ import GatewayAuditCore
 ///
 /// Moving the last-seen mark of a resource seen again unchanged (most of every night) is deferred and
 /// done for up to 300 resources per statement by ``flush()``, which the caller runs before the
-/// transaction ends: no other write of the batch reads those marks.
+/// transaction ends: no other write of the batch reads those marks. A new resource's row is inserted
+/// with its mark, status and scope (``recordNew(_:_:)``); whether it re-creates a gone resource is
+/// looked up only when one shares its identity (``RecreationCandidates``, read once per batch).
 struct SnapshotRecorder {
     let db: Database
     let run: Int64
     /// The run's scope, given to the resources it sees again (a resource seen by another scope moves).
     let scope: ScopeKey
     private var extensions: [(gateway: Int64, seen: Int64, operational: String?)] = []
+    let candidates: RecreationCandidates
+    /// A resource went in this batch: its identity is not among the candidates read before it.
+    private(set) var goneInBatch = false
 
-    init(db: Database, run: Int64, scope: ScopeKey) {
+    init(db: Database, run: Int64, scope: ScopeKey, writes: [SnapshotWrite]) throws {
         self.db = db
         self.run = run
         self.scope = scope
+        candidates = try RecreationCandidates(of: writes) { sql, arguments, columns in
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
+                columns.map { row[$0] ?? "" }
+            }
+        }
     }
 
     mutating func record(_ write: SnapshotWrite) throws -> ObservationOutcome {
         let observation = write.observation
+        if write.prior.gatewayRow == nil, case .present(let current) = observation.result {
+            return try recordNew(current, write)
+        }
         let latest = write.prior.latest
         // A gone or failed observation of a known id is of the kind the history records for it.
         let kind = write.prior.kind ?? observation.kind
@@ -43,6 +56,7 @@ struct SnapshotRecorder {
                 extensions.append((gateway, seen, nil))
                 return .stillGone
             }
+            goneInBatch = true
             try closeStatusWindow(prior: write.prior, gateway: gateway, seen: seen)
             let snapshot = try insertSnapshot(
                 gateway: gateway, gatewayID: observation.gatewayID, kind: kind, after: latest, state: .gone,
@@ -74,18 +88,24 @@ struct SnapshotRecorder {
             } else {
                 outcome = .changed
             }
-            for change in write.changes {
-                try insertChange(
-                    snapshot: snapshot, ordinal: ordinal, kind: change.kind, field: change.path,
-                    old: change.oldValue, new: change.newValue)
-                ordinal += 1
-            }
-            for anomaly in write.anomalies {
-                try db.cachedStatement(
-                    sql: "INSERT OR IGNORE INTO anomaly (snapshot, field, kind, detail) VALUES (?, ?, ?, ?)"
-                ).execute(arguments: [snapshot, anomaly.field, anomaly.kind.rawValue, anomaly.detail])
-            }
+            try insertDetails(of: write, snapshot: snapshot, from: ordinal)
             return outcome
+        }
+    }
+
+    /// The write's field changes, numbered from `ordinal`, and its anomalies.
+    func insertDetails(of write: SnapshotWrite, snapshot: Int64, from ordinal: Int) throws {
+        var ordinal = ordinal
+        for change in write.changes {
+            try insertChange(
+                snapshot: snapshot, ordinal: ordinal, kind: change.kind, field: change.path,
+                old: change.oldValue, new: change.newValue)
+            ordinal += 1
+        }
+        for anomaly in write.anomalies {
+            try db.cachedStatement(
+                sql: "INSERT OR IGNORE INTO anomaly (snapshot, field, kind, detail) VALUES (?, ?, ?, ?)"
+            ).execute(arguments: [snapshot, anomaly.field, anomaly.kind.rawValue, anomaly.detail])
         }
     }
 
@@ -97,21 +117,23 @@ struct SnapshotRecorder {
 
     /// The deferred resources' current snapshots were seen again: moves their last-seen marks (kept on
     /// the resource rows), keeps their latest operational values, when the observation brought some, and
-    /// gives them the run's scope.
+    /// gives them the run's scope; 300 resources a statement.
+    ///
+    /// The scope is set by a statement of its own that writes only the rows of another scope: SQLite
+    /// rewrites a row's index entries for every column an `UPDATE` sets, changed or not, so setting the
+    /// scope with the marks doubled the cost of an unchanged night.
     mutating func flush() throws {
         for start in stride(from: 0, to: extensions.count, by: 300) {
             let chunk = extensions[start..<min(start + 300, extensions.count)]
-            var arguments: [(any DatabaseValueConvertible)?] = [
-                run, scope.account, scope.cloud, scope.region, scope.projectID,
-            ]
-            arguments.reserveCapacity(5 + chunk.count * 3)
+            var arguments: [(any DatabaseValueConvertible)?] = [run]
+            arguments.reserveCapacity(1 + chunk.count * 3)
             for item in chunk { arguments += [item.gateway, item.seen, item.operational] }
             // Prepared once per chunk size: every full chunk has the same text. Marks only move forward
             // (an import may bring an older night); the scope is the run's either way.
             let later = "(gateway.last_seen IS NULL OR gateway.last_seen <= v.column2)"
             try db.cachedStatement(
                 sql: """
-                    UPDATE gateway SET account = ?2, cloud = ?3, region = ?4, project_id = ?5,
+                    UPDATE gateway SET
                         last_run = CASE WHEN \(later) THEN ?1 ELSE gateway.last_run END,
                         last_seen = CASE WHEN \(later) THEN v.column2 ELSE gateway.last_seen END,
                         operational = CASE WHEN \(later) THEN COALESCE(v.column3, gateway.operational)
@@ -120,6 +142,15 @@ struct SnapshotRecorder {
                     WHERE gateway.id = v.column1
                     """
             ).execute(arguments: StatementArguments(arguments))
+            try db.cachedStatement(
+                sql: """
+                    UPDATE gateway SET account = ?1, cloud = ?2, region = ?3, project_id = ?4
+                    WHERE id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ", ")))
+                        AND NOT (account = ?1 AND cloud = ?2 AND region = ?3 AND project_id = ?4)
+                    """
+            ).execute(
+                arguments: StatementArguments(
+                    [scope.account, scope.cloud, scope.region, scope.projectID] + chunk.map(\.gateway)))
         }
         extensions.removeAll()
     }
@@ -148,10 +179,11 @@ struct SnapshotRecorder {
         ).execute(arguments: [latest.lastRun ?? run, latest.lastSeen ?? seen, gateway])
     }
 
-    private func insertSnapshot(
+    /// Inserts the resource's next snapshot, closing the one it supersedes, and moves the resource row's
+    /// last-seen mark to it (unless `marksResource` is false: a new row is inserted with its mark).
+    func insertSnapshot(
         gateway: Int64, gatewayID: GatewayID, kind: ResourceKind, after latest: PriorState.Latest?,
-        state: SnapshotState,
-        content: Resource?, seen: Int64
+        state: SnapshotState, content: Resource?, seen: Int64, marksResource: Bool = true
     ) throws -> Int64 {
         let seq = (latest?.seq ?? 0) + 1
         let hash = content?.contentSHA256
@@ -187,6 +219,7 @@ struct SnapshotRecorder {
             content?.link(to: .customerGateway)?.rawValue, content?.link(to: .vpnGateway)?.rawValue,
         ])
         let snapshot = db.lastInsertedRowID
+        guard marksResource else { return snapshot }
         try db.cachedStatement(
             sql: "UPDATE gateway SET last_run = ?, last_seen = ?, operational = COALESCE(?, operational) WHERE id = ?"
         ).execute(arguments: [run, seen, content?.operationalJSON, gateway])
@@ -197,7 +230,7 @@ struct SnapshotRecorder {
         timestamp.offset.isStated ? timestamp.offset.seconds : nil
     }
 
-    private func insertChange(
+    func insertChange(
         snapshot: Int64, ordinal: Int, kind: ChangeKind, field: String, old: String?, new: String?
     )
         throws
@@ -205,35 +238,5 @@ struct SnapshotRecorder {
         try db.cachedStatement(
             sql: "INSERT INTO change (snapshot, ordinal, change, field, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?)"
         ).execute(arguments: [snapshot, ordinal, kind, field, old, new])
-    }
-
-    /// A gone resource this one re-creates under a new id: a customer gateway with the same `id_value`,
-    /// or a connection between the same VPN gateway and customer gateway.
-    private func recreatedResource(_ resource: Resource, excluding gateway: Int64) throws -> String? {
-        if resource.kind == .vpnConnection, let cgw = resource.link(to: .customerGateway),
-            let vgw = resource.link(to: .vpnGateway)
-        {
-            return try String.fetchOne(
-                db.cachedStatement(
-                    sql: """
-                        SELECT g.gateway_id FROM gateway g
-                        JOIN snapshot s ON s.gateway = g.id AND s.last_seen IS NULL
-                        WHERE s.state = \(SnapshotState.gone.sqlLiteral) AND g.id <> ?
-                            AND g.id IN (SELECT gateway FROM snapshot WHERE cgw_id = ? AND vgw_id = ?)
-                        ORDER BY s.first_seen DESC LIMIT 1
-                        """),
-                arguments: [gateway, cgw.rawValue, vgw.rawValue])
-        }
-        guard let idValue = resource.identityValue else { return nil }
-        return try String.fetchOne(
-            db.cachedStatement(
-                sql: """
-                    SELECT g.gateway_id FROM gateway g
-                    JOIN snapshot s ON s.gateway = g.id AND s.last_seen IS NULL
-                    WHERE s.state = \(SnapshotState.gone.sqlLiteral) AND g.id <> ?
-                        AND g.id IN (SELECT gateway FROM snapshot WHERE id_value = ?)
-                    ORDER BY s.first_seen DESC LIMIT 1
-                    """),
-            arguments: [gateway, idValue])
     }
 }

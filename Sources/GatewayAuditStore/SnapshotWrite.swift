@@ -31,7 +31,7 @@ struct RecordedBatch {
     /// The outcomes counted, for the run's record.
     var counts = RunCounts()
     /// The resources the batch's scope pass gives the run's scope: every one but those seen again, whose
-    /// scope is set with their last-seen mark.
+    /// scope is set with their last-seen mark, and new ones, whose rows are inserted with it.
     var rescoped: [String] = []
 
     /// Records `writes` in order with `record`. By index: a write is a large value, and a loop variable or
@@ -45,7 +45,8 @@ struct RecordedBatch {
             let outcome = try record(writes[index])
             batch.counts.add(outcome)
             batch.outcomes.append(outcome)
-            if outcome != .unchanged && outcome != .stillGone {
+            let inserted = outcome == .new && writes[index].prior.gatewayRow == nil
+            if outcome != .unchanged && outcome != .stillGone && !inserted {
                 batch.rescoped.append(writes[index].observation.gatewayID.rawValue)
             }
         }

@@ -50,3 +50,50 @@ struct BareInsertStore: Sendable {
         ORDER BY s.first_seen, g.gateway_id, s.seq, c.ordinal
         """
 }
+
+/// The ingest stages' fair reference: the very rows the store wrote for a night (its runs, resources,
+/// snapshots, status windows, changes and anomalies), inserted again with bare prepared statements, in
+/// one transaction, into a fresh database with the store's schema, so with the same indexes, the same
+/// durability (WAL, `synchronous = FULL`) and nothing computed: no reads, diffs, hashing or bookkeeping.
+struct SameRowsReference {
+    /// Every table a night writes, parents before children.
+    static let tables = ["run", "gateway", "snapshot", "status_window", "change", "anomaly", "failed_observation"]
+    let rows: [(table: String, values: [[DatabaseValue]])]
+
+    /// Reads every row of the store's tables at `source`.
+    /// - Throws: GRDB's `DatabaseError`.
+    init(source: String) throws {
+        var config = Configuration()
+        config.readonly = true
+        rows = try DatabaseQueue(path: source, configuration: config).read { db in
+            try Self.tables.map { table in
+                (table, try Row.fetchAll(db, sql: "SELECT * FROM \(table)").map { Array($0.databaseValues) })
+            }
+        }
+    }
+
+    /// The number of rows, over all tables.
+    var count: Int { rows.reduce(0) { $0 + $1.values.count } }
+
+    /// Creates the store's schema at `path`, then inserts the rows; returns the seconds the inserts took.
+    /// - Throws: ``StoreError`` or GRDB's `DatabaseError`.
+    func insert(into path: String) throws -> Double {
+        _ = try HistoryDatabase.open(path: path)
+        var config = Configuration()
+        config.journalMode = .wal
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        let queue = try DatabaseQueue(path: path, configuration: config)
+        return try measure {
+            try queue.write { db in
+                for (table, values) in rows {
+                    guard let width = values.first?.count else { continue }
+                    let statement = try db.makeStatement(
+                        sql:
+                            "INSERT INTO \(table) VALUES (\(Array(repeating: "?", count: width).joined(separator: ", ")))"
+                    )
+                    for row in values { try statement.execute(arguments: StatementArguments(row)) }
+                }
+            }
+        }
+    }
+}

@@ -13,35 +13,46 @@ struct Stages {
 
     func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
 
-    /// One night of new gateways recorded by the store, against bare prepared-statement inserts.
+    /// One night of new gateways recorded by the store, then the same night again unchanged, against bare
+    /// prepared inserts of the very rows the store wrote (``SameRowsReference``), medians of three rounds
+    /// run alternately; the one-table inserts of earlier benches are shown beside them.
     func ingest(into table: inout BenchTable) async throws {
         let year = SyntheticYear(gateways: gateways)
         let current = year.current
         let seen = SyntheticYear.runTime(ofNight: 0)
         let contents = current.map(\.canonicalJSON)
         let hashes = contents.map { SHA256.hash(data: Data($0.utf8)).hexString }
-        let reference = try BareInsertStore(path: path("reference.sqlite"))
         let rows = current.indices.map { (gateway: current[$0].resource, content: contents[$0], hash: hashes[$0]) }
-        let referenceSeconds = try measure { try reference.insert(rows, seen: seen) }
-
-        let store = try HistoryDatabase.open(path: path("ingest.sqlite"))
         let observations = current.map { Observation.present($0, at: seen) }
-        let firstSeconds = try await measure { try await record(observations, in: store, at: seen) }
         let next = SyntheticYear.runTime(ofNight: 1)
         let unchanged = current.map { Observation.present($0, at: next) }
-        let unchangedSeconds = try await measure { try await record(unchanged, in: store, at: next) }
-        let ratio = firstSeconds / referenceSeconds
+        var new: [Double] = []
+        var again: [Double] = []
+        var sameRows: [Double] = []
+        var oneTable: [Double] = []
+        for round in 1...3 {
+            let reference = try BareInsertStore(path: path("reference-\(round).sqlite"))
+            oneTable.append(try measure { try reference.insert(rows, seen: seen) })
+            let store = try HistoryDatabase.open(path: path("ingest-\(round).sqlite"))
+            new.append(try await measure { try await record(observations, in: store, at: seen) })
+            let written = try SameRowsReference(source: path("ingest-\(round).sqlite"))
+            sameRows.append(try written.insert(into: path("reference-same-rows-\(round).sqlite")))
+            again.append(try await measure { try await record(unchanged, in: store, at: next) })
+        }
+        let referenceSeconds = median(sameRows)
+        let reference = String(
+            format: "%.3f s the same rows, bare inserts (one table: %.3f s), medians of 3", referenceSeconds,
+            median(oneTable))
+        let ratio = median(new) / referenceSeconds
         table.add(
             BenchRow(
-                stage: "ingest: night of \(gateways) new", figure: String(format: "%.3f s", firstSeconds),
-                reference: String(format: "%.3f s bare inserts", referenceSeconds), ratio: ratio, target: "≤ 2×",
-                met: ratio <= 2))
-        let unchangedRatio = unchangedSeconds / referenceSeconds
+                stage: "ingest: night of \(gateways) new", figure: String(format: "%.3f s", median(new)),
+                reference: reference, ratio: ratio, target: "≤ 2×", met: ratio <= 2))
+        let unchangedRatio = median(again) / referenceSeconds
         table.add(
             BenchRow(
-                stage: "ingest: night of \(gateways) unchanged", figure: String(format: "%.3f s", unchangedSeconds),
-                reference: String(format: "%.3f s bare inserts", referenceSeconds), ratio: unchangedRatio,
-                target: "≤ 1.5×", met: unchangedRatio <= 1.5))
+                stage: "ingest: night of \(gateways) unchanged", figure: String(format: "%.3f s", median(again)),
+                reference: reference, ratio: unchangedRatio, target: "≤ 1.5×", met: unchangedRatio <= 1.5))
     }
 
     struct Year {
@@ -59,6 +70,8 @@ struct Stages {
         var sizeAfterFirst: Int64 = 0
         let month = path("month.sqlite")
         var exampleID: GatewayID = year.current.first?.id ?? "none"
+        // The store's time: each night's runs, batch and seal, not the generator's nights or the JSON.
+        var recording = 0.0
         let seconds = try await measure {
             for night in 0..<nights {
                 if night > 0 { year.advance() }
@@ -67,7 +80,10 @@ struct Stages {
                     "customer_gateways": .array(year.currentJSON), "total_count": .integer(Int64(gateways)),
                 ])
                 jsonBytes += Int64(list.canonicalJSON.utf8.count)
-                let outcomes = try await record(year.current.map { Observation.present($0, at: at) }, in: store, at: at)
+                let observations = year.current.map { Observation.present($0, at: at) }
+                let started = ContinuousClock.now
+                let outcomes = try await record(observations, in: store, at: at)
+                recording += started.duration(to: .now).seconds
                 if night == 0 {
                     try store.checkpoint()
                     sizeAfterFirst = try store.fileSize()
@@ -102,9 +118,10 @@ struct Stages {
         table.add(
             BenchRow(
                 stage: "storage: building the year",
-                figure: String(format: "%.0f obs/s", Double(observations) / seconds),
-                reference: String(format: "%.1f s for %d obs.", seconds, observations), ratio: nil, target: "-",
-                met: nil))
+                figure: String(format: "%.0f obs/s", Double(observations) / recording),
+                reference: String(
+                    format: "%.1f s recording %d obs. (%.1f s with generating the nights)", recording, observations,
+                    seconds), ratio: nil, target: "≥ 150000 obs/s", met: Double(observations) / recording >= 150_000))
         return Year(path: path("year.sqlite"), monthPath: month, exampleID: exampleID)
     }
 

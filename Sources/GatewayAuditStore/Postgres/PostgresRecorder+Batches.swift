@@ -15,11 +15,14 @@ extension PostgresRecorder {
         news.append(
             NewResource(
                 write: write,
-                row: [observation.gatewayID.rawValue, observation.kind, run, seen, current.operationalJSON, status],
+                row: [
+                    observation.gatewayID.rawValue, observation.kind, run, seen, current.operationalJSON, status,
+                    scope.account, scope.cloud, scope.region, scope.projectID,
+                ],
                 snapshot: snapshot, recreated: recreated, status: status, seen: seen))
     }
 
-    /// The new resources' rows, first snapshots, `first-seen` changes and first status windows, 200
+    /// The new resources' rows (with the run's scope), first snapshots, `first-seen` changes and first status windows, 200
     /// resources a statement each; then their field changes and anomalies, when they have any.
     private mutating func flushNew() throws {
         for start in stride(from: 0, to: news.count, by: 200) {
@@ -27,8 +30,9 @@ extension PostgresRecorder {
             var rows: [String: Int64] = [:]
             for row in try connection.rows(
                 """
-                INSERT INTO gateway (gateway_id, kind, last_run, last_seen, operational, status)
-                VALUES \(PGSQL.groups("(\(PGSQL.placeholders(6)))", count: chunk.count)) RETURNING id, gateway_id
+                INSERT INTO gateway (gateway_id, kind, last_run, last_seen, operational, status,
+                    account, cloud, region, project_id)
+                VALUES \(PGSQL.groups("(\(PGSQL.placeholders(10)))", count: chunk.count)) RETURNING id, gateway_id
                 """, chunk.flatMap(\.row))
             {
                 rows[try row.text("gateway_id")] = try row.int("id")
@@ -100,64 +104,4 @@ struct NewResource {
     let recreated: String?
     let status: String?
     let seen: Int64
-}
-
-/// The identities (`id_value`s, and for connections their customer gateway and VPN gateway pair) that
-/// the batch's new resources share with a gone resource of the history: only those resources may
-/// re-create one, so only those are looked up one by one.
-struct RecreationCandidates {
-    private var values: Set<String> = []
-    private var pairs: Set<[String]> = []
-
-    init(of writes: [SnapshotWrite], _ connection: PGConnection) throws {
-        var values: [String] = []
-        var customerGateways: [String] = []
-        for write in writes where write.prior.latest == nil {
-            guard case .present(let resource) = write.observation.result else { continue }
-            if let pair = Self.pair(of: resource) {
-                customerGateways.append(pair[0])
-            } else if let value = resource.identityValue {
-                values.append(value)
-            }
-        }
-        let gone = "s.gateway IN (SELECT gateway FROM snapshot WHERE last_seen IS NULL AND state = 'gone')"
-        for slice in Self.slices(values) {
-            for row in try connection.rows(
-                "SELECT DISTINCT s.id_value FROM snapshot s WHERE s.id_value IN (\(PGSQL.placeholders(slice.count))) AND \(gone)",
-                slice)
-            {
-                self.values.insert(try row.text("id_value"))
-            }
-        }
-        for slice in Self.slices(customerGateways) {
-            for row in try connection.rows(
-                """
-                SELECT DISTINCT s.cgw_id, s.vgw_id FROM snapshot s
-                WHERE s.cgw_id IN (\(PGSQL.placeholders(slice.count))) AND s.vgw_id IS NOT NULL AND \(gone)
-                """, slice)
-            {
-                pairs.insert([try row.text("cgw_id"), try row.text("vgw_id")])
-            }
-        }
-    }
-
-    /// Whether a gone resource of the history shares `resource`'s identity.
-    func mayRecreate(_ resource: Resource) -> Bool {
-        if let pair = Self.pair(of: resource) { return pairs.contains(pair) }
-        guard let value = resource.identityValue else { return false }
-        return values.contains(value)
-    }
-
-    /// A connection's customer gateway and VPN gateway, the identity ``PostgresRecorder`` matches it by.
-    private static func pair(of resource: Resource) -> [String]? {
-        guard resource.kind == .vpnConnection, let cgw = resource.link(to: .customerGateway),
-            let vgw = resource.link(to: .vpnGateway)
-        else { return nil }
-        return [cgw.rawValue, vgw.rawValue]
-    }
-
-    private static func slices(_ values: [String]) -> [[String]] {
-        let unique = Array(Set(values)).sorted()
-        return stride(from: 0, to: unique.count, by: 500).map { Array(unique[$0..<min($0 + 500, unique.count)]) }
-    }
 }

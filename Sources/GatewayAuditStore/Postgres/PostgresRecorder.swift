@@ -29,7 +29,9 @@ struct PostgresRecorder {
         self.connection = connection
         self.run = run
         self.scope = scope
-        candidates = try RecreationCandidates(of: writes, connection)
+        candidates = try RecreationCandidates(of: writes) { sql, arguments, columns in
+            try connection.rows(sql, arguments).map { row in try columns.map { try row.text($0) } }
+        }
     }
 
     mutating func record(_ write: SnapshotWrite) throws -> ObservationOutcome {
