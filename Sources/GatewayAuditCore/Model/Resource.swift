@@ -38,8 +38,9 @@ public struct Resource: Sendable, Hashable, Identifiable {
         id = GatewayID(idText)
         raw = SecretFingerprint.containsSecret(json) ? SecretFingerprint.redacting(json) : json
         let (configuration, operational) = Resource.split(raw, kind: kind)
-        canonicalJSON = configuration.canonicalJSON
-        contentSHA256 = SHA256.hexDigest(of: Data(canonicalJSON.utf8))
+        let bytes = configuration.canonicalBytes
+        canonicalJSON = String(decoding: bytes, as: UTF8.self)
+        contentSHA256 = SHA256.hash(data: bytes).hexString
         operationalJSON = operational.map(\.canonicalJSON)
     }
 
