@@ -51,6 +51,13 @@ struct RunBench: AsyncParsableCommand {
             valueName: "url"))
     var postgres: String?
 
+    @Flag(
+        name: .long,
+        help:
+            "Exit 1 when a ratio is more than 50 % worse than its target (above 1.5 × a ≤ limit, below a ≥ limit ÷ 1.5): the CI gate."
+    )
+    var check = false
+
     func run() async throws {
         let count = gateways ?? (quick ? 1_000 : 10_000)
         let nightCount = nights ?? (quick ? 30 : 365)
@@ -94,5 +101,17 @@ struct RunBench: AsyncParsableCommand {
             "gateway-audit-bench \(GatewayAuditVersion.current): \(count) gateways × \(nightCount) nights, \(ProcessInfo.processInfo.activeProcessorCount) cores"
         )
         print(table.text)
+        if check {
+            let farOff = table.rows.filter { $0.isFarOff(tolerance: 1.5) }
+            for row in farOff {
+                FileHandle.standardError.write(
+                    Data(
+                        "gateway-audit-bench: \(row.stage): ratio \(String(format: "%.2f", row.ratio ?? 0)) is more than 50 % worse than \(row.target)\n"
+                            .utf8))
+            }
+            if !farOff.isEmpty { throw ExitCode(1) }
+            let gated = table.rows.filter { $0.ratioLimit != nil }.count
+            print("check: \(gated) ratio(s) within 50 % of their targets")
+        }
     }
 }

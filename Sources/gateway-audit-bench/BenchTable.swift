@@ -9,6 +9,25 @@ struct BenchRow {
     let ratio: Double?
     let target: String
     let met: Bool?
+
+    /// The ratio's limit, for rows whose target bounds the ratio (`≤ 2×`, `≥ 0.9`): whether the ratio
+    /// must stay at most (`≤`) or at least (`≥`) the number.
+    var ratioLimit: (atMost: Bool, limit: Double)? {
+        guard ratio != nil else { return nil }
+        let parts = target.split(separator: " ")
+        guard parts.count == 2, parts[0] == "≤" || parts[0] == "≥",
+            let limit = Double(parts[1].hasSuffix("×") ? parts[1].dropLast() : parts[1])
+        else { return nil }
+        return (parts[0] == "≤", limit)
+    }
+
+    /// True when the ratio is more than `tolerance` times worse than its target (above `limit × tolerance`
+    /// for a `≤` target, below `limit ÷ tolerance` for a `≥` one): the `--check` failure, which leaves
+    /// room for the noise of a shared machine.
+    func isFarOff(tolerance: Double) -> Bool {
+        guard let ratio, let (atMost, limit) = ratioLimit else { return false }
+        return atMost ? ratio > limit * tolerance : ratio < limit / tolerance
+    }
 }
 
 /// Collects rows and prints them as a table.

@@ -145,16 +145,20 @@ struct Stages {
                 met: nil))
         againstSQLite3(
             "report: changes CSV, \(bigRows) rows", database: big, output: "big", limit: 1.5, into: &table)
+        // A quick year (1,000 × 30) is a CSV of a few thousand rows: the two processes' start, not the
+        // report, so that ratio is shown but not gated.
         againstSQLite3(
-            "report: full changes CSV of the year", database: year.path, output: "year-changes", limit: 2, into: &table)
+            "report: full changes CSV of the year", database: year.path, output: "year-changes", limit: 2,
+            gated: gateways * nights >= 1_000_000, into: &table)
     }
 
     /// A row comparing `report changes` on `database` with `sqlite3 -csv` of the same rows: the median of
-    /// three runs of each, alternating.
+    /// three runs of each, alternating. A row not `gated` says so in its target, which `--check` skips.
     private func againstSQLite3(
-        _ stage: String, database: String, output: String, limit: Double, into table: inout BenchTable
+        _ stage: String, database: String, output: String, limit: Double, gated: Bool = true,
+        into table: inout BenchTable
     ) {
-        let target = String(format: "≤ %g×", limit)
+        let target = String(format: "≤ %g×", limit) + (gated ? "" : " (full run)")
         let report = {
             ChildProcess.run(tool, ["report", "changes", "--db", database, "--output", path(output + ".csv")])
         }
