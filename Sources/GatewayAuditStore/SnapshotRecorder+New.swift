@@ -39,30 +39,27 @@ extension SnapshotRecorder {
     /// or a connection between the same VPN gateway and customer gateway.
     func recreatedResource(_ resource: Resource, excluding gateway: Int64) throws -> String? {
         if !goneInBatch, !candidates.mayRecreate(resource) { return nil }
-        if resource.kind == .vpnConnection, let cgw = resource.link(to: .customerGateway),
-            let vgw = resource.link(to: .vpnGateway)
-        {
+        // The latest gone resource (other than this one) one of whose snapshots meets `condition`.
+        func latestGone(matching condition: String, _ values: [String]) throws -> String? {
+            var arguments: [any DatabaseValueConvertible] = [gateway]
+            arguments += values as [any DatabaseValueConvertible]
             return try String.fetchOne(
                 db.cachedStatement(
                     sql: """
                         SELECT g.gateway_id FROM gateway g
                         JOIN snapshot s ON s.gateway = g.id AND s.last_seen IS NULL
                         WHERE s.state = \(SnapshotState.gone.sqlLiteral) AND g.id <> ?
-                            AND g.id IN (SELECT gateway FROM snapshot WHERE cgw_id = ? AND vgw_id = ?)
+                            AND g.id IN (SELECT gateway FROM snapshot WHERE \(condition))
                         ORDER BY s.first_seen DESC LIMIT 1
                         """),
-                arguments: [gateway, cgw.rawValue, vgw.rawValue])
+                arguments: StatementArguments(arguments))
+        }
+        if resource.kind == .vpnConnection, let cgw = resource.link(to: .customerGateway),
+            let vgw = resource.link(to: .vpnGateway)
+        {
+            return try latestGone(matching: "cgw_id = ? AND vgw_id = ?", [cgw.rawValue, vgw.rawValue])
         }
         guard let idValue = resource.identityValue else { return nil }
-        return try String.fetchOne(
-            db.cachedStatement(
-                sql: """
-                    SELECT g.gateway_id FROM gateway g
-                    JOIN snapshot s ON s.gateway = g.id AND s.last_seen IS NULL
-                    WHERE s.state = \(SnapshotState.gone.sqlLiteral) AND g.id <> ?
-                        AND g.id IN (SELECT gateway FROM snapshot WHERE id_value = ?)
-                    ORDER BY s.first_seen DESC LIMIT 1
-                    """),
-            arguments: [gateway, idValue])
+        return try latestGone(matching: "id_value = ?", [idValue])
     }
 }
