@@ -22,8 +22,9 @@ extension PostgresRecorder {
                 snapshot: snapshot, recreated: recreated, status: status, seen: seen))
     }
 
-    /// The new resources' rows (with the run's scope), first snapshots, `first-seen` changes and first status windows, 200
-    /// resources a statement each; then their field changes and anomalies, when they have any.
+    /// The new resources' rows (with the run's scope), first snapshots, `first-seen` changes and first
+    /// status windows, 200 resources a statement each; then their field changes and anomalies, when they
+    /// have any.
     private mutating func flushNew() throws {
         for start in stride(from: 0, to: news.count, by: 200) {
             let chunk = news[start..<min(start + 200, news.count)]
