@@ -57,13 +57,13 @@ public struct SnapshotImporter: Sendable {
         // The next night's files are parsed on another thread while this night is recorded: parsing
         // is a third of an import, and the two need different cores. A file that fails to parse still
         // fails after the nights before it are recorded, as it did when parsing came first.
-        var next = parse(groups[times.first ?? .now] ?? [], at: times.first ?? .now)
+        let nightFiles = times.map { (groups[$0] ?? []).sorted() }
+        var next = times.first.map { parse(nightFiles[0], at: $0) }
         for (index, time) in times.enumerated() {
-            let files = (groups[time] ?? []).sorted()
-            var (observations, seen) = try await next.value
-            if index + 1 < times.count {
-                next = parse(groups[times[index + 1]] ?? [], at: times[index + 1])
-            }
+            guard let parsing = next else { break }
+            let (parsed, seen) = try await parsing.value
+            var observations = parsed
+            next = index + 1 < times.count ? parse(nightFiles[index + 1], at: times[index + 1]) : nil
             let run = try await writer.beginRun(
                 RunInfo(endpoint: "import", projectID: projectID, scope: .import), at: time, lockWait: .seconds(10))
             if listingsComplete {
@@ -72,7 +72,6 @@ public struct SnapshotImporter: Sendable {
                     observations.append(Observation(gatewayID: summary.gatewayID, observedAt: time, result: .gone))
                 }
             }
-            seen.removeAll()
             for start in stride(from: 0, to: observations.count, by: 1_000) {
                 let batch = Array(observations[start..<min(start + 1_000, observations.count)])
                 for outcome in try await recorder.record(batch, in: run) {
@@ -80,17 +79,19 @@ public struct SnapshotImporter: Sendable {
                 }
             }
             try await writer.finishRun(run, status: .complete, at: time)
-            logger.info("imported \(files.count) file(s) observed at \(time.iso8601()): \(observations.count) gateways")
+            logger.info(
+                "imported \(nightFiles[index].count) file(s) observed at \(time.iso8601()): \(observations.count) gateways"
+            )
         }
         return Summary(files: paths.count, runs: times.count, counts: counts)
     }
 
-    /// Starts parsing one night's files (in name order) into observations, each gateway once.
+    /// Starts parsing one night's files, in the order given, into observations, each gateway once.
     private func parse(_ paths: [String], at time: Instant) -> Task<([Observation], Set<GatewayID>), any Error> {
         Task.detached {
             var observations: [Observation] = []
             var seen = Set<GatewayID>()
-            for path in paths.sorted() {
+            for path in paths {
                 for gateway in try gateways(in: path) where seen.insert(gateway.id).inserted {
                     observations.append(.present(gateway, at: time))
                 }

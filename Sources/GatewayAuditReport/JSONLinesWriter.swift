@@ -8,29 +8,27 @@ import GatewayAuditStore
 public struct JSONLinesWriter<Output: TextOutputStream> {
     /// Where lines go.
     public var output: Output
-    private let keys: [String]
+    /// Each key quoted as JSON, in UTF-8.
+    private let keys: [[UInt8]]
 
     /// Creates a writer whose objects have `keys`, in that order.
     public init(output: Output, keys: [String]) {
         self.output = output
-        self.keys = keys.map { key in
-            var quoted = ""
-            JSONValue.string(key).writeCanonical(to: &quoted)
-            return quoted
-        }
+        self.keys = keys.map { JSONValue.string($0).canonicalBytes }
     }
 
-    /// Writes one object: `cells[i]` under the i-th key.
+    /// Writes one object: `cells[i]` under the i-th key. The line is built as UTF-8 bytes, the way
+    /// canonical JSON is written, and handed over as one string.
     public mutating func writeRow(_ cells: [String]) {
-        var line = "{"
+        var line: [UInt8] = [UInt8(ascii: "{")]
         for (index, cell) in cells.enumerated() where index < keys.count {
-            if index > 0 { line += "," }
+            if index > 0 { line.append(UInt8(ascii: ",")) }
             line += keys[index]
-            line += ":"
+            line.append(UInt8(ascii: ":"))
             JSONValue.string(cell).writeCanonical(to: &line)
         }
-        line += "}\n"
-        output.write(line)
+        line.append(contentsOf: "}\n".utf8)
+        output.write(String(decoding: line, as: UTF8.self))
     }
 
     /// One object as a line, for lists that are not report views (`gateways`, `runs`).

@@ -86,7 +86,7 @@ private struct PriorStateReader {
         known.reserveCapacity(observations.count)
         let ids = observations.map(\.gatewayID)
         // Columns by position: this runs for every resource every night.
-        let columns = """
+        let select = """
             SELECT g.gateway_id, g.id, g.kind, s.id, s.seq, s.state, s.content_sha256, s.chain_sha256,
                 g.last_run, g.last_seen, g.status
             FROM gateway g LEFT JOIN snapshot s ON s.gateway = g.id AND s.last_seen IS NULL
@@ -103,7 +103,7 @@ private struct PriorStateReader {
         let rows = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM gateway") ?? 0
         if ids.count >= 64, Int64(ids.count) * 4 >= rows {
             let wanted = Set(ids)
-            let cursor = try Row.fetchCursor(db.cachedStatement(sql: columns))
+            let cursor = try Row.fetchCursor(db.cachedStatement(sql: select))
             while let row = try cursor.next() {
                 let id = GatewayID(row[0] as String)
                 if wanted.contains(id) { try keep(row, as: id) }
@@ -113,7 +113,7 @@ private struct PriorStateReader {
                 let slice = ids[start..<min(start + 500, ids.count)]
                 let cursor = try Row.fetchCursor(
                     db.cachedStatement(
-                        sql: columns
+                        sql: select
                             + " WHERE g.gateway_id IN (\(Array(repeating: "?", count: slice.count).joined(separator: ",")))"
                     ), arguments: StatementArguments(slice.map(\.rawValue)))
                 while let row = try cursor.next() { try keep(row, as: GatewayID(row[0] as String)) }

@@ -72,9 +72,6 @@ struct SameRowsReference {
         }
     }
 
-    /// The number of rows, over all tables.
-    var count: Int { rows.reduce(0) { $0 + $1.values.count } }
-
     /// Creates the store's schema at `path`, then inserts the rows; returns the seconds the inserts took.
     /// - Throws: ``StoreError`` or GRDB's `DatabaseError`.
     func insert(into path: String) throws -> Double {

@@ -11,11 +11,6 @@ extension JSONValue {
         return output
     }
 
-    /// Appends the canonical form to `output`.
-    public func writeCanonical(to output: inout String) {
-        output += canonicalJSON
-    }
-
     /// Appends the canonical form's UTF-8 bytes to `output`. Every resource of every night goes through
     /// here, so it appends bytes: appending to a `String` cost a third of a night's parsing.
     public func writeCanonical(to output: inout [UInt8]) {
@@ -62,6 +57,8 @@ extension JSONValue {
         return "\(value)"
     }
 
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
     /// `value` in quotes: `"` and `\` escaped, the control characters as `\n`, `\r`, `\t`, `\b`, `\f`
     /// or `\u00xx` (lower-case hex); every other byte, non-ASCII included, as it is.
     private static func writeQuoted(_ value: String, to output: inout [UInt8]) {
@@ -76,10 +73,9 @@ extension JSONValue {
             case 0x08: output.append(contentsOf: #"\b"#.utf8)
             case 0x0C: output.append(contentsOf: #"\f"#.utf8)
             case 0..<0x20:
-                let digits = Array("0123456789abcdef".utf8)
                 output.append(contentsOf: #"\u00"#.utf8)
-                output.append(digits[Int(byte >> 4)])
-                output.append(digits[Int(byte & 0x0F)])
+                output.append(hexDigits[Int(byte >> 4)])
+                output.append(hexDigits[Int(byte & 0x0F)])
             default: output.append(byte)
             }
         }
