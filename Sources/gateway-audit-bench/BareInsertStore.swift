@@ -94,3 +94,42 @@ struct SameRowsReference {
         }
     }
 }
+
+/// The least an unchanged night can cost with this schema, in bare SQL on the store's own database: a
+/// run row, one pass reading every resource's open snapshot hash (to know it is unchanged), one prepared
+/// last-seen mark per resource and the commit, with the store's durability (WAL, `synchronous = FULL`).
+/// No diff, no seal, no Swift model: what no store keeping a per-resource last-seen mark can go below.
+enum UnchangedNightFloor {
+    /// Runs one such night on the database at `path` (it keeps the run and the marks); returns
+    /// the seconds it took and the resources it marked.
+    /// - Throws: GRDB's `DatabaseError`.
+    static func night(path: String, at: Instant) throws -> (seconds: Double, marked: Int) {
+        var config = Configuration()
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        let queue = try DatabaseQueue(path: path, configuration: config)
+        let nanoseconds = at.nanosecondsSinceEpoch ?? 0
+        var marked = 0
+        let seconds = try measure {
+            try queue.write { db in
+                try db.execute(
+                    sql: "INSERT INTO run (started_at, tool_version, status) VALUES (?, 'bench floor', 'complete')",
+                    arguments: [nanoseconds])
+                let run = db.lastInsertedRowID
+                var rows: [(id: Int64, hash: String?)] = []
+                let cursor = try Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT g.id, s.content_sha256 FROM gateway g
+                        JOIN snapshot s ON s.gateway = g.id AND s.last_seen IS NULL
+                        """)
+                while let row = try cursor.next() { rows.append((row[0], row[1])) }
+                let mark = try db.makeStatement(sql: "UPDATE gateway SET last_run = ?, last_seen = ? WHERE id = ?")
+                for row in rows where row.hash != nil {
+                    try mark.execute(arguments: [run, nanoseconds, row.id])
+                    marked += 1
+                }
+            }
+        }
+        return (seconds, marked)
+    }
+}

@@ -70,3 +70,14 @@ struct SimulatorProcess {
         waitpid(pid, &status, 0)
     }
 }
+
+extension SimulatorProcess {
+    /// The show URL of customer gateway `id` (the one `wrk` fetches).
+    /// - Throws: ``BenchError`` when the banner's base URL does not make one.
+    func showURL(id: String) throws -> URL {
+        guard let url = URL(string: "\(baseURL)/v5/\(projectID)/customer-gateways/\(id)") else {
+            throw BenchError("no URL from the simulator's base URL \(baseURL)")
+        }
+        return url
+    }
+}

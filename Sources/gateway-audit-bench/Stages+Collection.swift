@@ -47,6 +47,8 @@ extension Stages {
         var runs: [Int: CollectorRun] = [:]
         for each in [1, 8, concurrency] { runs[each] = collect(from: fast, concurrency: each, name: "collect-\(each)") }
         let reference = wrk(on: fast, id: ids.first ?? "", token: token, connections: concurrency)
+        let transport = try await TransportFloor.run(
+            url: try fast.showURL(id: ids.first ?? ""), token: token, requests: count, concurrency: concurrency)
         fast.stop()
         for each in [1, 8] {
             guard let run = runs[each] else { continue }
@@ -60,6 +62,24 @@ extension Stages {
         }
         guard let ours = runs[concurrency] else { return }
         addComparison(ours, reference, concurrency: concurrency, into: &table)
+        addFloor(transport, reference, into: &table)
+    }
+
+    /// The collector's HTTP client alone against `wrk`: what the CPU row's target leaves for everything else.
+    private func addFloor(_ floor: TransportFloor.Result, _ reference: WrkRun?, into table: inout BenchTable) {
+        let perRequest = floor.cpuSeconds / Double(max(floor.requests, 1))
+        let stage = "floor: the collector's HTTP client alone (AsyncHTTPClient, no auth, decoding or store)"
+        let figure = String(
+            format: "%.0f µs CPU per request, %.0f req/s", perRequest * 1e6, Double(floor.requests) / floor.seconds)
+        guard let reference, reference.problem == nil, reference.cpuPerRequest > 0 else {
+            table.add(BenchRow(stage: stage, figure: figure, reference: "-", ratio: nil, target: "-", met: nil))
+            return
+        }
+        table.add(
+            BenchRow(
+                stage: stage, figure: figure,
+                reference: String(format: "%.1f µs per wrk request", reference.cpuPerRequest * 1e6),
+                ratio: perRequest / reference.cpuPerRequest, target: "-", met: nil))
     }
 
     /// The rows comparing the collector at `concurrency` with `wrk` on the same simulator.
