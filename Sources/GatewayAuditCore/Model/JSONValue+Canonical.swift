@@ -1,3 +1,5 @@
+import Foundation
+
 extension JSONValue {
     /// Compact JSON with object keys sorted by their UTF-8 bytes and no insignificant whitespace, so
     /// equal values always produce equal text whatever order a server sent the keys in.
@@ -30,18 +32,29 @@ extension JSONValue {
             output.append(UInt8(ascii: "]"))
         case .object(let members):
             output.append(UInt8(ascii: "{"))
-            for (index, key) in members.keys.sorted(by: JSONValue.utf8Less).enumerated() {
+            // Sorted as pairs: looking each sorted key up again hashed every member name twice.
+            for (index, member) in members.sorted(by: { JSONValue.utf8Less($0.key, $1.key) }).enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
-                JSONValue.writeQuoted(key, to: &output)
+                JSONValue.writeQuoted(member.key, to: &output)
                 output.append(UInt8(ascii: ":"))
-                members[key, default: .null].writeCanonical(to: &output)
+                member.value.writeCanonical(to: &output)
             }
             output.append(UInt8(ascii: "}"))
         }
     }
 
     package static func utf8Less(_ lhs: String, _ rhs: String) -> Bool {
-        lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
+        let compared = lhs.utf8.withContiguousStorageIfAvailable { left in
+            rhs.utf8.withContiguousStorageIfAvailable { right -> Bool in
+                let common = min(left.count, right.count)
+                if common > 0, let a = left.baseAddress, let b = right.baseAddress {
+                    let order = memcmp(a, b, common)
+                    if order != 0 { return order < 0 }
+                }
+                return left.count < right.count
+            }
+        }
+        return (compared ?? nil) ?? lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
     }
 
     /// A whole number is written with all its digits, so that the canonical text decodes back to the
@@ -63,6 +76,18 @@ extension JSONValue {
     /// or `\u00xx` (lower-case hex); every other byte, non-ASCII included, as it is.
     private static func writeQuoted(_ value: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
+        // Nearly every string needs no escape: its bytes go in with one copy.
+        let plain =
+            value.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+                guard !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") })
+                else { return false }
+                output.append(contentsOf: bytes)
+                return true
+            } ?? false
+        if plain {
+            output.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): output.append(contentsOf: #"\""#.utf8)

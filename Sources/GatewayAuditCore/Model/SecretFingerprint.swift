@@ -16,13 +16,35 @@ public enum SecretFingerprint {
             let lower = name.lowercased()
             return markers.contains { lower.contains($0) }
         }
-        let lower = name.utf8.map { (65...90).contains($0) ? $0 + 32 : $0 }
-        return markerBytes.contains { marker in
-            lower.count >= marker.count
-                && (0...(lower.count - marker.count)).contains { start in
-                    lower[start..<(start + marker.count)].elementsEqual(marker)
-                }
+        // Compared in place, upper case folded byte by byte: no lower-cased copy of every name.
+        let found = name.utf8.withContiguousStorageIfAvailable { bytes in
+            markerBytes.contains { marker in contains(marker, foldingCaseIn: bytes) }
         }
+        return found ?? markerBytes.contains { marker in contains(marker, foldingCaseIn: Array(name.utf8)) }
+    }
+
+    /// Whether the lower-case ASCII `marker` occurs in `bytes` with upper-case letters folded.
+    private static func contains(_ marker: [UInt8], foldingCaseIn bytes: some RandomAccessCollection<UInt8>)
+        -> Bool
+    {
+        guard bytes.count >= marker.count else { return false }
+        var start = bytes.startIndex
+        let last = bytes.index(bytes.endIndex, offsetBy: -marker.count)
+        while start <= last {
+            var position = start
+            var matched = true
+            for expected in marker {
+                let byte = bytes[position]
+                if ((65...90).contains(byte) ? byte + 32 : byte) != expected {
+                    matched = false
+                    break
+                }
+                position = bytes.index(after: position)
+            }
+            if matched { return true }
+            start = bytes.index(after: start)
+        }
+        return false
     }
 
     private static let markerBytes = markers.map { Array($0.utf8) }
