@@ -9,6 +9,8 @@ typealias CopyRow = [String: RunRecordField]
 struct CopySQL {
     let rows: (_ sql: String, _ arguments: [RunRecordField]) throws -> [CopyRow]
     let execute: (_ sql: String, _ arguments: [RunRecordField]) throws -> Void
+    /// Whether the store has the table (a source opened read-only may predate it).
+    let hasTable: (_ name: String) throws -> Bool
 
     /// The rows of `sql` from `database` in one transaction (`write`: a write transaction, else a read).
     static func within<T>(_ database: HistoryDatabase, write: Bool, _ body: (CopySQL) throws -> T) throws -> T {
@@ -30,7 +32,8 @@ struct CopySQL {
                     },
                     execute: { sql, arguments in
                         try db.execute(sql: sql, arguments: StatementArguments(arguments.map(\.databaseValue)))
-                    }))
+                    },
+                    hasTable: { name in try db.tableExists(name) }))
         }
         return try write ? writer.write(run) : writer.read(run)
     }
@@ -71,7 +74,8 @@ struct CopySQL {
                     return values
                 }
             },
-            execute: { sql, arguments in try connection.execute(sql, arguments) })
+            execute: { sql, arguments in try connection.execute(sql, arguments) },
+            hasTable: { name in try PostgresSchema.hasTable(name, connection) })
     }
 }
 

@@ -81,6 +81,8 @@ private struct RunRows {
     let failures: [CopyRow]
     let windows: [CopyRow]
     let closedWindows: [CopyRow]
+    /// Resources this run took over from another scope (``ScopeDepartures``).
+    let departures: [CopyRow]
 
     static let snapshotColumns = [
         "seq", "state", "first_run", "first_seen", "content", "content_sha256", "id_value", "created_at_raw",
@@ -120,6 +122,11 @@ private struct RunRows {
             SELECT g.gateway_id, w.* FROM status_window w JOIN gateway g ON g.id = w.gateway
             WHERE w.last_run = ? AND w.first_run < ?
             """, r + r)
+        departures =
+            try sql.hasTable("scope_move")
+            ? sql.rows(
+                "SELECT g.gateway_id, m.* FROM scope_move m JOIN gateway g ON g.id = m.gateway WHERE m.run = ?", r)
+            : []
     }
 
     /// Writes the run to the target, a few hundred rows a statement: one row a statement would be a
@@ -134,7 +141,8 @@ private struct RunRows {
             "INSERT INTO gateway (\(columns.joined(separator: ", ")))",
             gateways.map { gateway in columns.map { gateway[$0] ?? .null } }, "ON CONFLICT (gateway_id) DO NOTHING")
         var gatewayRows: [String: RunRecordField] = [:]
-        let ids = gateways.map { $0["gateway_id"] ?? .null }
+        // The resources taken over may have left nothing else in this run.
+        let ids = Array(Set((gateways + departures).map { $0["gateway_id"] ?? .null }))
         for start in stride(from: 0, to: ids.count, by: 500) {
             let slice = Array(ids[start..<min(start + 500, ids.count)])
             for row in try sql.rows(
@@ -164,6 +172,14 @@ private struct RunRows {
             "gateway", set: "last_run = v.column2, last_seen = v.column3", where: "gateway.id = v.column1",
             snapshots.map { [gatewayRow($0), .int64(id), $0["first_seen"] ?? .null] })
         try writeDetails(to: sql, snapshotRows: snapshotRows, gatewayRow: gatewayRow)
+        try sql.insert(
+            "INSERT INTO scope_move (gateway, run, account, cloud, region, project_id, sealed_run, chain_sha256)",
+            departures.map { departure in
+                [gatewayRow(departure), .int64(id)]
+                    + ["account", "cloud", "region", "project_id", "sealed_run", "chain_sha256"].map {
+                        departure[$0] ?? .null
+                    }
+            })
     }
 
     private func writeDetails(

@@ -131,6 +131,26 @@ extension HistoryDatabase {
                     """)
         }
         migrator.registerMigration("v5-scopes", migrate: HistoryDatabase.migrateToScopes)
+        migrator.registerMigration("v6-scope-moves") { db in
+            // A resource leaving a scope for another (a run of the other scope observed it): the scope it
+            // left, that scope's last sealed run then (whose chain head counts it; NULL for none) and the
+            // link it had, so `verify` recomputes that head without taking the move for a removal.
+            try db.execute(
+                sql: """
+                    CREATE TABLE scope_move (
+                        gateway INTEGER NOT NULL REFERENCES gateway(id),
+                        run INTEGER NOT NULL REFERENCES run(id),
+                        account TEXT NOT NULL,
+                        cloud TEXT NOT NULL,
+                        region TEXT NOT NULL,
+                        project_id TEXT NOT NULL,
+                        sealed_run INTEGER REFERENCES run(id),
+                        chain_sha256 TEXT NOT NULL,
+                        PRIMARY KEY (gateway, run)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX scope_move_by_scope ON scope_move(account, cloud, region, project_id, sealed_run);
+                    """)
+        }
         return migrator
     }()
 }

@@ -33,7 +33,8 @@ protocol VerificationSource {
     func forEachSnapshot(_ body: (VerifiedSnapshot) throws -> Void) throws
     func fieldChanges(snapshot: Int64) throws -> [(change: String, field: String, old: String?, new: String?)]
     func runs() throws -> [VerifiedRun]
-    func head(scope: ScopeKey?) throws -> String
+    /// The head over `scope` (all when nil); with `sealed`, as that run of the scope sealed it.
+    func head(scope: ScopeKey?, sealed: Int64?) throws -> String
 }
 
 /// The snapshot query both stores answer identically.
@@ -79,7 +80,9 @@ struct SQLiteVerificationSource: VerificationSource {
         }
     }
 
-    func head(scope: ScopeKey?) throws -> String { try RunRecordChain.head(db, scope: scope) }
+    func head(scope: ScopeKey?, sealed: Int64?) throws -> String {
+        try RunRecordChain.head(db, scope: scope, sealed: sealed)
+    }
 }
 
 struct PostgresVerificationSource: VerificationSource {
@@ -123,5 +126,7 @@ struct PostgresVerificationSource: VerificationSource {
         }
     }
 
-    func head(scope: ScopeKey?) throws -> String { try PostgresChain.head(connection, scope: scope) }
+    func head(scope: ScopeKey?, sealed: Int64?) throws -> String {
+        try PostgresChain.head(connection, scope: scope, sealed: sealed)
+    }
 }

@@ -52,7 +52,7 @@ public struct HistoryVerifier: Sendable {
         // Runs sealed before scopes chain over the whole history, later ones within their scope.
         var previousRecord = ""
         var previousInScope: [ScopeKey: String] = [:]
-        var lastOfScope: [ScopeKey: (head: String?, scoped: Bool, unfinished: Bool, final: Bool)] = [:]
+        var lastOfScope: [ScopeKey: (run: Int64, head: String?, scoped: Bool, unfinished: Bool, final: Bool)] = [:]
         let runRows = try source.runs()
         let lastIndexOfScope = Dictionary(
             runRows.enumerated().map { ($0.element.scope, $0.offset) }, uniquingKeysWith: max)
@@ -65,7 +65,7 @@ public struct HistoryVerifier: Sendable {
                     throw StoreError.unknownValue(path: path, table: "run", column: "status", value: run.status)
                 }
                 if lastIndexOfScope[scope] == index && status == .running {
-                    lastOfScope[scope] = (nil, scoped, true, index == runRows.count - 1)
+                    lastOfScope[scope] = (run.id, nil, scoped, true, index == runRows.count - 1)
                 } else {
                     problems.append(.init(area: .run, gatewayID: nil, item: run.id, detail: "record hash is missing"))
                 }
@@ -81,13 +81,14 @@ public struct HistoryVerifier: Sendable {
             }
             previousRecord = record
             previousInScope[scope] = record
-            lastOfScope[scope] = (run.chainHead, scoped, false, index == runRows.count - 1)
+            lastOfScope[scope] = (run.id, run.chainHead, scoped, false, index == runRows.count - 1)
         }
-        let head = try source.head(scope: nil)
+        let head = try source.head(scope: nil, sealed: nil)
         for (scope, last) in lastOfScope.sorted(by: { $0.key < $1.key }) {
             // A head over the whole history (before scopes) still holds only if no run came after it.
             guard let lastHead = last.head, !last.unfinished, last.scoped || last.final else { continue }
-            let expected = try last.scoped ? source.head(scope: scope) : head
+            // Resources that left the scope for another since its last run count as that run counted them.
+            let expected = try last.scoped ? source.head(scope: scope, sealed: last.run) : head
             if lastHead != expected {
                 let which = lastOfScope.count > 1 ? " of scope \(scope)" : ""
                 problems.append(

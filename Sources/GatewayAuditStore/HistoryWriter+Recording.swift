@@ -36,6 +36,9 @@ extension HistoryWriter {
             guard status == RunStatus.running.rawValue else { throw StoreError.runNotActive(id: id) }
             var recorder = try SnapshotRecorder(db: db, run: id, scope: scope, writes: writes)
             let batch = try RecordedBatch.recording(writes) { try recorder.record($0) }
+            // Before any of them takes the run's scope (flush, assign).
+            try ScopeDepartures.record(
+                writes, run: id, scope: scope, db)
             try recorder.flush()
             try db.execute(
                 sql: """

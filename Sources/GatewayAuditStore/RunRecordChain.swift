@@ -36,17 +36,25 @@ enum RunRecordChain {
     static func isScoped(version: Int) -> Bool { version >= 3 }
 
     /// SHA-256 over `gateway_id:link` lines of every gateway's latest snapshot, by gateway id; only the
-    /// gateways of `scope` when one is given.
-    static func head(_ db: Database, scope: ScopeKey? = nil) throws -> String {
+    /// gateways of `scope` when one is given. With `sealed` (a run of `scope`), the head that run sealed:
+    /// the lines of the resources that left the scope since (``ScopeDepartures``) are counted too.
+    static func head(_ db: Database, scope: ScopeKey? = nil, sealed: Int64? = nil) throws -> String {
         var hasher = SHA256()
-        let (condition, arguments) = scope.map { $0.sqlCondition("g") } ?? ("1", [])
+        let (condition, scoped) = scope.map { $0.sqlCondition("g") } ?? ("1", [])
+        var arguments = scoped
+        var departed = ""
+        // A database verified read-only before its first write by this release has no departures.
+        if let scope, let sealed, try db.tableExists("scope_move") {
+            departed = " UNION ALL " + ScopeDepartures.departedSQL
+            arguments += [scope.account, scope.cloud, scope.region, scope.projectID, sealed]
+        }
         let rows = try Row.fetchCursor(
             db.cachedStatement(
                 sql: """
                     SELECT g.gateway_id, s.chain_sha256 FROM gateway g
                     JOIN snapshot s ON s.gateway = g.id AND s.last_seen IS NULL
-                    WHERE \(condition)
-                    ORDER BY g.gateway_id
+                    WHERE \(condition)\(departed)
+                    ORDER BY 1
                     """), arguments: arguments)
         // Every run hashes a line per resource: the lines go through one reused buffer, in 64 KiB steps.
         var buffer: [UInt8] = []

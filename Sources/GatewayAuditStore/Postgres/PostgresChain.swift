@@ -6,14 +6,21 @@ import GatewayAuditCore
 enum PostgresChain {
     /// SHA-256 over `gateway_id:link` lines of every gateway's latest snapshot (of `scope` when given),
     /// by gateway id in byte order (the columns collate as "C", like SQLite's BINARY).
-    static func head(_ connection: PGConnection, scope: ScopeKey? = nil) throws -> String {
+    /// With `sealed`, as that run of `scope` sealed it (``RunRecordChain/head(_:scope:sealed:)``).
+    static func head(_ connection: PGConnection, scope: ScopeKey? = nil, sealed: Int64? = nil) throws -> String {
         var hasher = SHA256()
-        let (condition, arguments) = scope.map { $0.pgCondition("g") } ?? ("TRUE", [])
+        let (condition, scoped) = scope.map { $0.pgCondition("g") } ?? ("TRUE", [])
+        var arguments = scoped
+        var departed = ""
+        if let scope, let sealed, try PostgresSchema.hasTable("scope_move", connection) {
+            departed = " UNION ALL " + ScopeDepartures.departedSQL
+            arguments += [scope.account, scope.cloud, scope.region, scope.projectID, sealed] as [any PGBindable]
+        }
         let rows = try connection.rows(
             """
             SELECT g.gateway_id, s.chain_sha256 FROM gateway g
             JOIN snapshot s ON s.gateway = g.id AND s.last_seen IS NULL
-            WHERE \(condition) ORDER BY g.gateway_id
+            WHERE \(condition)\(departed) ORDER BY 1
             """, arguments)
         for row in rows {
             hasher.update(data: Data((try row.text("gateway_id") + ":" + row.text("chain_sha256") + "\n").utf8))
@@ -39,6 +46,8 @@ enum PostgresChain {
         guard let stored = try connection.rows("SELECT * FROM run WHERE id = ?", [id]).first else { return }
         let scoped = RunRecordChain.isScoped(version: Int(try stored.int("record_version")))
         let scope = try stored.scope()
+        // After any departure from the scope another run's batch is writing (PostgresDepartures).
+        try PostgresDepartures.lockSeal(of: scope, connection)
         let head = try head(connection, scope: scoped ? scope : nil)
         try connection.execute("UPDATE run SET chain_head = ? WHERE id = ?", [head, id])
         let (condition, arguments) = scoped ? scope.pgCondition() : ("TRUE", [])

@@ -2,7 +2,9 @@
 /// append-only migrations recorded in `gateway_audit_migration`, the table that marks a database as ours.
 enum PostgresSchema {
     /// The migrations this build knows, in order. Append new ones; never edit a shipped one.
-    static let migrations: [(identifier: String, sql: String)] = [("pg1-history", history)]
+    static let migrations: [(identifier: String, sql: String)] = [
+        ("pg1-history", history), ("pg2-scope-moves", scopeMoves),
+    ]
 
     /// Two-key advisory lock ids (the one-key space, used for scopes, does not overlap them).
     static let lockClass: Int64 = 0x4757_4155
@@ -116,4 +118,28 @@ enum PostgresSchema {
             PRIMARY KEY (gateway, seq)
         );
         """
+
+    /// `pg2-scope-moves`: the SQLite schema's `v6-scope-moves` (``ScopeDepartures``).
+    static let scopeMoves = """
+        CREATE TABLE scope_move (
+            gateway BIGINT NOT NULL REFERENCES gateway (id),
+            run BIGINT NOT NULL REFERENCES run (id),
+            account TEXT COLLATE "C" NOT NULL,
+            cloud TEXT COLLATE "C" NOT NULL,
+            region TEXT COLLATE "C" NOT NULL,
+            project_id TEXT COLLATE "C" NOT NULL,
+            sealed_run BIGINT REFERENCES run (id),
+            chain_sha256 TEXT COLLATE "C" NOT NULL,
+            PRIMARY KEY (gateway, run)
+        );
+        CREATE INDEX scope_move_by_scope ON scope_move (account, cloud, region, project_id, sealed_run)
+        """
+
+    /// Whether the database has table `name` (one opened read-only may predate a migration).
+    static func hasTable(_ name: String, _ connection: PGConnection) throws -> Bool {
+        guard let row = try connection.rows("SELECT to_regclass(?) IS NOT NULL AS present", [name]).first else {
+            return false
+        }
+        return try row.cells["present"].decode(Bool.self)
+    }
 }

@@ -82,6 +82,9 @@ struct PostgresWriter: Sendable {
                 guard status == RunStatus.running.rawValue else { throw StoreError.runNotActive(id: id) }
                 var recorder = try PostgresRecorder(connection: connection, run: id, scope: scope, writes: writes)
                 let batch = try RecordedBatch.recording(writes) { try recorder.record($0) }
+                // Before any of them takes the run's scope (flush, below).
+                try PostgresDepartures.record(
+                    writes, run: id, scope: scope, connection)
                 try recorder.flush()
                 try connection.execute(
                     """

@@ -46,6 +46,25 @@ struct HistoryCopierTests {
         #expect(try Self.reports(back) == Self.reports(source))
     }
 
+    @Test(
+        "resources another project took over are copied with their departure: the copy verifies",
+        arguments: StoreBackend.available)
+    func scopeMoves(target backend: StoreBackend) async throws {
+        let source = try await StoreFixture.make(backend: .sqlite)
+        let (a, b) = try (standardGateway(id: "gw-a"), standardGateway(id: "gw-b"))
+        try await source.run(night: 1, a, b)
+        let run = try await source.writer.beginRun(
+            RunInfo(endpoint: "http://127.0.0.1", projectID: "q", scope: .all), at: StoreFixture.night(2))
+        let at = StoreFixture.night(2).adding(seconds: 60)
+        #expect(try await source.recorder.record([.present(b, at: at)], in: run) == [.unchanged])
+        try await source.writer.finishRun(run, status: .complete, at: at.adding(seconds: 1))
+        let target = try await StoreFixture.make(backend: backend)
+        #expect(try await copy(source, target).copied == 2)
+        let verification = try target.verify()
+        #expect(verification.problems.isEmpty, "\(verification.problems)")
+        #expect(try target.store.gateways() == source.store.gateways())
+    }
+
     @Test("copying again continues after the runs already copied", arguments: StoreBackend.available)
     func continues(target backend: StoreBackend) async throws {
         let source = try await StoreFixture.make(backend: .sqlite)

@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+
+@testable import GatewayAuditCore
+@testable import GatewayAuditStore
+
+extension StoreConformanceTests {
+    /// One complete run of project `project` on night `n` (the fixture's own runs are project p's).
+    @discardableResult
+    func run(
+        _ f: StoreFixture, project: String, night n: Int, _ observations: [(GatewayID, Observation.Result)]
+    ) async throws -> [ObservationOutcome] {
+        let run = try await f.writer.beginRun(
+            RunInfo(endpoint: "http://127.0.0.1", projectID: project, scope: .all), at: StoreFixture.night(n))
+        let at = StoreFixture.night(n).adding(seconds: 60)
+        let outcomes = try await f.recorder.record(
+            observations.map { Observation(gatewayID: $0.0, observedAt: at, result: $0.1) }, in: run)
+        try await f.writer.finishRun(run, status: .complete, at: at.adding(seconds: 1))
+        return outcomes
+    }
+
+    @Test(
+        "resources another project takes over leave the old project's sealed head intact: verify stays clean",
+        arguments: StoreBackend.available)
+    func takenOverResourcesVerify(backend: StoreBackend) async throws {
+        let f = try await StoreFixture.make(backend: backend)
+        let (a, b, c, d) = try (
+            standardGateway(id: "gw-a"), standardGateway(id: "gw-b"), standardGateway(id: "gw-c"),
+            standardGateway(id: "gw-d")
+        )
+        try await f.run(night: 1, a, b, c, d)
+        // Project q sees b unchanged, c renamed, d gone: all three now belong to q. Project p has not run
+        // since, so the head its night-1 run sealed still counts them, as they were then.
+        let renamed = try standardGateway(id: "gw-c", name: "renamed")
+        #expect(
+            try await run(
+                f, project: "q", night: 2, [("gw-b", .present(b)), ("gw-c", .present(renamed)), ("gw-d", .gone)])
+                == [.unchanged, .changed, .gone])
+        #expect(
+            try f.store.gateways().map { "\($0.gatewayID) \($0.scope.projectID)" } == [
+                "gw-a p", "gw-b q", "gw-c q", "gw-d q",
+            ])
+        let afterMove = try f.verify()
+        #expect(afterMove.problems.isEmpty, "\(afterMove.problems)")
+        // p runs again with what it still has; q again with what it took over; then b comes back to p.
+        #expect(try await f.run(night: 3, a) == [.unchanged])
+        #expect(
+            try await run(f, project: "q", night: 4, [("gw-b", .present(b)), ("gw-c", .present(renamed))]) == [
+                .unchanged, .unchanged,
+            ])
+        #expect(try await f.run(night: 5, a, b) == [.unchanged, .unchanged])
+        let later = try f.verify()
+        #expect(later.problems.isEmpty, "\(later.problems)")
+        #expect(
+            try f.store.gateways().map { "\($0.gatewayID) \($0.scope.projectID)" } == [
+                "gw-a p", "gw-b p", "gw-c q", "gw-d q",
+            ])
+    }
+
+    @Test(
+        "a resource taken over while the old project's run is still open is not counted in that run's head",
+        arguments: StoreBackend.available)
+    func takenOverDuringARun(backend: StoreBackend) async throws {
+        let f = try await StoreFixture.make(backend: backend)
+        let (a, b) = try (standardGateway(id: "gw-a"), standardGateway(id: "gw-b"))
+        try await f.run(night: 1, a, b)
+        // p's night-2 run begins; q takes b over and finishes; p's run then records a and seals without b.
+        let open = try await f.writer.beginRun(
+            RunInfo(endpoint: "http://127.0.0.1", projectID: "p", scope: .ids), at: StoreFixture.night(2))
+        #expect(try await run(f, project: "q", night: 2, [("gw-b", .present(b))]) == [.unchanged])
+        let at = StoreFixture.night(2).adding(seconds: 120)
+        #expect(try await f.recorder.record([.present(a, at: at)], in: open) == [.unchanged])
+        try await f.writer.finishRun(open, status: .complete, at: at.adding(seconds: 1))
+        let verification = try f.verify()
+        #expect(verification.problems.isEmpty, "\(verification.problems)")
+    }
+}
+
+@Suite("Scope moves on a SQLite file: tampering and databases from before them")
+struct ScopeMoveFileTests {
+    /// p records a and b; q takes b over.
+    func movedHistory() async throws -> StoreFixture {
+        let f = try StoreFixture()
+        let (a, b) = try (standardGateway(id: "gw-a"), standardGateway(id: "gw-b"))
+        try await f.run(night: 1, a, b)
+        let run = try await f.writer.beginRun(
+            RunInfo(endpoint: "http://127.0.0.1", projectID: "q", scope: .all), at: StoreFixture.night(2))
+        let at = StoreFixture.night(2).adding(seconds: 60)
+        _ = try await f.recorder.record([.present(b, at: at)], in: run)
+        try await f.writer.finishRun(run, status: .complete, at: at.adding(seconds: 1))
+        return f
+    }
+
+    @Test("the move is recorded with the link it left with; removing that record is named as a removal")
+    func departureRecordedAndProtected() async throws {
+        let f = try await movedHistory()
+        #expect(
+            try sqlite3(
+                f.path,
+                """
+                SELECT g.gateway_id, m.run, m.project_id, m.sealed_run, m.chain_sha256 = s.chain_sha256
+                FROM scope_move m JOIN gateway g ON g.id = m.gateway JOIN snapshot s ON s.gateway = g.id
+                """) == "gw-b|2|p|1|1\n")
+        #expect(try f.verifyFile().problems.isEmpty)
+        try sqlite3(f.path, "DELETE FROM scope_move")
+        let problems = try f.verifyFile().problems.map(\.description)
+        #expect(problems.count == 1)
+        #expect(problems.first?.contains("the last run of scope -/-/p recorded") == true)
+        #expect(problems.first?.hasSuffix("a snapshot was added or removed outside a run") == true)
+    }
+
+    @Test("a database from before scope moves verifies read-only, then upgrades and records them")
+    func beforeScopeMoves() async throws {
+        let f = try StoreFixture()
+        try await f.run(night: 1, try standardGateway(id: "gw-a"), try standardGateway(id: "gw-b"))
+        try sqlite3(f.path, "DROP TABLE scope_move; DELETE FROM grdb_migrations WHERE identifier = 'v6-scope-moves';")
+        #expect(try f.verifyFile().problems.isEmpty)
+        let upgraded = try HistoryDatabase.open(path: f.path)
+        #expect(
+            try sqlite3(f.path, "SELECT COUNT(*) FROM grdb_migrations WHERE identifier = 'v6-scope-moves'") == "1\n")
+        #expect(try HistoryVerifier(upgraded).verify().problems.isEmpty)
+    }
+}
