@@ -34,11 +34,11 @@ extension HistoryWriter {
         return try await database.write { db in
             let status = try String.fetchOne(db, sql: "SELECT status FROM run WHERE id = ?", arguments: [id])
             guard status == RunStatus.running.rawValue else { throw StoreError.runNotActive(id: id) }
+            // The departures first, from the prior states (each link as the resource left) and the rows' scopes
+            // before any write of the batch (flush and assign give them the run's scope).
+            try ScopeDepartures.record(writes, run: id, scope: scope, db)
             var recorder = try SnapshotRecorder(db: db, run: id, scope: scope, writes: writes)
             let batch = try RecordedBatch.recording(writes) { try recorder.record($0) }
-            // Before any of them takes the run's scope (flush, assign).
-            try ScopeDepartures.record(
-                writes, run: id, scope: scope, db)
             try recorder.flush()
             try db.execute(
                 sql: """

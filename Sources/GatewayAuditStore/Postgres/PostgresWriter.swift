@@ -80,11 +80,11 @@ struct PostgresWriter: Sendable {
                 let status = try connection.rows("SELECT status FROM run WHERE id = ?", [id]).first?
                     .optionalText("status")
                 guard status == RunStatus.running.rawValue else { throw StoreError.runNotActive(id: id) }
+                // The departures first: their seal locks are taken before the batch locks any row, so two
+                // batches, or a batch and a seal, never wait on each other in a cycle.
+                try PostgresDepartures.record(writes, run: id, scope: scope, connection)
                 var recorder = try PostgresRecorder(connection: connection, run: id, scope: scope, writes: writes)
                 let batch = try RecordedBatch.recording(writes) { try recorder.record($0) }
-                // Before any of them takes the run's scope (flush, below).
-                try PostgresDepartures.record(
-                    writes, run: id, scope: scope, connection)
                 try recorder.flush()
                 try connection.execute(
                     """
