@@ -94,12 +94,15 @@ private struct RunRows {
         self.run = run
         self.id = id
         let r: [RunRecordField] = [.int64(id)]
+        let moves = try sql.hasTable("scope_move")
+        // A resource this run took over may have nothing else of this run (runs of two scopes overlap).
         gateways = try sql.rows(
             """
             SELECT g.* FROM gateway g WHERE g.id IN (SELECT gateway FROM snapshot WHERE first_run = ?
                 UNION SELECT gateway FROM failed_observation WHERE run = ? UNION SELECT gateway FROM status_window
-                WHERE first_run = ? OR last_run = ?) OR g.last_run = ?
-            """, r + r + r + r + r)
+                WHERE first_run = ? OR last_run = ?\(moves ? " UNION SELECT gateway FROM scope_move WHERE run = ?" : ""))
+                OR g.last_run = ?
+            """, r + r + r + r + (moves ? r : []) + r)
         snapshots = try sql.rows(
             "SELECT g.gateway_id, s.* FROM snapshot s JOIN gateway g ON g.id = s.gateway WHERE s.first_run = ? ORDER BY s.id",
             r)
@@ -123,8 +126,8 @@ private struct RunRows {
             WHERE w.last_run = ? AND w.first_run < ?
             """, r + r)
         departures =
-            try sql.hasTable("scope_move")
-            ? sql.rows(
+            moves
+            ? try sql.rows(
                 "SELECT g.gateway_id, m.* FROM scope_move m JOIN gateway g ON g.id = m.gateway WHERE m.run = ?", r)
             : []
     }
@@ -141,8 +144,7 @@ private struct RunRows {
             "INSERT INTO gateway (\(columns.joined(separator: ", ")))",
             gateways.map { gateway in columns.map { gateway[$0] ?? .null } }, "ON CONFLICT (gateway_id) DO NOTHING")
         var gatewayRows: [String: RunRecordField] = [:]
-        // The resources taken over may have left nothing else in this run.
-        let ids = Array(Set((gateways + departures).map { $0["gateway_id"] ?? .null }))
+        let ids = gateways.map { $0["gateway_id"] ?? .null }
         for start in stride(from: 0, to: ids.count, by: 500) {
             let slice = Array(ids[start..<min(start + 500, ids.count)])
             for row in try sql.rows(
@@ -180,6 +182,12 @@ private struct RunRows {
                         departure[$0] ?? .null
                     }
             })
+        // The resources it took over are in its scope from this run on (a copy continued after a move
+        // holds them in the scope they left).
+        let scope = ["account", "cloud", "region", "project_id"].map { run[$0] ?? .null }
+        try sql.update(
+            "gateway", set: "account = v.column2, cloud = v.column3, region = v.column4, project_id = v.column5",
+            where: "gateway.id = v.column1", Array(Set(departures.map { gatewayRow($0) })).map { [$0] + scope })
     }
 
     private func writeDetails(

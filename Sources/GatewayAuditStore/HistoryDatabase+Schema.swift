@@ -133,8 +133,10 @@ extension HistoryDatabase {
         migrator.registerMigration("v5-scopes", migrate: HistoryDatabase.migrateToScopes)
         migrator.registerMigration("v6-scope-moves") { db in
             // A resource leaving a scope for another (a run of the other scope observed it): the scope it
-            // left, that scope's last sealed run then (whose chain head counts it; NULL for none) and the
-            // link it had, so `verify` recomputes that head without taking the move for a removal.
+            // left, that scope's last sealed run then (0 for none), whose chain head counts it, and the link
+            // it had. One row per resource, scope and sealed run: leaving again before the scope seals anew
+            // adds nothing to that head. `sealed_run` has no foreign key: with overlapping runs it can name
+            // a run of a higher id than `run`, which a copy writes later.
             try db.execute(
                 sql: """
                     CREATE TABLE scope_move (
@@ -144,11 +146,12 @@ extension HistoryDatabase {
                         cloud TEXT NOT NULL,
                         region TEXT NOT NULL,
                         project_id TEXT NOT NULL,
-                        sealed_run INTEGER REFERENCES run(id),
+                        sealed_run INTEGER NOT NULL,
                         chain_sha256 TEXT NOT NULL,
-                        PRIMARY KEY (gateway, run)
+                        PRIMARY KEY (gateway, account, cloud, region, project_id, sealed_run)
                     ) WITHOUT ROWID;
                     CREATE INDEX scope_move_by_scope ON scope_move(account, cloud, region, project_id, sealed_run);
+                    CREATE INDEX scope_move_by_run ON scope_move(run);
                     """)
         }
         return migrator

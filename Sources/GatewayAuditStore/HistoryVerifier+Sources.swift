@@ -35,6 +35,8 @@ protocol VerificationSource {
     func runs() throws -> [VerifiedRun]
     /// The head over `scope` (all when nil); with `sealed`, as that run of the scope sealed it.
     func head(scope: ScopeKey?, sealed: Int64?) throws -> String
+    /// Every departure (``ScopeDepartures``), by resource; none when the database predates them.
+    func departures() throws -> [VerifiedDeparture]
 }
 
 /// The snapshot query both stores answer identically.
@@ -83,6 +85,23 @@ struct SQLiteVerificationSource: VerificationSource {
     func head(scope: ScopeKey?, sealed: Int64?) throws -> String {
         try RunRecordChain.head(db, scope: scope, sealed: sealed)
     }
+
+    func departures() throws -> [VerifiedDeparture] {
+        guard try db.tableExists("scope_move") else { return [] }
+        return try Row.fetchAll(db, sql: verifiedDeparturesSQL).map { row in
+            let run: Int64? = row["run_id"]
+            return VerifiedDeparture(
+                gatewayID: row["gateway_id"], run: row["run"],
+                runScope: run.map { _ in
+                    ScopeKey(
+                        account: row["run_account"], cloud: row["run_cloud"], region: row["run_region"],
+                        projectID: row["run_project_id"])
+                },
+                left: ScopeKey(
+                    account: row["left_account"], cloud: row["left_cloud"], region: row["left_region"],
+                    projectID: row["left_project_id"]), current: ScopeKey(row: row))
+        }
+    }
 }
 
 struct PostgresVerificationSource: VerificationSource {
@@ -128,5 +147,23 @@ struct PostgresVerificationSource: VerificationSource {
 
     func head(scope: ScopeKey?, sealed: Int64?) throws -> String {
         try PostgresChain.head(connection, scope: scope, sealed: sealed)
+    }
+
+    func departures() throws -> [VerifiedDeparture] {
+        guard try PostgresSchema.hasTable("scope_move", connection) else { return [] }
+        return try connection.rows(verifiedDeparturesSQL).map { row in
+            let run = try row.optionalInt("run_id")
+            return VerifiedDeparture(
+                gatewayID: try row.text("gateway_id"), run: try row.int("run"),
+                runScope: try run.map { _ in
+                    ScopeKey(
+                        account: try row.text("run_account"), cloud: try row.text("run_cloud"),
+                        region: try row.text("run_region"), projectID: try row.text("run_project_id"))
+                },
+                left: ScopeKey(
+                    account: try row.text("left_account"), cloud: try row.text("left_cloud"),
+                    region: try row.text("left_region"), projectID: try row.text("left_project_id")),
+                current: try row.scope())
+        }
     }
 }

@@ -98,6 +98,7 @@ public struct HistoryVerifier: Sendable {
                             + "a snapshot was added or removed outside a run"))
             }
         }
+        problems += departureProblems(try source.departures())
         return HistoryVerification(chainHead: head, problems: problems, snapshots: snapshots.count, runs: runs)
     }
 }

@@ -10,31 +10,35 @@ import GatewayAuditCore
 /// "sealed" is exactly the one whose head counted the resource (SQLite has one writer; PostgreSQL takes
 /// the old scope's seal lock, ``PostgresDepartures``).
 enum ScopeDepartures {
-    /// The resources of a batch that will take the run's scope if they are in another: every one with a
-    /// row and a current snapshot (so counted in its old scope's head). Every observation of a known
-    /// resource moves it: the seen-again and still-gone ones with their marks, the others after them.
-    static func candidates(_ writes: [SnapshotWrite]) -> [(row: Int64, link: String)] {
+    /// The resource rows of a batch that will take the run's scope if they are in another: every
+    /// observation of a known resource moves it (the seen-again and still-gone ones with their marks, the
+    /// others after them). Only those with a current snapshot were counted in a head: the insert joins it.
+    static func candidates(_ writes: [SnapshotWrite]) -> [Int64] {
         // By index: a write is a large value, which a closure parameter would copy.
-        writes.indices.compactMap { index in
-            guard let row = writes[index].prior.gatewayRow, let latest = writes[index].prior.latest else { return nil }
-            return (row, latest.chain)
-        }
+        writes.indices.compactMap { writes[$0].prior.gatewayRow }
     }
 
-    /// `scope_move` rows for the candidates in another scope than the run's; 300 a statement. Runs before
-    /// the batch gives them the run's scope. Anonymous parameters: run, then (row, link) pairs, then scope.
-    static func insertSQL(count: Int, casts: Bool) -> String {
-        let pair = casts ? "(?::bigint, ?::text)" : "(?, ?)"
-        let run = casts ? "?::bigint" : "?"
+    /// `scope_move` rows for the candidates in another scope than the run's, with the link of their
+    /// current snapshot (read in this transaction, before the batch writes: the prior states were read in
+    /// an earlier one); 300 a statement. A resource that leaves a scope again before the scope seals anew
+    /// keeps its first departure, the one that scope's sealed head counts. Anonymous parameters: run, the rows, the run's scope, then
+    /// (PostgreSQL) the scope keys whose seal locks are held.
+    static func insertSQL(count: Int, postgres lockedKeys: Int? = nil) -> String {
+        let row = lockedKeys == nil ? "?" : "?::bigint"
+        let locked =
+            lockedKeys.map { keys in
+                "\n    AND \(PostgresDepartures.keySQL("g")) IN (\(Array(repeating: "?::bigint", count: keys).joined(separator: ", ")))"
+            } ?? ""
         return """
             INSERT INTO scope_move (gateway, run, account, cloud, region, project_id, sealed_run, chain_sha256)
-            SELECT g.id, \(run), g.account, g.cloud, g.region, g.project_id,
-                (SELECT MAX(r.id) FROM run r WHERE r.account = g.account AND r.cloud = g.cloud
-                    AND r.region = g.region AND r.project_id = g.project_id AND r.record_sha256 IS NOT NULL),
-                v.column2
-            FROM (VALUES \(Array(repeating: pair, count: count).joined(separator: ", "))) AS v
-            JOIN gateway g ON g.id = v.column1
-            WHERE NOT (g.account = ? AND g.cloud = ? AND g.region = ? AND g.project_id = ?)
+            SELECT g.id, \(row), g.account, g.cloud, g.region, g.project_id,
+                COALESCE((SELECT MAX(r.id) FROM run r WHERE r.account = g.account AND r.cloud = g.cloud
+                    AND r.region = g.region AND r.project_id = g.project_id AND r.record_sha256 IS NOT NULL), 0),
+                s.chain_sha256
+            FROM gateway g JOIN snapshot s ON s.gateway = g.id AND s.last_seen IS NULL
+            WHERE g.id IN (\(Array(repeating: row, count: count).joined(separator: ", ")))
+                AND NOT (g.account = ? AND g.cloud = ? AND g.region = ? AND g.project_id = ?)\(locked)
+            ON CONFLICT DO NOTHING
             """
     }
 
@@ -61,10 +65,8 @@ enum ScopeDepartures {
         let candidates = candidates(writes)
         for start in stride(from: 0, to: candidates.count, by: 300) {
             let chunk = candidates[start..<min(start + 300, candidates.count)]
-            var arguments: [any DatabaseValueConvertible] = [run]
-            for candidate in chunk { arguments += [candidate.row, candidate.link] }
-            try db.cachedStatement(sql: insertSQL(count: chunk.count, casts: false))
-                .execute(arguments: StatementArguments(arguments + scopeValues))
+            try db.cachedStatement(sql: insertSQL(count: chunk.count)).execute(
+                arguments: StatementArguments([run] + chunk.map { $0 as any DatabaseValueConvertible } + scopeValues))
         }
     }
 }

@@ -7,8 +7,8 @@ enum PostgresDepartures {
     /// The first key of the seal locks (the second is the scope's `hashtext`).
     static let sealLockClass = PostgresSchema.lockClass + 1
 
-    /// Records the departures among the batch's resources, after locking the seals of the scopes they leave (in
-    /// key order, so two batches never wait on each other).
+    /// Records the departures among the batch's resources, after locking the seals of the scopes they leave
+    /// (in key order, before the batch locks any row).
     static func record(_ writes: [SnapshotWrite], run: Int64, scope: ScopeKey, _ connection: PGConnection) throws {
         let scopeValues: [any PGBindable] = [scope.account, scope.cloud, scope.region, scope.projectID]
         guard !writes.isEmpty,
@@ -16,28 +16,51 @@ enum PostgresDepartures {
             try others.cells["others"].decode(Bool.self)
         else { return }
         let candidates = ScopeDepartures.candidates(writes)
+        // Another batch may move a resource on while this one waits for a lock: each round records only
+        // the departures from scopes whose lock is held, and locks the scopes still left.
+        var locked = Set<Int64>()
+        while true {
+            let keys = try departingKeys(candidates, scope: scopeValues, connection).subtracting(locked)
+            if keys.isEmpty { return }
+            for key in keys.sorted() {
+                try connection.execute("SELECT pg_advisory_xact_lock(?::integer, ?::integer)", [sealLockClass, key])
+            }
+            locked.formUnion(keys)
+            // The resources in scopes locked in an earlier round were recorded then and cannot have moved
+            // since (a move out of them needs their lock).
+            let held = keys.sorted().map { $0 as any PGBindable }
+            for start in stride(from: 0, to: candidates.count, by: 300) {
+                let chunk = candidates[start..<min(start + 300, candidates.count)].map { $0 as any PGBindable }
+                try connection.execute(
+                    ScopeDepartures.insertSQL(count: chunk.count, postgres: held.count),
+                    [run] + chunk + scopeValues + held)
+            }
+        }
+    }
+
+    /// The seal-lock key of a scope: `hashtext` of `account/cloud/region/project_id` (columns of `alias`).
+    static func keySQL(_ alias: String) -> String {
+        "hashtext(\(alias).account || '/' || \(alias).cloud || '/' || \(alias).region || '/' || \(alias).project_id)::bigint"
+    }
+
+    /// The keys of the other scopes the candidates are in.
+    private static func departingKeys(_ candidates: [Int64], scope: [any PGBindable], _ connection: PGConnection)
+        throws -> Set<Int64>
+    {
         var keys = Set<Int64>()
         for start in stride(from: 0, to: candidates.count, by: 500) {
-            let slice = candidates[start..<min(start + 500, candidates.count)].map { $0.row as any PGBindable }
+            let slice = candidates[start..<min(start + 500, candidates.count)].map { $0 as any PGBindable }
             for row in try connection.rows(
                 """
-                SELECT DISTINCT hashtext(account || '/' || cloud || '/' || region || '/' || project_id)::bigint AS key
-                FROM gateway WHERE id IN (\(PGSQL.placeholders(slice.count)))
-                    AND NOT (account = ? AND cloud = ? AND region = ? AND project_id = ?)
-                """, slice + scopeValues)
+                SELECT DISTINCT \(keySQL("g")) AS key FROM gateway g
+                WHERE g.id IN (\(PGSQL.placeholders(slice.count)))
+                    AND NOT (g.account = ? AND g.cloud = ? AND g.region = ? AND g.project_id = ?)
+                """, slice + scope)
             {
                 keys.insert(try row.int("key"))
             }
         }
-        for key in keys.sorted() {
-            try connection.execute("SELECT pg_advisory_xact_lock(?::integer, ?::integer)", [sealLockClass, key])
-        }
-        for start in stride(from: 0, to: candidates.count, by: 300) {
-            let chunk = candidates[start..<min(start + 300, candidates.count)]
-            var arguments: [any PGBindable] = [run]
-            for candidate in chunk { arguments += [candidate.row, candidate.link] }
-            try connection.execute(ScopeDepartures.insertSQL(count: chunk.count, casts: true), arguments + scopeValues)
-        }
+        return keys
     }
 
     /// Takes the seal lock of `scope` for the rest of the transaction.

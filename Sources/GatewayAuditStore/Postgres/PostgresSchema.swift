@@ -128,11 +128,12 @@ enum PostgresSchema {
             cloud TEXT COLLATE "C" NOT NULL,
             region TEXT COLLATE "C" NOT NULL,
             project_id TEXT COLLATE "C" NOT NULL,
-            sealed_run BIGINT REFERENCES run (id),
+            sealed_run BIGINT NOT NULL,
             chain_sha256 TEXT COLLATE "C" NOT NULL,
-            PRIMARY KEY (gateway, run)
+            PRIMARY KEY (gateway, account, cloud, region, project_id, sealed_run)
         );
-        CREATE INDEX scope_move_by_scope ON scope_move (account, cloud, region, project_id, sealed_run)
+        CREATE INDEX scope_move_by_scope ON scope_move (account, cloud, region, project_id, sealed_run);
+        CREATE INDEX scope_move_by_run ON scope_move (run)
         """
 
     /// Whether the database has table `name` (one opened read-only may predate a migration).

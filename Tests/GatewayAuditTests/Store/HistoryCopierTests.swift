@@ -60,6 +60,13 @@ struct HistoryCopierTests {
         try await source.writer.finishRun(run, status: .complete, at: at.adding(seconds: 1))
         let target = try await StoreFixture.make(backend: backend)
         #expect(try await copy(source, target).copied == 2)
+        // Continued after another move: gw-a, copied in p, follows it to q.
+        let again = try await source.writer.beginRun(
+            RunInfo(endpoint: "http://127.0.0.1", projectID: "q", scope: .all), at: StoreFixture.night(3))
+        #expect(
+            try await source.recorder.record([.present(a, at: at.adding(seconds: 86_400))], in: again) == [.unchanged])
+        try await source.writer.finishRun(again, status: .complete, at: at.adding(seconds: 86_401))
+        #expect(try await copy(source, target).copied == 1)
         let verification = try target.verify()
         #expect(verification.problems.isEmpty, "\(verification.problems)")
         #expect(try target.store.gateways() == source.store.gateways())

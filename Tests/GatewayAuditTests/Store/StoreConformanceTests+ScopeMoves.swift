@@ -76,6 +76,31 @@ extension StoreConformanceTests {
     }
 }
 
+extension StoreConformanceTests {
+    @Test(
+        "a resource taken back and forth while both projects' runs are open: every batch records, verify stays clean",
+        arguments: StoreBackend.available)
+    func takenBackAndForth(backend: StoreBackend) async throws {
+        let f = try await StoreFixture.make(backend: backend)
+        let a = try standardGateway(id: "gw-a")
+        try await f.run(night: 1, a)
+        let q = try await f.writer.beginRun(
+            RunInfo(endpoint: "http://127.0.0.1", projectID: "q", scope: .ids), at: StoreFixture.night(2))
+        let p = try await f.writer.beginRun(
+            RunInfo(endpoint: "http://127.0.0.1", projectID: "p", scope: .ids), at: StoreFixture.night(2))
+        let at = StoreFixture.night(2).adding(seconds: 60)
+        // q takes gw-a from p, p takes it back, q takes it again (p's night-1 head counts it once).
+        #expect(try await f.recorder.record([.present(a, at: at)], in: q) == [.unchanged])
+        #expect(try await f.recorder.record([.present(a, at: at.adding(seconds: 1))], in: p) == [.unchanged])
+        #expect(try await f.recorder.record([.present(a, at: at.adding(seconds: 2))], in: q) == [.unchanged])
+        try await f.writer.finishRun(p, status: .complete, at: at.adding(seconds: 3))
+        try await f.writer.finishRun(q, status: .complete, at: at.adding(seconds: 4))
+        #expect(try f.store.gateways().map(\.scope.projectID) == ["q"])
+        let verification = try f.verify()
+        #expect(verification.problems.isEmpty, "\(verification.problems)")
+    }
+}
+
 @Suite("Scope moves on a SQLite file: tampering and databases from before them")
 struct ScopeMoveFileTests {
     /// p records a and b; q takes b over.
@@ -107,6 +132,26 @@ struct ScopeMoveFileTests {
         #expect(problems.count == 1)
         #expect(problems.first?.contains("the last run of scope -/-/p recorded") == true)
         #expect(problems.first?.hasSuffix("a snapshot was added or removed outside a run") == true)
+    }
+
+    @Test("a departure forged to hide a rolled-back snapshot is named: the resource is where no departure took it")
+    func forgedDepartureDetected() async throws {
+        let f = try await movedHistory()
+        // gw-a's latest snapshot rolled back would break p's head; a forged departure from p re-adds its link
+        // to p's head, and gw-a is put in a scope no run verifies.
+        try sqlite3(
+            f.path,
+            """
+            INSERT INTO scope_move SELECT g.id, 2, g.account, g.cloud, g.region, g.project_id, 1, s.chain_sha256
+                FROM gateway g JOIN snapshot s ON s.gateway = g.id WHERE g.gateway_id = 'gw-a';
+            UPDATE gateway SET project_id = 'elsewhere' WHERE gateway_id = 'gw-a';
+            """)
+        let problems = try f.verifyFile().problems.map(\.description)
+        #expect(
+            problems == [
+                "chain head: gateway gw-a is in scope -/-/elsewhere, where none of its departures took it: "
+                    + "its scope or a departure was edited outside a run"
+            ])
     }
 
     @Test("a database from before scope moves verifies read-only, then upgrades and records them")
