@@ -74,9 +74,7 @@ extension StoreConformanceTests {
         let verification = try f.verify()
         #expect(verification.problems.isEmpty, "\(verification.problems)")
     }
-}
 
-extension StoreConformanceTests {
     @Test(
         "a resource taken back and forth while both projects' runs are open: every batch records, verify stays clean",
         arguments: StoreBackend.available)
