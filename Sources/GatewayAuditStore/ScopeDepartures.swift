@@ -21,8 +21,8 @@ enum ScopeDepartures {
     /// `scope_move` rows for the candidates in another scope than the run's, with the link of their
     /// current snapshot (read in this transaction, before the batch writes: the prior states were read in
     /// an earlier one); 300 a statement. A resource that leaves a scope again before the scope seals anew
-    /// keeps its first departure, the one that scope's sealed head counts. Anonymous parameters: run, the rows, the run's scope, then
-    /// (PostgreSQL) the scope keys whose seal locks are held.
+    /// keeps its first departure, the one that scope's sealed head counts. Anonymous parameters: run, the
+    /// rows, the run's scope, then (PostgreSQL) the scope keys whose seal locks are held.
     static func insertSQL(count: Int, postgres lockedKeys: Int? = nil) -> String {
         let row = lockedKeys == nil ? "?" : "?::bigint"
         let locked =
