@@ -34,8 +34,9 @@ public struct HistoryCopier: Sendable {
     public func copy(progress: (Int64) -> Void = { _ in }) throws(StoreError) -> Summary {
         var summary = Summary()
         do {
-            let runs = try CopySQL.within(source, write: false) { sql in
-                try sql.rows("SELECT * FROM run ORDER BY id", [])
+            let (runs, moves) = try CopySQL.within(source, write: false) { sql in
+                // A source opened read-only may predate scope moves.
+                (try sql.rows("SELECT * FROM run ORDER BY id", []), try sql.hasTable("scope_move"))
             }
             for run in runs {
                 guard let id = run["id"]?.int else { continue }
@@ -49,7 +50,9 @@ public struct HistoryCopier: Sendable {
                     summary.alreadyPresent += 1
                     continue
                 }
-                let rows = try CopySQL.within(source, write: false) { sql in try RunRows(run: run, id: id, sql) }
+                let rows = try CopySQL.within(source, write: false) { sql in
+                    try RunRows(run: run, id: id, moves: moves, sql)
+                }
                 try CopySQL.within(target, write: true) { sql in try rows.write(to: sql) }
                 summary.copied += 1
                 summary.snapshots += rows.snapshots.count
@@ -90,11 +93,11 @@ private struct RunRows {
         "chain_sha256", "cgw_id", "vgw_id",
     ]
 
-    init(run: CopyRow, id: Int64, _ sql: CopySQL) throws {
+    /// Reads run `id`'s rows; `moves`: the source has `scope_move` (checked once per copy).
+    init(run: CopyRow, id: Int64, moves: Bool, _ sql: CopySQL) throws {
         self.run = run
         self.id = id
         let r: [RunRecordField] = [.int64(id)]
-        let moves = try sql.hasTable("scope_move")
         // A resource this run took over may have nothing else of this run (runs of two scopes overlap).
         gateways = try sql.rows(
             """

@@ -12,7 +12,7 @@ struct VerifiedDeparture {
     let current: ScopeKey
 }
 
-/// The departures of every resource, ordered by resource (nil when the database predates them).
+/// The departures of every resource, ordered by resource, with the scope of the run each names.
 let verifiedDeparturesSQL = """
     SELECT g.gateway_id, m.run, m.account AS left_account, m.cloud AS left_cloud, m.region AS left_region,
         m.project_id AS left_project_id, r.id AS run_id, r.account AS run_account, r.cloud AS run_cloud,

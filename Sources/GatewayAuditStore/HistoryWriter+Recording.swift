@@ -34,8 +34,8 @@ extension HistoryWriter {
         return try await database.write { db in
             let status = try String.fetchOne(db, sql: "SELECT status FROM run WHERE id = ?", arguments: [id])
             guard status == RunStatus.running.rawValue else { throw StoreError.runNotActive(id: id) }
-            // The departures first, from the prior states (each link as the resource left) and the rows' scopes
-            // before any write of the batch (flush and assign give them the run's scope).
+            // The departures first: the rows' scopes and current links before any write of the batch
+            // (flush and assign give them the run's scope).
             try ScopeDepartures.record(writes, run: id, scope: scope, db)
             var recorder = try SnapshotRecorder(db: db, run: id, scope: scope, writes: writes)
             let batch = try RecordedBatch.recording(writes) { try recorder.record($0) }

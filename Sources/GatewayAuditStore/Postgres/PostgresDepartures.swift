@@ -38,9 +38,12 @@ enum PostgresDepartures {
         }
     }
 
-    /// The seal-lock key of a scope: `hashtext` of `account/cloud/region/project_id` (columns of `alias`).
-    static func keySQL(_ alias: String) -> String {
-        "hashtext(\(alias).account || '/' || \(alias).cloud || '/' || \(alias).region || '/' || \(alias).project_id)::bigint"
+    /// The seal-lock key of a scope: `hashtext` of `account/cloud/region/project_id` (columns of `alias`,
+    /// or four parameters when `alias` is nil), the same expression wherever a seal lock is taken.
+    static func keySQL(_ alias: String?) -> String {
+        let parts = ["account", "cloud", "region", "project_id"].map { column in alias.map { "\($0).\(column)" } ?? "?"
+        }
+        return "hashtext(\(parts.joined(separator: " || '/' || ")))::bigint"
     }
 
     /// The keys of the other scopes the candidates are in.
@@ -66,7 +69,7 @@ enum PostgresDepartures {
     /// Takes the seal lock of `scope` for the rest of the transaction.
     static func lockSeal(of scope: ScopeKey, _ connection: PGConnection) throws {
         try connection.execute(
-            "SELECT pg_advisory_xact_lock(?::integer, hashtext(? || '/' || ? || '/' || ? || '/' || ?))",
+            "SELECT pg_advisory_xact_lock(?::integer, (\(keySQL(nil)))::integer)",
             [sealLockClass, scope.account, scope.cloud, scope.region, scope.projectID])
     }
 }

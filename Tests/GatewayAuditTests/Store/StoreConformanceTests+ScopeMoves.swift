@@ -152,6 +152,26 @@ struct ScopeMoveFileTests {
             ])
     }
 
+    @Test("a departure naming a run of the scope it left, or no run at all, is named")
+    func departureRunsChecked() async throws {
+        let f = try await movedHistory()
+        // Not p's head (sealed_run 0 and 98 are not its last run), nor gw-b's scope (q is still one it entered):
+        // only the runs the two rows name are wrong. The sqlite3 shell does not enforce foreign keys.
+        try sqlite3(
+            f.path,
+            """
+            INSERT INTO scope_move SELECT g.id, 1, g.account, g.cloud, g.region, 'p', 0, 'x'
+                FROM gateway g WHERE g.gateway_id = 'gw-b';
+            INSERT INTO scope_move SELECT g.id, 99, g.account, g.cloud, g.region, 'p', 98, 'x'
+                FROM gateway g WHERE g.gateway_id = 'gw-b';
+            """)
+        #expect(
+            try f.verifyFile().problems.map(\.description) == [
+                "chain head: the departure from scope -/-/p names run 1 of that scope",
+                "chain head: a departure names run 99, which does not exist",
+            ])
+    }
+
     @Test("a database from before scope moves verifies read-only, then upgrades and records them")
     func beforeScopeMoves() async throws {
         let f = try StoreFixture()
