@@ -82,6 +82,10 @@ public struct SnapshotImporter: Sendable {
             logger.info(
                 "imported \(nightFiles[index].count) file(s) observed at \(time.iso8601()): \(observations.count) gateways"
             )
+            // Freeing a night's parsed JSON trees took a twentieth of an import on the path from one night's
+            // recording to the next: the last references go to a task of their own.
+            let recorded = (consume parsed, consume observations, consume seen)
+            Task.detached(priority: .background) { withExtendedLifetime(recorded) {} }
         }
         return Summary(files: paths.count, runs: times.count, counts: counts)
     }
@@ -139,27 +143,92 @@ public struct SnapshotImporter: Sendable {
     /// A timestamp embedded in a file name, read as UTC unless it states an offset:
     /// `2025-03-01T02:00:00Z`, `2025-03-01T02-00-00Z`, `2025-03-01T02:00:00.123+02:00`, `20250301T020000Z`
     /// or a bare date `2025-03-01` (midnight UTC). The first match from the left wins.
+    ///
+    /// Each form is found where it starts the name or follows a non-digit; each form's first occurrence
+    /// is a candidate, and the leftmost candidate that is a valid time wins (a date-time beats the bare
+    /// date that is its prefix). A scan of the name's bytes: Swift's regular expressions took 0.7 ms a
+    /// name, 0.25 s of an import of a year of nights before its first night was recorded.
     public static func time(inFileName name: String) -> Instant? {
-        let dateTime =
-            /(?:^|[^0-9])([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt]([0-9]{2})[:\-]([0-9]{2})[:\-]([0-9]{2})(\.[0-9]{1,9})?([Zz]|[+\-][0-9]{2}:?[0-9]{2})?/
-        let compact = /(?:^|[^0-9])([0-9]{4})([0-9]{2})([0-9]{2})T([0-9]{2})([0-9]{2})([0-9]{2})Z/
-        let date = /(?:^|[^0-9])([0-9]{4}-[0-9]{2}-[0-9]{2})/
-        var candidates: [(position: String.Index, text: String)] = []
-        if let m = name.firstMatch(of: dateTime) {
-            let (_, day, h, mi, s, fraction, offset) = m.output
-            candidates.append((m.range.lowerBound, "\(day)T\(h):\(mi):\(s)\(fraction ?? "")\(offset ?? "")"))
+        let bytes = Array(name.utf8)
+        var candidates: [(position: Int, form: Int, text: String)] = []
+        let forms: [([UInt8], Int) -> String?] = [FileNameTime.dateTime, FileNameTime.compact, FileNameTime.date]
+        for (form, match) in forms.enumerated() {
+            for start in bytes.indices where start == 0 || !FileNameTime.isDigit(bytes[start - 1]) {
+                if let text = match(bytes, start) {
+                    candidates.append((start, form, text))
+                    break
+                }
+            }
         }
-        if let m = name.firstMatch(of: compact) {
-            let (_, y, mo, d, h, mi, s) = m.output
-            candidates.append((m.range.lowerBound, "\(y)-\(mo)-\(d)T\(h):\(mi):\(s)Z"))
+        candidates.sort { ($0.position, $0.form) < ($1.position, $1.form) }
+        return candidates.lazy.compactMap { Timestamp.parsedIfValid($0.text)?.instant }.first
+    }
+}
+
+/// The three forms of a time in a file name, each matched at a given byte: the text to parse, or nil.
+private enum FileNameTime {
+    static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+
+    /// Whether `count` digits start at `index`.
+    static func digits(_ bytes: [UInt8], _ index: Int, _ count: Int) -> Bool {
+        index + count <= bytes.count && bytes[index..<index + count].allSatisfy(isDigit)
+    }
+
+    static func text(_ bytes: [UInt8], _ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+
+    /// `yyyy-mm-dd` at `index`.
+    static func day(_ bytes: [UInt8], _ index: Int) -> Bool {
+        digits(bytes, index, 4) && index + 10 <= bytes.count && bytes[index + 4] == UInt8(ascii: "-")
+            && digits(bytes, index + 5, 2) && bytes[index + 7] == UInt8(ascii: "-") && digits(bytes, index + 8, 2)
+    }
+
+    /// `yyyy-mm-ddThh:mm:ss`, `T` or `t`, `:` or `-` between the time's parts, then an optional fraction
+    /// of 1 to 9 digits (more are not read) and an optional `Z`, `z` or `±hh[:]mm`.
+    static func dateTime(_ bytes: [UInt8], _ start: Int) -> String? {
+        let separator = { (index: Int) in
+            index < bytes.count && (bytes[index] == UInt8(ascii: ":") || bytes[index] == UInt8(ascii: "-"))
         }
-        if let m = name.firstMatch(of: date) {
-            candidates.append((m.range.lowerBound, "\(m.output.1)T00:00:00Z"))
+        guard day(bytes, start), start + 19 <= bytes.count,
+            bytes[start + 10] == UInt8(ascii: "T") || bytes[start + 10] == UInt8(ascii: "t"),
+            digits(bytes, start + 11, 2), separator(start + 13), digits(bytes, start + 14, 2), separator(start + 16),
+            digits(bytes, start + 17, 2)
+        else { return nil }
+        var result =
+            text(bytes, start..<start + 10) + "T" + text(bytes, start + 11..<start + 13) + ":"
+            + text(bytes, start + 14..<start + 16) + ":" + text(bytes, start + 17..<start + 19)
+        var index = start + 19
+        if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "."), isDigit(bytes[index + 1]) {
+            var end = index + 1
+            while end < bytes.count, end - index <= 9, isDigit(bytes[end]) { end += 1 }
+            result += text(bytes, index..<end)
+            index = end
         }
-        // A date-time beats a bare date found at the same place (the date is its prefix).
-        let ordered = candidates.enumerated().sorted {
-            ($0.element.position, $0.offset) < ($1.element.position, $1.offset)
+        if index < bytes.count, bytes[index] == UInt8(ascii: "Z") || bytes[index] == UInt8(ascii: "z") {
+            result += text(bytes, index..<index + 1)
+        } else if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-"),
+            digits(bytes, index + 1, 2)
+        {
+            if index + 3 < bytes.count, bytes[index + 3] == UInt8(ascii: ":"), digits(bytes, index + 4, 2) {
+                result += text(bytes, index..<index + 6)
+            } else if digits(bytes, index + 3, 2) {
+                result += text(bytes, index..<index + 5)
+            }
         }
-        return ordered.lazy.compactMap { Timestamp.parsedIfValid($0.element.text)?.instant }.first
+        return result
+    }
+
+    /// `yyyymmddThhmmssZ` (upper-case `T` and `Z` only).
+    static func compact(_ bytes: [UInt8], _ start: Int) -> String? {
+        guard digits(bytes, start, 8), start + 16 <= bytes.count, bytes[start + 8] == UInt8(ascii: "T"),
+            digits(bytes, start + 9, 6), bytes[start + 15] == UInt8(ascii: "Z")
+        else { return nil }
+        return text(bytes, start..<start + 4) + "-" + text(bytes, start + 4..<start + 6) + "-"
+            + text(bytes, start + 6..<start + 8) + "T" + text(bytes, start + 9..<start + 11) + ":"
+            + text(bytes, start + 11..<start + 13) + ":" + text(bytes, start + 13..<start + 15) + "Z"
+    }
+
+    /// `yyyy-mm-dd`, as midnight UTC.
+    static func date(_ bytes: [UInt8], _ start: Int) -> String? {
+        day(bytes, start) ? text(bytes, start..<start + 10) + "T00:00:00Z" : nil
     }
 }

@@ -7,17 +7,20 @@ extension HistoryWriter {
     /// and, when the observation brings different content, the last present content to diff against.
     /// - Throws: ``StoreError``; ``StoreError/invalidBatch(detail:)`` when an id appears twice.
     public func priorStates(for observations: [Observation]) async throws(StoreError) -> [PriorState] {
-        var unique = Set<GatewayID>()
-        for observation in observations where !unique.insert(observation.gatewayID).inserted {
-            throw .invalidBatch(detail: "gateway \(observation.gatewayID) appears twice in one batch")
+        // Each id's position in the batch: the duplicate check, and where the SQLite read puts its row.
+        var positions: [GatewayID: Int] = [:]
+        positions.reserveCapacity(observations.count)
+        for index in observations.indices
+        where positions.updateValue(index, forKey: observations[index].gatewayID) != nil {
+            throw .invalidBatch(detail: "gateway \(observations[index].gatewayID) appears twice in one batch")
         }
         if let session = database.postgres {
             return try await PostgresWriter(session: session).priorStates(for: observations)
         }
         let path = database.path
-        return try await database.read { db in
+        return try await database.read { [positions] db in
             var reader = PriorStateReader(db: db, path: path)
-            return try reader.read(observations)
+            return try reader.read(observations, positions: positions)
         }
     }
 
@@ -36,8 +39,10 @@ extension HistoryWriter {
             guard status == RunStatus.running.rawValue else { throw StoreError.runNotActive(id: id) }
             // The departures first: the rows' scopes and current links before any write of the batch
             // (flush and assign give them the run's scope).
-            try ScopeDepartures.record(writes, run: id, scope: scope, db)
-            var recorder = try SnapshotRecorder(db: db, run: id, scope: scope, writes: writes)
+            // When every resource is in the run's scope, none seen again can move (flush skips its scope pass).
+            let othersInScopes = try ScopeDepartures.record(writes, run: id, scope: scope, db)
+            var recorder = try SnapshotRecorder(
+                db: db, run: id, scope: scope, writes: writes, movesScopes: othersInScopes)
             let batch = try RecordedBatch.recording(writes) { try recorder.record($0) }
             try recorder.flush()
             try db.execute(
@@ -49,7 +54,9 @@ extension HistoryWriter {
                     batch.counts.observed, batch.counts.unchanged, batch.counts.changed, batch.counts.new,
                     batch.counts.gone, batch.counts.failed, id,
                 ])
-            // Resources seen again had their scope set with their last-seen mark (flush).
+            // Resources seen again had their scope set with their last-seen mark (flush). The others get
+            // it here, also when every resource was in the run's scope: a gone or failed observation of an
+            // id never seen inserts an unscoped row.
             try Self.assign(batch.rescoped, to: scope, db)
             return batch.outcomes
         }
@@ -84,18 +91,17 @@ private struct PriorStateReader {
     let db: Database
     let path: String
 
-    mutating func read(_ observations: [Observation]) throws -> [PriorState] {
-        var known: [GatewayID: (row: Int64, kind: ResourceKind, latest: PriorState.Latest?, status: String?)] = [:]
-        known.reserveCapacity(observations.count)
-        let ids = observations.map(\.gatewayID)
+    mutating func read(_ observations: [Observation], positions: [GatewayID: Int]) throws -> [PriorState] {
+        var known = [(row: Int64, kind: ResourceKind, latest: PriorState.Latest?, status: String?)?](
+            repeating: nil, count: observations.count)
         // Columns by position: this runs for every resource every night.
         let select = """
             SELECT g.gateway_id, g.id, g.kind, s.id, s.seq, s.state, s.content_sha256, s.chain_sha256,
                 g.last_run, g.last_seen, g.status
             FROM gateway g LEFT JOIN snapshot s ON s.gateway = g.id AND s.last_seen IS NULL
             """
-        func keep(_ row: Row, as id: GatewayID) throws {
-            known[id] = (
+        func keep(_ row: Row, at position: Int) throws {
+            known[position] = (
                 row[1], try row.stored(ResourceKind.self, at: 2, "kind", table: "gateway", path: path),
                 try latest(row), row[10]
             )
@@ -104,26 +110,27 @@ private struct PriorStateReader {
         // every row in one pass, which costs SQLite a third of looking each id up in the unique index;
         // the rows of ids not in the batch are dropped.
         let rows = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM gateway") ?? 0
-        if ids.count >= 64, Int64(ids.count) * 4 >= rows {
-            let wanted = Set(ids)
+        if observations.count >= 64, Int64(observations.count) * 4 >= rows {
             let cursor = try Row.fetchCursor(db.cachedStatement(sql: select))
             while let row = try cursor.next() {
-                let id = GatewayID(row[0] as String)
-                if wanted.contains(id) { try keep(row, as: id) }
+                if let position = positions[GatewayID(row[0] as String)] { try keep(row, at: position) }
             }
         } else {
-            for start in stride(from: 0, to: ids.count, by: 500) {
-                let slice = ids[start..<min(start + 500, ids.count)]
+            for start in stride(from: 0, to: observations.count, by: 500) {
+                let slice = observations[start..<min(start + 500, observations.count)]
                 let cursor = try Row.fetchCursor(
                     db.cachedStatement(
                         sql: select
                             + " WHERE g.gateway_id IN (\(Array(repeating: "?", count: slice.count).joined(separator: ",")))"
-                    ), arguments: StatementArguments(slice.map(\.rawValue)))
-                while let row = try cursor.next() { try keep(row, as: GatewayID(row[0] as String)) }
+                    ), arguments: StatementArguments(slice.map(\.gatewayID.rawValue)))
+                while let row = try cursor.next() {
+                    if let position = positions[GatewayID(row[0] as String)] { try keep(row, at: position) }
+                }
             }
         }
-        return try observations.map { observation in
-            guard let (row, kind, latest, status) = known[observation.gatewayID] else {
+        return try observations.indices.map { index in
+            let observation = observations[index]
+            guard let (row, kind, latest, status) = known[index] else {
                 return PriorState(gatewayRow: nil, latest: nil, previousContent: nil)
             }
             if case .present = observation.result, kind != observation.kind {

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import GRDBSQLite
 import GatewayAuditCore
 
 /// The hash chain over finished runs and the history's chain head (one SHA-256 over every gateway's
@@ -48,21 +49,28 @@ enum RunRecordChain {
             departed = " UNION ALL " + ScopeDepartures.departedSQL
             arguments += [scope.account, scope.cloud, scope.region, scope.projectID, sealed]
         }
-        let rows = try Row.fetchCursor(
-            db.cachedStatement(
-                sql: """
-                    SELECT g.gateway_id, s.chain_sha256 FROM gateway g
-                    JOIN snapshot s ON s.gateway = g.id AND s.last_seen IS NULL
-                    WHERE \(condition)\(departed)
-                    ORDER BY 1
-                    """), arguments: arguments)
-        // Every run hashes a line per resource: the lines go through one reused buffer, in 64 KiB steps.
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT g.gateway_id, s.chain_sha256 FROM gateway g
+                JOIN snapshot s ON s.gateway = g.id AND s.last_seen IS NULL
+                WHERE \(condition)\(departed)
+                ORDER BY 1
+                """)
+        let rows = try Row.fetchCursor(statement, arguments: arguments)
+        // Every run hashes a line per resource: the lines go through one reused buffer, in 64 KiB steps,
+        // copied from SQLite's own text (no string per value).
         var buffer: [UInt8] = []
         buffer.reserveCapacity(1 << 16 + 256)
-        while let row = try rows.next() {
-            buffer += (row[0] as String).utf8
+        let sqlite = statement.sqliteStatement
+        func append(column: Int32) {
+            guard let text = sqlite3_column_text(sqlite, column) else { return }
+            buffer.append(
+                contentsOf: UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(sqlite, column))))
+        }
+        while try rows.next() != nil {
+            append(column: 0)
             buffer.append(UInt8(ascii: ":"))
-            buffer += (row[1] as String).utf8
+            append(column: 1)
             buffer.append(UInt8(ascii: "\n"))
             if buffer.count >= 1 << 16 {
                 hasher.update(data: buffer)

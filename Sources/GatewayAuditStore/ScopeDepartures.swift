@@ -42,10 +42,16 @@ enum ScopeDepartures {
             """
     }
 
-    /// Whether any resource is in another scope than `scope` (through the scope index: two seeks).
+    /// Whether any resource is in another scope than `scope`: the first or the last entry of the scope
+    /// index differs from it (two seeks; a row-value range such as `(account, …) < (?, …)` makes SQLite
+    /// read every entry of the scope's first column, a night's worth of rows per batch).
     static let othersSQL = """
-        SELECT EXISTS (SELECT 1 FROM gateway WHERE (account, cloud, region, project_id) < (?, ?, ?, ?))
-            OR EXISTS (SELECT 1 FROM gateway WHERE (account, cloud, region, project_id) > (?, ?, ?, ?)) AS others
+        SELECT EXISTS (SELECT 1 FROM (SELECT account, cloud, region, project_id FROM gateway
+                ORDER BY account, cloud, region, project_id LIMIT 1) AS lowest
+            WHERE NOT (account = ? AND cloud = ? AND region = ? AND project_id = ?))
+        OR EXISTS (SELECT 1 FROM (SELECT account, cloud, region, project_id FROM gateway
+                ORDER BY account DESC, cloud DESC, region DESC, project_id DESC LIMIT 1) AS highest
+            WHERE NOT (account = ? AND cloud = ? AND region = ? AND project_id = ?)) AS others
         """
 
     /// The head lines of the resources that left `scope` after its run `sealed` was sealed, to add to the
@@ -57,16 +63,20 @@ enum ScopeDepartures {
 
     /// Records the departures among the batch's resources (SQLite); nothing to look at when every resource
     /// is in the run's scope.
-    static func record(_ writes: [SnapshotWrite], run: Int64, scope: ScopeKey, _ db: Database) throws {
+    /// - Returns: whether any resource was in another scope than the run's (when none is, no write of the
+    ///   batch can move one, and its scope passes have nothing to do).
+    @discardableResult
+    static func record(_ writes: [SnapshotWrite], run: Int64, scope: ScopeKey, _ db: Database) throws -> Bool {
         let scopeValues = [scope.account, scope.cloud, scope.region, scope.projectID]
         guard !writes.isEmpty,
             try Bool.fetchOne(db, sql: othersSQL, arguments: StatementArguments(scopeValues + scopeValues)) == true
-        else { return }
+        else { return false }
         let candidates = candidates(writes)
         for start in stride(from: 0, to: candidates.count, by: 300) {
             let chunk = candidates[start..<min(start + 300, candidates.count)]
             try db.cachedStatement(sql: insertSQL(count: chunk.count)).execute(
                 arguments: StatementArguments([run] + chunk.map { $0 as any DatabaseValueConvertible } + scopeValues))
         }
+        return true
     }
 }

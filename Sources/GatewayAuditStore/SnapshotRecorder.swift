@@ -15,15 +15,19 @@ struct SnapshotRecorder {
     let run: Int64
     /// The run's scope, given to the resources it sees again (a resource seen by another scope moves).
     let scope: ScopeKey
+    /// Whether a resource of the batch may be in another scope than the run's (else the scope pass over
+    /// the resources seen again is skipped).
+    let movesScopes: Bool
     private var extensions: [(gateway: Int64, seen: Int64, operational: String?)] = []
     let candidates: RecreationCandidates
     /// A resource went in this batch: its identity is not among the candidates read before it.
     private(set) var goneInBatch = false
 
-    init(db: Database, run: Int64, scope: ScopeKey, writes: [SnapshotWrite]) throws {
+    init(db: Database, run: Int64, scope: ScopeKey, writes: [SnapshotWrite], movesScopes: Bool) throws {
         self.db = db
         self.run = run
         self.scope = scope
+        self.movesScopes = movesScopes
         candidates = try RecreationCandidates(of: writes) { sql, arguments, columns in
             try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
                 columns.map { row[$0] ?? "" }
@@ -117,40 +121,67 @@ struct SnapshotRecorder {
 
     /// The deferred resources' current snapshots were seen again: moves their last-seen marks (kept on
     /// the resource rows), keeps their latest operational values, when the observation brought some, and
-    /// gives them the run's scope; 300 resources a statement.
+    /// gives them the run's scope. Marks only move forward (an import may bring an older night).
     ///
-    /// The scope is set by a statement of its own that writes only the rows of another scope: SQLite
-    /// rewrites a row's index entries for every column an `UPDATE` sets, changed or not, so setting the
-    /// scope with the marks doubled the cost of an unchanged night.
+    /// Most of a night shares one observation time and brings no operational values (a listing, an
+    /// import): those marks are set by lists of 500 ids, which costs SQLite two thirds of joining a
+    /// `VALUES` list; the others go 300 to a statement with their own time and values.
+    ///
+    /// The scope is set by a statement of its own that writes only the rows of another scope, and only
+    /// when a resource of the batch was in one: SQLite rewrites a row's index entries for every column an
+    /// `UPDATE` sets, changed or not, so setting the scope with the marks doubled the cost of an
+    /// unchanged night.
     mutating func flush() throws {
-        for start in stride(from: 0, to: extensions.count, by: 300) {
-            let chunk = extensions[start..<min(start + 300, extensions.count)]
+        let shared = extensions.first?.seen
+        var listed: [Int64] = []
+        var valued: [(gateway: Int64, seen: Int64, operational: String?)] = []
+        listed.reserveCapacity(extensions.count)
+        for item in extensions {
+            if item.seen == shared && item.operational == nil {
+                listed.append(item.gateway)
+            } else {
+                valued.append(item)
+            }
+        }
+        for start in stride(from: 0, to: listed.count, by: 500) {
+            let chunk = listed[start..<min(start + 500, listed.count)]
+            // Prepared once per chunk size: every full chunk has the same text.
+            try db.cachedStatement(
+                sql: """
+                    UPDATE gateway SET last_run = ?1, last_seen = ?2
+                    WHERE id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ", ")))
+                        AND (last_seen IS NULL OR last_seen <= ?2)
+                    """
+            ).execute(
+                arguments: StatementArguments([run, shared] + chunk.map { $0 as (any DatabaseValueConvertible)? }))
+        }
+        for start in stride(from: 0, to: valued.count, by: 300) {
+            let chunk = valued[start..<min(start + 300, valued.count)]
             var arguments: [(any DatabaseValueConvertible)?] = [run]
             arguments.reserveCapacity(1 + chunk.count * 3)
             for item in chunk { arguments += [item.gateway, item.seen, item.operational] }
-            // Prepared once per chunk size: every full chunk has the same text. Marks only move forward
-            // (an import may bring an older night); the scope is the run's either way.
-            let later = "(gateway.last_seen IS NULL OR gateway.last_seen <= v.column2)"
             try db.cachedStatement(
                 sql: """
-                    UPDATE gateway SET
-                        last_run = CASE WHEN \(later) THEN ?1 ELSE gateway.last_run END,
-                        last_seen = CASE WHEN \(later) THEN v.column2 ELSE gateway.last_seen END,
-                        operational = CASE WHEN \(later) THEN COALESCE(v.column3, gateway.operational)
-                            ELSE gateway.operational END
+                    UPDATE gateway SET last_run = ?1, last_seen = v.column2,
+                        operational = COALESCE(v.column3, gateway.operational)
                     FROM (VALUES \(Array(repeating: "(?, ?, ?)", count: chunk.count).joined(separator: ", "))) AS v
-                    WHERE gateway.id = v.column1
+                    WHERE gateway.id = v.column1 AND (gateway.last_seen IS NULL OR gateway.last_seen <= v.column2)
                     """
             ).execute(arguments: StatementArguments(arguments))
-            try db.cachedStatement(
-                sql: """
-                    UPDATE gateway SET account = ?1, cloud = ?2, region = ?3, project_id = ?4
-                    WHERE id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ", ")))
-                        AND NOT (account = ?1 AND cloud = ?2 AND region = ?3 AND project_id = ?4)
-                    """
-            ).execute(
-                arguments: StatementArguments(
-                    [scope.account, scope.cloud, scope.region, scope.projectID] + chunk.map(\.gateway)))
+        }
+        if movesScopes {
+            for start in stride(from: 0, to: extensions.count, by: 300) {
+                let chunk = extensions[start..<min(start + 300, extensions.count)]
+                try db.cachedStatement(
+                    sql: """
+                        UPDATE gateway SET account = ?1, cloud = ?2, region = ?3, project_id = ?4
+                        WHERE id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ", ")))
+                            AND NOT (account = ?1 AND cloud = ?2 AND region = ?3 AND project_id = ?4)
+                        """
+                ).execute(
+                    arguments: StatementArguments(
+                        [scope.account, scope.cloud, scope.region, scope.projectID] + chunk.map(\.gateway)))
+            }
         }
         extensions.removeAll()
     }

@@ -9,6 +9,9 @@ struct JSONParser {
     private let bytes: [UInt8]
     private var index = 0
     private var depth = 0
+    /// The members of the objects being read, innermost last: each object's dictionary is made once,
+    /// at its final size (growing one member by member rehashed it several times per object).
+    private var pending: [(key: String, value: JSONValue)] = []
 
     /// Parses a whole document.
     /// - Throws: ``ModelError/invalidJSON(_:)`` naming the byte offset and what was expected.
@@ -71,12 +74,13 @@ struct JSONParser {
         try enter()
         defer { depth -= 1 }
         index += 1
-        var members: [String: JSONValue] = [:]
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
-            return .object(members)
+            return .object([:])
         }
+        let first = pending.count
+        defer { pending.removeSubrange(first...) }
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("a member name") }
@@ -85,7 +89,8 @@ struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("\":\"") }
             index += 1
             skipWhitespace()
-            members[key] = try value()
+            let member = try value()
+            pending.append((key, member))
             skipWhitespace()
             guard index < bytes.count else { throw error("\",\" or \"}\"") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -94,6 +99,9 @@ struct JSONParser {
             }
             guard bytes[index] == UInt8(ascii: "}") else { throw error("\",\" or \"}\"") }
             index += 1
+            // A repeated name keeps its last value, as assigning member by member did.
+            var members = [String: JSONValue](minimumCapacity: pending.count - first)
+            for position in first..<pending.count { members[pending[position].key] = pending[position].value }
             return .object(members)
         }
     }

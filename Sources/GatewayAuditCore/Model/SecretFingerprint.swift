@@ -17,37 +17,40 @@ public enum SecretFingerprint {
             return markers.contains { lower.contains($0) }
         }
         // Compared in place, upper case folded byte by byte: no lower-cased copy of every name.
-        let found = name.utf8.withContiguousStorageIfAvailable { bytes in
-            markerBytes.contains { marker in contains(marker, foldingCaseIn: bytes) }
-        }
-        return found ?? markerBytes.contains { marker in contains(marker, foldingCaseIn: Array(name.utf8)) }
+        let found = name.utf8.withContiguousStorageIfAvailable { containsMarker(foldingCaseIn: $0) }
+        return found ?? containsMarker(foldingCaseIn: Array(name.utf8))
     }
 
-    /// Whether the lower-case ASCII `marker` occurs in `bytes` with upper-case letters folded.
-    private static func contains(_ marker: [UInt8], foldingCaseIn bytes: some RandomAccessCollection<UInt8>)
-        -> Bool
-    {
-        guard bytes.count >= marker.count else { return false }
+    /// Whether any marker occurs in the ASCII `bytes` with upper-case letters folded: one pass over the
+    /// name, a marker compared only where a byte starts one.
+    private static func containsMarker(foldingCaseIn bytes: some RandomAccessCollection<UInt8>) -> Bool {
+        let folded = { (byte: UInt8) in (65...90).contains(byte) ? byte + 32 : byte }
+        let (starts, markers) = (markerStarts, markerBytes)
         var start = bytes.startIndex
-        let last = bytes.index(bytes.endIndex, offsetBy: -marker.count)
-        while start <= last {
-            var position = start
-            var matched = true
-            for expected in marker {
-                let byte = bytes[position]
-                if ((65...90).contains(byte) ? byte + 32 : byte) != expected {
-                    matched = false
-                    break
+        while start != bytes.endIndex {
+            let first = folded(bytes[start])
+            if starts.contains(first) {
+                for marker in markers where marker[0] == first {
+                    var position = start
+                    var matched = true
+                    for expected in marker {
+                        guard position != bytes.endIndex, folded(bytes[position]) == expected else {
+                            matched = false
+                            break
+                        }
+                        position = bytes.index(after: position)
+                    }
+                    if matched { return true }
                 }
-                position = bytes.index(after: position)
             }
-            if matched { return true }
             start = bytes.index(after: start)
         }
         return false
     }
 
     private static let markerBytes = markers.map { Array($0.utf8) }
+    /// The markers' first bytes (a couple: compared one by one).
+    private static let markerStarts = Array(Set(markerBytes.map { $0[0] }))
 
     /// The fingerprint of a secret value: `sha256:` and the hex digest of a string's UTF-8 bytes (of the
     /// canonical JSON for any other value).

@@ -1,4 +1,5 @@
 import Foundation
+import PropertyBased
 import Testing
 
 @testable import GatewayAudit
@@ -24,9 +25,70 @@ struct SnapshotImporterTests {
         #expect(SnapshotImporter.time(inFileName: name)?.iso8601() == expected)
     }
 
-    @Test("names without a time give nil", arguments: ["gateways.json", "v5-list.json", "12345.json"])
+    @Test(
+        "names without a time give nil",
+        arguments: ["gateways.json", "v5-list.json", "12345.json", "2025-13-01T02:00:00Z-2025-03-02.json"])
     func noTime(name: String) {
         #expect(SnapshotImporter.time(inFileName: name) == nil)
+    }
+
+    @Test(
+        "file-name times: lower-case t and z, long fractions, offsets without a colon, the leftmost form",
+        arguments: [
+            ("a-2025-03-01t02-00-00z.json", "2025-03-01T02:00:00Z"),
+            ("2025-03-01T02:00:00.1234567891Z.json", "2025-03-01T02:00:00.123456789Z"),
+            ("2025-03-01T04:00:00+0200.json", "2025-03-01T02:00:00Z"),
+            ("12025-03-01T02:00:00Z_20250301T030000Z.json", "2025-03-01T03:00:00Z"),
+            ("x20250301T030000Z-2025-03-01T02:00:00Z.json", "2025-03-01T03:00:00Z"),
+        ])
+    func fileNameForms(name: String, expected: String) {
+        let time = SnapshotImporter.time(inFileName: name)
+        #expect(time != nil && time == Timestamp.parsedIfValid(expected)?.instant)
+    }
+
+    /// The three regular expressions the scanner replaced, as the first match from the left was defined.
+    static func regexTime(inFileName name: String) -> Instant? {
+        let dateTime =
+            /(?:^|[^0-9])([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt]([0-9]{2})[:\-]([0-9]{2})[:\-]([0-9]{2})(\.[0-9]{1,9})?([Zz]|[+\-][0-9]{2}:?[0-9]{2})?/
+        let compact = /(?:^|[^0-9])([0-9]{4})([0-9]{2})([0-9]{2})T([0-9]{2})([0-9]{2})([0-9]{2})Z/
+        let date = /(?:^|[^0-9])([0-9]{4}-[0-9]{2}-[0-9]{2})/
+        var candidates: [(position: String.Index, text: String)] = []
+        if let m = name.firstMatch(of: dateTime) {
+            let (_, day, h, mi, s, fraction, offset) = m.output
+            candidates.append((m.range.lowerBound, "\(day)T\(h):\(mi):\(s)\(fraction ?? "")\(offset ?? "")"))
+        }
+        if let m = name.firstMatch(of: compact) {
+            let (_, y, mo, d, h, mi, s) = m.output
+            candidates.append((m.range.lowerBound, "\(y)-\(mo)-\(d)T\(h):\(mi):\(s)Z"))
+        }
+        if let m = name.firstMatch(of: date) {
+            candidates.append((m.range.lowerBound, "\(m.output.1)T00:00:00Z"))
+        }
+        let ordered = candidates.enumerated().sorted {
+            ($0.element.position, $0.offset) < ($1.element.position, $1.offset)
+        }
+        return ordered.lazy.compactMap { Timestamp.parsedIfValid($0.element.text)?.instant }.first
+    }
+
+    @Test("the file-name scanner finds what the regular expressions found, in generated names")
+    func fileNameScannerMatchesRegex() async {
+        await propertyCheck(count: 3000, input: Gen.bytes(0...40)) { bytes in
+            var choices = ByteChoices(bytes)
+            // Time-like parts, whole or broken, between other bytes: most names hold a match or nearly one.
+            var name = choices.pick(["", "x", "1", "cgw-", "a_", "é", "-"])
+            for _ in 0...choices.below(2) {
+                name += choices.pick(["2025", "1999", "0000", "12025", "202"]) + choices.pick(["-", "", "_"])
+                name += choices.pick(["03", "13", "3"]) + choices.pick(["-", ""]) + choices.pick(["01", "31", "1"])
+                if choices.below(4) > 0 {
+                    name += choices.pick(["T", "t", "_", ""]) + choices.pick(["02", "24", "2"])
+                    name += choices.pick([":", "-", ""]) + choices.pick(["00", "60"]) + choices.pick([":", "-", ""])
+                    name += choices.pick(["00", "59", "0"]) + choices.pick(["", ".", ".1", ".123", ".123456789", ".1234567890"])
+                    name += choices.pick(["", "Z", "z", "+02:00", "-0530", "+02:0", "+2", "+24:00"])
+                }
+                name += choices.pick(["", "-", ".json", "_x", "9", "T020000Z"])
+            }
+            #expect(SnapshotImporter.time(inFileName: name) == Self.regexTime(inFileName: name), "\(name)")
+        }
     }
 
     func write(_ f: StoreFixture, _ name: String, _ body: String) throws -> String {

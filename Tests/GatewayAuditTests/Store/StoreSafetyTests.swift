@@ -75,8 +75,10 @@ struct StoreSafetyTests {
                     let store = HistoryWriter(try HistoryDatabase.open(path: path))
                     let recorder = ObservationRecorder(writer: store)
                     for night in 1...5 {
+                        // The lock is polled, not queued: a writer may wait for all five of the other's
+                        // nights, which took over 30 s in debug builds while the whole suite ran.
                         let run = try await store.beginRun(
-                            RunInfo(endpoint: "e", projectID: "p", scope: .ids), lockWait: .seconds(30))
+                            RunInfo(endpoint: "e", projectID: "p", scope: .ids), lockWait: .seconds(180))
                         for batch in 0..<4 {
                             let observations = try (0..<25).map { i in
                                 Observation.present(
