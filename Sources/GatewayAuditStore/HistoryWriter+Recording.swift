@@ -39,10 +39,11 @@ extension HistoryWriter {
             guard status == RunStatus.running.rawValue else { throw StoreError.runNotActive(id: id) }
             // The departures first: the rows' scopes and current links before any write of the batch
             // (flush and assign give them the run's scope).
-            // When every resource is in the run's scope, none seen again can move (flush skips its scope pass).
-            let othersInScopes = try ScopeDepartures.record(writes, run: id, scope: scope, db)
+            // When every resource of the history is in the run's scope, none seen again can move (flush
+            // skips its scope pass).
+            let anyOtherScope = try ScopeDepartures.record(writes, run: id, scope: scope, db)
             var recorder = try SnapshotRecorder(
-                db: db, run: id, scope: scope, writes: writes, movesScopes: othersInScopes)
+                db: db, run: id, scope: scope, writes: writes, movesScopes: anyOtherScope)
             let batch = try RecordedBatch.recording(writes) { try recorder.record($0) }
             try recorder.flush()
             try db.execute(
@@ -54,7 +55,7 @@ extension HistoryWriter {
                     batch.counts.observed, batch.counts.unchanged, batch.counts.changed, batch.counts.new,
                     batch.counts.gone, batch.counts.failed, id,
                 ])
-            // Resources seen again had their scope set with their last-seen mark (flush). The others get
+            // Resources seen again had their scope set by flush's scope pass. The others get
             // it here, also when every resource was in the run's scope: a gone or failed observation of an
             // id never seen inserts an unscoped row.
             try Self.assign(batch.rescoped, to: scope, db)

@@ -62,15 +62,19 @@ enum RunRecordChain {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(1 << 16 + 256)
         let sqlite = statement.sqliteStatement
-        func append(column: Int32) {
-            guard let text = sqlite3_column_text(sqlite, column) else { return }
+        func append(column: Int32) throws {
+            // Both columns are NOT NULL; a NULL here (or SQLite out of memory) is an error, never an empty field.
+            guard let text = sqlite3_column_text(sqlite, column) else {
+                throw DatabaseError(
+                    resultCode: .SQLITE_CORRUPT, message: "chain head: a resource without an id or link")
+            }
             buffer.append(
                 contentsOf: UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(sqlite, column))))
         }
         while try rows.next() != nil {
-            append(column: 0)
+            try append(column: 0)
             buffer.append(UInt8(ascii: ":"))
-            append(column: 1)
+            try append(column: 1)
             buffer.append(UInt8(ascii: "\n"))
             if buffer.count >= 1 << 16 {
                 hasher.update(data: buffer)

@@ -63,8 +63,8 @@ enum ScopeDepartures {
 
     /// Records the departures among the batch's resources (SQLite); nothing to look at when every resource
     /// is in the run's scope.
-    /// - Returns: whether any resource was in another scope than the run's (when none is, no write of the
-    ///   batch can move one, and its scope passes have nothing to do).
+    /// - Returns: whether any resource of the history was in another scope than the run's (when none is, no
+    ///   resource seen again can move, and the last-seen marks' scope pass has nothing to do).
     @discardableResult
     static func record(_ writes: [SnapshotWrite], run: Int64, scope: ScopeKey, _ db: Database) throws -> Bool {
         let scopeValues = [scope.account, scope.cloud, scope.region, scope.projectID]

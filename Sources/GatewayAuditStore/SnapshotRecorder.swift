@@ -6,7 +6,7 @@ import GatewayAuditCore
 /// change rows and anomalies, exactly as handed over.
 ///
 /// Moving the last-seen mark of a resource seen again unchanged (most of every night) is deferred and
-/// done for up to 300 resources per statement by ``flush()``, which the caller runs before the
+/// done for up to 500 resources per statement by ``flush()``, which the caller runs before the
 /// transaction ends: no other write of the batch reads those marks. A new resource's row is inserted
 /// with its mark, status and scope (``recordNew(_:_:)``); whether it re-creates a gone resource is
 /// looked up only when one shares its identity (``RecreationCandidates``, read once per batch).
@@ -15,7 +15,7 @@ struct SnapshotRecorder {
     let run: Int64
     /// The run's scope, given to the resources it sees again (a resource seen by another scope moves).
     let scope: ScopeKey
-    /// Whether a resource of the batch may be in another scope than the run's (else the scope pass over
+    /// Whether a resource of the history may be in another scope than the run's (else the scope pass over
     /// the resources seen again is skipped).
     let movesScopes: Bool
     private var extensions: [(gateway: Int64, seen: Int64, operational: String?)] = []
@@ -128,7 +128,7 @@ struct SnapshotRecorder {
     /// `VALUES` list; the others go 300 to a statement with their own time and values.
     ///
     /// The scope is set by a statement of its own that writes only the rows of another scope, and only
-    /// when a resource of the batch was in one: SQLite rewrites a row's index entries for every column an
+    /// when a resource of the history was in one: SQLite rewrites a row's index entries for every column an
     /// `UPDATE` sets, changed or not, so setting the scope with the marks doubled the cost of an
     /// unchanged night.
     mutating func flush() throws {

@@ -31,7 +31,7 @@ struct RecordedBatch {
     /// The outcomes counted, for the run's record.
     var counts = RunCounts()
     /// The resources the batch's scope pass gives the run's scope: every one but those seen again, whose
-    /// scope is set with their last-seen mark, and new ones, whose rows are inserted with it.
+    /// scope is set by the last-seen flush's scope pass, and new ones, whose rows are inserted with it.
     var rescoped: [String] = []
 
     /// Records `writes` in order with `record`. By index: a write is a large value, and a loop variable or

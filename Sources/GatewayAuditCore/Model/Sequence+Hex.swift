@@ -4,8 +4,8 @@ extension Sequence<UInt8> {
     /// Lower-case hexadecimal, two digits per byte: how digests and keys are written everywhere
     /// (exports, manifests, hash chains, request signing).
     public var hexString: String {
-        // Every snapshot's content and link is written this way: contiguous bytes (a digest's, an
-        // array's) go straight into the string's storage, with no table or buffer allocated.
+        // Contiguous bytes (an array's, `Data`'s) go straight into the string's storage, with no table or
+        // buffer allocated; digests have their own overload below.
         if let text = withContiguousStorageIfAvailable({ Hex.string(of: UnsafeRawBufferPointer($0)) }) {
             return text
         }

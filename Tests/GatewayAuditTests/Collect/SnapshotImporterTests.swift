@@ -74,19 +74,25 @@ struct SnapshotImporterTests {
     func fileNameScannerMatchesRegex() async {
         await propertyCheck(count: 3000, input: Gen.bytes(0...40)) { bytes in
             var choices = ByteChoices(bytes)
-            // Time-like parts, whole or broken, between other bytes: most names hold a match or nearly one.
-            var name = choices.pick(["", "x", "1", "cgw-", "a_", "é", "-"])
+            // Time-like parts, whole or broken, between other characters (combining marks, a prepended
+            // character, CR LF: one grapheme cluster with the digit or letter beside them): most names hold a
+            // match or nearly one.
+            var name = choices.pick(["", "x", "1", "cgw-", "a_", "é", "-", "\u{600}", "1\u{301}", "\r\n"])
             for _ in 0...choices.below(2) {
                 name += choices.pick(["2025", "1999", "0000", "12025", "202"]) + choices.pick(["-", "", "_"])
-                name += choices.pick(["03", "13", "3"]) + choices.pick(["-", ""]) + choices.pick(["01", "31", "1"])
+                name +=
+                    choices.pick(["03", "13", "3"]) + choices.pick(["-", ""])
+                    + choices.pick(["01", "31", "1", "01\u{301}"])
                 if choices.below(4) > 0 {
-                    name += choices.pick(["T", "t", "_", ""]) + choices.pick(["02", "24", "2"])
+                    name += choices.pick(["T", "t", "_", "", "T\u{301}"]) + choices.pick(["02", "24", "2"])
                     name += choices.pick([":", "-", ""]) + choices.pick(["00", "60"]) + choices.pick([":", "-", ""])
                     name += choices.pick(["00", "59", "0"])
                     name += choices.pick(["", ".", ".1", ".123", ".123456789", ".1234567890"])
-                    name += choices.pick(["", "Z", "z", "+02:00", "-0530", "+02:0", "+2", "+24:00"])
+                    name += choices.pick([
+                        "", "Z", "z", "+02:00", "-0530", "+02:0", "+2", "+24:00", "Z\u{301}", "+02:00\u{301}",
+                    ])
                 }
-                name += choices.pick(["", "-", ".json", "_x", "9", "T020000Z"])
+                name += choices.pick(["", "-", ".json", "_x", "9", "T020000Z", "\u{301}", "\u{600}"])
             }
             #expect(SnapshotImporter.time(inFileName: name) == Self.regexTime(inFileName: name), "\(name)")
         }
