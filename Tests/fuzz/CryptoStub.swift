@@ -12,3 +12,9 @@ public enum SHA256 {
         return (0..<32).map { UInt8(truncatingIfNeeded: state >> (UInt64($0 % 8) * 8)) }
     }
 }
+
+/// swift-crypto's `Digest`, as far as the model's sources use it (`hexString` writes a digest's bytes in
+/// place); the stub's `hash` returns plain bytes, so nothing here conforms.
+public protocol Digest: Sequence where Element == UInt8 {
+    func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R
+}
