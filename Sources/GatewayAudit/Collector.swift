@@ -159,14 +159,19 @@ public struct Collector: Sendable {
     private func fetch(_ ids: [Target], into sink: inout ObservationSink, limiter: RateLimiter?, total: Int)
         async throws
     {
-        guard let firstID = ids.first else { return }
-        // The first request goes alone: rejected credentials then cost one 401, not one per
-        // connection (more than 5 failures lock an access key for 5 minutes).
-        try await limiter?.acquire()
-        try await sink.add(try await observe(firstID))
-        report(sink, total: total)
+        // The first request goes alone when rejections count against the credentials: a wrong access
+        // key then costs one 401, not one per connection (more than 5 lock it for 5 minutes), and a wrong
+        // password one IAM login (a request waiting behind a rate limit could otherwise start a second).
+        // A fixed token's 401s lock nothing: those runs start every connection at once instead of paying
+        // one round trip more.
+        var queue = ids[...]
+        if client.rejectionsLockCredentials, let first = queue.popFirst() {
+            try await limiter?.acquire()
+            try await sink.add(try await observe(first))
+            report(sink, total: total)
+        }
         try await withThrowingTaskGroup(of: Observation.self) { group in
-            var iterator = ids.dropFirst().makeIterator()
+            var iterator = queue.makeIterator()
             func startNext() -> Bool {
                 guard let id = iterator.next() else { return false }
                 group.addTask {

@@ -39,7 +39,11 @@ public final class AsyncHTTPClientTransport: Transport {
             }
         }
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .disallow)
-        configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
+        // Each request carries its own deadline (`--timeout`), which covers a stalled read too: no idle read
+        // timer besides, which AsyncHTTPClient would schedule and cancel on the event loop for every request.
+        configuration.timeout = .init(connect: .seconds(10), read: nil)
+        // No spans: nothing here records them, and making one per request costs CPU on the event loop.
+        configuration.tracing.tracer = nil
         configuration.httpVersion = .http1Only
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(1, connectionsPerHost)
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)

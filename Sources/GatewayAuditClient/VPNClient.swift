@@ -28,8 +28,14 @@ public struct VPNClient: Sendable {
     public let time: any TimeSource
     /// The clock retries wait on and the deadline is measured on.
     public var clock: any Clock<Duration> { pipeline.stopwatch.clock }
+    /// Whether rejected requests count against the credentials (more than 5 consecutive 401s lock an
+    /// access key for 5 minutes; failed IAM logins lock a user): a run then sends one request alone
+    /// before the others. False for a fixed token.
+    public var rejectionsLockCredentials: Bool { authenticator.rejectionsLockCredentials }
     let pipeline: RequestPipeline
     let authenticator: Authenticator
+    /// `{endpoint}/v5/{project_id}/`, built once: every request URL is this and a suffix.
+    let requestPrefix: String
     let logger: Logger
 
     /// Creates a client.
@@ -57,6 +63,7 @@ public struct VPNClient: Sendable {
         if projectID.isEmpty { throw .invalidConfiguration("no project id: set HW_PROJECT_ID or pass --project-id") }
         self.endpoint = endpoint
         self.projectID = projectID
+        requestPrefix = try VPNClient.requestPrefix(endpoint: endpoint, projectID: projectID)
         self.time = time
         self.logger = logger
         let pipeline = RequestPipeline(
@@ -105,9 +112,20 @@ public struct VPNClient: Sendable {
 
     /// The URL of `suffix` (already percent-encoded) under `/v5/{project_id}/`, with an optional
     /// encoded query.
-    /// - Throws: ``ClientError/invalidURL(_:)`` when the endpoint has a query or fragment (the path
-    ///   would land inside it) or no URL can be built; never falls back to another URL.
+    /// - Throws: ``ClientError/invalidURL(_:)`` when no URL can be built; never falls back to another URL.
     func path(_ suffix: String, query: String? = nil) throws(ClientError) -> URL {
+        var text = requestPrefix + suffix
+        if let query { text += "?" + query }
+        guard let url = URL(string: text) else {
+            throw .invalidURL("cannot build a request URL from endpoint \(endpoint.absoluteString) and path \(suffix)")
+        }
+        return url
+    }
+
+    /// The text every request URL starts with: the endpoint with `/v5/{project_id}/` after its path.
+    /// - Throws: ``ClientError/invalidURL(_:)`` when the endpoint has a query or fragment (the path
+    ///   would land inside it) or cannot be taken apart.
+    static func requestPrefix(endpoint: URL, projectID: String) throws(ClientError) -> String {
         guard var components = URLComponents(url: endpoint, resolvingAgainstBaseURL: false) else {
             throw .invalidURL("endpoint \(endpoint.absoluteString) cannot be taken apart into URL components")
         }
@@ -118,12 +136,11 @@ public struct VPNClient: Sendable {
         }
         var basePath = components.percentEncodedPath
         while basePath.hasSuffix("/") { basePath.removeLast() }
-        components.percentEncodedPath = basePath + "/v5/" + PercentEncoding.encode(projectID) + "/" + suffix
-        components.percentEncodedQuery = query
-        guard let url = components.url else {
-            throw .invalidURL("cannot build a request URL from endpoint \(endpoint.absoluteString) and path \(suffix)")
+        components.percentEncodedPath = basePath + "/v5/" + PercentEncoding.encode(projectID) + "/"
+        guard let prefix = components.string else {
+            throw .invalidURL("cannot build a request URL from endpoint \(endpoint.absoluteString)")
         }
-        return url
+        return prefix
     }
 
     static func checkSecure(_ url: URL, what: String) throws(ClientError) {

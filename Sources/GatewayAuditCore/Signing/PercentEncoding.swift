@@ -6,18 +6,25 @@
 public enum PercentEncoding {
     /// Percent-encodes every byte outside `A-Z a-z 0-9 - _ . ~` as `%XX` with upper-case hex.
     public static func encode(_ text: some StringProtocol) -> String {
-        var output = ""
-        output.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 {
+        let utf8 = text.utf8
+        if utf8.allSatisfy(isUnreserved) { return String(text) }
+        var output: [UInt8] = []
+        output.reserveCapacity(utf8.count * 3)
+        for byte in utf8 {
             if isUnreserved(byte) {
-                output.unicodeScalars.append(Unicode.Scalar(byte))
+                output.append(byte)
             } else {
-                output +=
-                    "%" + String(byte >> 4, radix: 16, uppercase: true)
-                    + String(byte & 0x0F, radix: 16, uppercase: true)
+                output.append(UInt8(ascii: "%"))
+                output.append(hexDigit(byte >> 4))
+                output.append(hexDigit(byte & 0x0F))
             }
         }
-        return output
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// The upper-case hex digit of `value` (0...15).
+    private static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "A") + value - 10
     }
 
     /// Decodes `%XX` escapes (and, in query components, `+` as a space); invalid escapes stay as sent.

@@ -94,6 +94,46 @@ struct CollectorTests {
         }
     }
 
+    @Test(
+        "by id, an access key or a password sends its first request alone; a fixed token starts every connection at once",
+        arguments: ["access key", "password", "token"])
+    func firstRequestAlone(credentialsKind: String) async throws {
+        var simulated = SimulatorCredentials.standard
+        simulated.fixedTokens = ["fixed-test-token"]
+        try await CollectFixture.with(credentials: simulated) { f in
+            let ids = Array(await f.cloud.liveGateways.map(\.id).prefix(6))
+            let user = CollectFixture.user
+            let credentials: Credentials =
+                switch credentialsKind {
+                case "access key": .accessKey(CollectFixture.keyPair.signer)
+                case "password":
+                    .password(
+                        PasswordIdentity(
+                            userName: user.name, password: user.password, domainName: user.domain,
+                            authURL: try #require(URL(string: f.running.baseURLString + "/v3"))))
+                default: .token("fixed-test-token")
+                }
+            // Requests sent to the VPN API before its first answer came back (each answer is held 300 ms).
+            let counts = Mutex((beforeFirstAnswer: 0, answered: false))
+            let holding = ClosureTransport { request throws(TransportError) in
+                let api = request.url.path.contains("/v5/")
+                if api { counts.withLock { if !$0.answered { $0.beforeFirstAnswer += 1 } } }
+                let response = try await CollectFixture.transport.send(request, timeout: .seconds(5))
+                if api {
+                    try? await Task.sleep(for: .milliseconds(300))
+                    counts.withLock { $0.answered = true }
+                }
+                return response
+            }
+            let summary = try await Collector(
+                client: try f.client(credentials, transport: holding), database: f.storeFixture.database,
+                options: CollectorOptions(ids: ids, concurrency: 8)
+            ).run()
+            #expect(summary.status == .complete && summary.counts.new == ids.count)
+            #expect(counts.withLock { $0.beforeFirstAnswer } == (credentialsKind == "token" ? ids.count : 1))
+        }
+    }
+
     @Test("IAM password: a token that expires mid-run is renewed once and the run completes")
     func tokenRenewal() async throws {
         var credentials = SimulatorCredentials.standard
