@@ -24,29 +24,29 @@ public struct PrometheusTextRenderer: Sendable {
             text += registry.emitToString()
         }
         family {
-            $0.makeGauge(
-                name: "gateway_audit_last_run_timestamp_seconds", labels: labels,
+            Self.gauge(
+                in: $0, name: "gateway_audit_last_run_timestamp_seconds", labels: labels,
                 help: "Unix time the latest run ended, whatever its outcome."
             ).set(Self.seconds(metrics.lastRun))
         }
         if let success = metrics.lastSuccess {
             family {
-                $0.makeGauge(
-                    name: "gateway_audit_last_success_timestamp_seconds", labels: labels,
+                Self.gauge(
+                    in: $0, name: "gateway_audit_last_success_timestamp_seconds", labels: labels,
                     help: "Unix time the latest complete run ended; alert when it grows old."
                 ).set(Self.seconds(success))
             }
         }
         family {
-            $0.makeGauge(
-                name: "gateway_audit_run_duration_seconds", labels: labels,
+            Self.gauge(
+                in: $0, name: "gateway_audit_run_duration_seconds", labels: labels,
                 help: "Wall-clock seconds the latest run took."
             ).set(metrics.durationSeconds)
         }
         family { registry in
             for status in Self.statuses {
-                registry.makeGauge(
-                    name: "gateway_audit_run_status", labels: labels + [("status", status.rawValue)],
+                Self.gauge(
+                    in: registry, name: "gateway_audit_run_status", labels: labels + [("status", status.rawValue)],
                     help: "Outcome of the latest run: 1 for its status, 0 for the others."
                 )
                 .set(status == metrics.status ? 1.0 : 0.0)
@@ -55,8 +55,8 @@ public struct PrometheusTextRenderer: Sendable {
         if let resources = metrics.resources {
             family { registry in
                 for (state, count) in [("present", resources.present), ("gone", resources.gone)] {
-                    registry.makeGauge(
-                        name: "gateway_audit_resources", labels: labels + [("state", state)],
+                    Self.gauge(
+                        in: registry, name: "gateway_audit_resources", labels: labels + [("state", state)],
                         help: "Known resources by latest state, after the latest run."
                     ).set(Double(count))
                 }
@@ -66,35 +66,44 @@ public struct PrometheusTextRenderer: Sendable {
             let counts = metrics.counts
             let values = [counts.unchanged, counts.changed, counts.new, counts.gone, counts.failed]
             for (outcome, count) in zip(Self.outcomes, values) {
-                registry.makeGauge(
-                    name: "gateway_audit_observations_total", labels: labels + [("outcome", outcome)],
+                Self.gauge(
+                    in: registry, name: "gateway_audit_observations_total", labels: labels + [("outcome", outcome)],
                     help: "Observations of the latest run by outcome (reset every run: a gauge)."
                 ).set(Double(count))
             }
         }
         family {
-            $0.makeGauge(
-                name: "gateway_audit_anomalies", labels: labels,
+            Self.gauge(
+                in: $0, name: "gateway_audit_anomalies", labels: labels,
                 help: "Timestamp and identity anomalies the latest run found."
             ).set(Double(metrics.anomalies))
         }
         if let bytes = metrics.databaseBytes {
             family {
-                $0.makeGauge(
-                    name: "gateway_audit_database_bytes", labels: labels,
+                Self.gauge(
+                    in: $0, name: "gateway_audit_database_bytes", labels: labels,
                     help: "Size of the history database file and its write-ahead log."
                 ).set(Double(bytes))
             }
         }
         if let head = metrics.chainHead {
             family {
-                $0.makeGauge(
-                    name: "gateway_audit_chain_head_info", labels: labels + [("head", head)],
+                Self.gauge(
+                    in: $0, name: "gateway_audit_chain_head_info", labels: labels + [("head", head)],
                     help: "The history's chain head after the latest run, anchored outside the database."
                 ).set(1.0)
             }
         }
         return text
+    }
+
+    /// The gauge `name` with `labels` in `registry`, with its HELP text.
+    private static func gauge(
+        in registry: PrometheusCollectorRegistry, name: String, labels: [(String, String)], help: String
+    ) -> Gauge {
+        // No unit: the names carry theirs (`_seconds`, `_bytes`), and the descriptor joins only non-empty parts.
+        registry.makeGauge(
+            descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help), labels: labels)
     }
 
     static func seconds(_ instant: Instant) -> Double {

@@ -175,7 +175,7 @@ extension ReportFilter {
         var arguments: [(any DatabaseValueConvertible)?] = []
         if !gatewayIDs.isEmpty {
             conditions.append(
-                "\(gateway) IN (\(Array(repeating: "?", count: gatewayIDs.count).joined(separator: ", ")))")
+                "\(gateway) IN (\(PGSQL.placeholders(gatewayIDs.count)))")
             arguments += gatewayIDs.map(\.rawValue)
         }
         if let since {
@@ -187,7 +187,7 @@ extension ReportFilter {
             arguments.append(until.storageValue)
         }
         if !kinds.isEmpty {
-            conditions.append("\(kind) IN (\(Array(repeating: "?", count: kinds.count).joined(separator: ", ")))")
+            conditions.append("\(kind) IN (\(PGSQL.placeholders(kinds.count)))")
             arguments += kinds.map(\.rawValue)
         }
         for (condition, value) in scopes.conditions("g") {

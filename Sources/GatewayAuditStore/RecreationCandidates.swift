@@ -26,7 +26,7 @@ struct RecreationCandidates {
         let gone = "s.gateway IN (SELECT gateway FROM snapshot WHERE last_seen IS NULL AND state = 'gone')"
         for slice in Self.slices(values) {
             for row in try query(
-                "SELECT DISTINCT s.id_value FROM snapshot s WHERE s.id_value IN (\(Self.placeholders(slice.count))) AND \(gone)",
+                "SELECT DISTINCT s.id_value FROM snapshot s WHERE s.id_value IN (\(PGSQL.placeholders(slice.count))) AND \(gone)",
                 slice, ["id_value"])
             {
                 self.values.insert(row[0])
@@ -36,7 +36,7 @@ struct RecreationCandidates {
             for row in try query(
                 """
                 SELECT DISTINCT s.cgw_id, s.vgw_id FROM snapshot s
-                WHERE s.cgw_id IN (\(Self.placeholders(slice.count))) AND s.vgw_id IS NOT NULL AND \(gone)
+                WHERE s.cgw_id IN (\(PGSQL.placeholders(slice.count))) AND s.vgw_id IS NOT NULL AND \(gone)
                 """, slice, ["cgw_id", "vgw_id"])
             {
                 pairs.insert(row)
@@ -57,10 +57,6 @@ struct RecreationCandidates {
             let vgw = resource.link(to: .vpnGateway)
         else { return nil }
         return [cgw.rawValue, vgw.rawValue]
-    }
-
-    private static func placeholders(_ count: Int) -> String {
-        Array(repeating: "?", count: count).joined(separator: ", ")
     }
 
     private static func slices(_ values: [String]) -> [[String]] {

@@ -119,6 +119,12 @@ struct SnapshotRecorder {
         return db.lastInsertedRowID
     }
 
+    /// The condition that keeps a resource's last-seen mark from moving back: it is unset, or not later
+    /// than `seen` (an SQL expression).
+    private static func movesForward(to seen: String) -> String {
+        "(gateway.last_seen IS NULL OR gateway.last_seen <= \(seen))"
+    }
+
     /// The deferred resources' current snapshots were seen again: moves their last-seen marks (kept on
     /// the resource rows), keeps their latest operational values, when the observation brought some, and
     /// gives them the run's scope. Marks only move forward (an import may bring an older night).
@@ -149,8 +155,8 @@ struct SnapshotRecorder {
             try db.cachedStatement(
                 sql: """
                     UPDATE gateway SET last_run = ?1, last_seen = ?2
-                    WHERE id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ", ")))
-                        AND (last_seen IS NULL OR last_seen <= ?2)
+                    WHERE id IN (\(PGSQL.placeholders(chunk.count)))
+                        AND \(Self.movesForward(to: "?2"))
                     """
             ).execute(
                 arguments: StatementArguments([run, shared] + chunk.map { $0 as (any DatabaseValueConvertible)? }))
@@ -164,8 +170,8 @@ struct SnapshotRecorder {
                 sql: """
                     UPDATE gateway SET last_run = ?1, last_seen = v.column2,
                         operational = COALESCE(v.column3, gateway.operational)
-                    FROM (VALUES \(Array(repeating: "(?, ?, ?)", count: chunk.count).joined(separator: ", "))) AS v
-                    WHERE gateway.id = v.column1 AND (gateway.last_seen IS NULL OR gateway.last_seen <= v.column2)
+                    FROM (VALUES \(PGSQL.groups("(?, ?, ?)", count: chunk.count))) AS v
+                    WHERE gateway.id = v.column1 AND \(Self.movesForward(to: "v.column2"))
                     """
             ).execute(arguments: StatementArguments(arguments))
         }
@@ -175,7 +181,7 @@ struct SnapshotRecorder {
                 try db.cachedStatement(
                     sql: """
                         UPDATE gateway SET account = ?1, cloud = ?2, region = ?3, project_id = ?4
-                        WHERE id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ", ")))
+                        WHERE id IN (\(PGSQL.placeholders(chunk.count)))
                             AND NOT (account = ?1 AND cloud = ?2 AND region = ?3 AND project_id = ?4)
                         """
                 ).execute(

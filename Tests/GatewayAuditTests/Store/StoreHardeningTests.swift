@@ -59,9 +59,11 @@ struct StoreHardeningTests {
     func lockWaitKeepsPoolFree() async throws {
         let f = try StoreFixture()
         let holder = try await f.writer.beginRun(RunInfo(endpoint: "e", projectID: "p", scope: .all))
-        // Four waiters per thread of the cooperative pool, then a probe task. A wait that held its thread
-        // would leave the probe queued behind the waiters until one of them gave up; a wait that
-        // suspends lets the probe run at once. The order of events says which, whatever the load.
+        // Four waiters per thread of the cooperative pool, then a probe task that ends the holder's run. A
+        // wait that held its thread would leave the probe queued behind the waiters until they gave up
+        // (20 s); a wait that suspends lets the probe run, and then every waiter gets the lock in turn.
+        // The order of events says which. The waiters wait long enough for the probe to be scheduled on a
+        // pool that other suites keep busy (a 2 s wait was once too short under the whole suite).
         let writers = try (0..<(4 * ProcessInfo.processInfo.activeProcessorCount)).map { _ in
             HistoryWriter(try HistoryDatabase.open(path: f.path))
         }
@@ -70,9 +72,10 @@ struct StoreHardeningTests {
             for writer in writers {
                 group.addTask {
                     do {
-                        _ = try await writer.beginRun(
-                            RunInfo(endpoint: "e", projectID: "p", scope: .all), lockWait: .seconds(2))
+                        let run = try await writer.beginRun(
+                            RunInfo(endpoint: "e", projectID: "p", scope: .all), lockWait: .seconds(20))
                         events.append("acquired")
+                        try await writer.finishRun(run, status: .complete)
                     } catch StoreError.locked {
                         events.append("gave up")
                     }
@@ -81,12 +84,12 @@ struct StoreHardeningTests {
             group.addTask {
                 try await Task.sleep(for: .milliseconds(100))
                 events.append("probe ran")
+                try await f.writer.finishRun(holder, status: .complete)
             }
             try await group.waitForAll()
         }
         #expect(events.all.first == "probe ran", "\(events.all)")
-        #expect(events.all.filter { $0 == "gave up" }.count == writers.count)
-        try await f.writer.finishRun(holder, status: .complete)
+        #expect(events.all.filter { $0 == "acquired" }.count == writers.count, "\(events.all)")
     }
 
     @Test("the lock is released when the run finishes, not when the run value goes away")
