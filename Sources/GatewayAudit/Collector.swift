@@ -89,7 +89,7 @@ public struct Collector: Sendable {
     {
         let limiter = options.rateLimiter ?? options.requestsPerSecond.map { RateLimiter(perSecond: $0, clock: clock) }
         // Only this run's scope: another project's resources are never confirmed (or recorded gone) here.
-        let known = try await HistoryQueries(database).knownGateways(in: run.scope)
+        let known = try await HistoryQueries(database).knownResources(in: run.scope)
         guard let ids = options.ids else { return try await collectListed(into: &sink, known: known, limiter: limiter) }
         let kinds = Dictionary(known.map { ($0.gatewayID, $0.kind) }, uniquingKeysWith: { first, _ in first })
         // An id the history does not know, with several kinds asked for, is looked up as each of them in
@@ -104,7 +104,7 @@ public struct Collector: Sendable {
     }
 
     /// Lists every kind asked for, confirms by id what went missing from a list, and records it all.
-    private func collectListed(into sink: inout ObservationSink, known: [GatewaySummary], limiter: RateLimiter?)
+    private func collectListed(into sink: inout ObservationSink, known: [KnownResource], limiter: RateLimiter?)
         async throws -> (reasons: [String], skipped: [ResourceKind])
     {
         var reasons: [String] = []

@@ -70,9 +70,9 @@ public struct SnapshotImporter: Sendable {
             let run = try await writer.beginRun(
                 RunInfo(endpoint: "import", projectID: projectID, scope: .import), at: time, lockWait: .seconds(10))
             if listingsComplete {
-                for summary in try await queries.knownGateways(in: run.scope)
-                where summary.state == .present && !seen.contains(summary.gatewayID) {
-                    observations.append(Observation(gatewayID: summary.gatewayID, observedAt: time, result: .gone))
+                for known in try await queries.knownResources(in: run.scope)
+                where known.state == .present && !seen.contains(known.gatewayID) {
+                    observations.append(Observation(gatewayID: known.gatewayID, observedAt: time, result: .gone))
                 }
             }
             for start in stride(from: 0, to: observations.count, by: 1_000) {

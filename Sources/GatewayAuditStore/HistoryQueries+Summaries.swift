@@ -20,17 +20,22 @@ extension HistoryQueries {
         }
     }
 
-    /// The known gateways of one scope, read without blocking a thread of the cooperative pool: what a
-    /// run of that scope expects to see listed.
+    /// The resources a run of `scope` confirms or records gone: every resource last seen in that scope,
+    /// with its kind and latest state, by id.
     /// - Throws: ``StoreError``.
-    public func knownGateways(in scope: ScopeKey) async throws(StoreError) -> [GatewaySummary] {
-        if let postgres { return try await postgres.knownGateways(in: scope) }
+    public func knownResources(in scope: ScopeKey) async throws(StoreError) -> [KnownResource] {
+        if let postgres { return try await postgres.knownResources(in: scope) }
         let path = database.path
         let (condition, arguments) = scope.sqlCondition("g")
         return try await database.read { db in
             try Row.fetchAll(
-                db, sql: Self.summarySQL + " WHERE " + condition + " ORDER BY g.gateway_id", arguments: arguments
-            ).map { row in try Self.summary(row, path: path) }
+                db, sql: KnownResource.sql + " WHERE " + condition + " ORDER BY g.gateway_id", arguments: arguments
+            ).map { row throws(StoreError) in
+                KnownResource(
+                    gatewayID: GatewayID(row[0]),
+                    kind: try row.stored(ResourceKind.self, "kind", table: "gateway", path: path),
+                    state: try row.storedIfPresent(SnapshotState.self, "state", table: "snapshot", path: path))
+            }
         }
     }
 

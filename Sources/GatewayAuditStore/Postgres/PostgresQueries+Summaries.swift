@@ -36,12 +36,17 @@ extension PostgresQueries {
         return try all(Self.summarySQL + clause + " ORDER BY g.gateway_id", arguments, Self.summary)
     }
 
-    func knownGateways(in scope: ScopeKey) async throws(StoreError) -> [GatewaySummary] {
+    func knownResources(in scope: ScopeKey) async throws(StoreError) -> [KnownResource] {
         let queries = self
-        return try await session.offload { () throws(StoreError) -> [GatewaySummary] in
+        return try await session.offload { () throws(StoreError) -> [KnownResource] in
             let (condition, arguments) = scope.pgCondition("g")
-            return try queries.all(
-                Self.summarySQL + " WHERE " + condition + " ORDER BY g.gateway_id", arguments, Self.summary)
+            return try queries.all(KnownResource.sql + " WHERE " + condition + " ORDER BY g.gateway_id", arguments) {
+                row in
+                KnownResource(
+                    gatewayID: GatewayID(try row.text("gateway_id")),
+                    kind: try row.stored(ResourceKind.self, "kind", table: "gateway"),
+                    state: try row.storedIfPresent(SnapshotState.self, "state", table: "snapshot"))
+            }
         }
     }
 
