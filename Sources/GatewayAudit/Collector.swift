@@ -99,7 +99,8 @@ public struct Collector: Sendable {
             if let kind = kinds[id] { return options.kinds.contains(kind) ? Target(kind: kind, id: id) : nil }
             return guesses.first.map { Target(kind: $0, id: id, alternatives: Array(guesses.dropFirst())) }
         }
-        try await fetch(targets, into: &sink, limiter: limiter, total: targets.count)
+        try await fetch(
+            targets, into: &sink, limiter: limiter, total: targets.count, firstAlone: client.rejectionsLockCredentials)
         return ([], [])
     }
 
@@ -146,8 +147,9 @@ public struct Collector: Sendable {
         let total = listed.count + missing.count
         report(sink, total: total)
         // Missing ones go first, so that a resource recreated under a new id in the same night links
-        // to its gone predecessor.
-        try await fetch(missing, into: &sink, limiter: limiter, total: total)
+        // to its gone predecessor. A list was answered, so the credentials are good: the confirmations
+        // all start at once.
+        try await fetch(missing, into: &sink, limiter: limiter, total: total, firstAlone: false)
         for resource in listed {
             try await sink.add(.present(resource, at: at))
             report(sink, total: total)
@@ -156,16 +158,18 @@ public struct Collector: Sendable {
     }
 
     /// Fetches `ids` by id (`total` is what the progress bar counts to).
-    private func fetch(_ ids: [Target], into sink: inout ObservationSink, limiter: RateLimiter?, total: Int)
-        async throws
-    {
-        // The first request goes alone when rejections count against the credentials: a wrong access
-        // key then costs one 401, not one per connection (more than 5 lock it for 5 minutes), and a wrong
-        // password one IAM login (a request waiting behind a rate limit could otherwise start a second).
-        // A fixed token's 401s lock nothing: those runs start every connection at once instead of paying
-        // one round trip more.
+    ///
+    /// With `firstAlone` the first request goes alone: rejected credentials then cost one request. The
+    /// collector asks for it when rejections count against the credentials and nothing has proved them
+    /// yet: a wrong access key costs one 401, not one per connection (more than 5 lock it for 5 minutes),
+    /// and a wrong password one IAM login (a request waiting behind a rate limit could otherwise start a
+    /// second). A fixed token's 401s lock nothing, and an answered list has proved any credentials: those
+    /// runs start every connection at once instead of paying one round trip more.
+    private func fetch(
+        _ ids: [Target], into sink: inout ObservationSink, limiter: RateLimiter?, total: Int, firstAlone: Bool
+    ) async throws {
         var queue = ids[...]
-        if client.rejectionsLockCredentials, let first = queue.popFirst() {
+        if firstAlone, let first = queue.popFirst() {
             try await limiter?.acquire()
             try await sink.add(try await observe(first))
             report(sink, total: total)

@@ -65,7 +65,7 @@ public struct SnapshotImporter: Sendable {
             // Consumed, so that the finished task (which holds its result too) is gone before the night
             // is recorded: the arrays below are then the only references to the parsed trees.
             let (parsed, seen) = try await (consume parsing).value
-            var observations = parsed
+            var observations = consume parsed
             next = index + 1 < times.count ? parse(nightFiles[index + 1], at: times[index + 1]) : nil
             let run = try await writer.beginRun(
                 RunInfo(endpoint: "import", projectID: projectID, scope: .import), at: time, lockWait: .seconds(10))
@@ -87,7 +87,7 @@ public struct SnapshotImporter: Sendable {
             )
             // Freeing a night's parsed JSON trees took a twentieth of an import on the path from one night's
             // recording to the next: the last references go to a task of their own.
-            let recorded = (consume parsed, consume observations, consume seen)
+            let recorded = (consume observations, consume seen)
             Task.detached(priority: .background) { withExtendedLifetime(recorded) {} }
         }
         return Summary(files: paths.count, runs: times.count, counts: counts)

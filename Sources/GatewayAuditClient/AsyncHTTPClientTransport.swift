@@ -39,9 +39,9 @@ public final class AsyncHTTPClientTransport: Transport {
             }
         }
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .disallow)
-        // Each request carries its own deadline (`--timeout`), which covers a stalled read too: no idle read
-        // timer besides, which AsyncHTTPClient would schedule and cancel on the event loop for every request.
-        configuration.timeout = .init(connect: .seconds(10), read: nil)
+        // Each request's deadline (`--timeout`) ends when the response head arrives; the idle read timeout
+        // is what bounds a body that stalls after it (a dropped connection, a stuck proxy).
+        configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
         // No spans: nothing here records them, and making one per request costs CPU on the event loop.
         configuration.tracing.tracer = nil
         configuration.httpVersion = .http1Only

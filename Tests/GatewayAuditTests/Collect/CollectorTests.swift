@@ -102,15 +102,10 @@ struct CollectorTests {
         simulated.fixedTokens = ["fixed-test-token"]
         try await CollectFixture.with(credentials: simulated) { f in
             let ids = Array(await f.cloud.liveGateways.map(\.id).prefix(6))
-            let user = CollectFixture.user
             let credentials: Credentials =
                 switch credentialsKind {
                 case "access key": .accessKey(CollectFixture.keyPair.signer)
-                case "password":
-                    .password(
-                        PasswordIdentity(
-                            userName: user.name, password: user.password, domainName: user.domain,
-                            authURL: try #require(URL(string: f.running.baseURLString + "/v3"))))
+                case "password": .password(try f.passwordIdentity())
                 default: .token("fixed-test-token")
                 }
             // Requests sent to the VPN API before its first answer came back (each answer is held 300 ms).

@@ -60,10 +60,11 @@ struct StoreHardeningTests {
         let f = try StoreFixture()
         let holder = try await f.writer.beginRun(RunInfo(endpoint: "e", projectID: "p", scope: .all))
         // Four waiters per thread of the cooperative pool, then a probe task that ends the holder's run. A
-        // wait that held its thread would leave the probe queued behind the waiters until they gave up
-        // (20 s); a wait that suspends lets the probe run, and then every waiter gets the lock in turn.
-        // The order of events says which. The waiters wait long enough for the probe to be scheduled on a
-        // pool that other suites keep busy (a 2 s wait was once too short under the whole suite).
+        // wait that held its thread would leave the probe queued until the waiters on every thread gave up
+        // (60 s each); a wait that suspends lets the probe run, and then every waiter gets the lock in
+        // turn. The order of events says which. The waiters wait long enough for the probe to be scheduled,
+        // and for all of them to take the lock one after another, on a pool that other suites keep busy (a
+        // 2 s wait was once too short under the whole suite).
         let writers = try (0..<(4 * ProcessInfo.processInfo.activeProcessorCount)).map { _ in
             HistoryWriter(try HistoryDatabase.open(path: f.path))
         }
@@ -73,7 +74,7 @@ struct StoreHardeningTests {
                 group.addTask {
                     do {
                         let run = try await writer.beginRun(
-                            RunInfo(endpoint: "e", projectID: "p", scope: .all), lockWait: .seconds(20))
+                            RunInfo(endpoint: "e", projectID: "p", scope: .all), lockWait: .seconds(60))
                         events.append("acquired")
                         try await writer.finishRun(run, status: .complete)
                     } catch StoreError.locked {
