@@ -61,10 +61,7 @@ public struct SnapshotImporter: Sendable {
         var next = times.first.map { parse(nightFiles[0], at: $0) }
         for (index, time) in times.enumerated() {
             guard let parsing = next else { break }
-            next = nil
-            // Consumed, so that the finished task (which holds its result too) is gone before the night
-            // is recorded: the arrays below are then the only references to the parsed trees.
-            let (parsed, seen) = try await (consume parsing).value
+            let (parsed, seen) = try await parsing.value
             var observations = consume parsed
             next = index + 1 < times.count ? parse(nightFiles[index + 1], at: times[index + 1]) : nil
             let run = try await writer.beginRun(
