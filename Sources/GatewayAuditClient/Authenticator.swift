@@ -18,13 +18,6 @@ struct Authenticator: Sendable {
         self.tokens = tokens
     }
 
-    /// Whether rejected requests count against these credentials: more than 5 consecutive 401s lock an
-    /// access key for 5 minutes, and failed IAM logins lock a user. A fixed token's 401s lock nothing.
-    var rejectionsLockCredentials: Bool {
-        if case .token = credentials { return false }
-        return true
-    }
-
     /// The request with its authentication headers; obtains an IAM token first when needed.
     /// - Throws: ``ClientError`` from obtaining the IAM token (or `.cancelled`).
     func authorize(_ request: ClientRequest) async throws(ClientError) -> ClientRequest {

@@ -18,6 +18,13 @@ public enum Credentials: Sendable, CustomStringConvertible {
         }
     }
 
+    /// Whether rejected requests count against these credentials: more than 5 consecutive 401s lock an
+    /// access key for 5 minutes, and failed IAM logins lock a user. A fixed token's 401s lock nothing.
+    public var rejectionsLockCredentials: Bool {
+        if case .token = self { return false }
+        return true
+    }
+
     /// The environment variables a user should check when these credentials are rejected.
     public var variablesToCheck: String {
         switch self {

@@ -30,8 +30,8 @@ public struct VPNClient: Sendable {
     public var clock: any Clock<Duration> { pipeline.stopwatch.clock }
     /// Whether rejected requests count against the credentials (more than 5 consecutive 401s lock an
     /// access key for 5 minutes; failed IAM logins lock a user): a run then sends one request alone
-    /// before the others. False for a fixed token.
-    public var rejectionsLockCredentials: Bool { authenticator.rejectionsLockCredentials }
+    /// before the others. ``Credentials/rejectionsLockCredentials``.
+    public let rejectionsLockCredentials: Bool
     let pipeline: RequestPipeline
     let authenticator: Authenticator
     /// `{endpoint}/v5/{project_id}/`, built once: every request URL is this and a suffix.
@@ -83,7 +83,7 @@ public struct VPNClient: Sendable {
             }
         }
         authenticator = Authenticator(credentials: credentials, projectID: projectID, time: time, tokens: tokens)
-        _ = try path("customer-gateways")
+        rejectionsLockCredentials = credentials.rejectionsLockCredentials
     }
 
     /// Fetches one customer gateway.
@@ -137,7 +137,8 @@ public struct VPNClient: Sendable {
         var basePath = components.percentEncodedPath
         while basePath.hasSuffix("/") { basePath.removeLast() }
         components.percentEncodedPath = basePath + "/v5/" + PercentEncoding.encode(projectID) + "/"
-        guard let prefix = components.string else {
+        // A prefix that parses alone parses with any percent-encoded suffix: `path` cannot fail later.
+        guard let prefix = components.string, URL(string: prefix) != nil else {
             throw .invalidURL("cannot build a request URL from endpoint \(endpoint.absoluteString)")
         }
         return prefix

@@ -140,7 +140,7 @@ private struct RunRows {
     func write(to sql: CopySQL) throws {
         let runColumns = run.keys.sorted()
         try sql.execute(
-            "INSERT INTO run (\(runColumns.joined(separator: ", "))) VALUES (\(PGSQL.placeholders(runColumns.count)))",
+            "INSERT INTO run (\(runColumns.joined(separator: ", "))) VALUES (\(SQLList.placeholders(runColumns.count)))",
             runColumns.map { run[$0] ?? .null })
         let columns = ["gateway_id", "kind", "cloud", "region", "project_id", "account"]
         try sql.insert(
@@ -151,7 +151,7 @@ private struct RunRows {
         for start in stride(from: 0, to: ids.count, by: 500) {
             let slice = Array(ids[start..<min(start + 500, ids.count)])
             for row in try sql.rows(
-                "SELECT id, gateway_id FROM gateway WHERE gateway_id IN (\(PGSQL.placeholders(slice.count)))", slice)
+                "SELECT id, gateway_id FROM gateway WHERE gateway_id IN (\(SQLList.placeholders(slice.count)))", slice)
             {
                 gatewayRows[row["gateway_id"]?.text ?? ""] = row["id"]
             }

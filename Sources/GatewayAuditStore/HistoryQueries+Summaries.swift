@@ -53,7 +53,7 @@ extension HistoryQueries {
             g.status,
             (SELECT COUNT(*) FROM gateway c JOIN snapshot cs ON cs.gateway = c.id AND cs.last_seen IS NULL
                 WHERE cs.state = \(SnapshotState.present.sqlLiteral) AND cs.cgw_id = g.gateway_id) AS connections,
-            (SELECT state FROM snapshot WHERE gateway = g.id ORDER BY seq DESC LIMIT 1) AS state,
+            \(KnownResource.latestStateSQL) AS state,
             (SELECT json_extract(content, '$.name') FROM snapshot
                 WHERE gateway = g.id AND state = \(SnapshotState.present.sqlLiteral) ORDER BY seq DESC LIMIT 1) AS name,
             (SELECT MIN(first_seen) FROM snapshot WHERE gateway = g.id) AS first_seen,
@@ -118,8 +118,8 @@ extension HistoryQueries {
                 sql: """
                     SELECT
                         (SELECT COUNT(*) FROM gateway) AS gateways,
-                        (SELECT COUNT(*) FROM gateway g WHERE (SELECT state FROM snapshot
-                            WHERE gateway = g.id ORDER BY seq DESC LIMIT 1) = \(SnapshotState.gone.sqlLiteral)) AS gone,
+                        (SELECT COUNT(*) FROM gateway g
+                            WHERE \(KnownResource.latestStateSQL) = \(SnapshotState.gone.sqlLiteral)) AS gone,
                         (SELECT COUNT(*) FROM snapshot) AS snapshots,
                         (SELECT COUNT(*) FROM change WHERE change IN \(ChangeKind.fieldChangesSQL)) AS field_changes,
                         (SELECT COUNT(*) FROM change WHERE change IN \(ChangeKind.eventsSQL)) AS events,
@@ -180,7 +180,7 @@ extension ReportFilter {
         var arguments: [(any DatabaseValueConvertible)?] = []
         if !gatewayIDs.isEmpty {
             conditions.append(
-                "\(gateway) IN (\(PGSQL.placeholders(gatewayIDs.count)))")
+                "\(gateway) IN (\(SQLList.placeholders(gatewayIDs.count)))")
             arguments += gatewayIDs.map(\.rawValue)
         }
         if let since {
@@ -192,7 +192,7 @@ extension ReportFilter {
             arguments.append(until.storageValue)
         }
         if !kinds.isEmpty {
-            conditions.append("\(kind) IN (\(PGSQL.placeholders(kinds.count)))")
+            conditions.append("\(kind) IN (\(SQLList.placeholders(kinds.count)))")
             arguments += kinds.map(\.rawValue)
         }
         for (condition, value) in scopes.conditions("g") {

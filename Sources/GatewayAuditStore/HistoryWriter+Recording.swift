@@ -74,7 +74,7 @@ extension HistoryWriter {
             try db.cachedStatement(
                 sql: """
                     UPDATE gateway SET account = ?, cloud = ?, region = ?, project_id = ?
-                    WHERE gateway_id IN (\(PGSQL.placeholders(slice.count)))
+                    WHERE gateway_id IN (\(SQLList.placeholders(slice.count)))
                         AND NOT (account = ? AND cloud = ? AND region = ? AND project_id = ?)
                     """
             ).execute(
@@ -122,7 +122,7 @@ private struct PriorStateReader {
                 let cursor = try Row.fetchCursor(
                     db.cachedStatement(
                         sql: select
-                            + " WHERE g.gateway_id IN (\(PGSQL.placeholders(slice.count)))"
+                            + " WHERE g.gateway_id IN (\(SQLList.placeholders(slice.count)))"
                     ), arguments: StatementArguments(slice.map(\.gatewayID.rawValue)))
                 while let row = try cursor.next() {
                     if let position = positions[GatewayID(row[0] as String)] { try keep(row, at: position) }

@@ -19,10 +19,13 @@ public struct KnownResource: Sendable, Hashable {
         self.state = state
     }
 
+    /// The state of the latest snapshot of the resource row `g` (NULL for none), in SQLite and PostgreSQL:
+    /// every query that asks whether a resource is present or gone uses this one expression.
+    static let latestStateSQL = "(SELECT state FROM snapshot WHERE gateway = g.id ORDER BY seq DESC LIMIT 1)"
+
     /// Its id, kind and latest state, by id: the same state as ``GatewaySummary/state``.
     static let sql = """
-        SELECT g.gateway_id, g.kind,
-            (SELECT state FROM snapshot WHERE gateway = g.id ORDER BY seq DESC LIMIT 1) AS state
+        SELECT g.gateway_id, g.kind, \(latestStateSQL) AS state
         FROM gateway g
         """
 }

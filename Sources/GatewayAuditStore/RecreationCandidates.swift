@@ -26,7 +26,7 @@ struct RecreationCandidates {
         let gone = "s.gateway IN (SELECT gateway FROM snapshot WHERE last_seen IS NULL AND state = 'gone')"
         for slice in Self.slices(values) {
             for row in try query(
-                "SELECT DISTINCT s.id_value FROM snapshot s WHERE s.id_value IN (\(PGSQL.placeholders(slice.count))) AND \(gone)",
+                "SELECT DISTINCT s.id_value FROM snapshot s WHERE s.id_value IN (\(SQLList.placeholders(slice.count))) AND \(gone)",
                 slice, ["id_value"])
             {
                 self.values.insert(row[0])
@@ -36,7 +36,7 @@ struct RecreationCandidates {
             for row in try query(
                 """
                 SELECT DISTINCT s.cgw_id, s.vgw_id FROM snapshot s
-                WHERE s.cgw_id IN (\(PGSQL.placeholders(slice.count))) AND s.vgw_id IS NOT NULL AND \(gone)
+                WHERE s.cgw_id IN (\(SQLList.placeholders(slice.count))) AND s.vgw_id IS NOT NULL AND \(gone)
                 """, slice, ["cgw_id", "vgw_id"])
             {
                 pairs.insert(row)

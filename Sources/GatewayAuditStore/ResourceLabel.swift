@@ -10,7 +10,7 @@ struct ResourceLabel {
 
     /// The query for the resources `count` ids name (every one when 0), one `?` per id.
     private static func sql(count: Int) -> String {
-        let only = count == 0 ? "" : " WHERE gateway_id IN (\(PGSQL.placeholders(count)))"
+        let only = count == 0 ? "" : " WHERE gateway_id IN (\(SQLList.placeholders(count)))"
         return "SELECT id, gateway_id, kind, account, cloud, region, project_id FROM gateway" + only
     }
 

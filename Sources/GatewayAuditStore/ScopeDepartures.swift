@@ -27,7 +27,7 @@ enum ScopeDepartures {
         let row = lockedKeys == nil ? "?" : "?::bigint"
         let locked =
             lockedKeys.map { keys in
-                "\n    AND \(PostgresDepartures.keySQL("g")) IN (\(PGSQL.groups("?::bigint", count: keys)))"
+                "\n    AND \(PostgresDepartures.keySQL("g")) IN (\(SQLList.groups("?::bigint", count: keys)))"
             } ?? ""
         return """
             INSERT INTO scope_move (gateway, run, account, cloud, region, project_id, sealed_run, chain_sha256)

@@ -155,7 +155,7 @@ struct SnapshotRecorder {
             try db.cachedStatement(
                 sql: """
                     UPDATE gateway SET last_run = ?1, last_seen = ?2
-                    WHERE id IN (\(PGSQL.placeholders(chunk.count)))
+                    WHERE id IN (\(SQLList.placeholders(chunk.count)))
                         AND \(Self.movesForward(to: "?2"))
                     """
             ).execute(
@@ -170,7 +170,7 @@ struct SnapshotRecorder {
                 sql: """
                     UPDATE gateway SET last_run = ?1, last_seen = v.column2,
                         operational = COALESCE(v.column3, gateway.operational)
-                    FROM (VALUES \(PGSQL.groups("(?, ?, ?)", count: chunk.count))) AS v
+                    FROM (VALUES \(SQLList.groups("(?, ?, ?)", count: chunk.count))) AS v
                     WHERE gateway.id = v.column1 AND \(Self.movesForward(to: "v.column2"))
                     """
             ).execute(arguments: StatementArguments(arguments))
@@ -181,7 +181,7 @@ struct SnapshotRecorder {
                 try db.cachedStatement(
                     sql: """
                         UPDATE gateway SET account = ?1, cloud = ?2, region = ?3, project_id = ?4
-                        WHERE id IN (\(PGSQL.placeholders(chunk.count)))
+                        WHERE id IN (\(SQLList.placeholders(chunk.count)))
                             AND NOT (account = ?1 AND cloud = ?2 AND region = ?3 AND project_id = ?4)
                         """
                 ).execute(

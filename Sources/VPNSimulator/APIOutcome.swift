@@ -4,4 +4,7 @@ public enum APIOutcome: Sendable, Hashable {
     case respond(APIResponse, delayMilliseconds: Int)
     /// Close the connection without any response.
     case resetConnection
+    /// Send this response's status and headers at once, then its body one byte every
+    /// `intervalMilliseconds`.
+    case trickle(APIResponse, intervalMilliseconds: Int)
 }

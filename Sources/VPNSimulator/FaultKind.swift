@@ -17,4 +17,7 @@ public enum FaultKind: Sendable, Hashable, Codable {
     case malformedBody
     /// The connection is closed without any response.
     case connectionReset
+    /// The normal status and headers at once, then the body one byte every `intervalMilliseconds`: a
+    /// server or proxy that never goes quiet long enough for an idle read timer, yet never finishes.
+    case tricklingBody(intervalMilliseconds: Int)
 }

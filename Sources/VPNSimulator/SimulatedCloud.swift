@@ -132,6 +132,7 @@ public actor SimulatedCloud {
         let requestID = requestIDGenerator.hex(32)
         var delay = 0
         var corruption: FaultKind?
+        var trickle: Int?
         if let fault = firingFault(for: request) {
             switch fault {
             case .connectionReset:
@@ -160,12 +161,15 @@ public actor SimulatedCloud {
                 delay = max(0, milliseconds)
             case .truncatedBody, .malformedBody:
                 corruption = fault
+            case .tricklingBody(let milliseconds):
+                trickle = max(1, milliseconds)
             }
         }
         var response = answer(request, requestID: requestID)
         if let corruption, !response.body.isEmpty {
             response.body = SimulatedCloud.corrupt(response.body, with: corruption)
         }
+        if let trickle { return .trickle(response, intervalMilliseconds: trickle) }
         return .respond(response, delayMilliseconds: delay)
     }
 

@@ -151,16 +151,29 @@ public struct SimulatorServer: Sendable {
         case .respond(let response, let delay):
             if delay > 0 { try await Task.sleep(for: .milliseconds(delay)) }
             return SimulatorServer.hummingbirdResponse(response)
+        case .trickle(let response, let interval):
+            let bytes = response.body
+            // The length is announced, so the client waits for every byte rather than for the end of a
+            // chunked stream.
+            return SimulatorServer.hummingbirdResponse(
+                response,
+                body: ResponseBody(contentLength: bytes.count) { writer in
+                    for byte in bytes {
+                        try await writer.write(ByteBuffer(bytes: [byte]))
+                        try await Task.sleep(for: .milliseconds(interval))
+                    }
+                    try await writer.finish(nil)
+                })
         }
     }
 
-    static func hummingbirdResponse(_ response: APIResponse) -> Response {
+    static func hummingbirdResponse(_ response: APIResponse, body: ResponseBody? = nil) -> Response {
         var fields = HTTPFields()
         for header in response.headers {
             if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
         }
         return Response(
             status: HTTPResponse.Status(code: response.status), headers: fields,
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: response.body)))
+            body: body ?? ResponseBody(byteBuffer: ByteBuffer(bytes: response.body)))
     }
 }

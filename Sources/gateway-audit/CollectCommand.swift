@@ -80,7 +80,11 @@ struct CollectCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("At most this many requests per second.", valueName: "per-second"))
     var rate: Double?
 
-    @Option(name: .long, help: ArgumentHelp("Seconds per request before it is retried.", valueName: "seconds"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Seconds per request, from sending it to its answer's last byte, before it is retried.",
+            valueName: "seconds"))
     var timeout: Double = 30
 
     @Option(name: .long, help: ArgumentHelp("Seconds the whole run may take.", valueName: "seconds"))

@@ -79,6 +79,23 @@ struct FaultTests {
         }
     }
 
+    @Test("a trickling body brings the same answer, one byte per interval")
+    func tricklingBody() async throws {
+        try await SimulatorHarness.with { harness in
+            let normal = try await harness.gateway(g(1))
+            await harness.cloud.addFault(FaultRule(.tricklingBody(intervalMilliseconds: 2), gateways: [g(1)]))
+            var answer = normal
+            let slow = try await ContinuousClock().measure { answer = try await harness.gateway(g(1)) }
+            #expect(answer.status == 200)
+            // The same gateway (the body also carries each answer's own request id).
+            #expect(answer.body.count == normal.body.count)
+            #expect(
+                try CustomerGatewayResponse(data: answer.body).gateway
+                    == (try CustomerGatewayResponse(data: normal.body).gateway))
+            #expect(slow >= .milliseconds(2 * normal.body.count))
+        }
+    }
+
     @Test("a connection reset closes the connection without a response; other requests are unaffected")
     func connectionReset() async throws {
         try await SimulatorHarness.with { harness in

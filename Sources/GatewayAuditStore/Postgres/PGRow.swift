@@ -63,16 +63,6 @@ enum PGSQL {
         }
         return String(decoding: result, as: UTF8.self)
     }
-
-    /// `group, group, …`: `count` copies of a row's `(…)` in a `VALUES` list.
-    static func groups(_ group: String, count: Int) -> String {
-        Array(repeating: group, count: count).joined(separator: ", ")
-    }
-
-    /// `?, ?, ?` for `count` values.
-    static func placeholders(_ count: Int) -> String {
-        Array(repeating: "?", count: count).joined(separator: ", ")
-    }
 }
 
 /// One result row, read by column name.

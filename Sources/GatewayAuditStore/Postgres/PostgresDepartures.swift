@@ -56,7 +56,7 @@ enum PostgresDepartures {
             for row in try connection.rows(
                 """
                 SELECT DISTINCT \(keySQL("g")) AS key FROM gateway g
-                WHERE g.id IN (\(PGSQL.placeholders(slice.count)))
+                WHERE g.id IN (\(SQLList.placeholders(slice.count)))
                     AND NOT (g.account = ? AND g.cloud = ? AND g.region = ? AND g.project_id = ?)
                 """, slice + scope)
             {

@@ -7,7 +7,7 @@ extension PostgresQueries {
             g.status,
             (SELECT COUNT(*) FROM gateway c JOIN snapshot cs ON cs.gateway = c.id AND cs.last_seen IS NULL
                 WHERE cs.state = \(SnapshotState.present.sqlLiteral) AND cs.cgw_id = g.gateway_id) AS connections,
-            (SELECT state FROM snapshot WHERE gateway = g.id ORDER BY seq DESC LIMIT 1) AS state,
+            \(KnownResource.latestStateSQL) AS state,
             (SELECT content::json ->> 'name' FROM snapshot
                 WHERE gateway = g.id AND state = \(SnapshotState.present.sqlLiteral) ORDER BY seq DESC LIMIT 1) AS name,
             (SELECT MIN(first_seen) FROM snapshot WHERE gateway = g.id) AS first_seen,
@@ -88,8 +88,8 @@ extension PostgresQueries {
             """
             SELECT
                 (SELECT COUNT(*) FROM gateway) AS gateways,
-                (SELECT COUNT(*) FROM gateway g WHERE (SELECT state FROM snapshot
-                    WHERE gateway = g.id ORDER BY seq DESC LIMIT 1) = \(SnapshotState.gone.sqlLiteral)) AS gone,
+                (SELECT COUNT(*) FROM gateway g
+                    WHERE \(KnownResource.latestStateSQL) = \(SnapshotState.gone.sqlLiteral)) AS gone,
                 (SELECT COUNT(*) FROM snapshot) AS snapshots,
                 (SELECT COUNT(*) FROM change WHERE change IN \(ChangeKind.fieldChangesSQL)) AS field_changes,
                 (SELECT COUNT(*) FROM change WHERE change IN \(ChangeKind.eventsSQL)) AS events,

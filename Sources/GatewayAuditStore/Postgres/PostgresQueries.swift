@@ -177,7 +177,7 @@ extension ReportFilter {
         var conditions: [String] = []
         var arguments: [any PGBindable] = []
         if !gatewayIDs.isEmpty {
-            conditions.append("\(gateway) IN (\(PGSQL.placeholders(gatewayIDs.count)))")
+            conditions.append("\(gateway) IN (\(SQLList.placeholders(gatewayIDs.count)))")
             arguments += gatewayIDs.map(\.rawValue)
         }
         if let since {
@@ -189,7 +189,7 @@ extension ReportFilter {
             arguments.append(until.storageValue)
         }
         if !kinds.isEmpty {
-            conditions.append("\(kind) IN (\(PGSQL.placeholders(kinds.count)))")
+            conditions.append("\(kind) IN (\(SQLList.placeholders(kinds.count)))")
             arguments += kinds.map(\.rawValue)
         }
         for (condition, value) in scopes.conditions("g") {

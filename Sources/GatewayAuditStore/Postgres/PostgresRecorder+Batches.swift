@@ -33,7 +33,7 @@ extension PostgresRecorder {
                 """
                 INSERT INTO gateway (gateway_id, kind, last_run, last_seen, operational, status,
                     account, cloud, region, project_id)
-                VALUES \(PGSQL.groups("(\(PGSQL.placeholders(10)))", count: chunk.count)) RETURNING id, gateway_id
+                VALUES \(SQLList.groups("(\(SQLList.placeholders(10)))", count: chunk.count)) RETURNING id, gateway_id
                 """, chunk.flatMap(\.row))
             {
                 rows[try row.text("gateway_id")] = try row.int("id")
@@ -43,7 +43,7 @@ extension PostgresRecorder {
             for row in try connection.rows(
                 """
                 INSERT INTO snapshot (gateway, \(Self.snapshotColumns))
-                VALUES \(PGSQL.groups("(\(PGSQL.placeholders(17)))", count: chunk.count)) RETURNING id, gateway
+                VALUES \(SQLList.groups("(\(SQLList.placeholders(17)))", count: chunk.count)) RETURNING id, gateway
                 """, zip(chunk, gateways).flatMap { [$1] + $0.snapshot })
             {
                 snapshots[try row.int("gateway")] = try row.int("id")
@@ -52,14 +52,14 @@ extension PostgresRecorder {
             try connection.execute(
                 """
                 INSERT INTO change (snapshot, ordinal, change, field, old_value, new_value)
-                VALUES \(PGSQL.groups("(?, 0, ?, '', ?, NULL)", count: chunk.count))
+                VALUES \(SQLList.groups("(?, 0, ?, '', ?, NULL)", count: chunk.count))
                 """, zip(chunk, snapshotRows).flatMap { [$1, ChangeKind.firstSeen, $0.recreated] as [any PGBindable] })
             let windows = zip(chunk, gateways).filter { $0.0.status != nil }
             if !windows.isEmpty {
                 try connection.execute(
                     """
                     INSERT INTO status_window (gateway, seq, status, first_run, first_seen)
-                    VALUES \(PGSQL.groups("(?, 1, ?, ?, ?)", count: windows.count))
+                    VALUES \(SQLList.groups("(?, 1, ?, ?, ?)", count: windows.count))
                     """, windows.flatMap { [$1, $0.status, run, $0.seen] as [any PGBindable] })
             }
             for (new, snapshot) in zip(chunk, snapshotRows)
@@ -89,7 +89,7 @@ extension PostgresRecorder {
                     last_seen = CASE WHEN \(later) THEN v.seen ELSE gateway.last_seen END,
                     operational = CASE WHEN \(later) THEN COALESCE(v.operational, gateway.operational)
                         ELSE gateway.operational END
-                FROM (VALUES \(PGSQL.groups("(?::bigint, ?::bigint, ?::text)", count: chunk.count))) AS v (id, seen, operational)
+                FROM (VALUES \(SQLList.groups("(?::bigint, ?::bigint, ?::text)", count: chunk.count))) AS v (id, seen, operational)
                 WHERE gateway.id = v.id
                 """, arguments)
         }

@@ -157,7 +157,7 @@ struct PostgresRecorder {
             try connection.rows(
                 """
                 INSERT INTO snapshot (gateway, \(Self.snapshotColumns))
-                VALUES (?, \(PGSQL.placeholders(values.count))) RETURNING id
+                VALUES (?, \(SQLList.placeholders(values.count))) RETURNING id
                 """, [gateway] + values
             ).first?.int("id") ?? 0
         try connection.execute(

@@ -25,7 +25,7 @@ extension PostgresWriter {
                 SELECT g.gateway_id, g.id AS gateway_row, g.kind, s.id AS snapshot_row, s.seq, s.state,
                     s.content_sha256, s.chain_sha256, g.last_run, g.last_seen, g.status
                 FROM gateway g LEFT JOIN snapshot s ON s.gateway = g.id AND s.last_seen IS NULL
-                WHERE g.gateway_id IN (\(PGSQL.placeholders(slice.count)))
+                WHERE g.gateway_id IN (\(SQLList.placeholders(slice.count)))
                 """, slice)
             for row in rows {
                 let status = try row.optionalText("status")

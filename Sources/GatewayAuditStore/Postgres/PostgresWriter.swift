@@ -103,7 +103,7 @@ struct PostgresWriter: Sendable {
                     try connection.execute(
                         """
                         UPDATE gateway SET account = ?, cloud = ?, region = ?, project_id = ?
-                        WHERE gateway_id IN (\(PGSQL.placeholders(slice.count)))
+                        WHERE gateway_id IN (\(SQLList.placeholders(slice.count)))
                             AND NOT (account = ? AND cloud = ? AND region = ? AND project_id = ?)
                         """, values + slice + values)
                 }

@@ -66,11 +66,12 @@ struct CollectFixture {
 
     func client(
         _ credentials: Credentials = .accessKey(keyPair.signer), retry: RetryPolicy = CollectFixture.quickRetry,
-        night: Int = 0, transport: (any Transport)? = nil, clock: any Clock<Duration> = ContinuousClock()
+        night: Int = 0, transport: (any Transport)? = nil, clock: any Clock<Duration> = ContinuousClock(),
+        requestTimeout: Duration = .seconds(5)
     ) throws -> VPNClient {
         try VPNClient(
             endpoint: try #require(running.baseURL), projectID: cloud.projectID, credentials: credentials,
-            transport: transport ?? CollectFixture.transport, retry: retry, requestTimeout: .seconds(5),
+            transport: transport ?? CollectFixture.transport, retry: retry, requestTimeout: requestTimeout,
             logger: logs.logger("client"), time: OffsetTime(startingAt: cloud.runTime(ofNight: night)), clock: clock)
     }
 
@@ -80,10 +81,12 @@ struct CollectFixture {
     func collect(
         _ credentials: Credentials = .accessKey(keyPair.signer), night: Int = 0,
         options: CollectorOptions = CollectorOptions(),
-        retry: RetryPolicy = CollectFixture.quickRetry, clock: any Clock<Duration> = ContinuousClock()
+        retry: RetryPolicy = CollectFixture.quickRetry, clock: any Clock<Duration> = ContinuousClock(),
+        requestTimeout: Duration = .seconds(5)
     ) async throws -> RunSummary {
         try await Collector(
-            client: try client(credentials, retry: retry, night: night, clock: clock), database: storeFixture.database,
+            client: try client(credentials, retry: retry, night: night, clock: clock, requestTimeout: requestTimeout),
+            database: storeFixture.database,
             options: options, logger: logs.logger("collect"), clock: clock
         ).run()
     }

@@ -1,5 +1,6 @@
 import Foundation
 import GatewayAudit
+import HTTPTypes
 import Synchronization
 import Testing
 import VPNSimulator
@@ -129,6 +130,44 @@ struct CollectorTests {
         }
     }
 
+    @Test("a listing run confirms the resources missing from its list all at once, with an access key too")
+    func listingConfirmationsTogether() async throws {
+        var simulated = SimulatorCredentials.standard
+        simulated.fixedTokens = ["fixed-test-token"]
+        try await CollectFixture.with(credentials: simulated) { f in
+            #expect(try await f.collect().counts.new == 23)
+            let deleted = Array(await f.cloud.liveGateways.map(\.id).prefix(4))
+            for id in deleted {
+                let url = try #require(
+                    URL(string: "\(f.running.baseURLString)/v5/\(f.cloud.projectID)/customer-gateways/\(id.rawValue)"))
+                let response = try await CollectFixture.transport.send(
+                    ClientRequest(
+                        method: .delete, url: url,
+                        headerFields: [try #require(HTTPField.Name("X-Auth-Token")): "fixed-test-token"]),
+                    timeout: .seconds(5))
+                #expect(response.status.code == 204)
+            }
+            // Confirmations (GET of one gateway) sent before the first of them was answered (each held 300 ms).
+            let counts = Mutex((beforeFirstAnswer: 0, answered: false))
+            let holding = ClosureTransport { request throws(TransportError) in
+                let confirmation = request.url.path.contains("/customer-gateways/")
+                if confirmation { counts.withLock { if !$0.answered { $0.beforeFirstAnswer += 1 } } }
+                let response = try await CollectFixture.transport.send(request, timeout: .seconds(5))
+                if confirmation {
+                    try? await Task.sleep(for: .milliseconds(300))
+                    counts.withLock { $0.answered = true }
+                }
+                return response
+            }
+            let summary = try await Collector(
+                client: try f.client(.accessKey(CollectFixture.keyPair.signer), transport: holding),
+                database: f.storeFixture.database, options: CollectorOptions(concurrency: 8)
+            ).run()
+            #expect(summary.status == .complete && summary.counts.gone == deleted.count)
+            #expect(counts.withLock { $0.beforeFirstAnswer } == deleted.count)
+        }
+    }
+
     @Test("IAM password: a token that expires mid-run is renewed once and the run completes")
     func tokenRenewal() async throws {
         var credentials = SimulatorCredentials.standard
@@ -186,6 +225,25 @@ struct CollectorTests {
             }
             #expect(renames.map(\.newValue) == ["branch-munich-2"])
             #expect(renames.first?.lastRunBefore == 1 && renames.first?.firstRunAfter == 2)
+        }
+    }
+
+    @Test("a body that trickles in past the request timeout fails its gateway as timed out, in about the timeout")
+    func tricklingBody() async throws {
+        try await CollectFixture.with { f in
+            let ids = await f.cloud.liveGateways.map(\.id)
+            // 50 ms a byte: the answer would take more than 15 s; no pause is long enough for the idle timer.
+            _ = await f.cloud.addFault(
+                FaultRule(.tricklingBody(intervalMilliseconds: 50), routes: [.getGateway], gateways: [ids[0]]))
+            let started = ContinuousClock.now
+            let summary = try await f.collect(
+                options: CollectorOptions(ids: ids), retry: RetryPolicy(maxAttempts: 1), requestTimeout: .seconds(1))
+            #expect(ContinuousClock.now - started < .seconds(8))
+            #expect(summary.status == .partial)
+            #expect(summary.counts.failed == 1 && summary.counts.new == ids.count - 1)
+            let failures = try f.store.failedObservations(inRun: summary.runID)
+            #expect(failures.map(\.gatewayID) == [ids[0]])
+            #expect(failures.map(\.error) == ["no response after 1 attempt(s): timed out"])
         }
     }
 
