@@ -40,8 +40,8 @@ public final class AsyncHTTPClientTransport: Transport {
         }
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .disallow)
         // AsyncHTTPClient's deadline ends when the response head arrives: `send` bounds the body by the same
-        // deadline (`--timeout`), checked as its parts arrive, and the idle read timeout ends a connection
-        // that goes silent.
+        // deadline (`--timeout`), checked as its parts arrive, and the idle read timeout ends a body or
+        // connection that goes silent.
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
         // No spans: nothing here records them, and making one per request costs CPU on the event loop.
         configuration.tracing.tracer = nil
@@ -61,10 +61,10 @@ public final class AsyncHTTPClientTransport: Transport {
         }
     }
 
-    /// Sends one request with AsyncHTTPClient: `timeout` bounds the whole exchange, from sending to the
-    /// response body's last byte.
+    /// Sends one request with AsyncHTTPClient: `timeout` bounds the exchange from sending to the response
+    /// body's last byte (a body that goes silent ends after 60 s without a byte; see `collect(_:by:)`).
     /// - Throws: ``TransportError``, classified from AsyncHTTPClient's and NIOSSL's errors; `.timeout` when
-    ///   the answer is not complete in time, even if it still trickles in (see `collect(_:by:)`).
+    ///   the answer is not complete in time, even if it still trickles in.
     public func send(_ request: ClientRequest, timeout: Duration) async throws(TransportError) -> ClientResponse {
         var outgoing = HTTPClientRequest(url: request.url.absoluteString)
         outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
@@ -73,7 +73,7 @@ public final class AsyncHTTPClientTransport: Transport {
         let deadline = NIODeadline.now() + .nanoseconds(timeout.clampedNanoseconds)
         do {
             let response = try await client.execute(outgoing, deadline: deadline)
-            let body = try await collect(response.body, by: deadline)
+            let body = try await collect(response, by: deadline)
             var fields = HTTPFields()
             for header in response.headers {
                 if let name = HTTPField.Name(header.name) { fields.append(HTTPField(name: name, value: header.value)) }
@@ -88,21 +88,27 @@ public final class AsyncHTTPClientTransport: Transport {
 
     /// The body, read by `deadline`: AsyncHTTPClient stops timing a request when its head arrives.
     ///
-    /// The deadline is checked as each further part of the body arrives, so a body still trickling in
-    /// when it passes ends at its next byte; a connection that goes silent ends with the idle read timer
-    /// (60 s). A timer raced against each read would also end a silent body at the deadline, but cost two
-    /// tasks and a timer per request: the bench's HTTP client alone took 139–208 µs of CPU per request
-    /// with it against 126–148 µs without (three runs each, 2026-11-30).
-    private func collect(_ body: HTTPClientResponse.Body, by deadline: NIODeadline) async throws -> ByteBuffer {
-        var parts = body.makeAsyncIterator()
+    /// The deadline is checked as each part of the body arrives, so a body still arriving when it passes
+    /// ends at its next byte; a body that goes silent ends with the idle read timer (60 s). A timer raced
+    /// against each read would also end a silent body at the deadline, but cost two tasks and a timer per
+    /// request: the bench's HTTP client alone took 139–208 µs of CPU per request with it against
+    /// 126–148 µs without (three runs each, 2026-11-30). As AsyncHTTPClient's own `collect(upTo:)`, a body
+    /// that announces more than the limit is refused before it is read.
+    private func collect(_ response: HTTPClientResponse, by deadline: NIODeadline) async throws -> ByteBuffer {
+        let limit = maximumBodyBytes
+        if let length = response.headers.first(name: "content-length").flatMap(Int.init), length > limit {
+            throw NIOTooManyBytesError(maxBytes: limit)
+        }
+        var parts = response.body.makeAsyncIterator()
         // The first part is the whole body of most answers: kept as it is, never copied.
         guard var collected = try await parts.next() else { return ByteBuffer() }
         while true {
-            guard collected.readableBytes <= maximumBodyBytes else {
-                throw NIOTooManyBytesError(maxBytes: maximumBodyBytes)
-            }
-            guard var part = try await parts.next() else { return collected }
             if NIODeadline.now() > deadline { throw HTTPClientError.deadlineExceeded }
+            guard collected.readableBytes <= limit else { throw NIOTooManyBytesError(maxBytes: limit) }
+            guard var part = try await parts.next() else { return collected }
+            guard collected.readableBytes + part.readableBytes <= limit else {
+                throw NIOTooManyBytesError(maxBytes: limit)
+            }
             collected.writeBuffer(&part)
         }
     }

@@ -72,8 +72,8 @@ extension Stages {
             slowest = max(slowest, await measure { _ = await runner.run([scope]) })
         }
         // The estate's time is the median of three unchanged nights: a single night varied from 0.42 to
-        // 0.60 s between runs of this stage on the same machine. "complete" counts the scopes complete in
-        // every night.
+        // 0.60 s between runs of this stage on the same machine. "complete" is the fewest scopes complete in
+        // one of the three nights.
         var nights: [Double] = []
         var complete = own.count
         for _ in 0..<3 {

@@ -83,7 +83,7 @@ struct CollectCommand: AsyncParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Seconds per request, from sending it to its answer's last byte, before it is retried.",
+            "Seconds per request, from sending it to its answer's last byte, before it is retried (an answer silent for 60 s ends sooner).",
             valueName: "seconds"))
     var timeout: Double = 30
 
