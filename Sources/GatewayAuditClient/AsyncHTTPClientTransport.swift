@@ -102,9 +102,9 @@ public final class AsyncHTTPClientTransport: Transport {
         var parts = response.body.makeAsyncIterator()
         // The first part is the whole body of most answers: kept as it is, never copied.
         guard var collected = try await parts.next() else { return ByteBuffer() }
+        guard collected.readableBytes <= limit else { throw NIOTooManyBytesError(maxBytes: limit) }
         while true {
             if NIODeadline.now() > deadline { throw HTTPClientError.deadlineExceeded }
-            guard collected.readableBytes <= limit else { throw NIOTooManyBytesError(maxBytes: limit) }
             guard var part = try await parts.next() else { return collected }
             guard collected.readableBytes + part.readableBytes <= limit else {
                 throw NIOTooManyBytesError(maxBytes: limit)

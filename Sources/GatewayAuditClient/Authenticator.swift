@@ -5,7 +5,7 @@ import HTTPTypes
 /// Adds authentication to requests: a fixed token, an AK/SK signature, or an IAM token obtained with
 /// a password (held by a ``TokenCache`` that renews it single-flight when it expires or is rejected).
 struct Authenticator: Sendable {
-    private let credentials: Credentials
+    let credentials: Credentials
     private let projectID: String
     private let time: any TimeSource
     /// The IAM token of password credentials; nil for the other kinds.

@@ -74,7 +74,11 @@ extension SimulatedCloud {
         if parts.count == 2 {
             guard let instant = (try? Timestamp(parsing: String(parts[0])))?.instant else { return nil }
             let id = String(parts[1])
-            return { $0.createdInstant < instant || ($0.createdInstant == instant && $0.pagingID < id) }
+            return { item in
+                // createdInstant parses the item's created_at: once per item.
+                let created = item.createdInstant
+                return created < instant || (created == instant && item.pagingID < id)
+            }
         }
         guard let instant = (try? Timestamp(parsing: marker))?.instant ?? instantOfID(marker) else { return nil }
         if scenario.markerMode == .exclusive { return { $0.createdInstant < instant } }

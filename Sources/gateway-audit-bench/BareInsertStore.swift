@@ -99,11 +99,15 @@ struct SameRowsReference {
 /// run row, one pass reading every resource's open snapshot hash (to know it is unchanged), one prepared
 /// last-seen mark per resource and the commit, with the store's durability (WAL, `synchronous = FULL`).
 /// No diff, no seal, no Swift model: what no store keeping a per-resource last-seen mark can go below.
+///
+/// Without `marks`, the same night writes nothing per resource: the floor of the design "building the
+/// year" needs (a run that lists a whole scope marks it seen once; a resource's last-seen is derived
+/// from its scope's runs). It measures whether that design could reach the target before it is built.
 enum UnchangedNightFloor {
     /// Runs one such night on the database at `path` (it keeps the run and the marks); returns
-    /// the seconds it took and the resources it marked.
+    /// the seconds it took and the resources it marked (without `marks`: found unchanged, none written).
     /// - Throws: GRDB's `DatabaseError`.
-    static func night(path: String, at: Instant) throws -> (seconds: Double, marked: Int) {
+    static func night(path: String, at: Instant, marks: Bool = true) throws -> (seconds: Double, marked: Int) {
         var config = Configuration()
         config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         let queue = try DatabaseQueue(path: path, configuration: config)
@@ -125,7 +129,7 @@ enum UnchangedNightFloor {
                 while let row = try cursor.next() { rows.append((row[0], row[1])) }
                 let mark = try db.makeStatement(sql: "UPDATE gateway SET last_run = ?, last_seen = ? WHERE id = ?")
                 for row in rows where row.hash != nil {
-                    try mark.execute(arguments: [run, nanoseconds, row.id])
+                    if marks { try mark.execute(arguments: [run, nanoseconds, row.id]) }
                     marked += 1
                 }
             }

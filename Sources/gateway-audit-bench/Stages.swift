@@ -31,6 +31,7 @@ struct Stages {
         var sameRows: [Double] = []
         var oneTable: [Double] = []
         var floor: [Double] = []
+        var unmarkedFloor: [Double] = []
         let third = SyntheticYear.runTime(ofNight: 2)
         for round in 1...3 {
             let reference = try BareInsertStore(path: path("reference-\(round).sqlite"))
@@ -45,6 +46,12 @@ struct Stages {
                 throw BenchError("the floor night marked \(bare.marked) of \(gateways) resources")
             }
             floor.append(bare.seconds)
+            let unmarked = try UnchangedNightFloor.night(
+                path: path("ingest-\(round).sqlite"), at: SyntheticYear.runTime(ofNight: 3), marks: false)
+            guard unmarked.marked == gateways else {
+                throw BenchError("the unmarked floor night found \(unmarked.marked) of \(gateways) resources")
+            }
+            unmarkedFloor.append(unmarked.seconds)
         }
         let referenceSeconds = median(sameRows)
         let reference = String(
@@ -69,6 +76,17 @@ struct Stages {
                     format: "%.3f s = %.0f obs/s", median(floor), Double(gateways) / max(median(floor), 1e-9)),
                 reference: String(format: "%.3f s the store's unchanged night, medians of 3", median(again)),
                 ratio: floorRatio, target: "-", met: nil))
+        // The same night writing nothing per resource: what the year's design (unchanged nights that
+        // write nothing per resource, README "building the year") could reach at most.
+        table.add(
+            BenchRow(
+                stage:
+                    "ingest: floor of an unchanged night of \(gateways) writing nothing per resource (run row, one read)",
+                figure: String(
+                    format: "%.3f s = %.0f obs/s", median(unmarkedFloor),
+                    Double(gateways) / max(median(unmarkedFloor), 1e-9)),
+                reference: String(format: "%.3f s the floor with marks, medians of 3", median(floor)),
+                ratio: median(unmarkedFloor) / max(median(floor), 1e-9), target: "-", met: nil))
     }
 
     struct Year {

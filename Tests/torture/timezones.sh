@@ -11,12 +11,17 @@ if [ $# -gt 0 ] && [ "$1" != "--quick" ]; then
     echo "usage: $0 [--quick]" >&2
     exit 2
 fi
-swift build -j 1 --build-tests >/dev/null
+# GA_SWIFT_TEST_FLAGS: the configuration of a build already made, whose tests run as they are (.ci/run:
+# "-c release -Xswiftc -enable-testing"); without it, a debug build is made first.
+read -r -a flags <<<"${GA_SWIFT_TEST_FLAGS:-}"
+if [ ${#flags[@]} -eq 0 ]; then
+    swift build -j 1 --build-tests >/dev/null
+fi
 declare -A results
 failed=0
 for zone in Pacific/Chatham America/St_Johns UTC; do
     log=$(mktemp)
-    if TZ="$zone" swift test -j 1 --skip-build --filter "$filter" >"$log" 2>&1; then
+    if TZ="$zone" swift test -j 1 --skip-build "${flags[@]}" --filter "$filter" >"$log" 2>&1; then
         results[$zone]="passed"
     else
         results[$zone]="FAILED"
