@@ -5,11 +5,13 @@ import HTTPTypes
 /// Adds authentication to requests: a fixed token, an AK/SK signature, or an IAM token obtained with
 /// a password (held by a ``TokenCache`` that renews it single-flight when it expires or is rejected).
 struct Authenticator: Sendable {
-    let credentials: Credentials
+    private let credentials: Credentials
     private let projectID: String
     private let time: any TimeSource
     /// The IAM token of password credentials; nil for the other kinds.
     private let tokens: TokenCache?
+    /// ``Credentials/rejectionsLockCredentials`` of the credentials it adds.
+    var rejectionsLockCredentials: Bool { credentials.rejectionsLockCredentials }
 
     init(credentials: Credentials, projectID: String, time: any TimeSource, tokens: TokenCache?) {
         self.credentials = credentials

@@ -31,7 +31,7 @@ public struct VPNClient: Sendable {
     /// Whether rejected requests count against the credentials (more than 5 consecutive 401s lock an
     /// access key for 5 minutes; failed IAM logins lock a user): a run then sends one request alone
     /// before the others. ``Credentials/rejectionsLockCredentials``.
-    public var rejectionsLockCredentials: Bool { authenticator.credentials.rejectionsLockCredentials }
+    public var rejectionsLockCredentials: Bool { authenticator.rejectionsLockCredentials }
     let pipeline: RequestPipeline
     let authenticator: Authenticator
     /// `{endpoint}/v5/{project_id}/`, built once: every request URL is this and a suffix.

@@ -33,6 +33,7 @@ struct Stages {
         var floor: [Double] = []
         var unmarkedFloor: [Double] = []
         let third = SyntheticYear.runTime(ofNight: 2)
+        let fourth = SyntheticYear.runTime(ofNight: 3)
         for round in 1...3 {
             let reference = try BareInsertStore(path: path("reference-\(round).sqlite"))
             oneTable.append(try measure { try reference.insert(rows, seen: seen) })
@@ -46,8 +47,7 @@ struct Stages {
                 throw BenchError("the floor night marked \(bare.marked) of \(gateways) resources")
             }
             floor.append(bare.seconds)
-            let unmarked = try UnchangedNightFloor.night(
-                path: path("ingest-\(round).sqlite"), at: SyntheticYear.runTime(ofNight: 3), marks: false)
+            let unmarked = try UnchangedNightFloor.night(path: path("ingest-\(round).sqlite"), at: fourth, marks: false)
             guard unmarked.marked == gateways else {
                 throw BenchError("the unmarked floor night found \(unmarked.marked) of \(gateways) resources")
             }
