@@ -29,7 +29,7 @@ public struct ObservationRecorder: Sendable {
 
     /// The write for one observation: changes against the previous present content and anomalies,
     /// computed only when the content is new.
-    func write(for observation: Observation, prior: PriorState) -> SnapshotWrite {
+    public func write(for observation: Observation, prior: PriorState) -> SnapshotWrite {
         guard case .present(let current) = observation.result, !prior.isUnchanged(by: observation) else {
             return SnapshotWrite(observation: observation, prior: prior)
         }

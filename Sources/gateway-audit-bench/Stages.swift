@@ -106,6 +106,8 @@ struct Stages {
         var exampleID: GatewayID = year.current.first?.id ?? "none"
         // The store's time: each night's runs, batch and seal, not the generator's nights or the JSON.
         var recording = 0.0
+        // Where it goes, on the nights after the first (which adds every resource).
+        let phases = NightPhases()
         let seconds = try await measure {
             for night in 0..<nights {
                 if night > 0 { year.advance() }
@@ -116,7 +118,7 @@ struct Stages {
                 jsonBytes += Int64(list.canonicalJSON.utf8.count)
                 let observations = year.current.map { Observation.present($0, at: at) }
                 let started = ContinuousClock.now
-                let outcomes = try await record(observations, in: store, at: at)
+                let outcomes = try await record(observations, in: store, at: at, phases: night > 0 ? phases : nil)
                 recording += started.duration(to: .now).seconds
                 if night == 0 {
                     try store.checkpoint()
@@ -156,6 +158,13 @@ struct Stages {
                 reference: String(
                     format: "%.1f s recording %d obs. (%.1f s with generating the nights)", recording, observations,
                     seconds), ratio: nil, target: "≥ 150000 obs/s", met: Double(observations) / recording >= 150_000))
+        if phases.nights > 0 {
+            table.add(
+                BenchRow(
+                    stage: "storage: a night of the year after the first, by step",
+                    figure: String(format: "%.1f ms", phases.total / Double(phases.nights) * 1_000),
+                    reference: phases.summary, ratio: nil, target: "-", met: nil))
+        }
         return Year(path: path("year.sqlite"), monthPath: month, exampleID: exampleID)
     }
 
@@ -242,15 +251,36 @@ struct Stages {
     }
 
     /// Records one night as a run, in one transaction like the reference (the collector's default
-    /// batches of 100 trade some speed for losing less on a crash).
+    /// batches of 100 trade some speed for losing less on a crash). With `phases`, adds the time of each
+    /// of its steps (the calls ``ObservationRecorder/record(_:in:)`` makes, timed one by one).
     @discardableResult
-    func record(_ observations: [Observation], in store: HistoryDatabase, at: Instant) async throws
-        -> [ObservationOutcome]
+    func record(_ observations: [Observation], in store: HistoryDatabase, at: Instant, phases: NightPhases? = nil)
+        async throws -> [ObservationOutcome]
     {
         let writer = HistoryWriter(store)
+        let recorder = ObservationRecorder(writer: writer)
+        guard let phases else {
+            let run = try await writer.beginRun(RunInfo(endpoint: "bench", projectID: "bench", scope: .all), at: at)
+            let outcomes = try await recorder.record(observations, in: run)
+            try await writer.finishRun(run, status: .complete, at: at)
+            return outcomes
+        }
+        var mark = ContinuousClock.now
+        func lap() -> Double {
+            let now = ContinuousClock.now
+            defer { mark = now }
+            return (now - mark).seconds
+        }
         let run = try await writer.beginRun(RunInfo(endpoint: "bench", projectID: "bench", scope: .all), at: at)
-        let outcomes = try await ObservationRecorder(writer: writer).record(observations, in: run)
+        let begin = lap()
+        let priors = try await writer.priorStates(for: observations)
+        let prior = lap()
+        let writes = observations.indices.map { recorder.write(for: observations[$0], prior: priors[$0]) }
+        let diff = lap()
+        let outcomes = try await writer.record(writes, in: run)
+        let recording = lap()
         try await writer.finishRun(run, status: .complete, at: at)
+        phases.add(begin: begin, prior: prior, diff: diff, record: recording, seal: lap())
         return outcomes
     }
 
@@ -273,5 +303,34 @@ struct Stages {
         }
         try store.checkpoint()
         return path
+    }
+}
+
+/// The time of each step of the nights a bench records, summed (``Stages/record(_:in:at:phases:)``).
+final class NightPhases {
+    private(set) var nights = 0
+    private var begin = 0.0
+    private var prior = 0.0
+    private var diff = 0.0
+    private var record = 0.0
+    private var seal = 0.0
+
+    var total: Double { begin + prior + diff + record + seal }
+
+    func add(begin: Double, prior: Double, diff: Double, record: Double, seal: Double) {
+        nights += 1
+        self.begin += begin
+        self.prior += prior
+        self.diff += diff
+        self.record += record
+        self.seal += seal
+    }
+
+    /// Each step's average per night, in milliseconds.
+    var summary: String {
+        let each = 1_000 / Double(max(nights, 1))
+        return String(
+            format: "average of %d: run row %.1f, prior states %.1f, diffs %.1f, recording %.1f, sealing %.1f ms",
+            nights, begin * each, prior * each, diff * each, record * each, seal * each)
     }
 }

@@ -11,18 +11,43 @@ public struct Resource: Sendable, Hashable, Identifiable {
     /// Members that change on every response without describing the resource.
     public static let volatileKeys: Set<String> = ["request_id"]
 
+    /// The values, behind one reference: a resource is copied into every observation, prior state and write
+    /// of a night, and a copy of this struct retains one object instead of each of its strings.
+    private final class Storage: Sendable {
+        let kind: ResourceKind
+        let id: GatewayID
+        let raw: JSONValue
+        let canonicalJSON: String
+        let contentSHA256: String
+        let operationalJSON: String?
+
+        init(
+            kind: ResourceKind, id: GatewayID, raw: JSONValue, canonicalJSON: String, contentSHA256: String,
+            operationalJSON: String?
+        ) {
+            self.kind = kind
+            self.id = id
+            self.raw = raw
+            self.canonicalJSON = canonicalJSON
+            self.contentSHA256 = contentSHA256
+            self.operationalJSON = operationalJSON
+        }
+    }
+
+    private let storage: Storage
+
     /// What kind of resource this is.
-    public let kind: ResourceKind
+    public var kind: ResourceKind { storage.kind }
     /// The resource's id (kept as sent).
-    public let id: GatewayID
+    public var id: GatewayID { storage.id }
     /// The complete object as received, unknown members included, secret values fingerprinted.
-    public let raw: JSONValue
+    public var raw: JSONValue { storage.raw }
     /// The configuration content as compact, sorted-key JSON (computed once, when decoded).
-    public let canonicalJSON: String
+    public var canonicalJSON: String { storage.canonicalJSON }
     /// Lower-case hex SHA-256 of ``canonicalJSON``: equal exactly when the configuration is equal.
-    public let contentSHA256: String
+    public var contentSHA256: String { storage.contentSHA256 }
     /// The operational members as compact, sorted-key JSON; nil when the kind has none or none was sent.
-    public let operationalJSON: String?
+    public var operationalJSON: String? { storage.operationalJSON }
 
     /// Reads a resource of `kind` from its JSON object.
     /// - Throws: ``ModelError/missingID(_:)`` when `id` is absent or empty,
@@ -34,14 +59,28 @@ public struct Resource: Sendable, Hashable, Identifiable {
         guard let idText = members["id"]?.scalarText, !idText.isEmpty else {
             throw .missingID(Resource.context(of: members, kind: kind))
         }
-        self.kind = kind
-        id = GatewayID(idText)
-        raw = SecretFingerprint.containsSecret(json) ? SecretFingerprint.redacting(json) : json
+        let raw = SecretFingerprint.containsSecret(json) ? SecretFingerprint.redacting(json) : json
         let (configuration, operational) = Resource.split(raw, kind: kind)
         let bytes = configuration.canonicalBytes
-        canonicalJSON = String(decoding: bytes, as: UTF8.self)
-        contentSHA256 = SHA256.hash(data: bytes).hexString
-        operationalJSON = operational.map(\.canonicalJSON)
+        storage = Storage(
+            kind: kind, id: GatewayID(idText), raw: raw, canonicalJSON: String(decoding: bytes, as: UTF8.self),
+            contentSHA256: SHA256.hash(data: bytes).hexString, operationalJSON: operational.map(\.canonicalJSON))
+    }
+
+    /// Equal when every value is (as a struct of them would be).
+    public static func == (lhs: Resource, rhs: Resource) -> Bool {
+        lhs.storage === rhs.storage
+            || (lhs.kind == rhs.kind && lhs.id == rhs.id && lhs.raw == rhs.raw && lhs.canonicalJSON == rhs.canonicalJSON
+                && lhs.contentSHA256 == rhs.contentSHA256 && lhs.operationalJSON == rhs.operationalJSON)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(kind)
+        hasher.combine(id)
+        hasher.combine(raw)
+        hasher.combine(canonicalJSON)
+        hasher.combine(contentSHA256)
+        hasher.combine(operationalJSON)
     }
 
     /// Parses one resource's JSON object (without envelope).

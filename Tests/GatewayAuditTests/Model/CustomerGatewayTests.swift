@@ -151,6 +151,24 @@ struct CanonicalContentTests {
         #expect(base.contentSHA256 != other.contentSHA256)
     }
 
+    @Test("two resources decoded apart are equal exactly when every value is, and hash alike")
+    func valueEquality() throws {
+        let body = #"{"id":"g","name":"n","status":"ACTIVE","request_id":"r1"}"#
+        let a = try Resource(kind: .vpnGateway, data: Data(body.utf8))
+        let b = try Resource(kind: .vpnGateway, data: Data(body.utf8))
+        #expect(a == b)
+        #expect(Set([a, b]).count == 1)
+        // The same configuration with another operational status, request id or kind is another value.
+        let others = try [
+            Resource(kind: .vpnGateway, data: Data(#"{"id":"g","name":"n","status":"FROZEN","request_id":"r1"}"#.utf8)),
+            Resource(kind: .vpnGateway, data: Data(#"{"id":"g","name":"n","status":"ACTIVE","request_id":"r2"}"#.utf8)),
+            Resource(kind: .customerGateway, data: Data(body.utf8)),
+        ]
+        for other in others { #expect(a != other) }
+        #expect(others[0].contentSHA256 == a.contentSHA256)
+        #expect(Set(others + [a, b]).count == 4)
+    }
+
     @Test("the hash of a known canonical text is fixed (changing canonicalisation breaks stored history)")
     func pinnedHash() throws {
         let g = try CustomerGateway(data: Data(#"{"name":"é\n\"q\"","id":"g","n":1.5,"u":18446744073709551615}"#.utf8))
