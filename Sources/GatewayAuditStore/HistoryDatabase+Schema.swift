@@ -154,18 +154,6 @@ extension HistoryDatabase {
                     CREATE INDEX scope_move_by_run ON scope_move(run);
                     """)
         }
-        migrator.registerMigration("v7-open-snapshot-index") { db in
-            // Every run reads every resource's open snapshot twice: its hash and link before recording
-            // (the prior states), and its link when sealing (the chain head). This index holds what those
-            // reads need, so they no longer visit the snapshot rows, whose content lies between them and
-            // the link. It has one entry per resource, however many nights the history holds.
-            try db.execute(
-                sql: """
-                    CREATE INDEX snapshot_open_state
-                        ON snapshot(gateway, last_seen, seq, state, content_sha256, chain_sha256)
-                        WHERE last_seen IS NULL
-                    """)
-        }
         return migrator
     }()
 }

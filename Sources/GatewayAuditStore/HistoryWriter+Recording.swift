@@ -88,22 +88,19 @@ extension HistoryWriter {
 /// Reads prior states for a batch: the rows and latest snapshots (one query per 500 ids, or one pass over
 /// all rows for a batch of a quarter of the history or more), then the last present content only for
 /// gateways whose content differs.
-struct PriorStateReader {
+private struct PriorStateReader {
     let db: Database
     let path: String
-
-    /// Each resource's row and open snapshot, its columns read by position: this runs for every resource
-    /// every night, and reads the open snapshot from `snapshot_open_state` alone (v7).
-    static let select = """
-        SELECT g.gateway_id, g.id, g.kind, s.id, s.seq, s.state, s.content_sha256, s.chain_sha256,
-            g.last_run, g.last_seen, g.status
-        FROM gateway g LEFT JOIN snapshot s ON s.gateway = g.id AND s.last_seen IS NULL
-        """
 
     mutating func read(_ observations: [Observation], positions: [GatewayID: Int]) throws -> [PriorState] {
         var known = [(row: Int64, kind: ResourceKind, latest: PriorState.Latest?, status: String?)?](
             repeating: nil, count: observations.count)
-        let select = Self.select
+        // Columns by position: this runs for every resource every night.
+        let select = """
+            SELECT g.gateway_id, g.id, g.kind, s.id, s.seq, s.state, s.content_sha256, s.chain_sha256,
+                g.last_run, g.last_seen, g.status
+            FROM gateway g LEFT JOIN snapshot s ON s.gateway = g.id AND s.last_seen IS NULL
+            """
         func keep(_ row: Row, at position: Int) throws {
             known[position] = (
                 row[1], try row.stored(ResourceKind.self, at: 2, "kind", table: "gateway", path: path),

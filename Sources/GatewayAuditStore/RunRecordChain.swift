@@ -49,7 +49,13 @@ enum RunRecordChain {
             departed = " UNION ALL " + ScopeDepartures.departedSQL
             arguments += [scope.account, scope.cloud, scope.region, scope.projectID, sealed]
         }
-        let statement = try db.cachedStatement(sql: headSQL(condition: condition, departed: departed))
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT g.gateway_id, s.chain_sha256 FROM gateway g
+                JOIN snapshot s ON s.gateway = g.id AND s.last_seen IS NULL
+                WHERE \(condition)\(departed)
+                ORDER BY 1
+                """)
         let rows = try Row.fetchCursor(statement, arguments: arguments)
         // Every run hashes a line per resource: the lines go through one reused buffer, in 64 KiB steps,
         // copied from SQLite's own text (no string per value).
@@ -77,17 +83,6 @@ enum RunRecordChain {
         }
         hasher.update(data: buffer)
         return hasher.finalize().hexString
-    }
-
-    /// The head's lines: each resource's id and open snapshot link (from `snapshot_open_state` alone, v7)
-    /// where `condition` holds, then the `departed` lines, by id.
-    static func headSQL(condition: String, departed: String) -> String {
-        """
-        SELECT g.gateway_id, s.chain_sha256 FROM gateway g
-        JOIN snapshot s ON s.gateway = g.id AND s.last_seen IS NULL
-        WHERE \(condition)\(departed)
-        ORDER BY 1
-        """
     }
 
     /// The record hash of a run row in the row's own `record_version`, chained to the previous run's.

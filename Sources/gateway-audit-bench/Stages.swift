@@ -252,7 +252,8 @@ struct Stages {
 
     /// Records one night as a run, in one transaction like the reference (the collector's default
     /// batches of 100 trade some speed for losing less on a crash). With `phases`, adds the time of each
-    /// of its steps (the calls ``ObservationRecorder/record(_:in:)`` makes, timed one by one).
+    /// of its steps: `beginRun`, the three calls ``ObservationRecorder/record(_:in:)`` makes (keep the two
+    /// alike), and `finishRun`.
     @discardableResult
     func record(_ observations: [Observation], in store: HistoryDatabase, at: Instant, phases: NightPhases? = nil)
         async throws -> [ObservationOutcome]

@@ -7,7 +7,7 @@ import Foundation
 /// unknown members are stored, compared and reported like known ones. Its content splits in two:
 /// the configuration (``canonicalJSON``, hashed and snapshotted when it changes) and the operational
 /// state (``operationalJSON``: `status`, BGP counters…, kept as latest values only).
-public struct Resource: Sendable, Hashable, Identifiable {
+public struct Resource: Sendable, Hashable, Identifiable, CustomReflectable {
     /// Members that change on every response without describing the resource.
     public static let volatileKeys: Set<String> = ["request_id"]
 
@@ -72,6 +72,16 @@ public struct Resource: Sendable, Hashable, Identifiable {
         lhs.storage === rhs.storage
             || (lhs.kind == rhs.kind && lhs.id == rhs.id && lhs.raw == rhs.raw && lhs.canonicalJSON == rhs.canonicalJSON
                 && lhs.contentSHA256 == rhs.contentSHA256 && lhs.operationalJSON == rhs.operationalJSON)
+    }
+
+    /// The values, as a struct of them would show them (test failures, `dump`), not the storage object.
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: [
+                "kind": kind, "id": id, "raw": raw, "canonicalJSON": canonicalJSON, "contentSHA256": contentSHA256,
+                "operationalJSON": operationalJSON as Any,
+            ], displayStyle: .struct)
     }
 
     public func hash(into hasher: inout Hasher) {

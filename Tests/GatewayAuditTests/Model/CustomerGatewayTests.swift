@@ -167,6 +167,15 @@ struct CanonicalContentTests {
         for other in others { #expect(a != other) }
         #expect(others[0].contentSHA256 == a.contentSHA256)
         #expect(Set(others + [a, b]).count == 4)
+        // The same members as another kind: only the kind differs.
+        let plain = #"{"id":"g","name":"n"}"#
+        let gateway = try Resource(kind: .vpnGateway, data: Data(plain.utf8))
+        let connection = try Resource(kind: .vpnConnection, data: Data(plain.utf8))
+        #expect(gateway.canonicalJSON == connection.canonicalJSON)
+        #expect(gateway.operationalJSON == nil && connection.operationalJSON == nil)
+        #expect(gateway != connection)
+        // A failure message shows the values, not the object behind them.
+        #expect(String(describing: a).contains(a.contentSHA256))
     }
 
     @Test("the hash of a known canonical text is fixed (changing canonicalisation breaks stored history)")
