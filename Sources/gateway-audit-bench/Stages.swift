@@ -120,6 +120,8 @@ struct Stages {
                 let started = ContinuousClock.now
                 let outcomes = try await record(observations, in: store, at: at, phases: night > 0 ? phases : nil)
                 recording += started.duration(to: .now).seconds
+                // The night's observations (the generator's) are freed after the store's time is taken.
+                withExtendedLifetime(observations) {}
                 if night == 0 {
                     try store.checkpoint()
                     sizeAfterFirst = try store.fileSize()
