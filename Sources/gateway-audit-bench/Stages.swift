@@ -253,21 +253,15 @@ struct Stages {
     }
 
     /// Records one night as a run, in one transaction like the reference (the collector's default
-    /// batches of 100 trade some speed for losing less on a crash). With `phases`, adds the time of each
-    /// of its steps: `beginRun`, the three calls ``ObservationRecorder/record(_:in:)`` makes (keep the two
-    /// alike), and `finishRun`.
+    /// batches of 100 trade some speed for losing less on a crash): `beginRun`, the three calls
+    /// ``ObservationRecorder/record(_:in:)`` makes (keep the two alike), `finishRun`, each timed; with
+    /// `phases`, adds their times to it.
     @discardableResult
     func record(_ observations: [Observation], in store: HistoryDatabase, at: Instant, phases: NightPhases? = nil)
         async throws -> [ObservationOutcome]
     {
         let writer = HistoryWriter(store)
         let recorder = ObservationRecorder(writer: writer)
-        guard let phases else {
-            let run = try await writer.beginRun(RunInfo(endpoint: "bench", projectID: "bench", scope: .all), at: at)
-            let outcomes = try await recorder.record(observations, in: run)
-            try await writer.finishRun(run, status: .complete, at: at)
-            return outcomes
-        }
         var mark = ContinuousClock.now
         func lap() -> Double {
             let now = ContinuousClock.now
@@ -283,7 +277,7 @@ struct Stages {
         let outcomes = try await writer.record(writes, in: run)
         let recording = lap()
         try await writer.finishRun(run, status: .complete, at: at)
-        phases.add(begin: begin, prior: prior, diff: diff, record: recording, seal: lap())
+        phases?.add(begin: begin, prior: prior, diff: diff, record: recording, seal: lap())
         return outcomes
     }
 

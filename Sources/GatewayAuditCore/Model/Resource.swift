@@ -11,43 +11,37 @@ public struct Resource: Sendable, Hashable, Identifiable, CustomReflectable {
     /// Members that change on every response without describing the resource.
     public static let volatileKeys: Set<String> = ["request_id"]
 
-    /// The values, behind one reference: a resource is copied into every observation, prior state and write
-    /// of a night, and a copy of this struct retains one object instead of each of its strings.
-    private final class Storage: Sendable {
+    /// The values; equality, hashing and the mirror are theirs.
+    private struct Values: Sendable, Hashable {
         let kind: ResourceKind
         let id: GatewayID
         let raw: JSONValue
         let canonicalJSON: String
         let contentSHA256: String
         let operationalJSON: String?
+    }
 
-        init(
-            kind: ResourceKind, id: GatewayID, raw: JSONValue, canonicalJSON: String, contentSHA256: String,
-            operationalJSON: String?
-        ) {
-            self.kind = kind
-            self.id = id
-            self.raw = raw
-            self.canonicalJSON = canonicalJSON
-            self.contentSHA256 = contentSHA256
-            self.operationalJSON = operationalJSON
-        }
+    /// The values behind one reference: a resource is copied into every observation, prior state and write
+    /// of a night, and a copy of this struct retains one object instead of each of its strings.
+    private final class Storage: Sendable {
+        let values: Values
+        init(_ values: Values) { self.values = values }
     }
 
     private let storage: Storage
 
     /// What kind of resource this is.
-    public var kind: ResourceKind { storage.kind }
+    public var kind: ResourceKind { storage.values.kind }
     /// The resource's id (kept as sent).
-    public var id: GatewayID { storage.id }
+    public var id: GatewayID { storage.values.id }
     /// The complete object as received, unknown members included, secret values fingerprinted.
-    public var raw: JSONValue { storage.raw }
+    public var raw: JSONValue { storage.values.raw }
     /// The configuration content as compact, sorted-key JSON (computed once, when decoded).
-    public var canonicalJSON: String { storage.canonicalJSON }
+    public var canonicalJSON: String { storage.values.canonicalJSON }
     /// Lower-case hex SHA-256 of ``canonicalJSON``: equal exactly when the configuration is equal.
-    public var contentSHA256: String { storage.contentSHA256 }
+    public var contentSHA256: String { storage.values.contentSHA256 }
     /// The operational members as compact, sorted-key JSON; nil when the kind has none or none was sent.
-    public var operationalJSON: String? { storage.operationalJSON }
+    public var operationalJSON: String? { storage.values.operationalJSON }
 
     /// Reads a resource of `kind` from its JSON object.
     /// - Throws: ``ModelError/missingID(_:)`` when `id` is absent or empty,
@@ -63,35 +57,20 @@ public struct Resource: Sendable, Hashable, Identifiable, CustomReflectable {
         let (configuration, operational) = Resource.split(raw, kind: kind)
         let bytes = configuration.canonicalBytes
         storage = Storage(
-            kind: kind, id: GatewayID(idText), raw: raw, canonicalJSON: String(decoding: bytes, as: UTF8.self),
-            contentSHA256: SHA256.hash(data: bytes).hexString, operationalJSON: operational.map(\.canonicalJSON))
+            Values(
+                kind: kind, id: GatewayID(idText), raw: raw, canonicalJSON: String(decoding: bytes, as: UTF8.self),
+                contentSHA256: SHA256.hash(data: bytes).hexString, operationalJSON: operational.map(\.canonicalJSON)))
     }
 
     /// Equal when every value is (as a struct of them would be).
     public static func == (lhs: Resource, rhs: Resource) -> Bool {
-        lhs.storage === rhs.storage
-            || (lhs.kind == rhs.kind && lhs.id == rhs.id && lhs.raw == rhs.raw && lhs.canonicalJSON == rhs.canonicalJSON
-                && lhs.contentSHA256 == rhs.contentSHA256 && lhs.operationalJSON == rhs.operationalJSON)
+        lhs.storage === rhs.storage || lhs.storage.values == rhs.storage.values
     }
 
-    /// The values, as a struct of them would show them (test failures, `dump`), not the storage object.
-    public var customMirror: Mirror {
-        Mirror(
-            self,
-            children: [
-                "kind": kind, "id": id, "raw": raw, "canonicalJSON": canonicalJSON, "contentSHA256": contentSHA256,
-                "operationalJSON": operationalJSON as Any,
-            ], displayStyle: .struct)
-    }
+    public func hash(into hasher: inout Hasher) { hasher.combine(storage.values) }
 
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(kind)
-        hasher.combine(id)
-        hasher.combine(raw)
-        hasher.combine(canonicalJSON)
-        hasher.combine(contentSHA256)
-        hasher.combine(operationalJSON)
-    }
+    /// The values (test failures, `dump`), not the object behind them.
+    public var customMirror: Mirror { Mirror(reflecting: storage.values) }
 
     /// Parses one resource's JSON object (without envelope).
     /// - Throws: ``ModelError`` when the bytes are not JSON or not a resource.
