@@ -15,3 +15,14 @@ public struct SimulatorRequestContext: RequestContext {
         self.channel = source.channel
     }
 }
+
+extension SimulatorRequestContext {
+    /// Waits until `deadline` on the connection's event loop, holding no thread.
+    ///
+    /// Not `Task.sleep`: on Linux that is Dispatch's timer, which fired 50 ms waits up to 5 ms late on
+    /// this machine (the waits of a burst together), so a simulated latency came out longer than asked.
+    /// The event loop's timer ends a wait within tens of microseconds of its deadline.
+    func hold(until deadline: NIODeadline) async throws {
+        try await channel.eventLoop.scheduleTask(deadline: deadline) {}.futureResult.get()
+    }
+}

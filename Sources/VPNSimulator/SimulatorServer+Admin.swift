@@ -7,7 +7,8 @@ extension SimulatorServer {
         let cloud = self.cloud
         // Every project of a multi-project server moves on the same clock.
         let others = projects.values.filter { $0 !== cloud }
-        router.get("/_sim/state") { _, _ in await SimulatorServer.state(of: cloud) }
+        let latency = Latency(configured: self.latency, gauge: gauge)
+        router.get("/_sim/state") { _, _ in await SimulatorServer.state(of: cloud, latency: latency) }
         router.post("/_sim/advance") { request, _ in
             let query = request.uri.queryParameters
             for engine in [cloud] + others {
@@ -21,7 +22,7 @@ extension SimulatorServer {
                     await engine.advance(nights: query.get("nights", as: Int.self) ?? 1)
                 }
             }
-            return await SimulatorServer.state(of: cloud)
+            return await SimulatorServer.state(of: cloud, latency: latency)
         }
         router.post("/_sim/faults") { request, _ in
             let body = try await request.body.collect(upTo: 1 << 16)
@@ -57,19 +58,36 @@ extension SimulatorServer {
         hummingbirdResponse(.json(status, .object(["error_msg": .string(message)]), requestID: "simulator-admin"))
     }
 
-    private static func state(of cloud: SimulatedCloud) async -> Response {
+    /// The latency a server adds, and what its holds really took.
+    private struct Latency: Sendable {
+        let configured: Duration
+        let gauge: RequestGauge
+
+        /// `latency_ms` (configured), `held_requests` and `held_mean_ms` (what the holds took on average).
+        var members: [String: JSONValue] {
+            let holds = gauge.holds
+            return [
+                "latency_ms": .integer(Int64(configured / .milliseconds(1))),
+                "held_requests": .integer(Int64(holds.requests)),
+                "held_mean_ms": .double(holds.mean / .milliseconds(1)),
+            ]
+        }
+    }
+
+    private static func state(of cloud: SimulatedCloud, latency: Latency) async -> Response {
         let now = await cloud.now
-        let body: JSONValue = .object([
-            "night": .integer(Int64(await cloud.night)),
-            "now": .string(TimestampStyle.milliseconds.render(now)),
-            "sdk_date": .string(AKSKSigner.sdkDate(now)),
-            "project_id": .string(cloud.projectID),
-            "gateway_count": .integer(Int64(await cloud.liveGateways.count)),
-            "vpn_gateway_count": .integer(Int64(await cloud.liveVPNGateways.count)),
-            "connection_count": .integer(Int64(await cloud.liveConnections.count)),
-            "marker_mode": .string(cloud.scenario.markerMode.rawValue),
-            "token_requests": .integer(Int64(await cloud.tokenRequests)),
-        ])
+        let body: JSONValue = .object(
+            [
+                "night": .integer(Int64(await cloud.night)),
+                "now": .string(TimestampStyle.milliseconds.render(now)),
+                "sdk_date": .string(AKSKSigner.sdkDate(now)),
+                "project_id": .string(cloud.projectID),
+                "gateway_count": .integer(Int64(await cloud.liveGateways.count)),
+                "vpn_gateway_count": .integer(Int64(await cloud.liveVPNGateways.count)),
+                "connection_count": .integer(Int64(await cloud.liveConnections.count)),
+                "marker_mode": .string(cloud.scenario.markerMode.rawValue),
+                "token_requests": .integer(Int64(await cloud.tokenRequests)),
+            ].merging(latency.members) { first, _ in first })
         return hummingbirdResponse(.json(200, body, requestID: "simulator-admin"))
     }
 }

@@ -21,7 +21,8 @@ import ServiceLifecycle
 /// unless disabled, admin routes under `/_sim/` that need no credentials and are not part of the cloud's
 /// API: `GET /_sim/state`; `POST /_sim/advance?nights=N` or `?night=N`; `POST /_sim/faults` with a
 /// ``FaultRule`` as JSON (answers its id), `GET /_sim/faults` (the firings so far), `DELETE /_sim/faults`.
-/// A `latency` delays every answer but the admin routes' by that much (an async wait, no thread held).
+/// A `latency` delays every answer but the admin routes' by that much (an event-loop timer, no thread held;
+/// `/_sim/state` shows what the waits took).
 public struct SimulatorServer: Sendable {
     /// The engine answering requests (for a multi-project server: IAM's, and any unknown project's).
     public let cloud: SimulatedCloud
@@ -35,7 +36,7 @@ public struct SimulatorServer: Sendable {
     public let adminRoutes: Bool
     /// The wait added before every API answer (not the `/_sim/` admin routes'); zero for none.
     public let latency: Duration
-    /// With a latency: how many API requests are held at once, at most.
+    /// With a latency: how many API requests are held at once, at most, and how long the holds took.
     public let gauge = RequestGauge()
     private let logger: Logger
 
@@ -149,7 +150,7 @@ public struct SimulatorServer: Sendable {
             try await context.channel.close()
             return Response(status: .internalServerError)
         case .respond(let response, let delay):
-            if delay > 0 { try await Task.sleep(for: .milliseconds(delay)) }
+            if delay > 0 { try await context.hold(until: .now() + .milliseconds(Int64(delay))) }
             return SimulatorServer.hummingbirdResponse(response)
         case .trickle(let response, let interval):
             let bytes = response.body

@@ -1,4 +1,6 @@
 import Foundation
+import GatewayAuditClient
+import GatewayAuditCore
 
 #if canImport(Glibc)
     import Glibc
@@ -79,5 +81,31 @@ extension SimulatorProcess {
             throw BenchError("no URL from the simulator's base URL \(baseURL)")
         }
         return url
+    }
+}
+
+extension SimulatorProcess {
+    /// How long the simulator held its API requests on average (`held_mean_ms` of `/_sim/state`), in
+    /// seconds: the latency the collector really met, which the ideal time assumes is exact.
+    /// - Throws: ``BenchError`` when the state cannot be read; ``ClientError`` or ``TransportError``.
+    func meanHold() async throws -> Double {
+        guard let url = URL(string: "\(baseURL)/_sim/state") else {
+            throw BenchError("no URL from the simulator's base URL \(baseURL)")
+        }
+        let transport = try AsyncHTTPClientTransport(connectionsPerHost: 1)
+        let response: ClientResponse
+        do {
+            response = try await transport.send(ClientRequest(method: .get, url: url), timeout: .seconds(30))
+        } catch {
+            try? await transport.shutdown()
+            throw error
+        }
+        try await transport.shutdown()
+        let state = response.status == .ok ? try? JSONDecoder().decode(JSONValue.self, from: response.body) : nil
+        switch state?["held_mean_ms"] {
+        case .double(let milliseconds)?: return milliseconds / 1_000
+        case .integer(let milliseconds)?: return Double(milliseconds) / 1_000
+        default: throw BenchError("\(url) answered \(response.status.code) without held_mean_ms")
+        }
     }
 }

@@ -26,6 +26,27 @@ struct LatencyTests {
             }
             #expect(listed == 200)
             #expect(listTook >= latency, "every API route is delayed, not only one")
+            // The state shows the latency and what the two holds took (the admin route is not held).
+            let state = try await harness.send(.GET, "/_sim/state", credential: .none).json
+            #expect(state?["latency_ms"] == .integer(500))
+            #expect(state?["held_requests"] == .integer(2))
+            let mean: Double? =
+                switch state?["held_mean_ms"] {
+                case .double(let value)?: value
+                case .integer(let value)?: Double(value)
+                default: nil
+                }
+            #expect(try #require(mean) >= 500, "each hold lasts the latency at least")
+        }
+    }
+
+    @Test("without latency the state says 0 ms and no request held")
+    func noLatency() async throws {
+        try await SimulatorHarness.with { harness in
+            #expect(try await harness.send(.GET, harness.gatewaysPath("/\(g(1).rawValue)")).status == 200)
+            let state = try await harness.send(.GET, "/_sim/state", credential: .none).json
+            #expect(state?["latency_ms"] == .integer(0))
+            #expect(state?["held_requests"] == .integer(0))
         }
     }
 
