@@ -67,7 +67,8 @@ extension SimulatorServer {
         var members: [String: JSONValue] {
             let holds = gauge.holds
             return [
-                "latency_ms": .integer(Int64(configured / .milliseconds(1))),
+                "latency_ms": .integer(
+                    configured.components.seconds * 1_000 + configured.components.attoseconds / 1_000_000_000_000_000),
                 "held_requests": .integer(Int64(holds.requests)),
                 "held_mean_ms": .double(holds.mean / .milliseconds(1)),
             ]

@@ -86,9 +86,10 @@ extension SimulatorProcess {
 
 extension SimulatorProcess {
     /// How long the simulator held its API requests on average (`held_mean_ms` of `/_sim/state`), in
-    /// seconds: the latency the collector really met, which the ideal time assumes is exact.
+    /// seconds: the latency the collector really met, which the ideal time assumes is exact; nil when it
+    /// held none.
     /// - Throws: ``BenchError`` when the state cannot be read; ``ClientError`` or ``TransportError``.
-    func meanHold() async throws -> Double {
+    func meanHold() async throws -> Double? {
         guard let url = URL(string: "\(baseURL)/_sim/state") else {
             throw BenchError("no URL from the simulator's base URL \(baseURL)")
         }
@@ -102,6 +103,7 @@ extension SimulatorProcess {
         }
         try await transport.shutdown()
         let state = response.status == .ok ? try? JSONDecoder().decode(JSONValue.self, from: response.body) : nil
+        if state?["held_requests"] == .integer(0) { return nil }
         switch state?["held_mean_ms"] {
         case .double(let milliseconds)?: return milliseconds / 1_000
         case .integer(let milliseconds)?: return Double(milliseconds) / 1_000

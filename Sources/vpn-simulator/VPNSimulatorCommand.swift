@@ -85,7 +85,7 @@ struct VPNSimulatorCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Delay every API answer by this many milliseconds (an async wait; /_sim/ admin routes are not delayed).",
+            "Delay every API answer by this many milliseconds (an event-loop timer; /_sim/ admin routes are not delayed).",
             valueName: "ms"))
     var latency: Int = 0
 

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import GatewayAudit
 import Testing
@@ -36,8 +37,34 @@ struct LatencyTests {
                 case .integer(let value)?: Double(value)
                 default: nil
                 }
-            #expect(try #require(mean) >= 500, "each hold lasts the latency at least")
+            let heldMean = try #require(mean)
+            #expect(heldMean >= 500, "each hold lasts the latency at least")
+            // Each hold lies inside a request the client timed: a sum, or another unit, would exceed this.
+            #expect(heldMean <= (took + listTook) / 2 / .milliseconds(1))
         }
+    }
+
+    @Test("cancelling the server's task ends a held request's wait at once, not at its deadline")
+    func cancellation() async throws {
+        let server = SimulatorServer(cloud: try SimulatedCloud(), latency: .seconds(60))
+        let (ports, listening) = AsyncStream<Int>.makeStream()
+        let serving = Task { try await server.run { listening.yield($0) } }
+        var bound = ports.makeAsyncIterator()
+        let port = try #require(await bound.next())
+        let request = Task {
+            try? await HTTPClient.shared.execute(
+                HTTPClientRequest(url: "http://127.0.0.1:\(port)/v5/p/customer-gateways/x"), timeout: .seconds(120))
+        }
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(30)
+        while server.gauge.peak == 0, clock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(server.gauge.peak == 1, "the request is being held")
+        let cancelled = clock.now
+        serving.cancel()
+        _ = await serving.result
+        #expect(clock.now - cancelled < .seconds(20), "the server's task waited for the 60 s hold")
+        request.cancel()
+        _ = await request.result
     }
 
     @Test("without latency the state says 0 ms and no request held")
