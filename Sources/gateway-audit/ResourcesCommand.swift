@@ -33,7 +33,7 @@ struct ResourcesCommand: AsyncParsableCommand {
                 r.firstSeen?.iso8601(in: zone) ?? "", r.lastSeen?.iso8601(in: zone) ?? "", String(r.snapshotCount),
             ]
         }
-        try ListPrinter.print(
+        ListPrinter.print(
             header: header, rows: rows, format: list.format,
             empty: "No resources recorded yet; run `gateway-audit collect`.")
     }

@@ -137,7 +137,7 @@ struct StoreSafetyTests {
         let f = try StoreFixture()
         let path = f.directory.appendingPathComponent("absent.sqlite").path
         #expect(throws: StoreError.missing(path: path)) {
-            try HistoryQueries(try HistoryDatabase.open(path: path, readOnly: true))
+            try HistoryQueries(HistoryDatabase.open(path: path, readOnly: true))
         }
         #expect(!FileManager.default.fileExists(atPath: path))
     }
