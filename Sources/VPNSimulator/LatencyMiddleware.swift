@@ -26,7 +26,7 @@ struct LatencyMiddleware: RouterMiddleware {
         gauge.enter()
         defer { gauge.leave() }
         try await context.hold(until: arrived + TimeAmount(latency))
-        gauge.held(.nanoseconds((NIODeadline.now() - arrived).nanoseconds))
+        gauge.held(Duration(NIODeadline.now() - arrived))
         return try await next(request, context)
     }
 }

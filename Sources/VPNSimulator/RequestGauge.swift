@@ -8,7 +8,7 @@ public final class RequestGauge: Sendable {
         var current = 0
         var peak = 0
         var held = 0
-        var heldNanoseconds: Int64 = 0
+        var heldTotal = Duration.zero
     }
 
     private let counts = Mutex(Counts())
@@ -23,7 +23,7 @@ public final class RequestGauge: Sendable {
     /// held (zero when none was).
     public var holds: (requests: Int, mean: Duration) {
         counts.withLock { counts in
-            (counts.held, counts.held == 0 ? .zero : .nanoseconds(counts.heldNanoseconds / Int64(counts.held)))
+            (counts.held, counts.held == 0 ? .zero : counts.heldTotal / counts.held)
         }
     }
 
@@ -32,7 +32,7 @@ public final class RequestGauge: Sendable {
         counts.withLock {
             $0.peak = $0.current
             $0.held = 0
-            $0.heldNanoseconds = 0
+            $0.heldTotal = .zero
         }
     }
 
@@ -49,10 +49,9 @@ public final class RequestGauge: Sendable {
 
     /// Counts a hold that lasted `duration` (a wait that failed, the server going down, is not counted).
     func held(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
         counts.withLock {
             $0.held += 1
-            $0.heldNanoseconds += seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+            $0.heldTotal += duration
         }
     }
 }

@@ -27,7 +27,7 @@ extension Stages {
             simulator.path, arguments + ["--latency", "\(latencyMilliseconds)"], output: path("simulator-latency.txt"))
         let delayed = collect(from: slow, concurrency: concurrency, name: "collect-latency")
         // What the simulator's holds really took: the ideal assumes each is exactly the latency.
-        let held = (try? await slow.meanHold()) ?? nil
+        let held = await slow.meanHold()
         slow.stop()
         let latencyStage =
             "collection by id, \(grouped(count)) gateways, concurrency \(concurrency), simulator in its own "

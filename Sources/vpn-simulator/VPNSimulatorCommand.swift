@@ -17,7 +17,7 @@ struct VPNSimulatorCommand: AsyncParsableCommand {
             POST /v3/auth/tokens.
             Prints the base URL, project id and test credentials, then serves until Ctrl-C.
             Advance the virtual clock with `curl -X POST 'BASE/_sim/advance?nights=1'`; `GET BASE/_sim/state`
-            shows the current night and time. Faults: POST BASE/_sim/faults with a rule such as \
+            shows the current night and time (with --latency, also what the waits took). Faults: POST BASE/_sim/faults with a rule such as \
             {"kind": {"forbidden": {}}, "routes": ["listConnections"]} (403 VPN.0003 on that route only); route \
             names: listGateways, getGateway, listVPNGateways, getVPNGateway, listConnections, getConnection, ...
             """)

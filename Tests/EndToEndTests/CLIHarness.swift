@@ -1,6 +1,7 @@
 import Foundation
 import GatewayAudit
 import Testing
+import TestSupport
 import VPNSimulator
 
 /// What a finished process printed and returned.
@@ -114,30 +115,5 @@ struct EndToEnd {
 /// Runs the sqlite3 shell on a database (an independent reader and writer); returns its trimmed output.
 @discardableResult
 func sqlite3(_ db: String, _ sql: String) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-    process.arguments = [db, sql]
-    let out = Pipe()
-    let errors = Pipe()
-    process.standardOutput = out
-    process.standardError = errors
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    let message = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    // A failed statement is the test's failure, not empty output that an expectation may read as a result.
-    guard process.terminationStatus == 0, message.isEmpty else {
-        throw SQLiteShellFailure(
-            sql: sql, status: process.terminationStatus, message: String(decoding: message, as: UTF8.self))
-    }
-    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-}
-
-/// The sqlite3 shell exited non-zero or wrote to stderr.
-struct SQLiteShellFailure: Error, CustomStringConvertible {
-    let sql: String
-    let status: Int32
-    let message: String
-
-    var description: String { "sqlite3 exited \(status) on `\(sql)`: \(message)" }
+    try SQLiteShell.run(db, sql).trimmingCharacters(in: .whitespacesAndNewlines)
 }

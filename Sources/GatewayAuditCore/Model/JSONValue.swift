@@ -42,6 +42,16 @@ public enum JSONValue: Sendable, Hashable {
         }
     }
 
+    /// The value as a number when it is one (integer or decimal), else nil.
+    public var doubleValue: Double? {
+        switch self {
+        case .integer(let value): return Double(value)
+        case .unsignedInteger(let value): return Double(value)
+        case .double(let value): return value
+        default: return nil
+        }
+    }
+
     /// The value as a Boolean when it is one (or the strings `true`/`false`), else nil.
     public var boolValue: Bool? {
         switch self {

@@ -28,6 +28,15 @@ struct JSONParserTests {
         #expect(try parse(#""\ud800x""#) == .string("\u{FFFD}x"))
     }
 
+    @Test("doubleValue reads every kind of number, and nothing else")
+    func doubleValue() throws {
+        #expect(try parse("50.25").doubleValue == 50.25)
+        #expect(try parse("50").doubleValue == 50)
+        #expect(try parse("18446744073709551615").doubleValue == Double(UInt64.max))
+        #expect(try parse(#""50""#).doubleValue == nil)
+        #expect(try parse("true").doubleValue == nil)
+    }
+
     @Test(
         "malformed input is a typed error with a position",
         arguments: [

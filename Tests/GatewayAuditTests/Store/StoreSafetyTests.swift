@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import TestSupport
 
 @testable import GatewayAudit
 @testable import GatewayAuditAnalyse
@@ -167,36 +168,9 @@ struct StoreSafetyTests {
     }
 }
 
-/// Runs the sqlite3 shell (an independent reader/writer) on a database.
+/// Runs the sqlite3 shell (an independent reader/writer) on a database; returns its output.
 @discardableResult
-func sqlite3(_ path: String, _ sql: String) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-    process.arguments = [path, sql]
-    let pipe = Pipe()
-    let errors = Pipe()
-    process.standardOutput = pipe
-    process.standardError = errors
-    try process.run()
-    let output = pipe.fileHandleForReading.readDataToEndOfFile()
-    let message = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    // A failed statement is the test's failure, not empty output that an expectation may read as a result.
-    guard process.terminationStatus == 0, message.isEmpty else {
-        throw SQLiteShellFailure(
-            sql: sql, status: process.terminationStatus, message: String(decoding: message, as: UTF8.self))
-    }
-    return String(decoding: output, as: UTF8.self)
-}
-
-/// The sqlite3 shell exited non-zero or wrote to stderr.
-struct SQLiteShellFailure: Error, CustomStringConvertible {
-    let sql: String
-    let status: Int32
-    let message: String
-
-    var description: String { "sqlite3 exited \(status) on `\(sql)`: \(message)" }
-}
+func sqlite3(_ path: String, _ sql: String) throws -> String { try SQLiteShell.run(path, sql) }
 
 @Suite("opening one new database from many connections at once")
 struct ConcurrentCreationTests {
