@@ -6,23 +6,13 @@ public enum SQLiteShell {
     /// Runs `sql` on the database at `path`; returns what the shell printed.
     /// - Throws: ``Failure`` when the shell exits non-zero or writes to stderr: a failed statement is the
     ///   test's failure, not empty output that an expectation may read as a result.
+    @discardableResult
     public static func run(_ path: String, _ sql: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [path, sql]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let printed = output.fileHandleForReading.readDataToEndOfFile()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, message.isEmpty else {
-            throw Failure(
-                sql: sql, status: process.terminationStatus, message: String(decoding: message, as: UTF8.self))
+        let run = try ToolRun(URL(fileURLWithPath: "/usr/bin/sqlite3"), [path, sql])
+        guard run.status == 0, run.errors.isEmpty else {
+            throw Failure(sql: sql, status: run.status, message: String(decoding: run.errors, as: UTF8.self))
         }
-        return String(decoding: printed, as: UTF8.self)
+        return String(decoding: run.output, as: UTF8.self)
     }
 
     /// The shell exited non-zero or wrote to stderr.
@@ -32,5 +22,28 @@ public enum SQLiteShell {
         public let message: String
 
         public var description: String { "sqlite3 exited \(status) on `\(sql)`: \(message)" }
+    }
+}
+
+/// A command-line tool run to its end, with what it wrote to stdout and stderr.
+struct ToolRun {
+    let status: Int32
+    let output: Data
+    let errors: Data
+
+    /// Runs `executable` with `arguments` and waits for it.
+    init(_ executable: URL, _ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        self.output = output.fileHandleForReading.readDataToEndOfFile()
+        self.errors = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        status = process.terminationStatus
     }
 }

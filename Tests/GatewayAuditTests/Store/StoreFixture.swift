@@ -139,11 +139,6 @@ extension StoreFixture {
             try PostgresTestServer.psql(path, sql)
             return
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["sqlite3", path, sql]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        try SQLiteShell.run(path, sql)
     }
 }

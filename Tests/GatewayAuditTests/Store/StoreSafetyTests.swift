@@ -133,6 +133,17 @@ struct StoreSafetyTests {
         #expect(try sqlite3(f.path, "SELECT COUNT(*) FROM snapshot") == "1\n")
     }
 
+    @Test("the tests' sqlite3 shell fails on a failed statement instead of printing nothing")
+    func shellFailure() async throws {
+        let f = try StoreFixture()
+        _ = try await f.run(night: 1, try gateway(["id": "gw-1", "name": "n"]))
+        #expect(try sqlite3(f.path, "SELECT COUNT(*) FROM gateway") == "1\n")
+        let failure = try #require(throws: SQLiteShell.Failure.self) {
+            try sqlite3(f.path, "SELECT * FROM no_such_table")
+        }
+        #expect(failure.status != 0 && failure.message.contains("no such table: no_such_table"))
+    }
+
     @Test("reading a missing database does not create one")
     func missing() async throws {
         let f = try StoreFixture()
