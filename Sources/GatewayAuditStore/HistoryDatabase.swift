@@ -101,11 +101,13 @@ public struct HistoryDatabase: Sendable {
         config.busyMode = .timeout(busyTimeout.seconds)
         config.readonly = readOnly
         config.label = "gateway-audit"
-        config.prepareDatabase { db in
-            if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = FULL") }
-        }
         let pool = try StoreError.mapping(path: path) {
-            try retryingBusy(for: busyTimeout) { try DatabasePool(path: path, configuration: config) }
+            let pool = try retryingBusy(for: busyTimeout) { try DatabasePool(path: path, configuration: config) }
+            // After the pool is open, not in `prepareDatabase`: opening a pool puts the file in WAL mode and
+            // then sets `synchronous = NORMAL` on the writer, which would leave commits unsynced (a power
+            // loss could take the last nights back). The writer is one connection for the pool's life.
+            if !readOnly { try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") } }
+            return pool
         }
         return try HistoryDatabase(writer: pool, path: path, isFile: true, migrate: !readOnly)
     }

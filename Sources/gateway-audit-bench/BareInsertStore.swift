@@ -1,6 +1,19 @@
 import GRDB
 import GatewayAudit
 
+extension DatabaseQueue {
+    /// A WAL queue whose commits are synced (`synchronous = FULL`), as the store's writer. Set after opening:
+    /// GRDB's WAL setup sets `NORMAL` after `prepareDatabase` has run.
+    /// - Throws: GRDB's `DatabaseError`.
+    static func synced(path: String) throws -> DatabaseQueue {
+        var config = Configuration()
+        config.journalMode = .wal
+        let queue = try DatabaseQueue(path: path, configuration: config)
+        try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+        return queue
+    }
+}
+
 /// The benchmarks' reference: the same snapshot rows inserted with bare prepared statements in one
 /// transaction, with none of the store's reads, diffs, hashing or bookkeeping (the machine's limit).
 struct BareInsertStore: Sendable {
@@ -9,10 +22,7 @@ struct BareInsertStore: Sendable {
     /// Creates a plain SQLite file with one table shaped like the store's snapshot rows.
     /// - Throws: GRDB's `DatabaseError`.
     init(path: String) throws {
-        var config = Configuration()
-        config.journalMode = .wal
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        queue = try DatabaseQueue(path: path, configuration: config)
+        queue = try DatabaseQueue.synced(path: path)
         try queue.write { db in
             try db.execute(
                 sql: """
@@ -76,10 +86,7 @@ struct SameRowsReference {
     /// - Throws: ``StoreError`` or GRDB's `DatabaseError`.
     func insert(into path: String) throws -> Double {
         _ = try HistoryDatabase.open(path: path)
-        var config = Configuration()
-        config.journalMode = .wal
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        let queue = try DatabaseQueue(path: path, configuration: config)
+        let queue = try DatabaseQueue.synced(path: path)
         return try measure {
             try queue.write { db in
                 for (table, values) in rows {
@@ -108,9 +115,7 @@ enum UnchangedNightFloor {
     /// the seconds it took and the resources it marked (without `marks`: found unchanged, none written).
     /// - Throws: GRDB's `DatabaseError`.
     static func night(path: String, at: Instant, marks: Bool = true) throws -> (seconds: Double, marked: Int) {
-        var config = Configuration()
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        let queue = try DatabaseQueue(path: path, configuration: config)
+        let queue = try DatabaseQueue.synced(path: path)
         let nanoseconds = at.nanosecondsSinceEpoch ?? 0
         var marked = 0
         // Each floor night starts from a checkpointed file, so neither pays for the WAL frames of the

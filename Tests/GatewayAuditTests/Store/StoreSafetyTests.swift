@@ -56,6 +56,17 @@ struct StoreSafetyTests {
         try f.expectIntegrity()
     }
 
+    @Test("every commit is synced to disk: the writer runs with synchronous = FULL, on a new file and on reopening it")
+    func synchronousFull() async throws {
+        let f = try StoreFixture()
+        // 2 is FULL; opening a WAL pool sets NORMAL (1), which lets a power loss take back the last commits.
+        #expect(try await f.database.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 2)
+        try await f.run(night: 1, try standardGateway())
+        let reopened = try HistoryDatabase.open(path: f.path)
+        #expect(try await reopened.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 2)
+        #expect(try await reopened.write { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") } == "wal")
+    }
+
     @Test("a finished run cannot record more")
     func finishedRun() async throws {
         let f = try StoreFixture()
