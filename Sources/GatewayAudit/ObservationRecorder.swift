@@ -22,10 +22,16 @@ public struct ObservationRecorder: Sendable {
     public func record(_ observations: [Observation], in run: ActiveRun) async throws(StoreError)
         -> [ObservationOutcome]
     {
+        try await writer.record(try await writes(for: observations), in: run)
+    }
+
+    /// The writes for one batch (each gateway at most once): the prior states read through the writer, and
+    /// each observation's changes and anomalies. Valid while the run lock of the batch's scope is held.
+    /// - Throws: ``StoreError``.
+    public func writes(for observations: [Observation]) async throws(StoreError) -> [SnapshotWrite] {
         let priors = try await writer.priorStates(for: observations)
         // By index: observations and prior states are large values, which a zip would copy once more.
-        let writes = observations.indices.map { write(for: observations[$0], prior: priors[$0]) }
-        return try await writer.record(writes, in: run)
+        return observations.indices.map { write(for: observations[$0], prior: priors[$0]) }
     }
 
     /// The write for one observation: changes against the previous present content and anomalies,

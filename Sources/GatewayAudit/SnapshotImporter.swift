@@ -62,25 +62,25 @@ public struct SnapshotImporter: Sendable {
         for (index, time) in times.enumerated() {
             guard let parsing = next else { break }
             let (parsed, seen) = try await parsing.value
-            var observations = consume parsed
+            let observations = consume parsed
             next = index + 1 < times.count ? parse(nightFiles[index + 1], at: times[index + 1]) : nil
-            let run = try await writer.beginRun(
-                RunInfo(endpoint: "import", projectID: projectID, scope: .import), at: time, lockWait: .seconds(10))
-            if listingsComplete {
-                for known in try await queries.knownResources(in: run.scope)
-                where known.state == .present && !seen.contains(known.gatewayID) {
-                    observations.append(Observation(gatewayID: known.gatewayID, observedAt: time, result: .gone))
+            // A night is one run in one transaction: an import stopped midway keeps whole nights only, and
+            // each night commits once instead of three times.
+            let info = RunInfo(endpoint: "import", projectID: projectID, scope: .import)
+            let run = try await writer.recordRun(info, at: time, finishedAt: time, lockWait: .seconds(10)) {
+                () throws(StoreError) -> [SnapshotWrite] in
+                var all = observations
+                if listingsComplete {
+                    for known in try await queries.knownResources(in: info.scopeKey)
+                    where known.state == .present && !seen.contains(known.gatewayID) {
+                        all.append(Observation(gatewayID: known.gatewayID, observedAt: time, result: .gone))
+                    }
                 }
+                return try await recorder.writes(for: all)
             }
-            for start in stride(from: 0, to: observations.count, by: 1_000) {
-                let batch = Array(observations[start..<min(start + 1_000, observations.count)])
-                for outcome in try await recorder.record(batch, in: run) {
-                    counts.add(outcome)
-                }
-            }
-            try await writer.finishRun(run, status: .complete, at: time)
+            for outcome in run.outcomes { counts.add(outcome) }
             logger.info(
-                "imported \(nightFiles[index].count) file(s) observed at \(time.iso8601()): \(observations.count) gateways"
+                "imported \(nightFiles[index].count) file(s) observed at \(time.iso8601()) as run \(run.id): \(run.outcomes.count) gateways"
             )
             // Freeing a night's parsed JSON trees took a twentieth of an import on the path from one night's
             // recording to the next: the last references go to a task of their own.

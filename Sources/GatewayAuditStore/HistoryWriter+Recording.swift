@@ -34,33 +34,38 @@ extension HistoryWriter {
         }
         let id = run.id
         let scope = run.scope
-        return try await database.write { db in
-            let status = try String.fetchOne(db, sql: "SELECT status FROM run WHERE id = ?", arguments: [id])
-            guard status == RunStatus.running.rawValue else { throw StoreError.runNotActive(id: id) }
-            // The departures first: the rows' scopes and current links before any write of the batch
-            // (flush and assign give them the run's scope).
-            // When every resource of the history is in the run's scope, none seen again can move (flush
-            // skips its scope pass).
-            let anyOtherScope = try ScopeDepartures.record(writes, run: id, scope: scope, db)
-            var recorder = try SnapshotRecorder(
-                db: db, run: id, scope: scope, writes: writes, movesScopes: anyOtherScope)
-            let batch = try RecordedBatch.recording(writes) { try recorder.record($0) }
-            try recorder.flush()
-            try db.execute(
-                sql: """
-                    UPDATE run SET observed = observed + ?, unchanged = unchanged + ?, changed = changed + ?,
-                        new = new + ?, gone = gone + ?, failed = failed + ? WHERE id = ?
-                    """,
-                arguments: [
-                    batch.counts.observed, batch.counts.unchanged, batch.counts.changed, batch.counts.new,
-                    batch.counts.gone, batch.counts.failed, id,
-                ])
-            // Resources seen again had their scope set by flush's scope pass. The others get
-            // it here, also when every resource was in the run's scope: a gone or failed observation of an
-            // id never seen inserts an unscoped row.
-            try Self.assign(batch.rescoped, to: scope, db)
-            return batch.outcomes
-        }
+        return try await database.write { db in try Self.record(writes, run: id, scope: scope, db) }
+    }
+
+    /// Records a batch of running run `id` of `scope` in the open transaction.
+    static func record(_ writes: [SnapshotWrite], run id: Int64, scope: ScopeKey, _ db: Database) throws
+        -> [ObservationOutcome]
+    {
+        let status = try String.fetchOne(db, sql: "SELECT status FROM run WHERE id = ?", arguments: [id])
+        guard status == RunStatus.running.rawValue else { throw StoreError.runNotActive(id: id) }
+        // The departures first: the rows' scopes and current links before any write of the batch
+        // (flush and assign give them the run's scope).
+        // When every resource of the history is in the run's scope, none seen again can move (flush
+        // skips its scope pass).
+        let anyOtherScope = try ScopeDepartures.record(writes, run: id, scope: scope, db)
+        var recorder = try SnapshotRecorder(
+            db: db, run: id, scope: scope, writes: writes, movesScopes: anyOtherScope)
+        let batch = try RecordedBatch.recording(writes) { try recorder.record($0) }
+        try recorder.flush()
+        try db.execute(
+            sql: """
+                UPDATE run SET observed = observed + ?, unchanged = unchanged + ?, changed = changed + ?,
+                    new = new + ?, gone = gone + ?, failed = failed + ? WHERE id = ?
+                """,
+            arguments: [
+                batch.counts.observed, batch.counts.unchanged, batch.counts.changed, batch.counts.new,
+                batch.counts.gone, batch.counts.failed, id,
+            ])
+        // Resources seen again had their scope set by flush's scope pass. The others get
+        // it here, also when every resource was in the run's scope: a gone or failed observation of an
+        // id never seen inserts an unscoped row.
+        try Self.assign(batch.rescoped, to: scope, db)
+        return batch.outcomes
     }
 }
 

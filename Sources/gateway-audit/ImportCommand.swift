@@ -9,7 +9,9 @@ struct ImportCommand: AsyncParsableCommand {
         discussion: """
             Each file's observation time is --observed-at, else a timestamp in its name (2025-03-01T02:00:00Z, \
             2025-03-01T02-00-00Z, 20250301T020000Z, 2025-03-01), else its modification time. Files with the same \
-            time form one run; runs are recorded oldest first and must be newer than the database's latest run.
+            time form one run; runs are recorded oldest first and must be newer than the database's latest run. \
+            Each run is stored whole or not at all: an import stopped midway keeps the runs before the one it \
+            stopped in; give it that run's files and the later ones to go on.
 
             Example: gateway-audit import dumps/*.json --listings-complete --db history.sqlite
             """

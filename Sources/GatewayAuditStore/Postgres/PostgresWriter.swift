@@ -11,39 +11,7 @@ struct PostgresWriter: Sendable {
         let session = session
         do {
             let (id, aborted) = try await session.offload { () throws(StoreError) -> (Int64, [Int64]) in
-                try session.transaction { connection in
-                    // Run ids are allocated in order over all scopes, as SQLite's single writer does.
-                    try connection.execute(
-                        "SELECT pg_advisory_xact_lock(?::integer, ?::integer)",
-                        [PostgresSchema.lockClass, PostgresSchema.runIDLock])
-                    let (inScope, scopeArguments) = scope.pgCondition()
-                    let aborted = try connection.rows(
-                        "SELECT id FROM run WHERE status = ? AND \(inScope) ORDER BY id",
-                        [RunStatus.running] + scopeArguments
-                    ).map { try $0.int("id") }
-                    let id = (try connection.rows("SELECT MAX(id) AS id FROM run").first?.optionalInt("id") ?? 0) + 1
-                    for abortedID in aborted {
-                        try connection.execute(
-                            "UPDATE run SET status = ?, message = ? WHERE id = ?",
-                            [
-                                RunStatus.aborted,
-                                "the process ended before the run finished; closed by run \(id)", abortedID,
-                            ])
-                        try PostgresChain.seal(run: abortedID, connection)
-                    }
-                    try connection.execute(
-                        """
-                        INSERT INTO run (id, started_at, endpoint, project_id, tool_version, scope, record_version,
-                            cloud, region, account)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                        [
-                            id, startedAt.storageValue, info.endpoint, scope.projectID, info.toolVersion,
-                            info.scope.rawValue, RunRecordChain.currentVersion, scope.cloud, scope.region,
-                            scope.account,
-                        ])
-                    return (id, aborted)
-                }
+                try session.transaction { connection in try Self.openRun(info, at: startedAt, connection) }
             }
             return ActiveRun(
                 id: id, startedAt: startedAt, abortedRuns: aborted, scope: scope, lock: nil, postgresLock: lock)
@@ -60,13 +28,7 @@ struct PostgresWriter: Sendable {
         let session = session
         return try await session.offload { () throws(StoreError) -> String in
             try session.transaction { connection in
-                let changed = try connection.execute(
-                    "UPDATE run SET status = ?, finished_at = ?, message = ? WHERE id = ? AND status = ?",
-                    [status, finishedAt.storageValue, message, id, RunStatus.running])
-                if changed == 0 { throw StoreError.runNotActive(id: id) }
-                try PostgresChain.seal(run: id, connection)
-                return try connection.rows("SELECT chain_head FROM run WHERE id = ?", [id]).first?
-                    .optionalText("chain_head") ?? ""
+                try Self.closeRun(id, status: status, message: message, at: finishedAt, connection)
             }
         }
     }
@@ -76,39 +38,114 @@ struct PostgresWriter: Sendable {
         let scope = run.scope
         let session = session
         return try await session.offload { () throws(StoreError) -> [ObservationOutcome] in
+            try session.transaction { connection in try Self.record(writes, run: id, scope: scope, connection) }
+        }
+    }
+
+    /// A run recorded whole, in one server transaction (``HistoryWriter/recordRun(_:at:finishedAt:status:lockWait:prepare:)``).
+    func recordRun(
+        _ info: RunInfo, at startedAt: Instant, finishedAt: Instant, status: RunStatus, lockWait: Duration,
+        prepare: () async throws(StoreError) -> [SnapshotWrite]
+    ) async throws(StoreError) -> RecordedRun {
+        let scope = info.scopeKey
+        let lock = try await PostgresRunLock.acquire(session, scope: scope, wait: lockWait)
+        defer { lock.release() }
+        let writes = try await prepare()
+        let session = session
+        return try await session.offload { () throws(StoreError) -> RecordedRun in
             try session.transaction { connection in
-                let status = try connection.rows("SELECT status FROM run WHERE id = ?", [id]).first?
-                    .optionalText("status")
-                guard status == RunStatus.running.rawValue else { throw StoreError.runNotActive(id: id) }
-                // The departures first: their seal locks are taken before the batch locks any row, so two
-                // batches, or a batch and a seal, never wait on each other in a cycle.
-                try PostgresDepartures.record(writes, run: id, scope: scope, connection)
-                var recorder = try PostgresRecorder(connection: connection, run: id, scope: scope, writes: writes)
-                let batch = try RecordedBatch.recording(writes) { try recorder.record($0) }
-                try recorder.flush()
-                try connection.execute(
-                    """
-                    UPDATE run SET observed = observed + ?, unchanged = unchanged + ?, changed = changed + ?,
-                        new = new + ?, gone = gone + ?, failed = failed + ? WHERE id = ?
-                    """,
-                    [
-                        batch.counts.observed, batch.counts.unchanged, batch.counts.changed, batch.counts.new,
-                        batch.counts.gone, batch.counts.failed, id,
-                    ])
-                // Resources seen again had their scope set with their last-seen mark (flush).
-                let gatewayIDs = batch.rescoped
-                for start in stride(from: 0, to: gatewayIDs.count, by: 500) {
-                    let slice = Array(gatewayIDs[start..<min(start + 500, gatewayIDs.count)])
-                    let values: [any PGBindable] = [scope.account, scope.cloud, scope.region, scope.projectID]
-                    try connection.execute(
-                        """
-                        UPDATE gateway SET account = ?, cloud = ?, region = ?, project_id = ?
-                        WHERE gateway_id IN (\(SQLList.placeholders(slice.count)))
-                            AND NOT (account = ? AND cloud = ? AND region = ? AND project_id = ?)
-                        """, values + slice + values)
-                }
-                return batch.outcomes
+                let (id, aborted) = try Self.openRun(info, at: startedAt, connection)
+                let outcomes = try Self.record(writes, run: id, scope: scope, connection)
+                let head = try Self.closeRun(id, status: status, message: nil, at: finishedAt, connection)
+                return RecordedRun(id: id, abortedRuns: aborted, outcomes: outcomes, chainHead: head)
             }
         }
+    }
+
+    /// Closes the scope's runs a killed process left `running` as `aborted` and inserts run `info` as
+    /// running, with the next run id.
+    static func openRun(_ info: RunInfo, at startedAt: Instant, _ connection: PGConnection) throws -> (Int64, [Int64]) {
+        let scope = info.scopeKey
+        // Run ids are allocated in order over all scopes, as SQLite's single writer does.
+        try connection.execute(
+            "SELECT pg_advisory_xact_lock(?::integer, ?::integer)",
+            [PostgresSchema.lockClass, PostgresSchema.runIDLock])
+        let (inScope, scopeArguments) = scope.pgCondition()
+        let aborted = try connection.rows(
+            "SELECT id FROM run WHERE status = ? AND \(inScope) ORDER BY id",
+            [RunStatus.running] + scopeArguments
+        ).map { try $0.int("id") }
+        let id = (try connection.rows("SELECT MAX(id) AS id FROM run").first?.optionalInt("id") ?? 0) + 1
+        for abortedID in aborted {
+            try connection.execute(
+                "UPDATE run SET status = ?, message = ? WHERE id = ?",
+                [
+                    RunStatus.aborted,
+                    "the process ended before the run finished; closed by run \(id)", abortedID,
+                ])
+            try PostgresChain.seal(run: abortedID, connection)
+        }
+        try connection.execute(
+            """
+            INSERT INTO run (id, started_at, endpoint, project_id, tool_version, scope, record_version,
+                cloud, region, account)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                id, startedAt.storageValue, info.endpoint, scope.projectID, info.toolVersion,
+                info.scope.rawValue, RunRecordChain.currentVersion, scope.cloud, scope.region,
+                scope.account,
+            ])
+        return (id, aborted)
+    }
+
+    /// Gives running run `id` its final status and seals it; returns the chain head it sealed.
+    static func closeRun(
+        _ id: Int64, status: RunStatus, message: String?, at finishedAt: Instant, _ connection: PGConnection
+    ) throws -> String {
+        let changed = try connection.execute(
+            "UPDATE run SET status = ?, finished_at = ?, message = ? WHERE id = ? AND status = ?",
+            [status, finishedAt.storageValue, message, id, RunStatus.running])
+        if changed == 0 { throw StoreError.runNotActive(id: id) }
+        try PostgresChain.seal(run: id, connection)
+        return try connection.rows("SELECT chain_head FROM run WHERE id = ?", [id]).first?
+            .optionalText("chain_head") ?? ""
+    }
+
+    /// Records a batch of running run `id` of `scope` in the open transaction.
+    static func record(_ writes: [SnapshotWrite], run id: Int64, scope: ScopeKey, _ connection: PGConnection) throws
+        -> [ObservationOutcome]
+    {
+        let status = try connection.rows("SELECT status FROM run WHERE id = ?", [id]).first?
+            .optionalText("status")
+        guard status == RunStatus.running.rawValue else { throw StoreError.runNotActive(id: id) }
+        // The departures first: their seal locks are taken before the batch locks any row, so two
+        // batches, or a batch and a seal, never wait on each other in a cycle.
+        try PostgresDepartures.record(writes, run: id, scope: scope, connection)
+        var recorder = try PostgresRecorder(connection: connection, run: id, scope: scope, writes: writes)
+        let batch = try RecordedBatch.recording(writes) { try recorder.record($0) }
+        try recorder.flush()
+        try connection.execute(
+            """
+            UPDATE run SET observed = observed + ?, unchanged = unchanged + ?, changed = changed + ?,
+                new = new + ?, gone = gone + ?, failed = failed + ? WHERE id = ?
+            """,
+            [
+                batch.counts.observed, batch.counts.unchanged, batch.counts.changed, batch.counts.new,
+                batch.counts.gone, batch.counts.failed, id,
+            ])
+        // Resources seen again had their scope set with their last-seen mark (flush).
+        let gatewayIDs = batch.rescoped
+        for start in stride(from: 0, to: gatewayIDs.count, by: 500) {
+            let slice = Array(gatewayIDs[start..<min(start + 500, gatewayIDs.count)])
+            let values: [any PGBindable] = [scope.account, scope.cloud, scope.region, scope.projectID]
+            try connection.execute(
+                """
+                UPDATE gateway SET account = ?, cloud = ?, region = ?, project_id = ?
+                WHERE gateway_id IN (\(SQLList.placeholders(slice.count)))
+                    AND NOT (account = ? AND cloud = ? AND region = ? AND project_id = ?)
+                """, values + slice + values)
+        }
+        return batch.outcomes
     }
 }

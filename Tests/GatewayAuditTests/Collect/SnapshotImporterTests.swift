@@ -140,6 +140,33 @@ struct SnapshotImporterTests {
         #expect(try f.store.gateways().map(\.state) == [.present, .gone])
     }
 
+    @Test(
+        "a night that cannot be recorded leaves no run and no row of it; the nights before stay whole",
+        arguments: StoreBackend.available)
+    func wholeNights(backend: StoreBackend) async throws {
+        let f = try await StoreFixture.make(backend: backend)
+        // Night 1 (2025-03-01T02:00Z) collects a VPN gateway "v"; a saved listing then claims "v" is a customer gateway.
+        try await f.runResources(night: 1, [try KindFixture.vpnGateway(id: "v")])
+        let good = try write(f, "2025-03-02.json", #"{"customer_gateways":[{"id":"a"}]}"#)
+        let clash = try write(f, "2025-03-03.json", #"{"customer_gateways":[{"id":"b"},{"id":"v"}]}"#)
+        await #expect(
+            throws: StoreError.invalidBatch(detail: "customer gateway v: the id is already recorded as a VPN gateway")
+        ) {
+            try await SnapshotImporter(database: f.database).importFiles([good, clash])
+        }
+        // No third run, not even one left running: the clashing night is one transaction that never committed.
+        let runs = try f.store.runs()
+        #expect(runs.map(\.status) == [.complete, .complete])
+        #expect(runs.map(\.scope) == [.import, .all])
+        #expect(try f.store.gateways().map(\.gatewayID.rawValue).sorted() == ["a", "v"])
+        #expect(try f.verify().isIntact)
+        // Fixed, the night imports on its own.
+        let fixed = try write(f, "2025-03-03T00-00-01Z.json", #"{"customer_gateways":[{"id":"b"}]}"#)
+        let summary = try await SnapshotImporter(database: f.database).importFiles([fixed])
+        #expect(summary.runs == 1 && summary.counts.new == 1)
+        #expect(try f.store.runs().map(\.status) == [.complete, .complete, .complete])
+    }
+
     @Test("a broken file stops the import naming it; earlier nights stay; older files are refused")
     func errors() async throws {
         let f = try StoreFixture()
