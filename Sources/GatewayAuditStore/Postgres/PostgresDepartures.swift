@@ -8,19 +8,31 @@ enum PostgresDepartures {
     static let sealLockClass = PostgresSchema.lockClass + 1
 
     /// Records the departures among the batch's resources, after locking the seals of the scopes they leave
-    /// (in key order, before the batch locks any row).
-    static func record(_ writes: [SnapshotWrite], run: Int64, scope: ScopeKey, _ connection: PGConnection) throws {
+    /// (in key order, before the batch locks any row). With `sealsOwnScope` (a run recorded and sealed in
+    /// the same transaction), the seal lock of the run's own scope is taken in that same key order, not
+    /// after the batch's rows, where a batch of another scope holding it could wait on those rows.
+    static func record(
+        _ writes: [SnapshotWrite], run: Int64, scope: ScopeKey, sealsOwnScope: Bool = false,
+        _ connection: PGConnection
+    ) throws {
         let scopeValues: [any PGBindable] = [scope.account, scope.cloud, scope.region, scope.projectID]
         guard !writes.isEmpty,
             let others = try connection.rows(ScopeDepartures.othersSQL, scopeValues + scopeValues).first,
             try others.cells["others"].decode(Bool.self)
-        else { return }
+        else {
+            if sealsOwnScope { try lockSeal(of: scope, connection) }
+            return
+        }
         let candidates = ScopeDepartures.candidates(writes)
         // Another batch may move a resource on while this one waits for a lock: each round records only
         // the departures from scopes whose lock is held, and locks the scopes still left.
         var locked = Set<Int64>()
+        var own: Set<Int64> = []
+        if sealsOwnScope, let row = try connection.rows("SELECT \(keySQL(nil)) AS key", scopeValues).first {
+            own = [try row.int("key")]
+        }
         while true {
-            let keys = try departingKeys(candidates, scope: scopeValues, connection).subtracting(locked)
+            let keys = try departingKeys(candidates, scope: scopeValues, connection).union(own).subtracting(locked)
             if keys.isEmpty { return }
             for key in keys.sorted() {
                 try connection.execute("SELECT pg_advisory_xact_lock(?::integer, ?::integer)", [sealLockClass, key])

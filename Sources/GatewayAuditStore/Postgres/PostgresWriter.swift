@@ -1,7 +1,7 @@
 import GatewayAuditCore
 
 /// ``HistoryWriter`` over PostgreSQL: the same runs, batches and seals, with a per-scope advisory lock
-/// instead of a lock file and one server transaction per batch.
+/// instead of a lock file and one server transaction per batch (per run for ``recordRun(_:at:finishedAt:status:lockWait:prepare:)``).
 struct PostgresWriter: Sendable {
     let session: PostgresSession
 
@@ -55,7 +55,7 @@ struct PostgresWriter: Sendable {
         return try await session.offload { () throws(StoreError) -> RecordedRun in
             try session.transaction { connection in
                 let (id, aborted) = try Self.openRun(info, at: startedAt, connection)
-                let outcomes = try Self.record(writes, run: id, scope: scope, connection)
+                let outcomes = try Self.record(writes, run: id, scope: scope, sealsOwnScope: true, connection)
                 let head = try Self.closeRun(id, status: status, message: nil, at: finishedAt, connection)
                 return RecordedRun(id: id, abortedRuns: aborted, outcomes: outcomes, chainHead: head)
             }
@@ -113,15 +113,18 @@ struct PostgresWriter: Sendable {
     }
 
     /// Records a batch of running run `id` of `scope` in the open transaction.
-    static func record(_ writes: [SnapshotWrite], run id: Int64, scope: ScopeKey, _ connection: PGConnection) throws
-        -> [ObservationOutcome]
-    {
+    /// With `sealsOwnScope`, the transaction seals the run after the batch (``recordRun(_:at:finishedAt:status:lockWait:prepare:)``):
+    /// the seal lock of its scope is taken with the departures' ones, before any row.
+    static func record(
+        _ writes: [SnapshotWrite], run id: Int64, scope: ScopeKey, sealsOwnScope: Bool = false,
+        _ connection: PGConnection
+    ) throws -> [ObservationOutcome] {
         let status = try connection.rows("SELECT status FROM run WHERE id = ?", [id]).first?
             .optionalText("status")
         guard status == RunStatus.running.rawValue else { throw StoreError.runNotActive(id: id) }
         // The departures first: their seal locks are taken before the batch locks any row, so two
         // batches, or a batch and a seal, never wait on each other in a cycle.
-        try PostgresDepartures.record(writes, run: id, scope: scope, connection)
+        try PostgresDepartures.record(writes, run: id, scope: scope, sealsOwnScope: sealsOwnScope, connection)
         var recorder = try PostgresRecorder(connection: connection, run: id, scope: scope, writes: writes)
         let batch = try RecordedBatch.recording(writes) { try recorder.record($0) }
         try recorder.flush()
