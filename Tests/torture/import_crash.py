@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -72,6 +73,7 @@ def main():
     parser.add_argument("--quick", action="store_true", help="5 trials (CI)")
     parser.add_argument("-n", "--trials", type=int, help="number of trials (default 20, --quick 5)")
     parser.add_argument("--seed", type=int, default=int(time.time()), help="random seed (printed)")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
     options = parser.parse_args()
     trials = options.trials or (5 if options.quick else 20)
     rng = random.Random(options.seed)
@@ -176,9 +178,11 @@ def main():
         ("problems", len(problems)),
     ])
     if problems:
-        print("\n".join(problems))
+        print(f"import crash: FAILED, work folder kept: {work}")
         sys.exit(1)
-    print(f"ok: every kill left whole nights; every resumed import equals the uninterrupted one ({expected_head})")
+    if not options.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"import crash: ok: every kill left whole nights; every resumed import equals the uninterrupted one ({expected_head})")
 
 
 if __name__ == "__main__":
