@@ -159,7 +159,9 @@ struct SnapshotRecorder {
                         AND \(Self.movesForward(to: "?2"))
                     """
             ).execute(
-                arguments: StatementArguments([run, shared] + chunk.map { $0 as (any DatabaseValueConvertible)? }))
+                arguments: StatementArguments(
+                    [run, shared] as [(any DatabaseValueConvertible)?]
+                        + chunk.map { $0 as (any DatabaseValueConvertible)? }))
         }
         for start in stride(from: 0, to: valued.count, by: 300) {
             let chunk = valued[start..<min(start + 300, valued.count)]
