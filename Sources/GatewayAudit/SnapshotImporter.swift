@@ -58,6 +58,7 @@ public struct SnapshotImporter: Sendable {
         // is a third of an import, and the two need different cores. A file that fails to parse still
         // fails after the nights before it are recorded, as it did when parsing came first.
         let nightFiles = times.map { (groups[$0] ?? []).sorted() }
+        let info = RunInfo(endpoint: "import", projectID: projectID, scope: .import)
         var next = times.first.map { parse(nightFiles[0], at: $0) }
         for (index, time) in times.enumerated() {
             guard let parsing = next else { break }
@@ -66,7 +67,6 @@ public struct SnapshotImporter: Sendable {
             next = index + 1 < times.count ? parse(nightFiles[index + 1], at: times[index + 1]) : nil
             // A night is one run in one transaction: an import stopped midway keeps whole nights only, and
             // each night commits once instead of three times.
-            let info = RunInfo(endpoint: "import", projectID: projectID, scope: .import)
             let run = try await writer.recordRun(info, at: time, finishedAt: time, lockWait: .seconds(10)) {
                 () throws(StoreError) -> [SnapshotWrite] in
                 var all = observations

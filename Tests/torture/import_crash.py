@@ -111,6 +111,8 @@ def main():
             remaining = files[len(recorded):]
             if not remaining:
                 break
+            if recorded:
+                stats["resumes"] += 1
             process = subprocess.Popen(
                 [t.binary("gateway-audit"), "import", "--listings-complete", "--db", db, *remaining],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -152,8 +154,6 @@ def main():
                 stats["partial_nights"] += 1
                 problem(trial, f"a night recorded in part: observed {counts}")
                 break
-            if recorded:
-                stats["resumes"] += 1
         if len(recorded) != len(files):
             # A problem above stopped the trial; otherwise the unkilled import left nights out.
             if not any(text.startswith(f"trial {trial}:") for text in problems):
