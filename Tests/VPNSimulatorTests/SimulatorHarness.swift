@@ -50,10 +50,12 @@ struct SimulatorHarness: Sendable {
         await running.stop()
     }
 
-    /// Sends one request; `path` may include a query.
+    /// Sends one request; `path` may include a query. The timeout catches a server that never answers; it is
+    /// long because `swift test` runs suites in parallel on two shared cores, where a 10 s limit once failed
+    /// five requests that were only waiting for a core.
     func send(
         _ method: HTTPMethod = .GET, _ path: String, credential: Credential = .signed(keyPair),
-        headers extra: [String: String] = [:], body: Data = Data(), timeout: TimeAmount = .seconds(10)
+        headers extra: [String: String] = [:], body: Data = Data(), timeout: TimeAmount = .seconds(60)
     ) async throws -> HTTPAnswer {
         let urlString = running.baseURLString + path
         var request = HTTPClientRequest(url: urlString)
