@@ -11,6 +11,17 @@ struct CopySQL {
     let execute: (_ sql: String, _ arguments: [RunRecordField]) throws -> Void
     /// Whether the store has the table (a source opened read-only may predate it).
     let hasTable: (_ name: String) throws -> Bool
+    /// Whether the store keeps SHA-256 values as bytes (SQLite, ``StoredDigest``) rather than hex text.
+    let digestsAsBytes: Bool
+
+    /// A SHA-256 value as this store keeps it, from either store's form.
+    func digest(_ value: RunRecordField) -> RunRecordField {
+        switch value {
+        case .string(let hex) where digestsAsBytes: StoredDigest.bytes(hex: hex).map(RunRecordField.blob) ?? value
+        case .blob(let bytes) where !digestsAsBytes: .string(bytes.hexString)
+        default: value
+        }
+    }
 
     /// The rows of `sql` from `database` in one transaction (`write`: a write transaction, else a read).
     static func within<T>(_ database: HistoryDatabase, write: Bool, _ body: (CopySQL) throws -> T) throws -> T {
@@ -33,7 +44,7 @@ struct CopySQL {
                     execute: { sql, arguments in
                         try db.execute(sql: sql, arguments: StatementArguments(arguments.map(\.databaseValue)))
                     },
-                    hasTable: { name in try db.tableExists(name) }))
+                    hasTable: { name in try db.tableExists(name) }, digestsAsBytes: true))
         }
         return try write ? writer.write(run) : writer.read(run)
     }
@@ -75,7 +86,7 @@ struct CopySQL {
                 }
             },
             execute: { sql, arguments in try connection.execute(sql, arguments) },
-            hasTable: { name in try PostgresSchema.hasTable(name, connection) })
+            hasTable: { name in try PostgresSchema.hasTable(name, connection) }, digestsAsBytes: false)
     }
 }
 

@@ -92,6 +92,8 @@ private struct RunRows {
         "created_at_utc", "created_at_offset", "updated_at_raw", "updated_at_utc", "updated_at_offset",
         "chain_sha256", "cgw_id", "vgw_id",
     ]
+    /// The SHA-256 columns of a snapshot, which each store keeps in its own form (``CopySQL/digest(_:)``).
+    static let digestColumns: Set<String> = ["content_sha256", "chain_sha256"]
 
     /// Reads run `id`'s rows; `moves`: the source has `scope_move` (checked once per copy).
     init(run: CopyRow, id: Int64, moves: Bool, _ sql: CopySQL) throws {
@@ -163,7 +165,13 @@ private struct RunRows {
             previous.map { [gatewayRow($0), $0["seq"] ?? .null, $0["last_run"] ?? .null, $0["last_seen"] ?? .null] })
         try sql.insert(
             "INSERT INTO snapshot (gateway, \(Self.snapshotColumns.joined(separator: ", ")))",
-            snapshots.map { snapshot in [gatewayRow(snapshot)] + Self.snapshotColumns.map { snapshot[$0] ?? .null } })
+            snapshots.map { snapshot in
+                [gatewayRow(snapshot)]
+                    + Self.snapshotColumns.map { column in
+                        let value = snapshot[column] ?? .null
+                        return Self.digestColumns.contains(column) ? sql.digest(value) : value
+                    }
+            })
         // The new snapshots' ids on the target, by resource row and sequence number (unique).
         var inserted: [[RunRecordField]: RunRecordField] = [:]
         for row in try sql.rows("SELECT id, gateway, seq FROM snapshot WHERE first_run = ?", [.int64(id)]) {
@@ -181,9 +189,8 @@ private struct RunRows {
             "INSERT INTO scope_move (gateway, run, account, cloud, region, project_id, sealed_run, chain_sha256)",
             departures.map { departure in
                 [gatewayRow(departure), .int64(id)]
-                    + ["account", "cloud", "region", "project_id", "sealed_run", "chain_sha256"].map {
-                        departure[$0] ?? .null
-                    }
+                    + ["account", "cloud", "region", "project_id", "sealed_run"].map { departure[$0] ?? .null }
+                    + [sql.digest(departure["chain_sha256"] ?? .null)]
             })
         // The resources it took over are in its scope from this run on (a copy continued after a move
         // holds them in the scope they left).

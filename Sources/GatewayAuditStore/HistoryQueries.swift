@@ -70,7 +70,8 @@ public struct HistoryQueries: HistoryReading {
                     firstSeen: row.instant("first_seen"), lastSeen: row.instant("last_seen"),
                     firstRun: row["first_run"], lastRun: row["last_run"],
                     resource: try content.map { try Resource(kind: kind, data: Data($0.utf8)) },
-                    contentSHA256: row["content_sha256"], chainSHA256: row["chain_sha256"], scope: ScopeKey(row: row)))
+                    contentSHA256: StoredDigest.hex(row["content_sha256"]),
+                    chainSHA256: StoredDigest.hex(row["chain_sha256"]) ?? "", scope: ScopeKey(row: row)))
         }
     }
 

@@ -62,7 +62,8 @@ struct SQLiteVerificationSource: VerificationSource {
                 VerifiedSnapshot(
                     gatewayID: row["gateway_id"], kind: row["kind"] ?? "NULL", id: row["id"], seq: row["seq"],
                     state: row["state"] ?? "NULL", firstRun: row["first_run"], firstSeen: row["first_seen"],
-                    content: row["content"], contentSHA256: row["content_sha256"], chainSHA256: row["chain_sha256"]))
+                    content: row["content"], contentSHA256: StoredDigest.hex(row["content_sha256"]),
+                    chainSHA256: StoredDigest.hex(row["chain_sha256"]) ?? "NULL"))
         }
     }
 

@@ -163,7 +163,8 @@ private struct PriorStateReader {
         return PriorState.Latest(
             snapshotRow: snapshot, seq: row[4],
             state: try row.stored(SnapshotState.self, at: 5, "state", table: "snapshot", path: path),
-            contentSHA256: row[6], chain: row[7], lastRun: row[8], lastSeen: row[9])
+            contentSHA256: StoredDigest.hex(row[6]), chain: StoredDigest.hex(row[7]) ?? "", lastRun: row[8],
+            lastSeen: row[9])
     }
 
     private func lastPresentContent(_ gateway: Int64, kind: ResourceKind) throws -> Resource? {

@@ -58,23 +58,18 @@ enum RunRecordChain {
                 """)
         let rows = try Row.fetchCursor(statement, arguments: arguments)
         // Every run hashes a line per resource: the lines go through one reused buffer, in 64 KiB steps,
-        // copied from SQLite's own text (no string per value).
+        // copied from SQLite's own values (no string per value): the id's text, the link's hex.
         var buffer: [UInt8] = []
         buffer.reserveCapacity(1 << 16 + 256)
         let sqlite = statement.sqliteStatement
-        func append(column: Int32) throws {
-            // Both columns are NOT NULL; a NULL here (or SQLite out of memory) is an error, never an empty field.
-            guard let text = sqlite3_column_text(sqlite, column) else {
-                throw DatabaseError(
-                    resultCode: .SQLITE_CORRUPT, message: "chain head: a resource without an id or link")
-            }
-            buffer.append(
-                contentsOf: UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(sqlite, column))))
-        }
+        // Both columns are NOT NULL; a NULL here (or SQLite out of memory) is an error, never an empty field.
+        let missing = DatabaseError(
+            resultCode: .SQLITE_CORRUPT, message: "chain head: a resource without an id or link")
         while try rows.next() != nil {
-            try append(column: 0)
+            guard let id = sqlite3_column_text(sqlite, 0) else { throw missing }
+            buffer.append(contentsOf: UnsafeBufferPointer(start: id, count: Int(sqlite3_column_bytes(sqlite, 0))))
             buffer.append(UInt8(ascii: ":"))
-            try append(column: 1)
+            guard StoredDigest.appendHex(sqlite, column: 1, to: &buffer) else { throw missing }
             buffer.append(UInt8(ascii: "\n"))
             if buffer.count >= 1 << 16 {
                 hasher.update(data: buffer)

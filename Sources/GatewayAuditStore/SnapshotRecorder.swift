@@ -252,9 +252,10 @@ struct SnapshotRecorder {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
-            gateway, seq, state, run, seen, content?.canonicalJSON, hash, content?.identityValue,
-            content?.createdAtText, created?.instant.storageValue, created.flatMap(Self.offsetValue),
-            content?.updatedAtText, updated?.instant.storageValue, updated.flatMap(Self.offsetValue), chain,
+            gateway, seq, state, run, seen, content?.canonicalJSON, StoredDigest.value(hex: hash),
+            content?.identityValue, content?.createdAtText, created?.instant.storageValue,
+            created.flatMap(Self.offsetValue), content?.updatedAtText, updated?.instant.storageValue,
+            updated.flatMap(Self.offsetValue), StoredDigest.value(hex: chain),
             content?.link(to: .customerGateway)?.rawValue, content?.link(to: .vpnGateway)?.rawValue,
         ])
         let snapshot = db.lastInsertedRowID

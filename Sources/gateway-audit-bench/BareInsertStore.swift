@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GatewayAudit
 
@@ -127,7 +128,7 @@ enum UnchangedNightFloor {
                     sql: "INSERT INTO run (started_at, tool_version, status) VALUES (?, 'bench floor', 'complete')",
                     arguments: [nanoseconds])
                 let run = db.lastInsertedRowID
-                var rows: [(id: Int64, hash: String?)] = []
+                var rows: [(id: Int64, hash: Data?)] = []
                 let cursor = try Row.fetchCursor(
                     db,
                     sql: """

@@ -79,6 +79,7 @@ struct RunBench: AsyncParsableCommand {
         if wanted("kinds") { try await stages.ingestKinds(into: &table) }
         if wanted("storage") {
             let year = try await stages.storage(into: &table)
+            try stages.upgrade(year: year, into: &table)
             try await stages.report(year: year, bigRows: bigReportRows, into: &table)
             try await stages.dashboard(into: &table)
             try stages.query(year: year, into: &table)

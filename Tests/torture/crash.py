@@ -18,7 +18,9 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import torturelib as t  # noqa: E402
 
-SNAPSHOT_SQL = "SELECT id, gateway, seq, state, first_run, first_seen, content_sha256, chain_sha256 FROM snapshot"
+# The digests are 32-byte BLOBs (README, "Storage"): compared as hex.
+SNAPSHOT_SQL = ("SELECT id, gateway, seq, state, first_run, first_seen, lower(hex(content_sha256)), "
+                "lower(hex(chain_sha256)) FROM snapshot")
 FINISHED_RUNS_SQL = "SELECT id, status, finished_at, record_sha256 FROM run WHERE status != 'running'"
 COUNTED_TABLES = ("gateway", "snapshot", "change", "failed_observation", "anomaly", "run")
 

@@ -42,6 +42,10 @@ struct HistoryCopierTests {
         let back = try await StoreFixture.make(backend: .sqlite)
         try await copy(target, back)
         #expect(try back.verifyFile().problems.isEmpty)
+        // PostgreSQL keeps digests as hex text; SQLite as their bytes, whichever store they came from.
+        #expect(
+            try SQLiteShell.run(back.path, "SELECT DISTINCT typeof(chain_sha256), length(chain_sha256) FROM snapshot")
+                == "blob|32\n")
         #expect(try back.store.chainHead() == source.store.chainHead())
         #expect(try Self.reports(back) == Self.reports(source))
     }

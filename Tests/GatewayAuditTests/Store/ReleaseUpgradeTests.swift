@@ -58,6 +58,28 @@ struct ReleaseUpgradeTests {
         #expect(try HistoryQueries(database).gateways().allSatisfy { $0.scope == scope })
     }
 
+    @Test("the upgrade keeps each of the release's digests as its 32 bytes: the same values, verified, no kind index")
+    func compactDigests() throws {
+        let f = try copy()
+        let before = try sqlite3(f.path, "SELECT id, content_sha256, chain_sha256 FROM snapshot ORDER BY id")
+        #expect(try sqlite3(f.path, "SELECT DISTINCT typeof(chain_sha256) FROM snapshot") == "text\n")
+        let database = try HistoryDatabase.open(path: f.path)
+        #expect(
+            try sqlite3(
+                f.path, "SELECT id, lower(hex(content_sha256)), lower(hex(chain_sha256)) FROM snapshot ORDER BY id")
+                == before)
+        #expect(
+            try sqlite3(f.path, "SELECT DISTINCT typeof(chain_sha256), length(chain_sha256) FROM snapshot")
+                == "blob|32\n")
+        #expect(
+            try sqlite3(f.path, "SELECT DISTINCT typeof(content_sha256), length(content_sha256) FROM snapshot")
+                == "blob|32\n")
+        #expect(try sqlite3(f.path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'gateway_by_kind'") == "0\n")
+        let verification = try HistoryVerifier(database).verify()
+        #expect(verification.isIntact, "\(verification.problems)")
+        #expect(try HistoryQueries(database).recordedHead(verification.chainHead))
+    }
+
     @Test("an edit to a run sealed by the release is still named after the upgrade")
     func legacyTamperDetected() async throws {
         let f = try copy()

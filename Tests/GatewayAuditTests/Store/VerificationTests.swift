@@ -42,6 +42,36 @@ struct VerificationTests {
     }
 
     @Test(
+        "digests are stored as their 32 bytes; rewritten as hex text, as releases before v7-compact stored them, they read and verify the same"
+    )
+    func digestForms() async throws {
+        let f = try await history()
+        try f.database.checkpoint()
+        let bytes =
+            "SELECT DISTINCT typeof(content_sha256), length(content_sha256), typeof(chain_sha256), length(chain_sha256) FROM snapshot ORDER BY 1"
+        // Gone gateways' tombstones have no content, so no content digest.
+        #expect(try sqlite3(f.path, bytes) == "blob|32|blob|32\nnull||blob|32\n")
+        let rows = try f.history()
+        #expect(rows.count == 5)
+        #expect(rows.allSatisfy { $0.contentSHA256 == $0.resource?.contentSHA256 && $0.chainSHA256.count == 64 })
+        let head = try f.store.chainHead()
+        try sqlite3(
+            f.path,
+            """
+            UPDATE snapshot SET chain_sha256 = lower(hex(chain_sha256)),
+                content_sha256 = CASE WHEN content_sha256 IS NULL THEN NULL ELSE lower(hex(content_sha256)) END
+            """)
+        #expect(try sqlite3(f.path, bytes) == "null||text|64\ntext|64|text|64\n")
+        let reopened = try HistoryDatabase.open(path: f.path, readOnly: true)
+        let result = try HistoryVerifier(reopened).verify()
+        #expect(result.isIntact, "\(result.problems)")
+        #expect(result.chainHead == head)
+        var reread: [HistoryRow] = []
+        try HistoryQueries(reopened).forEachHistoryRow(ReportFilter()) { reread.append($0) }
+        #expect(reread.map { [$0.contentSHA256, $0.chainSHA256] } == rows.map { [$0.contentSHA256, $0.chainSHA256] })
+    }
+
+    @Test(
         "each kind of edit is detected and named",
         arguments: [
             (
@@ -51,6 +81,18 @@ struct VerificationTests {
             (
                 "UPDATE snapshot SET content = replace(content, 'renamed', 'renamex'), content_sha256 = 'x' WHERE seq = 2",
                 "gateway a snapshot 2: content does not match its stored SHA-256 (content was edited)"
+            ),
+            (
+                "UPDATE snapshot SET content_sha256 = zeroblob(32) WHERE seq = 2 AND gateway = (SELECT id FROM gateway WHERE gateway_id = 'a')",
+                "gateway a snapshot 2: content does not match its stored SHA-256 (content was edited)"
+            ),
+            (
+                "UPDATE snapshot SET chain_sha256 = zeroblob(32) WHERE seq = 2 AND gateway = (SELECT id FROM gateway WHERE gateway_id = 'a')",
+                "gateway a snapshot 2: chain link differs: its content, state, kind, first run, first-seen time or predecessor was changed"
+            ),
+            (
+                "UPDATE snapshot SET chain_sha256 = upper(hex(chain_sha256)) WHERE seq = 2 AND gateway = (SELECT id FROM gateway WHERE gateway_id = 'a')",
+                "gateway a snapshot 2: chain link differs: its content, state, kind, first run, first-seen time or predecessor was changed"
             ),
             (
                 "UPDATE snapshot SET first_seen = first_seen + 1 WHERE seq = 2 AND gateway = (SELECT id FROM gateway WHERE gateway_id = 'a')",

@@ -1,0 +1,86 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+import GatewayAuditCore
+
+/// How the SQLite store keeps the SHA-256 values of snapshots and departures (`snapshot.content_sha256`,
+/// `snapshot.chain_sha256`, `scope_move.chain_sha256`): their 32 bytes, as a BLOB, since migration
+/// `v7-compact`. As 64 hex digits of text they took 64 bytes more per snapshot, a tenth of the database.
+/// Everything above the store still sees lower-case hex: hash chains, reports, `copy` to PostgreSQL (whose
+/// columns stay text). Text is still read, as stored: a value edited by hand is compared like any other, so
+/// verification reports it.
+enum StoredDigest {
+    /// What to store for the hex digest `hex`: its bytes; NULL for nil. A text that is not 64 lower-case
+    /// hex digits is stored as it is (the store computes every digest it writes, so this is a copy's
+    /// edited value, kept for verification to report).
+    static func value(hex: String?) -> DatabaseValue {
+        guard let hex else { return .null }
+        return bytes(hex: hex).map { $0.databaseValue } ?? hex.databaseValue
+    }
+
+    /// The hex digest of a stored value: a BLOB's bytes in lower-case hex, a text as stored, nil for NULL.
+    static func hex(_ value: DatabaseValue) -> String? {
+        switch value.storage {
+        case .null: nil
+        case .blob(let data): data.hexString
+        case .string(let text): text
+        case .int64(let number): String(number)
+        case .double(let number): String(number)
+        }
+    }
+
+    /// Appends column `column` of `statement`, a stored digest, to `buffer` as the hex text the digest's
+    /// string would be (a BLOB's bytes in hex, a text's bytes as they are), with no string made; false for NULL.
+    static func appendHex(_ statement: SQLiteStatement, column: Int32, to buffer: inout [UInt8]) -> Bool {
+        let count = Int(sqlite3_column_bytes(statement, column))
+        switch sqlite3_column_type(statement, column) {
+        case SQLITE_NULL:
+            return false
+        case SQLITE_BLOB:
+            guard let bytes = sqlite3_column_blob(statement, column) else { return count == 0 }
+            let raw = UnsafeRawBufferPointer(start: bytes, count: count)
+            for byte in raw {
+                buffer.append(digit(byte >> 4))
+                buffer.append(digit(byte & 0x0F))
+            }
+            return true
+        default:
+            guard let text = sqlite3_column_text(statement, column) else { return false }
+            buffer.append(contentsOf: UnsafeBufferPointer(start: text, count: count))
+            return true
+        }
+    }
+
+    /// The 32 bytes of 64 lower-case hex digits; nil for any other text.
+    static func bytes(hex: String) -> Data? {
+        var hex = hex
+        hex.makeContiguousUTF8()
+        return hex.utf8.withContiguousStorageIfAvailable { digits -> Data? in
+            guard digits.count == 64 else { return nil }
+            var bytes = [UInt8](repeating: 0, count: 32)
+            for index in 0..<32 {
+                guard let high = value(digits[2 * index]), let low = value(digits[2 * index + 1]) else { return nil }
+                bytes[index] = high << 4 | low
+            }
+            return Data(bytes)
+        } ?? nil
+    }
+
+    /// The SQL function `v7-compact` converts the hex text of earlier releases with (see ``value(hex:)``).
+    static let function = DatabaseFunction("gateway_audit_digest", argumentCount: 1, pure: true) { values in
+        switch values[0].storage {
+        case .string(let text): value(hex: text)
+        default: values[0]
+        }
+    }
+
+    private static func digit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
+
+    private static func value(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case 0x30...0x39: digit - 0x30
+        case 0x61...0x66: digit - 0x57
+        default: nil
+        }
+    }
+}
