@@ -2,6 +2,12 @@ import Foundation
 import GRDB
 import GatewayAuditCore
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 extension HistoryDatabase {
     /// Applies pending migrations. Two processes creating the same new database at once (two cron
     /// jobs on the first night) can both see a migration as pending, since GRDB checks before each
@@ -19,6 +25,44 @@ extension HistoryDatabase {
                 applied = now
             }
         }
+    }
+
+    /// Waits up to `budget` while migration `v7-compact` is still to come and a run holds one of the file's
+    /// run locks: that run is an earlier release's (a run of this release opens, and so migrates, before it
+    /// locks), which reads the digests as text and would chain links and seal a head from the bytes the
+    /// migration writes. Only a run already going is seen; README ("Proving an export") says to stop the
+    /// earlier release's collectors before upgrading.
+    /// - Throws: ``StoreError/earlierReleaseRunning(path:lockFile:)`` when a run still holds its lock after
+    ///   `budget`.
+    static func awaitEarlierRuns(path: String, writer: any DatabaseWriter, budget: Duration) throws {
+        let applied = try writer.read { db in try migrator.appliedIdentifiers(db) }
+        guard !applied.isEmpty, !applied.contains("v7-compact") else { return }
+        let deadline = ContinuousClock.now + budget
+        while let lockFile = heldRunLock(path: path) {
+            guard ContinuousClock.now < deadline else {
+                throw StoreError.earlierReleaseRunning(path: path, lockFile: lockFile)
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
+
+    /// The first of the file's run lock files (``RunLock/lockPath(databasePath:scope:)``: `<file>.<16 hex
+    /// digits>.lock` beside it) that another open file description holds; nil when none is held.
+    static func heldRunLock(path: String) -> String? {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        let prefix = url.lastPathComponent + "."
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return nil }
+        for name in names
+        where name.hasPrefix(prefix) && name.hasSuffix(".lock") && name.utf8.count == prefix.utf8.count + 21 {
+            let file = (folder as NSString).appendingPathComponent(name)
+            let fd = openForLocking(file)
+            guard fd >= 0 else { continue }
+            defer { close(fd) }
+            guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { return file }
+            flock(fd, LOCK_UN)
+        }
+        return nil
     }
 
     /// Runs `body` again while it fails with `SQLITE_BUSY`, for up to `budget` (the busy timeout).
@@ -80,3 +124,6 @@ extension HistoryDatabase {
         }
     }
 }
+
+/// `open(2)` for reading, for `flock` (inside ``HistoryDatabase`` the name is its own `open`).
+private func openForLocking(_ path: String) -> Int32 { open(path, O_RDONLY | O_CLOEXEC) }

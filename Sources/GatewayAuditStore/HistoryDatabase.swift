@@ -106,7 +106,10 @@ public struct HistoryDatabase: Sendable {
             // After the pool is open, not in `prepareDatabase`: opening a pool puts the file in WAL mode and
             // then sets `synchronous = NORMAL` on the writer, which would leave commits unsynced (a power
             // loss could take the last nights back). The writer is one connection for the pool's life.
-            if !readOnly { try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") } }
+            if !readOnly {
+                try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+                try awaitEarlierRuns(path: path, writer: pool, budget: busyTimeout)
+            }
             return pool
         }
         return try HistoryDatabase(writer: pool, path: path, isFile: true, migrate: !readOnly)

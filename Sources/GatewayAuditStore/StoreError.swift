@@ -36,6 +36,9 @@ public enum StoreError: Error, Sendable, Hashable {
     case postgres(location: String, detail: String)
     /// `copy`: the target holds another history under the source's run ids (nothing of that run was copied).
     case differentHistory(path: String, run: Int64)
+    /// A run of an earlier release still holds `lockFile`, and this release's first write would convert
+    /// the file under it (migration `v7-compact`).
+    case earlierReleaseRunning(path: String, lockFile: String)
 }
 
 extension StoreError: CustomStringConvertible {
@@ -79,6 +82,9 @@ extension StoreError: CustomStringConvertible {
                 + "or give a file path for SQLite"
         case .postgres(let location, let detail):
             return "PostgreSQL \(location): \(detail)"
+        case .earlierReleaseRunning(let path, let lockFile):
+            return "a run of an earlier gateway-audit is still writing \(path) (it holds \(lockFile)); this release "
+                + "converts the file on its first write: stop the earlier release's collectors, then try again"
         case .differentHistory(let path, let run):
             return "\(path) already holds a different history (its run \(run) is not the source's run \(run)); "
                 + "copy into an empty database, or into the one an earlier copy of this source started"

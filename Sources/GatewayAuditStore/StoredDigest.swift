@@ -32,13 +32,13 @@ enum StoredDigest {
     /// Appends column `column` of `statement`, a stored digest, to `buffer` as the hex text the digest's
     /// string would be (a BLOB's bytes in hex, a text's bytes as they are), with no string made; false for NULL.
     static func appendHex(_ statement: SQLiteStatement, column: Int32, to buffer: inout [UInt8]) -> Bool {
-        let count = Int(sqlite3_column_bytes(statement, column))
+        // SQLite's safe order: the type, then the value, then its length.
         switch sqlite3_column_type(statement, column) {
         case SQLITE_NULL:
             return false
         case SQLITE_BLOB:
-            guard let bytes = sqlite3_column_blob(statement, column) else { return count == 0 }
-            let raw = UnsafeRawBufferPointer(start: bytes, count: count)
+            guard let bytes = sqlite3_column_blob(statement, column) else { return true }
+            let raw = UnsafeRawBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(statement, column)))
             for byte in raw {
                 buffer.append(digit(byte >> 4))
                 buffer.append(digit(byte & 0x0F))
@@ -46,7 +46,8 @@ enum StoredDigest {
             return true
         default:
             guard let text = sqlite3_column_text(statement, column) else { return false }
-            buffer.append(contentsOf: UnsafeBufferPointer(start: text, count: count))
+            buffer.append(
+                contentsOf: UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, column))))
             return true
         }
     }

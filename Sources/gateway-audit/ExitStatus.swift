@@ -27,7 +27,7 @@ enum ExitStatus: Int32 {
         switch ExitStatus.ownError(in: error) ?? error {
         case let error as StoreError:
             switch error {
-            case .locked: self = .locked
+            case .locked, .earlierReleaseRunning: self = .locked
             case .invalidLocation, .differentHistory: self = .usage
             default: self = .database
             }

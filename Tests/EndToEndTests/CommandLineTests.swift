@@ -1,8 +1,13 @@
 import CSV
 import Foundation
 import GatewayAudit
+import TestSupport
 import Testing
 import VPNSimulator
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 @Suite("gateway-audit as a subprocess against the simulator", .serialized)
 struct CommandLineTests {
@@ -161,6 +166,34 @@ struct CommandLineTests {
                     == "gateway-audit: error: another gateway-audit run holds \(e.db) (waited 1 s); try again later or raise --lock-wait\n"
             )
             try await writer.finishRun(holder, status: .complete)
+        }
+    }
+
+    @Test(
+        "a history of the release before v7-compact: collect waits for that release's run, exits 75 leaving the file as it was, then upgrades it"
+    )
+    func upgradeWaitsForEarlierRelease() async throws {
+        try await EndToEnd.with { e in
+            _ = try await e.collect()
+            try SQLiteShell.run(e.db, "PRAGMA wal_checkpoint(TRUNCATE);" + EarlierRelease.beforeCompactSQL)
+            let lock = e.db + ".0123456789abcdef.lock"
+            let fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+            #expect(fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
+            let waiting = try await e.collect()
+            #expect(waiting.status == 75)
+            #expect(
+                waiting.stderr
+                    == "gateway-audit: error: a run of an earlier gateway-audit is still writing \(e.db) (it holds \(lock)); "
+                    + "this release converts the file on its first write: stop the earlier release's collectors, then try again\n"
+            )
+            #expect(try SQLiteShell.run(e.db, "SELECT DISTINCT typeof(chain_sha256) FROM snapshot") == "text\n")
+            flock(fd, LOCK_UN)
+            close(fd)
+            let upgraded = try await e.collect()
+            #expect(upgraded.status == 0, "\(upgraded.stderr)")
+            #expect(try SQLiteShell.run(e.db, "SELECT DISTINCT typeof(chain_sha256) FROM snapshot") == "blob\n")
+            let verified = try await CLI.run(["verify", "--db", e.db])
+            #expect(verified.status == 0 && verified.stdout.hasPrefix("ok: "), "\(verified.stdout)")
         }
     }
 

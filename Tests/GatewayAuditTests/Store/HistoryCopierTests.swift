@@ -44,8 +44,10 @@ struct HistoryCopierTests {
         #expect(try back.verifyFile().problems.isEmpty)
         // PostgreSQL keeps digests as hex text; SQLite as their bytes, whichever store they came from.
         #expect(
-            try SQLiteShell.run(back.path, "SELECT DISTINCT typeof(chain_sha256), length(chain_sha256) FROM snapshot")
-                == "blob|32\n")
+            try SQLiteShell.run(
+                back.path,
+                "SELECT DISTINCT typeof(content_sha256), length(content_sha256), typeof(chain_sha256), length(chain_sha256) FROM snapshot ORDER BY 1"
+            ) == "blob|32|blob|32\nnull||blob|32\n")
         #expect(try back.store.chainHead() == source.store.chainHead())
         #expect(try Self.reports(back) == Self.reports(source))
     }
@@ -74,6 +76,14 @@ struct HistoryCopierTests {
         let verification = try target.verify()
         #expect(verification.problems.isEmpty, "\(verification.problems)")
         #expect(try target.store.gateways() == source.store.gateways())
+        // Back into SQLite: the departures' links as bytes too, whichever store they come from.
+        let back = try await StoreFixture.make(backend: .sqlite)
+        #expect(try await copy(target, back).copied == 3)
+        #expect(try back.verifyFile().problems.isEmpty)
+        #expect(
+            try SQLiteShell.run(
+                back.path, "SELECT typeof(chain_sha256), length(chain_sha256), COUNT(*) FROM scope_move")
+                == "blob|32|2\n")
     }
 
     @Test("copying again continues after the runs already copied", arguments: StoreBackend.available)

@@ -1,6 +1,11 @@
 import Crypto
 import Foundation
+import TestSupport
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 @testable import GatewayAudit
 @testable import GatewayAuditAnalyse
@@ -78,6 +83,73 @@ struct ReleaseUpgradeTests {
         let verification = try HistoryVerifier(database).verify()
         #expect(verification.isIntact, "\(verification.problems)")
         #expect(try HistoryQueries(database).recordedHead(verification.chainHead))
+    }
+
+    /// A history with a departure (gw-b left project p for q), then put back in the form the release
+    /// before `v7-compact` wrote: digests as hex text, the index of resources by kind, no `v7-compact`.
+    func earlierReleaseHistory() async throws -> StoreFixture {
+        let f = try StoreFixture()
+        try await f.run(night: 1, try standardGateway(id: "gw-a"), try standardGateway(id: "gw-b"))
+        let run = try await f.writer.beginRun(
+            RunInfo(endpoint: "http://127.0.0.1", projectID: "q", scope: .all), at: StoreFixture.night(2))
+        let at = StoreFixture.night(2).adding(seconds: 60)
+        _ = try await f.recorder.record([.present(try standardGateway(id: "gw-b", name: "moved"), at: at)], in: run)
+        try await f.writer.finishRun(run, status: .complete, at: at.adding(seconds: 1))
+        try f.database.checkpoint()
+        try sqlite3(f.path, EarlierRelease.beforeCompactSQL)
+        return f
+    }
+
+    @Test(
+        "a history of the release before v7-compact, departures included, upgrades to bytes and verifies; it grows on")
+    func upgradeFromV6() async throws {
+        let f = try await earlierReleaseHistory()
+        let digests = """
+            SELECT 'snapshot', typeof(content_sha256), typeof(chain_sha256), length(chain_sha256) FROM snapshot
+            UNION SELECT 'scope_move', '', typeof(chain_sha256), length(chain_sha256) FROM scope_move ORDER BY 1, 2
+            """
+        #expect(try sqlite3(f.path, digests) == "scope_move||text|64\nsnapshot|text|text|64\n")
+        let head = try HistoryVerifier(try HistoryDatabase.open(path: f.path, readOnly: true)).verify().chainHead
+        let upgraded = try HistoryDatabase.open(path: f.path)
+        #expect(try sqlite3(f.path, digests) == "scope_move||blob|32\nsnapshot|blob|blob|32\n")
+        #expect(try sqlite3(f.path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'gateway_by_kind'") == "0\n")
+        let verification = try HistoryVerifier(upgraded).verify()
+        #expect(verification.isIntact, "\(verification.problems)")
+        #expect(verification.chainHead == head)
+        // The chains go on from the converted links: a change of each resource, then verify again.
+        let writer = HistoryWriter(upgraded)
+        for (project, id) in [("p", "gw-a"), ("q", "gw-b")] {
+            let run = try await writer.beginRun(
+                RunInfo(endpoint: "http://127.0.0.1", projectID: project, scope: .all), at: StoreFixture.night(3))
+            let at = StoreFixture.night(3).adding(seconds: 60)
+            #expect(
+                try await ObservationRecorder(writer: writer).record(
+                    [.present(try standardGateway(id: id, name: "night 3"), at: at)], in: run) == [.changed])
+            try await writer.finishRun(run, status: .complete, at: at.adding(seconds: 1))
+        }
+        let again = try HistoryVerifier(upgraded).verify()
+        #expect(again.isIntact && again.snapshots == 5, "\(again.problems)")
+    }
+
+    @Test("the upgrade waits for a run of the earlier release still going, and leaves the file as it was until it ends")
+    func upgradeWaitsForEarlierRuns() async throws {
+        let f = try await earlierReleaseHistory()
+        let lock = f.path + ".0123456789abcdef.lock"
+        let fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        #expect(fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
+        #expect {
+            _ = try HistoryDatabase.open(path: f.path, busyTimeout: .milliseconds(300))
+        } throws: { error in
+            "\(error)"
+                == "a run of an earlier gateway-audit is still writing \(f.path) (it holds \(lock)); this release "
+                + "converts the file on its first write: stop the earlier release's collectors, then try again"
+        }
+        #expect(try sqlite3(f.path, "SELECT DISTINCT typeof(chain_sha256) FROM snapshot") == "text\n")
+        #expect(try sqlite3(f.path, "SELECT COUNT(*) FROM grdb_migrations WHERE identifier = 'v7-compact'") == "0\n")
+        flock(fd, LOCK_UN)
+        close(fd)
+        _ = try HistoryDatabase.open(path: f.path, busyTimeout: .milliseconds(300))
+        #expect(try sqlite3(f.path, "SELECT DISTINCT typeof(chain_sha256) FROM snapshot") == "blob\n")
     }
 
     @Test("an edit to a run sealed by the release is still named after the upgrade")
