@@ -35,10 +35,14 @@ extension HistoryDatabase {
     /// - Throws: ``StoreError/earlierReleaseRunning(path:lockFile:)`` when a run still holds its lock after
     ///   `budget`.
     static func awaitEarlierRuns(path: String, writer: any DatabaseWriter, budget: Duration) throws {
-        let applied = try writer.read { db in try migrator.appliedIdentifiers(db) }
-        guard !applied.isEmpty, !applied.contains("v7-compact") else { return }
+        // Read again at each look: a run of this release that started beside this one may have converted
+        // the file and taken its lock meanwhile, which is no reason to wait.
+        func pending() throws -> Bool {
+            let applied = try writer.read { db in try migrator.appliedIdentifiers(db) }
+            return !applied.isEmpty && !applied.contains("v7-compact")
+        }
         let deadline = ContinuousClock.now + budget
-        while let lockFile = heldRunLock(path: path) {
+        while try pending(), let lockFile = heldRunLock(path: path) {
             guard ContinuousClock.now < deadline else {
                 throw StoreError.earlierReleaseRunning(path: path, lockFile: lockFile)
             }

@@ -18,7 +18,8 @@ enum ExitStatus: Int32 {
         all others stored); 2 usage or \
         configuration error; 3 authentication rejected; 4 database error; 5 verification failed \
         (history or export altered); 74 a file could not be read to the end (nothing was verified); \
-        75 another run holds the database (after --lock-wait).
+        75 another run holds the database (after --lock-wait), or a run of an earlier release does, on the first \
+        write that upgrades the file.
         """
 
     /// The status for an error that ended a command. An error of ours that ArgumentParser wrapped
