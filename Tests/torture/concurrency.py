@@ -10,7 +10,6 @@ import argparse
 import os
 import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import torturelib as t  # noqa: E402
@@ -138,11 +137,7 @@ def main():
     ])
     if stats["reads_during_collection"] == 0:
         problem("no read finished while a collection was in flight")
-    if problems:
-        print(f"concurrency: FAILED, work folder kept: {work}")
-        sys.exit(1)
-    import shutil
-    shutil.rmtree(work, ignore_errors=True)
+    t.finish("concurrency", problems, work)
     print("concurrency: ok")
 
 

@@ -7,10 +7,7 @@ unchanged; no count of committed rows went down; the killed run is shown as `run
 `collect` closes it as `aborted` and completes; `verify` is ok. Every tenth trial kills the very first
 run on a brand-new database (creation and migration).
 """
-import argparse
 import os
-import random
-import signal
 import subprocess
 import sys
 import time
@@ -50,14 +47,7 @@ def lost_rows(before, after):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="20 trials (CI)")
-    parser.add_argument("-n", "--trials", type=int, help="number of trials (default 200, --quick 20)")
-    parser.add_argument("--seed", type=int, default=int(time.time()), help="random seed (printed)")
-    parser.add_argument("--keep", action="store_true", help="keep the work folder")
-    options = parser.parse_args()
-    trials = options.trials or (20 if options.quick else 200)
-    rng = random.Random(options.seed)
+    options, trials, rng = t.trial_options(__doc__.splitlines()[0], quick=20, full=200)
     t.require("sqlite3")
     work = t.temp_dir("ga-crash-")
     print(f"crash: {trials} trials, seed {options.seed}, work folder {work}")
@@ -107,13 +97,8 @@ def main():
             process = subprocess.Popen([t.binary("gateway-audit"), *args], env=env,
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(delay)
-            killed = process.poll() is None
-            if killed:
-                process.send_signal(signal.SIGKILL)
-                stats["kills"] += 1
-            status = process.wait()
+            killed, status = t.kill_if_running(process, stats)
             if not killed:
-                stats["finished_before_kill"] += 1
                 if status not in (0, 1):
                     problem(trial, f"collect finished unkilled with exit {status}")
 
@@ -199,12 +184,7 @@ def main():
         ("verify failures", stats["verify_failures"]),
         ("problems", len(problems)),
     ])
-    if problems:
-        print(f"crash: FAILED, work folder kept: {work}")
-        sys.exit(1)
-    if not options.keep:
-        import shutil
-        shutil.rmtree(work, ignore_errors=True)
+    t.finish("crash", problems, work, keep=options.keep)
     print("crash: ok")
 
 

@@ -6,10 +6,7 @@ run committed before is still there, unchanged; no count of committed rows went 
 shown as `running`; the next `collect` of the scope closes it as `aborted` (the server dropped the killed
 collector's advisory lock with its connection) and completes; `verify` is ok.
 """
-import argparse
 import os
-import random
-import signal
 import subprocess
 import sys
 import time
@@ -49,13 +46,7 @@ def lost_rows(before, after):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="20 trials (CI)")
-    parser.add_argument("-n", "--trials", type=int, help="number of trials (default 200, --quick 20)")
-    parser.add_argument("--seed", type=int, default=int(time.time()), help="random seed (printed)")
-    options = parser.parse_args()
-    trials = options.trials or (20 if options.quick else 200)
-    rng = random.Random(options.seed)
+    options, trials, rng = t.trial_options(__doc__.splitlines()[0], quick=20, full=200, keep=False)
     t.require("psql")
     server = os.environ.get("GATEWAY_AUDIT_TEST_PG")
     if not server:
@@ -96,13 +87,8 @@ def main():
                                         "--lock-wait", "30"], env=env,
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(rng.uniform(0, span))
-            killed = process.poll() is None
-            if killed:
-                process.send_signal(signal.SIGKILL)
-                stats["kills"] += 1
-            status = process.wait()
+            killed, status = t.kill_if_running(process, stats)
             if not killed:
-                stats["finished_before_kill"] += 1
                 if status not in (0, 1):
                     problem(trial, f"collect finished unkilled with exit {status}")
             after_kill = state(url)

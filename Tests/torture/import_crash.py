@@ -8,12 +8,8 @@ that the runs are the first nights in order, each complete, and that nothing com
 was lost; then it resumes with the files of the nights not yet recorded. When every night is in, the
 database must equal the reference: the same chain head and the same changes report, and `verify` ok.
 """
-import argparse
 import json
 import os
-import random
-import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -69,14 +65,7 @@ def changes(db):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="5 trials (CI)")
-    parser.add_argument("-n", "--trials", type=int, help="number of trials (default 20, --quick 5)")
-    parser.add_argument("--seed", type=int, default=int(time.time()), help="random seed (printed)")
-    parser.add_argument("--keep", action="store_true", help="keep the work folder")
-    options = parser.parse_args()
-    trials = options.trials or (5 if options.quick else 20)
-    rng = random.Random(options.seed)
+    options, trials, rng = t.trial_options(__doc__.splitlines()[0], quick=5, full=20)
     t.require("sqlite3")
     work = t.temp_dir("ga-import-crash-")
     print(f"import crash: {trials} trials, seed {options.seed}, work folder {work}")
@@ -121,13 +110,8 @@ def main():
                 time.sleep(rng.uniform(startup / 2, startup + (span - startup) * len(remaining) / len(files) * 0.9))
             else:
                 process.wait(timeout=600)
-            killed = process.poll() is None
-            if killed:
-                process.send_signal(signal.SIGKILL)
-                stats["kills"] += 1
-            status = process.wait()
+            killed, status = t.kill_if_running(process, stats)
             if not killed:
-                stats["finished_before_kill"] += 1
                 if status != 0:
                     problem(trial, f"import finished unkilled with exit {status}")
                     break
@@ -177,11 +161,7 @@ def main():
         ("resumed histories unlike the reference", stats["mismatches"]),
         ("problems", len(problems)),
     ])
-    if problems:
-        print(f"import crash: FAILED, work folder kept: {work}")
-        sys.exit(1)
-    if not options.keep:
-        shutil.rmtree(work, ignore_errors=True)
+    t.finish("import crash", problems, work, keep=options.keep)
     print(f"import crash: ok: every kill left whole nights; every resumed import equals the uninterrupted one ({expected_head})")
 
 

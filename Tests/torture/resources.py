@@ -108,11 +108,7 @@ def main():
     ])
     if stats["limit_hit"] == 0:
         problem("no limit was small enough to be hit")
-    if problems:
-        print(f"resources: FAILED, work folder kept: {work}")
-        sys.exit(1)
-    import shutil
-    shutil.rmtree(work, ignore_errors=True)
+    t.finish("resources", problems, work)
     print("resources: ok")
 
 

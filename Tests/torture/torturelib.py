@@ -1,6 +1,8 @@
 """Shared helpers for the torture scripts: the built binaries, the simulator, sqlite3 and a summary table."""
+import argparse
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -128,3 +130,37 @@ def table(title, rows):
 
 def temp_dir(prefix):
     return tempfile.mkdtemp(prefix=prefix)
+
+
+def trial_options(description, quick, full, keep=True):
+    """The trial scripts' command line (--quick, -n/--trials, --seed, --keep): (options, trials, rng)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--quick", action="store_true", help=f"{quick} trials (CI)")
+    parser.add_argument("-n", "--trials", type=int, help=f"number of trials (default {full}, --quick {quick})")
+    parser.add_argument("--seed", type=int, default=int(time.time()), help="random seed (printed)")
+    if keep:
+        parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    options = parser.parse_args()
+    return options, options.trials or (quick if options.quick else full), random.Random(options.seed)
+
+
+def finish(name, problems, work, keep=False):
+    """Ends a script's checks: with problems, says FAILED, keeps the work folder and exits 1; else removes
+    the folder (unless `keep`)."""
+    if problems:
+        print(f"{name}: FAILED, work folder kept: {work}")
+        sys.exit(1)
+    if not keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def kill_if_running(process, stats):
+    """SIGKILLs `process` if it still runs; counts it in stats["kills"], else in stats["finished_before_kill"].
+    Returns (killed, exit status)."""
+    killed = process.poll() is None
+    if killed:
+        process.send_signal(signal.SIGKILL)
+        stats["kills"] += 1
+    else:
+        stats["finished_before_kill"] += 1
+    return killed, process.wait()

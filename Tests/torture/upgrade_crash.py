@@ -10,12 +10,9 @@ is ok and its chain head is one the history really had (after three nights, or a
 left `running`. Then the import runs again, unkilled where needed: the history must equal a reference
 imported without any downgrade or kill (the same chain head and the same changes report).
 """
-import argparse
 import os
-import random
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -49,14 +46,7 @@ def form(db):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="8 trials (CI)")
-    parser.add_argument("-n", "--trials", type=int, help="number of trials (default 20, --quick 8)")
-    parser.add_argument("--seed", type=int, default=int(time.time()), help="random seed (printed)")
-    parser.add_argument("--keep", action="store_true", help="keep the work folder")
-    options = parser.parse_args()
-    trials = options.trials or (8 if options.quick else 20)
-    rng = random.Random(options.seed)
+    options, trials, rng = t.trial_options(__doc__.splitlines()[0], quick=8, full=20)
     t.require("sqlite3")
     work = t.temp_dir("ga-upgrade-crash-")
     print(f"upgrade crash: {trials} trials, seed {options.seed}, work folder {work}")
@@ -101,13 +91,8 @@ def main():
             [t.binary("gateway-audit"), "import", "--listings-complete", "--db", db, files[3]],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(rng.uniform(0, span))
-        killed = process.poll() is None
-        if killed:
-            process.send_signal(signal.SIGKILL)
-            stats["kills"] += 1
-        status = process.wait()
+        killed, status = t.kill_if_running(process, stats)
         if not killed:
-            stats["finished_before_kill"] += 1
             if status != 0:
                 problem(trial, f"import finished unkilled with exit {status}")
                 continue
@@ -163,11 +148,7 @@ def main():
         ("upgraded histories unlike the reference", stats["mismatches"]),
         ("problems", len(problems)),
     ])
-    if problems:
-        print(f"upgrade crash: FAILED, work folder kept: {work}")
-        sys.exit(1)
-    if not options.keep:
-        shutil.rmtree(work, ignore_errors=True)
+    t.finish("upgrade crash", problems, work, keep=options.keep)
     print(f"upgrade crash: ok: every kill left the file wholly in one form, verified; "
           f"every upgrade equals the reference ({expected_head})")
 
