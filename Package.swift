@@ -175,8 +175,7 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
-        // What the two test targets share: the PostgreSQL server they test against, the sqlite3 shell, and an
-        // earlier release's form of a history.
+        // What the two test targets share: the PostgreSQL server they test against, and the sqlite3 shell.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "GatewayAuditTests",

@@ -9,6 +9,9 @@ struct BenchRow {
     let ratio: Double?
     let target: String
     let met: Bool?
+    /// A target that must hold exactly, with no noise to allow for (the upgraded year verifies): `--check`
+    /// fails when it is not met.
+    var mustHold = false
 
     /// The ratio's limit, for rows whose target bounds the ratio (`≤ 2×`, `≥ 0.9`): whether the ratio
     /// must stay at most (`≤`) or at least (`≥`) the number.

@@ -175,7 +175,7 @@ struct CommandLineTests {
     func upgradeWaitsForEarlierRelease() async throws {
         try await EndToEnd.with { e in
             _ = try await e.collect()
-            try SQLiteShell.run(e.db, "PRAGMA wal_checkpoint(TRUNCATE);" + EarlierRelease.beforeCompactSQL)
+            try SQLiteShell.run(e.db, "PRAGMA wal_checkpoint(TRUNCATE);" + HistoryDatabase.beforeCompactSQL)
             let lock = e.db + ".0123456789abcdef.lock"
             let fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
             #expect(fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)

@@ -2,7 +2,7 @@
 
 A history of 20,000 gateways over three nights is imported, then put back in the form the release before
 migration `v7-compact` wrote (digests as hex text, the index by kind; the SQL of
-Tests/TestSupport/EarlierRelease.swift). Each trial copies it and imports the fourth night with this
+HistoryDatabase.beforeCompactSQL, in Sources/GatewayAuditStore/HistoryDatabase+EarlierForm.swift). Each trial copies it and imports the fourth night with this
 release, which first converts the file in one transaction, then records the night, and kills the import
 with SIGKILL at a random moment of that. After the kill: PRAGMA integrity_check is ok; the file is wholly
 in one form (no `v7-compact` and every digest text, or `v7-compact` and every digest 32 bytes); `verify`
@@ -24,7 +24,7 @@ from import_crash import changes, chain_head, write_nights  # noqa: E402
 
 def earlier_release_sql():
     """The SQL the Swift tests use to put a history back in the earlier release's form (one source)."""
-    path = os.path.join(t.ROOT, "Tests", "TestSupport", "EarlierRelease.swift")
+    path = os.path.join(t.ROOT, "Sources", "GatewayAuditStore", "HistoryDatabase+EarlierForm.swift")
     with open(path) as handle:
         match = re.search(r'beforeCompactSQL = """\n(.*?)\n\s*"""', handle.read(), re.S)
     if not match:

@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -96,7 +95,7 @@ struct ReleaseUpgradeTests {
         _ = try await f.recorder.record([.present(try standardGateway(id: "gw-b", name: "moved"), at: at)], in: run)
         try await f.writer.finishRun(run, status: .complete, at: at.adding(seconds: 1))
         try f.database.checkpoint()
-        try sqlite3(f.path, EarlierRelease.beforeCompactSQL)
+        try sqlite3(f.path, HistoryDatabase.beforeCompactSQL)
         return f
     }
 
