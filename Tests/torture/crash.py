@@ -47,10 +47,7 @@ def lost_rows(before, after):
 
 
 def main():
-    options, trials, rng = t.trial_options(__doc__.splitlines()[0], quick=20, full=200)
-    t.require("sqlite3")
-    work = t.temp_dir("ga-crash-")
-    print(f"crash: {trials} trials, seed {options.seed}, work folder {work}")
+    options, trials, rng, work = t.sqlite_trials("crash", __doc__.splitlines()[0], quick=20, full=200)
 
     sim = t.Simulator()
     env = sim.environment()

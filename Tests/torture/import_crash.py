@@ -50,6 +50,16 @@ def write_nights(folder, gateways, nights, rng):
     return paths
 
 
+def imported(db, files, what):
+    """Imports `files` into `db` with --listings-complete; exits naming `what` when it fails. Returns its
+    seconds."""
+    started = time.monotonic()
+    result = t.gateway_audit(["import", "--listings-complete", "--db", db, *files], timeout=600)
+    if result.returncode != 0:
+        sys.exit(f"{what} failed ({result.returncode}): {result.stderr.strip()}")
+    return time.monotonic() - started
+
+
 def chain_head(db):
     result = t.gateway_audit(["verify", "--db", db])
     if result.returncode != 0 or not result.stdout.startswith("ok:"):
@@ -65,18 +75,11 @@ def changes(db):
 
 
 def main():
-    options, trials, rng = t.trial_options(__doc__.splitlines()[0], quick=5, full=20)
-    t.require("sqlite3")
-    work = t.temp_dir("ga-import-crash-")
-    print(f"import crash: {trials} trials, seed {options.seed}, work folder {work}")
+    options, trials, rng, work = t.sqlite_trials("import crash", __doc__.splitlines()[0], quick=5, full=20)
     files = write_nights(os.path.join(work, "nights"), gateways=2000, nights=40, rng=rng)
 
     reference = os.path.join(work, "reference.sqlite")
-    started = time.monotonic()
-    first = t.gateway_audit(["import", "--listings-complete", "--db", reference, *files], timeout=600)
-    span = time.monotonic() - started
-    if first.returncode != 0:
-        sys.exit(f"import crash: the reference import failed ({first.returncode}): {first.stderr.strip()}")
+    span = imported(reference, files, "import crash: the reference import")
     expected_head, expected_changes = chain_head(reference), changes(reference)
     # What an import costs before its first night is in (process start, a new database, the first night).
     started = time.monotonic()

@@ -144,6 +144,16 @@ def trial_options(description, quick, full, keep=True):
     return options, options.trials or (quick if options.quick else full), random.Random(options.seed)
 
 
+def sqlite_trials(name, description, quick, full):
+    """The start of a trial script on SQLite files: its command line, sqlite3 required, a work folder and
+    the banner line. Returns (options, trials, rng, work)."""
+    options, trials, rng = trial_options(description, quick=quick, full=full)
+    require("sqlite3")
+    work = temp_dir(f"ga-{name.replace(' ', '-')}-")
+    print(f"{name}: {trials} trials, seed {options.seed}, work folder {work}")
+    return options, trials, rng, work
+
+
 def finish(name, problems, work, keep=False):
     """Ends a script's checks: with problems, says FAILED, keeps the work folder and exits 1; else removes
     the folder (unless `keep`)."""

@@ -19,7 +19,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import torturelib as t  # noqa: E402
-from import_crash import changes, chain_head, write_nights  # noqa: E402
+from import_crash import changes, chain_head, imported, write_nights  # noqa: E402
 
 
 def earlier_release_sql():
@@ -46,21 +46,14 @@ def form(db):
 
 
 def main():
-    options, trials, rng = t.trial_options(__doc__.splitlines()[0], quick=8, full=20)
-    t.require("sqlite3")
-    work = t.temp_dir("ga-upgrade-crash-")
-    print(f"upgrade crash: {trials} trials, seed {options.seed}, work folder {work}")
+    options, trials, rng, work = t.sqlite_trials("upgrade crash", __doc__.splitlines()[0], quick=8, full=20)
     files = write_nights(os.path.join(work, "nights"), gateways=20000, nights=4, rng=rng)
 
     reference = os.path.join(work, "reference.sqlite")
-    result = t.gateway_audit(["import", "--listings-complete", "--db", reference, *files], timeout=600)
-    if result.returncode != 0:
-        sys.exit(f"upgrade crash: the reference import failed ({result.returncode}): {result.stderr.strip()}")
+    imported(reference, files, "upgrade crash: the reference import")
     expected_head, expected_changes = chain_head(reference), changes(reference)
     earlier = os.path.join(work, "earlier.sqlite")
-    result = t.gateway_audit(["import", "--listings-complete", "--db", earlier, *files[:3]], timeout=600)
-    if result.returncode != 0:
-        sys.exit(f"upgrade crash: the three-night import failed ({result.returncode}): {result.stderr.strip()}")
+    imported(earlier, files[:3], "upgrade crash: the three-night import")
     three_nights_head = chain_head(earlier)
     t.sqlite(earlier, "PRAGMA wal_checkpoint(TRUNCATE)")
     t.sqlite(earlier, earlier_release_sql() + "; VACUUM;")
