@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import GatewayAuditCore
 
 extension HistoryWriter {
@@ -8,17 +9,12 @@ extension HistoryWriter {
     /// - Throws: ``StoreError``; ``StoreError/invalidBatch(detail:)`` when an id appears twice.
     public func priorStates(for observations: [Observation]) async throws(StoreError) -> [PriorState] {
         // Each id's position in the batch: the duplicate check, and where the SQLite read puts its row.
-        var positions: [GatewayID: Int] = [:]
-        positions.reserveCapacity(observations.count)
-        for index in observations.indices
-        where positions.updateValue(index, forKey: observations[index].gatewayID) != nil {
-            throw .invalidBatch(detail: "gateway \(observations[index].gatewayID) appears twice in one batch")
-        }
+        let positions = try BatchPositions(observations)
         if let session = database.postgres {
             return try await PostgresWriter(session: session).priorStates(for: observations)
         }
         let path = database.path
-        return try await database.read { [positions] db in
+        return try await database.read { db in
             var reader = PriorStateReader(db: db, path: path)
             return try reader.read(observations, positions: positions)
         }
@@ -93,45 +89,45 @@ extension HistoryWriter {
 /// Reads prior states for a batch: the rows and latest snapshots (one query per 500 ids, or one pass over
 /// all rows for a batch of a quarter of the history or more), then the last present content only for
 /// gateways whose content differs.
+///
+/// The rows are read from SQLite's own values (this runs for every resource every night): the id's bytes
+/// find its position in the batch with no string made, the digests' bytes are written as hex straight into
+/// their strings.
 private struct PriorStateReader {
     let db: Database
     let path: String
 
-    mutating func read(_ observations: [Observation], positions: [GatewayID: Int]) throws -> [PriorState] {
-        var known = [(row: Int64, kind: ResourceKind, latest: PriorState.Latest?, status: String?)?](
-            repeating: nil, count: observations.count)
-        // Columns by position: this runs for every resource every night.
+    private typealias Known = (row: Int64, kind: ResourceKind, latest: PriorState.Latest?, status: String?)
+
+    mutating func read(_ observations: [Observation], positions: BatchPositions) throws -> [PriorState] {
+        var known = [Known?](repeating: nil, count: observations.count)
+        // Columns by position, read in `keep`.
         let select = """
             SELECT g.gateway_id, g.id, g.kind, s.id, s.seq, s.state, s.content_sha256, s.chain_sha256,
                 g.last_run, g.last_seen, g.status
             FROM gateway g LEFT JOIN snapshot s ON s.gateway = g.id AND s.last_seen IS NULL
             """
-        func keep(_ row: Row, at position: Int) throws {
-            known[position] = (
-                row[1], try row.stored(ResourceKind.self, at: 2, "kind", table: "gateway", path: path),
-                try latest(row), row[10]
-            )
+        func keepRows(_ statement: Statement, _ arguments: StatementArguments = StatementArguments()) throws {
+            let rows = try Row.fetchCursor(statement, arguments: arguments)
+            let sqlite = statement.sqliteStatement
+            while try rows.next() != nil {
+                guard let position = positions.position(of: Self.bytes(sqlite, 0)) else { continue }
+                known[position] = try keep(sqlite)
+            }
         }
         // A batch of a quarter of the history or more (a night recorded in one batch, an import) reads
         // every row in one pass, which costs SQLite a third of looking each id up in the unique index;
         // the rows of ids not in the batch are dropped.
         let rows = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM gateway") ?? 0
         if observations.count >= 64, Int64(observations.count) * 4 >= rows {
-            let cursor = try Row.fetchCursor(db.cachedStatement(sql: select))
-            while let row = try cursor.next() {
-                if let position = positions[GatewayID(row[0] as String)] { try keep(row, at: position) }
-            }
+            try keepRows(db.cachedStatement(sql: select))
         } else {
             for start in stride(from: 0, to: observations.count, by: 500) {
                 let slice = observations[start..<min(start + 500, observations.count)]
-                let cursor = try Row.fetchCursor(
+                try keepRows(
                     db.cachedStatement(
-                        sql: select
-                            + " WHERE g.gateway_id IN (\(SQLList.placeholders(slice.count)))"
-                    ), arguments: StatementArguments(slice.map(\.gatewayID.rawValue)))
-                while let row = try cursor.next() {
-                    if let position = positions[GatewayID(row[0] as String)] { try keep(row, at: position) }
-                }
+                        sql: select + " WHERE g.gateway_id IN (\(SQLList.placeholders(slice.count)))"),
+                    StatementArguments(slice.map(\.gatewayID.rawValue)))
             }
         }
         return try observations.indices.map { index in
@@ -158,13 +154,42 @@ private struct PriorStateReader {
         }
     }
 
-    private func latest(_ row: Row) throws -> PriorState.Latest? {
-        guard let snapshot: Int64 = row[3] else { return nil }
-        return PriorState.Latest(
-            snapshotRow: snapshot, seq: row[4],
-            state: try row.stored(SnapshotState.self, at: 5, "state", table: "snapshot", path: path),
-            contentSHA256: StoredDigest.hex(row[6]), chain: StoredDigest.hex(row[7]) ?? "", lastRun: row[8],
-            lastSeen: row[9])
+    /// The current row of `sqlite`, a row of the select in ``read(_:positions:)``.
+    private func keep(_ sqlite: SQLiteStatement) throws(StoreError) -> Known {
+        let kindBytes = Self.bytes(sqlite, 2)
+        guard let kind = ResourceKind.allCases.first(where: { $0.rawValue.utf8.elementsEqual(kindBytes) }) else {
+            throw .unknownValue(path: path, table: "gateway", column: "kind", value: Self.text(sqlite, 2) ?? "NULL")
+        }
+        var latest: PriorState.Latest?
+        if sqlite3_column_type(sqlite, 3) != SQLITE_NULL {
+            let stateText = Self.text(sqlite, 5)
+            guard let state = stateText.flatMap(SnapshotState.init(rawValue:)) else {
+                throw .unknownValue(path: path, table: "snapshot", column: "state", value: stateText ?? "NULL")
+            }
+            latest = PriorState.Latest(
+                snapshotRow: sqlite3_column_int64(sqlite, 3), seq: sqlite3_column_int64(sqlite, 4), state: state,
+                contentDigest: StoredHash(sqlite, column: 6), chainDigest: StoredHash(sqlite, column: 7) ?? .text(""),
+                lastRun: Self.integer(sqlite, 8), lastSeen: Self.integer(sqlite, 9))
+        }
+        return (sqlite3_column_int64(sqlite, 1), kind, latest, Self.text(sqlite, 10))
+    }
+
+    /// Column `column`'s text bytes, valid until the next step (empty for NULL).
+    private static func bytes(_ sqlite: SQLiteStatement, _ column: Int32) -> UnsafeRawBufferPointer {
+        // SQLite's safe order: the value, then its length.
+        guard let text = sqlite3_column_text(sqlite, column) else {
+            return UnsafeRawBufferPointer(start: nil, count: 0)
+        }
+        return UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(sqlite, column)))
+    }
+
+    private static func text(_ sqlite: SQLiteStatement, _ column: Int32) -> String? {
+        guard sqlite3_column_type(sqlite, column) != SQLITE_NULL else { return nil }
+        return String(decoding: bytes(sqlite, column), as: UTF8.self)
+    }
+
+    private static func integer(_ sqlite: SQLiteStatement, _ column: Int32) -> Int64? {
+        sqlite3_column_type(sqlite, column) == SQLITE_NULL ? nil : sqlite3_column_int64(sqlite, column)
     }
 
     private func lastPresentContent(_ gateway: Int64, kind: ResourceKind) throws -> Resource? {

@@ -9,10 +9,14 @@ public struct PriorState: Sendable, Hashable {
         let snapshotRow: Int64
         let seq: Int64
         let state: SnapshotState
-        let contentSHA256: String?
-        let chain: String
+        /// The snapshot's content digest (nil for a tombstone) and chain link, as stored.
+        let contentDigest: StoredHash?
+        let chainDigest: StoredHash
         let lastRun: Int64?
         let lastSeen: Int64?
+
+        /// The hex of the snapshot's chain link: the previous link of the snapshot that follows it.
+        var chain: String { chainDigest.hex }
     }
 
     /// The gateway's row, nil for a gateway never seen before.
@@ -35,6 +39,6 @@ public struct PriorState: Sendable, Hashable {
         guard case .present(let current) = observation.result, let latest, latest.state == .present else {
             return false
         }
-        return latest.contentSHA256 == current.contentSHA256
+        return latest.contentDigest?.matches(hex: current.contentSHA256) ?? false
     }
 }

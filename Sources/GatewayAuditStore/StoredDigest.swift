@@ -29,6 +29,24 @@ enum StoredDigest {
         }
     }
 
+    /// ``hex(_:)`` of column `column` of `statement`, read from SQLite's own value: a BLOB's bytes are
+    /// written as hex straight into the string.
+    static func hex(_ statement: SQLiteStatement, column: Int32) -> String? {
+        // SQLite's safe order: the type, then the value, then its length.
+        switch sqlite3_column_type(statement, column) {
+        case SQLITE_NULL:
+            return nil
+        case SQLITE_BLOB:
+            let bytes = sqlite3_column_blob(statement, column)
+            return UnsafeRawBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(statement, column))).hexString
+        default:
+            guard let text = sqlite3_column_text(statement, column) else { return nil }
+            return String(
+                decoding: UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, column))),
+                as: UTF8.self)
+        }
+    }
+
     /// Appends column `column` of `statement`, a stored digest, to `buffer` as the hex text the digest's
     /// string would be (a BLOB's bytes in hex, a text's bytes as they are), with no string made; false for NULL.
     static func appendHex(_ statement: SQLiteStatement, column: Int32, to buffer: inout [UInt8]) -> Bool {
@@ -75,13 +93,98 @@ enum StoredDigest {
         }
     }
 
-    private static func digit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
+    /// The lower-case hex digit of `nibble`.
+    static func digit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
 
     private static func value(_ digit: UInt8) -> UInt8? {
         switch digit {
         case 0x30...0x39: digit - 0x30
         case 0x61...0x66: digit - 0x57
         default: nil
+        }
+    }
+}
+
+/// A digest as a prior-state read found it: the 32 bytes SQLite stores (since `v7-compact`), or a text as
+/// stored (PostgreSQL's columns, or a value edited by hand, which verification reports). Read for every
+/// resource every night, so an unchanged resource costs no string: its content digest is compared with
+/// the observation's hex in place, and the hex of its chain link is only written when a link is made.
+enum StoredHash: Sendable, Hashable {
+    case bytes(Bytes32)
+    case text(String)
+
+    /// 32 bytes, held inline.
+    struct Bytes32: Sendable, Hashable {
+        var words: (UInt64, UInt64, UInt64, UInt64)
+
+        init(_ raw: UnsafeRawBufferPointer) {
+            words = (
+                raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
+                raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+                raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self),
+                raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self)
+            )
+        }
+
+        func withBytes<T>(_ body: (UnsafeRawBufferPointer) -> T) -> T {
+            withUnsafeBytes(of: words) { body($0) }
+        }
+
+        static func == (lhs: Bytes32, rhs: Bytes32) -> Bool {
+            lhs.words.0 == rhs.words.0 && lhs.words.1 == rhs.words.1 && lhs.words.2 == rhs.words.2
+                && lhs.words.3 == rhs.words.3
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(words.0)
+            hasher.combine(words.1)
+            hasher.combine(words.2)
+            hasher.combine(words.3)
+        }
+    }
+
+    /// Column `column` of `statement`: a 32-byte BLOB as bytes, any other value as its text; nil for NULL.
+    init?(_ statement: SQLiteStatement, column: Int32) {
+        // SQLite's safe order: the type, then the value, then its length.
+        let type = sqlite3_column_type(statement, column)
+        if type == SQLITE_NULL { return nil }
+        if type == SQLITE_BLOB, sqlite3_column_bytes(statement, column) == 32,
+            let blob = sqlite3_column_blob(statement, column)
+        {
+            self = .bytes(Bytes32(UnsafeRawBufferPointer(start: blob, count: 32)))
+            return
+        }
+        guard let hex = StoredDigest.hex(statement, column: column) else { return nil }
+        self = .text(hex)
+    }
+
+    /// Lower-case hex, as everything above the store sees digests (a text as stored).
+    var hex: String {
+        switch self {
+        case .bytes(let bytes): bytes.withBytes { $0.hexString }
+        case .text(let text): text
+        }
+    }
+
+    /// Whether `hex` is this digest's hex, compared in place.
+    func matches(hex: String) -> Bool {
+        switch self {
+        case .text(let text):
+            return text == hex
+        case .bytes(let bytes):
+            var hex = hex
+            return hex.withUTF8 { digits in
+                guard digits.count == 64 else { return false }
+                return bytes.withBytes { raw in
+                    for index in 0..<32 {
+                        let byte = raw[index]
+                        guard digits[2 * index] == StoredDigest.digit(byte >> 4),
+                            digits[2 * index + 1] == StoredDigest.digit(byte & 0x0F)
+                        else { return false }
+                    }
+                    return true
+                }
+            }
         }
     }
 }

@@ -34,7 +34,8 @@ extension PostgresWriter {
                     latest = PriorState.Latest(
                         snapshotRow: snapshot, seq: try row.int("seq"),
                         state: try row.stored(SnapshotState.self, "state", table: "snapshot"),
-                        contentSHA256: try row.optionalText("content_sha256"), chain: try row.text("chain_sha256"),
+                        contentDigest: try row.optionalText("content_sha256").map(StoredHash.text),
+                        chainDigest: .text(try row.text("chain_sha256")),
                         lastRun: try row.optionalInt("last_run"), lastSeen: try row.optionalInt("last_seen"))
                 }
                 known[GatewayID(try row.text("gateway_id"))] = (
