@@ -91,8 +91,8 @@ extension HistoryWriter {
 /// gateways whose content differs.
 ///
 /// The rows are read from SQLite's own values (this runs for every resource every night): the id's bytes
-/// find its position in the batch with no string made, the digests' bytes are written as hex straight into
-/// their strings.
+/// find its position in the batch with no string made (``BatchPositions``), and the open snapshot's digests
+/// are kept as their bytes (``StoredHash``), made into hex only when a new snapshot links to them.
 private struct PriorStateReader {
     let db: Database
     let path: String
