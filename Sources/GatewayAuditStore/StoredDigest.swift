@@ -29,24 +29,6 @@ enum StoredDigest {
         }
     }
 
-    /// ``hex(_:)`` of column `column` of `statement`, read from SQLite's own value: a BLOB's bytes are
-    /// written as hex straight into the string.
-    static func hex(_ statement: SQLiteStatement, column: Int32) -> String? {
-        // SQLite's safe order: the type, then the value, then its length.
-        switch sqlite3_column_type(statement, column) {
-        case SQLITE_NULL:
-            return nil
-        case SQLITE_BLOB:
-            let bytes = sqlite3_column_blob(statement, column)
-            return UnsafeRawBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(statement, column))).hexString
-        default:
-            guard let text = sqlite3_column_text(statement, column) else { return nil }
-            return String(
-                decoding: UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, column))),
-                as: UTF8.self)
-        }
-    }
-
     /// Appends column `column` of `statement`, a stored digest, to `buffer` as the hex text the digest's
     /// string would be (a BLOB's bytes in hex, a text's bytes as they are), with no string made; false for NULL.
     static func appendHex(_ statement: SQLiteStatement, column: Int32, to buffer: inout [UInt8]) -> Bool {
@@ -154,8 +136,10 @@ enum StoredHash: Sendable, Hashable {
             self = .bytes(Bytes32(UnsafeRawBufferPointer(start: blob, count: 32)))
             return
         }
-        guard let hex = StoredDigest.hex(statement, column: column) else { return nil }
-        self = .text(hex)
+        // Any other value as ``StoredDigest/hex(_:)`` reads it: a BLOB's bytes in hex, a text as stored.
+        var text: [UInt8] = []
+        guard StoredDigest.appendHex(statement, column: column, to: &text) else { return nil }
+        self = .text(String(decoding: text, as: UTF8.self))
     }
 
     /// Lower-case hex, as everything above the store sees digests (a text as stored).
