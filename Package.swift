@@ -50,10 +50,13 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
+        // The system zlib: the SQLite store deflates snapshot content with a preset dictionary.
+        .systemLibrary(name: "CZlib"),
         .target(
             name: "GatewayAuditStore",
             dependencies: [
                 "GatewayAuditCore",
+                "CZlib",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),

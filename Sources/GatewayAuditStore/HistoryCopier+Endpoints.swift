@@ -23,6 +23,24 @@ struct CopySQL {
         }
     }
 
+    /// The expression of snapshot `s`'s content as JSON text, its resource row as `g` (SQLite compresses it,
+    /// ``StoredContent``; PostgreSQL keeps the text).
+    var contentJSON: String {
+        digestsAsBytes ? StoredContent.json(snapshot: "s", gateway: "g") : "s.content"
+    }
+
+    /// A snapshot's content as this store keeps it, from the JSON text `contentJSON` read (column
+    /// `content_json` of `snapshot`, read with its resource's `kind` and `gateway_id`).
+    func content(of snapshot: CopyRow, deflater: ContentDeflater) -> RunRecordField {
+        let value = snapshot["content_json"] ?? .null
+        guard digestsAsBytes, case .string(let json) = value else { return value }
+        let row = StoredContent.Row(
+            kind: snapshot["kind"]?.text ?? "", id: snapshot["gateway_id"]?.text ?? "",
+            idValue: snapshot["id_value"]?.text, createdAt: snapshot["created_at_raw"]?.text,
+            updatedAt: snapshot["updated_at_raw"]?.text)
+        return RunRecordField(StoredContent.value(json: json, row: row, deflater: deflater))
+    }
+
     /// The rows of `sql` from `database` in one transaction (`write`: a write transaction, else a read).
     static func within<T>(_ database: HistoryDatabase, write: Bool, _ body: (CopySQL) throws -> T) throws -> T {
         if let session = database.postgres {

@@ -109,8 +109,11 @@ private struct RunRows {
                 OR g.last_run = ?
             """, r + r + r + r + (moves ? r : []) + r)
         snapshots = try sql.rows(
-            "SELECT g.gateway_id, s.* FROM snapshot s JOIN gateway g ON g.id = s.gateway WHERE s.first_run = ? ORDER BY s.id",
-            r)
+            """
+            SELECT g.gateway_id, g.kind, s.*, \(sql.contentJSON) AS content_json
+            FROM snapshot s JOIN gateway g ON g.id = s.gateway
+            WHERE s.first_run = ? ORDER BY s.id
+            """, r)
         previous = try sql.rows(
             """
             SELECT g.gateway_id, p.seq, p.last_run, p.last_seen FROM snapshot s JOIN gateway g ON g.id = s.gateway
@@ -163,12 +166,14 @@ private struct RunRows {
             "snapshot", set: "last_run = v.column3, last_seen = v.column4",
             where: "snapshot.gateway = v.column1 AND snapshot.seq = v.column2",
             previous.map { [gatewayRow($0), $0["seq"] ?? .null, $0["last_run"] ?? .null, $0["last_seen"] ?? .null] })
+        let deflater = ContentDeflater()
         try sql.insert(
             "INSERT INTO snapshot (gateway, \(Self.snapshotColumns.joined(separator: ", ")))",
             snapshots.map { snapshot in
                 [gatewayRow(snapshot)]
                     + Self.snapshotColumns.map { column in
                         let value = snapshot[column] ?? .null
+                        if column == "content" { return sql.content(of: snapshot, deflater: deflater) }
                         return Self.digestColumns.contains(column) ? sql.digest(value) : value
                     }
             })

@@ -14,9 +14,48 @@ extension HistoryDatabase {
         DELETE FROM grdb_migrations WHERE identifier = 'v7-compact';
         """
 
+    /// The SQL that puts the snapshot contents back in the form releases before migration `v8-deflate`
+    /// wrote them (JSON text), on a connection with ``StoredContent``'s functions.
+    static let beforeDeflateSQL =
+        expandContentsSQL
+        + "DROP TABLE content_dictionary; DELETE FROM grdb_migrations WHERE identifier = 'v8-deflate';"
+
+    /// Rewrites every compressed snapshot content of the SQLite history at `path` as its JSON text, which the
+    /// store reads as it is (``StoredContent``), keeping `v8-deflate` applied: for the tests that edit contents
+    /// by hand with the sqlite3 shell, as a person would edit a text content. No command runs it.
+    /// - Throws: ``StoreError``.
+    public static func expandContents(path: String) throws(StoreError) {
+        try withContentFunctions(path: path) { db in try db.execute(sql: expandContentsSQL) }
+    }
+
+    /// Puts the SQLite history at `path` back in the form releases before migration `v8-deflate` wrote:
+    /// contents as JSON text, no `content_dictionary`, no `v8-deflate` among the applied migrations
+    /// (``beforeDeflateSQL``). With ``beforeCompactSQL`` after it, the form before `v7-compact` too. For the
+    /// tests of the upgrade; no command runs it.
+    /// - Throws: ``StoreError``.
+    public static func undoDeflate(path: String) throws(StoreError) {
+        try withContentFunctions(path: path) { db in try db.execute(sql: beforeDeflateSQL) }
+    }
+
+    private static func withContentFunctions(path: String, _ body: (Database) throws -> Void) throws(StoreError) {
+        try StoreError.mapping(path: path) {
+            var config = Configuration()
+            config.prepareDatabase { db in StoredContent.register(db) }
+            try DatabaseQueue(path: path, configuration: config).inDatabase(body)
+        }
+    }
+
+    /// Compressed contents back to JSON text (on a connection with ``StoredContent``'s functions).
+    private static let expandContentsSQL = """
+        UPDATE snapshot SET content = gateway_audit_content(content, (SELECT kind FROM gateway WHERE id = snapshot.gateway),
+            (SELECT gateway_id FROM gateway WHERE id = snapshot.gateway), id_value, created_at_raw, updated_at_raw)
+        WHERE typeof(content) = 'blob';
+        """
+
     /// Writes a compact copy of the SQLite history at `source` to the new file `target`, in the form of
-    /// the release before `v7-compact` (``beforeCompactSQL``), without opening it as a history (which would
-    /// upgrade it). For the bench's upgrade row.
+    /// the release before `v7-compact` (``beforeCompactSQL``, and contents as text: ``beforeDeflateSQL``),
+    /// without opening it as a history (which would upgrade it). For the bench's upgrade row, which so
+    /// times both migrations.
     /// - Throws: ``StoreError``.
     public static func copyBeforeCompact(from source: String, to target: String) throws(StoreError) {
         try StoreError.mapping(path: target) {
@@ -25,8 +64,10 @@ extension HistoryDatabase {
             try DatabaseQueue(path: source, configuration: config).inDatabase { db in
                 try db.execute(sql: "VACUUM INTO ?", arguments: [target])
             }
-            try DatabaseQueue(path: target).inDatabase { db in
-                try db.execute(sql: beforeCompactSQL + "VACUUM;")
+            var writable = Configuration()
+            writable.prepareDatabase { db in StoredContent.register(db) }
+            try DatabaseQueue(path: target, configuration: writable).inDatabase { db in
+                try db.execute(sql: beforeDeflateSQL + beforeCompactSQL + "VACUUM;")
             }
         }
     }

@@ -27,10 +27,10 @@ extension HistoryDatabase {
         }
     }
 
-    /// Waits up to `budget` while migration `v7-compact` is still to come and a run holds one of the file's
-    /// run locks: that run is an earlier release's (a run of this release opens, and so migrates, before it
-    /// locks), which reads the digests as text and would chain links and seal a head from the bytes the
-    /// migration writes. Only a run already going is seen; README ("Proving an export") says to stop the
+    /// Waits up to `budget` while migration `v7-compact` or `v8-deflate` is still to come and a run holds one
+    /// of the file's run locks: that run is an earlier release's (a run of this release opens, and so
+    /// migrates, before it locks), which reads the digests and contents as text and would chain links and
+    /// seal a head from the bytes the migrations write. Only a run already going is seen; README ("Proving an export") says to stop the
     /// earlier release's collectors before upgrading.
     /// - Throws: ``StoreError/earlierReleaseRunning(path:lockFile:)`` when a run still holds its lock after
     ///   `budget`.
@@ -39,7 +39,7 @@ extension HistoryDatabase {
         // the file and taken its lock meanwhile, which is no reason to wait.
         func pending() throws -> Bool {
             let applied = try writer.read { db in try migrator.appliedIdentifiers(db) }
-            return !applied.isEmpty && !applied.contains("v7-compact")
+            return !applied.isEmpty && !applied.isSuperset(of: ["v7-compact", "v8-deflate"])
         }
         let deadline = ContinuousClock.now + budget
         while try pending(), let lockFile = heldRunLock(path: path) {

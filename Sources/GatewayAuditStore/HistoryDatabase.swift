@@ -101,6 +101,7 @@ public struct HistoryDatabase: Sendable {
         config.busyMode = .timeout(busyTimeout.seconds)
         config.readonly = readOnly
         config.label = "gateway-audit"
+        config.prepareDatabase { db in StoredContent.register(db) }
         let pool = try StoreError.mapping(path: path) {
             let pool = try retryingBusy(for: busyTimeout) { try DatabasePool(path: path, configuration: config) }
             // After the pool is open, not in `prepareDatabase`: opening a pool puts the file in WAL mode and
@@ -118,7 +119,9 @@ public struct HistoryDatabase: Sendable {
     /// A new, empty database in memory (tests; no run lock, nothing on disk).
     /// - Throws: ``StoreError``.
     public static func inMemory() throws(StoreError) -> HistoryDatabase {
-        let queue = try StoreError.mapping(path: ":memory:") { try DatabaseQueue() }
+        var config = Configuration()
+        config.prepareDatabase { db in StoredContent.register(db) }
+        let queue = try StoreError.mapping(path: ":memory:") { try DatabaseQueue(configuration: config) }
         return try HistoryDatabase(writer: queue, path: ":memory:", isFile: false, migrate: true)
     }
 

@@ -35,7 +35,7 @@ extension HistoryQueries {
         do {
             try stream(
                 sql: """
-                    SELECT g.gateway_id, g.kind, json_extract(s.content, '$.name') AS name, s.seq, s.first_seen,
+                    SELECT g.gateway_id, g.kind, json_extract(\(StoredContent.json(snapshot: "s", gateway: "g")), '$.name') AS name, s.seq, s.first_seen,
                         \(Self.lastSeen) AS last_seen
                     FROM snapshot s JOIN gateway g ON g.id = s.gateway
                     WHERE s.\(column) = ? ORDER BY g.gateway_id, s.seq

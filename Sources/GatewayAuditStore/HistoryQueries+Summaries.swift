@@ -54,8 +54,9 @@ extension HistoryQueries {
             (SELECT COUNT(*) FROM gateway c JOIN snapshot cs ON cs.gateway = c.id AND cs.last_seen IS NULL
                 WHERE cs.state = \(SnapshotState.present.sqlLiteral) AND cs.cgw_id = g.gateway_id) AS connections,
             \(KnownResource.latestStateSQL) AS state,
-            (SELECT json_extract(content, '$.name') FROM snapshot
-                WHERE gateway = g.id AND state = \(SnapshotState.present.sqlLiteral) ORDER BY seq DESC LIMIT 1) AS name,
+            (SELECT json_extract(\(StoredContent.json(snapshot: "n", gateway: "g")), '$.name') FROM snapshot n
+                WHERE n.gateway = g.id AND n.state = \(SnapshotState.present.sqlLiteral) ORDER BY n.seq DESC LIMIT 1)
+                AS name,
             (SELECT MIN(first_seen) FROM snapshot WHERE gateway = g.id) AS first_seen,
             g.last_seen,
             (SELECT COUNT(*) FROM snapshot WHERE gateway = g.id) AS snapshots,

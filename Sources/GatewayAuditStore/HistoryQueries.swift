@@ -55,7 +55,8 @@ public struct HistoryQueries: HistoryReading {
         try stream(
             sql: """
                 SELECT g.gateway_id, g.kind, s.seq, s.state, s.first_seen, \(Self.lastSeen) AS last_seen, s.first_run,
-                    COALESCE(s.last_run, g.last_run) AS last_run, s.content, s.content_sha256, s.chain_sha256,
+                    COALESCE(s.last_run, g.last_run) AS last_run, \(StoredContent.json(snapshot: "s", gateway: "g")) AS content,
+                    s.content_sha256, s.chain_sha256,
                     g.account, g.cloud, g.region, g.project_id
                 FROM snapshot s JOIN gateway g ON g.id = s.gateway
                 \(clause) ORDER BY g.gateway_id, s.seq
@@ -119,8 +120,8 @@ public struct HistoryQueries: HistoryReading {
         try stream(
             sql: """
                 SELECT g.gateway_id, g.kind, s.seq, s.first_seen, s.id, s.created_at_raw, s.updated_at_raw,
-                    json_extract(s.content, '$.ca_certificate.expire_time') AS expire_time_raw,
-                    json_extract(s.content, '$.applied_at') AS applied_at_raw,
+                    json_extract(\(StoredContent.json(snapshot: "s", gateway: "g")), '$.ca_certificate.expire_time') AS expire_time_raw,
+                    json_extract(\(StoredContent.json(snapshot: "s", gateway: "g")), '$.applied_at') AS applied_at_raw,
                     g.account, g.cloud, g.region, g.project_id
                 FROM snapshot s JOIN gateway g ON g.id = s.gateway
                 \(clause) ORDER BY g.gateway_id, s.seq

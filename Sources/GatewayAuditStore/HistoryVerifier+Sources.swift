@@ -39,12 +39,15 @@ protocol VerificationSource {
     func departures() throws -> [VerifiedDeparture]
 }
 
-/// The snapshot query both stores answer identically.
-private let verifiedSnapshotsSQL = """
-    SELECT g.gateway_id, g.kind, s.id, s.seq, s.state, s.first_run, s.first_seen, s.content, s.content_sha256,
-        s.chain_sha256
+/// The snapshot query both stores answer identically, given the expression of the content as JSON text
+/// (SQLite's is compressed, ``StoredContent``; one that does not decode reads as NULL and fails its SHA-256).
+private func verifiedSnapshotsSQL(content: String) -> String {
+    """
+    SELECT g.gateway_id, g.kind, s.id, s.seq, s.state, s.first_run, s.first_seen, \(content) AS content,
+        s.content_sha256, s.chain_sha256
     FROM snapshot s JOIN gateway g ON g.id = s.gateway ORDER BY g.gateway_id, s.seq
     """
+}
 
 private let fieldChangesSQL = """
     SELECT change, field, old_value, new_value FROM change
@@ -56,7 +59,11 @@ struct SQLiteVerificationSource: VerificationSource {
     let path: String
 
     func forEachSnapshot(_ body: (VerifiedSnapshot) throws -> Void) throws {
-        let rows = try Row.fetchCursor(db, sql: verifiedSnapshotsSQL)
+        let rows = try Row.fetchCursor(
+            db,
+            sql: verifiedSnapshotsSQL(
+                content:
+                    "gateway_audit_content_or_null(s.content, \(StoredContent.columns(snapshot: "s", gateway: "g")))"))
         while let row = try rows.next() {
             try body(
                 VerifiedSnapshot(
@@ -109,7 +116,8 @@ struct PostgresVerificationSource: VerificationSource {
     let connection: PGConnection
 
     func forEachSnapshot(_ body: (VerifiedSnapshot) throws -> Void) throws {
-        try connection.execute("DECLARE verified_snapshots NO SCROLL CURSOR FOR " + verifiedSnapshotsSQL)
+        try connection.execute(
+            "DECLARE verified_snapshots NO SCROLL CURSOR FOR " + verifiedSnapshotsSQL(content: "s.content"))
         while true {
             let rows = try connection.rows("FETCH 2000 FROM verified_snapshots")
             if rows.isEmpty { break }

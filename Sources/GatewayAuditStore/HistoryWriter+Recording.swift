@@ -194,7 +194,10 @@ private struct PriorStateReader {
 
     private func lastPresentContent(_ gateway: Int64, kind: ResourceKind) throws -> Resource? {
         let statement = try db.cachedStatement(
-            sql: "SELECT content FROM snapshot WHERE gateway = ? AND state = ? ORDER BY seq DESC LIMIT 1")
+            sql: """
+                SELECT \(StoredContent.json(snapshot: "s", gateway: "g")) FROM snapshot s JOIN gateway g ON g.id = s.gateway
+                WHERE s.gateway = ? AND s.state = ? ORDER BY s.seq DESC LIMIT 1
+                """)
         guard let content = try String.fetchOne(statement, arguments: [gateway, SnapshotState.present]) else {
             return nil
         }

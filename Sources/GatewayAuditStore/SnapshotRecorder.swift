@@ -20,6 +20,8 @@ struct SnapshotRecorder {
     let movesScopes: Bool
     private var extensions: [(gateway: Int64, seen: Int64, operational: String?)] = []
     let candidates: RecreationCandidates
+    /// The batch's contents are compressed with one stream (``StoredContent``).
+    let deflater = ContentDeflater()
     /// A resource went in this batch: its identity is not among the candidates read before it.
     private(set) var goneInBatch = false
 
@@ -252,7 +254,13 @@ struct SnapshotRecorder {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
-            gateway, seq, state, run, seen, content?.canonicalJSON, StoredDigest.value(hex: hash),
+            gateway, seq, state, run, seen,
+            StoredContent.value(
+                json: content?.canonicalJSON,
+                row: StoredContent.Row(
+                    kind: kind.rawValue, id: gatewayID.rawValue, idValue: content?.identityValue,
+                    createdAt: content?.createdAtText, updatedAt: content?.updatedAtText), deflater: deflater),
+            StoredDigest.value(hex: hash),
             content?.identityValue, content?.createdAtText, created?.instant.storageValue,
             created.flatMap(Self.offsetValue), content?.updatedAtText, updated?.instant.storageValue,
             updated.flatMap(Self.offsetValue), StoredDigest.value(hex: chain),

@@ -119,7 +119,13 @@ struct CommandLineTests {
                     == "gateway-audit: error: \(notDB.path) is not an SQLite database; point --db at a gateway-audit database or a new file name\n"
             )
 
+            // Contents are stored compressed; the edit is made on the JSON text the store also reads.
+            try HistoryDatabase.expandContents(path: e.db)
+            let named = try sqlite3(e.db, "SELECT COUNT(*) FROM snapshot WHERE content LIKE '%hq-frankfurt%'")
             try sqlite3(e.db, "UPDATE snapshot SET content = replace(content, 'hq-frankfurt', 'hq-frankfurX')")
+            // The gateway and the two connections named after it.
+            #expect(named == "3")
+            #expect(try sqlite3(e.db, "SELECT COUNT(*) FROM snapshot WHERE content LIKE '%hq-frankfurX%'") == named)
             let verify = try await e.cli(["verify"])
             #expect(verify.status == 5)
             #expect(
@@ -175,7 +181,9 @@ struct CommandLineTests {
     func upgradeWaitsForEarlierRelease() async throws {
         try await EndToEnd.with { e in
             _ = try await e.collect()
-            try SQLiteShell.run(e.db, "PRAGMA wal_checkpoint(TRUNCATE);" + HistoryDatabase.beforeCompactSQL)
+            try SQLiteShell.run(e.db, "PRAGMA wal_checkpoint(TRUNCATE)")
+            try HistoryDatabase.undoDeflate(path: e.db)
+            try SQLiteShell.run(e.db, HistoryDatabase.beforeCompactSQL)
             let lock = e.db + ".0123456789abcdef.lock"
             let fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
             #expect(fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
@@ -187,11 +195,13 @@ struct CommandLineTests {
                     + "this release converts the file on its first write: stop the earlier release's collectors, then try again\n"
             )
             #expect(try SQLiteShell.run(e.db, "SELECT DISTINCT typeof(chain_sha256) FROM snapshot") == "text\n")
+            #expect(try SQLiteShell.run(e.db, "SELECT DISTINCT typeof(content) FROM snapshot") == "text\n")
             flock(fd, LOCK_UN)
             close(fd)
             let upgraded = try await e.collect()
             #expect(upgraded.status == 0, "\(upgraded.stderr)")
             #expect(try SQLiteShell.run(e.db, "SELECT DISTINCT typeof(chain_sha256) FROM snapshot") == "blob\n")
+            #expect(try SQLiteShell.run(e.db, "SELECT DISTINCT typeof(content) FROM snapshot") == "blob\n")
             let verified = try await CLI.run(["verify", "--db", e.db])
             #expect(verified.status == 0 && verified.stdout.hasPrefix("ok: "), "\(verified.stdout)")
         }

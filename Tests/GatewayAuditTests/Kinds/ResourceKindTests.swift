@@ -156,6 +156,10 @@ struct ResourceKindTests {
         let f = try StoreFixture()
         try await f.run(night: 1, resources: [try KindFixture.connection()])
         #expect(try f.verifyFile().isIntact)
+        try f.database.checkpoint()
+        // Compressed, the content would no longer inflate with the other kind's dictionary (StoredContent) and
+        // verify would name the content first: as JSON text, only the chain tells.
+        try HistoryDatabase.expandContents(path: f.path)
         _ = try sqlite3(f.path, "UPDATE gateway SET kind = 'customer-gateway' WHERE gateway_id = 'vpnc-1'")
         let problems = try f.verifyFile().problems.map(\.description)
         #expect(

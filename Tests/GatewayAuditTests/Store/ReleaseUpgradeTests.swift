@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -84,8 +85,29 @@ struct ReleaseUpgradeTests {
         #expect(try HistoryQueries(database).recordedHead(verification.chainHead))
     }
 
+    @Test(
+        "the upgrade compresses each of the release's contents (v8-deflate); every one reads back as the release wrote it"
+    )
+    func compressedContents() throws {
+        let f = try copy()
+        let texts = "SELECT content FROM snapshot WHERE content IS NOT NULL ORDER BY gateway, seq"
+        let before = try sqlite3(f.path, texts).split(separator: "\n").map(String.init)
+        #expect(try sqlite3(f.path, "SELECT DISTINCT typeof(content) FROM snapshot ORDER BY 1") == "text\n")
+        let bytes = try sqlite3(f.path, "SELECT SUM(length(content)) FROM snapshot")
+        let database = try HistoryDatabase.open(path: f.path)
+        #expect(try sqlite3(f.path, "SELECT DISTINCT typeof(content) FROM snapshot ORDER BY 1") == "blob\n")
+        let compressed = try sqlite3(f.path, "SELECT SUM(length(content)) FROM snapshot")
+        #expect((Int(compressed.dropLast()) ?? .max) * 3 < Int(bytes.dropLast()) ?? 0, "\(compressed) of \(bytes)")
+        var rows: [HistoryRow] = []
+        try HistoryQueries(database).forEachHistoryRow(ReportFilter()) { rows.append($0) }
+        #expect(rows.count == before.count)
+        #expect(Set(rows.compactMap { $0.resource?.canonicalJSON }) == Set(before))
+        #expect(before.count > 10)
+    }
+
     /// A history with a departure (gw-b left project p for q), then put back in the form the release
-    /// before `v7-compact` wrote: digests as hex text, the index of resources by kind, no `v7-compact`.
+    /// before `v7-compact` wrote: contents as JSON text, digests as hex text, the index of resources by kind,
+    /// no `v7-compact` or `v8-deflate`.
     func earlierReleaseHistory() async throws -> StoreFixture {
         let f = try StoreFixture()
         try await f.run(night: 1, try standardGateway(id: "gw-a"), try standardGateway(id: "gw-b"))
@@ -95,6 +117,7 @@ struct ReleaseUpgradeTests {
         _ = try await f.recorder.record([.present(try standardGateway(id: "gw-b", name: "moved"), at: at)], in: run)
         try await f.writer.finishRun(run, status: .complete, at: at.adding(seconds: 1))
         try f.database.checkpoint()
+        try HistoryDatabase.undoDeflate(path: f.path)
         try sqlite3(f.path, HistoryDatabase.beforeCompactSQL)
         return f
     }
@@ -107,10 +130,14 @@ struct ReleaseUpgradeTests {
             SELECT 'snapshot', typeof(content_sha256), typeof(chain_sha256), length(chain_sha256) FROM snapshot
             UNION SELECT 'scope_move', '', typeof(chain_sha256), length(chain_sha256) FROM scope_move ORDER BY 1, 2
             """
+        let contents = "SELECT DISTINCT typeof(content) FROM snapshot; SELECT COUNT(*) FROM content_dictionary"
         #expect(try sqlite3(f.path, digests) == "scope_move||text|64\nsnapshot|text|text|64\n")
+        #expect(throws: SQLiteShell.Failure.self) { try sqlite3(f.path, contents) }
+        #expect(try sqlite3(f.path, "SELECT DISTINCT typeof(content) FROM snapshot") == "text\n")
         let head = try HistoryVerifier(try HistoryDatabase.open(path: f.path, readOnly: true)).verify().chainHead
         let upgraded = try HistoryDatabase.open(path: f.path)
         #expect(try sqlite3(f.path, digests) == "scope_move||blob|32\nsnapshot|blob|blob|32\n")
+        #expect(try sqlite3(f.path, contents) == "blob\n3\n")
         #expect(try sqlite3(f.path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'gateway_by_kind'") == "0\n")
         let verification = try HistoryVerifier(upgraded).verify()
         #expect(verification.isIntact, "\(verification.problems)")

@@ -72,6 +72,57 @@ struct VerificationTests {
     }
 
     @Test(
+        "contents are stored compressed, a third of their JSON or less, and read back exactly; as text they read the same and verify"
+    )
+    func compressedContents() async throws {
+        let f = try await history()
+        try f.database.checkpoint()
+        let rows = try f.history()
+        let sizes = try sqlite3(
+            f.path,
+            "SELECT typeof(content), substr(hex(content), 1, 2), length(content) FROM snapshot WHERE content IS NOT NULL ORDER BY id"
+        )
+        let lines = sizes.split(separator: "\n").map { $0.split(separator: "|", omittingEmptySubsequences: false) }
+        let json = rows.compactMap { $0.resource?.canonicalJSON }
+        #expect(lines.count == 4 && json.count == 4)
+        #expect(lines.allSatisfy { $0[0] == "blob" && $0[1] == "01" })
+        for (line, text) in zip(lines, json) {
+            #expect(Int(line[2]) ?? .max <= text.utf8.count / 3, "\(line[2]) bytes for \(text.utf8.count): \(text)")
+        }
+        let head = try f.store.chainHead()
+        try HistoryDatabase.expandContents(path: f.path)
+        #expect(try sqlite3(f.path, "SELECT DISTINCT typeof(content) FROM snapshot ORDER BY 1") == "null\ntext\n")
+        let reopened = try HistoryDatabase.open(path: f.path, readOnly: true)
+        let result = try HistoryVerifier(reopened).verify()
+        #expect(result.isIntact && result.chainHead == head, "\(result.problems)")
+        var reread: [HistoryRow] = []
+        try HistoryQueries(reopened).forEachHistoryRow(ReportFilter()) { reread.append($0) }
+        #expect(reread.compactMap { $0.resource?.canonicalJSON } == json)
+    }
+
+    @Test(
+        "an edited compressed content is detected: bytes that do not inflate, or another snapshot's bytes",
+        arguments: [
+            "UPDATE snapshot SET content = zeroblob(40) WHERE seq = 2 AND gateway = (SELECT id FROM gateway WHERE gateway_id = 'a')",
+            "UPDATE snapshot SET content = substr(content, 1, length(content) - 2) WHERE seq = 2 AND gateway = (SELECT id FROM gateway WHERE gateway_id = 'a')",
+            """
+            UPDATE snapshot SET content = (SELECT content FROM snapshot WHERE seq = 1 AND gateway = (SELECT id FROM gateway WHERE gateway_id = 'a'))
+            WHERE seq = 2 AND gateway = (SELECT id FROM gateway WHERE gateway_id = 'a')
+            """,
+        ])
+    func editedCompressedContent(sql: String) async throws {
+        let f = try await history()
+        try f.database.checkpoint()
+        try sqlite3(f.path, sql)
+        #expect(try sqlite3(f.path, "SELECT DISTINCT typeof(content) FROM snapshot ORDER BY 1") == "blob\nnull\n")
+        let problems = try HistoryVerifier(HistoryDatabase.open(path: f.path, readOnly: true)).verify().problems
+        #expect(
+            problems.map(\.description).first
+                == "gateway a snapshot 2: content does not match its stored SHA-256 (content was edited)", "\(problems)"
+        )
+    }
+
+    @Test(
         "each kind of edit is detected and named",
         arguments: [
             (
@@ -126,6 +177,8 @@ struct VerificationTests {
     func tampering(sql: String, expected: String) async throws {
         let f = try await history()
         try f.database.checkpoint()
+        // An edit of a content's JSON, as a person makes it: on the text the store also reads (StoredContent).
+        if sql.contains("replace(content") { try HistoryDatabase.expandContents(path: f.path) }
         try sqlite3(f.path, "PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON; " + sql)
         let result = try HistoryVerifier(HistoryDatabase.open(path: f.path, readOnly: true)).verify()
         #expect(!result.isIntact)

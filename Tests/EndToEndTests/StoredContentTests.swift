@@ -1,0 +1,44 @@
+import Foundation
+import GatewayAudit
+import Testing
+
+@Suite("Snapshot contents in the SQLite file: compressed, and readable without gateway-audit")
+struct StoredContentTests {
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("deploy/contents.py")
+
+    @Test(
+        "deploy/contents.py inflates every kind's contents with the file's own dictionaries, exactly as the store reads them"
+    )
+    func pythonReader() async throws {
+        try await EndToEnd.with { e in
+            #expect(try await e.collect(["--quiet"]).status == 0)
+            for night in [3, 8, 12] {
+                try await e.cloud.advance(to: night)
+                #expect(try await e.collect(["--quiet"]).status == 0)
+            }
+            #expect(
+                try sqlite3(e.db, "SELECT kind, format, length(dictionary) > 200 FROM content_dictionary ORDER BY kind")
+                    == "customer-gateway|1|1\nvpn-connection|1|1\nvpn-gateway|1|1")
+            #expect(try sqlite3(e.db, "SELECT DISTINCT typeof(content) FROM snapshot ORDER BY 1") == "blob\nnull")
+            var expected: [String] = []
+            let store = try HistoryDatabase.open(path: e.db, readOnly: true)
+            try HistoryQueries(store).forEachHistoryRow(ReportFilter()) { row in
+                expected.append("\(row.gatewayID)\t\(row.seq)\t\(row.resource?.canonicalJSON ?? "null")")
+            }
+            // The standard scenario's 23 resources of three kinds, changed, gone and re-created over 12 nights.
+            #expect(Set(expected.map { $0.split(separator: "\t")[0] }).count >= 23)
+            #expect(expected.count > 30 && expected.contains { $0.hasSuffix("\tnull") })
+            let run = Process()
+            run.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            run.arguments = ["python3", Self.script.path, e.db]
+            let output = Pipe()
+            run.standardOutput = output
+            try run.run()
+            let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            run.waitUntilExit()
+            #expect(run.terminationStatus == 0)
+            #expect(printed.split(separator: "\n").map(String.init).sorted() == expected.sorted())
+        }
+    }
+}
