@@ -21,10 +21,16 @@ def inflated(content, kind, resource_id, id_value, created, updated, dictionarie
     """The JSON text of one stored content: a BLOB inflated, a text as it is, None for NULL."""
     if not isinstance(content, bytes):
         return content
+    if not content:
+        raise ValueError(f"{resource_id}: an empty content")
     row = "".join(f'"{name}":"{value or ""}",' for name, value in (
         ("created_at", created), ("id", resource_id), ("id_value", id_value), ("updated_at", updated)))
     inflater = zlib.decompressobj(-12, zdict=dictionaries.get((content[0], kind), b"") + row.encode())
-    return (inflater.decompress(content[1:]) + inflater.flush()).decode()
+    text = inflater.decompress(content[1:]) + inflater.flush()
+    # One whole stream and nothing after it, as gateway-audit reads it: anything else was edited.
+    if not inflater.eof or inflater.unused_data:
+        raise ValueError(f"{resource_id}: a content that does not inflate whole (run gateway-audit verify)")
+    return text.decode()
 
 
 def dictionaries_of(db):
@@ -51,4 +57,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except (ValueError, sqlite3.Error) as error:
+        sys.exit(f"contents.py: {error}")

@@ -152,13 +152,18 @@ private struct RunRows {
             "INSERT INTO gateway (\(columns.joined(separator: ", ")))",
             gateways.map { gateway in columns.map { gateway[$0] ?? .null } }, "ON CONFLICT (gateway_id) DO NOTHING")
         var gatewayRows: [String: RunRecordField] = [:]
+        // The target's kind of each resource: a resource the target already holds keeps its row (`ON CONFLICT
+        // DO NOTHING`), and its contents are compressed with that row's kind, which its readers use.
+        var targetKinds: [String: RunRecordField] = [:]
         let ids = gateways.map { $0["gateway_id"] ?? .null }
         for start in stride(from: 0, to: ids.count, by: 500) {
             let slice = Array(ids[start..<min(start + 500, ids.count)])
             for row in try sql.rows(
-                "SELECT id, gateway_id FROM gateway WHERE gateway_id IN (\(SQLList.placeholders(slice.count)))", slice)
+                "SELECT id, gateway_id, kind FROM gateway WHERE gateway_id IN (\(SQLList.placeholders(slice.count)))",
+                slice)
             {
                 gatewayRows[row["gateway_id"]?.text ?? ""] = row["id"]
+                targetKinds[row["gateway_id"]?.text ?? ""] = row["kind"]
             }
         }
         func gatewayRow(_ row: CopyRow) -> RunRecordField { gatewayRows[row["gateway_id"]?.text ?? ""] ?? .null }
@@ -173,7 +178,11 @@ private struct RunRows {
                 [gatewayRow(snapshot)]
                     + Self.snapshotColumns.map { column in
                         let value = snapshot[column] ?? .null
-                        if column == "content" { return sql.content(of: snapshot, deflater: deflater) }
+                        if column == "content" {
+                            var snapshot = snapshot
+                            snapshot["kind"] = targetKinds[snapshot["gateway_id"]?.text ?? ""] ?? snapshot["kind"]
+                            return sql.content(of: snapshot, deflater: deflater)
+                        }
                         return Self.digestColumns.contains(column) ? sql.digest(value) : value
                     }
             })

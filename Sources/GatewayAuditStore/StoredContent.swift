@@ -137,35 +137,42 @@ enum StoredContent {
     static func decompressed(_ data: Data, row: Row) -> String? {
         guard data.first == format else { return nil }
         let dictionary = row.dictionary
-        var stream = z_stream()
-        guard inflateInit2_(&stream, -windowBits, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+        // On the heap: zlib checks that a stream has not moved between calls.
+        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        defer {
+            stream.deinitialize(count: 1)
+            stream.deallocate()
+        }
+        guard inflateInit2_(stream, -windowBits, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             return nil
         }
-        defer { inflateEnd(&stream) }
+        defer { inflateEnd(stream) }
         let dictionaryStatus = dictionary.withUnsafeBufferPointer { bytes in
-            inflateSetDictionary(&stream, bytes.baseAddress, uInt(bytes.count))
+            inflateSetDictionary(stream, bytes.baseAddress, uInt(bytes.count))
         }
         guard dictionaryStatus == Z_OK else { return nil }
         var output = [UInt8](repeating: 0, count: max(512, data.count * 8))
         var input = Array(data.dropFirst())
         let finished = input.withUnsafeMutableBufferPointer { source -> Bool in
-            stream.next_in = source.baseAddress
-            stream.avail_in = uInt(source.count)
+            stream.pointee.next_in = source.baseAddress
+            stream.pointee.avail_in = uInt(source.count)
             while true {
-                let written = Int(stream.total_out)
+                let written = Int(stream.pointee.total_out)
                 let status = output.withUnsafeMutableBufferPointer { target in
-                    stream.next_out = target.baseAddress.map { $0 + written }
-                    stream.avail_out = uInt(target.count - written)
-                    return inflate(&stream, Z_NO_FLUSH)
+                    stream.pointee.next_out = target.baseAddress.map { $0 + written }
+                    stream.pointee.avail_out = uInt(target.count - written)
+                    return inflate(stream, Z_NO_FLUSH)
                 }
-                if status == Z_STREAM_END { return stream.avail_in == 0 }
+                // The whole input, one stream: trailing bytes are an edit too.
+                if status == Z_STREAM_END { return stream.pointee.avail_in == 0 }
                 // Out of room: grow and go on; anything else (a damaged stream, a truncated one) fails.
-                guard status == Z_OK || status == Z_BUF_ERROR, stream.avail_out == 0 else { return false }
+                guard status == Z_OK || status == Z_BUF_ERROR, stream.pointee.avail_out == 0 else { return false }
                 output.append(contentsOf: repeatElement(0, count: output.count))
             }
         }
         guard finished else { return nil }
-        return String(validating: output[0..<Int(stream.total_out)], as: UTF8.self)
+        return String(validating: output[0..<Int(stream.pointee.total_out)], as: UTF8.self)
     }
 
     /// The dictionary of format 1 for a resource of kind `kind` (`gateway.kind`); empty for another text.

@@ -7,6 +7,22 @@ struct StoredContentTests {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("deploy/contents.py")
 
+    /// `python3 deploy/contents.py DB`: exit status, stdout, stderr.
+    static func python(_ db: String) throws -> (status: Int32, stdout: String, stderr: String) {
+        let run = Process()
+        run.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        run.arguments = ["python3", script.path, db]
+        let output = Pipe()
+        let errors = Pipe()
+        run.standardOutput = output
+        run.standardError = errors
+        try run.run()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let complaints = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        run.waitUntilExit()
+        return (run.terminationStatus, printed, complaints)
+    }
+
     @Test(
         "deploy/contents.py inflates every kind's contents with the file's own dictionaries, exactly as the store reads them"
     )
@@ -29,16 +45,21 @@ struct StoredContentTests {
             // The standard scenario's 23 resources of three kinds, changed, gone and re-created over 12 nights.
             #expect(Set(expected.map { $0.split(separator: "\t")[0] }).count >= 23)
             #expect(expected.count > 30 && expected.contains { $0.hasSuffix("\tnull") })
-            let run = Process()
-            run.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            run.arguments = ["python3", Self.script.path, e.db]
-            let output = Pipe()
-            run.standardOutput = output
-            try run.run()
-            let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            run.waitUntilExit()
-            #expect(run.terminationStatus == 0)
-            #expect(printed.split(separator: "\n").map(String.init).sorted() == expected.sorted())
+            let read = try Self.python(e.db)
+            #expect(read.status == 0 && read.stderr.isEmpty, "\(read.stderr)")
+            #expect(read.stdout.split(separator: "\n").map(String.init).sorted() == expected.sorted())
+
+            // A content cut short reads as an error, not as the JSON it starts with.
+            try sqlite3(
+                e.db,
+                "UPDATE snapshot SET content = substr(content, 1, length(content) - 2) WHERE id = (SELECT MIN(id) FROM snapshot)"
+            )
+            let cut = try Self.python(e.db)
+            #expect(cut.status == 1)
+            #expect(
+                cut.stderr.hasPrefix("contents.py: ")
+                    && cut.stderr.hasSuffix(": a content that does not inflate whole (run gateway-audit verify)\n"),
+                "\(cut.stderr)")
         }
     }
 }
