@@ -46,11 +46,8 @@ extension HistoryDatabase {
     }
 
     /// Compressed contents back to JSON text (on a connection with ``StoredContent``'s functions).
-    private static let expandContentsSQL = """
-        UPDATE snapshot SET content = gateway_audit_content(content, (SELECT kind FROM gateway WHERE id = snapshot.gateway),
-            (SELECT gateway_id FROM gateway WHERE id = snapshot.gateway), id_value, created_at_raw, updated_at_raw)
-        WHERE typeof(content) = 'blob';
-        """
+    private static let expandContentsSQL = StoredContent.rewriteSQL(
+        through: "gateway_audit_content", contentsOf: "blob")
 
     /// Writes a compact copy of the SQLite history at `source` to the new file `target`, in the form of
     /// the release before `v7-compact` (``beforeCompactSQL``, and contents as text: ``beforeDeflateSQL``),

@@ -202,14 +202,7 @@ extension HistoryDatabase {
             let deflate = StoredContent.migrationFunction(ContentDeflater())
             db.add(function: deflate)
             defer { db.remove(function: deflate) }
-            try db.execute(
-                sql: """
-                    UPDATE snapshot SET content = gateway_audit_deflate(content,
-                        (SELECT kind FROM gateway WHERE id = snapshot.gateway),
-                        (SELECT gateway_id FROM gateway WHERE id = snapshot.gateway), id_value, created_at_raw,
-                        updated_at_raw)
-                    WHERE typeof(content) = 'text'
-                    """)
+            try db.execute(sql: StoredContent.rewriteSQL(through: "gateway_audit_deflate", contentsOf: "text"))
         }
         return migrator
     }()

@@ -75,6 +75,15 @@ enum StoredContent {
         "\(g).kind, \(g).gateway_id, \(s).id_value, \(s).created_at_raw, \(s).updated_at_raw"
     }
 
+    /// The `UPDATE` that rewrites every content of SQL type `type` (`text`, `blob`) through SQL function
+    /// `function`, which takes ``readFunction``'s arguments: the migration's compression and the tests' expansion.
+    static func rewriteSQL(through function: String, contentsOf type: String) -> String {
+        """
+        UPDATE snapshot SET content = \(function)(snapshot.content, \(columns(snapshot: "snapshot", gateway: "g")))
+        FROM gateway g WHERE g.id = snapshot.gateway AND typeof(snapshot.content) = '\(type)';
+        """
+    }
+
     /// The SQL expression of snapshot `s`'s content as JSON text (``readFunction``), its resource row as `g`.
     static func json(snapshot s: String, gateway g: String) -> String {
         "gateway_audit_content(\(s).content, \(columns(snapshot: s, gateway: g)))"
