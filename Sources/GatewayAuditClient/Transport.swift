@@ -1,5 +1,5 @@
 import GatewayAuditCore
-/// Sends requests. The production implementation is ``AsyncHTTPClientTransport``; tests inject
+/// Sends requests. The production implementation is ``HTTP1Transport``; tests inject
 /// small closure-backed doubles (``ClosureTransport``) to produce any fault without a server.
 public protocol Transport: Sendable {
     /// Sends `request` and returns the whole response.

@@ -73,7 +73,7 @@ extension Demo {
         } catch {
             throw Failure.simulator("\(error)")
         }
-        let transport = try AsyncHTTPClientTransport()
+        let transport = try HTTP1Transport()
         var incomplete = 0
         do {
             let endpoints = estate.regions.mapValues(\.baseURLString)

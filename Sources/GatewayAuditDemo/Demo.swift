@@ -83,7 +83,7 @@ public struct Demo: Sendable {
         } catch {
             throw Failure.simulator("\(error)")
         }
-        let transport = try AsyncHTTPClientTransport()
+        let transport = try HTTP1Transport()
         var incomplete = 0
         do {
             guard let baseURL = running.baseURL else { throw Failure.simulator("the simulator has no base URL") }
@@ -144,7 +144,7 @@ public struct Demo: Sendable {
     }
 
     /// Closes the HTTP client; a failure is logged once, as the demo's outcome is already decided.
-    func shutDown(_ transport: AsyncHTTPClientTransport) async {
+    func shutDown(_ transport: HTTP1Transport) async {
         do {
             try await transport.shutdown()
         } catch {

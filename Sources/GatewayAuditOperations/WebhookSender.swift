@@ -6,7 +6,7 @@ import GatewayAuditCore
 /// Sends one request to a webhook with retries and backoff inside the policy's time budget.
 /// Never throws: the outcome says what happened, so a delivery can never change a run's result.
 public struct WebhookSender: Sendable {
-    /// The transport (AsyncHTTPClient in production: certificate verification on, no redirects).
+    /// The transport (``HTTP1Transport`` in production: certificate verification on, no redirects).
     let transport: any Transport
     /// Attempts, backoff and budget.
     let policy: DeliveryPolicy

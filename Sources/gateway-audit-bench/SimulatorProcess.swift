@@ -90,7 +90,7 @@ extension SimulatorProcess {
     /// held none or its state cannot be read.
     func meanHold() async -> Double? {
         guard let url = URL(string: "\(baseURL)/_sim/state"),
-            let transport = try? AsyncHTTPClientTransport(connectionsPerHost: 1)
+            let transport = try? HTTP1Transport(connectionsPerHost: 1)
         else { return nil }
         let response = try? await transport.send(ClientRequest(method: .get, url: url), timeout: .seconds(30))
         try? await transport.shutdown()

@@ -50,8 +50,16 @@ extension Stages {
         var runs: [Int: CollectorRun] = [:]
         for each in [1, 8, concurrency] { runs[each] = collect(from: fast, concurrency: each, name: "collect-\(each)") }
         let reference = wrk(on: fast, id: ids.first ?? "", token: token, connections: concurrency)
-        let transport = try await TransportFloor.run(
-            url: try fast.showURL(id: ids.first ?? ""), token: token, requests: count, concurrency: concurrency)
+        var floors: [(TransportFloor.Client, TransportFloor.Result)] = []
+        for client in TransportFloor.Client.allCases {
+            floors.append(
+                (
+                    client,
+                    try await TransportFloor.run(
+                        client, url: try fast.showURL(id: ids.first ?? ""), token: token, requests: count,
+                        concurrency: concurrency)
+                ))
+        }
         fast.stop()
         for each in [1, 8] {
             guard let run = runs[each] else { continue }
@@ -65,13 +73,19 @@ extension Stages {
         }
         guard let ours = runs[concurrency] else { return }
         addComparison(ours, reference, concurrency: concurrency, into: &table)
-        addFloor(transport, reference, into: &table)
+        for (client, floor) in floors { addFloor(client, floor, reference, into: &table) }
     }
 
     /// The collector's HTTP client alone against `wrk`: what the CPU row's target leaves for everything else.
-    private func addFloor(_ floor: TransportFloor.Result, _ reference: WrkRun?, into table: inout BenchTable) {
+    private func addFloor(
+        _ client: TransportFloor.Client, _ floor: TransportFloor.Result, _ reference: WrkRun?,
+        into table: inout BenchTable
+    ) {
         let perRequest = floor.cpuSeconds / Double(max(floor.requests, 1))
-        let stage = "floor: the collector's HTTP client alone (AsyncHTTPClient, no auth, decoding or store)"
+        let stage =
+            client == .own
+            ? "floor: the collector's HTTP client alone (HTTP1Transport, no auth, decoding or store)"
+            : "floor: AsyncHTTPClient alone, as the collector used it before HTTP1Transport"
         let figure = String(
             format: "%.0f µs CPU per request, %.0f req/s", perRequest * 1e6, Double(floor.requests) / floor.seconds)
         guard let reference, reference.problem == nil, reference.cpuPerRequest > 0 else {

@@ -55,7 +55,7 @@ extension Stages {
         let filePath = path("estate.toml")
         try file.write(toFile: filePath, atomically: true, encoding: .utf8)
         let estate = try EstateFile.load(path: filePath)
-        let transport = try AsyncHTTPClientTransport()
+        let transport = try HTTP1Transport()
         let quiet = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
         let plan = try await EstatePlan.make(
             estate: estate, filter: ScopeFilter(), credentials: EstateCredentials(environment: ["BENCH_TOKEN": token]),

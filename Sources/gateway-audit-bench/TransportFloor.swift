@@ -2,10 +2,16 @@ import Foundation
 import GatewayAuditClient
 import HTTPTypes
 
-/// The collector's HTTP client alone: its transport (AsyncHTTPClient) fetching the URL `wrk` fetches,
-/// `requests` times at `concurrency`, in the bench's own process, with no authentication pipeline,
-/// decoding, hashing or store. What no collector on this HTTP client can go below, in CPU per request.
+/// The collector's HTTP client alone: its transport (``HTTP1Transport``, or AsyncHTTPClient that it
+/// replaced) fetching the URL `wrk` fetches, `requests` times at `concurrency`, in the bench's own process,
+/// with no authentication pipeline, decoding, hashing or store. What no collector on this HTTP client can go
+/// below, in CPU per request.
 enum TransportFloor {
+    enum Client: String, CaseIterable {
+        case own = "HTTP1Transport"
+        case asyncHTTPClient = "AsyncHTTPClient"
+    }
+
     struct Result {
         let seconds: Double
         /// User + system CPU of the bench process over the requests (nothing else runs in it meanwhile).
@@ -15,8 +21,17 @@ enum TransportFloor {
 
     /// Runs the requests; every response must be a 200.
     /// - Throws: ``ClientError``, ``TransportError`` or ``BenchError`` (a response that is not a 200).
-    static func run(url: URL, token: String, requests: Int, concurrency: Int) async throws -> Result {
-        let transport = try AsyncHTTPClientTransport(connectionsPerHost: concurrency)
+    static func run(_ client: Client, url: URL, token: String, requests: Int, concurrency: Int) async throws -> Result {
+        let transport: any Transport
+        let shutdown: () async throws -> Void
+        switch client {
+        case .own:
+            let own = try HTTP1Transport(connectionsPerHost: concurrency)
+            (transport, shutdown) = (own, { try await own.shutdown() })
+        case .asyncHTTPClient:
+            let other = AsyncHTTPClientTransport(connectionsPerHost: concurrency)
+            (transport, shutdown) = (other, { try await other.shutdown() })
+        }
         var fields = HTTPFields()
         if let name = HTTPField.Name("X-Auth-Token") { fields[name] = token }
         let request = ClientRequest(method: .get, url: url, headerFields: fields)
@@ -40,7 +55,7 @@ enum TransportFloor {
         }
         let seconds = started.duration(to: .now).seconds
         let cpu = processCPUSeconds() - cpuBefore
-        try await transport.shutdown()
+        try await shutdown()
         return Result(seconds: seconds, cpuSeconds: cpu, requests: requests)
     }
 

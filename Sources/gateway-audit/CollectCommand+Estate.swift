@@ -36,7 +36,7 @@ extension CollectCommand {
         _ = try await Self.estateOrUsage { () throws(EstateError) in
             try EstatePlan.regions(of: estate, filter: filter, credentials: credentials)
         }
-        let transport = try AsyncHTTPClientTransport(caFile: caFile)
+        let transport = try HTTP1Transport(caFile: caFile)
         let heartbeat = settings.heartbeat.map {
             Heartbeat(
                 url: $0, style: operations.heartbeatStyle.style,

@@ -3,7 +3,7 @@ import Logging
 
 extension CollectCommand {
     /// Closes the HTTP client; a failure is logged once, as the run's outcome is already decided.
-    static func shutDown(_ transport: AsyncHTTPClientTransport, logger: Logger) async {
+    static func shutDown(_ transport: HTTP1Transport, logger: Logger) async {
         do {
             try await transport.shutdown()
         } catch {

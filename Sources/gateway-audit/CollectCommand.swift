@@ -152,7 +152,7 @@ struct CollectCommand: AsyncParsableCommand {
                 ?? (quiet ? .error : .warning))
         if let region { logger[metadataKey: "region"] = "\(region)" }
         if let project { logger[metadataKey: "project"] = "\(project)" }
-        let reporting = try settings.needsTransport ? AsyncHTTPClientTransport(caFile: caFile) : nil
+        let reporting = try settings.needsTransport ? HTTP1Transport(caFile: caFile) : nil
         let publisher = publisher(settings, transport: reporting, logger: logger)
         let startedAt = Instant.now
         await publisher.heartbeat?.start()
@@ -193,7 +193,7 @@ struct CollectCommand: AsyncParsableCommand {
                 status: .usage, description: "no endpoint: set HW_REGION_NAME, pass --region, or pass --endpoint")
         }
         let requested = try requestedIDs()
-        let transport = try AsyncHTTPClientTransport(caFile: caFile)
+        let transport = try HTTP1Transport(caFile: caFile)
         let summary: RunSummary
         do {
             // Every exit from here shuts the HTTP client down exactly once.
@@ -209,7 +209,7 @@ struct CollectCommand: AsyncParsableCommand {
     }
 
     private func collect(
-        using transport: AsyncHTTPClientTransport, endpoint: URL, project: String, credentials: Credentials,
+        using transport: HTTP1Transport, endpoint: URL, project: String, credentials: Credentials,
         ids: [GatewayID]?, logger: Logger
     ) async throws -> RunSummary {
         let client = try VPNClient(

@@ -43,7 +43,7 @@ struct ConfigCheckCommand: AsyncParsableCommand {
         let logger = StderrLogHandler.logger(
             "gateway-audit",
             level: environment["GATEWAY_AUDIT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning)
-        let transport = try AsyncHTTPClientTransport(caFile: caFile)
+        let transport = try HTTP1Transport(caFile: caFile)
         let plan: EstatePlan
         do {
             plan = try await CollectCommand.estateOrUsage { () async throws(EstateError) in

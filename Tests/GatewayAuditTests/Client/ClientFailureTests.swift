@@ -1,4 +1,4 @@
-import AsyncHTTPClient
+import NIOCore
 import Foundation
 import NIOSSL
 import Synchronization
@@ -53,7 +53,7 @@ struct ClientFailureTests {
 
     @Test("shutting the HTTP client down a second time reports the failure instead of discarding it")
     func shutdownFailure() async throws {
-        let transport = try AsyncHTTPClientTransport()
+        let transport = try HTTP1Transport()
         try await transport.shutdown()
         let error = await #expect(throws: ClientError.self) { try await transport.shutdown() }
         guard case .shutdownFailed? = error else {
@@ -66,21 +66,21 @@ struct ClientFailureTests {
 
     @Test("TLS failures are recognised by their NIOSSL types, not by a type name containing SSL")
     func tlsClassification() {
-        if case .tls = AsyncHTTPClientTransport.classify(NIOSSLError.handshakeFailed(.sslError([]))) {
+        if case .tls = HTTP1Transport.classify(NIOSSLError.handshakeFailed(.sslError([]))) {
         } else {
             Issue.record("a failed handshake is a TLS failure")
         }
-        if case .tls = AsyncHTTPClientTransport.classify(BoringSSLError.sslError([])) {
+        if case .tls = HTTP1Transport.classify(BoringSSLError.sslError([])) {
         } else {
             Issue.record("BoringSSLError is a TLS failure")
         }
-        if case .tls = AsyncHTTPClientTransport.classify(NotReallySSLProblem()) {
+        if case .tls = HTTP1Transport.classify(NotReallySSLProblem()) {
             Issue.record("a type named like SSL is not a TLS failure")
         }
         // A TLS stream cut short is a connection problem worth retrying, not a certificate to fix.
-        if case .tls = AsyncHTTPClientTransport.classify(NIOSSLError.uncleanShutdown) {
+        if case .tls = HTTP1Transport.classify(NIOSSLError.uncleanShutdown) {
             Issue.record("an unclean TLS shutdown is a connection failure")
         }
-        #expect(AsyncHTTPClientTransport.classify(HTTPClientError.tlsHandshakeTimeout) == .timeout)
+        #expect(HTTP1Transport.classify(ChannelError.connectTimeout(.seconds(10))) == .timeout)
     }
 }

@@ -99,9 +99,9 @@ struct CollectFixture {
             authURL: try #require(URL(string: running.baseURLString + "/v3")))
     }
 
-    static let transport: AsyncHTTPClientTransport = {
+    static let transport: HTTP1Transport = {
         do {
-            return try AsyncHTTPClientTransport()
+            return try HTTP1Transport()
         } catch {
             preconditionFailure("transport: \(error)")
         }

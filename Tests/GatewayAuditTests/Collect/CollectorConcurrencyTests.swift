@@ -14,7 +14,7 @@ struct CollectorConcurrencyTests {
             scenario: CollectFixture.manyGateways(33, equal: 0), credentials: credentials, latency: .milliseconds(500)
         ) { fixture in
             // Its own transport: the shared one's connections belong to tests running beside this one.
-            let transport = try AsyncHTTPClientTransport()
+            let transport = try HTTP1Transport()
             let ids = (0..<33).map { GatewayID(String(format: "00000000-0000-4000-8000-%012d", $0)) }
             // The most requests the simulator held at once (each waits 500 ms there), not a timing: a loaded
             // machine slows a run down but cannot raise this count (each request is sent once).
@@ -37,7 +37,7 @@ struct CollectorConcurrencyTests {
             let wide = try await peak(concurrency: 32)
             let narrow = try await peak(concurrency: 8)
             try await transport.shutdown()
-            // AsyncHTTPClient's default pool of 8 connections per host held concurrency 32 at 8 in flight.
+            // A pool of 8 connections per host (AsyncHTTPClient's default, used before) held concurrency 32 at 8.
             #expect(wide > 8, "concurrency 32 held \(wide) requests at once")
             #expect(wide <= 32)
             #expect(narrow <= 8 && narrow > 1, "concurrency 8 held \(narrow) requests at once")

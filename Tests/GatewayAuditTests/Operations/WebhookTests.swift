@@ -90,7 +90,7 @@ actor Answers {
     }
 }
 
-/// Honours the per-request timeout the sender passes, as AsyncHTTPClient's deadline does.
+/// Honours the per-request timeout the sender passes, as the production transport's deadline does.
 struct TimeoutTransport: Transport {
     let inner: ClosureTransport
     func send(_ request: ClientRequest, timeout: Duration) async throws(TransportError) -> ClientResponse {
