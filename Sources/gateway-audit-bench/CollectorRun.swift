@@ -11,14 +11,15 @@ struct CollectorRun {
     let problem: String?
 
     /// Runs the collector at `concurrency` for the ids in `idsFile` (`expected` of them), writing
-    /// `name.sqlite`, `name.out` and `name.err` in `folder`.
+    /// `name.sqlite`, `name.out` and `name.err` in `folder`. With `nextNightOf`, the run goes into that earlier
+    /// run's database instead of a new one, as a nightly job's next night does.
     init(
         tool: String, simulator: SimulatorProcess, token: String, idsFile: String, expected: Int, concurrency: Int,
-        folder: String, name: String
+        folder: String, name: String, nextNightOf earlier: String? = nil
     ) {
         let file = { (suffix: String) in (folder as NSString).appendingPathComponent(name + suffix) }
-        let database = file(".sqlite")
-        try? FileManager.default.removeItem(atPath: database)
+        let database = earlier.map { (folder as NSString).appendingPathComponent($0 + ".sqlite") } ?? file(".sqlite")
+        if earlier == nil { try? FileManager.default.removeItem(atPath: database) }
         process = ChildProcess.run(
             tool,
             [

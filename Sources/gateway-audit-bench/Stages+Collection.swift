@@ -17,10 +17,12 @@ extension Stages {
         let idsFile = path("collect-ids.txt")
         try (ids.joined(separator: "\n") + "\n").write(toFile: idsFile, atomically: true, encoding: .utf8)
         let arguments = ["--gateways", "\(count)", "--vpn-gateways", "1", "--connections", "0", "--token", token]
-        func collect(from server: SimulatorProcess, concurrency: Int, name: String) -> CollectorRun {
+        func collect(
+            from server: SimulatorProcess, concurrency: Int, name: String, nextNightOf earlier: String? = nil
+        ) -> CollectorRun {
             CollectorRun(
                 tool: tool, simulator: server, token: token, idsFile: idsFile, expected: count,
-                concurrency: concurrency, folder: directory, name: name)
+                concurrency: concurrency, folder: directory, name: name, nextNightOf: earlier)
         }
 
         let slow = try SimulatorProcess.start(
@@ -49,6 +51,11 @@ extension Stages {
         let fast = try SimulatorProcess.start(simulator.path, arguments, output: path("simulator.txt"))
         var runs: [Int: CollectorRun] = [:]
         for each in [1, 8, concurrency] { runs[each] = collect(from: fast, concurrency: each, name: "collect-\(each)") }
+        // The same ids again into the database that holds them: every observation unchanged, the store's
+        // cheapest path, as on most nights of a nightly job.
+        let nextNight = collect(
+            from: fast, concurrency: concurrency, name: "collect-\(concurrency)-next-night",
+            nextNightOf: "collect-\(concurrency)")
         let reference = wrk(on: fast, id: ids.first ?? "", token: token, connections: concurrency)
         var floors: [(TransportFloor.Client, TransportFloor.Result)] = []
         for client in TransportFloor.Client.allCases {
@@ -73,6 +80,7 @@ extension Stages {
         }
         guard let ours = runs[concurrency] else { return }
         addComparison(ours, reference, concurrency: concurrency, into: &table)
+        addNextNight(nextNight, reference, into: &table)
         for (client, floor) in floors { addFloor(client, floor, reference, into: &table) }
     }
 
@@ -134,6 +142,28 @@ extension Stages {
                 stage: cpuStage, figure: cpuFigure,
                 reference: String(format: "%.1f µs per wrk request", reference.cpuPerRequest * 1e6), ratio: cpuRatio,
                 target: "≤ 2×", met: cpuRatio <= 2))
+    }
+
+    /// The next night into the same database (all unchanged) beside `wrk`, for information: the targets are
+    /// the first night's rows above.
+    private func addNextNight(_ run: CollectorRun, _ reference: WrkRun?, into table: inout BenchTable) {
+        let stage = "collection by id, the next night (all unchanged, same database), no added latency"
+        guard run.problem == nil else {
+            table.add(run.failedRow(stage, target: "-"))
+            return
+        }
+        let perObservation = run.process.cpuSeconds / Double(run.observed)
+        let figure = String(format: "%.0f obs/s, %.0f µs CPU per observation", run.rate, perObservation * 1e6)
+        guard let reference, reference.problem == nil, reference.cpuPerRequest > 0 else {
+            table.add(BenchRow(stage: stage, figure: figure, reference: "-", ratio: nil, target: "-", met: nil))
+            return
+        }
+        table.add(
+            BenchRow(
+                stage: stage, figure: figure,
+                reference: String(
+                    format: "%.0f req/s, %.1f µs CPU per wrk request", reference.rate, reference.cpuPerRequest * 1e6),
+                ratio: run.rate / reference.rate, target: "-", met: nil))
     }
 
     /// `wrk -t2 -cN -d5s` on one gateway's show URL; nil when wrk is not installed.
