@@ -143,6 +143,9 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
     private var head: HTTPResponseHead?
     private var body = ByteBuffer()
     private var open = true
+    /// The error that ended the connection while no exchange was on it: a TLS handshake that fails (an
+    /// untrusted certificate) can end it between the connect and the request, and is what to report.
+    private var closedBy: (any Error)?
 
     init(maximumBodyBytes: Int) { self.maximumBodyBytes = maximumBodyBytes }
 
@@ -159,7 +162,13 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
             return
         }
         guard let context, open, pending == nil else {
-            promise.fail(HTTP1ExchangeFailure.closedBeforeAnswer)
+            // A failed handshake is final; anything else that closed an idle connection is the server giving
+            // it up, and the request goes once more on a new one.
+            if let closedBy, case .tls = HTTP1Transport.classify(closedBy) {
+                promise.fail(HTTP1ExchangeFailure.failed(HTTP1Transport.classify(closedBy)))
+            } else {
+                promise.fail(HTTP1ExchangeFailure.closedBeforeAnswer)
+            }
             return
         }
         pending = (exchange, promise)
@@ -228,6 +237,8 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         guard pending != nil else {
+            if closedBy == nil { closedBy = error }
+            open = false
             context.close(promise: nil)
             return
         }

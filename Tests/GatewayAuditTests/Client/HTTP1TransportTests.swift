@@ -2,7 +2,10 @@ import Foundation
 import HTTPTypes
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOEmbedded
+import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import Testing
 @testable import GatewayAuditClient
 
@@ -174,6 +177,38 @@ struct HTTP1TransportTests {
         #expect(server.peakOpen <= 3)
         try await transport.shutdown()
         await server.stop()
+    }
+
+    @Test(
+        "closed before its request started: a failed handshake is TLS, a reset or unclean close is sent again",
+        arguments: [
+            (NIOSSLError.handshakeFailed(.sslError([])) as any Error & Sendable, true),
+            (IOError(errnoCode: ECONNRESET, reason: "read"), false),
+            (NIOSSLError.uncleanShutdown, false),
+        ])
+    func closedBeforeStart(error: any Error & Sendable, tls: Bool) throws {
+        // The order the CI machine met under load: the handshake fails between the connect and the request.
+        let channel = EmbeddedChannel()
+        let handler = HTTP1ExchangeHandler(maximumBodyBytes: 1024)
+        try channel.pipeline.syncOperations.addHandler(handler)
+        channel.pipeline.fireErrorCaught(error)
+        let promise = channel.eventLoop.makePromise(of: HTTP1Answer.self)
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")
+        handler.start(
+            ObjectIdentifier(promise.futureResult), head, body: nil, deadline: .now() + .seconds(60), promise: promise)
+        var failure: HTTP1ExchangeFailure?
+        promise.futureResult.whenFailure { failure = $0 as? HTTP1ExchangeFailure }
+        let reported = try #require(failure)
+        switch (tls, reported) {
+        case (true, .failed(.tls(let detail))):
+            #expect(detail.contains("handshakeFailed"), "\(detail)")
+            #expect(reported.transportError.description.contains("pass --ca-file with its CA"))
+        case (false, .closedBeforeAnswer):
+            break
+        default:
+            Issue.record("\(tls ? "a TLS failure" : "closed before the answer") expected, got \(reported)")
+        }
+        #expect(try channel.readOutbound(as: HTTPClientRequestPart.self) == nil, "nothing is written")
     }
 
     @Test("a port nobody listens on is a connection failure")
