@@ -96,15 +96,25 @@ extension Stages {
             : "floor: AsyncHTTPClient alone, as the collector used it before HTTP1Transport"
         let figure = String(
             format: "%.0f µs CPU per request, %.0f req/s", perRequest * 1e6, Double(floor.requests) / floor.seconds)
+        addInformation(stage, figure, beside: reference, into: &table) { reference in
+            (
+                String(format: "%.1f µs per wrk request", reference.cpuPerRequest * 1e6),
+                perRequest / reference.cpuPerRequest
+            )
+        }
+    }
+
+    /// A row without a target: `figure` beside what `wrk` did in the same run, or beside "-" when it did not run.
+    private func addInformation(
+        _ stage: String, _ figure: String, beside reference: WrkRun?, into table: inout BenchTable,
+        compare: (WrkRun) -> (reference: String, ratio: Double)
+    ) {
         guard let reference, reference.problem == nil, reference.cpuPerRequest > 0 else {
             table.add(BenchRow(stage: stage, figure: figure, reference: "-", ratio: nil, target: "-", met: nil))
             return
         }
-        table.add(
-            BenchRow(
-                stage: stage, figure: figure,
-                reference: String(format: "%.1f µs per wrk request", reference.cpuPerRequest * 1e6),
-                ratio: perRequest / reference.cpuPerRequest, target: "-", met: nil))
+        let (text, ratio) = compare(reference)
+        table.add(BenchRow(stage: stage, figure: figure, reference: text, ratio: ratio, target: "-", met: nil))
     }
 
     /// The rows comparing the collector at `concurrency` with `wrk` on the same simulator.
@@ -154,16 +164,13 @@ extension Stages {
         }
         let perObservation = run.process.cpuSeconds / Double(run.observed)
         let figure = String(format: "%.0f obs/s, %.0f µs CPU per observation", run.rate, perObservation * 1e6)
-        guard let reference, reference.problem == nil, reference.cpuPerRequest > 0 else {
-            table.add(BenchRow(stage: stage, figure: figure, reference: "-", ratio: nil, target: "-", met: nil))
-            return
-        }
-        table.add(
-            BenchRow(
-                stage: stage, figure: figure,
-                reference: String(
+        addInformation(stage, figure, beside: reference, into: &table) { reference in
+            (
+                String(
                     format: "%.0f req/s, %.1f µs CPU per wrk request", reference.rate, reference.cpuPerRequest * 1e6),
-                ratio: run.rate / reference.rate, target: "-", met: nil))
+                run.rate / reference.rate
+            )
+        }
     }
 
     /// `wrk -t2 -cN -d5s` on one gateway's show URL; nil when wrk is not installed.
