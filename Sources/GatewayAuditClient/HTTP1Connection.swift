@@ -143,9 +143,9 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
     private var head: HTTPResponseHead?
     private var body = ByteBuffer()
     private var open = true
-    /// The error that ended the connection while no exchange was on it: a TLS handshake that fails (an
-    /// untrusted certificate) can end it between the connect and the request, and is what to report.
-    private var closedBy: (any Error)?
+    /// A TLS handshake that failed while no exchange was on the connection (an untrusted certificate can end
+    /// it between the connect and the request): what that request reports, instead of a close it would retry.
+    private var failedHandshake: TransportError?
 
     init(maximumBodyBytes: Int) { self.maximumBodyBytes = maximumBodyBytes }
 
@@ -164,11 +164,7 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
         guard let context, open, pending == nil else {
             // A failed handshake is final; anything else that closed an idle connection is the server giving
             // it up, and the request goes once more on a new one.
-            if let closedBy, case .tls = HTTP1Transport.classify(closedBy) {
-                promise.fail(HTTP1ExchangeFailure.failed(HTTP1Transport.classify(closedBy)))
-            } else {
-                promise.fail(HTTP1ExchangeFailure.closedBeforeAnswer)
-            }
+            promise.fail(failedHandshake.map(HTTP1ExchangeFailure.failed) ?? .closedBeforeAnswer)
             return
         }
         pending = (exchange, promise)
@@ -237,8 +233,8 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         guard pending != nil else {
-            if closedBy == nil { closedBy = error }
-            open = false
+            let classified = HTTP1Transport.classify(error)
+            if failedHandshake == nil, case .tls = classified { failedHandshake = classified }
             context.close(promise: nil)
             return
         }
