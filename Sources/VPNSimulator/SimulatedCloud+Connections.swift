@@ -6,7 +6,10 @@ extension SimulatedCloud {
 
     /// The connections that currently exist, newest first (the list order).
     public var liveConnections: [SimulatedConnection] {
-        connections.values.inListOrder()
+        if let order = connectionListOrder { return order }
+        let order = connections.values.inListOrder()
+        connectionListOrder = order
+        return order
     }
 
     /// The `vpn_connection` object as served now.

@@ -88,6 +88,30 @@ struct PagingTests {
         }
     }
 
+    @Test("a listing after a create, a rename and a delete lists what exists now, in list order")
+    func listingFollowsChanges() async throws {
+        try await SimulatorHarness.with { harness in
+            func listed() async throws -> [(id: GatewayID, name: String?)] {
+                let page = try CustomerGatewayPage(data: try await harness.send(.GET, harness.gatewaysPath()).body)
+                return page.gateways.map { ($0.id, $0.name) }
+            }
+            let before = try await listed()
+            #expect(before.count == 13)
+            let create = #"{"customer_gateway":{"name":"made-by-test","id_type":"ip","id_value":"10.0.0.9"}}"#
+            let created = try await harness.send(.POST, harness.gatewaysPath(), body: Data(create.utf8))
+            let id = try CustomerGatewayResponse(data: created.body).gateway.id
+            // The newest gateway comes first.
+            #expect(try await listed().map(\.id) == [id] + before.map(\.id))
+            let rename = #"{"customer_gateway":{"name":"renamed-by-test"}}"#
+            let path = harness.gatewaysPath("/\(before[3].id.rawValue)")
+            #expect(try await harness.send(.PUT, path, body: Data(rename.utf8)).status == 200)
+            #expect(try await listed()[4].name == "renamed-by-test")
+            #expect(try await harness.send(.DELETE, harness.gatewaysPath("/\(id.rawValue)")).status == 204)
+            #expect(try await listed().map(\.id) == before.map(\.id))
+            #expect(await harness.cloud.liveGateways.map(\.id) == before.map(\.id))
+        }
+    }
+
     @Test("default limit 200, limit 0, an empty marker, and invalid paging parameters")
     func limits() async throws {
         try await SimulatorHarness.with { harness in
