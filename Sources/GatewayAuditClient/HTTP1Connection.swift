@@ -2,6 +2,7 @@ import Foundation
 import GatewayAuditCore
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
 /// Where a connection goes: requests to the same origin share connections.
 struct HTTP1Origin: Hashable, Sendable {
@@ -115,14 +116,13 @@ final class HTTP1Connection: Sendable {
     /// Sends the request and waits for its whole answer, by `deadline`.
     func exchange(_ head: HTTPRequestHead, body: ByteBuffer?, deadline: NIODeadline) async throws -> HTTP1Answer {
         let promise = channel.eventLoop.makePromise(of: HTTP1Answer.self)
-        let exchange = ObjectIdentifier(promise.futureResult)
         let handler = handler
         let loop = channel.eventLoop
         return try await withTaskCancellationHandler {
-            loop.execute { handler.value.start(exchange, head, body: body, deadline: deadline, promise: promise) }
+            loop.execute { handler.value.start(head, body: body, deadline: deadline, promise: promise) }
             return try await promise.futureResult.get()
         } onCancel: {
-            loop.execute { handler.value.cancel(exchange) }
+            loop.execute { handler.value.cancel(promise.futureResult) }
         }
     }
 }
@@ -136,9 +136,10 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
 
     private let maximumBodyBytes: Int
     private var context: ChannelHandlerContext?
-    private var pending: (exchange: ObjectIdentifier, promise: EventLoopPromise<HTTP1Answer>)?
-    /// An exchange cancelled before it started (its task was cancelled as it began).
-    private var cancelledBeforeStart: ObjectIdentifier?
+    private var pending: EventLoopPromise<HTTP1Answer>?
+    /// An exchange cancelled before it started (its task was cancelled as it began), known by its future:
+    /// held, so no later exchange's future can take its address. Any next start clears it.
+    private var cancelledBeforeStart: EventLoopFuture<HTTP1Answer>?
     private var timer: Scheduled<Void>?
     private var head: HTTPResponseHead?
     private var body = ByteBuffer()
@@ -153,11 +154,12 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
     func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
     func start(
-        _ exchange: ObjectIdentifier, _ request: HTTPRequestHead, body: ByteBuffer?, deadline: NIODeadline,
-        promise: EventLoopPromise<HTTP1Answer>
+        _ request: HTTPRequestHead, body: ByteBuffer?, deadline: NIODeadline, promise: EventLoopPromise<HTTP1Answer>
     ) {
-        if cancelledBeforeStart == exchange {
-            cancelledBeforeStart = nil
+        // A cancel that came after its exchange had ended names no exchange to come: dropped here.
+        let cancelled = cancelledBeforeStart === promise.futureResult
+        cancelledBeforeStart = nil
+        if cancelled {
             promise.fail(HTTP1ExchangeFailure.cancelled)
             return
         }
@@ -167,7 +169,7 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
             promise.fail(failedHandshake.map(HTTP1ExchangeFailure.failed) ?? .closedBeforeAnswer)
             return
         }
-        pending = (exchange, promise)
+        pending = promise
         timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in
             fail(.timeout)
         }
@@ -176,8 +178,8 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }
 
-    func cancel(_ exchange: ObjectIdentifier) {
-        guard pending?.exchange == exchange else {
+    func cancel(_ exchange: EventLoopFuture<HTTP1Answer>) {
+        guard let pending, pending.futureResult === exchange else {
             cancelledBeforeStart = exchange
             return
         }
@@ -221,7 +223,7 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
             }
             let answer = HTTP1Answer(head: head, body: body, keepAlive: head.isKeepAlive)
             finish()
-            pending.promise.succeed(answer)
+            pending.succeed(answer)
         }
     }
 
@@ -232,6 +234,10 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A TLS connection closed without close_notify: NIOSSL reports it just before the close itself, which
+        // decides (before the answer: sent again; an answer that ends with the connection: whole; one cut
+        // short: the parser's error). Servers and balancers often close so.
+        if case NIOSSLError.uncleanShutdown = error { return }
         guard pending != nil else {
             let classified = HTTP1Transport.classify(error)
             if failedHandshake == nil, case .tls = classified { failedHandshake = classified }
@@ -253,7 +259,7 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler, RemovableChannelHandler
         guard let pending else { return }
         finish()
         open = false
-        pending.promise.fail(failure)
+        pending.fail(failure)
         context?.close(promise: nil)
     }
 

@@ -26,14 +26,18 @@ final class HTTP1ConnectionPool: Sendable {
     init(limit: Int) { self.limit = limit }
 
     /// An idle connection to `origin`, or nil with a slot reserved: the caller opens a connection and
-    /// reports it with ``opened(_:)`` or ``failedToOpen(_:)``. Waits while `limit` connections are busy.
-    func acquire(_ origin: HTTP1Origin) async throws -> HTTP1Connection? {
+    /// reports it with ``opened(_:)`` or ``failedToOpen(_:)``. Waits while `limit` connections are busy, until
+    /// `deadline` at most (then `.timeout`: a request's timeout counts its wait for a connection, whose
+    /// timer runs on `loop`).
+    func acquire(_ origin: HTTP1Origin, deadline: NIODeadline, timerLoop loop: any EventLoop) async throws
+        -> HTTP1Connection?
+    {
         enum Grant {
             case connection(HTTP1Connection?)
             case wait(UInt64)
         }
         let grant = try state.withLockedValue { state throws(TransportError) -> Grant in
-            guard !state.shutDown else { throw .connection("the HTTP client was shut down") }
+            guard !state.shutDown else { throw Self.shutDownError }
             while let connection = state.idle[origin]?.popLast() {
                 if connection.channel.isActive { return .connection(connection) }
                 state.open[origin, default: 1] -= 1
@@ -49,22 +53,37 @@ final class HTTP1ConnectionPool: Sendable {
             if case .connection(let connection) = grant { return connection }
             return nil
         }
+        // The timer cannot fire before the deadline, and a waiter is only added before it (checked under the
+        // lock), so a waiter is either refused at once or still listed when its timer fires.
+        let timer = loop.scheduleTask(deadline: deadline) { [self] in
+            resume(waiter: id, of: origin, throwing: TransportError.timeout)
+        }
+        defer { timer.cancel() }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                let ready = state.withLockedValue { state -> Bool in
-                    if Task.isCancelled { return false }
+                let refusal = state.withLockedValue { state -> (any Error)? in
+                    if state.shutDown { return Self.shutDownError }
+                    if Task.isCancelled { return CancellationError() }
+                    if NIODeadline.now() >= deadline { return TransportError.timeout }
                     state.waiters[origin, default: []].append(Waiter(id: id, continuation: continuation))
-                    return true
+                    return nil
                 }
-                if !ready { continuation.resume(throwing: CancellationError()) }
+                if let refusal { continuation.resume(throwing: refusal) }
             }
         } onCancel: {
-            let waiter = state.withLockedValue { state -> Waiter? in
-                guard let index = state.waiters[origin]?.firstIndex(where: { $0.id == id }) else { return nil }
-                return state.waiters[origin]?.remove(at: index)
-            }
-            waiter?.continuation.resume(throwing: CancellationError())
+            resume(waiter: id, of: origin, throwing: CancellationError())
         }
+    }
+
+    private static let shutDownError = TransportError.connection("the HTTP client was shut down")
+
+    /// Ends the wait of waiter `id` with `error`, if it is still waiting.
+    private func resume(waiter id: UInt64, of origin: HTTP1Origin, throwing error: any Error) {
+        let waiter = state.withLockedValue { state -> Waiter? in
+            guard let index = state.waiters[origin]?.firstIndex(where: { $0.id == id }) else { return nil }
+            return state.waiters[origin]?.remove(at: index)
+        }
+        waiter?.continuation.resume(throwing: error)
     }
 
     /// A connection opened in a reserved slot; it is lent to its opener now, and when it closes while
@@ -128,7 +147,7 @@ final class HTTP1ConnectionPool: Sendable {
         }
         guard let taken else { return nil }
         for waiter in taken.waiters {
-            waiter.continuation.resume(throwing: TransportError.connection("the HTTP client was shut down"))
+            waiter.continuation.resume(throwing: Self.shutDownError)
         }
         return taken.idle
     }

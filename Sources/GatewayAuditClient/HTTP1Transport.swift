@@ -105,7 +105,13 @@ public final class HTTP1Transport: Transport {
                         headerFields: HTTPFields(answer.head.headers), body: Data(answer.body.readableBytesView))
                 } catch let failure as HTTP1ExchangeFailure {
                     pool.discard(connection)
-                    if case .closedBeforeAnswer = failure, reused, attempt == 1 { continue }
+                    // Only a request that may be sent twice (RFC 9110 9.2.2): the server may have acted on
+                    // one it closed the connection after (a webhook's POST).
+                    if case .closedBeforeAnswer = failure, reused, attempt == 1,
+                        Self.idempotent.contains(request.method)
+                    {
+                        continue
+                    }
                     throw failure.transportError
                 } catch {
                     pool.discard(connection)
@@ -119,11 +125,26 @@ public final class HTTP1Transport: Transport {
         }
     }
 
+    /// The methods a request may be sent again with when a kept-alive connection closed before its answer.
+    static let idempotent: Set<HTTPRequest.Method> = [.get, .head, .put, .delete, .options]
+
     /// A pooled connection to the target's origin, or a new one; `reused` when it served a request before.
+    /// A request whose deadline passed while it waited for a connection ends with `.timeout`, unsent.
     private func lease(_ endpoint: HTTP1Endpoint, deadline: NIODeadline) async throws -> (
         HTTP1Connection, reused: Bool
     ) {
-        if let idle = try await pool.acquire(endpoint.origin) { return (idle, true) }
+        let origin = endpoint.origin
+        if let idle = try await pool.acquire(origin, deadline: deadline, timerLoop: group.next()) {
+            guard NIODeadline.now() < deadline else {
+                pool.release(idle)
+                throw TransportError.timeout
+            }
+            return (idle, true)
+        }
+        guard NIODeadline.now() < deadline else {
+            pool.failedToOpen(origin)
+            throw TransportError.timeout
+        }
         do {
             let connection = try await connect(endpoint, deadline: deadline)
             pool.opened(connection)
@@ -142,31 +163,23 @@ public final class HTTP1Transport: Transport {
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(min(HTTP1Transport.connectTimeout, max(remaining, .milliseconds(1))))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    if let tls {
-                        try channel.pipeline.syncOperations.addHandler(
-                            NIOSSLClientHandler(context: tls, serverHostname: serverName))
-                    }
-                    // Header fields come from HTTPTypes, which already refuses names and cleans values that
-                    // would break the request; NIO checking them again cost 2.5 % of a collection's CPU.
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers(
-                        leftOverBytesStrategy: .fireError, enableOutboundHeaderValidation: false)
+        // The connection (its handler included) is made where the pipeline is built: a handshake that fails
+        // at once removes the handlers, and a later look-up would report that instead of the TLS failure.
+        return try await bootstrap.connect(host: origin.host, port: origin.port) { channel in
+            channel.eventLoop.makeCompletedFuture {
+                if let tls {
                     try channel.pipeline.syncOperations.addHandler(
-                        HTTP1ExchangeHandler(maximumBodyBytes: HTTP1Transport.maximumBodyBytes))
+                        NIOSSLClientHandler(context: tls, serverHostname: serverName))
                 }
+                // Header fields come from HTTPTypes, which already refuses names and cleans values that
+                // would break the request; NIO checking them again cost 2.5 % of a collection's CPU.
+                try channel.pipeline.syncOperations.addHTTPClientHandlers(
+                    leftOverBytesStrategy: .fireError, enableOutboundHeaderValidation: false)
+                let handler = HTTP1ExchangeHandler(maximumBodyBytes: HTTP1Transport.maximumBodyBytes)
+                try channel.pipeline.syncOperations.addHandler(handler)
+                return HTTP1Connection(
+                    origin: origin, channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
             }
-        let channel = try await bootstrap.connect(host: origin.host, port: origin.port).get()
-        do {
-            let handler = try await channel.eventLoop.submit {
-                NIOLoopBound(
-                    try channel.pipeline.syncOperations.handler(type: HTTP1ExchangeHandler.self),
-                    eventLoop: channel.eventLoop)
-            }.get()
-            return HTTP1Connection(origin: origin, channel: channel, handler: handler)
-        } catch {
-            try? await channel.close()
-            throw error
         }
     }
 
@@ -187,6 +200,14 @@ public final class HTTP1Transport: Transport {
         case let error as NIOSSLError:
             switch error {
             case .uncleanShutdown, .readInInvalidTLSState, .writeDuringTLSShutdown: return .connection("\(error)")
+            // The server (or a balancer in front of it) closed the connection during the handshake: nothing
+            // about trust, and worth another attempt.
+            case .handshakeFailed(.sslError(let stack))
+            where !stack.isEmpty
+                && stack.allSatisfy({
+                    $0 == .eofDuringHandshake || $0 == .eofDuringAdditionalCertficiateChainValidation
+                }):
+                return .connection("the server closed the connection during the TLS handshake")
             default: return .tls("\(error)")
             }
         case is BoringSSLError, is NIOSSLExtraError:

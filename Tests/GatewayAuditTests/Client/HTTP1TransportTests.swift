@@ -192,10 +192,11 @@ struct HTTP1TransportTests {
         let handler = HTTP1ExchangeHandler(maximumBodyBytes: 1024)
         try channel.pipeline.syncOperations.addHandler(handler)
         channel.pipeline.fireErrorCaught(error)
+        // NIOSSL follows an unclean shutdown with the close itself (the others closed the channel already).
+        _ = try? channel.close().wait()
         let promise = channel.eventLoop.makePromise(of: HTTP1Answer.self)
         let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")
-        handler.start(
-            ObjectIdentifier(promise.futureResult), head, body: nil, deadline: .now() + .seconds(60), promise: promise)
+        handler.start(head, body: nil, deadline: .now() + .seconds(60), promise: promise)
         var failure: HTTP1ExchangeFailure?
         promise.futureResult.whenFailure { failure = $0 as? HTTP1ExchangeFailure }
         let reported = try #require(failure)
@@ -209,6 +210,137 @@ struct HTTP1TransportTests {
             Issue.record("\(tls ? "a TLS failure" : "closed before the answer") expected, got \(reported)")
         }
         #expect(try channel.readOutbound(as: HTTPClientRequestPart.self) == nil, "nothing is written")
+    }
+
+    /// A handler on an embedded channel with one exchange started; the test plays the connection's events.
+    static func startedExchange() throws -> (
+        EmbeddedChannel, HTTP1ExchangeHandler, EventLoopPromise<HTTP1Answer>,
+        NIOLockedValueBox<Result<HTTP1Answer, any Error>?>
+    ) {
+        let channel = EmbeddedChannel()
+        let handler = HTTP1ExchangeHandler(maximumBodyBytes: 1024)
+        try channel.pipeline.syncOperations.addHandler(handler)
+        let promise = channel.eventLoop.makePromise(of: HTTP1Answer.self)
+        let outcome = NIOLockedValueBox<Result<HTTP1Answer, any Error>?>(nil)
+        promise.futureResult.whenComplete { result in outcome.withLockedValue { $0 = result } }
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")
+        handler.start(head, body: nil, deadline: .now() + .seconds(60), promise: promise)
+        return (channel, handler, promise, outcome)
+    }
+
+    @Test("TLS closed without close_notify before the answer: closed before the answer, so it is sent again")
+    func uncleanShutdownBeforeAnswer() throws {
+        let (channel, _, _, outcome) = try Self.startedExchange()
+        // What NIOSSL does on a ragged EOF: the error, then the close.
+        channel.pipeline.fireErrorCaught(NIOSSLError.uncleanShutdown)
+        try channel.close().wait()
+        let result = try #require(outcome.withLockedValue { $0 })
+        guard case .failure(let error) = result, case .closedBeforeAnswer? = error as? HTTP1ExchangeFailure else {
+            Issue.record("closed before the answer expected, got \(result)")
+            return
+        }
+    }
+
+    @Test("an answer that ends with the TLS connection, closed without close_notify, is whole")
+    func uncleanShutdownEndsAnswer() throws {
+        let (channel, _, _, outcome) = try Self.startedExchange()
+        // A proxy's 503 with no Content-Length: the body runs to the close.
+        try channel.writeInbound(
+            HTTPClientResponsePart.head(HTTPResponseHead(version: .http1_1, status: .serviceUnavailable)))
+        try channel.writeInbound(HTTPClientResponsePart.body(ByteBuffer(string: "busy, retry later")))
+        channel.pipeline.fireErrorCaught(NIOSSLError.uncleanShutdown)
+        // The HTTP decoder ends such an answer when the connection closes.
+        try channel.writeInbound(HTTPClientResponsePart.end(nil))
+        let result = try #require(outcome.withLockedValue { $0 })
+        guard case .success(let answer) = result else {
+            Issue.record("a whole answer expected, got \(result)")
+            return
+        }
+        #expect(answer.head.status == .serviceUnavailable)
+        #expect(String(buffer: answer.body) == "busy, retry later")
+    }
+
+    @Test("a cancel that arrives after its exchange ended does not cancel the next one; one before its start does")
+    func staleCancel() throws {
+        let (channel, handler, first, outcome) = try Self.startedExchange()
+        try channel.writeInbound(HTTPClientResponsePart.head(HTTPResponseHead(version: .http1_1, status: .ok)))
+        try channel.writeInbound(HTTPClientResponsePart.end(nil))
+        guard case .success? = outcome.withLockedValue({ $0 }) else {
+            Issue.record("the first exchange should have ended with its answer")
+            return
+        }
+        // The first request's task is cancelled just after its answer arrived.
+        handler.cancel(first.futureResult)
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/next")
+        let second = channel.eventLoop.makePromise(of: HTTP1Answer.self)
+        handler.start(head, body: nil, deadline: .now() + .seconds(60), promise: second)
+        try channel.writeInbound(HTTPClientResponsePart.head(HTTPResponseHead(version: .http1_1, status: .ok)))
+        try channel.writeInbound(HTTPClientResponsePart.end(nil))
+        #expect(try second.futureResult.wait().head.status == .ok)
+        // A request cancelled before its start never goes out.
+        let third = channel.eventLoop.makePromise(of: HTTP1Answer.self)
+        handler.cancel(third.futureResult)
+        handler.start(head, body: nil, deadline: .now() + .seconds(60), promise: third)
+        #expect(throws: HTTP1ExchangeFailure.self) { try third.futureResult.wait() }
+    }
+
+    @Test("the server closing the connection during the TLS handshake is a connection failure, not a trust one")
+    func eofDuringHandshake() {
+        let eof = HTTP1Transport.classify(NIOSSLError.handshakeFailed(.sslError([.eofDuringHandshake])))
+        #expect(eof == .connection("the server closed the connection during the TLS handshake"))
+        guard case .tls = HTTP1Transport.classify(NIOSSLError.handshakeFailed(.sslError([]))) else {
+            Issue.record("a handshake refused by BoringSSL is a TLS failure")
+            return
+        }
+    }
+
+    @Test("a request waiting for a connection ends at its own timeout, unsent, while the limit's connections are busy")
+    func waitBoundedByTimeout() async throws {
+        let server = try await ScriptedServer.start { _, request in
+            request.hasPrefix("GET /hold ") ? .silent : .answer(ScriptedServer.ok("ok"))
+        }
+        let transport = try HTTP1Transport(connectionsPerHost: 1)
+        let hold = try #require(URL(string: "http://127.0.0.1:\(server.port)/hold"))
+        let url = try #require(URL(string: "http://127.0.0.1:\(server.port)/x"))
+        let holder = Task { try await transport.send(ClientRequest(method: .get, url: hold), timeout: .seconds(20)) }
+        // The only connection is busy once the server has the first request.
+        while server.requests.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+        let started = ContinuousClock.now
+        await #expect(throws: TransportError.timeout) {
+            _ = try await transport.send(ClientRequest(method: .get, url: url), timeout: .milliseconds(300))
+        }
+        #expect(ContinuousClock.now - started < .seconds(10), "it waited for the busy connection's own end")
+        #expect(server.requests.count == 1, "the request that timed out was never sent")
+        holder.cancel()
+        _ = try? await holder.value
+        try await transport.shutdown()
+        await server.stop()
+    }
+
+    @Test(
+        "a kept-alive connection closed before the answer: a GET is sent again on a new one, a POST is not",
+        arguments: [HTTPRequest.Method.get, .post])
+    func resendOnlyIdempotent(method: HTTPRequest.Method) async throws {
+        let server = try await ScriptedServer.start { index, _ in
+            index == 1 ? .close : .answer(ScriptedServer.ok(index == 0 ? "first" : "again"))
+        }
+        let transport = try HTTP1Transport()
+        let url = try #require(URL(string: "http://127.0.0.1:\(server.port)/v3/auth/tokens"))
+        let request = ClientRequest(method: method, url: url, body: method == .post ? Data("{}".utf8) : Data())
+        let first = try await transport.send(request, timeout: .seconds(60))
+        #expect(String(decoding: first.body, as: UTF8.self) == "first")
+        if method == .get {
+            let again = try await transport.send(request, timeout: .seconds(60))
+            #expect(String(decoding: again.body, as: UTF8.self) == "again")
+            #expect(server.requests.count == 3)
+        } else {
+            await #expect(throws: TransportError.connection("the server closed the connection without answering")) {
+                _ = try await transport.send(request, timeout: .seconds(60))
+            }
+            #expect(server.requests.count == 2, "the POST the server may have acted on is not sent twice")
+        }
+        try await transport.shutdown()
+        await server.stop()
     }
 
     @Test("a port nobody listens on is a connection failure")
@@ -256,6 +388,8 @@ final class ScriptedServer: Sendable {
         case answerAndClose(String)
         /// Nothing, ever.
         case silent
+        /// No answer: the connection closed at once.
+        case close
     }
 
     let port: Int
@@ -370,6 +504,7 @@ private final class ScriptedConnection: ChannelInboundHandler {
         case .answer(let text): send(text, false)
         case .answerAndClose(let text): send(text, true)
         case .silent: break
+        case .close: context.close(promise: nil)
         }
     }
 }

@@ -10,8 +10,12 @@ struct TokenRenewalTests {
     )
     func concurrentExpiry() async throws {
         var credentials = SimulatorCredentials.standard
-        credentials.tokenLifetimeRequests = 10
-        try await CollectFixture.with(scenario: CollectFixture.manyGateways(40, equal: 0), credentials: credentials) {
+        // A token lasts 20 requests: at an expiry the 8 requests in flight are rejected together and sent again
+        // with the one new token, which still has 12 uses left for the tasks that move on meanwhile. (With 10,
+        // a loaded machine could let 2 fast tasks use up the new token before a slow task's second attempt,
+        // which is then rejected again: a renewed token rejected is final, so the run stopped.)
+        credentials.tokenLifetimeRequests = 20
+        try await CollectFixture.with(scenario: CollectFixture.manyGateways(80, equal: 0), credentials: credentials) {
             f in
             let ids = await f.cloud.liveGateways.map(\.id)
             let client = try f.client(.password(try f.passwordIdentity()))
@@ -20,9 +24,9 @@ struct TokenRenewalTests {
                 logger: f.logs.logger("collect")
             ).run()
             #expect(summary.status == .complete, "\(String(describing: summary.failure))")
-            #expect(summary.counts.new == 40 && summary.counts.failed == 0)
-            #expect(try f.store.gateways().count == 40)
-            // 40 requests, 10 per token: the first token plus one renewal for each of the 3 expiries.
+            #expect(summary.counts.new == 80 && summary.counts.failed == 0)
+            #expect(try f.store.gateways().count == 80)
+            // 80 requests, 20 per token: the first token plus one renewal for each of the 3 expiries.
             #expect(await f.cloud.tokenRequests == 4)
             #expect(!f.logs.all.joined(separator: "\n").contains(CollectFixture.user.password))
         }
