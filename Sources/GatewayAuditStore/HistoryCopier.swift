@@ -151,10 +151,11 @@ private struct RunRows {
         try sql.insert(
             "INSERT INTO gateway (\(columns.joined(separator: ", ")))",
             gateways.map { gateway in columns.map { gateway[$0] ?? .null } }, "ON CONFLICT (gateway_id) DO NOTHING")
-        var gatewayRows: [String: RunRecordField] = [:]
+        // By `GatewayID`: its bytes, as the stores tell resources apart.
+        var gatewayRows: [GatewayID: RunRecordField] = [:]
         // The target's kind of each resource: a resource the target already holds keeps its row (`ON CONFLICT
         // DO NOTHING`), and its contents are compressed with that row's kind, which its readers use.
-        var targetKinds: [String: RunRecordField] = [:]
+        var targetKinds: [GatewayID: RunRecordField] = [:]
         let ids = gateways.map { $0["gateway_id"] ?? .null }
         for start in stride(from: 0, to: ids.count, by: 500) {
             let slice = Array(ids[start..<min(start + 500, ids.count)])
@@ -162,11 +163,13 @@ private struct RunRows {
                 "SELECT id, gateway_id, kind FROM gateway WHERE gateway_id IN (\(SQLList.placeholders(slice.count)))",
                 slice)
             {
-                gatewayRows[row["gateway_id"]?.text ?? ""] = row["id"]
-                targetKinds[row["gateway_id"]?.text ?? ""] = row["kind"]
+                gatewayRows[GatewayID(row["gateway_id"]?.text ?? "")] = row["id"]
+                targetKinds[GatewayID(row["gateway_id"]?.text ?? "")] = row["kind"]
             }
         }
-        func gatewayRow(_ row: CopyRow) -> RunRecordField { gatewayRows[row["gateway_id"]?.text ?? ""] ?? .null }
+        func gatewayRow(_ row: CopyRow) -> RunRecordField {
+            gatewayRows[GatewayID(row["gateway_id"]?.text ?? "")] ?? .null
+        }
         try sql.update(
             "snapshot", set: "last_run = v.column3, last_seen = v.column4",
             where: "snapshot.gateway = v.column1 AND snapshot.seq = v.column2",
@@ -180,7 +183,8 @@ private struct RunRows {
                         let value = snapshot[column] ?? .null
                         if column == "content" {
                             var snapshot = snapshot
-                            snapshot["kind"] = targetKinds[snapshot["gateway_id"]?.text ?? ""] ?? snapshot["kind"]
+                            snapshot["kind"] =
+                                targetKinds[GatewayID(snapshot["gateway_id"]?.text ?? "")] ?? snapshot["kind"]
                             return sql.content(of: snapshot, deflater: deflater)
                         }
                         return Self.digestColumns.contains(column) ? sql.digest(value) : value

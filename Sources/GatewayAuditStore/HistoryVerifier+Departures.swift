@@ -36,7 +36,7 @@ extension HistoryVerifier {
         while index < departures.endIndex {
             let gatewayID = departures[index].gatewayID
             var entered = Set<ScopeKey>()
-            while index < departures.endIndex, departures[index].gatewayID == gatewayID {
+            while index < departures.endIndex, departures[index].gatewayID.utf8.elementsEqual(gatewayID.utf8) {
                 let departure = departures[index]
                 if let scope = departure.runScope {
                     if scope == departure.left {

@@ -125,7 +125,8 @@ private struct SnapshotChainCheck<Source: VerificationSource> {
     mutating func check(_ row: VerifiedSnapshot) throws {
         count += 1
         let gatewayText = row.gatewayID
-        if gatewayText != currentGateway {
+        // By bytes, as the store tells resources apart (`GatewayID`).
+        if currentGateway.map({ !$0.utf8.elementsEqual(gatewayText.utf8) }) ?? true {
             currentGateway = gatewayText
             previousLink = SnapshotChain.genesis
             expectedSeq = 1

@@ -49,6 +49,11 @@ enum StoredContent {
             self.updatedAt = updatedAt
         }
 
+        /// Whether a value of the row holds a NUL character, which a text column does not keep.
+        var holdsNUL: Bool {
+            [id, idValue ?? "", createdAt ?? "", updatedAt ?? ""].contains { $0.utf8.contains(0) }
+        }
+
         /// The kind's dictionary, then `"created_at":"…","id":"…","id_value":"…","updated_at":"…",` with the
         /// row's values as stored (no JSON escaping; an absent one empty), in the content's own order: the
         /// likeliest matches last, where DEFLATE's distances are shortest.
@@ -126,8 +131,16 @@ enum StoredContent {
     /// What to store for content `json` of snapshot row `row`: its compressed form; NULL for nil.
     static func value(json: String?, row: Row, deflater: ContentDeflater) -> DatabaseValue {
         guard let json else { return .null }
+        // SQLite keeps a text column only up to a NUL character (as GRDB binds and reads it): a row value holding
+        // one would be read back shorter than the dictionary the content was compressed with, and the content
+        // would no longer decode. Such a content stays text.
+        guard !row.holdsNUL else { return json.databaseValue }
         return deflater.compressed(json, dictionary: row.dictionary).map { $0.databaseValue } ?? json.databaseValue
     }
+
+    /// The most a stored content inflates to: far above any resource (an answer is at most 32 MiB), and a bound
+    /// on what an edited BLOB can make a reader allocate (DEFLATE expands up to about 1,000 to 1).
+    static let maximumContentBytes = 64 << 20
 
     /// The JSON text of stored content `value` of snapshot row `row`: a text as it is; nil for NULL and for a
     /// BLOB that does not decode.
@@ -143,7 +156,7 @@ enum StoredContent {
 
     /// The JSON text of a stored BLOB; nil when it is not format 1 or does not inflate, with the dictionary
     /// of `row`, to one whole stream of UTF-8.
-    static func decompressed(_ data: Data, row: Row) -> String? {
+    static func decompressed(_ data: Data, row: Row, limit: Int = maximumContentBytes) -> String? {
         guard data.first == format else { return nil }
         let dictionary = row.dictionary
         // On the heap: zlib checks that a stream has not moved between calls.
@@ -161,7 +174,7 @@ enum StoredContent {
             inflateSetDictionary(stream, bytes.baseAddress, uInt(bytes.count))
         }
         guard dictionaryStatus == Z_OK else { return nil }
-        var output = [UInt8](repeating: 0, count: max(512, data.count * 8))
+        var output = [UInt8](repeating: 0, count: min(max(512, data.count * 8), limit))
         var input = Array(data.dropFirst())
         let finished = input.withUnsafeMutableBufferPointer { source -> Bool in
             stream.pointee.next_in = source.baseAddress
@@ -175,9 +188,11 @@ enum StoredContent {
                 }
                 // The whole input, one stream: trailing bytes are an edit too.
                 if status == Z_STREAM_END { return stream.pointee.avail_in == 0 }
-                // Out of room: grow and go on; anything else (a damaged stream, a truncated one) fails.
-                guard status == Z_OK || status == Z_BUF_ERROR, stream.pointee.avail_out == 0 else { return false }
-                output.append(contentsOf: repeatElement(0, count: output.count))
+                // Out of room: grow and go on, up to `limit`; anything else (a damaged stream, a truncated one)
+                // fails, and so does a stream that would inflate past the limit (an edit).
+                guard status == Z_OK || status == Z_BUF_ERROR, stream.pointee.avail_out == 0, output.count < limit
+                else { return false }
+                output.append(contentsOf: repeatElement(0, count: min(output.count, limit - output.count)))
             }
         }
         guard finished else { return nil }

@@ -21,5 +21,20 @@ public struct GatewayID: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     public var description: String { rawValue }
 
-    public static func < (lhs: GatewayID, rhs: GatewayID) -> Bool { lhs.rawValue < rhs.rawValue }
+    /// Ids are compared by their UTF-8 bytes, as both stores compare them (SQLite's binary collation,
+    /// PostgreSQL's `COLLATE "C"`): two ids Swift's `String` holds equal (`é` composed and `e` with a combining
+    /// accent) are two resources in the history, so they are two here too.
+    public static func == (lhs: GatewayID, rhs: GatewayID) -> Bool {
+        lhs.rawValue.utf8.elementsEqual(rhs.rawValue.utf8)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        var text = rawValue
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The stores' order: by UTF-8 bytes.
+    public static func < (lhs: GatewayID, rhs: GatewayID) -> Bool {
+        lhs.rawValue.utf8.lexicographicallyPrecedes(rhs.rawValue.utf8)
+    }
 }

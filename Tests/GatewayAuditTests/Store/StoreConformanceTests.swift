@@ -58,6 +58,20 @@ struct StoreConformanceTests {
         #expect(try f.verify().problems.isEmpty)
     }
 
+    @Test(
+        "two ids equal as Swift strings but not in their bytes are two resources, and verify finds nothing wrong",
+        arguments: StoreBackend.available)
+    func idsByBytes(backend: StoreBackend) async throws {
+        let f = try await StoreFixture.make(backend: backend)
+        let composed = try standardGateway(id: "cgw-caf\u{E9}")
+        let decomposed = try standardGateway(id: "cgw-cafe\u{301}")
+        #expect(try await f.run(night: 1, composed) == [.new])
+        #expect(try await f.run(night: 2, composed, decomposed) == [.unchanged, .new])
+        #expect(try await f.run(night: 3, decomposed, composed) == [.unchanged, .unchanged])
+        #expect(try f.history().count == 2)
+        #expect(try f.verify().problems.isEmpty)
+    }
+
     @Test("status windows, links and anomalies of the three kinds", arguments: StoreBackend.available)
     func kindsStatusAndAnomalies(backend: StoreBackend) async throws {
         let f = try await StoreFixture.make(backend: backend)
