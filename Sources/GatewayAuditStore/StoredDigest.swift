@@ -127,7 +127,8 @@ enum StoredHash: Sendable, Hashable {
 
     /// Column `column` of `statement`: a 32-byte BLOB as bytes, any other value as its text; nil for NULL.
     init?(_ statement: SQLiteStatement, column: Int32) {
-        // SQLite's safe order: the type, then the value, then its length.
+        // SQLite's safe order: the type, then the value, then its length (a BLOB read as a BLOB is never
+        // converted, so its length may come first here).
         let type = sqlite3_column_type(statement, column)
         if type == SQLITE_NULL { return nil }
         if type == SQLITE_BLOB, sqlite3_column_bytes(statement, column) == 32,
