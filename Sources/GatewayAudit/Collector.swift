@@ -67,7 +67,14 @@ public struct Collector: Sendable {
         } catch {
             failure = .transport(.connection("\(error)"), attempts: 0)
         }
-        try await sink.flush()
+        // The last batches' writes end here (a batch's error comes out when the next write waits for it): a
+        // store error closes the run as failed with its reason, as above.
+        do {
+            try await sink.flush()
+        } catch {
+            await closeAfterStoreError(run, writer: writer, error: error)
+            throw error
+        }
         let counts = sink.counts
         let status: RunStatus =
             failure != nil ? .failed : counts.failed > 0 || incompleteListing != nil ? .partial : .complete

@@ -71,10 +71,13 @@ public struct SnapshotImporter: Sendable {
                 () throws(StoreError) -> [SnapshotWrite] in
                 var all = observations
                 if listingsComplete {
-                    for known in try await queries.knownResources(in: info.scopeKey)
-                    where known.state == .present && !seen.contains(known.gatewayID) {
-                        all.append(Observation(gatewayID: known.gatewayID, observedAt: time, result: .gone))
-                    }
+                    // Only customer gateways: the files list no other kind (a VPN gateway collected in the same
+                    // scope is not missing from them). The missing ones go first, as the collector records
+                    // them: a gateway re-created under a new id that night then links to the one it replaces.
+                    let gone = try await queries.knownResources(in: info.scopeKey).filter {
+                        $0.kind == .customerGateway && $0.state == .present && !seen.contains($0.gatewayID)
+                    }.map { Observation(gatewayID: $0.gatewayID, observedAt: time, result: .gone) }
+                    if !gone.isEmpty { all = gone + observations }
                 }
                 return try await recorder.writes(for: all)
             }

@@ -2,6 +2,7 @@ import Foundation
 import GatewayAudit
 import HTTPTypes
 import Synchronization
+import TestSupport
 import Testing
 import VPNSimulator
 
@@ -34,6 +35,28 @@ struct CollectorTests {
                 clock: clock)
             #expect(clock.sleeps == [.seconds(2)])
             #expect(summary.status == .complete && summary.counts.new == 1)
+        }
+    }
+
+    @Test("a store error in the run's last write closes the run as failed with its reason, not left running")
+    func lastWriteFails() async throws {
+        try await CollectFixture.with { f in
+            let ids = Array(await f.cloud.liveGateways.map(\.id).prefix(3))
+            // The database refuses the third gateway's row, as a full disk would refuse a write: with 3 ids the
+            // only batch is written when the run ends.
+            try SQLiteShell.run(
+                f.storeFixture.path,
+                """
+                CREATE TRIGGER refuse BEFORE INSERT ON gateway WHEN NEW.gateway_id = '\(ids[2].rawValue)'
+                BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;
+                """)
+            await #expect(throws: StoreError.self) {
+                _ = try await f.collect(options: CollectorOptions(ids: ids, concurrency: 2))
+            }
+            let run = try #require(try f.store.runs().first)
+            #expect(run.status == .failed)
+            #expect(run.message?.contains("refused by the test") == true, "\(run.message ?? "no message")")
+            #expect(try f.store.gateways().isEmpty, "the batch is all or nothing")
         }
     }
 
