@@ -49,6 +49,7 @@ public struct Collector: Sendable {
         var failure: ClientError?
         var incompleteListing: String?
         var skipped: [ResourceKind] = []
+        var storeError: StoreError?
         do {
             let listed = try await collect(into: &sink, run: run)
             incompleteListing = listed.reasons.isEmpty ? nil : listed.reasons.joined(separator: "; ")
@@ -57,23 +58,24 @@ public struct Collector: Sendable {
             failure = error
             logger.notice("run stopped: \(error)")
         } catch let error as StoreError {
-            // No write may still run when the run is closed; what was fetched is stored if it can be.
-            try? await sink.flush()
-            await closeAfterStoreError(run, writer: writer, error: error)
-            throw error
+            storeError = error
         } catch is CancellationError {
             failure = .cancelled
             logger.notice("run stopped: \(ClientError.cancelled)")
         } catch {
             failure = .transport(.connection("\(error)"), attempts: 0)
         }
-        // The last batches' writes end here (a batch's error comes out when the next write waits for it): a
-        // store error closes the run as failed with its reason, as above.
+        // No write may still run when the run is closed; what was fetched is stored if it can be. The last
+        // batches' writes end here (a batch's error comes out when the next write waits for it), so a store
+        // error from the collection or from them closes the run as failed with its reason.
         do {
             try await sink.flush()
         } catch {
-            await closeAfterStoreError(run, writer: writer, error: error)
-            throw error
+            storeError = storeError ?? error
+        }
+        if let storeError {
+            await closeAfterStoreError(run, writer: writer, error: storeError)
+            throw storeError
         }
         let counts = sink.counts
         let status: RunStatus =

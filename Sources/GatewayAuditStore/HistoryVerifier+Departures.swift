@@ -36,7 +36,8 @@ extension HistoryVerifier {
         while index < departures.endIndex {
             let gatewayID = departures[index].gatewayID
             var entered = Set<ScopeKey>()
-            while index < departures.endIndex, departures[index].gatewayID.utf8.elementsEqual(gatewayID.utf8) {
+            // `GatewayID` compares the bytes, as the store tells resources apart.
+            while index < departures.endIndex, GatewayID(departures[index].gatewayID) == GatewayID(gatewayID) {
                 let departure = departures[index]
                 if let scope = departure.runScope {
                     if scope == departure.left {

@@ -110,7 +110,7 @@ private struct SnapshotChainCheck<Source: VerificationSource> {
     let diff: HistoryVerifier.Diff
     var problems: [HistoryVerification.Problem] = []
     var count = 0
-    private var currentGateway: String?
+    private var currentGateway: GatewayID?
     private var previousLink = SnapshotChain.genesis
     private var expectedSeq: Int64 = 1
     private var lastPresent: Resource?
@@ -124,17 +124,16 @@ private struct SnapshotChainCheck<Source: VerificationSource> {
 
     mutating func check(_ row: VerifiedSnapshot) throws {
         count += 1
-        let gatewayText = row.gatewayID
-        // By bytes, as the store tells resources apart (`GatewayID`).
-        if currentGateway.map({ !$0.utf8.elementsEqual(gatewayText.utf8) }) ?? true {
-            currentGateway = gatewayText
+        // `GatewayID` compares the bytes, as the store tells resources apart.
+        let gatewayID = GatewayID(row.gatewayID)
+        if gatewayID != currentGateway {
+            currentGateway = gatewayID
             previousLink = SnapshotChain.genesis
             expectedSeq = 1
             lastPresent = nil
             brokenGateway = false
         }
         if brokenGateway { return }
-        let gatewayID = GatewayID(gatewayText)
         let seq = row.seq
         if seq != expectedSeq {
             fail(

@@ -51,7 +51,8 @@ enum StoredContent {
 
         /// Whether a value of the row holds a NUL character, which a text column does not keep.
         var holdsNUL: Bool {
-            [id, idValue ?? "", createdAt ?? "", updatedAt ?? ""].contains { $0.utf8.contains(0) }
+            id.utf8.contains(0) || idValue?.utf8.contains(0) == true || createdAt?.utf8.contains(0) == true
+                || updatedAt?.utf8.contains(0) == true
         }
 
         /// The kind's dictionary, then `"created_at":"…","id":"…","id_value":"…","updated_at":"…",` with the
