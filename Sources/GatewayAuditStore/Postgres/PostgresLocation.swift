@@ -8,8 +8,11 @@ import Foundation
 public struct PostgresLocation: Sendable, Hashable {
     /// How the connection uses TLS (`sslmode`).
     public enum TLSMode: String, Sendable, Hashable {
-        /// No TLS (`disable`, and the default `prefer`/`allow`, which this client treats as no TLS).
+        /// No TLS (`disable`, and `allow`, which this client treats as no TLS).
         case disable
+        /// TLS when the server offers it, the server's certificate not checked; plain text when it answers
+        /// that it has no TLS (`prefer`, the default, as in libpq).
+        case prefer
         /// TLS required, the server's certificate not checked against a name (`require`).
         case require
         /// TLS required and the certificate verified against `sslrootcert` and the host name (`verify-full`, `verify-ca`).
@@ -30,11 +33,13 @@ public struct PostgresLocation: Sendable, Hashable {
     public let rootCertificatePath: String?
     let password: String?
 
-    /// The URL without its password: what messages, manifests and reports show.
+    /// The URL without its password: what messages, manifests and reports show. `sslmode` is shown only when
+    /// it requires TLS: a URL without it (`prefer`) or with `disable` keeps the form, and the ``digest``, it
+    /// always had.
     public var redacted: String {
         var text = "postgres://\(user)@\(host):\(port)/\(database)"
         var query: [String] = []
-        if tls != .disable { query.append("sslmode=\(tls.rawValue)") }
+        if tls != .disable, tls != .prefer { query.append("sslmode=\(tls.rawValue)") }
         if let rootCertificatePath { query.append("sslrootcert=\(rootCertificatePath)") }
         if !query.isEmpty { text += "?" + query.joined(separator: "&") }
         return text
@@ -65,24 +70,33 @@ public struct PostgresLocation: Sendable, Hashable {
         guard !database.isEmpty, !database.contains("/") else {
             throw .invalidLocation(detail: "the URL names no database (postgres://user@host/DATABASE)")
         }
-        let user = components.user?.removingPercentEncoding ?? environment["PGUSER"] ?? "postgres"
+        // `user` and `password` come percent-decoded already: decoding them again would turn a `%25` (a `%`)
+        // and what follows it into another character, or into nothing.
+        if components.percentEncodedUser != nil, components.user == nil {
+            throw .invalidLocation(detail: "the URL's user name is not valid percent-encoded UTF-8")
+        }
+        if components.percentEncodedPassword != nil, components.password == nil {
+            throw .invalidLocation(detail: "the URL's password is not valid percent-encoded UTF-8")
+        }
+        let user = components.user ?? environment["PGUSER"] ?? "postgres"
         let port = components.port ?? 5432
-        var tls = TLSMode.disable
+        var tls = TLSMode.prefer
         var rootCertificate: String?
         for item in components.queryItems ?? [] {
             switch (item.name, item.value ?? "") {
-            case ("sslmode", "disable"), ("sslmode", "allow"), ("sslmode", "prefer"): tls = .disable
+            case ("sslmode", "disable"), ("sslmode", "allow"): tls = .disable
+            case ("sslmode", "prefer"): tls = .prefer
             case ("sslmode", "require"): tls = .require
             case ("sslmode", "verify-full"), ("sslmode", "verify-ca"): tls = .verifyFull
             case ("sslmode", let other):
-                throw .invalidLocation(detail: "sslmode=\(other) is not one of disable, require, verify-full")
+                throw .invalidLocation(detail: "sslmode=\(other) is not one of disable, prefer, require, verify-full")
             case ("sslrootcert", let path): rootCertificate = path
             case (let name, _):
                 throw .invalidLocation(detail: "unknown URL parameter \(name) (known: sslmode, sslrootcert)")
             }
         }
         let password =
-            components.password?.removingPercentEncoding ?? environment["PGPASSWORD"]
+            components.password ?? environment["PGPASSWORD"]
             ?? PGPassFile.password(
                 host: host, port: port, database: database, user: user,
                 path: environment["PGPASSFILE"] ?? environment["HOME"].map { $0 + "/.pgpass" })

@@ -28,7 +28,9 @@ extension PostgresRecorder {
     private mutating func flushNew() throws {
         for start in stride(from: 0, to: news.count, by: 200) {
             let chunk = news[start..<min(start + 200, news.count)]
-            var rows: [String: Int64] = [:]
+            // Keyed by the ids' bytes, as the table's UNIQUE index compares them: two new ids Swift's `String`
+            // holds equal (`é` composed and `e` with a combining accent) are two rows here too.
+            var rows: [GatewayID: Int64] = [:]
             for row in try connection.rows(
                 """
                 INSERT INTO gateway (gateway_id, kind, last_run, last_seen, operational, status,
@@ -36,9 +38,9 @@ extension PostgresRecorder {
                 VALUES \(SQLList.groups("(\(SQLList.placeholders(10)))", count: chunk.count)) RETURNING id, gateway_id
                 """, chunk.flatMap(\.row))
             {
-                rows[try row.text("gateway_id")] = try row.int("id")
+                rows[GatewayID(try row.text("gateway_id"))] = try row.int("id")
             }
-            let gateways = chunk.map { rows[$0.write.observation.gatewayID.rawValue] ?? 0 }
+            let gateways = chunk.map { rows[$0.write.observation.gatewayID] ?? 0 }
             var snapshots: [Int64: Int64] = [:]
             for row in try connection.rows(
                 """

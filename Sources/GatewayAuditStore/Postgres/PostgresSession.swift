@@ -50,10 +50,17 @@ final class PostgresSession: Sendable {
         return PostgresConnection.connect(on: eventLoop, configuration: configuration, id: id, logger: logger)
     }
 
-    private func makeConfiguration() throws -> PostgresConnection.Configuration {
+    /// The connection's settings; TLS as `sslmode` asks (internal for the tests).
+    func makeConfiguration() throws -> PostgresConnection.Configuration {
         var tls = PostgresConnection.Configuration.TLS.disable
         switch location.tls {
         case .disable: break
+        case .prefer:
+            // As libpq's `prefer`: TLS without checking the certificate when the server offers it; postgres-nio
+            // goes on in plain text when the server answers the TLS request with `N` (it has no TLS).
+            var config = TLSConfiguration.makeClientConfiguration()
+            config.certificateVerification = .none
+            tls = .prefer(try NIOSSLContext(configuration: config))
         case .require:
             var config = TLSConfiguration.makeClientConfiguration()
             config.certificateVerification = .none

@@ -72,6 +72,21 @@ struct StoreConformanceTests {
         #expect(try f.verify().problems.isEmpty)
     }
 
+    @Test(
+        "two ids equal as Swift strings but not in their bytes, both new in one batch, are two resources",
+        arguments: StoreBackend.available)
+    func idsByBytesInOneBatch(backend: StoreBackend) async throws {
+        let f = try await StoreFixture.make(backend: backend)
+        let composed = try standardGateway(id: "cgw-caf\u{E9}")
+        let decomposed = try standardGateway(id: "cgw-cafe\u{301}")
+        #expect(try await f.run(night: 1, composed, decomposed) == [.new, .new])
+        #expect(try await f.run(night: 2, decomposed, composed) == [.unchanged, .unchanged])
+        let rows = try f.history()
+        #expect(rows.count == 2)
+        #expect(Set(rows.map(\.gatewayID)) == [GatewayID("cgw-caf\u{E9}"), GatewayID("cgw-cafe\u{301}")])
+        #expect(try f.verify().problems.isEmpty)
+    }
+
     @Test("status windows, links and anomalies of the three kinds", arguments: StoreBackend.available)
     func kindsStatusAndAnomalies(backend: StoreBackend) async throws {
         let f = try await StoreFixture.make(backend: backend)
