@@ -64,14 +64,18 @@ struct EstateAccountReader {
         }
         func required(_ key: String) throws(EstateError) -> String {
             let needed = keys.filter { $0 != "security_token_env" }.joined(separator: ", ")
-            return try reader.requiredString(
-                key, hint: "auth = \"\(authText)\" needs \(needed): the names of the environment variables")
+            return try variable(
+                key,
+                reader.requiredString(
+                    key, hint: "auth = \"\(authText)\" needs \(needed): the names of the environment variables"))
         }
         switch authText {
         case "aksk":
             return .accessKey(
                 accessKey: try required("access_key_env"), secretKey: try required("secret_key_env"),
-                securityToken: try reader.string("security_token_env"))
+                securityToken: try reader.string("security_token_env").map { name throws(EstateError) in
+                    try variable("security_token_env", name)
+                })
         case "token":
             return .token(token: try required("token_env"))
         default:
@@ -79,6 +83,28 @@ struct EstateAccountReader {
                 user: try required("user_env"), password: try required("password_env"),
                 domain: try required("domain_env"))
         }
+    }
+
+    /// `name`, the value of `key`, when it can name an environment variable (a letter or `_`, then letters,
+    /// digits and `_`). Anything else may be the secret itself, pasted by mistake: the error never shows it.
+    private func variable(_ key: String, _ name: String) throws(EstateError) -> String {
+        let bytes = Array(name.utf8)
+        let isName =
+            bytes.enumerated().allSatisfy { index, byte in
+                switch byte {
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "_"):
+                    return true
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): return index > 0
+                default: return false
+                }
+            }
+        guard isName else {
+            throw reader.error(
+                key,
+                "is not the name of an environment variable (letters, digits and _); name the variable that holds "
+                    + "the secret, never the secret itself (the value is not shown)")
+        }
+        return name
     }
 
     private func readProjects(regions: [String]) throws(EstateError) -> EstateProjects {

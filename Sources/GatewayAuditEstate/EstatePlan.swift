@@ -41,13 +41,15 @@ public struct EstatePlan: Sendable {
 
     /// Builds the plan; lists projects of `projects = "all"` accounts through IAM (`listProjects`
     /// false: such regions keep one placeholder scope with project `all`, for `config check`).
-    /// - Throws: ``EstateError`` (see ``regions(of:filter:credentials:)``).
+    /// - Throws: ``EstateError`` (see ``regions(of:filter:credentials:)``), and when nothing is left to collect:
+    ///   `--project` naming no project of the kept regions, or no project listed at all.
     public static func make(
         estate: Estate, filter: ScopeFilter, credentials: EstateCredentials, transport: any Transport,
         listProjects: Bool = true, logger: Logger, time: any TimeSource = SystemTime()
     ) async throws(EstateError) -> EstatePlan {
         var scopes: [EstateScope] = []
         var unlisted: [UnlistedRegion] = []
+        var rejected: [String: (label: String, error: ClientError)] = [:]
         for (account, region, credentials) in try regions(of: estate, filter: filter, credentials: credentials) {
             let endpoint = account.endpoint(region: region)
             var projects: [String]
@@ -59,6 +61,12 @@ public struct EstatePlan: Sendable {
             case .all where !listProjects:
                 projects = ["all"]
             case .all:
+                // A key or password rejected while listing one region is not sent again for the next ones.
+                if let (label, error) = rejected[account.name] {
+                    unlisted.append(
+                        UnlistedRegion(account: account, region: region, error: error.notTried(rejectedIn: label)))
+                    continue
+                }
                 do throws(ClientError) {
                     guard let url = URL(string: account.iamEndpoint(region: region)) else {
                         throw .invalidURL("IAM endpoint \(account.iamEndpoint(region: region)) is not a URL")
@@ -68,7 +76,11 @@ public struct EstatePlan: Sendable {
                         variablesToCheck: account.variablesToCheck)
                     projects = try await lister.projects(region: region).map(\.id)
                 } catch {
-                    unlisted.append(UnlistedRegion(account: account, region: region, error: error))
+                    let region = UnlistedRegion(account: account, region: region, error: error)
+                    if case .authentication = error, account.auth.name != "token" {
+                        rejected[account.name] = (region.label, error)
+                    }
+                    unlisted.append(region)
                     continue
                 }
             }
@@ -78,6 +90,15 @@ public struct EstatePlan: Sendable {
                         account: account, region: region, projectID: project, endpoint: endpoint,
                         credentials: credentials))
             }
+        }
+        if scopes.isEmpty && unlisted.isEmpty && listProjects {
+            // Nothing to collect is a mistake, not a clean night: a run that stores nothing must not exit 0.
+            let problem =
+                filter.projectID.map {
+                    "no project \"\($0)\" in the accounts and regions kept (--project); check the id, or leave --project out"
+                }
+                ?? "no project to collect in the accounts and regions kept; list projects in the file, or check that IAM lists some"
+            throw EstateError(file: estate.path, line: 0, key: "", problem: problem)
         }
         return EstatePlan(scopes: scopes, unlisted: unlisted)
     }

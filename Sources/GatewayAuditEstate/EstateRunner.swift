@@ -15,7 +15,8 @@ public struct EstateRunner: Sendable {
         public var requestsPerSecondPerEndpoint: Double?
         /// How long one attempt may take.
         public var requestTimeout: Duration
-        /// How long each scope's run may take (nil: no limit).
+        /// How long the whole estate run may take, from ``EstateRunner/run(_:)`` (nil: no limit): each scope
+        /// gets what is left when it starts; a scope that would start after it is not started.
         public var deadline: Duration?
         /// How long a scope's run waits for another process holding that scope.
         public var lockWait: Duration
@@ -55,6 +56,7 @@ public struct EstateRunner: Sendable {
 
     /// Collects `scopes`; the outcomes come back in the order of `scopes`, whatever finished first.
     public func run(_ scopes: [EstateScope]) async -> [ScopeOutcome] {
+        let started = ContinuousClock.now
         var limiters: [String: RateLimiter] = [:]
         if let rate = options.requestsPerSecondPerEndpoint {
             for scope in scopes where limiters[scope.endpoint] == nil {
@@ -62,27 +64,52 @@ public struct EstateRunner: Sendable {
             }
         }
         var outcomes = [ScopeOutcome?](repeating: nil, count: scopes.count)
+        // Accounts whose key or password the cloud rejected, with the rejection: their scopes not yet started
+        // are not tried (a rejection costs one request per account, not one per scope, and repeated failed
+        // logins can lock the IAM user). A token is scoped to its project, so token accounts are tried in each.
+        var rejected: [String: (label: String, error: ClientError)] = [:]
         await withTaskGroup(of: (Int, ScopeOutcome).self) { group in
             var next = 0
             func startNext() {
-                guard next < scopes.count else { return }
-                let index = next
-                let scope = scopes[index]
-                let limiter = limiters[scope.endpoint]
-                next += 1
-                group.addTask { (index, await collect(scope, limiter: limiter)) }
+                while next < scopes.count {
+                    let index = next
+                    let scope = scopes[index]
+                    next += 1
+                    if let (label, error) = rejected[scope.account.name] {
+                        outcomes[index] = Self.notTried(scope, rejectedIn: label, error)
+                        continue
+                    }
+                    let remaining = options.deadline.map { $0 - started.duration(to: .now) }
+                    if let remaining, remaining <= .zero {
+                        outcomes[index] = ScopeOutcome(
+                            scope: scope.key, label: "\(scope.key)", result: .failure(ClientError.deadlineExceeded))
+                        continue
+                    }
+                    let limiter = limiters[scope.endpoint]
+                    group.addTask { (index, await collect(scope, limiter: limiter, deadline: remaining)) }
+                    return
+                }
             }
             for _ in 0..<options.scopeConcurrency { startNext() }
             while let (index, outcome) = await group.next() {
                 outcomes[index] = outcome
+                let account = scopes[index].account
+                if account.auth.name != "token", rejected[account.name] == nil, let error = outcome.rejection {
+                    rejected[account.name] = (outcome.label, error)
+                }
                 startNext()
             }
         }
         return outcomes.compactMap { $0 }
     }
 
+    /// The outcome of a scope not tried because its account's credentials were rejected in scope `label`.
+    static func notTried(_ scope: EstateScope, rejectedIn label: String, _ error: ClientError) -> ScopeOutcome {
+        ScopeOutcome(scope: scope.key, label: "\(scope.key)", result: .failure(error.notTried(rejectedIn: label)))
+    }
+
     /// One scope's run; a failure before the run could begin (configuration, a held lock) is the outcome.
-    private func collect(_ scope: EstateScope, limiter: RateLimiter?) async -> ScopeOutcome {
+    private func collect(_ scope: EstateScope, limiter: RateLimiter?, deadline: Duration?) async -> ScopeOutcome {
         var logger = logger
         logger[metadataKey: "scope"] = "\(scope.key)"
         do {
@@ -91,7 +118,7 @@ public struct EstateRunner: Sendable {
             }
             let client = try VPNClient(
                 endpoint: endpoint, projectID: scope.projectID, credentials: scope.credentials, transport: transport,
-                requestTimeout: options.requestTimeout, deadline: options.deadline, logger: logger, time: time,
+                requestTimeout: options.requestTimeout, deadline: deadline, logger: logger, time: time,
                 variablesToCheck: scope.account.variablesToCheck)
             var collectorOptions = CollectorOptions(concurrency: options.concurrency, lockWait: options.lockWait)
             collectorOptions.scope = scope.key
@@ -104,5 +131,15 @@ public struct EstateRunner: Sendable {
             logger.error("scope not collected: \(error)")
             return ScopeOutcome(scope: scope.key, label: "\(scope.key)", result: .failure(error))
         }
+    }
+}
+
+extension ClientError {
+    /// For a scope or region not tried after this rejection in `label`: the same rejection, saying so.
+    func notTried(rejectedIn label: String) -> ClientError {
+        guard case .authentication(let status, let code, _, _, let variables) = self else { return self }
+        return .authentication(
+            status: status, code: code, message: "not tried, the account's credentials were rejected in \(label)",
+            requestID: nil, variables: variables)
     }
 }

@@ -28,15 +28,17 @@ public struct ScopeOutcome: Sendable {
     }
 
     /// True when the cloud rejected the scope's credentials (the run, if any, failed for that).
-    public var isRejected: Bool {
+    public var isRejected: Bool { rejection != nil }
+
+    /// The cloud's rejection of the scope's credentials, if that is how it ended.
+    var rejection: ClientError? {
+        let error: ClientError?
         switch result {
-        case .success(let summary):
-            if case .authentication? = summary.failure { return true }
-            return false
-        case .failure(let error):
-            if case .authentication? = error as? ClientError { return true }
-            return false
+        case .success(let summary): error = summary.failure
+        case .failure(let failure): error = failure as? ClientError
         }
+        if case .authentication? = error { return error }
+        return nil
     }
 
     /// The summary line of this scope: `account/region/project: run … ` or why it has no run.

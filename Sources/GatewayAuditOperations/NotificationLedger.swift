@@ -1,4 +1,10 @@
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import GatewayAudit
 
 /// Remembers the last run whose notification every webhook accepted, in a small file beside the
@@ -30,17 +36,41 @@ public struct NotificationLedger: Sendable {
         }
     }
 
-    /// Records `run` as delivered (written to a temporary file, then renamed).
+    /// Records `run` as delivered (written to a temporary file of this process, then renamed). The ledger
+    /// never moves back: a run that finishes after a later one keeps the later one's mark.
     /// - Throws: ``OperationsError/cannotRecord(path:reason:)`` when the folder is not writable.
     public func record(_ run: Int64) throws(OperationsError) {
-        let temporary = path + ".tmp"
+        if let recorded = lastDelivered(), recorded >= run { return }
+        let temporary = path + ".\(getpid()).tmp"
         do {
             try Data("\(run)\n".utf8).write(to: URL(fileURLWithPath: temporary))
         } catch {
             throw .cannotRecord(path: path, reason: error.localizedDescription)
         }
         guard rename(temporary, path) == 0 else {
-            throw .cannotRecord(path: path, reason: String(cString: strerror(errno)))
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw .cannotRecord(path: path, reason: reason)
         }
+    }
+
+    /// Runs `body` holding the ledger's lock (`flock` on `<ledger>.lock`), so that two runs notifying at
+    /// once (overlapping nights) do not both read the same last run and send the same entries twice: the
+    /// second reads what the first recorded. Waits up to `wait`, polling without blocking a thread; after
+    /// that, or when the lock file cannot be opened, runs `body` anyway (an entry sent twice beats one
+    /// not sent). The kernel drops the lock if the process dies.
+    public func exclusively<T>(wait: Duration, _ body: () async -> T) async -> T {
+        let descriptor = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return await body() }
+        defer { close(descriptor) }
+        let clock = ContinuousClock()
+        let deadline = clock.now + wait
+        var locked = flock(descriptor, LOCK_EX | LOCK_NB) == 0
+        while !locked && clock.now < deadline {
+            guard (try? await clock.sleep(for: .milliseconds(20))) != nil else { break }
+            locked = flock(descriptor, LOCK_EX | LOCK_NB) == 0
+        }
+        defer { if locked { flock(descriptor, LOCK_UN) } }
+        return await body()
     }
 }

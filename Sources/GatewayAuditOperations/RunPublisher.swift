@@ -63,7 +63,10 @@ public struct RunPublisher: Sendable {
         let recorded =
             queries.flatMap { queries in
                 logged("reading the last complete run") { () throws(StoreError) in
-                    try queries.latestFinish(of: .complete)
+                    // Of this run's scope and selection only: the labels say which project the value is for.
+                    try outcome.summary.map { summary throws(StoreError) in
+                        try queries.latestFinish(of: .complete, like: summary.runID)
+                    } ?? nil
                 }
             } ?? nil
         let succeeded = outcome.status == .complete && outcome.exitCode == 0
@@ -90,6 +93,16 @@ public struct RunPublisher: Sendable {
 
     func notify(_ outcome: RunOutcome, queries: HistoryQueries?, with notifier: Notifier) async {
         let ledger = NotificationLedger(databasePath: databasePath)
+        // Read, deliver and record under the ledger's lock: an overlapping run waits for this one's delivery
+        // (bounded by its timeout), then sends only what this one did not.
+        await ledger.exclusively(wait: .seconds(notifier.sender.policy.timeout + 10)) {
+            await notify(outcome, queries: queries, with: notifier, ledger: ledger)
+        }
+    }
+
+    private func notify(
+        _ outcome: RunOutcome, queries: HistoryQueries?, with notifier: Notifier, ledger: NotificationLedger
+    ) async {
         var digest: RunDigest?
         if let queries, let run = outcome.summary?.runID {
             let first = ledger.lastDelivered().map { $0 + 1 }

@@ -45,16 +45,31 @@ extension HistoryQueries {
     }
 
     /// When the latest run with `status` finished (nil when there is none): the last success, for monitoring.
+    /// With `run`, only runs like it: the same scope (account, cloud, region, project) and the same selection
+    /// (every resource, ids or kinds), so one project's success never stands for another's failures.
     /// - Throws: ``StoreError``.
-    public func latestFinish(of status: RunStatus) throws(StoreError) -> Instant? {
-        if let postgres { return try postgres.latestFinish(of: status) }
+    public func latestFinish(of status: RunStatus, like run: Int64? = nil) throws(StoreError) -> Instant? {
+        if let postgres { return try postgres.latestFinish(of: status, like: run) }
         return try database.read { db in
-            try Row.fetchOne(
-                db,
-                sql:
-                    "SELECT finished_at FROM run WHERE status = ? AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1",
-                arguments: [status]
-            ).map { $0.instant("finished_at") }
+            var arguments: StatementArguments = [status]
+            if let run { arguments += [run] }
+            return try Row.fetchOne(db, sql: Self.latestFinishSQL(like: run), arguments: arguments).map {
+                $0.instant("finished_at")
+            }
         }
+    }
+
+    /// The query of ``latestFinish(of:like:)`` (both stores): `?` the status, then the run's id when given.
+    static func latestFinishSQL(like run: Int64?) -> String {
+        let like =
+            run == nil
+            ? ""
+            : """
+             AND EXISTS (SELECT 1 FROM run this WHERE this.id = ? AND this.scope = r.scope
+                AND this.account IS NOT DISTINCT FROM r.account AND this.cloud IS NOT DISTINCT FROM r.cloud
+                AND this.region IS NOT DISTINCT FROM r.region AND this.project_id IS NOT DISTINCT FROM r.project_id)
+            """
+        return
+            "SELECT r.finished_at FROM run r WHERE r.status = ? AND r.finished_at IS NOT NULL\(like) ORDER BY r.id DESC LIMIT 1"
     }
 }

@@ -120,10 +120,19 @@ struct CollectCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 64") }
-        if let rate, rate <= 0 { throw ValidationError("--rate must be greater than 0") }
-        guard timeout > 0 else { throw ValidationError("--timeout must be greater than 0") }
-        if let deadline, deadline <= 0 { throw ValidationError("--deadline must be greater than 0") }
-        guard lockWait >= 0 else { throw ValidationError("--lock-wait must be 0 or more") }
+        // Bounded above too: a time such as `inf` or 1e30 s cannot be a Duration (the process would trap).
+        if let rate, !(0.001...100_000).contains(rate) {
+            throw ValidationError("--rate must be between 0.001 and 100000 requests per second")
+        }
+        guard timeout > 0 && timeout <= 3_600 else {
+            throw ValidationError("--timeout must be greater than 0 and at most 3600 seconds")
+        }
+        if let deadline, !(deadline > 0 && deadline <= 604_800) {
+            throw ValidationError("--deadline must be greater than 0 and at most 604800 seconds (7 days)")
+        }
+        guard lockWait >= 0 && lockWait <= 86_400 else {
+            throw ValidationError("--lock-wait must be between 0 and 86400 seconds")
+        }
         guard (1...64).contains(scopeConcurrency) else {
             throw ValidationError("--scope-concurrency must be between 1 and 64")
         }

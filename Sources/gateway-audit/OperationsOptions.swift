@@ -47,7 +47,9 @@ struct OperationsOptions: ParsableArguments {
     var notifyTimeout: Double = 30
 
     func validate() throws {
-        guard notifyTimeout > 0 else { throw ValidationError("--notify-timeout must be greater than 0") }
+        guard notifyTimeout > 0 && notifyTimeout <= 3_600 else {
+            throw ValidationError("--notify-timeout must be greater than 0 and at most 3600 seconds")
+        }
     }
 
     /// The parsed settings; URLs are checked here (https only, http only to loopback).

@@ -106,6 +106,19 @@ struct CommandLineTests {
             #expect(unknown.status == 2)
             #expect(unknown.stderr.contains("`gateway-audit gateways` lists the known ids"))
 
+            // Times no Duration can hold were a trap with a stack trace; now they are usage errors.
+            for (option, value, message) in [
+                ("--timeout", "inf", "--timeout must be greater than 0 and at most 3600 seconds"),
+                ("--deadline", "1e30", "--deadline must be greater than 0 and at most 604800 seconds (7 days)"),
+                ("--lock-wait", "inf", "--lock-wait must be between 0 and 86400 seconds"),
+                ("--rate", "1e-300", "--rate must be between 0.001 and 100000 requests per second"),
+                ("--notify-timeout", "1e17", "--notify-timeout must be greater than 0 and at most 3600 seconds"),
+            ] {
+                let bad = try await e.collect([option, value])
+                #expect(bad.status == 2, "\(option) \(value): \(bad.stderr)")
+                #expect(bad.stderr == "gateway-audit: error: \(message) (see --help)\n", "\(option)")
+            }
+
             let usage = try await e.cli(["report", "everything"])
             #expect(usage.status == 2)
             #expect(usage.stderr.split(separator: "\n").count == 1)

@@ -216,8 +216,28 @@ struct EstateTests {
             var wrong = f.environment
             wrong["PROD_SK"] = "wrong"
             wrong["OTC_PASSWORD"] = "wrong"
-            let rejected = try await f.collect(environment: wrong)
+            let rejected = try await f.collect(["--scope-concurrency", "1"], environment: wrong)
             #expect(rejected.status == 3, "\(rejected.stderr)")
+            // The Huawei key is sent once: its rejection in the first scope stops the account's other two.
+            let first = "prod-huawei/eu-west-101/\(f.projects("eu-west-101")[0])"
+            let rejectedLines = rejected.stdout.split(separator: "\n").map(String.init)
+            let notTried = [
+                "prod-huawei/eu-west-101/\(f.projects("eu-west-101")[1])",
+                "prod-huawei/ap-southeast-1/\(f.projects("ap-southeast-1")[0])",
+            ].map { scope in
+                rejectedLines.filter {
+                    $0.hasPrefix("\(scope): not collected: authentication rejected (HTTP ")
+                        && $0.contains(
+                            ": not tried, the account's credentials were rejected in \(first); check PROD_AK")
+                }.count
+            }
+            #expect(notTried == [1, 1], "\(rejected.stdout)")
+            #expect(
+                rejectedLines.contains { $0.hasPrefix("\(first): run ") && $0.contains(" failed") },
+                "\(rejected.stdout)")
+            #expect(
+                rejectedLines.last?.hasPrefix("total: 4 scope(s), 0 complete, 0 partial, 4 failed (4 rejected); ")
+                    == true)
             #expect(
                 rejected.stderr.hasSuffix(
                     "gateway-audit: error: every scope's credentials were rejected; check the variables the estate file names\n"
@@ -229,6 +249,20 @@ struct EstateTests {
             #expect(lines.count == 2)
             #expect(
                 lines.first?.hasPrefix("prod-huawei/ap-southeast-1/\(f.projects("ap-southeast-1")[0]): run ") == true)
+        }
+    }
+
+    @Test("--project naming no project of the estate collects nothing: exit 2 with one line, no database")
+    func noScopeLeft() async throws {
+        try await Self.with { f in
+            let typo = try await f.collect(["--project", "5f0d-typo"])
+            #expect(typo.status == 2, "\(typo.stderr)")
+            #expect(typo.stdout.isEmpty)
+            #expect(
+                typo.stderr
+                    == "gateway-audit: error: \(f.config): no project \"5f0d-typo\" in the accounts and regions kept "
+                    + "(--project); check the id, or leave --project out\n")
+            #expect(!FileManager.default.fileExists(atPath: f.db))
         }
     }
 

@@ -66,10 +66,9 @@ extension PostgresQueries {
         }
     }
 
-    func latestFinish(of status: RunStatus) throws(StoreError) -> Instant? {
-        try all(
-            "SELECT finished_at FROM run WHERE status = ? AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1",
-            [status]
-        ) { try $0.instant("finished_at") }.first
+    func latestFinish(of status: RunStatus, like run: Int64?) throws(StoreError) -> Instant? {
+        var arguments: [any PGBindable] = [status]
+        if let run { arguments.append(run) }
+        return try all(HistoryQueries.latestFinishSQL(like: run), arguments) { try $0.instant("finished_at") }.first
     }
 }

@@ -105,6 +105,18 @@ struct EstateFileTests {
                     + "projects, endpoints, iam_endpoints, access_key_env, domain_env, password_env, secret_key_env, "
                     + "security_token_env, token_env, user_env"
             ),
+            (
+                9, "secret_key_env = \"wJalrXUtnFEMI/K7MDENG+bPxRfiCY\"",
+                "estate.toml:9: account \"prod-huawei\".secret_key_env: is not the name of an environment variable "
+                    + "(letters, digits and _); name the variable that holds the secret, never the secret itself "
+                    + "(the value is not shown)"
+            ),
+            (
+                19, "password_env = \"9OTC_PASSWORD\"",
+                "estate.toml:19: account \"otc\".password_env: is not the name of an environment variable "
+                    + "(letters, digits and _); name the variable that holds the secret, never the secret itself "
+                    + "(the value is not shown)"
+            ),
             (2, "database = 5", "estate.toml:2: database: expected a string, found an integer"),
             (
                 21, "regions = \"eu-de\"",
@@ -185,6 +197,19 @@ struct EstateFileTests {
                 "https://vpn.eu-de.otc.t-systems.com", "https://vpn.eu-de.otc.t-systems.com",
                 "https://vpn.eu-nl.otc.t-systems.com",
             ])
+        // Narrowed to nothing: an error, never a run that stores nothing and exits 0.
+        await #expect(
+            throws: EstateError(
+                file: "estate.toml", line: 0, key: "",
+                problem: "no project \"7a1e\" in the accounts and regions kept (--project); check the id, or leave "
+                    + "--project out")
+        ) {
+            try await EstatePlan.make(
+                estate: estate, filter: ScopeFilter(account: "otc", projectID: "7a1e"),
+                credentials: EstateCredentials(environment: Self.environment),
+                transport: ClosureTransport { _ throws(TransportError) in throw .connection("no request expected") },
+                logger: Logger(label: "test"))
+        }
     }
 
     @Test("a TOML syntax error names its line")

@@ -20,6 +20,25 @@ extension StoreConformanceTests {
     }
 
     @Test(
+        "the last success of a run's own scope and selection: another project's complete run does not stand for it",
+        arguments: StoreBackend.available)
+    func lastSuccessOfTheScope(backend: StoreBackend) async throws {
+        let f = try await StoreFixture.make(backend: backend)
+        let a = try standardGateway(id: "gw-a")
+        try await f.run(night: 1, a)
+        // Project q fails on night 2 (its run ends failed); p completes on night 3.
+        let failed = try await f.writer.beginRun(
+            RunInfo(endpoint: "http://127.0.0.1", projectID: "q", scope: .all), at: StoreFixture.night(2))
+        try await f.writer.finishRun(failed, status: .failed, message: "listing failed", at: StoreFixture.night(2))
+        try await f.run(night: 3, a)
+        let pRuns = try f.store.runs(limit: nil).filter { $0.projectID == "p" }.map(\.id)
+        #expect(try f.store.latestFinish(of: .complete) == StoreFixture.night(3).adding(seconds: 61))
+        #expect(try f.store.latestFinish(of: .complete, like: failed.id) == nil)
+        #expect(try f.store.latestFinish(of: .complete, like: pRuns.first) == StoreFixture.night(3).adding(seconds: 61))
+        #expect(try f.store.latestFinish(of: .failed, like: failed.id) == StoreFixture.night(2))
+    }
+
+    @Test(
         "resources another project takes over leave the old project's sealed head intact: verify stays clean",
         arguments: StoreBackend.available)
     func takenOverResourcesVerify(backend: StoreBackend) async throws {

@@ -1,0 +1,72 @@
+import Foundation
+import GatewayAuditOperations
+import Synchronization
+import Testing
+
+/// The notification ledger beside the database: it never moves back, and two runs notifying at once take
+/// turns, so the second sends only what the first did not.
+@Suite("notification ledger: monotonic, one notifier at a time")
+struct NotificationLedgerTests {
+    func withLedger(_ body: (NotificationLedger, URL) async throws -> Void) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ga-ledger-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await body(NotificationLedger(databasePath: directory.appendingPathComponent("h.sqlite").path), directory)
+    }
+
+    @Test("a run finishing after a later one does not move the ledger back; no temporary file is left")
+    func neverBack() async throws {
+        try await withLedger { ledger, directory in
+            #expect(ledger.lastDelivered() == nil)
+            try ledger.record(11)
+            try ledger.record(10)
+            #expect(ledger.lastDelivered() == 11)
+            try ledger.record(12)
+            #expect(ledger.lastDelivered() == 12)
+            let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+            #expect(names == ["h.sqlite.notified"])
+        }
+    }
+
+    @Test("a second notifier waits for the first, then reads what it recorded")
+    func takesTurns() async throws {
+        try await withLedger { ledger, _ in
+            let seen = Seen()
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    await ledger.exclusively(wait: .seconds(10)) {
+                        seen.lines.withLock {
+                            $0.append("first read \(ledger.lastDelivered().map(String.init) ?? "none")")
+                        }
+                        try? await Task.sleep(for: .milliseconds(300))
+                        try? ledger.record(10)
+                    }
+                }
+                group.addTask {
+                    try? await Task.sleep(for: .milliseconds(60))
+                    await ledger.exclusively(wait: .seconds(10)) {
+                        seen.lines.withLock {
+                            $0.append("second read \(ledger.lastDelivered().map(String.init) ?? "none")")
+                        }
+                    }
+                }
+            }
+            #expect(seen.lines.withLock { $0 } == ["first read none", "second read 10"])
+        }
+    }
+
+    /// What each notifier read, in the order they read it.
+    final class Seen: Sendable {
+        let lines = Mutex<[String]>([])
+    }
+
+    @Test("a lock held past the wait does not stop the notification")
+    func waitBounded() async throws {
+        try await withLedger { ledger, _ in
+            let ran = await ledger.exclusively(wait: .seconds(10)) {
+                await ledger.exclusively(wait: .milliseconds(100)) { true }
+            }
+            #expect(ran)
+        }
+    }
+}
