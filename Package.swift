@@ -108,6 +108,7 @@ let package = Package(
             dependencies: [
                 "GatewayAudit",
                 "GatewayAuditMetrics",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -13,6 +13,9 @@ public actor Heartbeat {
         case plain
         /// `URL/{exit code}` (healthchecks.io's exit-status endpoint).
         case exitCode = "exit-code"
+        /// No start ping; at the end one GET of `URL` with `status=up` (exit 0) or `status=down` and `msg=` the
+        /// run's line in its query, other parameters kept (Uptime Kuma's push monitors).
+        case status
     }
 
     let url: WebhookURL
@@ -20,7 +23,7 @@ public actor Heartbeat {
     let sender: WebhookSender
     let logger: Logger
     private var warned = false
-    /// The paths pinged so far, relative to the URL (`start`, ``, `fail`, `3`), in order.
+    /// The paths pinged so far, relative to the URL (`start`, ``, `fail`, `3`, `?status=up`), in order.
     public private(set) var pinged: [String] = []
 
     /// Creates a heartbeat for `url`.
@@ -31,23 +34,35 @@ public actor Heartbeat {
         self.logger = logger
     }
 
-    /// Pings `URL/start`: the service measures the run's duration and notices a run that never ends.
+    /// Pings `URL/start`: the service measures the run's duration and notices a run that never ends (not with
+    /// ``Style/status``, whose services know no start).
     public func start() async {
+        guard style != .status else { return }
         await ping("start", body: "gateway-audit collect started")
     }
 
-    /// Pings the end of the run: `URL` or `URL/fail`, or `URL/{exitCode}` with ``Style/exitCode``.
+    /// Pings the end of the run: `URL` or `URL/fail`, `URL/{exitCode}` with ``Style/exitCode``, or `URL?status=…`
+    /// with ``Style/status``.
     public func finish(exitCode: Int32, body: String) async {
         switch style {
         case .plain: await ping(exitCode == 0 ? "" : "fail", body: body)
         case .exitCode: await ping(String(exitCode), body: body)
+        case .status:
+            let status = exitCode == 0 ? "up" : "down"
+            await ping("?status=\(status)", to: url.setting([("status", status), ("msg", body)]), body: nil)
         }
     }
 
-    private func ping(_ suffix: String, body: String) async {
-        let target = suffix.isEmpty ? url : url.appending(suffix)
+    /// POSTs `body` to `URL/suffix`, or GETs `target` when there is no body.
+    private func ping(_ suffix: String, to target: WebhookURL? = nil, body: String?) async {
+        let target = target ?? (suffix.isEmpty ? url : url.appending(suffix))
         pinged.append(suffix)
-        let outcome = await sender.post(Data(body.utf8), contentType: "text/plain; charset=utf-8", to: target)
+        let outcome =
+            if let body {
+                await sender.post(Data(body.utf8), contentType: "text/plain; charset=utf-8", to: target)
+            } else {
+                await sender.send(.get, to: target)
+            }
         switch outcome {
         case .delivered(let attempts):
             logger.debug("heartbeat delivered", metadata: ["url": "\(target.redacted)", "attempts": "\(attempts)"])

@@ -1,32 +1,54 @@
+import Crypto
 import Foundation
+import GatewayAudit
+import GatewayAuditCore
 
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import GatewayAudit
 
-/// Remembers the last run whose notification every webhook accepted, in a small file beside the
-/// database (`<db>.notified`), so that a night whose notification failed is included in the next
-/// night's digest: nothing is lost. For a PostgreSQL history the file is
-/// `gateway-audit-<16 hex digits of the URL's SHA-256, password left out>.notified` in the working directory.
+/// Remembers the last run whose notification a webhook accepted, in a small file beside the database, so
+/// that a night whose notification failed is included in the next night's digest to that webhook: nothing is
+/// lost, and a webhook that keeps failing does not hold back the others. One file per webhook,
+/// `<db>.<16 hex digits of the URL's SHA-256>.notified`; `<db>.notified`, the one file of releases that kept a
+/// single ledger for every webhook, is where a webhook without its own file starts. For a PostgreSQL history
+/// `<db>` is `gateway-audit-<16 hex digits of the database URL's SHA-256, password left out>` in the working
+/// directory.
 public struct NotificationLedger: Sendable {
     /// The ledger file.
     public let path: String
+    /// Read when ``path`` does not exist yet: the shared ledger an earlier release wrote.
+    let startsFrom: String?
 
-    /// The ledger of the database at `databasePath`.
+    /// The shared ledger of the database at `databasePath` (`<db>.notified`).
     public init(databasePath: String) {
-        guard PostgresLocation.isPostgres(databasePath) else {
-            path = databasePath + ".notified"
-            return
-        }
-        path = "gateway-audit-" + ((try? PostgresLocation.parse(databasePath).digest) ?? "postgres") + ".notified"
+        path = Self.base(databasePath: databasePath) + ".notified"
+        startsFrom = nil
     }
 
-    /// The last run delivered to every webhook; nil before the first delivery or when the file is unreadable
-    /// (the digest then covers only the current run).
+    /// The ledger of webhook `url` for the database at `databasePath`.
+    public init(databasePath: String, url: WebhookURL) {
+        let base = Self.base(databasePath: databasePath)
+        let name = SHA256.hash(data: Data(url.url.absoluteString.utf8)).hexString.prefix(16)
+        path = base + "." + name + ".notified"
+        startsFrom = base + ".notified"
+    }
+
+    private static func base(databasePath: String) -> String {
+        guard PostgresLocation.isPostgres(databasePath) else { return databasePath }
+        return "gateway-audit-" + ((try? PostgresLocation.parse(databasePath).digest) ?? "postgres")
+    }
+
+    /// The last run delivered; nil before the first delivery or when the file is unreadable (the digest then
+    /// covers only the current run).
     public func lastDelivered() -> Int64? {
+        if FileManager.default.fileExists(atPath: path) { return Self.read(path) }
+        return startsFrom.flatMap(Self.read)
+    }
+
+    private static func read(_ path: String) -> Int64? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         do {
             let text = try String(contentsOfFile: path, encoding: .utf8)

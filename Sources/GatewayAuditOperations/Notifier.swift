@@ -40,25 +40,30 @@ public struct Notifier: Sendable {
     /// Delivers `body` to every URL concurrently; returns how many accepted it.
     @discardableResult
     public func deliver(_ body: Data) async -> Int {
-        await withTaskGroup(of: Bool.self) { group in
-            for url in urls {
+        await deliver(body, to: urls).count
+    }
+
+    /// Delivers `body` to `targets` concurrently; returns those that accepted it.
+    public func deliver(_ body: Data, to targets: [WebhookURL]) async -> [WebhookURL] {
+        await withTaskGroup(of: WebhookURL?.self) { group in
+            for url in targets {
                 group.addTask {
                     switch await sender.post(body, contentType: "application/json", to: url) {
                     case .delivered(let attempts):
                         logger.info(
                             "notification delivered", metadata: ["url": "\(url.redacted)", "attempts": "\(attempts)"])
-                        return true
+                        return url
                     case .failed(let attempts, let reason):
                         logger.error(
                             "notification not delivered: \(reason); nothing is lost, the next run's digest and `report changes --since` still list these changes",
                             metadata: ["url": "\(url.redacted)", "attempts": "\(attempts)"])
-                        return false
+                        return nil
                     }
                 }
             }
-            var delivered = 0
-            for await accepted in group where accepted { delivered += 1 }
-            return delivered
+            var accepted: [WebhookURL] = []
+            for await url in group { if let url { accepted.append(url) } }
+            return accepted
         }
     }
 }

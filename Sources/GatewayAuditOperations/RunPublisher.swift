@@ -91,43 +91,65 @@ public struct RunPublisher: Sendable {
         }
     }
 
+    /// The most runs one digest covers: a webhook that has been failing for longer gets the latest ones (its
+    /// `digest_first_run` says from where; `report changes --since` lists everything).
+    static let digestRuns: Int64 = 100
+
     func notify(_ outcome: RunOutcome, queries: HistoryQueries?, with notifier: Notifier) async {
-        let ledger = NotificationLedger(databasePath: databasePath)
-        // Read, deliver and record under the ledger's lock: an overlapping run waits for this one's delivery
-        // (bounded by its timeout), then sends only what this one did not.
-        await ledger.exclusively(wait: .seconds(notifier.sender.policy.timeout + 10)) {
-            await notify(outcome, queries: queries, with: notifier, ledger: ledger)
+        // Read, deliver and record under one lock: an overlapping run waits for this one's deliveries (bounded
+        // by their timeouts), then sends each webhook only what this one did not.
+        let wait = Duration.seconds(notifier.sender.policy.timeout * Double(notifier.urls.count) + 10)
+        await NotificationLedger(databasePath: databasePath).exclusively(wait: wait) {
+            await deliver(outcome, queries: queries, with: notifier)
         }
     }
 
-    private func notify(
-        _ outcome: RunOutcome, queries: HistoryQueries?, with notifier: Notifier, ledger: NotificationLedger
-    ) async {
-        var digest: RunDigest?
-        if let queries, let run = outcome.summary?.runID {
-            let first = ledger.lastDelivered().map { $0 + 1 }
-            digest = logged("reading the run's digest") { () throws(StoreError) in
-                try RunDigest.load(runs: first, through: run, from: queries)
-            }
+    /// Sends each webhook the digest of the runs it has not accepted yet (its own ledger): one that keeps
+    /// failing gets the missed runs again, without holding back the others. Webhooks that missed the same
+    /// runs get one body.
+    private func deliver(_ outcome: RunOutcome, queries: HistoryQueries?, with notifier: Notifier) async {
+        let ledgers = notifier.urls.map { NotificationLedger(databasePath: databasePath, url: $0) }
+        let run = outcome.summary?.runID
+        // The first run of each webhook's digest, webhooks in their order.
+        var firsts: [Int64?] = []
+        var targets: [Int64?: [Int]] = [:]
+        for (index, ledger) in ledgers.enumerated() {
+            var first = ledger.lastDelivered().map { $0 + 1 }
+            if let run, let start = first, run - start >= Self.digestRuns { first = run - Self.digestRuns + 1 }
+            if targets[first] == nil { firsts.append(first) }
+            targets[first, default: []].append(index)
         }
-        let news = !outcome.isClean || outcome.anomalies > 0 || !(digest?.isEmpty ?? true)
-        var delivered = true
-        if news {
-            let body: Data
-            do {
-                body = try notifier.body(for: outcome, digest: digest)
-            } catch {
-                logger.error("cannot encode the notification: \(error)")
-                return
+        for first in firsts {
+            let indices = targets[first] ?? []
+            var digest: RunDigest?
+            if let queries, let run {
+                digest = logged("reading the run's digest") { () throws(StoreError) in
+                    try RunDigest.load(runs: first, through: run, from: queries)
+                }
             }
-            delivered = await notifier.deliver(body) == notifier.urls.count
-        }
-        // The ledger moves only when every webhook has the digest (or there was nothing to say).
-        guard delivered, digest != nil, let run = outcome.summary?.runID else { return }
-        do {
-            try ledger.record(run)
-        } catch {
-            logger.error("\(error)")
+            var accepted = Set(indices.map { notifier.urls[$0] })
+            if !outcome.isClean || outcome.anomalies > 0 || !(digest?.isEmpty ?? true) {
+                let body: Data
+                do {
+                    body = try notifier.body(for: outcome, digest: digest)
+                } catch {
+                    logger.error("cannot encode the notification: \(error)")
+                    return
+                }
+                accepted = Set(await notifier.deliver(body, to: indices.map { notifier.urls[$0] }))
+            }
+            // A ledger moves only when its webhook has the digest (or there was nothing to say). A webhook that
+            // never accepted one gets a ledger just before this run, so its next digest starts here.
+            guard digest != nil, let run else { continue }
+            for index in indices {
+                let delivered = accepted.contains(notifier.urls[index])
+                guard delivered || first == nil else { continue }
+                do {
+                    try ledgers[index].record(delivered ? run : run - 1)
+                } catch {
+                    logger.error("\(error)")
+                }
+            }
         }
     }
 

@@ -28,6 +28,15 @@ public struct WebhookSender: Sendable {
     /// POSTs `body` to `target`, retrying 408/425/429/5xx, timeouts and connection errors with
     /// capped exponential backoff and full jitter, until a 2xx, a final error, the attempts or the time run out.
     public func post(_ body: Data, contentType: String, to target: WebhookURL) async -> Outcome {
+        await send(.post, body, contentType: contentType, to: target)
+    }
+
+    /// Sends `method` (POST with `body`, or GET without one) to `target`, retried as ``post(_:contentType:to:)``.
+    public func send(
+        _ method: HTTPRequest.Method, _ body: Data = Data(), contentType: String? = nil, to target: WebhookURL
+    )
+        async -> Outcome
+    {
         let deadline = ContinuousClock.now + .milliseconds(Int64(policy.timeout * 1000))
         var attempt = 0
         var lastReason = "no attempt made"
@@ -37,9 +46,9 @@ public struct WebhookSender: Sendable {
             guard remaining > .milliseconds(1) else { break }
             attempt += 1
             var fields = HTTPFields()
-            fields[.contentType] = contentType
+            if let contentType { fields[.contentType] = contentType }
             fields[.userAgent] = "gateway-audit/\(GatewayAuditVersion.current)"
-            let request = ClientRequest(method: .post, url: target.url, headerFields: fields, body: body)
+            let request = ClientRequest(method: method, url: target.url, headerFields: fields, body: body)
             do {
                 let response = try await transport.send(request, timeout: remaining)
                 let status = response.status.code

@@ -46,6 +46,20 @@ public struct WebhookURL: Sendable, Hashable, CustomStringConvertible {
         return WebhookURL(checked: appended)
     }
 
+    /// This URL with query parameters `items` set: each replaces a parameter of its name, the others are kept
+    /// (Uptime Kuma's push URL comes as `…?status=up&msg=OK&ping=`).
+    public func setting(_ items: [(name: String, value: String)]) -> WebhookURL {
+        guard var components = URLComponents(url: url, resolvingAgainstBaseURL: false) else { return self }
+        let names = Set(items.map(\.name))
+        components.queryItems =
+            (components.queryItems ?? []).filter { !names.contains($0.name) }
+            + items.map { URLQueryItem(name: $0.name, value: $0.value) }
+        // `+` is a space to most servers' query parsers, and URLComponents leaves it as it is.
+        components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
+        guard let set = components.url else { return self }
+        return WebhookURL(checked: set)
+    }
+
     private init(checked url: URL) {
         self.url = url
     }

@@ -24,7 +24,9 @@ struct OperationsOptions: ParsableArguments {
 
     @Option(
         name: .customLong("heartbeat-style"),
-        help: "plain (URL or URL/fail) or exit-code (URL/{exit code}, healthchecks.io).")
+        help:
+            "plain (URL or URL/fail), exit-code (URL/{exit code}, healthchecks.io) or status (one GET of URL?status=up|down&msg=…, Uptime Kuma push)."
+    )
     var heartbeatStyle: HeartbeatStyleArgument = HeartbeatStyleArgument(style: .plain)
 
     @Option(

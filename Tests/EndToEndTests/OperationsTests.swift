@@ -54,6 +54,46 @@ struct OperationsTests {
         }
     }
 
+    @Test("a webhook that keeps refusing gets the missed nights again without holding back one that accepts")
+    func ledgerPerWebhook() async throws {
+        try await EndToEnd.with { e in
+            let working = try await WebhookReceiver.start()
+            let refusing = try await WebhookReceiver.start(script: [404, 404, 404])
+            defer {
+                Task {
+                    await working.stop()
+                    await refusing.stop()
+                }
+            }
+            let hooks = ["--notify", working.baseURL + "/ok", "--notify", refusing.baseURL + "/gone"]
+            for night in 1...3 {
+                if night > 1 { try await e.cloud.advance(to: night) }
+                let result = try await e.collect(hooks)
+                #expect(result.status == 0, "\(result.stderr)")
+            }
+            func firstRuns(_ receiver: WebhookReceiver) async throws -> [Int] {
+                try await receiver.requests().map { request in
+                    let document = try #require(try JSONSerialization.jsonObject(with: request.body) as? [String: Any])
+                    return try #require(document["digest_first_run"] as? Int)
+                }
+            }
+            // The working webhook hears each night once; the refusing one (404 is final) is sent every night since
+            // the first, and would be again until it accepts.
+            var heard = (working: try await firstRuns(working), refusing: try await firstRuns(refusing))
+            #expect(heard.working == [1, 2, 3])
+            #expect(heard.refusing == [1, 1, 1])
+            try await e.cloud.advance(to: 4)
+            #expect(try await e.collect(hooks).status == 0)
+            heard = (working: try await firstRuns(working), refusing: try await firstRuns(refusing))
+            #expect(heard.working.last == 4)
+            #expect(heard.refusing.last == 1)
+            // It accepted run 4's digest (runs 1 to 4): the next night it hears only what is new.
+            try await e.cloud.advance(to: 5)
+            #expect(try await e.collect(hooks).status == 0)
+            #expect(try await firstRuns(refusing).last == 5)
+        }
+    }
+
     @Test("a receiver answering 500 three times then 200 gets exactly one delivered document")
     func retriesUntilDelivered() async throws {
         try await EndToEnd.with { e in
@@ -111,6 +151,23 @@ struct OperationsTests {
             let bodies = await receiver.requests().map { String(decoding: $0.body, as: UTF8.self) }
             #expect(bodies[1].hasPrefix("run 1 complete: 23 observed"), "the end ping carries the summary")
             #expect(bodies[3].contains("authentication rejected"))
+
+            // Uptime Kuma's push URL: no start ping, one GET with status and msg set, its other parameters kept.
+            let kuma = receiver.baseURL + "/api/push/\(Self.hookToken)?status=up&msg=OK&ping="
+            let up = try await e.collect(["--heartbeat", kuma, "--heartbeat-style", "status"])
+            #expect(up.status == 0, "\(up.stderr)")
+            let down = try await e.collect(["--heartbeat", kuma, "--heartbeat-style", "status"], environment: env)
+            #expect(down.status == 3)
+            let pushes = await receiver.requests().dropFirst(6)
+            #expect(pushes.map(\.method) == ["GET", "GET"])
+            #expect(pushes.map(\.path) == ["/api/push/\(Self.hookToken)", "/api/push/\(Self.hookToken)"])
+            let queries = pushes.map { URLComponents(string: "x:?" + $0.query)?.queryItems ?? [] }
+            #expect(queries.map { $0.map(\.name) } == [["ping", "status", "msg"], ["ping", "status", "msg"]])
+            #expect(queries.map { $0.first { $0.name == "status" }?.value } == ["up", "down"])
+            let messages = queries.map { $0.first { $0.name == "msg" }?.value ?? "" }
+            #expect(messages[0].hasPrefix("run 4 complete: 23 observed"), "\(messages[0])")
+            #expect(messages[1].contains("authentication rejected"), "\(messages[1])")
+            #expect(!up.stderr.contains("heartbeat not delivered"), "\(up.stderr)")
         }
     }
 

@@ -47,12 +47,15 @@ struct WebhookReceiver: Sendable {
     static func start(script: [Int] = []) async throws -> WebhookReceiver {
         let log = ReceiverLog(script: script)
         let router = Router()
-        router.on("**", method: .post) { request, _ -> Response in
-            let body = try await request.body.collect(upTo: 1 << 22)
-            let status = await log.answer(
-                method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "",
-                contentType: request.headers[.contentType], body: Data(body.readableBytesView))
-            return Response(status: .init(code: status))
+        // POSTs (webhooks, heartbeats) and GETs (Uptime Kuma-style status pushes) alike.
+        for method in [HTTPRequest.Method.post, .get] {
+            router.on("**", method: method) { request, _ -> Response in
+                let body = try await request.body.collect(upTo: 1 << 22)
+                let status = await log.answer(
+                    method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "",
+                    contentType: request.headers[.contentType], body: Data(body.readableBytesView))
+                return Response(status: .init(code: status))
+            }
         }
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let logger = Logger(label: "receiver") { _ in SwiftLogNoOpLogHandler() }

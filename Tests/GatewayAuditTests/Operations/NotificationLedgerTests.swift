@@ -28,6 +28,23 @@ struct NotificationLedgerTests {
         }
     }
 
+    @Test("each webhook has its own ledger, which starts from the shared one an earlier release wrote")
+    func perWebhook() async throws {
+        try await withLedger { shared, directory in
+            let database = directory.appendingPathComponent("h.sqlite").path
+            let first = NotificationLedger(
+                databasePath: database, url: try WebhookURL("https://hooks.example.com/A-SECRET", option: "--notify"))
+            let second = NotificationLedger(
+                databasePath: database, url: try WebhookURL("https://hooks.example.com/B-SECRET", option: "--notify"))
+            #expect(first.path != second.path && !first.path.contains("SECRET"))
+            #expect(first.path.hasPrefix(database + ".") && first.path.hasSuffix(".notified"))
+            try shared.record(7)
+            #expect(first.lastDelivered() == 7 && second.lastDelivered() == 7)
+            try first.record(9)
+            #expect(first.lastDelivered() == 9 && second.lastDelivered() == 7 && shared.lastDelivered() == 7)
+        }
+    }
+
     @Test("a second notifier waits for the first, then reads what it recorded")
     func takesTurns() async throws {
         try await withLedger { ledger, _ in
