@@ -27,6 +27,37 @@ struct StoreConcurrencyTests {
     }
 
     @Test(
+        "two scopes seeing the same resources at once: each move is recorded, verify stays clean",
+        arguments: StoreBackend.available)
+    func sharedResources(backend: StoreBackend) async throws {
+        let f = try await StoreFixture.make(backend: backend)
+        let (writer, recorder) = (f.writer, f.recorder)
+        let gateways = try (0..<60).map { try standardGateway(id: "shared-gw-\($0)") }
+        @Sendable func collect(_ project: String, nights: ClosedRange<Int>) async throws {
+            let info = RunInfo(
+                endpoint: "http://127.0.0.1", projectID: project, scope: .all,
+                scopeKey: ScopeKey(account: "acct", cloud: "", region: "r1", projectID: project))
+            for night in nights {
+                let run = try await writer.beginRun(info, at: StoreFixture.night(night), lockWait: .seconds(30))
+                let at = StoreFixture.night(night).adding(seconds: 60)
+                for batch in stride(from: 0, to: gateways.count, by: 5) {
+                    _ = try await recorder.record(
+                        gateways[batch..<batch + 5].map { .present($0, at: at) }, in: run)
+                }
+                try await writer.finishRun(run, status: .complete, at: at.adding(seconds: 1))
+            }
+        }
+        // Known first, then seen by both scopes at once, night after night: each batch moves them to its scope.
+        try await collect("pa", nights: 1...1)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for project in ["pa", "pb"] { group.addTask { try await collect(project, nights: 2...13) } }
+            try await group.waitForAll()
+        }
+        let verification = try f.verify()
+        #expect(verification.problems.isEmpty, "\(verification.problems.prefix(3))")
+    }
+
+    @Test(
         "four scopes at once: no lost or interleaved rows, every scope's chain verifies",
         arguments: StoreBackend.available)
     func fourScopes(backend: StoreBackend) async throws {
