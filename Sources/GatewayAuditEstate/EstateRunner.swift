@@ -64,9 +64,10 @@ public struct EstateRunner: Sendable {
             }
         }
         var outcomes = [ScopeOutcome?](repeating: nil, count: scopes.count)
-        // Accounts whose key or password the cloud rejected, with the rejection: their scopes not yet started
-        // are not tried (a rejection costs one request per account, not one per scope, and repeated failed
-        // logins can lock the IAM user). A token is scoped to its project, so token accounts are tried in each.
+        // Accounts whose key or password the cloud rejected (401), with the rejection: their scopes not yet
+        // started are not tried (a rejection costs one request per account, not one per scope, and repeated
+        // failed logins can lock the IAM user). A 403 is one project's permissions, and a token is scoped to its
+        // project: those accounts are tried in each scope.
         var rejected: [String: (label: String, error: ClientError)] = [:]
         await withTaskGroup(of: (Int, ScopeOutcome).self) { group in
             var next = 0
@@ -94,7 +95,9 @@ public struct EstateRunner: Sendable {
             while let (index, outcome) = await group.next() {
                 outcomes[index] = outcome
                 let account = scopes[index].account
-                if account.auth.name != "token", rejected[account.name] == nil, let error = outcome.rejection {
+                if account.auth.name != "token", rejected[account.name] == nil, outcome.credentialsRejected,
+                    let error = outcome.rejection
+                {
                     rejected[account.name] = (outcome.label, error)
                 }
                 startNext()

@@ -71,8 +71,13 @@ public struct RunPublisher: Sendable {
             } ?? nil
         let succeeded = outcome.status == .complete && outcome.exitCode == 0
         let lastSuccess = recorded ?? (succeeded ? outcome.finishedAt : file.previousLastSuccess())
-        let statistics = queries.flatMap { queries in
-            logged("counting resources") { () throws(StoreError) in try queries.statistics() }
+        // The resources of this run's scope (a run that never began has no scope row: none reported).
+        let resources = queries.flatMap { queries in
+            outcome.summary.flatMap { summary in
+                logged("counting resources") { () throws(StoreError) in
+                    try queries.resourceCounts(inScopeOf: summary.runID)
+                }
+            }
         }
         let bytes = history.flatMap { history in
             logged("measuring the database") { () throws(StoreError) in try history.fileSize() }
@@ -81,7 +86,7 @@ public struct RunPublisher: Sendable {
             scope: outcome.scope, lastRun: outcome.finishedAt, lastSuccess: lastSuccess,
             durationSeconds: max(0, outcome.finishedAt.seconds(since: outcome.startedAt)), status: outcome.status,
             counts: outcome.counts,
-            resources: statistics.map { .init(present: $0.gateways - $0.goneGateways, gone: $0.goneGateways) },
+            resources: resources.map { .init(present: $0.present, gone: $0.gone) },
             anomalies: outcome.anomalies, databaseBytes: bytes, chainHead: outcome.summary?.chainHead)
         do {
             try file.write(metrics)

@@ -59,6 +59,29 @@ extension HistoryQueries {
         }
     }
 
+    /// The resources of run `run`'s scope (account, cloud, region, project) whose latest snapshot is present
+    /// and gone, for monitoring: what the labels of that run's metrics name, not the whole database.
+    /// - Throws: ``StoreError``.
+    public func resourceCounts(inScopeOf run: Int64) throws(StoreError) -> (present: Int, gone: Int) {
+        if let postgres { return try postgres.resourceCounts(inScopeOf: run) }
+        return try database.read { db in
+            let row = try Row.fetchOne(db, sql: Self.resourceCountsSQL, arguments: [run])
+            let known: Int = row?["known"] ?? 0
+            let gone: Int = row?["gone"] ?? 0
+            return (known - gone, gone)
+        }
+    }
+
+    /// The query of ``resourceCounts(inScopeOf:)`` (both stores): `?` the run's id.
+    static let resourceCountsSQL = """
+        SELECT COUNT(*) AS known,
+            COALESCE(SUM(CASE WHEN \(KnownResource.latestStateSQL) = \(SnapshotState.gone.sqlLiteral) THEN 1 ELSE 0 END), 0)
+                AS gone
+        FROM gateway g JOIN run this ON this.id = ?
+        WHERE this.account IS NOT DISTINCT FROM g.account AND this.cloud IS NOT DISTINCT FROM g.cloud
+            AND this.region IS NOT DISTINCT FROM g.region AND this.project_id IS NOT DISTINCT FROM g.project_id
+        """
+
     /// The query of ``latestFinish(of:like:)`` (both stores): `?` the status, then the run's id when given.
     static func latestFinishSQL(like run: Int64?) -> String {
         let like =

@@ -66,6 +66,13 @@ extension PostgresQueries {
         }
     }
 
+    func resourceCounts(inScopeOf run: Int64) throws(StoreError) -> (present: Int, gone: Int) {
+        let counts = try all(HistoryQueries.resourceCountsSQL, [run]) { row in
+            (known: Int(try row.int("known")), gone: Int(try row.int("gone")))
+        }.first
+        return ((counts?.known ?? 0) - (counts?.gone ?? 0), counts?.gone ?? 0)
+    }
+
     func latestFinish(of status: RunStatus, like run: Int64?) throws(StoreError) -> Instant? {
         var arguments: [any PGBindable] = [status]
         if let run { arguments.append(run) }

@@ -80,12 +80,22 @@ final class PostgresSession: Sendable {
         return configuration
     }
 
+    /// An idle connection still open: one the server or the network closed while it was idle (a restart, a
+    /// failover, an idle timeout) is dropped, not handed to the next statement to fail on.
+    private func takeIdle() -> PostgresConnection? {
+        while let connection = idle.withLock({ $0.popLast() }) {
+            if !connection.isClosed { return connection }
+            PostgresSession.close(connection)
+        }
+        return nil
+    }
+
     /// Runs `body` on a pooled connection, synchronously. Server and decoding errors become
     /// ``StoreError``; errors `body` throws itself (a report that cannot be written) pass unchanged.
     func withConnection<T>(_ body: (PGConnection) throws -> T) throws -> T {
         let raw: PostgresConnection
         do {
-            raw = try idle.withLock { $0.popLast() } ?? connect().wait()
+            raw = try takeIdle() ?? connect().wait()
         } catch {
             throw StoreError.mapped(error, path: path)
         }

@@ -1,4 +1,5 @@
 import GatewayAuditCore
+import PostgresNIO
 
 /// ``HistoryWriter`` over PostgreSQL: the same runs, batches and seals, with a per-scope advisory lock
 /// instead of a lock file and one server transaction per batch (per run for ``recordRun(_:at:finishedAt:status:lockWait:prepare:)``).
@@ -11,7 +12,9 @@ struct PostgresWriter: Sendable {
         let session = session
         do {
             let (id, aborted) = try await session.offload { () throws(StoreError) -> (Int64, [Int64]) in
-                try session.transaction { connection in try Self.openRun(info, at: startedAt, connection) }
+                try session.transaction { connection in
+                    try Self.openRun(info, at: startedAt, lockWait: lockWait, connection)
+                }
             }
             return ActiveRun(
                 id: id, startedAt: startedAt, abortedRuns: aborted, scope: scope, lock: nil, postgresLock: lock)
@@ -54,7 +57,7 @@ struct PostgresWriter: Sendable {
         let session = session
         return try await session.offload { () throws(StoreError) -> RecordedRun in
             try session.transaction { connection in
-                let (id, aborted) = try Self.openRun(info, at: startedAt, connection)
+                let (id, aborted) = try Self.openRun(info, at: startedAt, lockWait: lockWait, connection)
                 let outcomes = try Self.record(writes, run: id, scope: scope, sealsOwnScope: true, connection)
                 let head = try Self.closeRun(id, status: status, message: nil, at: finishedAt, connection)
                 return RecordedRun(id: id, abortedRuns: aborted, outcomes: outcomes, chainHead: head)
@@ -63,13 +66,23 @@ struct PostgresWriter: Sendable {
     }
 
     /// Closes the scope's runs a killed process left `running` as `aborted` and inserts run `info` as
-    /// running, with the next run id.
-    static func openRun(_ info: RunInfo, at startedAt: Instant, _ connection: PGConnection) throws -> (Int64, [Int64]) {
+    /// running, with the next run id. Waits up to `lockWait` for the run-id lock (another scope's run opening,
+    /// or an import's night being recorded), then throws ``StoreError/locked(path:waitedSeconds:)``: a
+    /// transaction left open elsewhere never holds a nightly job for ever.
+    static func openRun(_ info: RunInfo, at startedAt: Instant, lockWait: Duration, _ connection: PGConnection)
+        throws -> (Int64, [Int64])
+    {
         let scope = info.scopeKey
-        // Run ids are allocated in order over all scopes, as SQLite's single writer does.
-        try connection.execute(
-            "SELECT pg_advisory_xact_lock(?::integer, ?::integer)",
-            [PostgresSchema.lockClass, PostgresSchema.runIDLock])
+        // Run ids are allocated in order over all scopes, as SQLite's single writer does. (0 would be no limit.)
+        try connection.execute("SET LOCAL lock_timeout = \(max(1, Int64(lockWait.seconds * 1000)))")
+        do {
+            try connection.execute(
+                "SELECT pg_advisory_xact_lock(?::integer, ?::integer)",
+                [PostgresSchema.lockClass, PostgresSchema.runIDLock])
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "55P03" {
+            throw StoreError.locked(path: connection.path, waitedSeconds: lockWait.seconds)
+        }
+        try connection.execute("SET LOCAL lock_timeout = 0")
         let (inScope, scopeArguments) = scope.pgCondition()
         let aborted = try connection.rows(
             "SELECT id FROM run WHERE status = ? AND \(inScope) ORDER BY id",

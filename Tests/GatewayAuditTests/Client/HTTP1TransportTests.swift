@@ -309,7 +309,8 @@ struct HTTP1TransportTests {
         await #expect(throws: TransportError.timeout) {
             _ = try await transport.send(ClientRequest(method: .get, url: url), timeout: .milliseconds(300))
         }
-        #expect(ContinuousClock.now - started < .seconds(10), "it waited for the busy connection's own end")
+        // The busy connection ends at 20 s: well before that, on a machine as loaded as the whole suite makes it.
+        #expect(ContinuousClock.now - started < .seconds(15), "it waited for the busy connection's own end")
         #expect(server.requests.count == 1, "the request that timed out was never sent")
         holder.cancel()
         _ = try? await holder.value

@@ -50,15 +50,16 @@ struct EstateRunnerTests {
         #expect(try HistoryQueries(database).runs(limit: nil).count == 1)
     }
 
-    @Test("a password rejected in one scope is not sent again for the account's other scopes")
+    @Test("a password rejected in one scope is not sent again for the account's other scopes; a 403 is")
     func rejectedOncePerAccount() async throws {
         let scopes = try await otcScopes()
         let database = try HistoryDatabase.inMemory()
         let requests = Mutex(0)
+        let status = Mutex(401)
         let transport = ClosureTransport { _ throws(TransportError) in
             requests.withLock { $0 += 1 }
             return ClientResponse(
-                status: 401, headerFields: [:],
+                status: .init(code: status.withLock { $0 }), headerFields: [:],
                 body: Data(
                     #"{"error":{"code":"401","message":"The username or password is wrong.","title":"Unauthorized"}}"#
                         .utf8))
@@ -74,5 +75,11 @@ struct EstateRunnerTests {
                 outcome.line.contains("not tried, the account's credentials were rejected in \(outcomes[0].label)"),
                 "\(outcome.line)")
         }
+        // Forbidden (403) is one project's permissions: every scope is tried.
+        status.withLock { $0 = 403 }
+        requests.withLock { $0 = 0 }
+        let forbidden = await runner.run(scopes)
+        #expect(requests.withLock { $0 } >= 4)
+        #expect(forbidden.count == 4 && forbidden.allSatisfy { $0.isRejected && !$0.line.contains("not tried") })
     }
 }

@@ -20,7 +20,7 @@ extension StoreConformanceTests {
     }
 
     @Test(
-        "the last success of a run's own scope and selection: another project's complete run does not stand for it",
+        "the last success and the resources of a run's own scope: another project's runs do not stand for it",
         arguments: StoreBackend.available)
     func lastSuccessOfTheScope(backend: StoreBackend) async throws {
         let f = try await StoreFixture.make(backend: backend)
@@ -36,6 +36,11 @@ extension StoreConformanceTests {
         #expect(try f.store.latestFinish(of: .complete, like: failed.id) == nil)
         #expect(try f.store.latestFinish(of: .complete, like: pRuns.first) == StoreFixture.night(3).adding(seconds: 61))
         #expect(try f.store.latestFinish(of: .failed, like: failed.id) == StoreFixture.night(2))
+        // Its resources too: q has none, p its one.
+        let inQ = try f.store.resourceCounts(inScopeOf: failed.id)
+        let inP = try f.store.resourceCounts(inScopeOf: try #require(pRuns.first))
+        let counts: [Int] = [inQ.present, inQ.gone, inP.present, inP.gone]
+        #expect(counts == [0, 0, 1, 0])
     }
 
     @Test(

@@ -1,0 +1,86 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import GatewayAudit
+@testable import GatewayAuditStore
+
+/// The PostgreSQL session against a server that misbehaves: a transaction left open elsewhere never holds a
+/// collector for ever (opening a run waits `--lock-wait` for the run-id lock, then gives up as a held
+/// database, exit 75), and connections the server closed while idle are not reused.
+@Suite(
+    "PostgreSQL sessions: bounded lock waits, closed connections dropped",
+    .enabled(if: PostgresTestServer.isAvailable, PostgresTestServer.skipped))
+struct PostgresSessionTests {
+
+    @Test("another session holding the run-id lock: beginRun gives up after its lock wait, then runs once it is free")
+    func runIDLockWait() async throws {
+        let url = try await PostgresTestServer.freshDatabase()
+        let database = try await offPool { try HistoryDatabase.open(path: url) }
+        let writer = HistoryWriter(database)
+        // A psql session holds the lock until this test cancels it (as a hung import's transaction would).
+        // psql blocks its thread: off the cooperative pool, which other tests share.
+        let holder = Task {
+            try? await offPool {
+                try PostgresTestServer.psql(
+                    url,
+                    "BEGIN; SELECT pg_advisory_xact_lock(\(PostgresSchema.lockClass)::integer, "
+                        + "\(PostgresSchema.runIDLock)::integer); SELECT pg_sleep(120); COMMIT;")
+            }
+        }
+        // Until the lock is held.
+        var held = false
+        for _ in 0..<400 where !held {
+            let count = try await offPool {
+                try PostgresTestServer.psql(
+                    url,
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                        + "AND classid = \(PostgresSchema.lockClass) AND objid = \(PostgresSchema.runIDLock)")
+            }
+            held = count.trimmingCharacters(in: .whitespacesAndNewlines) == "1"
+            if !held { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        try #require(held, "the other session never took the lock")
+        let info = RunInfo(endpoint: "http://127.0.0.1", projectID: "p", scope: .all)
+        do {
+            let run = try await writer.beginRun(info, at: StoreFixture.night(1), lockWait: .seconds(1))
+            Issue.record("run \(run.id) began while the lock was held")
+        } catch {
+            if case .locked(_, let waited) = error {
+                #expect(waited == 1)
+            } else {
+                Issue.record("expected .locked, got \(error)")
+            }
+        }
+        _ = try await offPool {
+            try PostgresTestServer.psql(
+                url,
+                "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(120)%' "
+                    + "AND pid <> pg_backend_pid()")
+        }
+        await holder.value
+        // The scope's own lock was released: the next run begins.
+        let run = try await writer.beginRun(info, at: StoreFixture.night(1), lockWait: .seconds(30))
+        try await writer.finishRun(run, status: .complete, at: StoreFixture.night(1).adding(seconds: 1))
+        #expect(try HistoryQueries(database).runs(limit: nil).map(\.id) == [1])
+    }
+
+    @Test("connections the server closed while idle (a restart, an idle timeout) are dropped, not reused")
+    func closedWhileIdle() async throws {
+        let url = try await PostgresTestServer.freshDatabase()
+        let database = try await offPool { try HistoryDatabase.open(path: url) }
+        let queries = HistoryQueries(database)
+        #expect(try await offPool { try queries.runs(limit: nil) }.isEmpty)
+        let name = try #require(url.split(separator: "/").last.map(String.init))
+        _ = try await offPool {
+            try PostgresTestServer.psql(
+                url,
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '\(name)' "
+                    + "AND pid <> pg_backend_pid()")
+        }
+        // Until the client has seen the close (the server's message, then the socket's end).
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(try await offPool { try queries.runs(limit: nil) }.isEmpty)
+        #expect(try await offPool { try queries.statistics().runs } == 0)
+    }
+}
