@@ -23,8 +23,14 @@ final class PostgresSession: Sendable {
     /// The form messages show (no password).
     var path: String { location.redacted }
 
-    init(location: PostgresLocation) {
+    /// How long one statement may go without its answer before its connection is closed and the statement
+    /// fails: a server or network that stopped answering (a partition, a half-open TCP connection) never holds
+    /// a nightly job for ever. Generous: no statement of the store comes near it on a healthy server.
+    let statementLimit: TimeAmount
+
+    init(location: PostgresLocation, statementLimit: TimeAmount = .minutes(30)) {
         self.location = location
+        self.statementLimit = statementLimit
     }
 
     deinit {
@@ -100,7 +106,7 @@ final class PostgresSession: Sendable {
             throw StoreError.mapped(error, path: path)
         }
         do {
-            let result = try body(PGConnection(raw: raw, path: path))
+            let result = try body(PGConnection(raw: raw, path: path, limit: statementLimit))
             idle.withLock { $0.append(raw) }
             return result
         } catch {
@@ -193,6 +199,8 @@ final class PostgresSession: Sendable {
 struct PGConnection: Sendable {
     let raw: PostgresConnection
     let path: String
+    /// How long a statement may wait for its answer (``PostgresSession/statementLimit``).
+    var limit: TimeAmount = .minutes(30)
     private var logger: Logger { raw.logger }
 
     /// Sends `sql` now; its result arrives in the future.
@@ -202,13 +210,30 @@ struct PGConnection: Sendable {
 
     /// The rows of `sql`, waiting on the event loop.
     func rows(_ sql: String, _ arguments: [any PGBindable] = []) throws -> [PGRow] {
-        try query(sql, arguments).wait().rows.map { PGRow($0, path: path) }
+        try bounded(query(sql, arguments)).rows.map { PGRow($0, path: path) }
     }
 
     /// Runs a statement; returns the number of rows it changed.
     @discardableResult
     func execute(_ sql: String, _ arguments: [any PGBindable] = []) throws -> Int {
-        try raw.query(PGSQL.query(sql, arguments), logger: logger).wait().metadata.rows ?? 0
+        try bounded(query(sql, arguments)).metadata.rows ?? 0
+    }
+
+    /// The answer of `future`, or, past ``limit``, a failure, the connection closed (the session drops it).
+    private func bounded<T: Sendable>(_ future: EventLoopFuture<T>) throws -> T {
+        let answer = future.eventLoop.makePromise(of: T.self)
+        future.cascade(to: answer)
+        let (connection, path, limit) = (raw, path, limit)
+        let timer = future.eventLoop.scheduleTask(in: limit) {
+            answer.fail(
+                StoreError.postgres(
+                    location: path,
+                    detail: "no answer from the server in \(limit.nanoseconds / 1_000_000_000) s; "
+                        + "check that it is up and reachable"))
+            PostgresSession.close(connection)
+        }
+        defer { timer.cancel() }
+        return try answer.futureResult.wait()
     }
 
 }

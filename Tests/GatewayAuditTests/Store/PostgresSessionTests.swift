@@ -83,4 +83,22 @@ struct PostgresSessionTests {
         #expect(try await offPool { try queries.runs(limit: nil) }.isEmpty)
         #expect(try await offPool { try queries.statistics().runs } == 0)
     }
+
+    @Test("a statement the server does not answer within the session's limit fails with one line; the next one works")
+    func statementLimit() async throws {
+        let url = try await PostgresTestServer.freshDatabase()
+        let session = PostgresSession(location: try PostgresLocation.parse(url), statementLimit: .seconds(1))
+        let outcome = try await offPool { () -> String in
+            do {
+                try session.withConnection { try $0.execute("SELECT pg_sleep(30)") }
+                return "answered"
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(outcome.hasSuffix("no answer from the server in 1 s; check that it is up and reachable"), "\(outcome)")
+        #expect(!outcome.contains("\n"))
+        let next = try await offPool { try session.withConnection { try $0.rows("SELECT 1 AS one") }.count }
+        #expect(next == 1)
+    }
 }
