@@ -139,7 +139,7 @@ public struct RunPublisher: Sendable {
                     body = try notifier.body(for: outcome, digest: digest)
                 } catch {
                     logger.error("cannot encode the notification: \(error)")
-                    return
+                    continue
                 }
                 accepted = Set(await notifier.deliver(body, to: indices.map { notifier.urls[$0] }))
             }

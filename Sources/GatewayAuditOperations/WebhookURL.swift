@@ -51,14 +51,20 @@ public struct WebhookURL: Sendable, Hashable, CustomStringConvertible {
     public func setting(_ items: [(name: String, value: String)]) -> WebhookURL {
         guard var components = URLComponents(url: url, resolvingAgainstBaseURL: false) else { return self }
         let names = Set(items.map(\.name))
-        components.queryItems =
-            (components.queryItems ?? []).filter { !names.contains($0.name) }
-            + items.map { URLQueryItem(name: $0.name, value: $0.value) }
-        // `+` is a space to most servers' query parsers, and URLComponents leaves it as it is.
-        components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
+        // The other parameters stay exactly as the service wrote them; the new values are encoded here, `+`
+        // included (a space to most servers' query parsers, and URLComponents would leave it as it is).
+        let kept = (components.percentEncodedQueryItems ?? []).filter { !names.contains($0.name) }
+        let added = items.map { item in
+            URLQueryItem(
+                name: item.name, value: item.value.addingPercentEncoding(withAllowedCharacters: Self.valueCharacters))
+        }
+        components.percentEncodedQueryItems = kept + added
         guard let set = components.url else { return self }
         return WebhookURL(checked: set)
     }
+
+    /// What a query value keeps unencoded: the query's characters but its separators and `+`.
+    private static let valueCharacters = CharacterSet.urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+#"))
 
     private init(checked url: URL) {
         self.url = url

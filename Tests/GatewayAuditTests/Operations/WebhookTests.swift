@@ -33,6 +33,20 @@ struct WebhookTests {
         #expect(ping.appending("fail").url.absoluteString == "https://hc-ping.com/0f3c/fail?x=1")
     }
 
+    @Test("status pushes set their parameters, encoded, and keep the others exactly as written")
+    func settingQuery() throws {
+        let kuma = try WebhookURL(
+            "https://kuma.example.com/api/push/T0K?status=up&msg=All+good&ping=", option: "--heartbeat")
+        let set = kuma.setting([("status", "down"), ("msg", "run 4 failed: a+b & c=d #1 ü")])
+        #expect(
+            set.url.absoluteString
+                == "https://kuma.example.com/api/push/T0K?ping=&status=down&msg=run%204%20failed:%20a%2Bb%20%26%20c%3Dd%20%231%20%C3%BC"
+        )
+        let plain = try WebhookURL("https://kuma.example.com/api/push/T0K", option: "--heartbeat")
+        #expect(
+            plain.setting([("status", "up")]).url.absoluteString == "https://kuma.example.com/api/push/T0K?status=up")
+    }
+
     @Test("500, 500, 500, then 200: delivered on the fourth attempt")
     func retries() async throws {
         let answers = Answers([500, 500, 500, 200])
