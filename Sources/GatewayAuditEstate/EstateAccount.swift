@@ -1,3 +1,4 @@
+import GatewayAuditClient
 import GatewayAuditCore
 
 /// One `[[account]]` of an estate file.
@@ -18,6 +19,15 @@ public struct EstateAccount: Sendable, Hashable {
     public let iamEndpoints: [String: String]
     /// Where each key is in the file (for errors found later, such as an unset variable).
     let lines: [String: Int]
+
+    /// Whether `error` says this account's key or password itself is wrong (a 401 to AK/SK or password
+    /// authentication), so its other scopes and regions are not tried with it: a 403 is one project's
+    /// permissions, and a token is scoped to one project.
+    func isShutOut(by error: ClientError) -> Bool {
+        guard case .authentication(status: 401, _, _, _, _) = error else { return false }
+        if case .token = auth { return false }
+        return true
+    }
 
     /// What to check when the cloud rejects this account's credentials.
     public var variablesToCheck: String {

@@ -77,9 +77,7 @@ public struct EstatePlan: Sendable {
                     projects = try await lister.projects(region: region).map(\.id)
                 } catch {
                     let region = UnlistedRegion(account: account, region: region, error: error)
-                    if case .authentication(status: 401, _, _, _, _) = error, account.auth.name != "token" {
-                        rejected[account.name] = (region.label, error)
-                    }
+                    if account.isShutOut(by: error) { rejected[account.name] = (region.label, error) }
                     unlisted.append(region)
                     continue
                 }

@@ -64,10 +64,9 @@ public struct EstateRunner: Sendable {
             }
         }
         var outcomes = [ScopeOutcome?](repeating: nil, count: scopes.count)
-        // Accounts whose key or password the cloud rejected (401), with the rejection: their scopes not yet
-        // started are not tried (a rejection costs one request per account, not one per scope, and repeated
-        // failed logins can lock the IAM user). A 403 is one project's permissions, and a token is scoped to its
-        // project: those accounts are tried in each scope.
+        // Accounts whose key or password the cloud rejected (``EstateAccount/isShutOut(by:)``), with the
+        // rejection: their scopes not yet started are not tried (a rejection costs one request per account, not
+        // one per scope, and repeated failed logins can lock the IAM user).
         var rejected: [String: (label: String, error: ClientError)] = [:]
         await withTaskGroup(of: (Int, ScopeOutcome).self) { group in
             var next = 0
@@ -77,7 +76,9 @@ public struct EstateRunner: Sendable {
                     let scope = scopes[index]
                     next += 1
                     if let (label, error) = rejected[scope.account.name] {
-                        outcomes[index] = Self.notTried(scope, rejectedIn: label, error)
+                        outcomes[index] = ScopeOutcome(
+                            scope: scope.key, label: "\(scope.key)", result: .failure(error.notTried(rejectedIn: label))
+                        )
                         continue
                     }
                     let remaining = options.deadline.map { $0 - started.duration(to: .now) }
@@ -95,20 +96,13 @@ public struct EstateRunner: Sendable {
             while let (index, outcome) = await group.next() {
                 outcomes[index] = outcome
                 let account = scopes[index].account
-                if account.auth.name != "token", rejected[account.name] == nil, outcome.credentialsRejected,
-                    let error = outcome.rejection
-                {
+                if rejected[account.name] == nil, let error = outcome.rejection, account.isShutOut(by: error) {
                     rejected[account.name] = (outcome.label, error)
                 }
                 startNext()
             }
         }
         return outcomes.compactMap { $0 }
-    }
-
-    /// The outcome of a scope not tried because its account's credentials were rejected in scope `label`.
-    static func notTried(_ scope: EstateScope, rejectedIn label: String, _ error: ClientError) -> ScopeOutcome {
-        ScopeOutcome(scope: scope.key, label: "\(scope.key)", result: .failure(error.notTried(rejectedIn: label)))
     }
 
     /// One scope's run; a failure before the run could begin (configuration, a held lock) is the outcome.

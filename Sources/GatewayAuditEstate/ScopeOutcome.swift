@@ -41,13 +41,6 @@ public struct ScopeOutcome: Sendable {
         return nil
     }
 
-    /// Whether the rejection says the key or password itself is wrong (401), not that this project is off
-    /// limits to it (403, which another project's permissions may not share).
-    var credentialsRejected: Bool {
-        if case .authentication(let status, _, _, _, _)? = rejection { return status == 401 }
-        return false
-    }
-
     /// The summary line of this scope: `account/region/project: run … ` or why it has no run.
     public var line: String {
         switch result {

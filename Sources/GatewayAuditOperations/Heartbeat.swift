@@ -38,25 +38,29 @@ public actor Heartbeat {
     /// ``Style/status``, whose services know no start).
     public func start() async {
         guard style != .status else { return }
-        await ping("start", body: "gateway-audit collect started")
+        await ping(url.appending("start"), shown: "start", body: "gateway-audit collect started")
     }
 
     /// Pings the end of the run: `URL` or `URL/fail`, `URL/{exitCode}` with ``Style/exitCode``, or `URL?status=…`
     /// with ``Style/status``.
     public func finish(exitCode: Int32, body: String) async {
         switch style {
-        case .plain: await ping(exitCode == 0 ? "" : "fail", body: body)
-        case .exitCode: await ping(String(exitCode), body: body)
+        case .plain:
+            if exitCode == 0 {
+                await ping(url, shown: "", body: body)
+            } else {
+                await ping(url.appending("fail"), shown: "fail", body: body)
+            }
+        case .exitCode: await ping(url.appending(String(exitCode)), shown: String(exitCode), body: body)
         case .status:
             let status = exitCode == 0 ? "up" : "down"
-            await ping("?status=\(status)", to: url.setting([("status", status), ("msg", body)]), body: nil)
+            await ping(url.setting([("status", status), ("msg", body)]), shown: "?status=\(status)", body: nil)
         }
     }
 
-    /// POSTs `body` to `URL/suffix`, or GETs `target` when there is no body.
-    private func ping(_ suffix: String, to target: WebhookURL? = nil, body: String?) async {
-        let target = target ?? (suffix.isEmpty ? url : url.appending(suffix))
-        pinged.append(suffix)
+    /// POSTs `body` to `target`, or GETs it when there is no body; `shown` is what ``pinged`` records.
+    private func ping(_ target: WebhookURL, shown: String, body: String?) async {
+        pinged.append(shown)
         let outcome =
             if let body {
                 await sender.post(Data(body.utf8), contentType: "text/plain; charset=utf-8", to: target)

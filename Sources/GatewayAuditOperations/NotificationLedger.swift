@@ -48,8 +48,8 @@ public struct NotificationLedger: Sendable {
         return startsFrom.flatMap(Self.read)
     }
 
+    /// The run in ledger file `path`; nil when it is missing or unreadable.
     private static func read(_ path: String) -> Int64? {
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
         do {
             let text = try String(contentsOfFile: path, encoding: .utf8)
             return Int64(text.trimmingCharacters(in: .whitespacesAndNewlines))
@@ -76,22 +76,16 @@ public struct NotificationLedger: Sendable {
         }
     }
 
-    /// Runs `body` holding the ledger's lock (`flock` on `<ledger>.lock`), so that two runs notifying at
-    /// once (overlapping nights) do not both read the same last run and send the same entries twice: the
-    /// second reads what the first recorded. Waits up to `wait`, polling without blocking a thread; after
-    /// that, or when the lock file cannot be opened, runs `body` anyway (an entry sent twice beats one
-    /// not sent). The kernel drops the lock if the process dies.
+    /// Runs `body` holding the ledger's lock (`flock` on `<ledger>.lock`, waited for as the run lock is:
+    /// ``lockExclusively(_:wait:clock:)``), so that two runs notifying at once (overlapping nights) do not both
+    /// read the same last run and send the same entries twice: the second reads what the first recorded. After
+    /// `wait`, or when the lock file cannot be opened, runs `body` anyway (an entry sent twice beats one not
+    /// sent). The kernel drops the lock if the process dies.
     public func exclusively<T>(wait: Duration, _ body: () async -> T) async -> T {
         let descriptor = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { return await body() }
         defer { close(descriptor) }
-        let clock = ContinuousClock()
-        let deadline = clock.now + wait
-        var locked = flock(descriptor, LOCK_EX | LOCK_NB) == 0
-        while !locked && clock.now < deadline {
-            guard (try? await clock.sleep(for: .milliseconds(20))) != nil else { break }
-            locked = flock(descriptor, LOCK_EX | LOCK_NB) == 0
-        }
+        let locked = (try? await lockExclusively(descriptor, wait: wait)) ?? false
         defer { if locked { flock(descriptor, LOCK_UN) } }
         return await body()
     }

@@ -78,9 +78,15 @@ extension HistoryQueries {
             COALESCE(SUM(CASE WHEN \(KnownResource.latestStateSQL) = \(SnapshotState.gone.sqlLiteral) THEN 1 ELSE 0 END), 0)
                 AS gone
         FROM gateway g JOIN run this ON this.id = ?
-        WHERE this.account IS NOT DISTINCT FROM g.account AND this.cloud IS NOT DISTINCT FROM g.cloud
-            AND this.region IS NOT DISTINCT FROM g.region AND this.project_id IS NOT DISTINCT FROM g.project_id
+        WHERE \(sameScope("this", "g"))
         """
+
+    /// Rows `a` and `b` (a run's, a resource's) name the same scope: account, cloud, region and project, NULL
+    /// equal to NULL (SQLite and PostgreSQL alike).
+    private static func sameScope(_ a: String, _ b: String) -> String {
+        ["account", "cloud", "region", "project_id"].map { "\(a).\($0) IS NOT DISTINCT FROM \(b).\($0)" }
+            .joined(separator: " AND ")
+    }
 
     /// The query of ``latestFinish(of:like:)`` (both stores): `?` the status, then the run's id when given.
     static func latestFinishSQL(like run: Int64?) -> String {
@@ -88,9 +94,7 @@ extension HistoryQueries {
             run == nil
             ? ""
             : """
-             AND EXISTS (SELECT 1 FROM run this WHERE this.id = ? AND this.scope = r.scope
-                AND this.account IS NOT DISTINCT FROM r.account AND this.cloud IS NOT DISTINCT FROM r.cloud
-                AND this.region IS NOT DISTINCT FROM r.region AND this.project_id IS NOT DISTINCT FROM r.project_id)
+             AND EXISTS (SELECT 1 FROM run this WHERE this.id = ? AND this.scope = r.scope AND \(sameScope("this", "r")))
             """
         return
             "SELECT r.finished_at FROM run r WHERE r.status = ? AND r.finished_at IS NOT NULL\(like) ORDER BY r.id DESC LIMIT 1"

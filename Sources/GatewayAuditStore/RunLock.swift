@@ -36,22 +36,16 @@ final class RunLock: Sendable {
         let path = lockPath(databasePath: databasePath, scope: scope)
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .readOnly(path: path, detail: String(cString: strerror(errno))) }
-        // Waited time is read from the clock, not summed from the steps: a loaded machine that wakes
-        // late must not stretch the wait past what was asked.
-        let stopwatch = Stopwatch(clock: clock)
-        let step = Duration.milliseconds(20)
-        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            let waited = stopwatch.elapsed
-            if waited >= wait {
-                close(fd)
-                throw .locked(path: databasePath, waitedSeconds: wait.seconds)
-            }
-            do {
-                try await stopwatch.sleep(for: min(step, wait - waited))
-            } catch {
-                close(fd)
-                throw .cancelled(path: databasePath)
-            }
+        let taken: Bool
+        do {
+            taken = try await lockExclusively(fd, wait: wait, clock: clock)
+        } catch {
+            close(fd)
+            throw .cancelled(path: databasePath)
+        }
+        guard taken else {
+            close(fd)
+            throw .locked(path: databasePath, waitedSeconds: wait.seconds)
         }
         return RunLock(path: path, descriptor: fd)
     }

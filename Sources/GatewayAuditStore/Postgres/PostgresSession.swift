@@ -200,7 +200,7 @@ struct PGConnection: Sendable {
     let raw: PostgresConnection
     let path: String
     /// How long a statement may wait for its answer (``PostgresSession/statementLimit``).
-    var limit: TimeAmount = .minutes(30)
+    let limit: TimeAmount
     private var logger: Logger { raw.logger }
 
     /// Sends `sql` now; its result arrives in the future.
