@@ -27,7 +27,9 @@ def state(db):
     if not os.path.exists(db):
         return {"snapshots": set(), "runs": set(), "counts": {name: 0 for name in COUNTED_TABLES}, "max_run": 0}
     tables = set(t.sqlite(db, "SELECT name FROM sqlite_master WHERE type = 'table'"))
-    if "run" not in tables:
+    # A database killed while it was being created may hold the first migrations and not the later ones (a
+    # `run` table without `record_sha256`): no run was recorded yet, so nothing is committed to compare.
+    if "run" not in tables or t.sqlite(db, "SELECT COUNT(*) FROM run") == ["0"]:
         return {"snapshots": set(), "runs": set(), "counts": {name: 0 for name in COUNTED_TABLES}, "max_run": 0}
     counts = {name: int(t.sqlite(db, f"SELECT COUNT(*) FROM {name}")[0]) for name in COUNTED_TABLES}
     return {
