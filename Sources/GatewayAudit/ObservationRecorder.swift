@@ -19,10 +19,33 @@ public struct ObservationRecorder: Sendable {
     /// by one in `Stages.record(_:in:at:phases:)`: keep the two alike.)
     /// - Returns: the outcome of each observation, in order.
     /// - Throws: ``StoreError``; on error nothing of the batch is stored.
+    ///
+    /// When a run of another scope (or an import) wrote some of the same resources between the read of their
+    /// prior states and this write (both saw one as new, say, on an estate's first night), the store refuses
+    /// the batch whole; it is then recorded again from fresh prior states, up to ``conflictAttempts`` times.
     public func record(_ observations: [Observation], in run: ActiveRun) async throws(StoreError)
         -> [ObservationOutcome]
     {
-        try await writer.record(try await writes(for: observations), in: run)
+        try await Self.retryingConflicts { () throws(StoreError) in
+            try await writer.record(try await writes(for: observations), in: run)
+        }
+    }
+
+    /// How many times a batch is recorded before a ``StoreError/concurrentWrite(path:detail:)`` is let
+    /// through: another run must write the same resources again within each retry's few milliseconds.
+    package static let conflictAttempts = 4
+
+    /// Runs `body` (which reads prior states, then writes) again while the store reports a concurrent write
+    /// of the same resources, at most ``conflictAttempts`` times in all.
+    package static func retryingConflicts<T>(_ body: () async throws(StoreError) -> T) async throws(StoreError) -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try await body()
+            } catch StoreError.concurrentWrite where attempt < conflictAttempts {
+                attempt += 1
+            }
+        }
     }
 
     /// The writes for one batch (each gateway at most once): the prior states read through the writer, and

@@ -66,20 +66,24 @@ public struct SnapshotImporter: Sendable {
             let observations = consume parsed
             next = index + 1 < times.count ? parse(nightFiles[index + 1], at: times[index + 1]) : nil
             // A night is one run in one transaction: an import stopped midway keeps whole nights only, and
-            // each night commits once instead of three times.
-            let run = try await writer.recordRun(info, at: time, finishedAt: time, lockWait: .seconds(10)) {
-                () throws(StoreError) -> [SnapshotWrite] in
-                var all = observations
-                if listingsComplete {
-                    // Only customer gateways: the files list no other kind (a VPN gateway collected in the same
-                    // scope is not missing from them). The missing ones go first, as the collector records
-                    // them: a gateway re-created under a new id that night then links to the one it replaces.
-                    let gone = try await queries.knownResources(in: info.scopeKey).filter {
-                        $0.kind == .customerGateway && $0.state == .present && !seen.contains($0.gatewayID)
-                    }.map { Observation(gatewayID: $0.gatewayID, observedAt: time, result: .gone) }
-                    if !gone.isEmpty { all = gone + observations }
+            // each night commits once instead of three times. A collector writing some of the same
+            // resources meanwhile makes the night be prepared and recorded again (ObservationRecorder).
+            let run = try await ObservationRecorder.retryingConflicts { () throws(StoreError) -> RecordedRun in
+                try await writer.recordRun(info, at: time, finishedAt: time, lockWait: .seconds(10)) {
+                    () throws(StoreError) -> [SnapshotWrite] in
+                    var all = observations
+                    if listingsComplete {
+                        // Only customer gateways: the files list no other kind (a VPN gateway collected in the
+                        // same scope is not missing from them). The missing ones go first, as the collector
+                        // records them: a gateway re-created under a new id that night then links to the one
+                        // it replaces.
+                        let gone = try await queries.knownResources(in: info.scopeKey).filter {
+                            $0.kind == .customerGateway && $0.state == .present && !seen.contains($0.gatewayID)
+                        }.map { Observation(gatewayID: $0.gatewayID, observedAt: time, result: .gone) }
+                        if !gone.isEmpty { all = gone + observations }
+                    }
+                    return try await recorder.writes(for: all)
                 }
-                return try await recorder.writes(for: all)
             }
             for outcome in run.outcomes { counts.add(outcome) }
             logger.info(

@@ -30,7 +30,24 @@ extension HistoryWriter {
         }
         let id = run.id
         let scope = run.scope
-        return try await database.write { db in try Self.record(writes, run: id, scope: scope, db) }
+        let path = database.path
+        return try await database.write { db in
+            try Self.reportingConflicts(path: path) { try Self.record(writes, run: id, scope: scope, db) }
+        }
+    }
+
+    /// Runs `body`, which records prior states read in an earlier transaction: a unique conflict, or a latest
+    /// snapshot closed since, means another run wrote some of the same resources in between (SQLite has one
+    /// writer, so nothing else can), and becomes ``StoreError/concurrentWrite(path:detail:)`` (the
+    /// transaction is rolled back).
+    static func reportingConflicts<T>(path: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError where StoreError.isConflict(error) {
+            throw StoreError.concurrentWrite(path: path, detail: error.message ?? "\(error.resultCode)")
+        } catch let stale as StaleLatestSnapshot {
+            throw StoreError.concurrentWrite(path: path, detail: stale.detail)
+        }
     }
 
     /// Records a batch of running run `id` of `scope` in the open transaction.

@@ -86,7 +86,9 @@ public struct HistoryWriter: Sendable {
         let path = database.path
         return try await database.write { db in
             let (id, aborted) = try Self.openRun(info, at: startedAt, path: path, db)
-            let outcomes = try Self.record(writes, run: id, scope: scope, db)
+            let outcomes = try Self.reportingConflicts(path: path) {
+                try Self.record(writes, run: id, scope: scope, db)
+            }
             let head = try Self.closeRun(id, status: status, message: nil, at: finishedAt, path: path, db)
             return RecordedRun(id: id, abortedRuns: aborted, outcomes: outcomes, chainHead: head)
         }

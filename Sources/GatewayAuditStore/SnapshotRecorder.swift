@@ -242,8 +242,7 @@ struct SnapshotRecorder {
             )
             .execute(arguments: [latest.lastRun ?? run, latest.lastSeen ?? seen, latest.snapshotRow])
             if db.changesCount != 1 {
-                throw StoreError.invalidBatch(
-                    detail: "gateway \(gatewayID): its latest snapshot changed since it was read")
+                throw StaleLatestSnapshot(gatewayID: gatewayID)
             }
         }
         try db.cachedStatement(

@@ -23,6 +23,13 @@ extension StoreError {
         }
     }
 
+    /// Whether `error` is a unique or primary-key conflict: while a batch is recorded, the mark of another
+    /// run's write of the same resources since the batch's prior states were read (``concurrentWrite(path:detail:)``).
+    static func isConflict(_ error: DatabaseError) -> Bool {
+        error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
+            || error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY
+    }
+
     static func map(_ error: DatabaseError, path: String) -> StoreError {
         let detail = error.message ?? "\(error.resultCode)"
         switch error.resultCode {

@@ -25,6 +25,11 @@ public enum StoreError: Error, Sendable, Hashable {
     case unknownValue(path: String, table: String, column: String, value: String)
     /// A batch handed to the store is inconsistent (an id twice, or read outside this run's lock).
     case invalidBatch(detail: String)
+    /// Another run (of another scope, or an import) recorded some of the batch's resources between the read
+    /// of their prior states and the batch's write: a resource both saw as new, or a snapshot both numbered
+    /// alike. Nothing of the batch was stored; recording it again from fresh prior states succeeds
+    /// (``ObservationRecorder`` does, a few times, before it lets this through).
+    case concurrentWrite(path: String, detail: String)
     /// The operation was cancelled (the run is stopping); nothing of the unfinished write was stored.
     case cancelled(path: String)
     /// Any other SQLite failure.
@@ -73,6 +78,9 @@ extension StoreError: CustomStringConvertible {
                 + "(written by a newer version, or edited by hand); upgrade gateway-audit, or run `gateway-audit verify`"
         case .invalidBatch(let detail):
             return "refused to record a batch: \(detail); nothing of it was stored"
+        case .concurrentWrite(let path, let detail):
+            return "another run kept recording the same resources in \(path) at the same moment (\(detail)); "
+                + "nothing of this batch was stored, everything committed before is intact: run it again"
         case .cancelled(let path):
             return "stopped while using \(path); everything committed before is intact"
         case .sqlite(let path, let detail):
@@ -94,4 +102,12 @@ extension StoreError: CustomStringConvertible {
 
 extension StoreError: LocalizedError {
     public var errorDescription: String? { description }
+}
+
+/// A batch's prior state named a latest snapshot that another run closed since it was read (both backends'
+/// recorders throw it; the writer reports it as ``StoreError/concurrentWrite(path:detail:)``).
+struct StaleLatestSnapshot: Error {
+    let gatewayID: GatewayID
+
+    var detail: String { "gateway \(gatewayID): its latest snapshot changed since it was read" }
 }

@@ -19,7 +19,7 @@ enum ExitStatus: Int32 {
         configuration error; 3 authentication rejected; 4 database error; 5 verification failed \
         (history or export altered); 74 a file could not be read to the end (nothing was verified); \
         75 another run holds the database (after --lock-wait), or a run of an earlier release does, on the first \
-        write that upgrades the file.
+        write that upgrades the file, or runs of other scopes kept recording the same resources at the same moment.
         """
 
     /// The status for an error that ended a command. An error of ours that ArgumentParser wrapped
@@ -28,7 +28,7 @@ enum ExitStatus: Int32 {
         switch ExitStatus.ownError(in: error) ?? error {
         case let error as StoreError:
             switch error {
-            case .locked, .earlierReleaseRunning: self = .locked
+            case .locked, .earlierReleaseRunning, .concurrentWrite: self = .locked
             case .invalidLocation, .differentHistory: self = .usage
             default: self = .database
             }

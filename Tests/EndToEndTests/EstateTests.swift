@@ -266,6 +266,56 @@ struct EstateTests {
         }
     }
 
+    @Test("two accounts reaching the same projects, at once from the first night: every scope complete, verify clean")
+    func sharedProjects() async throws {
+        try await Self.with { f in
+            // The OTC projects again, under a second account that signs with a key: each resource is seen by two
+            // scopes at the same moment, new to both on the first night.
+            let projects = f.projects("eu-de").map { "\"\($0)\"" }.joined(separator: ", ")
+            let url = f.estate.regions["eu-de"]?.baseURLString ?? ""
+            let file = """
+                database = "\(f.db)"
+
+                [[account]]
+                name = "otc"
+                cloud = "otc"
+                auth = "password"
+                user_env = "OTC_USER"
+                password_env = "OTC_PASSWORD"
+                domain_env = "OTC_DOMAIN"
+                regions = ["eu-de"]
+                projects = [\(projects)]
+                endpoints = { "eu-de" = "\(url)" }
+                iam_endpoints = { "eu-de" = "\(url)/v3" }
+
+                [[account]]
+                name = "otc-keys"
+                cloud = "otc"
+                auth = "aksk"
+                access_key_env = "PROD_AK"
+                secret_key_env = "PROD_SK"
+                regions = ["eu-de"]
+                projects = [\(projects)]
+                endpoints = { "eu-de" = "\(url)" }
+
+                """
+            try file.write(toFile: f.config, atomically: true, encoding: .utf8)
+            for night in 1...2 {
+                try await f.estate.advance(to: night)
+                let result = try await f.collect()
+                #expect(result.status == 0, "night \(night): \(result.stderr)")
+                let lines = result.stdout.split(separator: "\n").map(String.init)
+                #expect(lines.count == 5, "\(result.stdout)")
+                #expect(lines.dropLast().allSatisfy { $0.contains(" complete: ") }, "\(result.stdout)")
+                #expect(
+                    lines.last?.hasPrefix("total: 4 scope(s), 4 complete, 0 partial, 0 failed (0 rejected); ") == true,
+                    "\(result.stdout)")
+            }
+            let verified = try await f.cli(["verify"])
+            #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+        }
+    }
+
     @Test("a file with a literal secret collects nothing: exit 2 with one line naming file, line and key")
     func literalSecret() async throws {
         try await Self.with { f in

@@ -147,8 +147,7 @@ struct PostgresRecorder {
                 "UPDATE snapshot SET last_run = ?, last_seen = ? WHERE id = ? AND last_seen IS NULL",
                 [latest.lastRun ?? run, latest.lastSeen ?? seen, latest.snapshotRow])
             if closed != 1 {
-                throw StoreError.invalidBatch(
-                    detail: "gateway \(gatewayID): its latest snapshot changed since it was read")
+                throw StaleLatestSnapshot(gatewayID: gatewayID)
             }
         }
         let values = snapshotValues(

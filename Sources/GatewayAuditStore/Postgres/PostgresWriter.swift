@@ -41,7 +41,24 @@ struct PostgresWriter: Sendable {
         let scope = run.scope
         let session = session
         return try await session.offload { () throws(StoreError) -> [ObservationOutcome] in
-            try session.transaction { connection in try Self.record(writes, run: id, scope: scope, connection) }
+            try session.transaction { connection in
+                try Self.reportingConflicts(connection) { try Self.record(writes, run: id, scope: scope, connection) }
+            }
+        }
+    }
+
+    /// Runs `body`, which records prior states read in an earlier transaction: a unique violation (another
+    /// run inserted the same resource or snapshot since, and committed first), a latest snapshot closed
+    /// since, or a deadlock with such a run becomes ``StoreError/concurrentWrite(path:detail:)`` (the
+    /// transaction is rolled back).
+    static func reportingConflicts<T>(_ connection: PGConnection, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as PSQLError where StoreError.isConflict(error) {
+            let message = error.serverInfo?[.message] ?? "a conflicting write"
+            throw StoreError.concurrentWrite(path: connection.path, detail: message)
+        } catch let stale as StaleLatestSnapshot {
+            throw StoreError.concurrentWrite(path: connection.path, detail: stale.detail)
         }
     }
 
@@ -58,7 +75,9 @@ struct PostgresWriter: Sendable {
         return try await session.offload { () throws(StoreError) -> RecordedRun in
             try session.transaction { connection in
                 let (id, aborted) = try Self.openRun(info, at: startedAt, lockWait: lockWait, connection)
-                let outcomes = try Self.record(writes, run: id, scope: scope, sealsOwnScope: true, connection)
+                let outcomes = try Self.reportingConflicts(connection) {
+                    try Self.record(writes, run: id, scope: scope, sealsOwnScope: true, connection)
+                }
                 let head = try Self.closeRun(id, status: status, message: nil, at: finishedAt, connection)
                 return RecordedRun(id: id, abortedRuns: aborted, outcomes: outcomes, chainHead: head)
             }

@@ -58,6 +58,107 @@ struct StoreConcurrencyTests {
     }
 
     @Test(
+        "another scope's write between a batch's prior states and its write: the batch is refused whole, then recorded from fresh ones",
+        arguments: StoreBackend.available)
+    func staleBatch(backend: StoreBackend) async throws {
+        let f = try await StoreFixture.make(backend: backend)
+        let (writer, recorder) = (f.writer, f.recorder)
+        func info(_ project: String) -> RunInfo {
+            RunInfo(
+                endpoint: "http://127.0.0.1", projectID: project, scope: .all,
+                scopeKey: ScopeKey(account: "acct", cloud: "", region: "r1", projectID: project))
+        }
+        func detail(of error: StoreError?) -> String? {
+            if case .concurrentWrite(_, let detail) = error { return detail }
+            Issue.record("expected a concurrent write, got \(String(describing: error))")
+            return nil
+        }
+        // Night 1: both scopes see the same ten new gateways; "pb" read their prior states (none) before
+        // "pa" recorded them. Its batch would insert them a second time.
+        let at = StoreFixture.night(1).adding(seconds: 60)
+        let seen = try (0..<10).map { Observation.present(try standardGateway(id: "gw-\($0)"), at: at) }
+        let (runA, runB) = (try await writer.beginRun(info("pa")), try await writer.beginRun(info("pb")))
+        let staleNew = try await recorder.writes(for: seen)
+        #expect(try await recorder.record(seen, in: runA) == Array(repeating: .new, count: 10))
+        let refused = await #expect(throws: StoreError.self) { try await writer.record(staleNew, in: runB) }
+        let duplicate =
+            backend == .sqlite
+            ? "UNIQUE constraint failed: gateway.gateway_id"
+            : "duplicate key value violates unique constraint \"gateway_gateway_id_key\""
+        #expect(detail(of: refused) == duplicate)
+        // Nothing of the batch was stored: the gateways are still "pa"'s, and run "pb" counts nothing.
+        #expect(try f.store.gateways().map(\.scope.projectID) == Array(repeating: "pa", count: 10))
+        // Recorded again from fresh prior states, the batch moves them, unchanged, to "pb".
+        #expect(try await recorder.record(seen, in: runB) == Array(repeating: .unchanged, count: 10))
+        try await writer.finishRun(runA, status: .complete, at: at.adding(seconds: 1))
+        try await writer.finishRun(runB, status: .complete, at: at.adding(seconds: 2))
+
+        // Night 2: "pb" prepared gw-0 renamed against the night-1 snapshot; "pa" records gw-0 renamed
+        // otherwise first, closing that snapshot.
+        let later = StoreFixture.night(2).adding(seconds: 60)
+        let (runA2, runB2) = (try await writer.beginRun(info("pa")), try await writer.beginRun(info("pb")))
+        let staleChange = try await recorder.writes(for: [
+            .present(try standardGateway(id: "gw-0", name: "b"), at: later)
+        ])
+        #expect(
+            try await recorder.record([.present(try standardGateway(id: "gw-0", name: "a"), at: later)], in: runA2) == [
+                .changed
+            ])
+        let forked = await #expect(throws: StoreError.self) { try await writer.record(staleChange, in: runB2) }
+        #expect(detail(of: forked) == "gateway gw-0: its latest snapshot changed since it was read")
+        #expect(
+            try await recorder.record([.present(try standardGateway(id: "gw-0", name: "b"), at: later)], in: runB2) == [
+                .changed
+            ])
+        try await writer.finishRun(runA2, status: .complete, at: later.adding(seconds: 1))
+        try await writer.finishRun(runB2, status: .complete, at: later.adding(seconds: 2))
+
+        let runs = try f.store.runs()
+        #expect(runs.map(\.counts.observed) == [1, 1, 10, 10])
+        #expect(runs.map(\.counts.new) == [0, 0, 0, 10])
+        #expect(try f.changes().filter { $0.gatewayID == "gw-0" }.map(\.newValue) == [nil, "a", "b"])
+        let verification = try f.verify()
+        #expect(verification.problems.isEmpty, "\(verification.problems.prefix(3))")
+    }
+
+    @Test(
+        "two scopes discovering the same new resources at the same moment: every batch is stored, verify stays clean",
+        arguments: StoreBackend.available)
+    func sharedDiscovery(backend: StoreBackend) async throws {
+        let f = try await StoreFixture.make(backend: backend)
+        let (writer, recorder) = (f.writer, f.recorder)
+        let gateways = try (0..<60).map { try standardGateway(id: "found-gw-\($0)") }
+        @Sendable func collect(_ project: String) async throws -> RunCounts {
+            let info = RunInfo(
+                endpoint: "http://127.0.0.1", projectID: project, scope: .all,
+                scopeKey: ScopeKey(account: "acct", cloud: "", region: "r1", projectID: project))
+            let run = try await writer.beginRun(info, at: StoreFixture.night(1), lockWait: .seconds(30))
+            let at = StoreFixture.night(1).adding(seconds: 60)
+            var counts = RunCounts()
+            for batch in stride(from: 0, to: gateways.count, by: 5) {
+                let outcomes = try await recorder.record(
+                    gateways[batch..<batch + 5].map { .present($0, at: at) }, in: run)
+                for outcome in outcomes { counts.add(outcome) }
+            }
+            try await writer.finishRun(run, status: .complete, at: at.adding(seconds: 1))
+            return counts
+        }
+        // Nothing known yet: both scopes find each gateway new, read their prior states at about the same
+        // time, and one of them records it first.
+        let counts = try await withThrowingTaskGroup(of: RunCounts.self) { group in
+            for project in ["pa", "pb"] { group.addTask { try await collect(project) } }
+            return try await group.reduce(into: [RunCounts]()) { $0.append($1) }
+        }
+        #expect(counts.map(\.observed) == [60, 60])
+        // Each gateway is new to exactly one scope and seen again, unchanged, by the other.
+        #expect(counts.map(\.new).reduce(0, +) == 60)
+        #expect(counts.map(\.unchanged).reduce(0, +) == 60)
+        #expect(try f.store.statistics().gateways == 60)
+        let verification = try f.verify()
+        #expect(verification.problems.isEmpty, "\(verification.problems.prefix(3))")
+    }
+
+    @Test(
         "four scopes at once: no lost or interleaved rows, every scope's chain verifies",
         arguments: StoreBackend.available)
     func fourScopes(backend: StoreBackend) async throws {
