@@ -41,6 +41,14 @@ struct EstateTests {
                 projects = { "eu-west-101" = [\(quoted("eu-west-101"))], "ap-southeast-1" = [\(quoted("ap-southeast-1"))] }
                 endpoints = { "eu-west-101" = "\(url("eu-west-101"))", "ap-southeast-1" = "\(url("ap-southeast-1"))" }
 
+                \(otcAccount)
+                """
+        }
+
+        /// The OTC account (a password, every project of eu-de).
+        var otcAccount: String {
+            let url = estate.regions["eu-de"]?.baseURLString ?? ""
+            return """
                 [[account]]
                 name = "otc"
                 cloud = "otc"
@@ -50,8 +58,8 @@ struct EstateTests {
                 domain_env = "OTC_DOMAIN"
                 regions = ["eu-de"]
                 projects = "all"
-                endpoints = { "eu-de" = "\(url("eu-de"))" }
-                iam_endpoints = { "eu-de" = "\(url("eu-de"))/v3" }
+                endpoints = { "eu-de" = "\(url)" }
+                iam_endpoints = { "eu-de" = "\(url)/v3" }
 
                 """
         }
@@ -276,18 +284,7 @@ struct EstateTests {
             let file = """
                 database = "\(f.db)"
 
-                [[account]]
-                name = "otc"
-                cloud = "otc"
-                auth = "password"
-                user_env = "OTC_USER"
-                password_env = "OTC_PASSWORD"
-                domain_env = "OTC_DOMAIN"
-                regions = ["eu-de"]
-                projects = [\(projects)]
-                endpoints = { "eu-de" = "\(url)" }
-                iam_endpoints = { "eu-de" = "\(url)/v3" }
-
+                \(f.otcAccount)
                 [[account]]
                 name = "otc-keys"
                 cloud = "otc"

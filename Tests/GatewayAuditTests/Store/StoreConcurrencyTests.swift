@@ -8,11 +8,34 @@ import Testing
 
 @Suite("Store conformance: collectors of different scopes write one history at once", .serialized)
 struct StoreConcurrencyTests {
-    /// Five nights of 40 gateways in `project`, in batches of 10 (so the scopes' transactions interleave).
-    static func collect(project: String, writer: HistoryWriter, recorder: ObservationRecorder) async throws {
-        let info = RunInfo(
+    /// A run of `project`'s scope (one account and region for all).
+    static func info(_ project: String) -> RunInfo {
+        RunInfo(
             endpoint: "http://127.0.0.1", projectID: project, scope: .all,
             scopeKey: ScopeKey(account: "acct", cloud: "", region: "r1", projectID: project))
+    }
+
+    /// `gateways` seen by `project`'s scope on each of `nights`, five to a batch; the nights' counts, summed.
+    static func collect(
+        _ gateways: [CustomerGateway], project: String, nights: ClosedRange<Int>, writer: HistoryWriter,
+        recorder: ObservationRecorder
+    ) async throws -> RunCounts {
+        var counts = RunCounts()
+        for night in nights {
+            let run = try await writer.beginRun(info(project), at: StoreFixture.night(night), lockWait: .seconds(30))
+            let at = StoreFixture.night(night).adding(seconds: 60)
+            for batch in stride(from: 0, to: gateways.count, by: 5) {
+                let batch = gateways[batch..<min(batch + 5, gateways.count)].map { Observation.present($0, at: at) }
+                for outcome in try await recorder.record(batch, in: run) { counts.add(outcome) }
+            }
+            try await writer.finishRun(run, status: .complete, at: at.adding(seconds: 1))
+        }
+        return counts
+    }
+
+    /// Five nights of 40 gateways in `project`, in batches of 10 (so the scopes' transactions interleave).
+    static func collect(project: String, writer: HistoryWriter, recorder: ObservationRecorder) async throws {
+        let info = info(project)
         for night in 1...5 {
             let run = try await writer.beginRun(info, at: StoreFixture.night(night), lockWait: .seconds(30))
             let at = StoreFixture.night(night).adding(seconds: 60)
@@ -34,18 +57,7 @@ struct StoreConcurrencyTests {
         let (writer, recorder) = (f.writer, f.recorder)
         let gateways = try (0..<60).map { try standardGateway(id: "shared-gw-\($0)") }
         @Sendable func collect(_ project: String, nights: ClosedRange<Int>) async throws {
-            let info = RunInfo(
-                endpoint: "http://127.0.0.1", projectID: project, scope: .all,
-                scopeKey: ScopeKey(account: "acct", cloud: "", region: "r1", projectID: project))
-            for night in nights {
-                let run = try await writer.beginRun(info, at: StoreFixture.night(night), lockWait: .seconds(30))
-                let at = StoreFixture.night(night).adding(seconds: 60)
-                for batch in stride(from: 0, to: gateways.count, by: 5) {
-                    _ = try await recorder.record(
-                        gateways[batch..<batch + 5].map { .present($0, at: at) }, in: run)
-                }
-                try await writer.finishRun(run, status: .complete, at: at.adding(seconds: 1))
-            }
+            _ = try await Self.collect(gateways, project: project, nights: nights, writer: writer, recorder: recorder)
         }
         // Known first, then seen by both scopes at once, night after night: each batch moves them to its scope.
         try await collect("pa", nights: 1...1)
@@ -63,11 +75,6 @@ struct StoreConcurrencyTests {
     func staleBatch(backend: StoreBackend) async throws {
         let f = try await StoreFixture.make(backend: backend)
         let (writer, recorder) = (f.writer, f.recorder)
-        func info(_ project: String) -> RunInfo {
-            RunInfo(
-                endpoint: "http://127.0.0.1", projectID: project, scope: .all,
-                scopeKey: ScopeKey(account: "acct", cloud: "", region: "r1", projectID: project))
-        }
         func detail(of error: StoreError?) -> String? {
             if case .concurrentWrite(_, let detail) = error { return detail }
             Issue.record("expected a concurrent write, got \(String(describing: error))")
@@ -77,7 +84,7 @@ struct StoreConcurrencyTests {
         // "pa" recorded them. Its batch would insert them a second time.
         let at = StoreFixture.night(1).adding(seconds: 60)
         let seen = try (0..<10).map { Observation.present(try standardGateway(id: "gw-\($0)"), at: at) }
-        let (runA, runB) = (try await writer.beginRun(info("pa")), try await writer.beginRun(info("pb")))
+        let (runA, runB) = (try await writer.beginRun(Self.info("pa")), try await writer.beginRun(Self.info("pb")))
         let staleNew = try await recorder.writes(for: seen)
         #expect(try await recorder.record(seen, in: runA) == Array(repeating: .new, count: 10))
         let refused = await #expect(throws: StoreError.self) { try await writer.record(staleNew, in: runB) }
@@ -96,20 +103,14 @@ struct StoreConcurrencyTests {
         // Night 2: "pb" prepared gw-0 renamed against the night-1 snapshot; "pa" records gw-0 renamed
         // otherwise first, closing that snapshot.
         let later = StoreFixture.night(2).adding(seconds: 60)
-        let (runA2, runB2) = (try await writer.beginRun(info("pa")), try await writer.beginRun(info("pb")))
-        let staleChange = try await recorder.writes(for: [
-            .present(try standardGateway(id: "gw-0", name: "b"), at: later)
-        ])
-        #expect(
-            try await recorder.record([.present(try standardGateway(id: "gw-0", name: "a"), at: later)], in: runA2) == [
-                .changed
-            ])
+        let (runA2, runB2) = (try await writer.beginRun(Self.info("pa")), try await writer.beginRun(Self.info("pb")))
+        let renamedA: [Observation] = [.present(try standardGateway(id: "gw-0", name: "a"), at: later)]
+        let renamedB: [Observation] = [.present(try standardGateway(id: "gw-0", name: "b"), at: later)]
+        let staleChange = try await recorder.writes(for: renamedB)
+        #expect(try await recorder.record(renamedA, in: runA2) == [.changed])
         let forked = await #expect(throws: StoreError.self) { try await writer.record(staleChange, in: runB2) }
         #expect(detail(of: forked) == "gateway gw-0: its latest snapshot changed since it was read")
-        #expect(
-            try await recorder.record([.present(try standardGateway(id: "gw-0", name: "b"), at: later)], in: runB2) == [
-                .changed
-            ])
+        #expect(try await recorder.record(renamedB, in: runB2) == [.changed])
         try await writer.finishRun(runA2, status: .complete, at: later.adding(seconds: 1))
         try await writer.finishRun(runB2, status: .complete, at: later.adding(seconds: 2))
 
@@ -128,25 +129,15 @@ struct StoreConcurrencyTests {
         let f = try await StoreFixture.make(backend: backend)
         let (writer, recorder) = (f.writer, f.recorder)
         let gateways = try (0..<60).map { try standardGateway(id: "found-gw-\($0)") }
-        @Sendable func collect(_ project: String) async throws -> RunCounts {
-            let info = RunInfo(
-                endpoint: "http://127.0.0.1", projectID: project, scope: .all,
-                scopeKey: ScopeKey(account: "acct", cloud: "", region: "r1", projectID: project))
-            let run = try await writer.beginRun(info, at: StoreFixture.night(1), lockWait: .seconds(30))
-            let at = StoreFixture.night(1).adding(seconds: 60)
-            var counts = RunCounts()
-            for batch in stride(from: 0, to: gateways.count, by: 5) {
-                let outcomes = try await recorder.record(
-                    gateways[batch..<batch + 5].map { .present($0, at: at) }, in: run)
-                for outcome in outcomes { counts.add(outcome) }
-            }
-            try await writer.finishRun(run, status: .complete, at: at.adding(seconds: 1))
-            return counts
-        }
         // Nothing known yet: both scopes find each gateway new, read their prior states at about the same
         // time, and one of them records it first.
         let counts = try await withThrowingTaskGroup(of: RunCounts.self) { group in
-            for project in ["pa", "pb"] { group.addTask { try await collect(project) } }
+            for project in ["pa", "pb"] {
+                group.addTask {
+                    try await Self.collect(
+                        gateways, project: project, nights: 1...1, writer: writer, recorder: recorder)
+                }
+            }
             return try await group.reduce(into: [RunCounts]()) { $0.append($1) }
         }
         #expect(counts.map(\.observed) == [60, 60])
