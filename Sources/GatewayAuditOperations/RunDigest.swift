@@ -40,20 +40,28 @@ public struct RunDigest: Sendable, Hashable {
     public var isEmpty: Bool { entries.isEmpty }
 
     /// Reads the digest of runs `firstRun...run` from `queries` (one run, or every run since the
-    /// last delivered notification).
+    /// last delivered notification): only the runs of the scopes `scopes` matches, and only resources of
+    /// `kinds` (all when empty).
     /// - Throws: ``StoreError`` when the database cannot be read.
-    public static func load(runs firstRun: Int64? = nil, through run: Int64, from queries: HistoryQueries)
-        throws(StoreError) -> RunDigest
-    {
+    public static func load(
+        runs firstRun: Int64? = nil, through run: Int64, from queries: HistoryQueries,
+        scopes: ScopeFilter = ScopeFilter(), kinds: [ResourceKind] = []
+    ) throws(StoreError) -> RunDigest {
         let first = min(firstRun ?? run, run)
         var entries: [DigestEntry] = []
         var changes: [ChangeRow] = []
-        let records = try queries.runs(limit: Int(run - first) + 50).filter { (first...run).contains($0.id) }
+        let records = try queries.runs(limit: Int(run - first) + 50).filter {
+            (first...run).contains($0.id) && scopes.matches($0.scopeKey)
+        }
+        let runIDs = Set(records.map(\.id))
+        let kindSet = Set(kinds)
+        func wanted(_ kind: ResourceKind?) -> Bool { kindSet.isEmpty || kind.map(kindSet.contains) == true }
         // Change rows are selected by the runs' window, then by run (windows of neighbours may touch).
-        let filter = ReportFilter(since: records.map(\.startedAt).min(), until: records.compactMap(\.finishedAt).max())
+        let filter = ReportFilter(
+            since: records.map(\.startedAt).min(), until: records.compactMap(\.finishedAt).max(), kinds: kinds)
         do {
             try queries.forEachChangeRow(filter) { row in
-                guard (first...run).contains(row.firstRunAfter) else { return }
+                guard runIDs.contains(row.firstRunAfter) else { return }
                 changes.append(row)
                 entries.append(DigestEntry(row))
             }
@@ -64,26 +72,28 @@ public struct RunDigest: Sendable, Hashable {
         }
         var failures: [FailedObservation] = []
         var anomalies: [StoredAnomaly] = []
-        for id in first...run {
+        for id in runIDs.sorted() {
             failures += try queries.failedObservations(inRun: id)
             anomalies += try queries.anomalies(inRun: id)
         }
         // Failures and anomalies name only the id: their kind is the history's (one lookup per id).
-        var kinds: [GatewayID: ResourceKind] = [:]
+        var kindOf: [GatewayID: ResourceKind] = [:]
         for id in Set(failures.map(\.gatewayID) + anomalies.map(\.gatewayID)) {
-            kinds[id] = try queries.gateway(id)?.kind
+            kindOf[id] = try queries.gateway(id)?.kind
         }
+        failures = failures.filter { wanted(kindOf[$0.gatewayID]) }
+        anomalies = anomalies.filter { wanted(kindOf[$0.gatewayID]) }
         for failure in failures {
             entries.append(
                 DigestEntry(
                     event: .failed, gatewayID: failure.gatewayID.rawValue, observedAt: failure.observedAt,
-                    detail: failure.error, resourceKind: kinds[failure.gatewayID]))
+                    detail: failure.error, resourceKind: kindOf[failure.gatewayID]))
         }
         for anomaly in anomalies {
             entries.append(
                 DigestEntry(
                     event: .anomaly, gatewayID: anomaly.gatewayID.rawValue, field: anomaly.field,
-                    detail: "\(anomaly.kind.rawValue): \(anomaly.detail)", resourceKind: kinds[anomaly.gatewayID]))
+                    detail: "\(anomaly.kind.rawValue): \(anomaly.detail)", resourceKind: kindOf[anomaly.gatewayID]))
         }
         return RunDigest(
             firstRunID: first, runID: run, entries: entries, changes: changes, failures: failures, anomalies: anomalies)

@@ -9,13 +9,18 @@ extension DigestPage {
         var lines = ["gateway-audit digest, \(runsText), times in \(zone.identifier): \(headline)"]
         for resource in resources {
             lines.append("")
-            lines.append(resource.name.map { "\($0) (\(resource.gatewayID.rawValue))" } ?? resource.gatewayID.rawValue)
+            let id = TerminalText.line(resource.gatewayID.rawValue)
+            lines.append(resource.name.map { "\(TerminalText.line($0)) (\(id))" } ?? id)
             for row in resource.changes { lines.append("  \(describe(row)), \(window(row))") }
             for anomaly in resource.anomalies {
-                lines.append("  anomaly \(anomaly.kind.rawValue) on \(anomaly.field): \(anomaly.detail)")
+                lines.append(
+                    "  anomaly \(anomaly.kind.rawValue) on \(TerminalText.line(anomaly.field)): "
+                        + TerminalText.line(anomaly.detail))
             }
             for failure in resource.failures {
-                lines.append("  failed at \(cells.time(failure.observedAt)) (run \(failure.run)): \(failure.error)")
+                lines.append(
+                    "  failed at \(cells.time(failure.observedAt)) (run \(failure.run)): \(TerminalText.line(failure.error))"
+                )
             }
         }
         return lines.joined(separator: "\n") + "\n"

@@ -86,9 +86,10 @@ public struct DigestPage: Sendable {
         switch row.change {
         case .added, .modified, .removed:
             return
-                "\(row.field) \(row.change.rawValue): \(DigestPage.quoted(row.oldValue)) → \(DigestPage.quoted(row.newValue))"
+                "\(TerminalText.line(row.field)) \(row.change.rawValue): \(DigestPage.quoted(row.oldValue)) → "
+                + DigestPage.quoted(row.newValue)
         case .firstSeen:
-            return "new" + (row.oldValue.map { " (recreates gone \($0))" } ?? "")
+            return "new" + (row.oldValue.map { " (recreates gone \(TerminalText.line($0)))" } ?? "")
         case .gone, .reappeared:
             return row.change.rawValue
         }
@@ -100,10 +101,10 @@ public struct DigestPage: Sendable {
             ?? "first seen \(cells.time(row.firstSeenAfter))"
     }
 
-    /// A value in quotes, at most 80 characters, newlines shown as `⏎`; `∅` when absent.
+    /// A value in quotes, at most 80 characters, on one line (``TerminalText``); `∅` when absent.
     static func quoted(_ value: String?) -> String {
         guard let value else { return "∅" }
-        let flat = value.replacingOccurrences(of: "\n", with: "⏎")
+        let flat = TerminalText.line(value)
         return "\"" + (flat.count > 80 ? String(flat.prefix(79)) + "…" : flat) + "\""
     }
 }

@@ -4,7 +4,9 @@ import GatewayAuditStore
 
 /// Writes a report file with its sidecar manifest (and signature), and checks one later.
 public enum ReportExport {
-    /// Renders `options` into `path` atomically, then writes `<path>.manifest.json` describing it.
+    /// Renders `options` into `path` and `<path>.manifest.json` describing it (signed with `signingKey`):
+    /// both are complete on disk before either replaces what is there, so a failure (a key that cannot be
+    /// read, a manifest that cannot be written) leaves the previous export and its manifest as they were.
     /// - Returns: the manifest written.
     /// - Throws: ``ReportError`` or ``StoreError``; the report is never left half-written.
     @discardableResult
@@ -15,7 +17,7 @@ public enum ReportExport {
         let latestRun = try store.runs(limit: 1).first
         var report = try ReportFile(path: path)
         let rows = try ReportRenderer(store: store, options: options).render(to: &report)
-        let digest = try report.commit()
+        let digest = try report.finish()
         var manifest = ReportManifest(
             file: URL(fileURLWithPath: path).lastPathComponent, sha256: digest, bytes: report.byteCount,
             view: options.view, format: options.format, zone: options.zone.identifier,
@@ -25,7 +27,9 @@ public enum ReportExport {
         if let signingKey { try SigningKey.sign(&manifest, privateKeyPath: signingKey) }
         let file = try ReportFile(path: ReportManifest.path(for: path))
         file.write(String(decoding: try manifest.jsonData(), as: UTF8.self))
-        try file.commit()
+        try file.finish()
+        try report.publish()
+        try file.publish()
         return manifest
     }
 

@@ -2,7 +2,8 @@ import GatewayAuditCore
 import GatewayAuditStore
 
 /// A `--since` / `--until` bound as the user typed it: an RFC 3339 timestamp, or a `YYYY-MM-DD` date,
-/// which names a day in the report's zone and so becomes an instant only once the zone is known.
+/// which names a day in the report's zone and so becomes an instant only once the zone is known. A
+/// timestamp without an offset (`2025-03-12T08:00:00`) is a wall clock in that zone too, as the date is.
 public struct ReportTime: Sendable, Hashable, CustomStringConvertible {
     /// The text as typed (error messages quote it).
     public let text: String
@@ -12,6 +13,8 @@ public struct ReportTime: Sendable, Hashable, CustomStringConvertible {
         case instant(Instant)
         /// The day's midnight wall clock, as if it were UTC.
         case day(Instant)
+        /// A timestamp without an offset: its wall clock, as if it were UTC.
+        case wallClock(Instant)
     }
 
     /// Reads an RFC 3339 timestamp or a `YYYY-MM-DD` date.
@@ -19,7 +22,8 @@ public struct ReportTime: Sendable, Hashable, CustomStringConvertible {
     public init(parsing text: String) throws(ReportError) {
         self.text = text
         do {
-            value = .instant(try Timestamp(parsing: text).instant)
+            let timestamp = try Timestamp(parsing: text)
+            value = timestamp.offset == .unstated ? .wallClock(timestamp.instant) : .instant(timestamp.instant)
         } catch {
             do {
                 value = .day(try Timestamp(parsing: text + "T00:00:00Z").instant)
@@ -35,6 +39,8 @@ public struct ReportTime: Sendable, Hashable, CustomStringConvertible {
         switch value {
         case .instant(let instant):
             return instant
+        case .wallClock(let wallClock):
+            return zone.instant(localWallClock: wallClock)
         case .day(let midnight):
             guard endOfDay else { return zone.instant(localWallClock: midnight) }
             let next = zone.instant(localWallClock: midnight.adding(seconds: 86_400))

@@ -57,11 +57,13 @@ extension WhenChangedReport {
         guard kind == .customerGateway, entries.contains(where: { !($0.connections ?? []).isEmpty }) else { return [] }
         var lines = ["", "Tunnels (VPN connections) using it at each change:"]
         for entry in entries {
-            let what = entry.field.isEmpty ? entry.change.rawValue : "\(entry.change.rawValue) \(entry.field)"
+            let what =
+                entry.field.isEmpty
+                ? entry.change.rawValue : "\(entry.change.rawValue) \(TerminalText.line(entry.field))"
             let uses = entry.connections ?? []
             lines.append("  \(what), first seen after \(entry.firstSeenAfter): " + (uses.isEmpty ? "none" : ""))
             for use in uses {
-                let label = use.connectionID + (use.name.map { " (\($0))" } ?? "")
+                let label = TerminalText.line(use.connectionID + (use.name.map { " (\($0))" } ?? ""))
                 lines.append(
                     "    \(label)" + (use.changes.isEmpty ? ": unchanged" : ": " + use.changes.joined(separator: "; ")))
             }
@@ -79,6 +81,6 @@ extension WhenChangedReport {
 
     private static func describe(_ row: ChangeRow) -> String {
         guard row.change.isFieldChange else { return row.change.rawValue }
-        return "\(row.field) \(short(row.oldValue)) → \(short(row.newValue))"
+        return "\(TerminalText.line(row.field)) \(short(row.oldValue)) → \(short(row.newValue))"
     }
 }

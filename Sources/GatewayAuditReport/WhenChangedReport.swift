@@ -129,7 +129,7 @@ public struct WhenChangedReport: Sendable {
     /// A readable table for a terminal.
     public var text: String {
         var lines = [
-            "\(gatewayID.rawValue)\(name.map { " (\($0))" } ?? ""): \(entries.count) change(s)"
+            "\(TerminalText.line(gatewayID.rawValue))\(name.map { " (\(TerminalText.line($0)))" } ?? ""): \(entries.count) change(s)"
                 + (field.map { " of \($0)" } ?? "") + ", times in \(zone.identifier)"
         ]
         if entries.isEmpty {
@@ -142,8 +142,9 @@ public struct WhenChangedReport: Sendable {
         ]
         let rows = entries.map { e in
             [
-                e.change.rawValue, e.field, WhenChangedReport.short(e.oldValue), WhenChangedReport.short(e.newValue),
-                e.lastSeenBefore ?? "-", e.firstSeenAfter, e.apiUpdatedAt ?? "-", e.updatedAtCheck.rawValue,
+                e.change.rawValue, TerminalText.line(e.field), WhenChangedReport.short(e.oldValue),
+                WhenChangedReport.short(e.newValue), e.lastSeenBefore ?? "-", e.firstSeenAfter,
+                e.apiUpdatedAt.map(TerminalText.line) ?? "-", e.updatedAtCheck.rawValue,
                 e.account.isEmpty ? "-" : e.account, e.region.isEmpty ? "-" : e.region, e.projectID,
             ]
         }
@@ -173,7 +174,7 @@ public struct WhenChangedReport: Sendable {
 
     static func short(_ value: String?) -> String {
         guard let value else { return "-" }
-        let flat = value.replacingOccurrences(of: "\n", with: "⏎")
+        let flat = TerminalText.line(value)
         return flat.count > 40 ? String(flat.prefix(39)) + "…" : flat
     }
 }

@@ -48,13 +48,15 @@ struct ReportCommand: AsyncParsableCommand {
     var kinds: [ResourceKind] = []
 
     @Option(
-        name: .long, help: ArgumentHelp("From this time (RFC 3339, or YYYY-MM-DD in --tz).", valueName: "time"),
+        name: .long,
+        help: ArgumentHelp("From this time (RFC 3339; without an offset, or YYYY-MM-DD, in --tz).", valueName: "time"),
         transform: ReportTime.init(parsing:))
     var since: ReportTime?
 
     @Option(
         name: .long,
-        help: ArgumentHelp("Up to this time (RFC 3339, or YYYY-MM-DD in --tz, whole day).", valueName: "time"),
+        help: ArgumentHelp(
+            "Up to this time (RFC 3339; without an offset, or YYYY-MM-DD, in --tz: whole day).", valueName: "time"),
         transform: ReportTime.init(parsing:))
     var until: ReportTime?
 
@@ -88,6 +90,10 @@ struct ReportCommand: AsyncParsableCommand {
         case .view(let reportView):
             if format == .text { throw ValidationError("--format is csv, html or json for a view") }
             if sinceRun != nil { throw ValidationError("--since-run applies to `report digest` only") }
+            if signKey != nil && output == "-" {
+                throw ValidationError(
+                    "--sign-key signs the manifest written beside a file; standard output has none: pass --output FILE")
+            }
             if reportView == .history && Set(kinds).count > 1 {
                 throw ValidationError(
                     "history shows one kind at a time (each has its own columns): pass one --kind, "

@@ -32,6 +32,82 @@ struct DigestCommandLineTests {
         return path
     }
 
+    /// Two scopes (projects "pa" and "pb") of one gateway each, both first seen on night 1 and renamed on
+    /// night 2 (runs 1–4, the scopes alternating); `a`'s new name holds a line break and a terminal escape.
+    func estateHistory(_ directory: URL) async throws -> String {
+        let path = directory.appendingPathComponent("estate.sqlite").path
+        let writer = HistoryWriter(try HistoryDatabase.open(path: path))
+        let start = Instant(seconds: 1_740_794_400)  // 2025-03-01T02:00:00Z
+        let names = [["a": "alpha", "b": "bravo"], ["a": "alpha\nbravo (b)\r\n  gone\u{1B}[2K", "b": "bravo-2"]]
+        for (night, nightNames) in names.enumerated() {
+            for (id, project) in [("a", "pa"), ("b", "pb")] {
+                let at = start.adding(seconds: Int64(night) * 86_400)
+                let info = RunInfo(
+                    endpoint: "http://127.0.0.1", projectID: project, scope: .all,
+                    scopeKey: ScopeKey(account: "acct", cloud: "huawei", region: "r1", projectID: project))
+                let run = try await writer.beginRun(info, at: at)
+                let json: JSONValue = .object([
+                    "id": .string(id), "name": .string(nightNames[id] ?? ""), "id_type": "ip",
+                    "id_value": "203.0.113.10", "created_at": "2025-02-01T10:00:00Z",
+                    "updated_at": .string(at.iso8601()),
+                ])
+                let observation = Observation.present(try CustomerGateway(json: json), at: at.adding(seconds: 60))
+                _ = try await ObservationRecorder(writer: writer).record([observation], in: run)
+                try await writer.finishRun(run, status: .complete, at: at.adding(seconds: 61))
+            }
+        }
+        return path
+    }
+
+    @Test(
+        "an estate's digest: by default every scope's last run, --project and --kind keep theirs; control characters shown, not sent"
+    )
+    func estateDigest() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ga-digest-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let db = try await estateHistory(directory)
+        let shown = "alpha⏎bravo (b)⏎  gone\u{FFFD}[2K"
+
+        let night = try await CLI.run(["report", "digest", "--db", db])
+        #expect(night.status == 0, "\(night.stderr)")
+        #expect(
+            night.stdout == """
+                gateway-audit digest, runs 3–4, times in UTC: 2 resource(s) · 2 field change(s)
+
+                \(shown) (a)
+                  name modified: "alpha" → "\(shown)", between 2025-03-01T02:01:00Z and 2025-03-02T02:01:00Z
+
+                bravo-2 (b)
+                  name modified: "bravo" → "bravo-2", between 2025-03-01T02:01:00Z and 2025-03-02T02:01:00Z
+
+                """)
+        #expect(!night.stdout.contains("\u{1B}") && !night.stdout.contains("\r"))
+
+        let own = try await CLI.run(["report", "digest", "--db", db, "--project", "pb"])
+        #expect(own.status == 0, "\(own.stderr)")
+        #expect(
+            own.stdout == """
+                gateway-audit digest, run 4, times in UTC: 1 resource(s) · 1 field change(s)
+
+                bravo-2 (b)
+                  name modified: "bravo" → "bravo-2", between 2025-03-01T02:01:00Z and 2025-03-02T02:01:00Z
+
+                """)
+
+        // No connection changed: nothing on standard output; into a file, an empty file replaces the last one.
+        let output = directory.appendingPathComponent("digest.txt").path
+        try "an earlier digest\n".write(toFile: output, atomically: true, encoding: .utf8)
+        let none = try await CLI.run(["report", "digest", "--db", db, "--kind", "vpn-connection"])
+        #expect(none.status == 0 && none.stdout == "" && none.stderr == "")
+        let emptied = try await CLI.run([
+            "report", "digest", "--db", db, "--kind", "vpn-connection", "--output", output,
+        ])
+        #expect(emptied.status == 0)
+        #expect(emptied.stderr == "wrote \(output) (empty: nothing to report)\n")
+        #expect(try String(contentsOfFile: output, encoding: .utf8) == "")
+    }
+
     @Test("news as text; nothing to report prints nothing and exits 0; --since-run and --format json")
     func digest() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ga-digest-\(UUID().uuidString)")
@@ -78,5 +154,15 @@ struct DigestCommandLineTests {
         let wrong = try await CLI.run(["report", "digest", "--format", "csv", "--db", db])
         #expect(wrong.status == 2)
         #expect(wrong.stderr == "gateway-audit: error: report digest: --format is text, html or json (see --help)\n")
+
+        // A key given for standard output would sign nothing: refused before anything is read.
+        let unsigned = try await CLI.run([
+            "report", "changes", "--output", "-", "--sign-key", "/nonexistent.key", "--db", db,
+        ])
+        #expect(unsigned.status == 2 && unsigned.stdout == "")
+        #expect(
+            unsigned.stderr
+                == "gateway-audit: error: --sign-key signs the manifest written beside a file; standard output has "
+                + "none: pass --output FILE (see --help)\n")
     }
 }

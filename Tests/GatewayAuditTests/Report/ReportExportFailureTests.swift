@@ -17,6 +17,44 @@ struct ReportExportFailureTests {
         return (path, manifest)
     }
 
+    @Test(
+        "a signed export that fails (a key it cannot read, a manifest name too long) leaves the previous export and manifest as they were"
+    )
+    func failedExportKeepsPrevious() async throws {
+        let f = try await ReportFixture.build()
+        let folder = f.directory.path
+        let (key, publicKey) = (folder + "/export.key", folder + "/export.pub")
+        _ = try SigningKey.generate(privateKeyPath: key, publicKeyPath: publicKey)
+        let path = folder + "/changes.csv"
+        try ReportExport.write(store: f.store, options: ReportOptions(view: .changes), to: path, signingKey: key)
+        func contents() throws -> [Data] {
+            try [path, ReportManifest.path(for: path)].map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
+        }
+        let before = try contents()
+        let bad = folder + "/bad.key"
+        try "bogus\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        // Times in Berlin: other bytes, which must not replace the signed export.
+        let berlin = ReportOptions(view: .changes, zone: try Zone(identifier: "Europe/Berlin"))
+        #expect(throws: ReportError.self) {
+            try ReportExport.write(store: f.store, options: berlin, to: path, signingKey: bad)
+        }
+        #expect(try contents() == before)
+        #expect(try ReportExport.verify(path: path, publicKeyPath: publicKey, store: f.store).problems.isEmpty)
+
+        // The report's temporary name fits the file system's 255 bytes, the manifest's does not.
+        let long = folder + "/" + String(repeating: "c", count: 231) + ".csv"
+        let error = #expect(throws: ReportError.self) {
+            try ReportExport.write(store: f.store, options: ReportOptions(view: .changes), to: long)
+        }
+        guard case .cannotWrite(let failed, let detail)? = error else {
+            Issue.record("expected cannotWrite, got \(String(describing: error))")
+            return
+        }
+        #expect(failed == ReportManifest.path(for: long) && detail == "File name too long")
+        #expect(!FileManager.default.fileExists(atPath: long))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".tmp") } == [])
+    }
+
     @Test("a read error while hashing is readFailed, not the digest of the bytes read so far")
     func hashReadError() throws {
         let f = try StoreFixture()

@@ -37,6 +37,29 @@ struct ZoneRenderingTests {
         #expect(try Timestamp(parsing: "2024-03-31T01:00:00Z").text(in: berlin) == "2024-03-31T03:00:00+02:00")
     }
 
+    @Test(
+        "a day or wall clock in a zone: midnight that does not exist (Santiago, 2024-09-08) starts the day at 01:00-03:00"
+    )
+    func wallClocksInGaps() throws {
+        let santiago = try Zone(identifier: "America/Santiago")
+        func text(_ typed: String, endOfDay: Bool = false, in zone: Zone) throws -> String {
+            try ReportTime.parse(typed, in: zone, endOfDay: endOfDay).iso8601()
+        }
+        // Clocks went from 00:00 (-04:00) to 01:00 (-03:00): the day starts at 04:00Z, not on the 7th.
+        #expect(try text("2024-09-08", in: santiago) == "2024-09-08T04:00:00Z")
+        #expect(try text("2024-09-07", endOfDay: true, in: santiago) == "2024-09-08T03:59:59.999999999Z")
+        #expect(try text("2024-09-08T00:30:00", in: santiago) == "2024-09-08T04:30:00Z")
+        // Berlin's gap at 02:00 keeps its reading of before (02:30 is 03:30+02:00); the days around it are whole.
+        let berlin = try Zone(identifier: "Europe/Berlin")
+        #expect(try text("2024-03-31T02:30:00", in: berlin) == "2024-03-31T01:30:00Z")
+        #expect(try text("2024-03-31", in: berlin) == "2024-03-30T23:00:00Z")
+        #expect(try text("2024-03-31", endOfDay: true, in: berlin) == "2024-03-31T21:59:59.999999999Z")
+        // A timestamp without an offset is a wall clock in the report's zone; with one, it is that instant.
+        #expect(try text("2025-03-12T08:00:00", in: berlin) == "2025-03-12T07:00:00Z")
+        #expect(try text("2025-03-12T08:00:00Z", in: berlin) == "2025-03-12T08:00:00Z")
+        #expect(try text("2025-03-12T08:00:00+05:45", in: berlin) == "2025-03-12T02:15:00Z")
+    }
+
     @Test("Sao Paulo had DST until 2019; southern summer is -02:00")
     func southernDST() throws {
         let sp = try Zone(identifier: "America/Sao_Paulo")
