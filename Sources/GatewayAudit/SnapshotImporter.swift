@@ -62,8 +62,15 @@ public struct SnapshotImporter: Sendable {
         var next = times.first.map { parse(nightFiles[0], at: $0) }
         for (index, time) in times.enumerated() {
             guard let parsing = next else { break }
-            let (parsed, seen) = try await parsing.value
-            let observations = consume parsed
+            let night = try await parsing.value
+            let (observations, seen) = (night.observations, night.seen)
+            // A listing that did not reach its end says nothing of what is missing from it (as a collection
+            // stops short of recording gone resources): that night records what it holds, and nothing gone.
+            let marksGone = listingsComplete && night.incompleteListing == nil
+            if listingsComplete, let reason = night.incompleteListing {
+                logger.warning(
+                    "\(time.iso8601()): \(reason); no gateway is recorded as gone that night (--listings-complete)")
+            }
             next = index + 1 < times.count ? parse(nightFiles[index + 1], at: times[index + 1]) : nil
             // A night is one run in one transaction: an import stopped midway keeps whole nights only, and
             // each night commits once instead of three times. A collector writing some of the same
@@ -72,7 +79,7 @@ public struct SnapshotImporter: Sendable {
                 try await writer.recordRun(info, at: time, finishedAt: time, lockWait: .seconds(10)) {
                     () throws(StoreError) -> [SnapshotWrite] in
                     var all = observations
-                    if listingsComplete {
+                    if marksGone {
                         // Only customer gateways: the files list no other kind (a VPN gateway collected in the
                         // same scope is not missing from them). The missing ones go first, as the collector
                         // records them: a gateway re-created under a new id that night then links to the one
@@ -97,34 +104,65 @@ public struct SnapshotImporter: Sendable {
         return Summary(files: paths.count, runs: times.count, counts: counts)
     }
 
-    /// Starts parsing one night's files, in the order given, into observations, each gateway once.
-    private func parse(_ paths: [String], at time: Instant) -> Task<([Observation], Set<GatewayID>), any Error> {
-        Task.detached {
-            var observations: [Observation] = []
-            var seen = Set<GatewayID>()
+    /// One night's files parsed: each gateway once, and why its list pages do not add up to a whole
+    /// listing (nil when they do, or when the night has no list page).
+    struct ParsedNight: Sendable {
+        var observations: [Observation] = []
+        var seen = Set<GatewayID>()
+        var incompleteListing: String?
+    }
+
+    /// Starts parsing one night's files, in the order given, into observations, each gateway once (the
+    /// first file's; a later one with other content for it is logged).
+    private func parse(_ paths: [String], at time: Instant) -> Task<ParsedNight, any Error> {
+        let logger = logger
+        return Task.detached {
+            var night = ParsedNight()
+            var firstFile: [GatewayID: (path: String, content: String)] = [:]
+            var pages: [ResourcePageInfo] = []
             for path in paths {
-                for gateway in try gateways(in: path) where seen.insert(gateway.id).inserted {
-                    observations.append(.present(gateway, at: time))
+                let (gateways, page) = try response(in: path)
+                if let page { pages.append(page) }
+                for gateway in gateways {
+                    guard night.seen.insert(gateway.id).inserted else {
+                        if let first = firstFile[gateway.id], first.content != gateway.contentSHA256 {
+                            logger.warning(
+                                "\(path): gateway \(gateway.id) differs from its copy in \(first.path), observed at the same time; recorded the one in \(first.path) (the first file by name)"
+                            )
+                        }
+                        continue
+                    }
+                    firstFile[gateway.id] = (path, gateway.contentSHA256)
+                    night.observations.append(.present(gateway, at: time))
                 }
             }
-            return (observations, seen)
+            night.incompleteListing = ResourcePageInfo.incompleteness(of: pages, listed: night.seen.count)
+            return night
         }
     }
 
     /// Every gateway in one saved response.
     /// - Throws: ``ImportError/unreadable(path:detail:)``.
     public func gateways(in path: String) throws(ImportError) -> [CustomerGateway] {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        try response(in: path).gateways
+    }
+
+    /// Every gateway in one saved response, and its paging when it is a list page. A UTF-8 byte order mark
+    /// (which Windows tools write) is skipped.
+    /// - Throws: ``ImportError/unreadable(path:detail:)``.
+    func response(in path: String) throws(ImportError) -> (gateways: [CustomerGateway], page: ResourcePageInfo?) {
+        guard var data = FileManager.default.contents(atPath: path) else {
             throw .unreadable(path: path, detail: "cannot read the file")
         }
+        if data.starts(with: [0xEF, 0xBB, 0xBF]) { data.removeFirst(3) }
         do {
             let json = try JSONValue(data: data)
             if let list = json["customer_gateways"]?.arrayValue {
-                return try list.map { try CustomerGateway(json: $0) }
+                return (try list.map { try CustomerGateway(json: $0) }, ResourcePageInfo(json))
             }
-            if let single = json["customer_gateway"] { return [try CustomerGateway(json: single)] }
-            if let array = json.arrayValue { return try array.map { try CustomerGateway(json: $0) } }
-            return [try CustomerGateway(json: json)]
+            if let single = json["customer_gateway"] { return ([try CustomerGateway(json: single)], nil) }
+            if let array = json.arrayValue { return (try array.map { try CustomerGateway(json: $0) }, nil) }
+            return ([try CustomerGateway(json: json)], nil)
         } catch {
             throw .unreadable(path: path, detail: "\(error)")
         }
@@ -144,7 +182,9 @@ public struct SnapshotImporter: Sendable {
         guard let modified = attributes[.modificationDate] as? Date else {
             throw .unreadable(path: path, detail: "the file system gives no modification time; pass --observed-at")
         }
-        return Instant(modified)
+        // To the second, as a time in a name: list pages saved by one script a few milliseconds apart are
+        // one night, not one run each (the later of which would find the earlier pages' gateways gone).
+        return Instant(seconds: Int64(modified.timeIntervalSince1970.rounded(.down)))
     }
 
     /// A timestamp embedded in a file name, read as UTC unless it states an offset:
@@ -178,6 +218,31 @@ public struct SnapshotImporter: Sendable {
     }
 }
 
+/// The paging a saved list page carries: its `total_count` and `page_info.next_marker`.
+struct ResourcePageInfo: Sendable {
+    let totalCount: Int?
+    let nextMarker: String?
+
+    init(_ json: JSONValue) {
+        totalCount = json["total_count"]?.integerValue.map { Int($0) }
+        let marker = json["page_info"]?["next_marker"]?.scalarText
+        nextMarker = marker?.isEmpty == false ? marker : nil
+    }
+
+    /// Why a night's list pages do not make a whole listing: every page points to a next one (the last is
+    /// not among them), or the API counted more gateways than the night's files hold; nil when they do.
+    static func incompleteness(of pages: [ResourcePageInfo], listed: Int) -> String? {
+        guard !pages.isEmpty else { return nil }
+        if let total = pages.compactMap(\.totalCount).max(), total > listed {
+            return "the night's files hold \(listed) of the \(total) gateways its list pages count (total_count)"
+        }
+        if pages.allSatisfy({ $0.nextMarker != nil }) {
+            return "every list page of that night points to a next page, and none of its files is the last page"
+        }
+        return nil
+    }
+}
+
 /// The three forms of a time in a file name, each matched at a given byte: the text to parse, or nil.
 private enum FileNameTime {
     static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
@@ -196,7 +261,7 @@ private enum FileNameTime {
     }
 
     /// `yyyy-mm-ddThh:mm:ss`, `T` or `t`, `:` or `-` between the time's parts, then an optional fraction
-    /// of 1 to 9 digits (more are not read) and an optional `Z`, `z` or `±hh[:]mm`.
+    /// of 1 to 9 digits (more are not read) and an optional `Z`, `z`, `±hh:mm`, or `±hhmm` after colons.
     static func dateTime(_ bytes: [UInt8], _ start: Int) -> String? {
         let separator = { (index: Int) in
             index < bytes.count && (bytes[index] == UInt8(ascii: ":") || bytes[index] == UInt8(ascii: "-"))
@@ -223,7 +288,9 @@ private enum FileNameTime {
         {
             if index + 3 < bytes.count, bytes[index + 3] == UInt8(ascii: ":"), digits(bytes, index + 4, 2) {
                 result += text(bytes, index..<index + 6)
-            } else if digits(bytes, index + 3, 2) {
+            } else if digits(bytes, index + 3, 2), bytes[start + 13] == UInt8(ascii: ":") {
+                // `±hhmm` only after a time written with colons: after dashes (`02-00-00-0001.json`), four
+                // digits are a page counter, not an offset.
                 result += text(bytes, index..<index + 5)
             }
         }

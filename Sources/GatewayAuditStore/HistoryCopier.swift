@@ -17,6 +17,9 @@ public struct HistoryCopier: Sendable {
         public var alreadyPresent = 0
         /// Snapshots copied now.
         public var snapshots = 0
+        /// The first source run still `running` (a collection in progress, or one a killed process left, which
+        /// the scope's next run closes as aborted): the copy ends before it, since its record is not sealed.
+        public var stoppedAt: Int64?
     }
 
     let source: HistoryDatabase
@@ -28,7 +31,7 @@ public struct HistoryCopier: Sendable {
         self.target = target
     }
 
-    /// Copies every run the target does not hold yet.
+    /// Copies every run the target does not hold yet, up to the first one still running in the source.
     /// - Throws: ``StoreError/differentHistory(path:run:)`` when the target holds another run under an id
     ///   of the source's; any other ``StoreError`` from either store (what was committed stays).
     public func copy(progress: (Int64) -> Void = { _ in }) throws(StoreError) -> Summary {
@@ -40,6 +43,10 @@ public struct HistoryCopier: Sendable {
             }
             for run in runs {
                 guard let id = run["id"]?.int else { continue }
+                if run["status"]?.text == RunStatus.running.rawValue {
+                    summary.stoppedAt = id
+                    break
+                }
                 let existing = try CopySQL.within(target, write: false) { sql in
                     try sql.rows("SELECT * FROM run WHERE id = ?", [.int64(id)]).first
                 }

@@ -31,13 +31,36 @@ struct VerifiedRun {
 /// changes in order, runs by id, and a (scope's) chain head recomputed from the snapshots.
 protocol VerificationSource {
     func forEachSnapshot(_ body: (VerifiedSnapshot) throws -> Void) throws
-    func fieldChanges(snapshot: Int64) throws -> [(change: String, field: String, old: String?, new: String?)]
+    /// Every change row of a snapshot (events and field changes), by ordinal.
+    func changes(snapshot: Int64) throws -> [(change: String, field: String, old: String?, new: String?)]
     func runs() throws -> [VerifiedRun]
     /// The head over `scope` (all when nil); with `sealed`, as that run of the scope sealed it.
     func head(scope: ScopeKey?, sealed: Int64?) throws -> String
     /// Every departure (``ScopeDepartures``), by resource; none when the database predates them.
     func departures() throws -> [VerifiedDeparture]
+    /// Runs that resources name (a last-seen mark, a snapshot's first or last run, a failed observation)
+    /// but the history does not hold: run id, the first resource naming it, and what names it.
+    func missingRuns() throws -> [(run: Int64, gatewayID: String, what: String)]
 }
+
+/// The references to runs no `run` row holds (both stores; PostgreSQL's foreign keys forbid them, SQLite's
+/// file can be edited), by run and resource.
+private let missingRunsSQL = """
+    SELECT m.run, m.gateway_id, m.what FROM (
+        SELECT g.last_run AS run, g.gateway_id, 'last-seen mark' AS what FROM gateway g
+        WHERE g.last_run IS NOT NULL AND NOT EXISTS (SELECT 1 FROM run r WHERE r.id = g.last_run)
+        UNION ALL
+        SELECT s.first_run, g.gateway_id, 'snapshot ' || s.seq || ' first run' FROM snapshot s
+        JOIN gateway g ON g.id = s.gateway WHERE NOT EXISTS (SELECT 1 FROM run r WHERE r.id = s.first_run)
+        UNION ALL
+        SELECT s.last_run, g.gateway_id, 'snapshot ' || s.seq || ' last run' FROM snapshot s
+        JOIN gateway g ON g.id = s.gateway
+        WHERE s.last_run IS NOT NULL AND NOT EXISTS (SELECT 1 FROM run r WHERE r.id = s.last_run)
+        UNION ALL
+        SELECT f.run, g.gateway_id, 'failed observation' FROM failed_observation f
+        JOIN gateway g ON g.id = f.gateway WHERE NOT EXISTS (SELECT 1 FROM run r WHERE r.id = f.run)
+    ) AS m ORDER BY m.run, m.gateway_id, m.what
+    """
 
 /// The snapshot query both stores answer identically, given the expression of the content as JSON text
 /// (SQLite's is compressed, ``StoredContent``; one that does not decode reads as NULL and fails its SHA-256).
@@ -49,9 +72,8 @@ private func verifiedSnapshotsSQL(content: String) -> String {
     """
 }
 
-private let fieldChangesSQL = """
-    SELECT change, field, old_value, new_value FROM change
-    WHERE snapshot = ? AND change IN \(ChangeKind.fieldChangesSQL) ORDER BY ordinal
+private let changesSQL = """
+    SELECT change, field, old_value, new_value FROM change WHERE snapshot = ? ORDER BY ordinal
     """
 
 struct SQLiteVerificationSource: VerificationSource {
@@ -74,8 +96,8 @@ struct SQLiteVerificationSource: VerificationSource {
         }
     }
 
-    func fieldChanges(snapshot: Int64) throws -> [(change: String, field: String, old: String?, new: String?)] {
-        try Row.fetchAll(db, sql: fieldChangesSQL, arguments: [snapshot]).map {
+    func changes(snapshot: Int64) throws -> [(change: String, field: String, old: String?, new: String?)] {
+        try Row.fetchAll(db, sql: changesSQL, arguments: [snapshot]).map {
             ($0["change"], $0["field"], $0["old_value"], $0["new_value"])
         }
     }
@@ -92,6 +114,10 @@ struct SQLiteVerificationSource: VerificationSource {
 
     func head(scope: ScopeKey?, sealed: Int64?) throws -> String {
         try RunRecordChain.head(db, scope: scope, sealed: sealed)
+    }
+
+    func missingRuns() throws -> [(run: Int64, gatewayID: String, what: String)] {
+        try Row.fetchAll(db, sql: missingRunsSQL).map { ($0["run"], $0["gateway_id"], $0["what"]) }
     }
 
     func departures() throws -> [VerifiedDeparture] {
@@ -134,8 +160,8 @@ struct PostgresVerificationSource: VerificationSource {
         try connection.execute("CLOSE verified_snapshots")
     }
 
-    func fieldChanges(snapshot: Int64) throws -> [(change: String, field: String, old: String?, new: String?)] {
-        try connection.rows(fieldChangesSQL, [snapshot]).map {
+    func changes(snapshot: Int64) throws -> [(change: String, field: String, old: String?, new: String?)] {
+        try connection.rows(changesSQL, [snapshot]).map {
             (
                 try $0.text("change"), try $0.text("field"), try $0.optionalText("old_value"),
                 try $0.optionalText("new_value")
@@ -156,6 +182,10 @@ struct PostgresVerificationSource: VerificationSource {
 
     func head(scope: ScopeKey?, sealed: Int64?) throws -> String {
         try PostgresChain.head(connection, scope: scope, sealed: sealed)
+    }
+
+    func missingRuns() throws -> [(run: Int64, gatewayID: String, what: String)] {
+        try connection.rows(missingRunsSQL).map { (try $0.int("run"), try $0.text("gateway_id"), try $0.text("what")) }
     }
 
     func departures() throws -> [VerifiedDeparture] {

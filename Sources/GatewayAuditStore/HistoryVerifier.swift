@@ -99,6 +99,19 @@ public struct HistoryVerifier: Sendable {
             }
         }
         problems += departureProblems(try source.departures())
+        // A run removed from the file: the records' chain may still hold (the last one, or a whole tail), but
+        // the resources it observed still name it.
+        for (run, references) in Dictionary(grouping: try source.missingRuns(), by: \.run).sorted(by: {
+            $0.key < $1.key
+        }) {
+            let first = references[0]
+            let others = references.count > 1 ? " and \(references.count - 1) more" : ""
+            problems.append(
+                .init(
+                    area: .run, gatewayID: nil, item: run,
+                    detail: "not in the history, but gateway \(first.gatewayID)'s \(first.what)\(others) name it: "
+                        + "a run was removed"))
+        }
         return HistoryVerification(chainHead: head, problems: problems, snapshots: snapshots.count, runs: runs)
     }
 }
@@ -114,6 +127,8 @@ private struct SnapshotChainCheck<Source: VerificationSource> {
     private var previousLink = SnapshotChain.genesis
     private var expectedSeq: Int64 = 1
     private var lastPresent: Resource?
+    /// The state of the gateway's previous snapshot (nil before its first).
+    private var previousState: SnapshotState?
     private var brokenGateway = false
 
     init(source: Source, path: String, diff: @escaping HistoryVerifier.Diff) {
@@ -131,6 +146,7 @@ private struct SnapshotChainCheck<Source: VerificationSource> {
             previousLink = SnapshotChain.genesis
             expectedSeq = 1
             lastPresent = nil
+            previousState = nil
             brokenGateway = false
         }
         if brokenGateway { return }
@@ -167,28 +183,45 @@ private struct SnapshotChainCheck<Source: VerificationSource> {
         }
         previousLink = link
         let current = try content.map { try Resource(kind: kind, data: Data($0.utf8)) }
-        if let current, let lastPresent {
-            try compareChanges(snapshot: row.id, gatewayID: gatewayID, seq: seq, from: lastPresent, to: current)
-        }
+        try compareChanges(snapshot: row.id, gatewayID: gatewayID, seq: seq, state: state, current: current)
         if let current { lastPresent = current }
+        previousState = state
     }
 
+    /// Compares a snapshot's stored change rows with the ones its place in the chain implies: `first-seen`
+    /// for a first present snapshot, `gone` for a tombstone, `reappeared` for a present one after a
+    /// tombstone, then the field changes from the last present content (the changes export is built from
+    /// these rows: an event added, removed or edited there is an altered history). A `first-seen` row's
+    /// value (the gone resource it re-creates, looked up when it was recorded) is not recomputed.
     private mutating func compareChanges(
-        snapshot: Int64, gatewayID: GatewayID, seq: Int64, from old: Resource, to new: Resource
+        snapshot: Int64, gatewayID: GatewayID, seq: Int64, state: SnapshotState, current: Resource?
     ) throws {
         func line(_ kind: String, _ field: String, _ old: String?, _ new: String?) -> String {
             "\(kind)|\(field)|\(old ?? "\u{0}")|\(new ?? "\u{0}")"
         }
-        let expected = diff(old.canonicalContent, new.canonicalContent).map {
-            line($0.kind.rawValue, $0.path, $0.oldValue, $0.newValue)
+        func event(_ kind: ChangeKind) -> String { line(kind.rawValue, "", nil, nil) }
+        var expected: [String] = []
+        switch (state, previousState) {
+        case (.gone, _): expected.append(event(.gone))
+        case (.present, nil): expected.append(event(.firstSeen))
+        case (.present, .gone?): expected.append(event(.reappeared))
+        case (.present, .present?): break
         }
-        let stored = try source.fieldChanges(snapshot: snapshot).map { line($0.change, $0.field, $0.old, $0.new) }
+        if let current, let lastPresent, previousState != nil {
+            expected += diff(lastPresent.canonicalContent, current.canonicalContent).map {
+                line($0.kind.rawValue, $0.path, $0.oldValue, $0.newValue)
+            }
+        }
+        let stored = try source.changes(snapshot: snapshot).map { row in
+            row.change == ChangeKind.firstSeen.rawValue
+                ? line(row.change, row.field, nil, nil) : line(row.change, row.field, row.old, row.new)
+        }
         if expected != stored {
             problems.append(
                 .init(
                     area: .change, gatewayID: gatewayID, item: seq,
                     detail:
-                        "stored field changes differ from the snapshots (\(stored.count) stored, \(expected.count) recomputed)"
+                        "stored changes differ from the snapshots (\(stored.count) stored, \(expected.count) recomputed)"
                 ))
         }
     }

@@ -9,7 +9,8 @@ struct CopyCommand: AsyncParsableCommand {
         discussion: """
             Runs are copied oldest first, one transaction each, with their ids, snapshot sequence numbers, chain \
             links and sealed records; `gateway-audit verify --db TARGET` passes afterwards. Re-running after an \
-            interruption continues after the last copied run. A target holding another history under the \
+            interruption continues after the last copied run. A run still running in the source ends the copy \
+            before it (exit 1; copy again once it has ended). A target holding another history under the \
             same run ids is refused (exit 2). Stop collectors writing the target while copying.
 
             Example: gateway-audit copy --from history.sqlite --to postgres://audit@db.example:5432/audit
@@ -34,5 +35,12 @@ struct CopyCommand: AsyncParsableCommand {
             "copied \(summary.copied) run(s) and \(summary.snapshots) snapshot(s) from \(source.path) to \(target.path)"
                 + (summary.alreadyPresent > 0 ? "; \(summary.alreadyPresent) run(s) were already there" : "")
                 + "; chain head \(try HistoryQueries(target).chainHead())")
+        if let running = summary.stoppedAt {
+            throw CommandFailure(
+                status: .partial,
+                description: "run \(running) is still running in \(source.path) (a collection in progress, or one a "
+                    + "killed process left, which that scope's next run closes): the runs before it were copied; "
+                    + "copy again once it has ended")
+        }
     }
 }

@@ -26,6 +26,18 @@ struct SnapshotImporterTests {
     }
 
     @Test(
+        "a time written with dashes takes Z or ±hh:mm, not four digits: those are a page counter",
+        arguments: [
+            ("2025-03-07T02-00-00-0001.json", "2025-03-07T02:00:00Z"),
+            ("2025-03-07T02-00-00-0002.json", "2025-03-07T02:00:00Z"),
+            ("2025-03-07T04-00-00+02:00.json", "2025-03-07T02:00:00Z"),
+            ("2025-03-07T04:00:00+0200.json", "2025-03-07T02:00:00Z"),
+        ])
+    func pageCounters(name: String, expected: String) {
+        #expect(SnapshotImporter.time(inFileName: name)?.iso8601() == expected)
+    }
+
+    @Test(
         "names without a time give nil",
         arguments: ["gateways.json", "v5-list.json", "12345.json", "2025-13-01T02:00:00Z-2025-03-02.json"])
     func noTime(name: String) {
@@ -49,12 +61,14 @@ struct SnapshotImporterTests {
     /// The three regular expressions the scanner replaced, as the first match from the left was defined.
     static func regexTime(inFileName name: String) -> Instant? {
         let dateTime =
-            /(?:^|[^0-9])([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt]([0-9]{2})[:\-]([0-9]{2})[:\-]([0-9]{2})(\.[0-9]{1,9})?([Zz]|[+\-][0-9]{2}:?[0-9]{2})?/
+            /(?:^|[^0-9])([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt]([0-9]{2})([:\-])([0-9]{2})[:\-]([0-9]{2})(\.[0-9]{1,9})?([Zz]|[+\-][0-9]{2}:?[0-9]{2})?/
         let compact = /(?:^|[^0-9])([0-9]{4})([0-9]{2})([0-9]{2})T([0-9]{2})([0-9]{2})([0-9]{2})Z/
         let date = /(?:^|[^0-9])([0-9]{4}-[0-9]{2}-[0-9]{2})/
         var candidates: [(position: String.Index, text: String)] = []
         if let m = name.firstMatch(of: dateTime) {
-            let (_, day, h, mi, s, fraction, offset) = m.output
+            let (_, day, h, separator, mi, s, fraction, matched) = m.output
+            // `±hhmm` only after a time written with colons (after dashes, four digits are a page counter).
+            let offset = separator == "-" && matched.map { $0.count == 5 } == true ? nil : matched
             candidates.append((m.range.lowerBound, "\(day)T\(h):\(mi):\(s)\(fraction ?? "")\(offset ?? "")"))
         }
         if let m = name.firstMatch(of: compact) {
@@ -138,6 +152,45 @@ struct SnapshotImporterTests {
         let summary = try await SnapshotImporter(database: f.database, listingsComplete: true).importFiles([n1, n2])
         #expect(summary.counts.gone == 1)
         #expect(try f.store.gateways().map(\.state) == [.present, .gone])
+    }
+
+    @Test(
+        "--listings-complete: a night whose list pages stop short records nothing gone; pages that reach the end do"
+    )
+    func listingsStoppingShort() async throws {
+        let f = try StoreFixture()
+        let logs = LogCapture()
+        let n1 = try write(f, "2025-03-01.json", #"{"customer_gateways":[{"id":"a"},{"id":"b"},{"id":"c"}]}"#)
+        // One page of three: it names a next page, and counts 3.
+        let n2 = try write(
+            f, "2025-03-02.json",
+            #"{"customer_gateways":[{"id":"a"}],"page_info":{"next_marker":"a","current_count":1},"total_count":3}"#)
+        // Two pages, the last one (saved by Windows, with a byte order mark) naming no next: c went.
+        let n3a = try write(
+            f, "2025-03-03-p1.json", #"{"customer_gateways":[{"id":"a"}],"page_info":{"next_marker":"a"}}"#)
+        let n3b = try write(
+            f, "2025-03-03-p2.json", "\u{FEFF}" + #"{"customer_gateways":[{"id":"b"}],"page_info":{"current_count":1}}"#
+        )
+        // The same gateway in two files of one night, with other content: the first file's is kept, and said.
+        let n4a = try write(f, "2025-03-04-a.json", #"{"customer_gateways":[{"id":"a"},{"id":"b"}]}"#)
+        let n4b = try write(f, "2025-03-04-b.json", #"{"customer_gateway":{"id":"a","name":"other"}}"#)
+        let summary = try await SnapshotImporter(database: f.database, listingsComplete: true, logger: logs.logger())
+            .importFiles([n1, n2, n3a, n3b, n4a, n4b])
+        #expect(summary.runs == 4)
+        #expect(try f.store.runs().map(\.counts.gone) == [0, 1, 0, 0])
+        #expect(
+            try f.store.gateways().map { "\($0.gatewayID) \($0.state?.rawValue ?? "-")" } == [
+                "a present", "b present", "c gone",
+            ])
+        #expect(try f.changes().filter { $0.gatewayID == "a" }.map(\.change) == [.firstSeen])
+        #expect(
+            logs.all.filter { $0.hasPrefix("warning") } == [
+                "warning 2025-03-02T00:00:00Z: the night's files hold 1 of the 3 gateways its list pages count "
+                    + "(total_count); no gateway is recorded as gone that night (--listings-complete)",
+                "warning \(n4b): gateway a differs from its copy in \(n4a), observed at the same time; recorded the "
+                    + "one in \(n4a) (the first file by name)",
+            ])
+        #expect(try f.verify().isIntact)
     }
 
     @Test("--listings-complete: a gateway re-created under a new id the same night links to the one it replaces")

@@ -103,6 +103,33 @@ struct HistoryCopierTests {
         #expect(try target.store.runs().first?.id == 7)
     }
 
+    @Test(
+        "a run still running in the source ends the copy before it; once the scope's next run closes it, the copy goes on",
+        arguments: StoreBackend.available)
+    func runningRun(target backend: StoreBackend) async throws {
+        let source = try await StoreFixture.make(backend: .sqlite)
+        for night in 1...2 { try await source.run(night: night, try standardGateway(name: "n\(night)")) }
+        // A collection killed mid-run (or still going): run 3 is running, with one batch recorded.
+        let info = RunInfo(endpoint: "http://127.0.0.1", projectID: "p", scope: .all)
+        let killed = try await source.writer.beginRun(info, at: StoreFixture.night(3))
+        _ = try await source.recorder.record(
+            [.present(try standardGateway(name: "n3"), at: StoreFixture.night(3).adding(seconds: 60))], in: killed)
+        let target = try await StoreFixture.make(backend: backend)
+        let first = try await copy(source, target)
+        #expect(first.copied == 2 && first.stoppedAt == 3)
+        #expect(try target.store.runs().map(\.id) == [2, 1])
+        #expect(try target.verify().problems.isEmpty)
+        // The process dies (its lock goes, the row stays); the next run closes run 3 as aborted, and the copy
+        // takes both, identical to the source.
+        killed.lock?.release()
+        try await source.run(night: 4, try standardGateway(name: "n4"))
+        let second = try await copy(source, target)
+        #expect(second.copied == 2 && second.alreadyPresent == 2 && second.stoppedAt == nil)
+        #expect(try target.store.runs().map(\.status) == [.complete, .aborted, .complete, .complete])
+        #expect(try target.verify().problems.isEmpty)
+        #expect(try target.store.chainHead() == source.store.chainHead())
+    }
+
     @Test("a target holding another history is refused and left as it was", arguments: StoreBackend.available)
     func differentHistory(target backend: StoreBackend) async throws {
         let source = try await StoreFixture.make(backend: .sqlite)

@@ -155,7 +155,7 @@ struct VerificationTests {
             ),
             (
                 "DELETE FROM change WHERE field = 'name'",
-                "gateway a snapshot 2: stored field changes differ from the snapshots (0 stored, 1 recomputed)"
+                "gateway a snapshot 2: stored changes differ from the snapshots (0 stored, 1 recomputed)"
             ),
             (
                 "DELETE FROM snapshot WHERE seq = 1 AND gateway = (SELECT id FROM gateway WHERE gateway_id = 'c')",
@@ -168,6 +168,28 @@ struct VerificationTests {
             (
                 "UPDATE snapshot SET seq = -seq WHERE gateway = (SELECT id FROM gateway WHERE gateway_id = 'a'); UPDATE snapshot SET seq = 3 + seq WHERE seq < 0",
                 "gateway a snapshot 1: chain link differs: its content, state, kind, first run, first-seen time or predecessor was changed"
+            ),
+            (
+                "DELETE FROM change WHERE change = 'gone'",
+                "gateway c snapshot 2: stored changes differ from the snapshots (0 stored, 1 recomputed)"
+            ),
+            (
+                """
+                INSERT INTO change (snapshot, ordinal, change, field) SELECT id, 1, 'gone', '' FROM snapshot
+                WHERE seq = 1 AND gateway = (SELECT id FROM gateway WHERE gateway_id = 'b')
+                """,
+                "gateway b snapshot 1: stored changes differ from the snapshots (2 stored, 1 recomputed)"
+            ),
+            (
+                """
+                DELETE FROM change WHERE change = 'first-seen' AND snapshot = (SELECT id FROM snapshot
+                WHERE seq = 1 AND gateway = (SELECT id FROM gateway WHERE gateway_id = 'b'))
+                """,
+                "gateway b snapshot 1: stored changes differ from the snapshots (0 stored, 1 recomputed)"
+            ),
+            (
+                "DELETE FROM run WHERE id = 3",
+                "run 3: not in the history, but gateway a's last-seen mark and 2 more name it: a run was removed"
             ),
             (
                 "DELETE FROM run WHERE id = 1",
