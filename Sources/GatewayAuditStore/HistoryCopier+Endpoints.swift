@@ -42,7 +42,19 @@ struct CopySQL {
     }
 
     /// The rows of `sql` from `database` in one transaction (`write`: a write transaction, else a read).
+    /// Runs `body` in a transaction of `database`; an error is reported against that store (a read of the
+    /// source names the source, not the target).
     static func within<T>(_ database: HistoryDatabase, write: Bool, _ body: (CopySQL) throws -> T) throws -> T {
+        do {
+            return try unmappedWithin(database, write: write, body)
+        } catch {
+            throw StoreError.mapped(error, path: database.path)
+        }
+    }
+
+    private static func unmappedWithin<T>(_ database: HistoryDatabase, write: Bool, _ body: (CopySQL) throws -> T)
+        throws -> T
+    {
         if let session = database.postgres {
             if write {
                 return try session.transaction { connection in try body(postgres(connection)) }

@@ -104,26 +104,30 @@ extension HistoryDatabase {
     /// Reads the file read-only to refuse foreign, newer or damaged databases before any write.
     /// With `scanForDamage` (before writing), `PRAGMA quick_check` reads the whole file so damage is found
     /// before anything is added; readers skip that scan and meet damage as a read error instead.
-    static func inspect(path: String, scanForDamage: Bool) throws(StoreError) {
+    /// - Returns: whether the file was written by an earlier release (migrations of this one not applied).
+    @discardableResult
+    static func inspect(path: String, scanForDamage: Bool) throws(StoreError) -> Bool {
         var config = Configuration()
         config.readonly = true
         config.busyMode = .timeout(10)
-        try StoreError.mapping(path: path) {
+        return try StoreError.mapping(path: path) {
             let queue = try DatabaseQueue(path: path, configuration: config)
             defer { try? queue.close() }  // read-only handle: nothing to lose when closing fails
-            try queue.read { db in
+            return try queue.read { db in
                 let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
-                if tables.isEmpty { return }
+                if tables.isEmpty { return false }
                 let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
                 if appID != applicationID { throw StoreError.foreignDatabase(path: path) }
                 let applied = try migrator.appliedIdentifiers(db)
                 let unknown = applied.subtracting(migrator.migrations).sorted()
                 if !unknown.isEmpty { throw StoreError.newerSchema(path: path, unknownMigrations: unknown) }
-                guard scanForDamage else { return }
+                let earlier = !Set(migrator.migrations).isSubset(of: applied)
+                guard scanForDamage else { return earlier }
                 let quick = try String.fetchAll(db, sql: "PRAGMA quick_check")
                 if quick != ["ok"] {
                     throw StoreError.corrupt(path: path, detail: quick.prefix(3).joined(separator: "; "))
                 }
+                return earlier
             }
         }
     }

@@ -95,7 +95,15 @@ public struct HistoryDatabase: Sendable {
         if readOnly && !exists { throw .missing(path: path) }
         if exists {
             try checkHeader(path: path)
-            try inspect(path: path, scanForDamage: !readOnly)
+            if try inspect(path: path, scanForDamage: !readOnly), readOnly {
+                // Written by an earlier release: a reading command upgrades it in place first, as a writing
+                // one does (the queries of this release read this release's schema only).
+                do {
+                    _ = try open(path: path, readOnly: false, busyTimeout: busyTimeout)
+                } catch .readOnly(_, let detail) {
+                    throw .upgradeNeeded(path: path, detail: detail)
+                }
+            }
         }
         var config = Configuration()
         config.busyMode = .timeout(busyTimeout.seconds)

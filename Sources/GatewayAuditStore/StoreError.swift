@@ -39,6 +39,9 @@ public enum StoreError: Error, Sendable, Hashable {
     /// The PostgreSQL server could not be reached, refused the login or the TLS it was asked for, or
     /// failed a statement. `location` is the URL without its password.
     case postgres(location: String, detail: String)
+    /// Written by an earlier release, whose schema this one reads only once upgraded in place, which needs
+    /// write access (to the file, its folder for the journal, and its lock) that this user lacks.
+    case upgradeNeeded(path: String, detail: String)
     /// `copy`: the target holds another history under the source's run ids (nothing of that run was copied).
     case differentHistory(path: String, run: Int64)
     /// A run of an earlier release still holds `lockFile`, and this release's first write would convert
@@ -93,6 +96,9 @@ extension StoreError: CustomStringConvertible {
         case .earlierReleaseRunning(let path, let lockFile):
             return "a run of an earlier gateway-audit is still writing \(path) (it holds \(lockFile)); this release "
                 + "converts the file on its first write: stop the earlier release's collectors, then try again"
+        case .upgradeNeeded(let path, let detail):
+            return "\(path) was written by an earlier gateway-audit and is upgraded in place on first use, which "
+                + "needs write access (\(detail)); run this command once as a user who may write the file and its folder"
         case .differentHistory(let path, let run):
             return "\(path) already holds a different history (its run \(run) is not the source's run \(run)); "
                 + "copy into an empty database, or into the one an earlier copy of this source started"

@@ -27,6 +27,20 @@ struct ReleaseUpgradeTests {
         try StoreFixtureCopy(source: Self.fixture)
     }
 
+    @Test(
+        "a reading command upgrades it too: runs, reports and verify read it (they crashed or failed on its columns)"
+    )
+    func upgradeOnRead() throws {
+        let f = try copy()
+        let database = try HistoryDatabase.open(path: f.path, readOnly: true)
+        let queries = HistoryQueries(database)
+        #expect(try queries.runs().map(\.id) == [7, 6, 5, 4, 3, 2, 1])
+        #expect(try queries.gateways().count == 14)
+        #expect(try HistoryVerifier(database).verify().isIntact)
+        let migrations = try sqlite3(f.path, "SELECT COUNT(*) FROM grdb_migrations")
+        #expect(migrations == "\(HistoryDatabase.migrator.migrations.count)\n")
+    }
+
     @Test("the release's runs verify after the upgrade, then a new run is sealed with the explicit encoding")
     func upgradeAndCollect() async throws {
         let f = try copy()
