@@ -99,19 +99,7 @@ public struct HistoryVerifier: Sendable {
             }
         }
         problems += departureProblems(try source.departures())
-        // A run removed from the file: the records' chain may still hold (the last one, or a whole tail), but
-        // the resources it observed still name it.
-        for (run, references) in Dictionary(grouping: try source.missingRuns(), by: \.run).sorted(by: {
-            $0.key < $1.key
-        }) {
-            let first = references[0]
-            let others = references.count > 1 ? " and \(references.count - 1) more" : ""
-            problems.append(
-                .init(
-                    area: .run, gatewayID: nil, item: run,
-                    detail: "not in the history, but gateway \(first.gatewayID)'s \(first.what)\(others) name it: "
-                        + "a run was removed"))
-        }
+        problems += missingRunProblems(try source.missingRuns())
         return HistoryVerification(chainHead: head, problems: problems, snapshots: snapshots.count, runs: runs)
     }
 }
@@ -229,5 +217,21 @@ private struct SnapshotChainCheck<Source: VerificationSource> {
     private mutating func fail(_ gatewayID: GatewayID, _ seq: Int64, _ detail: String) {
         problems.append(.init(area: .snapshot, gatewayID: gatewayID, item: seq, detail: detail))
         brokenGateway = true
+    }
+}
+
+extension HistoryVerifier {
+    /// A run removed from the file: the records' chain may still hold (the last run, or a whole tail went),
+    /// but the resources it observed still name it. One problem per run, naming the first reference.
+    static func missingRunProblems(_ references: [(run: Int64, gatewayID: String, what: String)])
+        -> [HistoryVerification.Problem]
+    {
+        Dictionary(grouping: references, by: \.run).sorted { $0.key < $1.key }.map { run, references in
+            let others = references.count > 1 ? " and \(references.count - 1) more" : ""
+            return .init(
+                area: .run, gatewayID: nil, item: run,
+                detail: "not in the history, but gateway \(references[0].gatewayID)'s \(references[0].what)\(others) "
+                    + "name it: a run was removed")
+        }
     }
 }
