@@ -9,7 +9,8 @@ struct DemoCommand: AsyncParsableCommand {
         abstract: "See the whole product in one command: a simulated cloud, 30 nightly collections, every report.",
         discussion: """
             Starts the VPN simulator on 127.0.0.1, runs the real collector against it once per simulated night, \
-            then writes the history, changes and timestamps views as CSV and HTML in UTC and Europe/Berlin. \
+            then writes the history, changes, timestamps and status views as CSV, HTML and NDJSON in UTC and \
+            Europe/Berlin, each with its manifest. \
             No cloud account or network is needed. The same seed always gives the same files.
 
             Example: gateway-audit demo --nights 30 --output-dir reports

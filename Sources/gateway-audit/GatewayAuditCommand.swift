@@ -13,9 +13,7 @@ struct GatewayAuditCommand: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, CollectCommand.self, ImportCommand.self, ReportCommand.self, WhenChangedCommand.self,
             GatewaysCommand.self, ResourcesCommand.self, RunsCommand.self,
-            VerifyCommand.self, CopyCommand.self, KeygenCommand.self,
-            GatewaysCommand.self, RunsCommand.self,
-            VerifyCommand.self, KeygenCommand.self, ConfigCommand.self,
+            VerifyCommand.self, CopyCommand.self, KeygenCommand.self, ConfigCommand.self,
         ]
     )
 
