@@ -17,12 +17,12 @@ public struct ObservationRecorder: Sendable {
 
     /// Records one batch (each gateway at most once) in one transaction. (The bench times these steps one
     /// by one in `Stages.record(_:in:at:phases:)`: keep the two alike.)
-    /// - Returns: the outcome of each observation, in order.
-    /// - Throws: ``StoreError``; on error nothing of the batch is stored.
     ///
     /// When a run of another scope (or an import) wrote some of the same resources between the read of their
     /// prior states and this write (both saw one as new, say, on an estate's first night), the store refuses
     /// the batch whole; it is then recorded again from fresh prior states, up to ``conflictAttempts`` times.
+    /// - Returns: the outcome of each observation, in order.
+    /// - Throws: ``StoreError``; on error nothing of the batch is stored.
     public func record(_ observations: [Observation], in run: ActiveRun) async throws(StoreError)
         -> [ObservationOutcome]
     {

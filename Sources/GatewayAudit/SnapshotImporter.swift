@@ -62,12 +62,12 @@ public struct SnapshotImporter: Sendable {
         var next = times.first.map { parse(nightFiles[0], at: $0) }
         for (index, time) in times.enumerated() {
             guard let parsing = next else { break }
-            let night = try await parsing.value
-            let (observations, seen) = (night.observations, night.seen)
+            let (parsed, seen, incompleteListing) = try await parsing.value
+            let observations = consume parsed
             // A listing that did not reach its end says nothing of what is missing from it (as a collection
             // stops short of recording gone resources): that night records what it holds, and nothing gone.
-            let marksGone = listingsComplete && night.incompleteListing == nil
-            if listingsComplete, let reason = night.incompleteListing {
+            let marksGone = listingsComplete && incompleteListing == nil
+            if listingsComplete, let reason = incompleteListing {
                 logger.warning(
                     "\(time.iso8601()): \(reason); no gateway is recorded as gone that night (--listings-complete)")
             }
@@ -104,27 +104,23 @@ public struct SnapshotImporter: Sendable {
         return Summary(files: paths.count, runs: times.count, counts: counts)
     }
 
-    /// One night's files parsed: each gateway once, and why its list pages do not add up to a whole
-    /// listing (nil when they do, or when the night has no list page).
-    struct ParsedNight: Sendable {
-        var observations: [Observation] = []
-        var seen = Set<GatewayID>()
-        var incompleteListing: String?
-    }
-
     /// Starts parsing one night's files, in the order given, into observations, each gateway once (the
-    /// first file's; a later one with other content for it is logged).
-    private func parse(_ paths: [String], at time: Instant) -> Task<ParsedNight, any Error> {
+    /// first file's; a later one with other content for it is logged); with the ids seen, and why the
+    /// night's list pages do not add up to a whole listing (nil when they do, or when it has none).
+    private func parse(_ paths: [String], at time: Instant)
+        -> Task<([Observation], Set<GatewayID>, String?), any Error>
+    {
         let logger = logger
         return Task.detached {
-            var night = ParsedNight()
+            var observations: [Observation] = []
+            var seen = Set<GatewayID>()
             var firstFile: [GatewayID: (path: String, content: String)] = [:]
             var pages: [ResourcePageInfo] = []
             for path in paths {
                 let (gateways, page) = try response(in: path)
                 if let page { pages.append(page) }
                 for gateway in gateways {
-                    guard night.seen.insert(gateway.id).inserted else {
+                    guard seen.insert(gateway.id).inserted else {
                         if let first = firstFile[gateway.id], first.content != gateway.contentSHA256 {
                             logger.warning(
                                 "\(path): gateway \(gateway.id) differs from its copy in \(first.path), observed at the same time; recorded the one in \(first.path) (the first file by name)"
@@ -133,11 +129,10 @@ public struct SnapshotImporter: Sendable {
                         continue
                     }
                     firstFile[gateway.id] = (path, gateway.contentSHA256)
-                    night.observations.append(.present(gateway, at: time))
+                    observations.append(.present(gateway, at: time))
                 }
             }
-            night.incompleteListing = ResourcePageInfo.incompleteness(of: pages, listed: night.seen.count)
-            return night
+            return (observations, seen, ResourcePageInfo.incompleteness(of: pages, listed: seen.count))
         }
     }
 
@@ -229,11 +224,13 @@ struct ResourcePageInfo: Sendable {
         nextMarker = marker?.isEmpty == false ? marker : nil
     }
 
-    /// Why a night's list pages do not make a whole listing: every page points to a next one (the last is
-    /// not among them), or the API counted more gateways than the night's files hold; nil when they do.
+    /// Why a night's list pages do not make a whole listing: the API counted more gateways than the night's
+    /// files hold; or, when no page carries a count, every page points to a next one (the last is not among
+    /// them; a full last page names a next one too, so a count decides alone); nil when they do.
     static func incompleteness(of pages: [ResourcePageInfo], listed: Int) -> String? {
         guard !pages.isEmpty else { return nil }
-        if let total = pages.compactMap(\.totalCount).max(), total > listed {
+        if let total = pages.compactMap(\.totalCount).max() {
+            guard total > listed else { return nil }
             return "the night's files hold \(listed) of the \(total) gateways its list pages count (total_count)"
         }
         if pages.allSatisfy({ $0.nextMarker != nil }) {
@@ -261,7 +258,8 @@ private enum FileNameTime {
     }
 
     /// `yyyy-mm-ddThh:mm:ss`, `T` or `t`, `:` or `-` between the time's parts, then an optional fraction
-    /// of 1 to 9 digits (more are not read) and an optional `Z`, `z`, `±hh:mm`, or `±hhmm` after colons.
+    /// of 1 to 9 digits (more are not read) and an optional `Z`, `z`, `±hh:mm` or `±hhmm` (after dashes, a
+    /// `-hhmm` that cannot be an offset is a page counter, ``isOffset(_:_:)``).
     static func dateTime(_ bytes: [UInt8], _ start: Int) -> String? {
         let separator = { (index: Int) in
             index < bytes.count && (bytes[index] == UInt8(ascii: ":") || bytes[index] == UInt8(ascii: "-"))
@@ -288,13 +286,20 @@ private enum FileNameTime {
         {
             if index + 3 < bytes.count, bytes[index + 3] == UInt8(ascii: ":"), digits(bytes, index + 4, 2) {
                 result += text(bytes, index..<index + 6)
-            } else if digits(bytes, index + 3, 2), bytes[start + 13] == UInt8(ascii: ":") {
-                // `±hhmm` only after a time written with colons: after dashes (`02-00-00-0001.json`), four
-                // digits are a page counter, not an offset.
+            } else if digits(bytes, index + 3, 2), bytes[start + 13] == UInt8(ascii: ":") || isOffset(bytes, index) {
                 result += text(bytes, index..<index + 5)
             }
         }
         return result
+    }
+
+    /// Whether `±hhmm` at `index`, after a time written with dashes, reads as an offset: `+` always; `-` when
+    /// it could be one (hours up to 14, minutes 00, 30 or 45). Otherwise (`02-00-00-0001.json`) the four
+    /// digits are a page counter.
+    static func isOffset(_ bytes: [UInt8], _ index: Int) -> Bool {
+        if bytes[index] == UInt8(ascii: "+") { return true }
+        let number = { (at: Int) in Int(bytes[at] - UInt8(ascii: "0")) * 10 + Int(bytes[at + 1] - UInt8(ascii: "0")) }
+        return number(index + 1) <= 14 && [0, 30, 45].contains(number(index + 3))
     }
 
     /// `yyyymmddThhmmssZ` (upper-case `T` and `Z` only).

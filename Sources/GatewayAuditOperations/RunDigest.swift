@@ -40,18 +40,21 @@ public struct RunDigest: Sendable, Hashable {
     public var isEmpty: Bool { entries.isEmpty }
 
     /// Reads the digest of runs `firstRun...run` from `queries` (one run, or every run since the
-    /// last delivered notification): only the runs of the scopes `scopes` matches, and only resources of
-    /// `kinds` (all when empty).
+    /// last delivered notification): only the runs of the scopes `scopes` matches, or only the runs `only`
+    /// names, and only resources of `kinds` (all when empty).
     /// - Throws: ``StoreError`` when the database cannot be read.
     public static func load(
         runs firstRun: Int64? = nil, through run: Int64, from queries: HistoryQueries,
-        scopes: ScopeFilter = ScopeFilter(), kinds: [ResourceKind] = []
+        scopes: ScopeFilter = ScopeFilter(), only: Set<Int64>? = nil, kinds: [ResourceKind] = []
     ) throws(StoreError) -> RunDigest {
         let first = min(firstRun ?? run, run)
         var entries: [DigestEntry] = []
         var changes: [ChangeRow] = []
-        let records = try queries.runs(limit: Int(run - first) + 50).filter {
-            (first...run).contains($0.id) && scopes.matches($0.scopeKey)
+        // The newest runs reach back to `first` when `run` is the latest of all (a notification); a digest of
+        // some scopes' runs may end far below the latest, so it reads them all.
+        let limit = scopes.isEmpty && only == nil ? Int(run - first) + 50 : nil
+        let records = try queries.runs(limit: limit).filter {
+            (first...run).contains($0.id) && scopes.matches($0.scopeKey) && only?.contains($0.id) != false
         }
         let runIDs = Set(records.map(\.id))
         let kindSet = Set(kinds)

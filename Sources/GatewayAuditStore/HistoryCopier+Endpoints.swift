@@ -41,9 +41,8 @@ struct CopySQL {
         return RunRecordField(StoredContent.value(json: json, row: row, deflater: deflater))
     }
 
-    /// The rows of `sql` from `database` in one transaction (`write`: a write transaction, else a read).
-    /// Runs `body` in a transaction of `database`; an error is reported against that store (a read of the
-    /// source names the source, not the target).
+    /// Runs `body` in one transaction of `database` (`write`: a write transaction, else a read); an error is
+    /// reported against that store (a failed read of the source names the source, not the target).
     static func within<T>(_ database: HistoryDatabase, write: Bool, _ body: (CopySQL) throws -> T) throws -> T {
         do {
             return try unmappedWithin(database, write: write, body)

@@ -97,7 +97,8 @@ struct SQLiteVerificationSource: VerificationSource {
     }
 
     func changes(snapshot: Int64) throws -> [(change: String, field: String, old: String?, new: String?)] {
-        try Row.fetchAll(db, sql: changesSQL, arguments: [snapshot]).map {
+        // One statement prepared for the whole walk: it runs once per snapshot.
+        try Row.fetchAll(db.cachedStatement(sql: changesSQL), arguments: [snapshot]).map {
             ($0["change"], $0["field"], $0["old_value"], $0["new_value"])
         }
     }

@@ -45,7 +45,7 @@ extension HistoryWriter {
             return try body()
         } catch let error as DatabaseError where StoreError.isConflict(error) {
             throw StoreError.concurrentWrite(path: path, detail: error.message ?? "\(error.resultCode)")
-        } catch let stale as StaleLatestSnapshot {
+        } catch let stale as StalePriorState {
             throw StoreError.concurrentWrite(path: path, detail: stale.detail)
         }
     }

@@ -202,6 +202,11 @@ struct SnapshotRecorder {
     private func recordStatus(of resource: Resource, prior: PriorState, gateway: Int64, seen: Int64) throws {
         guard resource.kind.operationalPaths.contains("status"), let status = resource.status else { return }
         if prior.status == status, prior.latest?.state == .present { return }
+        // The status moves from the one the prior state read, or another run moved it since (a scope seeing
+        // the same connection): then its window was closed and opened anew, and this batch is refused whole.
+        try db.cachedStatement(sql: "UPDATE gateway SET status = ? WHERE id = ? AND status IS ?")
+            .execute(arguments: [status, gateway, prior.status])
+        if db.changesCount != 1 { throw StalePriorState(gatewayID: resource.id, what: "status") }
         try closeStatusWindow(prior: prior, gateway: gateway, seen: seen)
         try db.cachedStatement(
             sql: """
@@ -209,7 +214,6 @@ struct SnapshotRecorder {
                 VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM status_window WHERE gateway = ?), ?, ?, ?)
                 """
         ).execute(arguments: [gateway, gateway, status, run, seen])
-        try db.cachedStatement(sql: "UPDATE gateway SET status = ? WHERE id = ?").execute(arguments: [status, gateway])
     }
 
     /// Ends the open status window at the last observation that saw the resource before this one.
@@ -242,7 +246,7 @@ struct SnapshotRecorder {
             )
             .execute(arguments: [latest.lastRun ?? run, latest.lastSeen ?? seen, latest.snapshotRow])
             if db.changesCount != 1 {
-                throw StaleLatestSnapshot(gatewayID: gatewayID)
+                throw StalePriorState(gatewayID: gatewayID)
             }
         }
         try db.cachedStatement(

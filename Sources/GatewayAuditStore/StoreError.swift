@@ -110,10 +110,12 @@ extension StoreError: LocalizedError {
     public var errorDescription: String? { description }
 }
 
-/// A batch's prior state named a latest snapshot that another run closed since it was read (both backends'
-/// recorders throw it; the writer reports it as ``StoreError/concurrentWrite(path:detail:)``).
-struct StaleLatestSnapshot: Error {
+/// A batch's prior state named a latest snapshot, or a status, that another run changed since it was read
+/// (both backends' recorders throw it; the writer reports it as ``StoreError/concurrentWrite(path:detail:)``).
+struct StalePriorState: Error {
     let gatewayID: GatewayID
+    /// What changed: `latest snapshot` or `status`.
+    var what = "latest snapshot"
 
-    var detail: String { "gateway \(gatewayID): its latest snapshot changed since it was read" }
+    var detail: String { "gateway \(gatewayID): its \(what) changed since it was read" }
 }

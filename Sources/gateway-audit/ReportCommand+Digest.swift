@@ -14,7 +14,9 @@ extension ReportCommand {
         let store = try database.openForReading()
         let runs = try store.runs().filter { scopes.filter.matches($0.scopeKey) }
         guard let latest = runs.first else { return try writeDigest(nil) }
-        let first: Int64
+        var first: Int64
+        var last = latest.id
+        var only: Set<Int64>?
         if let sinceRun {
             first = sinceRun
         } else if let since {
@@ -24,16 +26,20 @@ extension ReportCommand {
             }
             first = earliest
         } else {
-            let night = latest.startedAt.adding(seconds: -Self.nightSeconds)
+            // Last night: each scope's latest run, of those started within a day of the latest start (an
+            // import's backfilled runs start long before their ids).
+            let latestStart = runs.map(\.startedAt).max() ?? latest.startedAt
+            let night = latestStart.adding(seconds: -Self.nightSeconds)
             var latestOfScope: [ScopeKey: Int64] = [:]
             for run in runs where run.startedAt >= night && latestOfScope[run.scopeKey] == nil {
                 latestOfScope[run.scopeKey] = run.id
             }
-            first = latestOfScope.values.min() ?? latest.id
+            let ids = Set(latestOfScope.values)
+            (first, last, only) = (ids.min() ?? latest.id, ids.max() ?? latest.id, ids)
         }
-        guard first <= latest.id else { return try writeDigest(nil) }
+        guard first <= last else { return try writeDigest(nil) }
         let digest = try RunDigest.load(
-            runs: first, through: latest.id, from: store, scopes: scopes.filter, kinds: kinds)
+            runs: first, through: last, from: store, scopes: scopes.filter, only: only, kinds: kinds)
         var names: [GatewayID: String] = [:]
         for gateway in try store.gateways() { names[gateway.gatewayID] = gateway.name }
         let page = DigestPage(

@@ -59,6 +59,50 @@ struct DigestCommandLineTests {
         return path
     }
 
+    @Test("the default digest is each scope's latest run only: another run of a scope within the day stays out")
+    func latestRunOfEachScope() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ga-digest-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let writer = HistoryWriter(try HistoryDatabase.open(path: directory.appendingPathComponent("d.sqlite").path))
+        let start = Instant(seconds: 1_740_794_400)  // 2025-03-01T02:00:00Z
+        // Runs 1–4: "pc" once at 08:00 (its latest), "pa" at 14:00 (not its latest) and the next night, "pb"
+        // the next night. The digest is runs 1, 3 and 4: "a" renamed at 14:00 was in an earlier digest.
+        let runs: [(project: String, id: String, name: String, hours: Int64)] = [
+            ("pc", "c", "charlie", 6), ("pa", "a", "alpha-2", 12), ("pa", "a", "alpha-3", 24), ("pb", "b", "bravo", 24),
+        ]
+        for run in runs {
+            let at = start.adding(seconds: run.hours * 3_600)
+            let info = RunInfo(
+                endpoint: "http://127.0.0.1", projectID: run.project, scope: .all,
+                scopeKey: ScopeKey(account: "acct", cloud: "huawei", region: "r1", projectID: run.project))
+            let active = try await writer.beginRun(info, at: at)
+            let json: JSONValue = .object([
+                "id": .string(run.id), "name": .string(run.name), "id_type": "ip", "id_value": "203.0.113.10",
+                "updated_at": .string(at.iso8601()),
+            ])
+            _ = try await ObservationRecorder(writer: writer).record(
+                [.present(try CustomerGateway(json: json), at: at)], in: active)
+            try await writer.finishRun(active, status: .complete, at: at.adding(seconds: 1))
+        }
+        let digest = try await CLI.run(["report", "digest", "--db", directory.appendingPathComponent("d.sqlite").path])
+        #expect(digest.status == 0, "\(digest.stderr)")
+        #expect(
+            digest.stdout == """
+                gateway-audit digest, runs 1–4, times in UTC: 3 resource(s) · 1 field change(s) · 2 new
+
+                charlie (c)
+                  new, first seen 2025-03-01T08:00:00Z
+
+                alpha-3 (a)
+                  name modified: "alpha-2" → "alpha-3", between 2025-03-01T14:00:00Z and 2025-03-02T02:00:00Z
+
+                bravo (b)
+                  new, first seen 2025-03-02T02:00:00Z
+
+                """)
+    }
+
     @Test(
         "an estate's digest: by default every scope's last run, --project and --kind keep theirs; control characters shown, not sent"
     )

@@ -67,15 +67,6 @@ public enum SecretFingerprint {
         return digits.count == 64 && digits.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
     }
 
-    /// Whether a member's value is to be fingerprinted: the member's name marks a secret, or the member is
-    /// the `value` of a tag (`{"key": …, "value": …}`) whose key does (a tag `vpn_psk`, flattened to the
-    /// field `tags.vpn_psk`, is as secret as a member of that name); null and fingerprints stay.
-    static func hidesValue(of key: String, _ member: JSONValue, in members: [String: JSONValue]) -> Bool {
-        guard member != .null, !isFingerprint(member) else { return false }
-        if isSecret(key) { return true }
-        return key == "value" && members["key"]?.stringValue.map(isSecret) == true
-    }
-
     /// `value` with every secret member, at any depth, replaced by its fingerprint (null and values
     /// already fingerprinted stay as they are).
     public static func redacting(_ value: JSONValue) -> JSONValue {
@@ -84,7 +75,7 @@ public enum SecretFingerprint {
             var result: [String: JSONValue] = [:]
             result.reserveCapacity(members.count)
             for (key, member) in members {
-                if hidesValue(of: key, member, in: members) {
+                if isSecret(key), member != .null, !isFingerprint(member) {
                     result[key] = fingerprint(of: member)
                 } else {
                     result[key] = redacting(member)
@@ -102,7 +93,9 @@ public enum SecretFingerprint {
     public static func containsSecret(_ value: JSONValue) -> Bool {
         switch value {
         case .object(let members):
-            members.contains { key, member in hidesValue(of: key, member, in: members) || containsSecret(member) }
+            members.contains { key, member in
+                (isSecret(key) && member != .null && !isFingerprint(member)) || containsSecret(member)
+            }
         case .array(let items):
             items.contains(where: containsSecret)
         default:

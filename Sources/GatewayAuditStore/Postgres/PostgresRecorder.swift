@@ -121,13 +121,18 @@ struct PostgresRecorder {
     private func recordStatus(of resource: Resource, prior: PriorState, gateway: Int64, seen: Int64) throws {
         guard resource.kind.operationalPaths.contains("status"), let status = resource.status else { return }
         if prior.status == status, prior.latest?.state == .present { return }
+        // The status moves from the one the prior state read, or another run moved it since (a scope seeing
+        // the same connection; its row lock makes this wait for that run's commit): then the batch is refused.
+        let moved = try connection.execute(
+            "UPDATE gateway SET status = ? WHERE id = ? AND status IS NOT DISTINCT FROM ?",
+            [status, gateway, prior.status])
+        if moved != 1 { throw StalePriorState(gatewayID: resource.id, what: "status") }
         try closeStatusWindow(prior: prior, gateway: gateway, seen: seen)
         try connection.execute(
             """
             INSERT INTO status_window (gateway, seq, status, first_run, first_seen)
             VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM status_window WHERE gateway = ?), ?, ?, ?)
             """, [gateway, gateway, status, run, seen])
-        try connection.execute("UPDATE gateway SET status = ? WHERE id = ?", [status, gateway])
     }
 
     /// Ends the open status window at the last observation that saw the resource before this one.
@@ -147,7 +152,7 @@ struct PostgresRecorder {
                 "UPDATE snapshot SET last_run = ?, last_seen = ? WHERE id = ? AND last_seen IS NULL",
                 [latest.lastRun ?? run, latest.lastSeen ?? seen, latest.snapshotRow])
             if closed != 1 {
-                throw StaleLatestSnapshot(gatewayID: gatewayID)
+                throw StalePriorState(gatewayID: gatewayID)
             }
         }
         let values = snapshotValues(

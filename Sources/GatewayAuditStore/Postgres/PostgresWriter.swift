@@ -57,7 +57,7 @@ struct PostgresWriter: Sendable {
         } catch let error as PSQLError where StoreError.isConflict(error) {
             let message = error.serverInfo?[.message] ?? "a conflicting write"
             throw StoreError.concurrentWrite(path: connection.path, detail: message)
-        } catch let stale as StaleLatestSnapshot {
+        } catch let stale as StalePriorState {
             throw StoreError.concurrentWrite(path: connection.path, detail: stale.detail)
         }
     }

@@ -1,8 +1,6 @@
 import PostgresNIO
 
 extension StoreError {
-    /// The store error for a postgres-nio error, in words that never include the password (postgres-nio's
-    /// own description is deliberately generic; the server's message and the cause are what helps).
     /// Whether `error` is a unique violation or a deadlock: while a batch is recorded, the mark of another
     /// run's write of the same resources since the batch's prior states were read (``concurrentWrite(path:detail:)``).
     static func isConflict(_ error: PSQLError) -> Bool {
@@ -11,6 +9,8 @@ extension StoreError {
         return state == "23505" || state == "40P01"
     }
 
+    /// The store error for a postgres-nio error, in words that never include the password (postgres-nio's
+    /// own description is deliberately generic; the server's message and the cause are what helps).
     static func map(_ error: PSQLError, location: String) -> StoreError {
         switch error.code {
         case .server:

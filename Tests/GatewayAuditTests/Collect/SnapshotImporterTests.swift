@@ -26,12 +26,15 @@ struct SnapshotImporterTests {
     }
 
     @Test(
-        "a time written with dashes takes Z or ±hh:mm, not four digits: those are a page counter",
+        "after a time written with dashes, -hhmm that cannot be an offset is a page counter; +hhmm and -0500 are offsets",
         arguments: [
             ("2025-03-07T02-00-00-0001.json", "2025-03-07T02:00:00Z"),
             ("2025-03-07T02-00-00-0002.json", "2025-03-07T02:00:00Z"),
             ("2025-03-07T04-00-00+02:00.json", "2025-03-07T02:00:00Z"),
             ("2025-03-07T04:00:00+0200.json", "2025-03-07T02:00:00Z"),
+            ("2025-03-07T03-00-00+0100.json", "2025-03-07T02:00:00Z"),
+            ("2025-03-06T21-00-00-0500.json", "2025-03-07T02:00:00Z"),
+            ("2025-03-06T20-30-00-0530.json", "2025-03-07T02:00:00Z"),
         ])
     func pageCounters(name: String, expected: String) {
         #expect(SnapshotImporter.time(inFileName: name)?.iso8601() == expected)
@@ -67,8 +70,14 @@ struct SnapshotImporterTests {
         var candidates: [(position: String.Index, text: String)] = []
         if let m = name.firstMatch(of: dateTime) {
             let (_, day, h, separator, mi, s, fraction, matched) = m.output
-            // `±hhmm` only after a time written with colons (after dashes, four digits are a page counter).
-            let offset = separator == "-" && matched.map { $0.count == 5 } == true ? nil : matched
+            // After dashes, a `-hhmm` that cannot be an offset (hours over 14, minutes not 00, 30 or 45) is a
+            // page counter.
+            let counter = matched.map { text in
+                let digits = text.dropFirst()
+                return text.count == 5 && text.hasPrefix("-")
+                    && (Int(digits.prefix(2)) ?? 0 > 14 || ![0, 30, 45].contains(Int(digits.suffix(2)) ?? 0))
+            }
+            let offset = separator == "-" && counter == true ? nil : matched
             candidates.append((m.range.lowerBound, "\(day)T\(h):\(mi):\(s)\(fraction ?? "")\(offset ?? "")"))
         }
         if let m = name.firstMatch(of: compact) {
@@ -174,13 +183,17 @@ struct SnapshotImporterTests {
         // The same gateway in two files of one night, with other content: the first file's is kept, and said.
         let n4a = try write(f, "2025-03-04-a.json", #"{"customer_gateways":[{"id":"a"},{"id":"b"}]}"#)
         let n4b = try write(f, "2025-03-04-b.json", #"{"customer_gateway":{"id":"a","name":"other"}}"#)
+        // A full last page names a next one too; its count says the listing is whole: b went.
+        let n5 = try write(
+            f, "2025-03-05.json", #"{"customer_gateways":[{"id":"a"}],"page_info":{"next_marker":"a"},"total_count":1}"#
+        )
         let summary = try await SnapshotImporter(database: f.database, listingsComplete: true, logger: logs.logger())
-            .importFiles([n1, n2, n3a, n3b, n4a, n4b])
-        #expect(summary.runs == 4)
-        #expect(try f.store.runs().map(\.counts.gone) == [0, 1, 0, 0])
+            .importFiles([n1, n2, n3a, n3b, n4a, n4b, n5])
+        #expect(summary.runs == 5)
+        #expect(try f.store.runs().map(\.counts.gone) == [1, 0, 1, 0, 0])
         #expect(
             try f.store.gateways().map { "\($0.gatewayID) \($0.state?.rawValue ?? "-")" } == [
-                "a present", "b present", "c gone",
+                "a present", "b gone", "c gone",
             ])
         #expect(try f.changes().filter { $0.gatewayID == "a" }.map(\.change) == [.firstSeen])
         #expect(

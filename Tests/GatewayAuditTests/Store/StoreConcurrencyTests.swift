@@ -118,6 +118,30 @@ struct StoreConcurrencyTests {
         #expect(runs.map(\.counts.observed) == [1, 1, 10, 10])
         #expect(runs.map(\.counts.new) == [0, 0, 0, 10])
         #expect(try f.changes().filter { $0.gatewayID == "gw-0" }.map(\.newValue) == [nil, "a", "b"])
+
+        // Nights 3 and 4: a tunnel's status alone moves (DOWN → ACTIVE); "pb" read DOWN before "pa" recorded
+        // ACTIVE. Its write would close "pa"'s new window with its own stale mark.
+        func tunnel(_ status: String, night: Int) throws -> [Observation] {
+            [.present(try KindFixture.connection(status: status), at: StoreFixture.night(night).adding(seconds: 60))]
+        }
+        let (runA3, runB3) = (try await writer.beginRun(Self.info("pa")), try await writer.beginRun(Self.info("pb")))
+        #expect(try await recorder.record(try tunnel("DOWN", night: 3), in: runA3) == [.new])
+        try await writer.finishRun(runA3, status: .complete, at: StoreFixture.night(3).adding(seconds: 61))
+        try await writer.finishRun(runB3, status: .complete, at: StoreFixture.night(3).adding(seconds: 62))
+        let (runA4, runB4) = (try await writer.beginRun(Self.info("pa")), try await writer.beginRun(Self.info("pb")))
+        let staleStatus = try await recorder.writes(for: try tunnel("ACTIVE", night: 4))
+        #expect(try await recorder.record(try tunnel("ACTIVE", night: 4), in: runA4) == [.unchanged])
+        let moved = await #expect(throws: StoreError.self) { try await writer.record(staleStatus, in: runB4) }
+        #expect(detail(of: moved) == "gateway vpnc-1: its status changed since it was read")
+        #expect(try await recorder.record(try tunnel("ACTIVE", night: 4), in: runB4) == [.unchanged])
+        try await writer.finishRun(runA4, status: .complete, at: StoreFixture.night(4).adding(seconds: 61))
+        try await writer.finishRun(runB4, status: .complete, at: StoreFixture.night(4).adding(seconds: 62))
+        // One window closed when ACTIVE was first seen, one open: none ends before it starts.
+        var windows: [StatusRow] = []
+        try f.store.forEachStatusRow(ReportFilter(kinds: [.vpnConnection])) { windows.append($0) }
+        #expect(windows.map(\.status) == ["DOWN", "ACTIVE"])
+        #expect(windows.first?.lastSeen == StoreFixture.night(3).adding(seconds: 60))
+        #expect(windows.allSatisfy { $0.firstSeen <= $0.lastSeen })
         let verification = try f.verify()
         #expect(verification.problems.isEmpty, "\(verification.problems.prefix(3))")
     }
