@@ -65,8 +65,7 @@ struct StoreConcurrencyTests {
             for project in ["pa", "pb"] { group.addTask { try await collect(project, nights: 2...13) } }
             try await group.waitForAll()
         }
-        let verification = try f.verify()
-        #expect(verification.problems.isEmpty, "\(verification.problems.prefix(3))")
+        try f.expectVerified()
     }
 
     @Test(
@@ -142,8 +141,7 @@ struct StoreConcurrencyTests {
         #expect(windows.map(\.status) == ["DOWN", "ACTIVE"])
         #expect(windows.first?.lastSeen == StoreFixture.night(3).adding(seconds: 60))
         #expect(windows.allSatisfy { $0.firstSeen <= $0.lastSeen })
-        let verification = try f.verify()
-        #expect(verification.problems.isEmpty, "\(verification.problems.prefix(3))")
+        try f.expectVerified()
     }
 
     @Test(
@@ -169,8 +167,7 @@ struct StoreConcurrencyTests {
         #expect(counts.map(\.new).reduce(0, +) == 60)
         #expect(counts.map(\.unchanged).reduce(0, +) == 60)
         #expect(try f.store.statistics().gateways == 60)
-        let verification = try f.verify()
-        #expect(verification.problems.isEmpty, "\(verification.problems.prefix(3))")
+        try f.expectVerified()
     }
 
     @Test(

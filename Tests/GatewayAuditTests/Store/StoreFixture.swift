@@ -95,6 +95,12 @@ final class StoreFixture: Sendable {
         try HistoryVerifier(try HistoryDatabase.open(path: path, readOnly: true)).verify()
     }
 
+    /// `verify` finds nothing (the first problems in the message when it does).
+    func expectVerified(sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let problems = try verify().problems
+        #expect(problems.isEmpty, "\(problems.prefix(3))", sourceLocation: sourceLocation)
+    }
+
     func expectIntegrity(sourceLocation: SourceLocation = #_sourceLocation) throws {
         #expect(try database.integrityCheck() == ["ok"], sourceLocation: sourceLocation)
     }
