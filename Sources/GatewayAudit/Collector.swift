@@ -100,13 +100,22 @@ public struct Collector: Sendable {
         // Only this run's scope: another project's resources are never confirmed (or recorded gone) here.
         let known = try await HistoryQueries(database).knownResources(in: run.scope)
         guard let ids = options.ids else { return try await collectListed(into: &sink, known: known, limiter: limiter) }
-        let kinds = Dictionary(known.map { ($0.gatewayID, $0.kind) }, uniquingKeysWith: { first, _ in first })
+        // A row with only failed lookups holds a guessed kind: its id is still looked up as every kind.
+        let kinds = Dictionary(
+            known.filter { $0.state != nil }.map { ($0.gatewayID, $0.kind) }, uniquingKeysWith: { first, _ in first })
         // An id the history does not know, with several kinds asked for, is looked up as each of them in
         // turn (customer gateway first) until one answers: never recorded under a kind it is not.
         let guesses = options.kinds.count == 1 ? options.kinds : ResourceKind.allCases.filter(options.kinds.contains)
         let targets = ids.compactMap { id -> Target? in
-            if let kind = kinds[id] { return options.kinds.contains(kind) ? Target(kind: kind, id: id) : nil }
-            return guesses.first.map { Target(kind: $0, id: id, alternatives: Array(guesses.dropFirst())) }
+            if let kind = kinds[id] {
+                if options.kinds.contains(kind) { return Target(kind: kind, id: id) }
+                // Said once per id, so a mistaken `--kind` is not a silent no-op.
+                logger.warning(
+                    "skipped \(id): it is recorded as a \(kind.noun), a kind --kind left out; add --kind \(kind.rawValue) to fetch it"
+                )
+                return nil
+            }
+            return guesses.first.map { Target(kind: $0, id: id, alternatives: Array(guesses.dropFirst()), unseen: true) }
         }
         try await fetch(
             targets, into: &sink, limiter: limiter, total: targets.count, firstAlone: client.rejectionsLockCredentials)
@@ -243,13 +252,17 @@ extension Collector {
         switch fetched {
         case .present(let resource):
             return Observation(gatewayID: target.id, observedAt: client.time.now, result: .present(resource))
-        case .gone:
+        case .gone where target.unseen:
             return try await probe(target)
+        case .gone:
+            return Observation(gatewayID: target.id, kind: target.kind, observedAt: client.time.now, result: .gone)
         }
     }
 
     /// A 404 for an id the history does not know: asks the other kinds in turn. The first that answers
-    /// wins; if none does, the id is gone (under the first kind), or failed when a lookup failed.
+    /// wins; if none does, the lookup failed: an id no run has seen is never recorded as gone (a mistyped
+    /// id would stay in the history as a resource that once existed), it is a failed observation that
+    /// says so, and the run is partial.
     private func probe(_ target: Target) async throws(ClientError) -> Observation {
         var failure: ClientError?
         for kind in target.alternatives {
@@ -262,8 +275,16 @@ extension Collector {
                 failure = failure ?? error
             }
         }
-        let result: Observation.Result = failure.map { .failed($0.description) } ?? .gone
-        return Observation(gatewayID: target.id, kind: target.kind, observedAt: client.time.now, result: result)
+        let reason = failure?.description ?? Self.notFound(target, projectID: client.projectID)
+        return Observation(gatewayID: target.id, kind: target.kind, observedAt: client.time.now, result: .failed(reason))
+    }
+
+    /// The reason recorded for an id that answered 404 as every kind asked and that no run has seen.
+    static func notFound(_ target: Target, projectID: String) -> String {
+        let nouns = ([target.kind] + target.alternatives).map(\.noun)
+        let named = nouns.count == 1 ? nouns[0] : nouns.dropLast().joined(separator: ", ") + " or " + nouns[nouns.count - 1]
+        return "not found: no \(named) has this id in project \(projectID) (HTTP 404); check the id: an id is "
+            + "recorded as gone only once a run has seen it"
     }
 
     private func list(_ kind: ResourceKind) async -> Result<ResourceListing, ClientError> {
@@ -287,5 +308,7 @@ extension Collector {
         let id: GatewayID
         /// The kinds to try next when `kind` answers 404 for an id the history does not know yet.
         var alternatives: [ResourceKind] = []
+        /// No run has seen the id: a 404 as every kind is a failed lookup, not a departure.
+        var unseen = false
     }
 }

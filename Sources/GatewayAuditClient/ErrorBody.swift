@@ -2,12 +2,22 @@ import Foundation
 import GatewayAuditCore
 
 /// The code and message of an error body, whichever of the API's shapes it has:
-/// `{"error_code","error_msg"}`, `{"code","message"}`, gateway `APIGW.xxxx`, or any of them nested
-/// one level deeper (`{"error": {...}}`).
+/// `{"error_code","error_msg"}`, `{"code","message"}`, gateway `APIGW.xxxx`, the official SDK's camelCase
+/// `{"errorCode","errorMsg"}`, or any of them nested deeper (`{"error": {...}}`, `{"a": {"b": {...}}}`).
+///
+/// The body itself is read first; when it has neither a code nor a message, the objects inside it are
+/// read breadth first, down to ``maximumDepth``, and the first that has either gives both (at one depth,
+/// members in key order, so the same body always gives the same answer). The request id is the body's own
+/// `request_id`, else the one beside the code that was found.
 struct ErrorBody: Sendable, Hashable {
     let code: String?
     let message: String?
     let requestID: String?
+
+    /// How deep the code and message are looked for: 0 is the body, 1 `{"error": {...}}`, and so on.
+    static let maximumDepth = 4
+    /// The most values the walk reads, so a large body costs little.
+    static let maximumValues = 256
 
     init(data: Data) {
         guard let json = try? JSONValue(data: data) else {
@@ -17,22 +27,62 @@ struct ErrorBody: Sendable, Hashable {
             requestID = nil
             return
         }
-        var found = ErrorBody.read(json)
-        if found.code == nil && found.message == nil, let members = json.objectValue {
-            for value in members.values {
-                let nested = ErrorBody.read(value)
-                if nested.code != nil || nested.message != nil {
-                    found = (nested.code, nested.message, found.requestID ?? nested.requestID)
+        let own = json["request_id"]?.stringValue
+        guard let found = ErrorBody.first(in: json) else {
+            code = nil
+            message = nil
+            requestID = own
+            return
+        }
+        code = found.code
+        message = found.message
+        requestID = own ?? found.requestID
+    }
+
+    /// The first object, breadth first from `root`, that has a code or a message; nil when none down to
+    /// ``maximumDepth`` has one.
+    private static func first(in root: JSONValue) -> (code: String?, message: String?, requestID: String?)? {
+        var level: [JSONValue] = [root]
+        var visited = 0
+        for _ in 0...maximumDepth {
+            var next: [JSONValue] = []
+            for value in level {
+                visited += 1
+                guard visited <= maximumValues else { return nil }
+                switch value {
+                case .object(let members):
+                    let found = ErrorBody.read(members)
+                    if found.code != nil || found.message != nil { return found }
+                    next += members.sorted { $0.key < $1.key }.map { $0.value }
+                case .array(let elements):
+                    next += elements
+                default:
                     break
                 }
             }
+            guard !next.isEmpty else { return nil }
+            level = next
         }
-        (code, message, requestID) = found
+        return nil
     }
 
-    private static func read(_ json: JSONValue) -> (code: String?, message: String?, requestID: String?) {
-        let code = json["error_code"]?.scalarText ?? json["code"]?.scalarText
-        let message = json["error_msg"]?.scalarText ?? json["message"]?.scalarText ?? json["error_message"]?.scalarText
-        return (code, message, json["request_id"]?.stringValue)
+    /// The code and message of one object, in the official SDK's order: `error_code`/`error_msg`, then
+    /// `errorCode`/`errorMsg`, then `code`/`message` (and `error_message`). Only a string, number or
+    /// Boolean counts: an object under `code` is looked into instead.
+    private static func read(_ members: [String: JSONValue]) -> (code: String?, message: String?, requestID: String?) {
+        let code = scalar(members["error_code"]) ?? scalar(members["errorCode"]) ?? scalar(members["code"])
+        let message =
+            scalar(members["error_msg"]) ?? scalar(members["errorMsg"]) ?? scalar(members["message"])
+            ?? scalar(members["error_message"])
+        return (code, message, members["request_id"]?.stringValue)
+    }
+
+    /// The text of a string, number or Boolean; nil for null, an array, an object or nothing.
+    private static func scalar(_ value: JSONValue?) -> String? {
+        guard let value else { return nil }
+        switch value {
+        case .null, .array, .object: return nil
+        default: return value.scalarText
+        }
     }
 }

@@ -6,12 +6,13 @@ public struct GatewayListing: Sendable, Hashable {
     public let gateways: [CustomerGateway]
     /// Pages fetched, including pages asked for again with a larger `limit`.
     public let pages: Int
-    /// The last page's `total_count`, when sent.
+    /// The latest `total_count` the list sent (the last page's, or an earlier page's when the last sent none).
     public let totalCount: Int?
-    /// Why the listing stopped before the end of the list (one line); nil when it reached the end.
+    /// Why the listing is not known to be complete (one line): it stopped before the end of the list, or
+    /// the list brought fewer than its `total_count`; nil when it reached the end with all it counts.
     public let incompleteReason: String?
 
-    /// True when the listing reached the end of the list.
+    /// True when the listing reached the end of the list and brought as many as its `total_count` counts.
     public var isComplete: Bool { incompleteReason == nil }
 }
 
@@ -21,11 +22,12 @@ public struct ResourceListing: Sendable, Hashable {
     public let resources: [Resource]
     /// Pages fetched, including pages asked for again with a larger `limit`.
     public let pages: Int
-    /// The last page's `total_count`, when sent.
+    /// The latest `total_count` the list sent (the last page's, or an earlier page's when the last sent none).
     public let totalCount: Int?
-    /// Why the listing stopped before the end of the list (one line); nil when it reached the end.
+    /// Why the listing is not known to be complete (one line): it stopped before the end of the list, or
+    /// the list brought fewer than its `total_count`; nil when it reached the end with all it counts.
     public let incompleteReason: String?
 
-    /// True when the listing reached the end of the list.
+    /// True when the listing reached the end of the list and brought as many as its `total_count` counts.
     public var isComplete: Bool { incompleteReason == nil }
 }

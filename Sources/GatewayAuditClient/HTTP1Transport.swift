@@ -208,13 +208,25 @@ public final class HTTP1Transport: Transport {
                     $0 == .eofDuringHandshake || $0 == .eofDuringAdditionalCertficiateChainValidation
                 }):
                 return .connection("the server closed the connection during the TLS handshake")
-            default: return .tls("\(error)")
+            default: return .tls(Self.tlsDetail(error))
             }
         case is BoringSSLError, is NIOSSLExtraError:
-            return .tls("\(error)")
+            return .tls(Self.tlsDetail(error))
         default:
             return .connection("\(error)")
         }
+    }
+}
+
+extension HTTP1Transport {
+    /// What a TLS error says, without the source paths of the TLS library's build (`at /…/ssl.cc:123`);
+    /// a plain-HTTP server answering the handshake is named as such (nothing about certificates).
+    static func tlsDetail(_ error: any Error) -> String {
+        let text = "\(error)"
+        if text.contains("WRONG_VERSION_NUMBER") || text.contains("HTTP_REQUEST") {
+            return TransportError.notTLS
+        }
+        return text.replacing(#/ at /[^\s\]\),]+:\d+/#, with: "")
     }
 }
 

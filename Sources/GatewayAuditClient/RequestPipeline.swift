@@ -20,10 +20,17 @@ struct RequestPipeline: Sendable {
 
     /// What a call accepts besides a 2xx, and which statuses mean "credentials rejected".
     struct Expectation: Sendable {
-        /// Whether a 404 is an answer (a gone gateway) rather than an error.
+        /// Whether a 404 from the VPN service (a `VPN.` code: VPN.0004, VPN.0509) is an answer, a gone
+        /// resource, rather than an error. A 404 the gateway layer sends (`APIGW.0101`: no such route, a
+        /// wrong endpoint path) or one without a code is an error: it says nothing about the resource.
         var allowNotFound = false
         /// Statuses reported as ``ClientError/authentication(status:code:message:requestID:variables:)``.
         var authenticationStatuses: Set<Int> = [401, 403]
+    }
+
+    /// Whether a 404's body is the VPN service's own "not found" (any `VPN.` code).
+    static func isResourceNotFound(_ body: ErrorBody) -> Bool {
+        body.code?.hasPrefix("VPN.") == true
     }
 
     /// The shortest timeout an attempt gets when the deadline is near.
@@ -60,8 +67,9 @@ struct RequestPipeline: Sendable {
             switch outcome {
             case .success(let response):
                 let status = response.status.code
-                if (200..<300).contains(status) || (expecting.allowNotFound && status == 404) { return response }
+                if (200..<300).contains(status) { return response }
                 let body = ErrorBody(data: response.body)
+                if expecting.allowNotFound, status == 404, Self.isResourceNotFound(body) { return response }
                 let requestID = response.requestID ?? body.requestID
                 logger.debug(
                     "request failed",

@@ -3,7 +3,8 @@ import GatewayAuditCore
 import Logging
 
 extension VPNClient {
-    /// The largest `limit` the list accepts (shared/API.md: 0 to 200).
+    /// The largest `limit` the lists accept (the API reference: 0 to 200, customer gateways and VPN
+    /// connections alike).
     public static let maximumPageSize = 200
 
     /// Lists every customer gateway of the project (``listResources(_:pageSize:)`` typed).
@@ -26,9 +27,11 @@ extension VPNClient {
     /// `created_at` (repeats are dropped by id). A `next_marker` that is not a timestamp (an opaque
     /// position) is sent back as it is; so is a timestamp the server refuses in its moved form.
     ///
-    /// A full page that brings no gateway not yet listed is asked for again twice as large, up to 200.
-    /// When a page of 200 still brings none, the list cannot be followed further: the gateways found so
-    /// far are returned with ``GatewayListing/incompleteReason`` saying so, never passed off as complete.
+    /// A full page that brings no gateway not yet listed is asked for again twice as large, up to the
+    /// kind's largest `limit` (200). When a page of 200 still brings none, or the list refuses the larger
+    /// page with a 400, the list cannot be followed further: the gateways found so far are returned with
+    /// ``ResourceListing/incompleteReason`` saying so, never passed off as complete. So is a list that
+    /// ends with fewer resources than its `total_count` counts.
     /// - Parameter pageSize: the first `limit`, 1 to the kind's largest (larger pages only when needed to progress).
     /// - Throws: ``ClientError`` when a page cannot be fetched after retries.
     public func listResources(_ kind: ResourceKind, pageSize: Int = VPNClient.maximumPageSize)
@@ -37,12 +40,19 @@ extension VPNClient {
         guard kind.listPages else {
             let page = try await listPage(kind, query: nil, number: 1)
             var seen = Set<GatewayID>()
+            let resources = page.resources.filter { seen.insert($0.id).inserted }
             return ResourceListing(
-                resources: page.resources.filter { seen.insert($0.id).inserted }, pages: 1,
-                totalCount: page.totalCount, incompleteReason: nil)
+                resources: resources, pages: 1, totalCount: page.totalCount,
+                incompleteReason: VPNClient.shortOfTotal(kind, listed: resources.count, total: page.totalCount))
         }
         let largest = kind.maximumPageSize
         var limit = min(max(pageSize, 1), largest)
+        // The `limit` of the last page the list answered: a 400 for another one refuses the page size.
+        var acceptedLimit: Int?
+        // The latest `total_count` the list sent.
+        var total: Int?
+        // The `created_at` of the page that brought nothing new, when the limit was widened after it.
+        var stalledAt: String?
         var marker: String?
         var sentByServer: String?
         var moveMarkers = true
@@ -56,9 +66,23 @@ extension VPNClient {
                 if let marker { query += "&marker=" + PercentEncoding.encode(marker) }
                 page = try await listPage(kind, query: query, number: pages + 1)
             } catch {
-                guard case .http(400, _, _, _) = error, let original = sentByServer, original != marker else {
-                    throw error
+                guard case .http(400, let code, let message, _) = error else { throw error }
+                if let accepted = acceptedLimit, accepted != limit, !RetryPolicy.isRetryable(status: 400, code: code) {
+                    // The same marker was answered with the smaller page: the wider limit is what is refused.
+                    let refusal: String =
+                        "HTTP 400" + (code.map { " \($0)" } ?? "") + (message.map { ": \($0)" } ?? "")
+                    let stalled: String = stalledAt ?? marker ?? "-"
+                    let noun = VPNClient.listedNoun(kind)
+                    let reason: String =
+                        VPNClient.incompletePrefix(kind)
+                        + "could not make progress past created_at \(stalled): a full page of \(accepted) brought no "
+                        + "\(noun) not yet listed, and the list refused the wider limit \(limit) (\(refusal)); "
+                        + VPNClient.listedCount(kind, listed: gateways.count, total: total)
+                    logger.debug("the list refused a wider page", metadata: ["kind": "\(kind)", "limit": "\(limit)"])
+                    return ResourceListing(
+                        resources: gateways, pages: pages, totalCount: total, incompleteReason: reason)
                 }
+                guard let original = sentByServer, original != marker else { throw error }
                 logger.notice(
                     "the list refused a marker moved past ties; following next_marker as sent from now on",
                     metadata: ["marker": "\(marker ?? "")", "next_marker": "\(original)"])
@@ -67,6 +91,8 @@ extension VPNClient {
                 continue
             }
             pages += 1
+            acceptedLimit = limit
+            total = page.totalCount ?? total
             var added = 0
             for gateway in page.resources where seen.insert(gateway.id).inserted {
                 gateways.append(gateway)
@@ -78,29 +104,56 @@ extension VPNClient {
                     "listed resources",
                     metadata: ["kind": "\(kind)", "count": "\(gateways.count)", "pages": "\(pages)"])
                 return ResourceListing(
-                    resources: gateways, pages: pages, totalCount: page.totalCount, incompleteReason: nil)
+                    resources: gateways, pages: pages, totalCount: total,
+                    incompleteReason: VPNClient.shortOfTotal(kind, listed: gateways.count, total: total))
             }
             guard added == 0 else {
                 sentByServer = next
                 marker = moveMarkers ? VPNClient.markerIncludingTies(next) ?? next : next
                 continue
             }
+            let last = page.resources.last?.createdAtText ?? next
             guard limit < largest else {
-                let last = page.resources.last?.createdAtText ?? next
-                let listed = "\(gateways.count)" + (page.totalCount.map { " of \($0)" } ?? "")
-                let noun = kind == .customerGateway ? "gateway" : kind.noun
-                let reason =
-                    "\(kind == .customerGateway ? "" : kind.noun + " ")listing incomplete: could not make progress "
-                    + "past created_at \(last): a full page of \(largest) "
-                    + "(the largest limit) brought no \(noun) not yet listed (more than \(largest) share one created_at?); "
-                    + "\(listed) \(noun)s listed"
+                let noun = VPNClient.listedNoun(kind)
+                let reason: String =
+                    VPNClient.incompletePrefix(kind) + "could not make progress past created_at \(last): "
+                    + "a full page of \(largest) (the largest limit) brought no \(noun) not yet listed "
+                    + "(more than \(largest) share one created_at?); "
+                    + VPNClient.listedCount(kind, listed: gateways.count, total: total)
                 return ResourceListing(
-                    resources: gateways, pages: pages, totalCount: page.totalCount, incompleteReason: reason)
+                    resources: gateways, pages: pages, totalCount: total, incompleteReason: reason)
             }
             // The whole page was already listed: ask again with a wider page from the same marker.
+            stalledAt = last
             limit = min(largest, limit * 2)
             logger.debug("widening the list page", metadata: ["limit": "\(limit)", "marker": "\(marker ?? "")"])
         }
+    }
+
+    /// How an incomplete listing's reason starts: `listing incomplete: ` for customer gateways (as before
+    /// other kinds were listed), `VPN connection listing incomplete: ` for the others.
+    static func incompletePrefix(_ kind: ResourceKind) -> String {
+        (kind == .customerGateway ? "" : kind.noun + " ") + "listing incomplete: "
+    }
+
+    /// The noun a listing's messages count in: `gateway` for customer gateways, else the kind's noun.
+    static func listedNoun(_ kind: ResourceKind) -> String {
+        kind == .customerGateway ? "gateway" : kind.noun
+    }
+
+    /// `205 of 210 gateways listed` (`205 gateways listed` when the list sent no `total_count`).
+    static func listedCount(_ kind: ResourceKind, listed: Int, total: Int?) -> String {
+        "\(listed)" + (total.map { " of \($0)" } ?? "") + " \(listedNoun(kind))s listed"
+    }
+
+    /// Why a list followed to its end is not complete: it brought fewer resources (each id once) than its
+    /// `total_count` counts, worded like an import's night that holds fewer gateways than its pages count.
+    /// Nil when the list sent no count or brought at least as many.
+    static func shortOfTotal(_ kind: ResourceKind, listed: Int, total: Int?) -> String? {
+        guard let total, listed < total else { return nil }
+        let noun = listedNoun(kind)
+        return incompletePrefix(kind) + "the list gave \(listed) of the \(total) \(noun)s its pages count "
+            + "(total_count)"
     }
 
     private func listPage(_ kind: ResourceKind, query: String?, number: Int) async throws(ClientError)

@@ -18,6 +18,8 @@ public enum ReportError: Error, Sendable, Hashable {
     case encodingFailed(what: String, detail: String)
     /// The gateway id has no record in the database.
     case unknownGateway(GatewayID)
+    /// A key file of a new pair could not be created or written; neither file of the pair was kept.
+    case cannotWriteKey(path: String, detail: String)
     /// A key file is missing or not a gateway-audit Ed25519 key.
     case invalidKey(path: String, detail: String)
     /// The gateway belongs to a scope that `--account`, `--region` or `--project` leave out.
@@ -41,6 +43,8 @@ extension ReportError: CustomStringConvertible {
                 + "check the disk or copy the file elsewhere, then verify again"
         case .encodingFailed(let what, let detail):
             return "cannot encode \(what) as JSON (\(detail)); nothing was written. Please report this as a bug"
+        case .cannotWriteKey(let path, let detail):
+            return "cannot write key \(path): \(detail)"
         case .invalidKey(let path, let detail):
             return "key \(path): \(detail)"
         case .unknownGateway(let id):

@@ -8,25 +8,87 @@ public enum SigningKey {
     static let privatePrefix = "gateway-audit-ed25519-private-key "
     static let publicPrefix = "gateway-audit-ed25519-public-key "
 
-    /// Creates a key pair and writes both files (the private one readable by its owner only).
-    /// - Throws: ``ReportError/cannotWrite(path:detail:)``; an existing file is never overwritten.
+    /// Creates a key pair and writes both files. Each is created only where nothing is (a file already there
+    /// is never overwritten), the private one with mode 0600 from its first instant, so no other user can
+    /// read it even while it is written; a failure part way removes both, so no half pair is left.
+    /// - Returns: the fingerprint of the public key.
+    /// - Throws: ``ReportError/cannotWriteKey(path:detail:)``: a path already taken, both paths naming one
+    ///   file, or a file that cannot be created or written.
     public static func generate(privateKeyPath: String, publicKeyPath: String) throws(ReportError) -> String {
-        for path in [privateKeyPath, publicKeyPath] where FileManager.default.fileExists(atPath: path) {
-            throw .cannotWrite(path: path, detail: "it already exists; keys are never overwritten")
-        }
         let key = Curve25519.Signing.PrivateKey()
         let publicText = publicPrefix + key.publicKey.rawRepresentation.base64EncodedString() + "\n"
         let privateText = privatePrefix + key.rawRepresentation.base64EncodedString() + "\n"
-        guard
-            FileManager.default.createFile(
-                atPath: privateKeyPath, contents: Data(privateText.utf8), attributes: [.posixPermissions: 0o600])
-        else {
-            throw .cannotWrite(path: privateKeyPath, detail: "cannot create the file")
+        // Both files are created before either is written: a path in the way stops the pair before a key is
+        // on disk.
+        let privateFile = try create(privateKeyPath, mode: 0o600)
+        let publicFile: Int32
+        do throws(ReportError) {
+            publicFile = try create(publicKeyPath, mode: 0o644)
+        } catch {
+            // Taken by the private key just created: the two paths name one file.
+            let same = isFile(privateFile, at: publicKeyPath)
+            close(privateFile)
+            unlink(privateKeyPath)
+            if same {
+                throw .cannotWriteKey(
+                    path: publicKeyPath,
+                    detail: "it names the private key's file too; give the public key a path of its own")
+            }
+            throw error
         }
-        guard FileManager.default.createFile(atPath: publicKeyPath, contents: Data(publicText.utf8)) else {
-            throw .cannotWrite(path: publicKeyPath, detail: "cannot create the file")
+        let failures = [
+            fill(privateFile, path: privateKeyPath, with: privateText),
+            fill(publicFile, path: publicKeyPath, with: publicText),
+        ]
+        if let failure = failures.compactMap({ $0 }).first {
+            unlink(privateKeyPath)
+            unlink(publicKeyPath)
+            throw failure
         }
         return fingerprint(key.publicKey.rawRepresentation)
+    }
+
+    /// Creates `path` for writing, only if nothing is there (`O_EXCL`: not even a dangling link).
+    private static func create(_ path: String, mode: mode_t) throws(ReportError) -> Int32 {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        guard descriptor >= 0 else {
+            let code = errno
+            throw .cannotWriteKey(
+                path: path,
+                detail: code == EEXIST
+                    ? "it already exists, and keys are never overwritten; remove it or choose another path"
+                    : "\(String(cString: strerror(code))); check that its folder exists and can be written")
+        }
+        return descriptor
+    }
+
+    /// Writes `text` to `descriptor` and syncs it to disk; closes the descriptor in every case.
+    /// - Returns: the error, nil when the file is complete.
+    private static func fill(_ descriptor: Int32, path: String, with text: String) -> ReportError? {
+        let bytes = Array(text.utf8)
+        var done = 0
+        var failure: Int32?
+        while done < bytes.count, failure == nil {
+            let count = bytes[done...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            if count >= 0 {
+                done += count
+            } else if errno != EINTR {
+                failure = errno
+            }
+        }
+        if failure == nil, fsync(descriptor) != 0 { failure = errno }
+        if close(descriptor) != 0, failure == nil { failure = errno }
+        return failure.map {
+            ReportError.cannotWriteKey(path: path, detail: "\(String(cString: strerror($0))); no key was kept")
+        }
+    }
+
+    /// Whether `path` names the file open as `descriptor`.
+    private static func isFile(_ descriptor: Int32, at path: String) -> Bool {
+        var opened = stat()
+        var named = stat()
+        return fstat(descriptor, &opened) == 0 && stat(path, &named) == 0 && opened.st_dev == named.st_dev
+            && opened.st_ino == named.st_ino
     }
 
     /// Signs a manifest with the private key in `path`.

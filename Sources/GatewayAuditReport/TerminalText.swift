@@ -1,9 +1,9 @@
 /// Text for one line of a terminal, cron mail or chat message: line breaks shown as `⏎`, every other control
 /// character (CR, ESC, BEL, the C1 range) and the bidirectional overrides as `�`. A name or value from the
 /// API can then neither start a line that reads as another resource nor drive the reader's terminal.
-enum TerminalText {
+public enum TerminalText {
     /// `text` safe for one line.
-    static func line(_ text: String) -> String {
+    public static func line(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: isControl) else { return text }
         var scalars = String.UnicodeScalarView()
         var previous: Unicode.Scalar?

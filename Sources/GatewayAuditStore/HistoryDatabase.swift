@@ -91,8 +91,12 @@ public struct HistoryDatabase: Sendable {
             try PostgresSchema.prepare(session, readOnly: readOnly)
             return HistoryDatabase(postgres: session)
         }
-        let exists = FileManager.default.fileExists(atPath: path)
-        if readOnly && !exists { throw .missing(path: path) }
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        // A folder is no database (reading it failed as "cannot write"); an empty file, to a reading
+        // command, holds no history yet (its queries failed with "no such table").
+        if exists && isDirectory.boolValue { throw .notADatabase(path: path) }
+        if readOnly && (!exists || Self.fileSize(path) == 0) { throw .missing(path: path) }
         if exists {
             try checkHeader(path: path)
             if try inspect(path: path, scanForDamage: !readOnly), readOnly {
@@ -122,6 +126,11 @@ public struct HistoryDatabase: Sendable {
             return pool
         }
         return try HistoryDatabase(writer: pool, path: path, isFile: true, migrate: !readOnly)
+    }
+
+    /// The size of the file at `path`; nil when it cannot be read.
+    static func fileSize(_ path: String) -> UInt64? {
+        (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? UInt64
     }
 
     /// A new, empty database in memory (tests; no run lock, nothing on disk).

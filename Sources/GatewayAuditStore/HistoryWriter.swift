@@ -16,10 +16,11 @@ public struct HistoryWriter: Sendable {
     /// Starts a collection run: takes its scope's run lock (waiting up to `lockWait`), closes runs of
     /// that scope a killed process left `running` as `aborted`, and records the new run. Runs of other
     /// scopes go on at the same time.
+    /// `startedAt` is read once the lock is held: a run that waited for another starts when it can.
     /// - Throws: ``StoreError/locked(path:waitedSeconds:)`` when another run holds the database.
-    public func beginRun(_ info: RunInfo, at startedAt: Instant = .now, lockWait: Duration = .seconds(60))
-        async throws(StoreError) -> ActiveRun
-    {
+    public func beginRun(
+        _ info: RunInfo, at startedAt: @autoclosure () -> Instant = .now, lockWait: Duration = .seconds(60)
+    ) async throws(StoreError) -> ActiveRun {
         if let session = database.postgres {
             return try await PostgresWriter(session: session).beginRun(info, at: startedAt, lockWait: lockWait)
         }
@@ -27,6 +28,7 @@ public struct HistoryWriter: Sendable {
         let lock =
             database.isFile
             ? try await RunLock.acquire(databasePath: database.path, scope: scope, wait: lockWait) : nil
+        let startedAt = startedAt()
         let path = database.path
         do {
             let (id, aborted) = try await database.write { db in

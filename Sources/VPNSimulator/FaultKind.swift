@@ -20,4 +20,9 @@ public enum FaultKind: Sendable, Hashable, Codable {
     /// The normal status and headers at once, then the body one byte every `intervalMilliseconds`: a
     /// server or proxy that never goes quiet long enough for an idle read timer, yet never finishes.
     case tricklingBody(intervalMilliseconds: Int)
+    /// A list answer without the first `count` items of its list, though `total_count` still counts them
+    /// (a list served from a lagging replica): `page_info.current_count` says how many were sent,
+    /// `next_marker` stays. A client that trusts the list alone misses them; one that checks `total_count`
+    /// knows it did. Any other answer is sent unchanged.
+    case omittedListItems(count: Int)
 }

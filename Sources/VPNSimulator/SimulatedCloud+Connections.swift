@@ -17,8 +17,8 @@ extension SimulatedCloud {
         connections[id].map { $0.json(night: night, runTime: runTime(ofNight: night)) }
     }
 
-    /// `GET /v5/{project_id}/vpn-connection`: `limit`/`marker` paging like the customer gateways (limit up
-    /// to 2000); filters `vgw_id`, `vgw_ip`, `vpn_id` (a connection id) and `enterprise_project_id`.
+    /// `GET /v5/{project_id}/vpn-connection`: `limit`/`marker` paging like the customer gateways (limit 0
+    /// to 200, default 200); filters `vgw_id`, `vgw_ip`, `vpn_id` (a connection id) and `enterprise_project_id`.
     func listConnections(_ request: APIRequest, requestID: String) -> APIResponse {
         let query = request.queryItems
         var items = liveConnections

@@ -1,3 +1,4 @@
+import Foundation
 import GatewayAuditCore
 
 /// What differs between two paged lists: the envelope member, the noun for messages, the largest `limit`.
@@ -9,9 +10,10 @@ struct PagedList: Sendable {
     /// The largest `limit` accepted, also the default.
     let maximumLimit: Int
 
+    /// The API reference: `limit` 0–200, default 200.
     static let customerGateways = PagedList(member: "customer_gateways", noun: "customer gateway", maximumLimit: 200)
-    /// API.md: connections page with `limit` up to 2000.
-    static let connections = PagedList(member: "vpn_connections", noun: "VPN connection", maximumLimit: 2_000)
+    /// The API reference: `limit` 0–200, default 200, as for customer gateways (not 2000); more is `400 VPN.0001`.
+    static let connections = PagedList(member: "vpn_connections", noun: "VPN connection", maximumLimit: 200)
 }
 
 extension SimulatedCloud {
@@ -96,6 +98,30 @@ extension SimulatedCloud {
         guard let instant = (try? Timestamp(parsing: marker))?.instant ?? instantOfID(marker) else { return nil }
         if scenario.markerMode == .exclusive { return { $0.createdInstant < instant } }
         return { $0.createdInstant <= instant }
+    }
+
+    /// The members that hold the list in a list answer.
+    static let listMembers = [PagedList.customerGateways.member, PagedList.connections.member, "vpn_gateways"]
+
+    /// `response` without the first `count` items of its list (``FaultKind/omittedListItems(count:)``):
+    /// `page_info.current_count` counts what is left; `total_count` and `next_marker` stay as they were.
+    /// Any other answer (an error, a single resource) is returned as it is.
+    static func omitting(_ count: Int, from response: APIResponse) -> APIResponse {
+        guard (200..<300).contains(response.status),
+            case .object(let members)? = try? JSONValue(data: Data(response.body)),
+            let member = listMembers.first(where: { members[$0]?.arrayValue != nil }),
+            let items = members[member]?.arrayValue
+        else { return response }
+        var body = members
+        let kept = Array(items.dropFirst(count))
+        body[member] = .array(kept)
+        if case .object(var info)? = body["page_info"] {
+            info["current_count"] = .integer(Int64(kept.count))
+            body["page_info"] = .object(info)
+        }
+        var changed = response
+        changed.body = JSONValue.object(body).canonicalBytes
+        return changed
     }
 
     /// `400 VPN.0001`.

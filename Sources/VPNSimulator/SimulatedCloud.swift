@@ -143,6 +143,7 @@ public actor SimulatedCloud {
         var delay = 0
         var corruption: FaultKind?
         var trickle: Int?
+        var omitted = 0
         if let fault = firingFault(for: request) {
             switch fault {
             case .connectionReset:
@@ -173,9 +174,12 @@ public actor SimulatedCloud {
                 corruption = fault
             case .tricklingBody(let milliseconds):
                 trickle = max(1, milliseconds)
+            case .omittedListItems(let count):
+                omitted = max(0, count)
             }
         }
         var response = answer(request, requestID: requestID)
+        if omitted > 0 { response = SimulatedCloud.omitting(omitted, from: response) }
         if let corruption, !response.body.isEmpty {
             response.body = SimulatedCloud.corrupt(response.body, with: corruption)
         }

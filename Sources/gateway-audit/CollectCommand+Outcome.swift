@@ -19,9 +19,12 @@ extension CollectCommand {
         if summary.status == .partial {
             var problems = summary.incompleteListing.map { [$0] } ?? []
             if summary.counts.failed > 0 {
+                // The one line a quiet night prints: it names the first failure, so a mistyped id or a
+                // refused lookup needs no second run with logs to be understood.
+                let first = summary.failures.first.map { "; the first, \($0.id): \($0.reason)" } ?? ""
                 problems.append(
-                    "\(summary.counts.failed) gateway(s) could not be fetched and were recorded as failed observations; "
-                        + "the others are stored")
+                    "\(summary.counts.failed) resource(s) could not be fetched and were recorded as failed "
+                        + "observations; the others are stored\(first)")
             }
             return CommandFailure(status: .partial, description: problems.joined(separator: "; "))
         }

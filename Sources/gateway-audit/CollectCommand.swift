@@ -136,13 +136,19 @@ struct CollectCommand: AsyncParsableCommand {
         guard (1...64).contains(scopeConcurrency) else {
             throw ValidationError("--scope-concurrency must be between 1 and 64")
         }
+        if ids.contains(where: { Self.trimmed($0[...]).isEmpty }) {
+            throw ValidationError("--id needs a resource id; an empty one (an unset shell variable?) is refused")
+        }
         try operations.validate()
     }
 
     func run() async throws {
         let environment = CloudEnvironment()
         let settings = try operations.resolved(environment)
-        if let config = config ?? environment["GATEWAY_AUDIT_CONFIG"] {
+        // One-project options on the command line win over an estate file named in the environment (a
+        // hand run on a machine whose nightly job sets GATEWAY_AUDIT_CONFIG); `--config` with them is refused.
+        let oneProject = endpoint != nil || projectID != nil || !ids.isEmpty || idsFile != nil
+        if let config = config ?? (oneProject ? nil : environment["GATEWAY_AUDIT_CONFIG"]) {
             try await collectEstate(config, environment: environment, settings: settings)
             return
         }

@@ -39,6 +39,7 @@ struct ConfigCheckCommand: AsyncParsableCommand {
         let estate = try await CollectCommand.estateOrUsage { () throws(EstateError) in
             try EstateFile.load(path: path)
         }
+        let database = try estate.database.map { try Self.shown(database: $0, file: path) }
         let credentials = EstateCredentials(environment: environment.values)
         let logger = StderrLogHandler.logger(
             "gateway-audit",
@@ -56,28 +57,46 @@ struct ConfigCheckCommand: AsyncParsableCommand {
             throw error
         }
         await CollectCommand.shutDown(transport, logger: logger)
+        // A region whose projects could not be listed fails the check: nothing is printed as ok.
+        if let first = plan.unlisted.first {
+            for unlisted in plan.unlisted {
+                StderrLogHandler.write(
+                    "gateway-audit: \(unlisted.label): cannot list projects: "
+                        + TerminalText.line(unlisted.error.description), level: .error)
+            }
+            throw CommandFailure(status: ExitStatus(first.error), description: "some projects could not be listed")
+        }
         let header = ["account", "cloud", "auth", "region", "project_id", "endpoint"]
+        // Names come from the file and project ids from IAM: shown, never sent to the terminal as they are.
         let rows = plan.scopes.map { scope in
             [
                 scope.account.name, scope.account.cloud.rawValue, scope.account.auth.name, scope.region,
                 scope.projectID == "all" && !resolve ? "all (list with --resolve)" : scope.projectID, scope.endpoint,
-            ]
+            ].map(TerminalText.line)
         }
         let out = StandardOutput()
         out.write(
             "\(path): ok, \(estate.accounts.count) account(s), \(plan.scopes.count) scope(s)"
-                + (estate.database.map { ", database \($0)" } ?? "") + "\n")
+                + (database.map { ", database \($0)" } ?? "") + "\n")
         if !rows.isEmpty {
             out.write(
                 TextTable(header: header.map { $0.uppercased() }, rows: rows).lines.joined(separator: "\n") + "\n")
         }
         out.flush()
-        for unlisted in plan.unlisted {
-            FileHandle.standardError.write(
-                Data("gateway-audit: \(unlisted.label): cannot list projects: \(unlisted.error)\n".utf8))
-        }
-        if let first = plan.unlisted.first {
-            throw CommandFailure(status: ExitStatus(first.error), description: "some projects could not be listed")
+    }
+
+    /// The estate's `database` as it may be shown: a PostgreSQL URL without its password (as every message
+    /// of the store shows it), on one line.
+    /// - Throws: ``CommandFailure`` (usage) for a malformed PostgreSQL URL, naming the file and the key.
+    static func shown(database: String, file: String) throws(CommandFailure) -> String {
+        guard PostgresLocation.isPostgres(database) else { return TerminalText.line(database) }
+        do throws(StoreError) {
+            return TerminalText.line(try PostgresLocation.parse(database).redacted)
+        } catch {
+            // The store's message names --db; this URL comes from the file. Neither echoes the password.
+            let detail: String
+            if case .invalidLocation(let text) = error { detail = text } else { detail = error.description }
+            throw CommandFailure(status: .usage, description: "\(file): database: \(detail)")
         }
     }
 }

@@ -28,6 +28,18 @@ struct GatewayAuditCommand: AsyncParsableCommand {
         // Past a file-size limit (`ulimit -f`) a write must fail with EFBIG, which SQLite reports and
         // rolls back, rather than SIGXFSZ killing the process in the middle of a transaction.
         signal(SIGXFSZ, SIG_IGN)
+        // `CommandLine.arguments` repairs bytes that are not UTF-8 (a file name in Latin-1), so a path would
+        // silently name another file: such an argument is refused instead.
+        for index in 1..<Int(CommandLine.argc) {
+            guard let argument = CommandLine.unsafeArgv[index], String(validatingCString: argument) == nil else {
+                continue
+            }
+            StderrLogHandler.write(
+                "gateway-audit: error: argument \(index) is not valid UTF-8 (a file name in another encoding?); "
+                    + "rename the file or pass its path in UTF-8",
+                level: .error)
+            Foundation.exit(ExitStatus.usage.rawValue)
+        }
         do {
             var command = try parseAsRoot()
             if var command = command as? any AsyncParsableCommand {
@@ -37,7 +49,7 @@ struct GatewayAuditCommand: AsyncParsableCommand {
             }
         } catch {
             switch ExitStatus.message(for: error) {
-            case .standardError(let line)?: FileHandle.standardError.write(Data((line + "\n").utf8))
+            case .standardError(let line)?: StderrLogHandler.write(line, level: .error)
             case .standardOutput(let text)?: FileHandle.standardOutput.write(Data((text + "\n").utf8))
             case nil: break
             }

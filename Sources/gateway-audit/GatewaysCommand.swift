@@ -14,7 +14,8 @@ struct GatewaysCommand: AsyncParsableCommand {
 
     func run() async throws {
         let zone = list.zoneOption.tz
-        let gateways = try list.database.openForReading().gateways(scopes.filter).filter { $0.kind == .customerGateway }
+        let store = try list.database.openForReading()
+        let gateways = try store.gateways(scopes.filter).filter { $0.kind == .customerGateway }
         let header = [
             "gateway_id", "state", "name", "first_seen", "last_seen", "snapshots", "failed", "connections", "account",
             "region", "project_id",
@@ -27,8 +28,13 @@ struct GatewaysCommand: AsyncParsableCommand {
                 g.scope.projectID,
             ]
         }
+        let recorded =
+            try gateways.isEmpty && !scopes.filter.isEmpty
+            ? store.gateways().count(where: { $0.kind == .customerGateway }) : 0
         ListPrinter.print(
             header: header, rows: rows, format: list.format,
-            empty: "No gateways recorded yet; run `gateway-audit collect`.")
+            empty: recorded > 0
+                ? ListPrinter.noMatch("gateways", options: ListPrinter.options(scopes.filter), recorded: recorded)
+                : "No gateways recorded yet; run `gateway-audit collect`.")
     }
 }

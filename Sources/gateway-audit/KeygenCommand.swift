@@ -6,7 +6,8 @@ struct KeygenCommand: AsyncParsableCommand {
         commandName: "keygen",
         abstract: "Create an Ed25519 key pair for signing export manifests.",
         discussion: """
-            Keep the private key with the job that exports; give the public key to auditors.
+            Keep the private key with the job that exports; give the public key to auditors. Neither file may \
+            exist yet: keys are never overwritten.
 
             Example: gateway-audit keygen --private-key /etc/gateway-audit/sign.key --public-key audit.pub
             """

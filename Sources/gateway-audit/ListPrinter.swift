@@ -10,8 +10,11 @@ enum ListPrinter {
             if rows.isEmpty {
                 out.write(empty + "\n")
             } else {
+                // Names and values come from the cloud: a control character or an escape sequence in one must
+                // neither break the table's lines nor drive the terminal (CSV and JSON escape them instead).
+                let cells = rows.map { $0.map(TerminalText.line) }
                 out.write(
-                    TextTable(header: header.map { $0.uppercased() }, rows: rows).lines.joined(separator: "\n") + "\n")
+                    TextTable(header: header.map { $0.uppercased() }, rows: cells).lines.joined(separator: "\n") + "\n")
             }
         case .csv:
             var writer = CSVWriter(output: out)
@@ -24,5 +27,20 @@ enum ListPrinter {
             for row in rows { writer.writeRow(row) }
         }
         out.flush()
+    }
+
+    /// The text for a listing whose options left out all of the `recorded` rows of the history:
+    /// `No runs match --project p1 (12 recorded).`
+    static func noMatch(_ noun: String, options: [String], recorded: Int) -> String {
+        "No \(noun) match \(TerminalText.line(options.joined(separator: " "))) (\(recorded) recorded)."
+    }
+
+    /// The scope options `filter` was made of, as they were given: `["--region", "eu-de"]`.
+    static func options(_ filter: ScopeFilter) -> [String] {
+        var options: [String] = []
+        if let account = filter.account { options += ["--account", account] }
+        if let region = filter.region { options += ["--region", region] }
+        if let project = filter.projectID { options += ["--project", project] }
+        return options
     }
 }

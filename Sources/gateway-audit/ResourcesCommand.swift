@@ -23,8 +23,8 @@ struct ResourcesCommand: AsyncParsableCommand {
 
     func run() async throws {
         let zone = list.zoneOption.tz
-        let resources = try list.database.openForReading().gateways()
-            .filter { kinds.isEmpty || kinds.contains($0.kind) }
+        let known = try list.database.openForReading().gateways()
+        let resources = known.filter { kinds.isEmpty || kinds.contains($0.kind) }
             .sorted { ($0.kind, $0.gatewayID) < ($1.kind, $1.gatewayID) }
         let header = ["resource_kind", "id", "state", "status", "name", "first_seen", "last_seen", "snapshots"]
         let rows = resources.map { r in
@@ -35,6 +35,9 @@ struct ResourcesCommand: AsyncParsableCommand {
         }
         ListPrinter.print(
             header: header, rows: rows, format: list.format,
-            empty: "No resources recorded yet; run `gateway-audit collect`.")
+            empty: known.isEmpty
+                ? "No resources recorded yet; run `gateway-audit collect`."
+                : ListPrinter.noMatch(
+                    "resources", options: kinds.flatMap { ["--kind", $0.rawValue] }, recorded: known.count))
     }
 }

@@ -8,16 +8,21 @@ struct RunsCommand: AsyncParsableCommand {
         discussion: "A run shown as `running` with no finish was killed; the next run closes it as `aborted`."
     )
 
-    @Option(name: .long, help: "Show at most this many runs.")
+    @Option(name: .long, help: "Show at most this many runs (1 or more).")
     var limit: Int = 50
 
     @OptionGroup var list: ListOptions
 
     @OptionGroup(title: "Scopes") var scopes: ScopeOptions
 
+    func validate() throws {
+        guard limit >= 1 else { throw ValidationError("--limit must be at least 1") }
+    }
+
     func run() async throws {
         let zone = list.zoneOption.tz
-        let runs = try list.database.openForReading().runs(limit: limit, scopes.filter)
+        let store = try list.database.openForReading()
+        let runs = try store.runs(limit: limit, scopes.filter)
         let header = [
             "run", "status", "started", "finished", "observed", "unchanged", "changed", "new", "gone", "failed",
             "message", "account", "region", "project_id",
@@ -30,6 +35,12 @@ struct RunsCommand: AsyncParsableCommand {
                 r.scopeKey.region, r.scopeKey.projectID,
             ]
         }
-        ListPrinter.print(header: header, rows: rows, format: list.format, empty: "No runs recorded yet.")
+        // With at least one run shown whenever the scopes hold some, no row means none of them has runs.
+        let recorded = try runs.isEmpty && !scopes.filter.isEmpty ? store.statistics().runs : 0
+        ListPrinter.print(
+            header: header, rows: rows, format: list.format,
+            empty: recorded > 0
+                ? ListPrinter.noMatch("runs", options: ListPrinter.options(scopes.filter), recorded: recorded)
+                : "No runs recorded yet.")
     }
 }

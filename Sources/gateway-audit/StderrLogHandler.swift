@@ -37,6 +37,14 @@ struct StderrLogHandler: LogHandler {
         }
     }
 
+    /// Writes `line`, a message of the executable's own at `level`, on standard error: under the journal
+    /// with its syslog priority first (`<3>gateway-audit: error: …`), as every log line has, so
+    /// `journalctl -p err` shows it; elsewhere as it is.
+    static func write(_ line: String, level: Logger.Level) {
+        let prefix = toJournal ? "<\(priority(level))>" : ""
+        FileHandle.standardError.write(Data((prefix + line + "\n").utf8))
+    }
+
     /// A logger at `level` writing to standard error.
     static func logger(_ label: String, level: Logger.Level) -> Logger {
         Logger(label: label) { _ in StderrLogHandler(logLevel: level) }

@@ -13,7 +13,7 @@ struct VPNSimulatorCommand: AsyncParsableCommand {
         discussion: """
             Serves, under /v5/{project_id}/: customer-gateways (list with limit/marker, show, create, update, \
             delete, tags), vpn-gateways (list without paging, filter vgw_id; show) and vpn-connection (list with \
-            limit up to 2000 and marker, filter vgw_id; show), all AK/SK- or token-authenticated; and IAM \
+            limit up to 200 and marker, filter vgw_id; show), all AK/SK- or token-authenticated; and IAM \
             POST /v3/auth/tokens.
             Prints the base URL, project id and test credentials, then serves until Ctrl-C.
             Advance the virtual clock with `curl -X POST 'BASE/_sim/advance?nights=1'`; `GET BASE/_sim/state`

@@ -163,7 +163,10 @@ struct CommandLineTests {
             #expect(result.status == 1)
             #expect(
                 result.stdout.hasPrefix("run 1 partial: 5 observed, 0 unchanged, 0 changed, 4 new, 0 gone, 1 failed"))
-            #expect(result.stderr.contains("1 gateway(s) could not be fetched"))
+            #expect(
+                result.stderr.hasPrefix(
+                    "gateway-audit: error: 1 resource(s) could not be fetched and were recorded as failed "
+                        + "observations; the others are stored; the first, \(broken): HTTP 500 VPN.0002"))
         }
     }
 

@@ -15,9 +15,9 @@ extension SimulatorHarness {
         return VPNJSON.byID(try #require(answer.json?["vpn_gateways"]?.arrayValue))
     }
 
-    /// Every connection, by id, from one list request with the largest limit.
+    /// Every connection, by id, from one list request with the largest limit (200).
     func connections() async throws -> [String: JSONValue] {
-        let answer = try await send(.GET, connectionsPath("?limit=2000"))
+        let answer = try await send(.GET, connectionsPath("?limit=200"))
         try #require(answer.status == 200, "\(answer.errorMessage ?? "")")
         return VPNJSON.byID(try #require(answer.json?["vpn_connections"]?.arrayValue))
     }

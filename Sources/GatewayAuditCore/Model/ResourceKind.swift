@@ -43,8 +43,10 @@ public enum ResourceKind: String, Sendable, Hashable, Codable, CaseIterable, Com
     /// Whether the list pages with `limit` and `marker` (the VPN gateway list does not).
     public var listPages: Bool { self != .vpnGateway }
 
-    /// The largest `limit` the list accepts (shared/API.md: 200; connections up to 2,000).
-    public var maximumPageSize: Int { self == .vpnConnection ? 2000 : 200 }
+    /// The largest `limit` the list accepts: 200 for customer gateways and VPN connections alike (the API
+    /// reference of both lists: `limit` 0–200, default 200; a larger one is refused with `400 VPN.0001`).
+    /// The VPN gateway list has no `limit`.
+    public var maximumPageSize: Int { 200 }
 
     /// A short noun for messages ("customer gateway", "VPN connection").
     public var noun: String {

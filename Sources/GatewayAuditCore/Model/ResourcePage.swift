@@ -5,7 +5,7 @@ import Foundation
 public struct ResourcePage: Sendable, Hashable {
     /// The resources on this page, in the order sent (newest first).
     public let resources: [Resource]
-    /// `total_count`, when sent.
+    /// `total_count` (or `page_info.total_count`), when sent.
     public let totalCount: Int?
     /// `page_info.next_marker`: the marker for the next page, nil when absent or empty.
     public let nextMarker: String?
@@ -29,7 +29,7 @@ public struct ResourcePage: Sendable, Hashable {
         resources.reserveCapacity(entries.count)
         for entry in entries { resources.append(try Resource(kind: kind, json: entry)) }
         self.resources = resources
-        totalCount = json["total_count"]?.integerValue.map { Int($0) }
+        totalCount = (json["total_count"] ?? json["page_info"]?["total_count"])?.integerValue.map { Int($0) }
         let marker = json["page_info"]?["next_marker"]?.scalarText
         nextMarker = marker?.isEmpty == false ? marker : nil
         currentCount = json["page_info"]?["current_count"]?.integerValue.map { Int($0) }

@@ -22,7 +22,9 @@ public struct Zone: Sendable, Hashable, CustomStringConvertible {
             self = .utc
             return
         }
-        guard trimmed.contains("/") || TimeZone.knownTimeZoneIdentifiers.contains(trimmed),
+        guard
+            trimmed.contains("/") || TimeZone.knownTimeZoneIdentifiers.contains(trimmed)
+                || Zone.isDatabaseEntry(trimmed),
             let zone = TimeZone(identifier: trimmed)
         else {
             throw .unknown(identifier, suggestion: Zone.suggestion(for: trimmed))
@@ -46,14 +48,31 @@ public struct Zone: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { identifier }
 
+    /// Whether `name`, a name without a `/`, is an entry of the system's tz database (`CET`, `EST5EDT`,
+    /// `Japan`): those are zones with their own rules. Other names Foundation would take without a
+    /// `/` are refused: abbreviations (`PST`, whose rules are not the tz database's) and `GMT+5`, which
+    /// means the opposite of the tz database's `Etc/GMT+5`.
+    static func isDatabaseEntry(_ name: String) -> Bool {
+        guard !name.isEmpty, name.utf8.allSatisfy({ $0.isASCIIAlphanumeric || $0 == UInt8(ascii: "_") }) else {
+            return false
+        }
+        let directory = ProcessInfo.processInfo.environment["TZDIR"] ?? "/usr/share/zoneinfo"
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: directory + "/" + name, isDirectory: &isDirectory)
+            && !isDirectory.boolValue
+    }
+
     static func suggestion(for name: String) -> String? {
+        // An abbreviation names the zone it abbreviates (`PST` → America/Los_Angeles).
+        if let zone = TimeZone.abbreviationDictionary[name.uppercased()] { return zone }
         let lower = name.lowercased()
         var best: (name: String, distance: Int)?
         for candidate in TimeZone.knownTimeZoneIdentifiers {
             let distance = editDistance(lower, candidate.lowercased())
             if distance < (best?.distance ?? Int.max) { best = (candidate, distance) }
         }
-        guard let best, best.distance <= max(2, name.count / 4) else { return nil }
+        // Close means a typo: one edit in a short name, a quarter of a long one.
+        guard let best, best.distance <= max(1, name.count / 4) else { return nil }
         return best.name
     }
 
@@ -91,4 +110,11 @@ extension ZoneError: CustomStringConvertible {
 
 extension ZoneError: LocalizedError {
     public var errorDescription: String? { description }
+}
+
+extension UInt8 {
+    fileprivate var isASCIIAlphanumeric: Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(self) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(self)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self)
+    }
 }

@@ -6,9 +6,12 @@ import PostgresNIO
 struct PostgresWriter: Sendable {
     let session: PostgresSession
 
-    func beginRun(_ info: RunInfo, at startedAt: Instant, lockWait: Duration) async throws(StoreError) -> ActiveRun {
+    func beginRun(_ info: RunInfo, at startedAt: () -> Instant, lockWait: Duration) async throws(StoreError)
+        -> ActiveRun
+    {
         let scope = info.scopeKey
         let lock = try await PostgresRunLock.acquire(session, scope: scope, wait: lockWait)
+        let startedAt = startedAt()
         let session = session
         do {
             let (id, aborted) = try await session.offload { () throws(StoreError) -> (Int64, [Int64]) in

@@ -41,7 +41,7 @@ struct ClientFailureTests {
         let sent = Mutex<[String]>([])
         let transport = ClosureTransport { request throws(TransportError) in
             sent.withLock { $0.append(request.url.absoluteString) }
-            return ClientResponse(status: 404)
+            return ClientResponse(status: 404, body: Data(#"{"error_code":"VPN.0004"}"#.utf8))
         }
         let client = try VPNClient(
             endpoint: try #require(URL(string: "https://vpn.example.com/base/")), projectID: "p 1",

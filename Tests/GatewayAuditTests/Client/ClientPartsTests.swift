@@ -122,7 +122,7 @@ struct ClientPartsTests {
         #expect(listing.isComplete && listing.pages == 3)
     }
 
-    @Test("a connection reset is retried; a 404 is gone, not an error; a 403 is never retried")
+    @Test("a connection reset is retried; a VPN 404 is gone, not an error; a 403 is never retried")
     func transportFaults() async throws {
         let calls = Calls()
         let transport = ClosureTransport { request throws(TransportError) in
@@ -134,6 +134,11 @@ struct ClientPartsTests {
             if request.url.path.hasSuffix("/gone") {
                 return ClientResponse(status: 404, body: Data(#"{"error_code":"VPN.0004"}"#.utf8))
             }
+            if request.url.path.hasSuffix("/route") {
+                return ClientResponse(
+                    status: 404, body: Data(#"{"error_code":"APIGW.0101","error_msg":"no such API"}"#.utf8))
+            }
+            if request.url.path.hasSuffix("/bare") { return ClientResponse(status: 404) }
             return ClientResponse(
                 status: 403, headerFields: [HTTPField.Name("X-Request-Id")!: "rq"],
                 body: Data(#"{"error_code":"VPN.0003","error_msg":"forbidden"}"#.utf8))
@@ -143,6 +148,13 @@ struct ClientPartsTests {
             transport: transport, retry: RetryPolicy(baseDelay: .milliseconds(10), maxDelay: .milliseconds(10)))
         #expect(try await client.gateway("x") != .gone)
         #expect(try await client.gateway("gone") == .gone)
+        // The gateway layer's 404 (a wrong path) and a code-less 404 say nothing about the resource.
+        await #expect(
+            throws: ClientError.http(status: 404, code: "APIGW.0101", message: "no such API", requestID: nil)
+        ) { try await client.gateway("route") }
+        await #expect(throws: ClientError.http(status: 404, code: nil, message: nil, requestID: nil)) {
+            try await client.gateway("bare")
+        }
         await calls.reset()
         await #expect(
             throws: ClientError.authentication(

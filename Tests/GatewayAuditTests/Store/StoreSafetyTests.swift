@@ -31,6 +31,25 @@ struct StoreSafetyTests {
         try await f.writer.finishRun(first, status: .complete)
     }
 
+    @Test("a run that waited for the run lock starts when it got the lock, not when it began to wait")
+    func startAfterWait() async throws {
+        let f = try StoreFixture()
+        let first = try await f.writer.beginRun(
+            RunInfo(endpoint: "e", projectID: "p", scope: .all), lockWait: .seconds(1))
+        let other = HistoryWriter(try HistoryDatabase.open(path: f.path))
+        let waiting = Task {
+            try await other.beginRun(
+                RunInfo(endpoint: "e", projectID: "p", scope: .all), at: Instant.now, lockWait: .seconds(20))
+        }
+        try await Task.sleep(for: .milliseconds(400))
+        try await f.writer.finishRun(first, status: .complete)
+        let released = Instant.now
+        let second = try await waiting.value
+        #expect(second.startedAt >= released)
+        try await other.finishRun(second, status: .complete)
+        #expect(try f.store.runs().first?.startedAt == second.startedAt)
+    }
+
     @Test("a run killed mid-way keeps its committed batches, shows as running, and is closed as aborted by the next")
     func abortedRun() async throws {
         let f = try StoreFixture()

@@ -296,7 +296,8 @@ struct ExportVerificationTests {
         _ = try SigningKey.generate(privateKeyPath: key, publicKeyPath: pub)
         let mode = try FileManager.default.attributesOfItem(atPath: key)[.posixPermissions] as? NSNumber
         #expect(mode?.intValue == 0o600)
-        #expect(throws: ReportError.cannotWrite(path: key, detail: "it already exists; keys are never overwritten")) {
+        let exists = "it already exists, and keys are never overwritten; remove it or choose another path"
+        #expect(throws: ReportError.cannotWriteKey(path: key, detail: exists)) {
             _ = try SigningKey.generate(privateKeyPath: key, publicKeyPath: pub)
         }
     }

@@ -89,6 +89,20 @@ struct ZoneRenderingTests {
         #expect(throws: ZoneError.self) { try Zone(identifier: "") }
     }
 
+    @Test("tz database entries without a slash are zones; abbreviations and GMT+n are refused, naming the zone")
+    func entriesWithoutSlash() throws {
+        // 2026-07-01T12:00:00Z: summer time where the zone has it.
+        let july = Instant(seconds: 1_782_907_200)
+        #expect(try Zone(identifier: "CET").offsetSeconds(at: july) == 7_200)
+        #expect(try Zone(identifier: "EST").offsetSeconds(at: july) == -18_000)
+        #expect(try Zone(identifier: "EST5EDT").offsetSeconds(at: july) == -14_400)
+        #expect(try Zone(identifier: "Japan").offsetSeconds(at: july) == 32_400)
+        #expect(throws: ZoneError.unknown("PST", suggestion: "America/Los_Angeles")) { try Zone(identifier: "PST") }
+        #expect(throws: ZoneError.self) { try Zone(identifier: "GMT+5") }
+        // No far-fetched guess for a short name: "Berlin" is not one edit from any zone.
+        #expect(throws: ZoneError.unknown("Berlin", suggestion: nil)) { try Zone(identifier: "Berlin") }
+    }
+
     @Test("file name component replaces slashes")
     func fileName() throws {
         #expect(try Zone(identifier: "Europe/Berlin").fileNameComponent == "Europe-Berlin")
