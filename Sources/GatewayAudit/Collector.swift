@@ -168,8 +168,20 @@ public struct Collector: Sendable {
         // to its gone predecessor. A list was answered, so the credentials are good: the confirmations
         // all start at once.
         try await fetch(missing, into: &sink, limiter: limiter, total: total, firstAlone: false)
+        // An id the history holds as another kind (a departure an earlier release recorded for an id looked
+        // up as the wrong kind) cannot take this one: every snapshot's chain covers its kind. It is a failed
+        // observation, named, and the rest of the night is stored.
+        let recorded = Dictionary(
+            known.compactMap { $0.state == nil ? nil : ($0.gatewayID, $0.kind) }, uniquingKeysWith: { first, _ in first })
         for resource in listed {
-            try await sink.add(.present(resource, at: at))
+            if let kind = recorded[resource.id], kind != resource.kind {
+                let reason =
+                    "listed as a \(resource.kind.noun), but this history records the id as a \(kind.noun); "
+                    + "its history is kept as it is and nothing is stored under a second kind"
+                try await sink.add(Observation(gatewayID: resource.id, kind: kind, observedAt: at, result: .failed(reason)))
+            } else {
+                try await sink.add(.present(resource, at: at))
+            }
             report(sink, total: total)
         }
         return (reasons, skipped)

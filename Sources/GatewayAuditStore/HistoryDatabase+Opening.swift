@@ -85,6 +85,29 @@ extension HistoryDatabase {
         }
     }
 
+    /// The URI a reading command opens `path` by when SQLite cannot share it: a database in a folder this
+    /// user cannot write (an auditor reading the collector's history) without the `-shm` and `-wal` files a
+    /// running writer keeps. SQLite needs to create the `-shm` to read a WAL database ("attempt to write a
+    /// readonly database"); with no writer running, the file holds every commit and does not change, so it
+    /// is read as `immutable`. Nil when the file can be opened as usual.
+    static func immutableLocation(_ path: String) -> String? {
+        let folder = (path as NSString).deletingLastPathComponent
+        let manager = FileManager.default
+        guard !manager.isWritableFile(atPath: folder.isEmpty ? "." : folder),
+            !manager.fileExists(atPath: path + "-shm"), !manager.fileExists(atPath: path + "-wal")
+        else { return nil }
+        var encoded = ""
+        for character in path {
+            switch character {
+            case "%": encoded += "%25"
+            case "?": encoded += "%3f"
+            case "#": encoded += "%23"
+            default: encoded.append(character)
+            }
+        }
+        return "file:\(encoded)?immutable=1"
+    }
+
     /// Refuses a file whose first bytes are not SQLite's header (an empty file is a new database).
     static func checkHeader(path: String) throws(StoreError) {
         guard let handle = FileHandle(forReadingAtPath: path) else {
@@ -111,7 +134,7 @@ extension HistoryDatabase {
         config.readonly = true
         config.busyMode = .timeout(10)
         return try StoreError.mapping(path: path) {
-            let queue = try DatabaseQueue(path: path, configuration: config)
+            let queue = try DatabaseQueue(path: immutableLocation(path) ?? path, configuration: config)
             defer { try? queue.close() }  // read-only handle: nothing to lose when closing fails
             return try queue.read { db in
                 let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")

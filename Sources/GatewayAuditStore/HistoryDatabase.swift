@@ -114,6 +114,10 @@ public struct HistoryDatabase: Sendable {
         config.readonly = readOnly
         config.label = "gateway-audit"
         config.prepareDatabase { db in StoredContent.register(db) }
+        if readOnly, let unchanging = immutableLocation(path) {
+            let queue = try StoreError.mapping(path: path) { try DatabaseQueue(path: unchanging, configuration: config) }
+            return try HistoryDatabase(writer: queue, path: path, isFile: true, migrate: false)
+        }
         let pool = try StoreError.mapping(path: path) {
             let pool = try retryingBusy(for: busyTimeout) { try DatabasePool(path: path, configuration: config) }
             // After the pool is open, not in `prepareDatabase`: opening a pool puts the file in WAL mode and

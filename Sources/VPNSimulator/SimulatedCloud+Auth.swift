@@ -41,14 +41,15 @@ extension SimulatedCloud {
                 message: "The project in scope does not exist or the user has no role in it", requestID: requestID)
         }
         let token = "MIIT" + idGenerator.hex(60)
-        let expires = now.adding(seconds: credentials.tokenLifetimeSeconds)
+        let issuedAt = tokenTime
+        let expires = issuedAt.adding(seconds: credentials.tokenLifetimeSeconds)
         tokens[token] = IssuedToken(
             projectID: projectID, expiresAt: expires, requestsLeft: credentials.tokenLifetimeRequests)
         let iamTime = TimestampStyle(fractionDigits: 6, designator: "Z")
         let response: JSONValue = .object([
             "token": .object([
                 "expires_at": .string(iamTime.render(expires)),
-                "issued_at": .string(iamTime.render(now)),
+                "issued_at": .string(iamTime.render(issuedAt)),
                 "methods": .array([.string("password")]),
                 "project": .object(["id": .string(projectID), "name": .string(scenario.projectName)]),
                 "user": .object(["name": .string(name), "domain": .object(["name": .string(domain)])]),
@@ -84,7 +85,7 @@ extension SimulatedCloud {
                 issued.requestsLeft = left - 1
                 tokens[token] = issued
             }
-            guard issued.expiresAt > now else {
+            guard issued.expiresAt > tokenTime else {
                 return .error(
                     401, code: "VPN.0010",
                     message:
@@ -122,6 +123,13 @@ extension SimulatedCloud {
                 requestID: requestID)
         }
         return request.projectID == projectID ? nil : forbidden
+    }
+
+    /// The clock IAM tokens are issued, dated and expired by: the one `X-Sdk-Date` is compared with, so a
+    /// client on the wall clock (`vpn-simulator` run by hand) sees a token valid for its lifetime rather
+    /// than one that expired on a virtual night long ago (it logged in again on every request).
+    var tokenTime: Instant {
+        credentials.sdkDateClock == .wall ? .now : now
     }
 
     /// Checks date, skew, security token and signature of an AK/SK request from a known key pair.

@@ -28,12 +28,13 @@ extension SimulatedCloud {
     /// A token for the user's domain: it may list projects, not call a project's API.
     func issueDomainToken(user: String, domain: String, requestID: String) -> APIResponse {
         let token = "MIIT" + idGenerator.hex(60)
-        let expires = now.adding(seconds: credentials.tokenLifetimeSeconds)
+        let issuedAt = tokenTime
+        let expires = issuedAt.adding(seconds: credentials.tokenLifetimeSeconds)
         tokens[token] = IssuedToken(projectID: "", expiresAt: expires, requestsLeft: nil)
         let iamTime = TimestampStyle(fractionDigits: 6, designator: "Z")
         let response: JSONValue = .object([
             "token": .object([
-                "expires_at": .string(iamTime.render(expires)), "issued_at": .string(iamTime.render(now)),
+                "expires_at": .string(iamTime.render(expires)), "issued_at": .string(iamTime.render(issuedAt)),
                 "methods": .array([.string("password")]),
                 "domain": .object(["name": .string(domain)]),
                 "user": .object(["name": .string(user), "domain": .object(["name": .string(domain)])]),
@@ -50,7 +51,7 @@ extension SimulatedCloud {
             requestID: requestID)
         if let token = request.headers["x-auth-token"] {
             if credentials.fixedTokens.contains(token) { return nil }
-            guard let issued = tokens[token], issued.projectID.isEmpty, issued.expiresAt > now else { return rejected }
+            guard let issued = tokens[token], issued.projectID.isEmpty, issued.expiresAt > tokenTime else { return rejected }
             return nil
         }
         guard let header = request.headers["authorization"], let authorization = AKSKAuthorization(headerValue: header),

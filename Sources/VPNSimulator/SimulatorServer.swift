@@ -112,6 +112,9 @@ public struct SimulatorServer: Sendable {
 
     func makeRouter() -> Router<SimulatorRequestContext> {
         let router = Router(context: SimulatorRequestContext.self)
+        // `vpn-simulator --verbose`: one line per request (method, path and query; headers, which carry
+        // tokens and signatures, are left out).
+        if logger.logLevel <= .debug { router.add(middleware: LogRequestsMiddleware(.debug)) }
         router.add(middleware: UnknownRouteMiddleware())
         if latency > .zero { router.add(middleware: LatencyMiddleware(latency: latency, gauge: gauge)) }
         let collection = "/v5/:project_id/customer-gateways"

@@ -76,7 +76,8 @@ extension CollectCommand {
             print(totalLine)
         }
         for outcome in outcomes where !outcome.isComplete {
-            FileHandle.standardError.write(Data("gateway-audit: \(outcome.label): \(Self.problem(of: outcome))\n".utf8))
+            // `<3>` under the journal, like the final error line: `journalctl -p err` shows each failed scope.
+            StderrLogHandler.write("gateway-audit: \(outcome.label): \(Self.problem(of: outcome))", level: .error)
         }
         if let failure { throw failure }
     }

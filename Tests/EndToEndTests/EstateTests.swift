@@ -108,6 +108,27 @@ struct EstateTests {
         return rows
     }
 
+    @Test("under the systemd journal each failed scope's line and the last line carry <3>, so -p err shows them")
+    func journalPriorities() async throws {
+        try await Self.with { f in
+            try await f.estate.advance(to: 1)
+            var rejected = f.environment
+            rejected["PROD_SK"] = "not-the-secret"
+            rejected["JOURNAL_STREAM"] = "8:4242"
+            let night = try await f.collect(environment: rejected)
+            #expect(night.status == 1, "\(night.stderr)")
+            let errors = night.stderr.split(separator: "\n").map(String.init)
+            #expect(errors.count == 4, "\(night.stderr)")
+            for (line, scope) in zip(errors, f.scopes.prefix(3)) {
+                #expect(line.hasPrefix("<3>gateway-audit: \(scope): authentication rejected (HTTP 401"), "\(line)")
+            }
+            #expect(
+                errors.last
+                    == "<3>gateway-audit: error: 3 of 5 scope(s) not complete (see the lines above); the others are stored"
+            )
+        }
+    }
+
     @Test("three nights, a rejected key on night 2: exit 1, the other scopes stored, every scope in every report")
     func threeNights() async throws {
         try await Self.with { f in

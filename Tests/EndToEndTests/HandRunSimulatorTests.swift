@@ -27,14 +27,22 @@ struct HandRunSimulatorTests {
     static let simulatorBinary = CLI.binary.deletingLastPathComponent().appendingPathComponent("vpn-simulator")
 
     /// Starts `vpn-simulator arguments...` as a subprocess, waits for its banner, runs `body`, then stops it.
-    static func withSimulator(_ arguments: [String], _ body: (PrintedBanner) async throws -> Void) async throws {
+    /// `stderr` receives the simulator's standard error (else it is discarded).
+    static func withSimulator(
+        _ arguments: [String], stderr: URL? = nil, _ body: (PrintedBanner) async throws -> Void
+    ) async throws {
         let process = Process()
         process.executableURL = simulatorBinary
         process.arguments = arguments
         process.environment = ["PATH": "/usr/bin:/bin"]
         let out = Pipe()
         process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
+        if let stderr {
+            #expect(FileManager.default.createFile(atPath: stderr.path, contents: nil))
+            process.standardError = try FileHandle(forWritingTo: stderr)
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         let exited = AsyncStream<Int32>.makeStream()
         process.terminationHandler = { exited.continuation.yield($0.terminationStatus) }
         try process.run()
@@ -104,6 +112,47 @@ struct HandRunSimulatorTests {
             #expect(
                 FileManager.default.fileExists(atPath: directory.appendingPathComponent("gateway-audit.sqlite").path))
         }
+    }
+
+    @Test("`vpn-simulator --verbose` logs every request on stderr, without its credentials")
+    func verboseRequests() async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let log = directory.appendingPathComponent("simulator.log")
+        var secret = ""
+        var password = ""
+        try await Self.withSimulator(["--port", "0", "--verbose"], stderr: log) { banner in
+            let base = try #require(banner.listeningOn, "banner: \(banner.text)")
+            secret = try #require(banner.value("secret key:"))
+            let environment = [
+                "HW_ACCESS_KEY": try #require(banner.value("access key:")),
+                "HW_SECRET_KEY": secret,
+                "HW_PROJECT_ID": try #require(banner.value("project id:")),
+                "GATEWAY_AUDIT_DB": directory.appendingPathComponent("history.sqlite").path,
+            ]
+            let id = Scenario.standardGatewayID(1).rawValue
+            let collected = try await CLI.run(
+                ["collect", "--endpoint", base, "--id", id, "--quiet"], environment: environment)
+            #expect(collected.status == 0, "\(collected.stderr)")
+            // A password identity on the wall clock: one IAM login serves the whole run (the token's
+            // expires_at was a virtual night long past, and every request logged in again).
+            let iam = try #require(banner.value("IAM:")).split(separator: " ").map(String.init)
+            let user = try #require(iam.firstIndex(of: "user"))
+            password = iam[user + 3].trimmingCharacters(in: CharacterSet(charactersIn: ","))
+            let login = [
+                "HW_USER_NAME": iam[user + 1], "HW_PASSWORD": password, "HW_DOMAIN_NAME": iam[user + 5],
+                "HW_AUTH_URL": base + "/v3", "HW_PROJECT_ID": try #require(banner.value("project id:")),
+                "GATEWAY_AUDIT_DB": directory.appendingPathComponent("password.sqlite").path,
+            ]
+            let whole = try await CLI.run(["collect", "--endpoint", base, "--quiet"], environment: login)
+            #expect(whole.status == 0, "\(whole.stderr)")
+        }
+        let text = try String(contentsOf: log, encoding: .utf8)
+        #expect(text.contains("customer-gateways/\(Scenario.standardGatewayID(1).rawValue)"), "\(text)")
+        #expect(text.contains("GET"), "\(text)")
+        #expect(!secret.isEmpty && !text.contains(secret) && !text.contains("SDK-HMAC-SHA256"))
+        #expect(!password.isEmpty && !text.contains(password))
+        #expect(text.components(separatedBy: "/v3/auth/tokens").count - 1 == 1, "\(text)")
     }
 
     @Test("205 gateways on one created_at behind `--marker-mode inclusive`: exit 1 and one line on stderr")
