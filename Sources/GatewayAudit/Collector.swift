@@ -115,7 +115,9 @@ public struct Collector: Sendable {
                 )
                 return nil
             }
-            return guesses.first.map { Target(kind: $0, id: id, alternatives: Array(guesses.dropFirst()), unseen: true) }
+            return guesses.first.map {
+                Target(kind: $0, id: id, alternatives: Array(guesses.dropFirst()), unseen: true)
+            }
         }
         try await fetch(
             targets, into: &sink, limiter: limiter, total: targets.count, firstAlone: client.rejectionsLockCredentials)
@@ -172,13 +174,15 @@ public struct Collector: Sendable {
         // up as the wrong kind) cannot take this one: every snapshot's chain covers its kind. It is a failed
         // observation, named, and the rest of the night is stored.
         let recorded = Dictionary(
-            known.compactMap { $0.state == nil ? nil : ($0.gatewayID, $0.kind) }, uniquingKeysWith: { first, _ in first })
+            known.compactMap { $0.state == nil ? nil : ($0.gatewayID, $0.kind) },
+            uniquingKeysWith: { first, _ in first })
         for resource in listed {
             if let kind = recorded[resource.id], kind != resource.kind {
                 let reason =
                     "listed as a \(resource.kind.noun), but this history records the id as a \(kind.noun); "
                     + "its history is kept as it is and nothing is stored under a second kind"
-                try await sink.add(Observation(gatewayID: resource.id, kind: kind, observedAt: at, result: .failed(reason)))
+                try await sink.add(
+                    Observation(gatewayID: resource.id, kind: kind, observedAt: at, result: .failed(reason)))
             } else {
                 try await sink.add(.present(resource, at: at))
             }
@@ -288,13 +292,15 @@ extension Collector {
             }
         }
         let reason = failure?.description ?? Self.notFound(target, projectID: client.projectID)
-        return Observation(gatewayID: target.id, kind: target.kind, observedAt: client.time.now, result: .failed(reason))
+        return Observation(
+            gatewayID: target.id, kind: target.kind, observedAt: client.time.now, result: .failed(reason))
     }
 
     /// The reason recorded for an id that answered 404 as every kind asked and that no run has seen.
     static func notFound(_ target: Target, projectID: String) -> String {
         let nouns = ([target.kind] + target.alternatives).map(\.noun)
-        let named = nouns.count == 1 ? nouns[0] : nouns.dropLast().joined(separator: ", ") + " or " + nouns[nouns.count - 1]
+        let named =
+            nouns.count == 1 ? nouns[0] : nouns.dropLast().joined(separator: ", ") + " or " + nouns[nouns.count - 1]
         return "not found: no \(named) has this id in project \(projectID) (HTTP 404); check the id: an id is "
             + "recorded as gone only once a run has seen it"
     }

@@ -115,7 +115,9 @@ public struct HistoryDatabase: Sendable {
         config.label = "gateway-audit"
         config.prepareDatabase { db in StoredContent.register(db) }
         if readOnly, let unchanging = immutableLocation(path) {
-            let queue = try StoreError.mapping(path: path) { try DatabaseQueue(path: unchanging, configuration: config) }
+            let queue = try StoreError.mapping(path: path) {
+                try DatabaseQueue(path: unchanging, configuration: config)
+            }
             return try HistoryDatabase(writer: queue, path: path, isFile: true, migrate: false)
         }
         let pool = try StoreError.mapping(path: path) {

@@ -51,7 +51,9 @@ extension SimulatedCloud {
             requestID: requestID)
         if let token = request.headers["x-auth-token"] {
             if credentials.fixedTokens.contains(token) { return nil }
-            guard let issued = tokens[token], issued.projectID.isEmpty, issued.expiresAt > tokenTime else { return rejected }
+            guard let issued = tokens[token], issued.projectID.isEmpty, issued.expiresAt > tokenTime else {
+                return rejected
+            }
             return nil
         }
         guard let header = request.headers["authorization"], let authorization = AKSKAuthorization(headerValue: header),

@@ -66,7 +66,9 @@ struct EstateVariableTests {
             let both = try await e.collect(
                 ["--config", e.directory.appendingPathComponent("estate.toml").path], environment: environment)
             #expect(both.status == 2)
-            #expect(both.stderr.hasPrefix("gateway-audit: error: --endpoint, --project-id, --id and --ids-file are for one project"))
+            #expect(
+                both.stderr.hasPrefix(
+                    "gateway-audit: error: --endpoint, --project-id, --id and --ids-file are for one project"))
         }
     }
 }

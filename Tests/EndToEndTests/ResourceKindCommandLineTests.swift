@@ -109,7 +109,8 @@ struct ResourceKindCommandLineTests {
                 ["collect", "--endpoint", e.running.baseURLString + "/wrong", "--db", e.db, "--id", id, "--quiet"],
                 environment: e.akskEnvironment)
             #expect(wrong.status == 1)
-            #expect(wrong.stdout.hasPrefix("run 2 partial: 1 observed, 0 unchanged, 0 changed, 0 new, 0 gone, 1 failed"))
+            #expect(
+                wrong.stdout.hasPrefix("run 2 partial: 1 observed, 0 unchanged, 0 changed, 0 new, 0 gone, 1 failed"))
             #expect(wrong.stderr.contains("the first, \(id): HTTP 404 APIGW.0101"), "\(wrong.stderr)")
             let resources = try await e.cli(["resources", "--format", "csv"])
             let rows = resources.stdout.split(separator: "\r\n").dropFirst().map(String.init)

@@ -5,7 +5,9 @@ import VPNSimulator
 
 @Suite("an id recorded as another kind by an earlier release")
 struct KindConflictTests {
-    @Test("a VPN gateway an earlier release recorded gone as a customer gateway: one failed observation, the night stored")
+    @Test(
+        "a VPN gateway an earlier release recorded gone as a customer gateway: one failed observation, the night stored"
+    )
     func goneUnderAnotherKind() async throws {
         try await CollectFixture.with { f in
             let vpnGateway = GatewayID(Scenario.standardVPNGatewayID(1))
