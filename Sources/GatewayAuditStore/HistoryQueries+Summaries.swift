@@ -153,6 +153,19 @@ extension HistoryQueries {
         }
     }
 
+    /// The head over the whole history, the one `verify` prints: the latest run's seal when every run
+    /// has one scope (the two are the same), else recomputed over every scope (a run of an estate seals
+    /// only its own scope's head). What `copy` and `import` print, so it can be compared with `verify`'s.
+    public func historyHead() throws(StoreError) -> String {
+        if let postgres { return try postgres.historyHead() }
+        let scopes = try database.read { db in try Int.fetchOne(db, sql: Self.scopeCountSQL) ?? 0 }
+        if scopes <= 1 { return try chainHead() }
+        return try database.read { db in try RunRecordChain.head(db) }
+    }
+
+    /// How many scopes the runs belong to (both stores).
+    static let scopeCountSQL = "SELECT COUNT(*) FROM (SELECT DISTINCT account, cloud, region, project_id FROM run) AS s"
+
     public func recordedHead(_ head: String) throws(StoreError) -> Bool {
         if let postgres { return try postgres.recordedHead(head) }
         return try database.read { db in

@@ -34,7 +34,7 @@ struct CopyCommand: AsyncParsableCommand {
         print(
             "copied \(summary.copied) run(s) and \(summary.snapshots) snapshot(s) from \(source.path) to \(target.path)"
                 + (summary.alreadyPresent > 0 ? "; \(summary.alreadyPresent) run(s) were already there" : "")
-                + "; chain head \(try HistoryQueries(target).chainHead())")
+                + "; chain head \(try HistoryQueries(target).historyHead())")
         if let running = summary.stoppedAt {
             throw CommandFailure(
                 status: .partial,

@@ -55,7 +55,7 @@ struct ImportCommand: AsyncParsableCommand {
             let summary = try await importer.importFiles(files, observedAt: at)
             let c = summary.counts
             print(
-                "imported \(summary.files) file(s) as \(summary.runs) run(s): \(c.observed) observed, \(c.unchanged) unchanged, \(c.changed) changed, \(c.new) new, \(c.gone) gone; chain head \(try HistoryQueries(history).chainHead())"
+                "imported \(summary.files) file(s) as \(summary.runs) run(s): \(c.observed) observed, \(c.unchanged) unchanged, \(c.changed) changed, \(c.new) new, \(c.gone) gone; chain head \(try HistoryQueries(history).historyHead())"
             )
         } catch let error as ImportError {
             throw CommandFailure(status: .usage, description: error.description)

@@ -129,6 +129,23 @@ struct EstateTests {
         }
     }
 
+    @Test("copy of an estate history prints the head verify prints, not the last scope's own")
+    func copyHeadOfEstate() async throws {
+        try await Self.with { f in
+            try await f.estate.advance(to: 1)
+            #expect(try await f.collect().status == 0)
+            let copied = f.db + ".copy.sqlite"
+            let copy = try await CLI.run(["copy", "--from", f.db, "--to", copied])
+            #expect(copy.status == 0, "\(copy.stderr)")
+            let verify = try await CLI.run(["verify", "--db", copied])
+            #expect(verify.status == 0, "\(verify.stderr)")
+            let head = try #require(verify.stdout.split(separator: "\n").first { $0.hasPrefix("chain head ") })
+            #expect(copy.stdout.hasSuffix("; \(head)\n"), "\(copy.stdout) vs \(verify.stdout)")
+            let original = try await CLI.run(["verify", "--db", f.db])
+            #expect(original.stdout.contains(String(head)))
+        }
+    }
+
     @Test("three nights, a rejected key on night 2: exit 1, the other scopes stored, every scope in every report")
     func threeNights() async throws {
         try await Self.with { f in

@@ -110,6 +110,23 @@ extension PostgresQueries {
         return statistics
     }
 
+    func historyHead() throws(StoreError) -> String {
+        let scopes: Int64
+        do {
+            scopes = try session.withConnection { connection in
+                try connection.rows(HistoryQueries.scopeCountSQL).first?.int(at: 0) ?? 0
+            }
+        } catch {
+            throw StoreError.mapped(error, path: location)
+        }
+        if scopes <= 1 { return try chainHead() }
+        do {
+            return try session.withConnection { connection in try PostgresChain.head(connection) }
+        } catch {
+            throw StoreError.mapped(error, path: location)
+        }
+    }
+
     func chainHead() throws(StoreError) -> String {
         do {
             return try session.withConnection { connection in
