@@ -106,13 +106,17 @@ public struct Collector: Sendable {
         // An id the history does not know, with several kinds asked for, is looked up as each of them in
         // turn (customer gateway first) until one answers: never recorded under a kind it is not.
         let guesses = options.kinds.count == 1 ? options.kinds : ResourceKind.allCases.filter(options.kinds.contains)
+        var reasons: [String] = []
         let targets = ids.compactMap { id -> Target? in
             if let kind = kinds[id] {
                 if options.kinds.contains(kind) { return Target(kind: kind, id: id) }
-                // Said once per id, so a mistaken `--kind` is not a silent no-op.
-                logger.warning(
-                    "skipped \(id): it is recorded as a \(kind.noun), a kind --kind left out; add --kind \(kind.rawValue) to fetch it"
-                )
+                // An id asked for and not fetched makes the run partial, with the reason (the one stderr line
+                // of a quiet run): a mistaken `--kind` is never a silent no-op.
+                let reason =
+                    "skipped \(id): it is recorded as a \(kind.noun), a kind --kind left out; "
+                    + "add --kind \(kind.rawValue) to fetch it"
+                logger.notice("\(reason)")
+                reasons.append(reason)
                 return nil
             }
             return guesses.first.map {
@@ -121,7 +125,7 @@ public struct Collector: Sendable {
         }
         try await fetch(
             targets, into: &sink, limiter: limiter, total: targets.count, firstAlone: client.rejectionsLockCredentials)
-        return ([], [])
+        return (reasons, [])
     }
 
     /// Lists every kind asked for, confirms by id what went missing from a list, and records it all.

@@ -51,6 +51,10 @@ extension VPNClient {
         var acceptedLimit: Int?
         // The latest `total_count` the list sent.
         var total: Int?
+        // The smallest count any page sent: a resource created while the list is followed sorts first
+        // (newest first) and is never listed, but later pages count it; a list short of its smallest
+        // count lost something.
+        var fewestCounted: Int?
         // The `created_at` of the page that brought nothing new, when the limit was widened after it.
         var stalledAt: String?
         var marker: String?
@@ -93,6 +97,7 @@ extension VPNClient {
             pages += 1
             acceptedLimit = limit
             total = page.totalCount ?? total
+            if let counted = page.totalCount { fewestCounted = min(fewestCounted ?? counted, counted) }
             var added = 0
             for gateway in page.resources where seen.insert(gateway.id).inserted {
                 gateways.append(gateway)
@@ -105,7 +110,7 @@ extension VPNClient {
                     metadata: ["kind": "\(kind)", "count": "\(gateways.count)", "pages": "\(pages)"])
                 return ResourceListing(
                     resources: gateways, pages: pages, totalCount: total,
-                    incompleteReason: VPNClient.shortOfTotal(kind, listed: gateways.count, total: total))
+                    incompleteReason: VPNClient.shortOfTotal(kind, listed: gateways.count, total: fewestCounted))
             }
             guard added == 0 else {
                 sentByServer = next

@@ -28,6 +28,8 @@ public enum ReportExport {
         let file = try ReportFile(path: ReportManifest.path(for: path))
         file.write(String(decoding: try manifest.jsonData(), as: UTF8.self))
         try file.finish()
+        // Before either replaces the previous pair: a file read as it stood must not have changed meanwhile.
+        try store.confirmUnchanged()
         try report.publish()
         try file.publish()
         return manifest

@@ -85,29 +85,6 @@ extension HistoryDatabase {
         }
     }
 
-    /// The URI a reading command opens `path` by when SQLite cannot share it: a database in a folder this
-    /// user cannot write (an auditor reading the collector's history) without the `-shm` and `-wal` files a
-    /// running writer keeps. SQLite needs to create the `-shm` to read a WAL database ("attempt to write a
-    /// readonly database"); with no writer running, the file holds every commit and does not change, so it
-    /// is read as `immutable`. Nil when the file can be opened as usual.
-    static func immutableLocation(_ path: String) -> String? {
-        let folder = (path as NSString).deletingLastPathComponent
-        let manager = FileManager.default
-        guard !manager.isWritableFile(atPath: folder.isEmpty ? "." : folder),
-            !manager.fileExists(atPath: path + "-shm"), !manager.fileExists(atPath: path + "-wal")
-        else { return nil }
-        var encoded = ""
-        for character in path {
-            switch character {
-            case "%": encoded += "%25"
-            case "?": encoded += "%3f"
-            case "#": encoded += "%23"
-            default: encoded.append(character)
-            }
-        }
-        return "file:\(encoded)?immutable=1"
-    }
-
     /// Refuses a file whose first bytes are not SQLite's header (an empty file is a new database).
     static func checkHeader(path: String) throws(StoreError) {
         guard let handle = FileHandle(forReadingAtPath: path) else {
@@ -134,7 +111,7 @@ extension HistoryDatabase {
         config.readonly = true
         config.busyMode = .timeout(10)
         return try StoreError.mapping(path: path) {
-            let queue = try DatabaseQueue(path: immutableLocation(path) ?? path, configuration: config)
+            let queue = try DatabaseQueue(path: ImmutableRead(path)?.uri ?? path, configuration: config)
             defer { try? queue.close() }  // read-only handle: nothing to lose when closing fails
             return try queue.read { db in
                 let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
@@ -158,3 +135,81 @@ extension HistoryDatabase {
 
 /// `open(2)` for reading, for `flock` (inside ``HistoryDatabase`` the name is its own `open`).
 private func openForLocking(_ path: String) -> Int32 { open(path, O_RDONLY | O_CLOEXEC) }
+
+/// How a reading command opens a history SQLite cannot share: a database in a folder this user cannot write
+/// (an auditor reading the collector's history) without the `-shm` and `-wal` files a running writer keeps.
+/// SQLite needs to create the `-shm` to read a WAL database ("attempt to write a readonly database"); with
+/// no writer running, the file holds every commit and does not change, so it is read `immutable` (no locks).
+/// A collector that starts during the read would change it under the reader:
+/// ``HistoryDatabase/confirmUnchanged()`` tells, by the file's identity, size and time and the writer's files.
+struct ImmutableRead: Sendable, Hashable {
+    /// The file the path resolves to (a link's target: the writer's files are beside it).
+    let file: String
+    /// The `file:` URI SQLite opens, `immutable=1`.
+    let uri: String
+    let device: UInt64
+    let inode: UInt64
+    let size: Int64
+    let modifiedSeconds: Int
+    let modifiedNanoseconds: Int
+
+    /// Nil when `path` can be opened as usual: its folder is writable, or a writer's files are there.
+    /// `folderWritable` overrides the file system's answer (tests run as root, which may write anywhere).
+    init?(_ path: String, folderWritable: Bool? = nil) {
+        guard let resolved = realpath(path, nil) else { return nil }
+        let file = String(cString: resolved)
+        free(resolved)
+        let folder = (file as NSString).deletingLastPathComponent
+        let writable = folderWritable ?? FileManager.default.isWritableFile(atPath: folder)
+        guard !writable, !ImmutableRead.writerFilesExist(file),
+            let identity = ImmutableRead.identity(file)
+        else { return nil }
+        var encoded = ""
+        for character in file {
+            switch character {
+            case "%": encoded += "%25"
+            case "?": encoded += "%3f"
+            case "#": encoded += "%23"
+            default: encoded.append(character)
+            }
+        }
+        self.file = file
+        // `file://` and the absolute path (an empty authority): `file:` + `//x` would name a host.
+        uri = "file://\(encoded)?immutable=1"
+        (device, inode, size, modifiedSeconds, modifiedNanoseconds) = identity
+    }
+
+    /// Whether the file is as it was when opened, and no writer has opened it since.
+    var isUnchanged: Bool {
+        guard !ImmutableRead.writerFilesExist(file), let now = ImmutableRead.identity(file) else { return false }
+        return now == (device, inode, size, modifiedSeconds, modifiedNanoseconds)
+    }
+
+    private static func writerFilesExist(_ file: String) -> Bool {
+        FileManager.default.fileExists(atPath: file + "-shm") || FileManager.default.fileExists(atPath: file + "-wal")
+    }
+
+    /// Device, inode, size and modification time of `file`.
+    private static func identity(_ file: String) -> (UInt64, UInt64, Int64, Int, Int)? {
+        var status = stat()
+        guard stat(file, &status) == 0 else { return nil }
+        #if canImport(Darwin)
+            let modified = status.st_mtimespec
+        #else
+            let modified = status.st_mtim
+        #endif
+        return (
+            UInt64(status.st_dev), UInt64(status.st_ino), Int64(status.st_size), Int(modified.tv_sec),
+            Int(modified.tv_nsec)
+        )
+    }
+}
+
+extension HistoryDatabase {
+    /// Refuses the result of a read when the file was opened `immutable` (``ImmutableRead``) and a writer
+    /// changed it since: what was read may mix two states. Does nothing for any other database.
+    /// - Throws: ``StoreError/changedWhileRead(path:)``.
+    public func confirmUnchanged() throws(StoreError) {
+        if let unchanging, !unchanging.isUnchanged { throw .changedWhileRead(path: path) }
+    }
+}

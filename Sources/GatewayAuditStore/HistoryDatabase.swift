@@ -24,6 +24,8 @@ public struct HistoryDatabase: Sendable {
     /// Whether the file lives on disk (and so has a run-lock file beside it).
     let isFile: Bool
     let backend: Backend
+    /// The file as it stood when opened `immutable` (see ``ImmutableRead``); nil otherwise.
+    var unchanging: ImmutableRead?
 
     /// True when the history lives in PostgreSQL.
     public var isPostgres: Bool {
@@ -114,11 +116,11 @@ public struct HistoryDatabase: Sendable {
         config.readonly = readOnly
         config.label = "gateway-audit"
         config.prepareDatabase { db in StoredContent.register(db) }
-        if readOnly, let unchanging = immutableLocation(path) {
-            let queue = try StoreError.mapping(path: path) {
-                try DatabaseQueue(path: unchanging, configuration: config)
-            }
-            return try HistoryDatabase(writer: queue, path: path, isFile: true, migrate: false)
+        if readOnly, let read = ImmutableRead(path) {
+            let queue = try StoreError.mapping(path: path) { try DatabaseQueue(path: read.uri, configuration: config) }
+            var database = try HistoryDatabase(writer: queue, path: path, isFile: true, migrate: false)
+            database.unchanging = read
+            return database
         }
         let pool = try StoreError.mapping(path: path) {
             let pool = try retryingBusy(for: busyTimeout) { try DatabasePool(path: path, configuration: config) }

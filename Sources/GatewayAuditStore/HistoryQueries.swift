@@ -8,6 +8,8 @@ import GatewayAuditCore
 public struct HistoryQueries: HistoryReading {
     let database: HistoryDatabase
 
+    public func confirmUnchanged() throws(StoreError) { try database.confirmUnchanged() }
+
     /// Creates the queries over `database`.
     public init(_ database: HistoryDatabase) {
         self.database = database

@@ -45,9 +45,15 @@ public protocol HistoryReading: Sendable {
     func recordedHead(_ head: String) throws(StoreError) -> Bool
     /// Where the history lives, for manifests and messages (a path; never a password).
     var location: String { get }
+    /// Refuses what was read when a writer changed a file read as it stood (``HistoryDatabase/confirmUnchanged()``).
+    /// - Throws: ``StoreError/changedWhileRead(path:)``.
+    func confirmUnchanged() throws(StoreError)
 }
 
 extension HistoryReading {
+    /// Nothing to confirm: only an SQLite file read `immutable` can change under its reader.
+    public func confirmUnchanged() throws(StoreError) {}
+
     /// ``forEachHistoryRow(_:_:)`` over the whole history.
     /// - Throws: ``StoreError``, or whatever `body` throws.
     public func forEachHistoryRow(_ body: (HistoryRow) throws -> Void) throws {

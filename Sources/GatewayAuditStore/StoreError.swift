@@ -17,6 +17,8 @@ public enum StoreError: Error, Sendable, Hashable {
     case locked(path: String, waitedSeconds: Double)
     /// The file or its folder cannot be written (permissions, read-only file system).
     case readOnly(path: String, detail: String)
+    /// A collector wrote the file while a reading command read it as it stood (``ImmutableRead``).
+    case changedWhileRead(path: String)
     /// The disk or the file-size limit is full.
     case full(path: String, detail: String)
     /// The run is not the one in progress (already finished, or from another store).
@@ -71,6 +73,9 @@ extension StoreError: CustomStringConvertible {
                 "another gateway-audit run holds \(path) (waited \(Int(waited.rounded())) s); try again later or raise --lock-wait"
         case .readOnly(let path, let detail):
             return "cannot write \(path) (\(detail)); check the permissions of the file and its folder"
+        case .changedWhileRead(let path):
+            return "a collector wrote \(path) while it was read (its folder is not writable for this user, so it "
+                + "was read as it stood): nothing is reported from it; run this again once the collection has ended"
         case .full(let path, let detail):
             return
                 "cannot write \(path): \(detail); free disk space or raise the file-size limit, stored data is intact"

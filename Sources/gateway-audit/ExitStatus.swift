@@ -19,7 +19,8 @@ enum ExitStatus: Int32 {
         configuration error; 3 authentication rejected; 4 database error; 5 verification failed \
         (history or export altered); 74 a file could not be read to the end (nothing was verified); \
         75 another run holds the database (after --lock-wait), or a run of an earlier release does, on the first \
-        write that upgrades the file, or runs of other scopes kept recording the same resources at the same moment.
+        write that upgrades the file, or runs of other scopes kept recording the same resources at the same moment, \
+        or a collector wrote a history that verify or a report read as it stood.
         """
 
     /// The status for an error that ended a command. An error of ours that ArgumentParser wrapped
@@ -28,7 +29,7 @@ enum ExitStatus: Int32 {
         switch ExitStatus.ownError(in: error) ?? error {
         case let error as StoreError:
             switch error {
-            case .locked, .earlierReleaseRunning, .concurrentWrite: self = .locked
+            case .locked, .earlierReleaseRunning, .concurrentWrite, .changedWhileRead: self = .locked
             case .invalidLocation, .differentHistory: self = .usage
             default: self = .database
             }

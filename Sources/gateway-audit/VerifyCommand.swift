@@ -44,7 +44,11 @@ struct VerifyCommand: AsyncParsableCommand {
             return
         }
         let path = DatabaseOption(db: db).path
-        let verification = try HistoryVerifier(try HistoryDatabase.open(path: path, readOnly: true)).verify()
+        let database = try HistoryDatabase.open(path: path, readOnly: true)
+        let verification = try HistoryVerifier(database).verify()
+        // Read as it stood (a folder this user cannot write): a collector that started meanwhile would make
+        // its changes look like tampering.
+        try database.confirmUnchanged()
         if let first = verification.problems.first {
             throw CommandFailure(
                 status: .verification,

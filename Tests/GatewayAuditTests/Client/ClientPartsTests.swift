@@ -102,6 +102,37 @@ struct ClientPartsTests {
         #expect(identity.tokenURL.absoluteString == "https://iam.eu-de.otc.t-systems.com/v3/auth/tokens")
     }
 
+    @Test("total_count: a resource created mid-listing (counted by later pages only) is no gap; a lost one is")
+    func totalCountDuringListing() async throws {
+        func client(_ pages: [String]) throws -> VPNClient {
+            let transport = ClosureTransport { request throws(TransportError) in
+                let index = (request.url.query ?? "").contains("marker=m1") ? 1 : 0
+                return ClientResponse(status: 200, body: Data(pages[index].utf8))
+            }
+            return try VPNClient(
+                endpoint: try #require(URL(string: "https://vpn.example.com")), projectID: "p",
+                credentials: .token("t"), transport: transport)
+        }
+        // "n" was created after the first page: it sorts first, so it is never listed, but page 2 counts it.
+        let created = try client([
+            #"{"customer_gateways":[{"id":"a"},{"id":"b"}],"total_count":3,"page_info":{"next_marker":"m1"}}"#,
+            #"{"customer_gateways":[{"id":"c"}],"total_count":4,"page_info":{"current_count":1}}"#,
+        ])
+        let complete = try await created.listGateways(pageSize: 2)
+        #expect(complete.gateways.map(\.id) == ["a", "b", "c"])
+        #expect(complete.isComplete)
+        // Every page counts 4 but only 3 came: one was lost (a lagging replica).
+        let lost = try client([
+            #"{"customer_gateways":[{"id":"a"},{"id":"b"}],"total_count":4,"page_info":{"next_marker":"m1"}}"#,
+            #"{"customer_gateways":[{"id":"c"}],"total_count":4,"page_info":{"current_count":1}}"#,
+        ])
+        let short = try await lost.listGateways(pageSize: 2)
+        #expect(!short.isComplete)
+        #expect(
+            short.incompleteReason
+                == "listing incomplete: the list gave 3 of the 4 gateways its pages count (total_count)")
+    }
+
     @Test("paging stops on a short page and de-duplicates repeated items")
     func pagingRules() async throws {
         let pages = [

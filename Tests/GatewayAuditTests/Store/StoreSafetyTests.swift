@@ -42,12 +42,53 @@ struct StoreSafetyTests {
                 RunInfo(endpoint: "e", projectID: "p", scope: .all), at: Instant.now, lockWait: .seconds(20))
         }
         try await Task.sleep(for: .milliseconds(400))
-        try await f.writer.finishRun(first, status: .complete)
+        // Read before the release: the waiter may take the lock the moment finishRun lets it go.
         let released = Instant.now
+        try await f.writer.finishRun(first, status: .complete)
         let second = try await waiting.value
         #expect(second.startedAt >= released)
         try await other.finishRun(second, status: .complete)
         #expect(try f.store.runs().first?.startedAt == second.startedAt)
+    }
+
+    @Test("a file read as it stood (a folder the reader cannot write) is known changed once a writer touches it")
+    func immutableReadDetectsWriter() async throws {
+        let f = try StoreFixture()
+        let run = try await f.writer.beginRun(RunInfo(endpoint: "e", projectID: "p", scope: .all))
+        _ = try await f.recorder.record([.present(try standardGateway(id: "a"), at: .now)], in: run)
+        try await f.writer.finishRun(run, status: .complete)
+        // Every commit into the main file, so a copy of it alone holds them.
+        _ = try SQLiteShell.run(f.path, "PRAGMA wal_checkpoint(TRUNCATE);")
+        // A path with the characters a SQLite URI escapes, reached through a link.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ga-imm %?#-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("h.sqlite").path
+        try FileManager.default.copyItem(atPath: f.path, toPath: file)
+        let link = folder.appendingPathComponent("link.sqlite").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: file)
+        #expect(ImmutableRead(link, folderWritable: true) == nil, "a writable folder opens as usual")
+        let read = try #require(ImmutableRead(link, folderWritable: false))
+        #expect(read.file == file)
+        #expect(read.uri.hasPrefix("file:///") && read.uri.hasSuffix("/h.sqlite?immutable=1"))
+        #expect(read.uri.contains("ga-imm %25%3f%23-"))
+        // SQLite opens the URI, immutable, and reads the run.
+        #expect(try SQLiteShell.run(read.uri, "SELECT COUNT(*) FROM run;") == "1\n")
+        #expect(read.isUnchanged)
+        // A collector opening the file leaves its -wal beside the target: the read is refused.
+        #expect(FileManager.default.createFile(atPath: file + "-wal", contents: Data()))
+        #expect(!read.isUnchanged)
+        try FileManager.default.removeItem(atPath: file + "-wal")
+        #expect(read.isUnchanged)
+        let handle = try #require(FileHandle(forWritingAtPath: file))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(repeating: 0, count: 4096))
+        try handle.close()
+        #expect(!read.isUnchanged)
+        #expect(
+            StoreError.changedWhileRead(path: "/x/h.sqlite").description
+                == "a collector wrote /x/h.sqlite while it was read (its folder is not writable for this user, so it "
+                + "was read as it stood): nothing is reported from it; run this again once the collection has ended")
     }
 
     @Test("a run killed mid-way keeps its committed batches, shows as running, and is closed as aborted by the next")
