@@ -5,9 +5,9 @@ import GatewayAuditCore
 /// `{"error_code","error_msg"}`, `{"code","message"}`, gateway `APIGW.xxxx`, the official SDK's camelCase
 /// `{"errorCode","errorMsg"}`, or any of them nested deeper (`{"error": {...}}`, `{"a": {"b": {...}}}`).
 ///
-/// The body itself is read first; when it has neither a code nor a message, the objects inside it are
-/// read breadth first, down to ``maximumDepth``, and the first that has either gives both (at one depth,
-/// members in key order, so the same body always gives the same answer). The request id is the body's own
+/// The body itself is read first, then the objects inside it breadth first, down to ``maximumDepth``: the
+/// first with a code gives it and its message (else the first message met on the way); without any code,
+/// the first message (at one depth, members in key order, so the same body always gives the same answer). The request id is the body's own
 /// `request_id`, else the one beside the code that was found.
 struct ErrorBody: Sendable, Hashable {
     let code: String?
@@ -39,20 +39,25 @@ struct ErrorBody: Sendable, Hashable {
         requestID = own ?? found.requestID
     }
 
-    /// The first object, breadth first from `root`, that has a code or a message; nil when none down to
-    /// ``maximumDepth`` has one.
+    /// The first object, breadth first from `root`, that has a code (with its message, else the first
+    /// message met before it: `{"message": "...", "error": {"code": "VPN.0004"}}` is a not-found), else the
+    /// first that has a message; nil when none down to ``maximumDepth`` has either.
     private static func first(in root: JSONValue) -> (code: String?, message: String?, requestID: String?)? {
         var level: [JSONValue] = [root]
         var visited = 0
+        var messageOnly: (code: String?, message: String?, requestID: String?)?
         for _ in 0...maximumDepth {
             var next: [JSONValue] = []
             for value in level {
                 visited += 1
-                guard visited <= maximumValues else { return nil }
+                guard visited <= maximumValues else { return messageOnly }
                 switch value {
                 case .object(let members):
                     let found = ErrorBody.read(members)
-                    if found.code != nil || found.message != nil { return found }
+                    if let code = found.code {
+                        return (code, found.message ?? messageOnly?.message, found.requestID ?? messageOnly?.requestID)
+                    }
+                    if found.message != nil, messageOnly == nil { messageOnly = found }
                     next += members.sorted { $0.key < $1.key }.map { $0.value }
                 case .array(let elements):
                     next += elements
@@ -60,10 +65,10 @@ struct ErrorBody: Sendable, Hashable {
                     break
                 }
             }
-            guard !next.isEmpty else { return nil }
+            guard !next.isEmpty else { return messageOnly }
             level = next
         }
-        return nil
+        return messageOnly
     }
 
     /// The code and message of one object, in the official SDK's order: `error_code`/`error_msg`, then

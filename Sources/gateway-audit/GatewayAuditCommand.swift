@@ -17,6 +17,32 @@ struct GatewayAuditCommand: AsyncParsableCommand {
         ]
     )
 
+    /// The first argument, or `GATEWAY_AUDIT_*` variable, whose bytes are not UTF-8 (`argument 3`,
+    /// `GATEWAY_AUDIT_DB`); nil when all are.
+    static func notUTF8() -> String? {
+        for index in 1..<max(1, Int(CommandLine.argc)) {
+            if let argument = CommandLine.unsafeArgv[index], String(validatingCString: argument) == nil {
+                return "argument \(index)"
+            }
+        }
+        var entry = environ
+        while let pointer = entry.pointee {
+            defer { entry += 1 }
+            let prefix = "GATEWAY_AUDIT_"
+            guard strncmp(pointer, prefix, prefix.utf8.count) == 0, String(validatingCString: pointer) == nil else {
+                continue
+            }
+            var name = ""
+            var byte = pointer
+            while byte.pointee != 0, byte.pointee != CChar(UInt8(ascii: "=")) {
+                name.append(Character(Unicode.Scalar(UInt8(bitPattern: byte.pointee))))
+                byte += 1
+            }
+            return name
+        }
+        return nil
+    }
+
     /// Parses, runs, and maps every outcome to a documented exit status with a one-line message.
     static func main() async {
         // Library loggers that a command does not configure itself write to stderr, warnings and up
@@ -28,15 +54,13 @@ struct GatewayAuditCommand: AsyncParsableCommand {
         // Past a file-size limit (`ulimit -f`) a write must fail with EFBIG, which SQLite reports and
         // rolls back, rather than SIGXFSZ killing the process in the middle of a transaction.
         signal(SIGXFSZ, SIG_IGN)
-        // `CommandLine.arguments` repairs bytes that are not UTF-8 (a file name in Latin-1), so a path would
-        // silently name another file: such an argument is refused instead.
-        for index in 1..<Int(CommandLine.argc) {
-            guard let argument = CommandLine.unsafeArgv[index], String(validatingCString: argument) == nil else {
-                continue
-            }
+        // `CommandLine.arguments` and the environment repair bytes that are not UTF-8 (a file name in
+        // Latin-1), so a path would silently name another file: such an argument, or such a value of one of
+        // our variables (GATEWAY_AUDIT_DB and the others name files), is refused instead.
+        if let refused = Self.notUTF8() {
             StderrLogHandler.write(
-                "gateway-audit: error: argument \(index) is not valid UTF-8 (a file name in another encoding?); "
-                    + "rename the file or pass its path in UTF-8",
+                "gateway-audit: error: \(refused) is not valid UTF-8 (a file name in another encoding?); "
+                    + "rename the file, or link it under a UTF-8 name and pass that",
                 level: .error)
             Foundation.exit(ExitStatus.usage.rawValue)
         }

@@ -39,7 +39,16 @@ struct DatabasePathTests {
         #expect(
             result.stderr
                 == "gateway-audit: error: argument 3 is not valid UTF-8 (a file name in another encoding?); "
-                + "rename the file or pass its path in UTF-8\n")
+                + "rename the file, or link it under a UTF-8 name and pass that\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+        // The same for a variable that names a file.
+        let variable = try await CLI.run(
+            ["runs"], directory: directory,
+            launcher: ["/bin/sh", "-c", #"GATEWAY_AUDIT_DB="$(printf 'h\351.sqlite')" exec "$0" "$@""#])
+        #expect(variable.status == 2)
+        #expect(
+            variable.stderr
+                == "gateway-audit: error: GATEWAY_AUDIT_DB is not valid UTF-8 (a file name in another encoding?); "
+                + "rename the file, or link it under a UTF-8 name and pass that\n")
     }
 }

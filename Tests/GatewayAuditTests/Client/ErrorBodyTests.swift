@@ -58,6 +58,14 @@ struct ErrorBodyTests {
         #expect(code.code == "VPN.0007" && code.message == nil && code.requestID == nil)
     }
 
+    @Test("a message above a nested code: the code is still found (a VPN.0004 stays a not-found), with that message")
+    func messageAboveCode() {
+        let parsed = ErrorBody(data: Data(#"{"message":"not found","error":{"code":"VPN.0004"}}"#.utf8))
+        #expect(parsed.code == "VPN.0004" && parsed.message == "not found")
+        let own = ErrorBody(data: Data(#"{"message":"outer","error":{"code":"VPN.0004","message":"inner"}}"#.utf8))
+        #expect(own.code == "VPN.0004" && own.message == "inner")
+    }
+
     @Test("snake_case comes before camelCase, camelCase before code and message, in one object")
     func precedence() {
         let all = ErrorBody(
