@@ -32,41 +32,20 @@ enum CLI {
     static func run(
         _ arguments: [String], environment: [String: String] = [:], directory: URL? = nil, launcher: [String] = []
     ) async throws -> ProcessResult {
-        let process = Process()
-        if let program = launcher.first {
-            process.executableURL = URL(fileURLWithPath: program)
-            process.arguments = launcher.dropFirst() + [binary.path] + arguments
-        } else {
-            process.executableURL = binary
-            process.arguments = arguments
-        }
+        let program = launcher.first ?? binary.path
+        let programArguments = launcher.isEmpty ? arguments : launcher.dropFirst() + [binary.path] + arguments
         var env = ["PATH": "/usr/bin:/bin"]
         if let tz = ProcessInfo.processInfo.environment["TZ"] { env["TZ"] = tz }
         for (key, value) in environment { env[key] = value }
-        process.environment = env
-        if let directory { process.currentDirectoryURL = directory }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        // Reading pipes and waiting for exit block a thread: do it off the cooperative pool, which
-        // also serves the in-process simulator the child talks to.
-        let exited = AsyncStream<Int32>.makeStream()
-        process.terminationHandler = { exited.continuation.yield($0.terminationStatus) }
-        try process.run()
-        async let stdout = readToEnd(out.fileHandleForReading)
-        async let stderr = readToEnd(err.fileHandleForReading)
-        var iterator = exited.stream.makeAsyncIterator()
-        let status = await iterator.next() ?? process.terminationStatus
-        return ProcessResult(
-            status: status, stdout: String(decoding: await stdout, as: UTF8.self),
-            stderr: String(decoding: await stderr, as: UTF8.self))
-    }
-
-    private static func readToEnd(_ handle: FileHandle) async -> Data {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: handle.readDataToEndOfFile()) }
+        let variables = env
+        // Reading pipes and waiting for exit block a thread: off the cooperative pool, which also serves
+        // the in-process simulator the child talks to.
+        let run = try await offPool {
+            try Spawn.run(program, programArguments, environment: variables, directory: directory?.path)
         }
+        return ProcessResult(
+            status: run.status, stdout: String(decoding: run.stdout, as: UTF8.self),
+            stderr: String(decoding: run.stderr, as: UTF8.self))
     }
 }
 

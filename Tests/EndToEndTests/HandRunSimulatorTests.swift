@@ -1,6 +1,7 @@
 import Foundation
 import GatewayAudit
 import Testing
+import TestSupport
 import VPNSimulator
 
 /// What `vpn-simulator` printed when it started, as a user reads it.
@@ -31,42 +32,33 @@ struct HandRunSimulatorTests {
     static func withSimulator(
         _ arguments: [String], stderr: URL? = nil, _ body: (PrintedBanner) async throws -> Void
     ) async throws {
-        let process = Process()
-        process.executableURL = simulatorBinary
-        process.arguments = arguments
-        process.environment = ["PATH": "/usr/bin:/bin"]
-        let out = Pipe()
-        process.standardOutput = out
-        if let stderr {
-            #expect(FileManager.default.createFile(atPath: stderr.path, contents: nil))
-            process.standardError = try FileHandle(forWritingTo: stderr)
-        } else {
-            process.standardError = FileHandle.nullDevice
-        }
-        let exited = AsyncStream<Int32>.makeStream()
-        process.terminationHandler = { exited.continuation.yield($0.terminationStatus) }
-        try process.run()
-        let handle = out.fileHandleForReading
-        let text = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                var data = Data()
-                while !String(decoding: data, as: UTF8.self).contains("  advance:") {
-                    let chunk = handle.availableData
-                    if chunk.isEmpty { break }
-                    data.append(chunk)
-                }
-                continuation.resume(returning: String(decoding: data, as: UTF8.self))
+        let child = try Spawn.start(
+            simulatorBinary.path, arguments, environment: ["PATH": "/usr/bin:/bin"],
+            stdout: .pipe, stderr: stderr.map { .file($0.path) } ?? .discard)
+        let output = try #require(child.stdout)
+        // The banner is read off the cooperative pool (a read blocks), until its last line.
+        let text = try await offPool {
+            var data = Data()
+            var buffer = [UInt8](repeating: 0, count: 4_096)
+            while !String(decoding: data, as: UTF8.self).contains("  advance:") {
+                let count = buffer.withUnsafeMutableBytes { read(output, $0.baseAddress, $0.count) }
+                if count <= 0 { break }
+                data.append(contentsOf: buffer[..<count])
             }
+            return String(decoding: data, as: UTF8.self)
+        }
+        func stop() async throws {
+            child.terminate()
+            _ = try await offPool { child.wait() }
+            close(output)
         }
         do {
             try await body(PrintedBanner(text: text))
         } catch {
-            process.terminate()
+            try await stop()
             throw error
         }
-        process.terminate()
-        var iterator = exited.stream.makeAsyncIterator()
-        _ = await iterator.next()
+        try await stop()
     }
 
     static func temporaryDirectory() throws -> URL {

@@ -1,6 +1,7 @@
 import Foundation
 import GatewayAudit
 import Testing
+import TestSupport
 
 @Suite("Snapshot contents in the SQLite file: compressed, and readable without gateway-audit")
 struct StoredContentTests {
@@ -9,18 +10,8 @@ struct StoredContentTests {
 
     /// `python3 deploy/contents.py DB`: exit status, stdout, stderr.
     static func python(_ db: String) throws -> (status: Int32, stdout: String, stderr: String) {
-        let run = Process()
-        run.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        run.arguments = ["python3", script.path, db]
-        let output = Pipe()
-        let errors = Pipe()
-        run.standardOutput = output
-        run.standardError = errors
-        try run.run()
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let complaints = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        run.waitUntilExit()
-        return (run.terminationStatus, printed, complaints)
+        let run = try Spawn.run("/usr/bin/env", ["python3", script.path, db])
+        return (run.status, String(decoding: run.stdout, as: UTF8.self), String(decoding: run.stderr, as: UTF8.self))
     }
 
     @Test(

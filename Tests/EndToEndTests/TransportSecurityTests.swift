@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// HTTPS with a private CA, and the endpoints the tool refuses before sending anything.
 @Suite("transport security: untrusted certificates, --ca-file, plain http", .serialized)
@@ -32,14 +33,8 @@ struct TransportSecurityTests {
                 ],
             ]
             for arguments in steps {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: openssl)
-                process.arguments = arguments
-                process.standardOutput = FileHandle.nullDevice
-                process.standardError = FileHandle.nullDevice
-                try process.run()
-                process.waitUntilExit()
-                guard process.terminationStatus == 0 else { return nil }
+                let run = try Spawn.run(openssl, arguments, stdout: .discard, stderr: .discard)
+                guard run.status == 0 else { return nil }
             }
             return PrivateCA(caPath: path("ca.pem"), certificatePath: path("server.pem"), keyPath: path("server.key"))
         }

@@ -57,10 +57,14 @@ public enum PostgresTestServer {
     }
 }
 
-/// Runs `body`, which blocks (synchronous reads waiting on a PostgreSQL server), on a dispatch queue
-/// instead of a thread of the cooperative pool that the other tests share.
+/// Runs `body`, which blocks (a subprocess, synchronous reads waiting on a PostgreSQL server), on a thread
+/// of its own: neither on the cooperative pool the other tests share nor on a global dispatch queue, whose
+/// few threads (as many as cores) a blocked body holds until libdispatch notices and adds one; dozens of
+/// subprocess tests at once delayed every test's wake-ups by up to 20 s that way.
 public func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+        let thread = Thread { continuation.resume(with: Result { try body() }) }
+        thread.stackSize = 1 << 20
+        thread.start()
     }
 }

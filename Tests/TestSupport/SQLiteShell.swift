@@ -33,17 +33,7 @@ struct ToolRun {
 
     /// Runs `executable` with `arguments` and waits for it.
     init(_ executable: URL, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        self.output = output.fileHandleForReading.readDataToEndOfFile()
-        self.errors = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        status = process.terminationStatus
+        let run = try Spawn.run(executable.path, arguments)
+        (status, output, errors) = (run.status, run.stdout, run.stderr)
     }
 }

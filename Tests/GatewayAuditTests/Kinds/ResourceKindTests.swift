@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @testable import GatewayAudit
 @testable import GatewayAuditCore
@@ -237,17 +238,7 @@ struct ResourceKindTests {
 /// The fingerprint rule of reports/README.md, computed independently of the code under test.
 enum SHA256Fingerprint {
     static func hex(_ text: String) -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try? process.run()
-        input.fileHandleForWriting.write(Data(text.utf8))
-        try? input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let data = (try? Spawn.run("/usr/bin/sha256sum", [], input: Data(text.utf8)))?.stdout ?? Data()
         return String(String(decoding: data, as: UTF8.self).prefix(64))
     }
 }
