@@ -2,6 +2,7 @@ import CSV
 import Foundation
 import GatewayAudit
 import Testing
+import TestSupport
 import VPNSimulator
 
 /// Two accounts (AK/SK on Huawei Cloud, password on OTC), three regions, five projects, three nights
@@ -143,6 +144,12 @@ struct EstateTests {
             #expect(copy.stdout.hasSuffix("; \(head)\n"), "\(copy.stdout) vs \(verify.stdout)")
             let original = try await CLI.run(["verify", "--db", f.db])
             #expect(original.stdout.contains(String(head)))
+            // PostgreSQL computes the same head over every scope.
+            guard PostgresTestServer.isAvailable else { return }
+            let pg = try await PostgresTestServer.freshDatabase()
+            let toPostgres = try await CLI.run(["copy", "--from", f.db, "--to", pg])
+            #expect(toPostgres.status == 0, "\(toPostgres.stderr)")
+            #expect(toPostgres.stdout.hasSuffix("; \(head)\n"), "\(toPostgres.stdout)")
         }
     }
 
