@@ -100,9 +100,7 @@ public struct Collector: Sendable {
         // Only this run's scope: another project's resources are never confirmed (or recorded gone) here.
         let known = try await HistoryQueries(database).knownResources(in: run.scope)
         guard let ids = options.ids else { return try await collectListed(into: &sink, known: known, limiter: limiter) }
-        // A row with only failed lookups holds a guessed kind: its id is still looked up as every kind.
-        let kinds = Dictionary(
-            known.filter { $0.state != nil }.map { ($0.gatewayID, $0.kind) }, uniquingKeysWith: { first, _ in first })
+        let kinds = Self.recordedKinds(known)
         // An id the history does not know, with several kinds asked for, is looked up as each of them in
         // turn (customer gateway first) until one answers: never recorded under a kind it is not.
         let guesses = options.kinds.count == 1 ? options.kinds : ResourceKind.allCases.filter(options.kinds.contains)
@@ -177,9 +175,7 @@ public struct Collector: Sendable {
         // An id the history holds as another kind (a departure an earlier release recorded for an id looked
         // up as the wrong kind) cannot take this one: every snapshot's chain covers its kind. It is a failed
         // observation, named, and the rest of the night is stored.
-        let recorded = Dictionary(
-            known.compactMap { $0.state == nil ? nil : ($0.gatewayID, $0.kind) },
-            uniquingKeysWith: { first, _ in first })
+        let recorded = Self.recordedKinds(known)
         for resource in listed {
             if let kind = recorded[resource.id], kind != resource.kind {
                 let reason =
@@ -298,6 +294,15 @@ extension Collector {
         let reason = failure?.description ?? Self.notFound(target, projectID: client.projectID)
         return Observation(
             gatewayID: target.id, kind: target.kind, observedAt: client.time.now, result: .failed(reason))
+    }
+
+    /// The kind of each resource the history has a snapshot of. A row with only failed lookups holds a
+    /// guessed kind, so it is left out: its id is still looked up as every kind, and a listing may give it
+    /// the kind it turns out to have.
+    static func recordedKinds(_ known: [KnownResource]) -> [GatewayID: ResourceKind] {
+        Dictionary(
+            known.compactMap { $0.state == nil ? nil : ($0.gatewayID, $0.kind) },
+            uniquingKeysWith: { first, _ in first })
     }
 
     /// The reason recorded for an id that answered 404 as every kind asked and that no run has seen.

@@ -7,12 +7,15 @@ import GatewayAuditCore
 ///
 /// The body itself is read first, then the objects inside it breadth first, down to ``maximumDepth``: the
 /// first with a code gives it and its message (else the first message met on the way); without any code,
-/// the first message (at one depth, members in key order, so the same body always gives the same answer). The request id is the body's own
-/// `request_id`, else the one beside the code that was found.
+/// the first message (at one depth, members in key order, so the same body always gives the same answer).
+/// The request id is the body's own `request_id`, else the one beside the code that was found.
 struct ErrorBody: Sendable, Hashable {
     let code: String?
     let message: String?
     let requestID: String?
+
+    /// What one object of the body says.
+    private typealias Found = (code: String?, message: String?, requestID: String?)
 
     /// How deep the code and message are looked for: 0 is the body, 1 `{"error": {...}}`, and so on.
     static let maximumDepth = 4
@@ -42,10 +45,10 @@ struct ErrorBody: Sendable, Hashable {
     /// The first object, breadth first from `root`, that has a code (with its message, else the first
     /// message met before it: `{"message": "...", "error": {"code": "VPN.0004"}}` is a not-found), else the
     /// first that has a message; nil when none down to ``maximumDepth`` has either.
-    private static func first(in root: JSONValue) -> (code: String?, message: String?, requestID: String?)? {
+    private static func first(in root: JSONValue) -> Found? {
         var level: [JSONValue] = [root]
         var visited = 0
-        var messageOnly: (code: String?, message: String?, requestID: String?)?
+        var messageOnly: Found?
         for _ in 0...maximumDepth {
             var next: [JSONValue] = []
             for value in level {
@@ -74,7 +77,7 @@ struct ErrorBody: Sendable, Hashable {
     /// The code and message of one object, in the official SDK's order: `error_code`/`error_msg`, then
     /// `errorCode`/`errorMsg`, then `code`/`message` (and `error_message`). Only a string, number or
     /// Boolean counts: an object under `code` is looked into instead.
-    private static func read(_ members: [String: JSONValue]) -> (code: String?, message: String?, requestID: String?) {
+    private static func read(_ members: [String: JSONValue]) -> Found {
         let code = scalar(members["error_code"]) ?? scalar(members["errorCode"]) ?? scalar(members["code"])
         let message =
             scalar(members["error_msg"]) ?? scalar(members["errorMsg"]) ?? scalar(members["message"])

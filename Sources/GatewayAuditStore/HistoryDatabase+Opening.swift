@@ -103,15 +103,18 @@ extension HistoryDatabase {
 
     /// Reads the file read-only to refuse foreign, newer or damaged databases before any write.
     /// With `scanForDamage` (before writing), `PRAGMA quick_check` reads the whole file so damage is found
-    /// before anything is added; readers skip that scan and meet damage as a read error instead.
+    /// before anything is added; readers skip that scan and meet damage as a read error instead. With
+    /// `immutable`, the file is read through its URI (a folder SQLite cannot share the file in).
     /// - Returns: whether the file was written by an earlier release (migrations of this one not applied).
     @discardableResult
-    static func inspect(path: String, scanForDamage: Bool) throws(StoreError) -> Bool {
+    static func inspect(path: String, scanForDamage: Bool, immutable: ImmutableRead? = nil) throws(StoreError)
+        -> Bool
+    {
         var config = Configuration()
         config.readonly = true
         config.busyMode = .timeout(10)
         return try StoreError.mapping(path: path) {
-            let queue = try DatabaseQueue(path: ImmutableRead(path)?.uri ?? path, configuration: config)
+            let queue = try DatabaseQueue(path: immutable?.uri ?? path, configuration: config)
             defer { try? queue.close() }  // read-only handle: nothing to lose when closing fails
             return try queue.read { db in
                 let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
@@ -142,7 +145,7 @@ private func openForLocking(_ path: String) -> Int32 { open(path, O_RDONLY | O_C
 /// no writer running, the file holds every commit and does not change, so it is read `immutable` (no locks).
 /// A collector that starts during the read would change it under the reader:
 /// ``HistoryDatabase/confirmUnchanged()`` tells, by the file's identity, size and time and the writer's files.
-struct ImmutableRead: Sendable, Hashable {
+struct ImmutableRead: Sendable {
     /// The file the path resolves to (a link's target: the writer's files are beside it).
     let file: String
     /// The `file:` URI SQLite opens, `immutable=1`.

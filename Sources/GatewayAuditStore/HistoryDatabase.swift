@@ -99,9 +99,11 @@ public struct HistoryDatabase: Sendable {
         // command, holds no history yet (its queries failed with "no such table").
         if exists && isDirectory.boolValue { throw .notADatabase(path: path) }
         if readOnly && (!exists || Self.fileSize(path) == 0) { throw .missing(path: path) }
+        // Decided once: the inspection and the connection read the file the same way.
+        let immutable = exists ? ImmutableRead(path) : nil
         if exists {
             try checkHeader(path: path)
-            if try inspect(path: path, scanForDamage: !readOnly), readOnly {
+            if try inspect(path: path, scanForDamage: !readOnly, immutable: immutable), readOnly {
                 // Written by an earlier release: a reading command upgrades it in place first, as a writing
                 // one does (the queries of this release read this release's schema only).
                 do {
@@ -116,7 +118,7 @@ public struct HistoryDatabase: Sendable {
         config.readonly = readOnly
         config.label = "gateway-audit"
         config.prepareDatabase { db in StoredContent.register(db) }
-        if readOnly, let read = ImmutableRead(path) {
+        if readOnly, let read = immutable {
             let queue = try StoreError.mapping(path: path) { try DatabaseQueue(path: read.uri, configuration: config) }
             var database = try HistoryDatabase(writer: queue, path: path, isFile: true, migrate: false)
             database.unchanging = read

@@ -32,13 +32,8 @@ struct GatewayAuditCommand: AsyncParsableCommand {
             guard strncmp(pointer, prefix, prefix.utf8.count) == 0, String(validatingCString: pointer) == nil else {
                 continue
             }
-            var name = ""
-            var byte = pointer
-            while byte.pointee != 0, byte.pointee != CChar(UInt8(ascii: "=")) {
-                name.append(Character(Unicode.Scalar(UInt8(bitPattern: byte.pointee))))
-                byte += 1
-            }
-            return name
+            // The name, up to `=` (its bytes repaired if they are the ones that are not UTF-8).
+            return String(decoding: UnsafeRawBufferPointer(start: pointer, count: strcspn(pointer, "=")), as: UTF8.self)
         }
         return nil
     }

@@ -53,7 +53,7 @@ public struct Zone: Sendable, Hashable, CustomStringConvertible {
     /// `/` are refused: abbreviations (`PST`, whose rules are not the tz database's) and `GMT+5`, which
     /// means the opposite of the tz database's `Etc/GMT+5`.
     static func isDatabaseEntry(_ name: String) -> Bool {
-        guard !name.isEmpty, name.utf8.allSatisfy({ $0.isASCIIAlphanumeric || $0 == UInt8(ascii: "_") }) else {
+        guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
             return false
         }
         let directory = ProcessInfo.processInfo.environment["TZDIR"] ?? "/usr/share/zoneinfo"
@@ -110,11 +110,4 @@ extension ZoneError: CustomStringConvertible {
 
 extension ZoneError: LocalizedError {
     public var errorDescription: String? { description }
-}
-
-extension UInt8 {
-    fileprivate var isASCIIAlphanumeric: Bool {
-        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(self) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(self)
-            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self)
-    }
 }
