@@ -15,10 +15,26 @@ public struct EstateCredentials: Sendable {
     /// - Throws: ``EstateError`` at the line of the first key whose variable is unset.
     public func check(_ account: EstateAccount, in estate: Estate) throws(EstateError) {
         for (key, variable) in account.auth.variables where environment[variable] == nil {
+            let named =
+                Self.mayShow(variable, of: key)
+                ? "environment variable \(variable) is not set"
+                : "the environment variable it names is not set (the name is not shown: it may be a pasted secret)"
             throw EstateError(
                 file: estate.path, line: account.lines[key] ?? 1, key: "account \"\(account.name)\".\(key)",
-                problem: "environment variable \(variable) is not set; export it (or fix the name)")
+                problem: named + "; export it (or fix the name)")
         }
+    }
+
+    /// Whether an error may echo `variable`, the value of `key`: always for a user or domain name; for the
+    /// keys that name a secret's variable only when it reads as a conventional variable name (capitals,
+    /// digits and at least one `_`, as `PROD_SK`), since an access key, secret key or token pasted there
+    /// is a run of letters and digits without one.
+    static func mayShow(_ variable: String, of key: String) -> Bool {
+        guard ["access_key_env", "secret_key_env", "security_token_env", "token_env", "password_env"].contains(key)
+        else { return true }
+        let parts = variable.split(separator: "_", omittingEmptySubsequences: false)
+        return variable.count <= 64 && parts.count > 1 && parts.allSatisfy { !$0.isEmpty }
+            && variable.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isUppercase || $0.isNumber)) }
     }
 
     /// The credentials of `account` in `region` (IAM password authentication asks that region's IAM).

@@ -11,29 +11,37 @@ import GatewayAuditCore
 
 /// Remembers the last run whose notification a webhook accepted, in a small file beside the database, so
 /// that a night whose notification failed is included in the next night's digest to that webhook: nothing is
-/// lost, and a webhook that keeps failing does not hold back the others. One file per webhook,
-/// `<db>.<16 hex digits of the URL's SHA-256>.notified`; `<db>.notified`, the one file of releases that kept a
-/// single ledger for every webhook, is where a webhook without its own file starts. For a PostgreSQL history
+/// lost, and a webhook that keeps failing does not hold back the others. One file per webhook and scope
+/// (projects sharing a database and a webhook each have their own digests),
+/// `<db>.<16 hex digits of the SHA-256 of the URL, a line feed and the scope>.notified`. A webhook without its
+/// own file starts where an earlier release left it: `<db>.<16 hex digits of the URL's SHA-256>.notified` (one
+/// file per webhook), else `<db>.notified` (one file for every webhook). For a PostgreSQL history
 /// `<db>` is `gateway-audit-<16 hex digits of the database URL's SHA-256, password left out>` in the working
 /// directory.
 public struct NotificationLedger: Sendable {
     /// The ledger file.
     public let path: String
-    /// Read when ``path`` does not exist yet: the shared ledger an earlier release wrote.
-    let startsFrom: String?
+    /// Read in order when ``path`` does not exist yet: the ledgers earlier releases wrote.
+    let startsFrom: [String]
 
     /// The shared ledger of the database at `databasePath` (`<db>.notified`).
     public init(databasePath: String) {
         path = Self.base(databasePath: databasePath) + ".notified"
-        startsFrom = nil
+        startsFrom = []
     }
 
-    /// The ledger of webhook `url` for the database at `databasePath`.
-    public init(databasePath: String, url: WebhookURL) {
+    /// The ledger of webhook `url` for the runs of `scope` in the database at `databasePath`.
+    public init(databasePath: String, url: WebhookURL, scope: ScopeKey) {
         let base = Self.base(databasePath: databasePath)
-        let name = SHA256.hash(data: Data(url.url.absoluteString.utf8)).hexString.prefix(16)
-        path = base + "." + name + ".notified"
-        startsFrom = base + ".notified"
+        let address = url.url.absoluteString
+        let scoped = [address, scope.account, scope.cloud, scope.region, scope.projectID].joined(separator: "\n")
+        path = base + "." + Self.name(scoped) + ".notified"
+        startsFrom = [base + "." + Self.name(address) + ".notified", base + ".notified"]
+    }
+
+    /// 16 hex digits of the SHA-256 of `text`.
+    private static func name(_ text: String) -> String {
+        String(SHA256.hash(data: Data(text.utf8)).hexString.prefix(16))
     }
 
     private static func base(databasePath: String) -> String {
@@ -44,8 +52,8 @@ public struct NotificationLedger: Sendable {
     /// The last run delivered; nil before the first delivery or when the file is unreadable (the digest then
     /// covers only the current run).
     public func lastDelivered() -> Int64? {
-        if FileManager.default.fileExists(atPath: path) { return Self.read(path) }
-        return startsFrom.flatMap(Self.read)
+        for file in [path] + startsFrom where FileManager.default.fileExists(atPath: file) { return Self.read(file) }
+        return nil
     }
 
     /// The run in ledger file `path`; nil when it is missing or unreadable.

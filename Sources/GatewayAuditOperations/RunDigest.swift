@@ -41,11 +41,13 @@ public struct RunDigest: Sendable, Hashable {
 
     /// Reads the digest of runs `firstRun...run` from `queries` (one run, or every run since the
     /// last delivered notification): only the runs of the scopes `scopes` matches, or only the runs `only`
-    /// names, and only resources of `kinds` (all when empty).
+    /// names, and only resources of `kinds` (all when empty). With `sameScope`, only the runs of `run`'s own
+    /// scope (account, cloud, region and project): a project's notification never carries another's.
     /// - Throws: ``StoreError`` when the database cannot be read.
     public static func load(
         runs firstRun: Int64? = nil, through run: Int64, from queries: HistoryQueries,
-        scopes: ScopeFilter = ScopeFilter(), only: Set<Int64>? = nil, kinds: [ResourceKind] = []
+        scopes: ScopeFilter = ScopeFilter(), only: Set<Int64>? = nil, kinds: [ResourceKind] = [],
+        sameScope: Bool = false
     ) throws(StoreError) -> RunDigest {
         let first = min(firstRun ?? run, run)
         var entries: [DigestEntry] = []
@@ -53,8 +55,12 @@ public struct RunDigest: Sendable, Hashable {
         // The newest runs reach back to `first` when `run` is the latest of all (a notification); a digest of
         // some scopes' runs may end far below the latest, so it reads them all.
         let limit = scopes.isEmpty && only == nil ? Int(run - first) + 50 : nil
-        let records = try queries.runs(limit: limit).filter {
+        var records = try queries.runs(limit: limit).filter {
             (first...run).contains($0.id) && scopes.matches($0.scopeKey) && only?.contains($0.id) != false
+        }
+        if sameScope {
+            let scope = records.first { $0.id == run }?.scopeKey
+            records = records.filter { $0.scopeKey == scope }
         }
         let runIDs = Set(records.map(\.id))
         let kindSet = Set(kinds)

@@ -1,5 +1,6 @@
 import Foundation
 import GatewayAudit
+import GatewayAuditCore
 import GatewayAuditMetrics
 import Logging
 
@@ -113,7 +114,8 @@ public struct RunPublisher: Sendable {
     /// failing gets the missed runs again, without holding back the others. Webhooks that missed the same
     /// runs get one body.
     private func deliver(_ outcome: RunOutcome, queries: HistoryQueries?, with notifier: Notifier) async {
-        let ledgers = notifier.urls.map { NotificationLedger(databasePath: databasePath, url: $0) }
+        let scope = ScopeKey(endpoint: outcome.endpoint, projectID: outcome.scope.projectID)
+        let ledgers = notifier.urls.map { NotificationLedger(databasePath: databasePath, url: $0, scope: scope) }
         let run = outcome.summary?.runID
         // The first run of each webhook's digest, webhooks in their order.
         var firsts: [Int64?] = []
@@ -129,7 +131,7 @@ public struct RunPublisher: Sendable {
             var digest: RunDigest?
             if let queries, let run {
                 digest = logged("reading the run's digest") { () throws(StoreError) in
-                    try RunDigest.load(runs: first, through: run, from: queries)
+                    try RunDigest.load(runs: first, through: run, from: queries, sameScope: true)
                 }
             }
             var accepted = Set(indices.map { notifier.urls[$0] })

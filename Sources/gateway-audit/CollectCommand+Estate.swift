@@ -8,51 +8,60 @@ extension CollectCommand {
     /// `collect --config FILE`: every scope of the estate file, one run each, then one line per scope and
     /// a total line. Exit: 0 all complete; 1 any partial or failed; 3 only when every scope was rejected;
     /// 4 a database error; 75 a scope held by another process.
-    func collectEstate(_ path: String, environment: CloudEnvironment, settings: OperationsOptions.Resolved)
-        async throws
-    {
-        if endpoint != nil || projectID != nil || !ids.isEmpty || idsFile != nil {
-            throw CommandFailure(
-                status: .usage,
-                description: "--endpoint, --project-id, --id and --ids-file are for one project; "
-                    + "with --config the estate file says what to collect (narrow it with --account, --region, --project)"
-            )
-        }
-        if settings.metricsFile != nil || !settings.notify.isEmpty {
-            throw CommandFailure(
-                status: .usage,
-                description: "--metrics-file and --notify (and their GATEWAY_AUDIT_* variables) are not supported "
-                    + "with --config yet; collect those projects one by one, or use --heartbeat")
-        }
-        let estate = try await Self.estateOrUsage { () throws(EstateError) in try EstateFile.load(path: path) }
+    func collectEstate(
+        _ path: String, environment: CloudEnvironment, settings: OperationsOptions.Resolved,
+        problem: CommandFailure?
+    ) async throws {
         let logger = StderrLogHandler.logger(
             "gateway-audit",
             level: logLevel?.level
                 ?? environment["GATEWAY_AUDIT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
                 ?? (quiet ? .error : .warning))
-        let filter = ScopeFilter(account: account, region: region, projectID: project)
-        let credentials = EstateCredentials(environment: environment.values)
-        // Every variable is checked before anything is sent or opened: a bad file collects nothing.
-        _ = try await Self.estateOrUsage { () throws(EstateError) in
-            try EstatePlan.regions(of: estate, filter: filter, credentials: credentials)
-        }
-        let transport = try HTTP1Transport(caFile: caFile)
-        let heartbeat = settings.heartbeat.map {
-            Heartbeat(
-                url: $0, style: operations.heartbeatStyle.style,
-                sender: WebhookSender(transport: transport, policy: .heartbeat), logger: logger)
+        // The heartbeat starts before anything is checked: a nightly job whose estate file, variables or CA
+        // file broke pings URL/fail (or its exit code) as any other failed night does.
+        let reporting = settings.heartbeat == nil ? nil : Self.reportingTransport(caFile: caFile)
+        let heartbeat = settings.heartbeat.flatMap { url in
+            reporting.map {
+                Heartbeat(
+                    url: url, style: operations.heartbeatStyle.style,
+                    sender: WebhookSender(transport: $0, policy: .heartbeat), logger: logger)
+            }
         }
         await heartbeat?.start()
         let started = ContinuousClock.now
+        var transport: HTTP1Transport?
         let outcomes: [ScopeOutcome]
         do {
+            if let problem { throw problem }
+            if endpoint != nil || projectID != nil || !ids.isEmpty || idsFile != nil {
+                throw CommandFailure(
+                    status: .usage,
+                    description: "--endpoint, --project-id, --id and --ids-file are for one project; "
+                        + "with --config the estate file says what to collect (narrow it with --account, --region, --project)"
+                )
+            }
+            if settings.metricsFile != nil || !settings.notify.isEmpty {
+                throw CommandFailure(
+                    status: .usage,
+                    description: "--metrics-file and --notify (and their GATEWAY_AUDIT_* variables) are not supported "
+                        + "with --config yet; collect those projects one by one, or use --heartbeat")
+            }
+            let estate = try await Self.estateOrUsage { () throws(EstateError) in try EstateFile.load(path: path) }
+            let filter = ScopeFilter(account: account, region: region, projectID: project)
+            let credentials = EstateCredentials(environment: environment.values)
+            // Every variable is checked before anything is sent or opened: a bad file collects nothing.
+            _ = try await Self.estateOrUsage { () throws(EstateError) in
+                try EstatePlan.regions(of: estate, filter: filter, credentials: credentials)
+            }
+            let client = try HTTP1Transport(caFile: caFile)
+            transport = client
             let plan = try await Self.estateOrUsage { () async throws(EstateError) in
                 try await EstatePlan.make(
-                    estate: estate, filter: filter, credentials: credentials, transport: transport, logger: logger)
+                    estate: estate, filter: filter, credentials: credentials, transport: client, logger: logger)
             }
             let history = try HistoryDatabase.open(path: database.db ?? estate.database ?? database.path)
             let runner = EstateRunner(
-                database: history, transport: transport,
+                database: history, transport: client,
                 options: EstateRunner.Options(
                     scopeConcurrency: scopeConcurrency, concurrency: concurrency, requestsPerSecondPerEndpoint: rate,
                     requestTimeout: .seconds(timeout), deadline: deadline.map { .seconds($0) },
@@ -61,7 +70,7 @@ extension CollectCommand {
             outcomes = plan.unlisted.map { ScopeOutcome($0) } + (await runner.run(plan.scopes))
         } catch {
             await heartbeat?.finish(exitCode: ExitStatus(error).rawValue, body: "\(error)")
-            await Self.shutDown(transport, logger: logger)
+            for client in [transport, reporting].compactMap(\.self) { await Self.shutDown(client, logger: logger) }
             throw error
         }
         let totals = EstateTotals(outcomes)
@@ -69,7 +78,7 @@ extension CollectCommand {
         let status = failure?.status ?? .success
         let totalLine = totals.line + String(format: " in %.1f s", (ContinuousClock.now - started).seconds)
         await heartbeat?.finish(exitCode: status.rawValue, body: totalLine)
-        await Self.shutDown(transport, logger: logger)
+        for client in [transport, reporting].compactMap(\.self) { await Self.shutDown(client, logger: logger) }
         let clean = failure == nil && totals.counts.changed + totals.counts.new + totals.counts.gone == 0
         if !(quiet && clean) {
             for outcome in outcomes { print(outcome.line) }

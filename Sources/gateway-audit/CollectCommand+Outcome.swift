@@ -3,6 +3,14 @@ import Logging
 
 extension CollectCommand {
     /// Closes the HTTP client; a failure is logged once, as the run's outcome is already decided.
+    /// The client for heartbeats and notifications: trusting `caFile` as well when it loads, else the
+    /// system's roots alone (the run then fails on the CA file, and monitoring still hears of it); nil only
+    /// when no client can be made at all.
+    static func reportingTransport(caFile: String?) -> HTTP1Transport? {
+        if let transport = try? HTTP1Transport(caFile: caFile) { return transport }
+        return caFile == nil ? nil : try? HTTP1Transport()
+    }
+
     static func shutDown(_ transport: HTTP1Transport, logger: Logger) async {
         do {
             try await transport.shutdown()

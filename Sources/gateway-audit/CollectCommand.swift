@@ -144,18 +144,13 @@ struct CollectCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = CloudEnvironment()
-        let settings = try operations.resolved(environment)
+        let (settings, settingsProblem) = operations.resolution(environment)
         // One-project options on the command line win over an estate file named in the environment (a
         // hand run on a machine whose nightly job sets GATEWAY_AUDIT_CONFIG); `--config` with them is refused.
         let oneProject = endpoint != nil || projectID != nil || !ids.isEmpty || idsFile != nil
         if let config = config ?? (oneProject ? nil : environment["GATEWAY_AUDIT_CONFIG"]) {
-            try await collectEstate(config, environment: environment, settings: settings)
+            try await collectEstate(config, environment: environment, settings: settings, problem: settingsProblem)
             return
-        }
-        if account != nil || project != nil {
-            throw CommandFailure(
-                status: .usage,
-                description: "--account and --project narrow an estate file: pass --config (or use --project-id)")
         }
         let region = self.region ?? environment["HW_REGION_NAME"]
         let project = projectID ?? environment["HW_PROJECT_ID"]
@@ -167,13 +162,23 @@ struct CollectCommand: AsyncParsableCommand {
                 ?? (quiet ? .error : .warning))
         if let region { logger[metadataKey: "region"] = "\(region)" }
         if let project { logger[metadataKey: "project"] = "\(project)" }
-        let reporting = try settings.needsTransport ? HTTP1Transport(caFile: caFile) : nil
+        // A CA file that cannot be read fails the run below; the heartbeat and notifications still go out,
+        // trusting the system's roots.
+        let reporting = settings.needsTransport ? Self.reportingTransport(caFile: caFile) : nil
         let publisher = publisher(settings, transport: reporting, logger: logger)
         let startedAt = Instant.now
         await publisher.heartbeat?.start()
         var summary: RunSummary?
         var failure: (any Error)?
         do {
+            // Settings and flags that cannot work fail the run here, after the heartbeat's start: monitoring
+            // hears of a nightly job that broke its configuration as of any other failed run.
+            if let settingsProblem { throw settingsProblem }
+            if self.account != nil || self.project != nil {
+                throw CommandFailure(
+                    status: .usage,
+                    description: "--account and --project narrow an estate file: pass --config (or use --project-id)")
+            }
             let done = try await collectOnce(
                 environment: environment, region: region, project: project, endpoint: endpointText, logger: logger)
             summary = done

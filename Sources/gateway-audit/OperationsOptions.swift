@@ -57,25 +57,51 @@ struct OperationsOptions: ParsableArguments {
     /// The parsed settings; URLs are checked here (https only, http only to loopback).
     /// - Throws: ``CommandFailure`` (usage) naming the option and the redacted URL.
     func resolved(_ environment: CloudEnvironment) throws -> Resolved {
-        do {
-            let heartbeatText = heartbeat ?? environment["GATEWAY_AUDIT_HEARTBEAT_URL"]
-            let notifyTexts =
-                !notify.isEmpty
-                ? notify
-                : (environment["GATEWAY_AUDIT_NOTIFY_URLS"] ?? "").split(whereSeparator: \.isWhitespace).map(
-                    String.init)
-            let formatText = environment["GATEWAY_AUDIT_NOTIFY_FORMAT"]
-            guard let format = notifyFormat?.format ?? (formatText.map { Notifier.Format(rawValue: $0) } ?? .json)
-            else {
-                throw CommandFailure(status: .usage, description: "GATEWAY_AUDIT_NOTIFY_FORMAT must be json or slack")
+        let resolution = resolution(environment)
+        if let problem = resolution.problem { throw problem }
+        return resolution.settings
+    }
+
+    /// Every setting that resolves, and the first that does not: a nightly job whose notification setting
+    /// broke still writes its metrics file and pings its heartbeat that the run failed.
+    func resolution(_ environment: CloudEnvironment) -> (settings: Resolved, problem: CommandFailure?) {
+        var problem: CommandFailure?
+        func checked<T>(_ body: () throws(OperationsError) -> T) -> T? {
+            do {
+                return try body()
+            } catch {
+                problem = problem ?? CommandFailure(status: .usage, description: error.description)
+                return nil
             }
-            return Resolved(
-                metricsFile: (metricsFile ?? environment["GATEWAY_AUDIT_METRICS_FILE"]).map(MetricsFile.init(path:)),
-                heartbeat: try heartbeatText.map { try WebhookURL($0, option: "--heartbeat") },
-                notify: try notifyTexts.map { try WebhookURL($0, option: "--notify") }, format: format)
-        } catch let error as OperationsError {
-            throw CommandFailure(status: .usage, description: error.description)
         }
+        let heartbeatText = heartbeat ?? environment["GATEWAY_AUDIT_HEARTBEAT_URL"]
+        let notifyTexts =
+            !notify.isEmpty
+            ? notify
+            : (environment["GATEWAY_AUDIT_NOTIFY_URLS"] ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
+        let heartbeatURL = heartbeatText.flatMap { text in
+            checked { () throws(OperationsError) in
+                try WebhookURL(text, option: "--heartbeat")
+            }
+        }
+        let notifyURLs = notifyTexts.compactMap { text in
+            checked { () throws(OperationsError) in
+                try WebhookURL(text, option: "--notify")
+            }
+        }
+        let formatText = environment["GATEWAY_AUDIT_NOTIFY_FORMAT"]
+        let format = notifyFormat?.format ?? (formatText.map { Notifier.Format(rawValue: $0) } ?? .json)
+        if format == nil {
+            problem =
+                problem
+                ?? CommandFailure(status: .usage, description: "GATEWAY_AUDIT_NOTIFY_FORMAT must be json or slack")
+        }
+        let settings = Resolved(
+            metricsFile: (metricsFile ?? environment["GATEWAY_AUDIT_METRICS_FILE"]).map(MetricsFile.init(path:)),
+            heartbeat: heartbeatURL,
+            // Without a format no notification is sent: the run fails with the usage error instead.
+            notify: format == nil ? [] : notifyURLs, format: format ?? .json)
+        return (settings, problem)
     }
 
     /// What the flags and variables resolved to.

@@ -387,6 +387,16 @@ struct EstateTests {
                     == "gateway-audit: error: \(f.config):19: account \"otc\".domain_env: environment variable "
                     + "OTC_DOMAIN is not set; export it (or fix the name)\n")
             #expect(!FileManager.default.fileExists(atPath: f.db))
+            // A nightly job's heartbeat hears of it: started, then failed with the same line.
+            let receiver = try await WebhookReceiver.start()
+            defer { Task { await receiver.stop() } }
+            let pinged = try await CLI.run(
+                ["collect", "--config", f.config, "--heartbeat", receiver.baseURL + "/ping"], environment: unset)
+            #expect(pinged.status == 2 && pinged.stderr == missing.stderr, "\(pinged.stderr)")
+            #expect(await receiver.requests().map(\.path) == ["/ping/start", "/ping/fail"])
+            let body = String(decoding: try #require(await receiver.requests().last).body, as: UTF8.self)
+            #expect(body.contains("OTC_DOMAIN is not set"), "\(body)")
+            #expect(!FileManager.default.fileExists(atPath: f.db))
         }
     }
 }

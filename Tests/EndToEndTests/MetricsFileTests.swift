@@ -95,4 +95,40 @@ struct MetricsFileTests {
             #expect(metrics.value("gateway_audit_resources", project: project, extra: "state=\"present\"") == nil)
         }
     }
+
+    @Test("configuration that breaks (CA file, notify format) fails the run in the metrics file and the heartbeat")
+    func brokenConfiguration() async throws {
+        try await EndToEnd.with { e in
+            let receiver = try await WebhookReceiver.start()
+            defer { Task { await receiver.stop() } }
+            let path = e.directory.appendingPathComponent("gateway-audit.prom").path
+            let ping = receiver.baseURL + "/ping"
+            #expect(try await e.collect(["--metrics-file", path, "--heartbeat", ping]).status == 0)
+            let project = e.cloud.projectID
+            let success = try MetricsText(try String(contentsOfFile: path, encoding: .utf8))
+                .value("gateway_audit_last_success_timestamp_seconds", project: project)
+            let garbage = e.directory.appendingPathComponent("ca.pem").path
+            try Data("not a certificate".utf8).write(to: URL(fileURLWithPath: garbage))
+            let badCA = try await e.collect(["--metrics-file", path, "--heartbeat", ping, "--ca-file", garbage])
+            #expect(badCA.status == 2, "\(badCA.stderr)")
+            var metrics = try MetricsText(try String(contentsOfFile: path, encoding: .utf8))
+            #expect(metrics.value("gateway_audit_run_status", project: project, extra: "status=\"failed\"") == 1)
+            #expect(
+                success != nil
+                    && metrics.value("gateway_audit_last_success_timestamp_seconds", project: project) == success)
+            var environment = e.akskEnvironment
+            environment["GATEWAY_AUDIT_NOTIFY_FORMAT"] = "Slack"
+            let badFormat = try await e.collect(
+                ["--metrics-file", path, "--heartbeat", ping], environment: environment)
+            #expect(badFormat.status == 2)
+            #expect(badFormat.stderr == "gateway-audit: error: GATEWAY_AUDIT_NOTIFY_FORMAT must be json or slack\n")
+            metrics = try MetricsText(try String(contentsOfFile: path, encoding: .utf8))
+            #expect(metrics.value("gateway_audit_run_status", project: project, extra: "status=\"failed\"") == 1)
+            let paths = await receiver.requests().map(\.path)
+            #expect(paths == ["/ping/start", "/ping", "/ping/start", "/ping/fail", "/ping/start", "/ping/fail"])
+            let runs = try sqlite3(e.db, "SELECT COUNT(*) FROM run")
+            #expect(runs == "1", "neither broken run reached the database")
+        }
+    }
+
 }

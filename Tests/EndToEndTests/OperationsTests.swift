@@ -230,4 +230,60 @@ struct OperationsTests {
             #expect(news.stdout.contains(" changed, "))
         }
     }
+
+    @Test("projects sharing a database and a webhook: each run's notification carries its own project's news only")
+    func notificationsPerProject() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ga-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var credentials = SimulatorCredentials.standard
+        credentials.sdkDateClock = .wall
+        let first = try SimulatedCloud(scenario: .standard, credentials: credentials)
+        let otherIDs = (1...2).map { String(format: "0f0f0f0f-0000-4000-8000-%012d", $0) }
+        let other = try SimulatedCloud(
+            scenario: Scenario(
+                name: "other", seed: 9, projectID: "ffffeeeeddddccccbbbbaaaa99998888", start: "2025-03-01T02:00:00Z",
+                nights: 1,
+                gateways: otherIDs.map {
+                    SimulatedGateway(
+                        id: GatewayID($0), name: "other-\($0.suffix(2))", idValue: "198.51.100.\($0.suffix(1))",
+                        createdAt: "2025-01-01T00:00:00.000Z")
+                }), credentials: credentials)
+        let running = try await SimulatorServer(clouds: first, [other]).start()
+        let receiver = try await WebhookReceiver.start()
+        defer {
+            Task {
+                await receiver.stop()
+                await running.stop()
+            }
+        }
+        let pair = SimulatorCredentials.standard.keyPairs[0]
+        let db = directory.appendingPathComponent("history.sqlite").path
+        func collect(_ project: String) async throws -> ProcessResult {
+            try await CLI.run(
+                ["collect", "--endpoint", running.baseURLString, "--db", db, "--notify", receiver.baseURL + "/team"],
+                environment: [
+                    "HW_ACCESS_KEY": pair.accessKey, "HW_SECRET_KEY": pair.secretKey, "HW_PROJECT_ID": project,
+                ])
+        }
+        func entryIDs(_ request: Int) async throws -> Set<String> {
+            let body = try #require(await receiver.requests().dropFirst(request).first).body
+            let document = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
+            let entries = try #require(document["entries"] as? [[String: Any]])
+            return Set(entries.compactMap { $0["gateway_id"] as? String })
+        }
+        #expect(try await collect(first.projectID).status == 0)
+        #expect(try await collect(other.projectID).status == 0)
+        #expect(await receiver.requests().count == 2)
+        #expect(try await entryIDs(1) == Set(otherIDs), "the second project's digest holds its 2 gateways only")
+        // The first project again, nothing new: the second project's runs in between are not its news.
+        let again = try await collect(first.projectID)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(await receiver.requests().count == 2)
+        try await first.advance(to: 2)
+        #expect(try await collect(first.projectID).status == 0)
+        let news = try await entryIDs(2)
+        #expect(!news.isEmpty && news.isDisjoint(with: otherIDs))
+    }
+
 }

@@ -238,6 +238,33 @@ struct EstateFileTests {
         }
     }
 
+    @Test("a secret pasted where a variable's name belongs is never echoed; conventional names are")
+    func pastedSecretNotEchoed() throws {
+        let secret = "p9Xw2LkQv7RzT4nYb8Mc1HdF6sJgA0eUiO3tKyVq"
+        let accessKey = "HPUAXK3TQ9EXAMPLE7ZV"
+        for (key, pasted) in [("secret_key_env", secret), ("access_key_env", accessKey)] {
+            let text = Self.valid.replacingOccurrences(
+                of: key == "secret_key_env" ? "secret_key_env = \"PROD_SK\"" : "access_key_env = \"PROD_AK\"",
+                with: "\(key) = \"\(pasted)\"")
+            let estate = try EstateFile.parse(text, path: "estate.toml")
+            do {
+                _ = try EstatePlan.regions(
+                    of: estate, filter: ScopeFilter(), credentials: EstateCredentials(environment: Self.environment))
+                Issue.record("expected an error for \(key)")
+            } catch {
+                #expect(!error.description.contains(pasted), "\(error.description)")
+                #expect(
+                    error.description.hasSuffix(
+                        ".\(key): the environment variable it names is not set (the name is not shown: it may be a "
+                            + "pasted secret); export it (or fix the name)"), "\(error.description)")
+            }
+        }
+        #expect(EstateCredentials.mayShow("PROD_SK", of: "secret_key_env"))
+        #expect(EstateCredentials.mayShow("OTC_DOMAIN", of: "domain_env"))
+        #expect(!EstateCredentials.mayShow("PRODSK", of: "secret_key_env"))
+        #expect(!EstateCredentials.mayShow("prod_sk", of: "token_env"))
+    }
+
     @Test("a variable named but not set is named with the line of its key")
     func unsetVariable() throws {
         let estate = try EstateFile.parse(Self.valid, path: "estate.toml")

@@ -1,4 +1,6 @@
+import Crypto
 import Foundation
+import GatewayAuditCore
 import GatewayAuditOperations
 import Synchronization
 import Testing
@@ -28,20 +30,30 @@ struct NotificationLedgerTests {
         }
     }
 
-    @Test("each webhook has its own ledger, which starts from the shared one an earlier release wrote")
+    @Test(
+        "each webhook has a ledger per scope, starting from the per-webhook, then the shared, ledger of earlier releases"
+    )
     func perWebhook() async throws {
         try await withLedger { shared, directory in
             let database = directory.appendingPathComponent("h.sqlite").path
-            let first = NotificationLedger(
-                databasePath: database, url: try WebhookURL("https://hooks.example.com/A-SECRET", option: "--notify"))
-            let second = NotificationLedger(
-                databasePath: database, url: try WebhookURL("https://hooks.example.com/B-SECRET", option: "--notify"))
-            #expect(first.path != second.path && !first.path.contains("SECRET"))
+            let a = try WebhookURL("https://hooks.example.com/A-SECRET", option: "--notify")
+            let b = try WebhookURL("https://hooks.example.com/B-SECRET", option: "--notify")
+            let project = ScopeKey(projectID: "p1")
+            let first = NotificationLedger(databasePath: database, url: a, scope: project)
+            let second = NotificationLedger(databasePath: database, url: b, scope: project)
+            let otherProject = NotificationLedger(databasePath: database, url: a, scope: ScopeKey(projectID: "p2"))
+            #expect(Set([first.path, second.path, otherProject.path]).count == 3)
+            #expect(!first.path.contains("SECRET") && !first.path.contains("p1"))
             #expect(first.path.hasPrefix(database + ".") && first.path.hasSuffix(".notified"))
             try shared.record(7)
-            #expect(first.lastDelivered() == 7 && second.lastDelivered() == 7)
+            #expect(first.lastDelivered() == 7 && second.lastDelivered() == 7 && otherProject.lastDelivered() == 7)
+            // The per-webhook ledger of the release before scopes (16 hex digits of the URL's SHA-256).
+            let perWebhook =
+                database + "." + String(SHA256.hash(data: Data(a.url.absoluteString.utf8)).hexString.prefix(16))
+            try Data("8\n".utf8).write(to: URL(fileURLWithPath: perWebhook + ".notified"))
+            #expect(first.lastDelivered() == 8 && otherProject.lastDelivered() == 8 && second.lastDelivered() == 7)
             try first.record(9)
-            #expect(first.lastDelivered() == 9 && second.lastDelivered() == 7 && shared.lastDelivered() == 7)
+            #expect(first.lastDelivered() == 9 && otherProject.lastDelivered() == 8 && shared.lastDelivered() == 7)
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import GatewayAudit
@@ -93,10 +94,16 @@ struct ZoneRenderingTests {
     func entriesWithoutSlash() throws {
         // 2026-07-01T12:00:00Z: summer time where the zone has it.
         let july = Instant(seconds: 1_782_907_200)
-        #expect(try Zone(identifier: "CET").offsetSeconds(at: july) == 7_200)
-        #expect(try Zone(identifier: "EST").offsetSeconds(at: july) == -18_000)
-        #expect(try Zone(identifier: "EST5EDT").offsetSeconds(at: july) == -14_400)
-        #expect(try Zone(identifier: "Japan").offsetSeconds(at: july) == 32_400)
+        // Debian 13 and Ubuntu 23.10 on move the backward names into tzdata-legacy: where a name's file is
+        // missing, the zone is refused like any unknown name instead of taken with Foundation's guess.
+        let directory = ProcessInfo.processInfo.environment["TZDIR"] ?? "/usr/share/zoneinfo"
+        for (name, offset) in [("CET", 7_200), ("EST", -18_000), ("EST5EDT", -14_400), ("Japan", 32_400)] {
+            if FileManager.default.fileExists(atPath: directory + "/" + name) {
+                #expect(try Zone(identifier: name).offsetSeconds(at: july) == offset, "\(name)")
+            } else {
+                #expect(throws: ZoneError.self, "\(name)") { try Zone(identifier: name) }
+            }
+        }
         #expect(throws: ZoneError.unknown("PST", suggestion: "America/Los_Angeles")) { try Zone(identifier: "PST") }
         #expect(throws: ZoneError.self) { try Zone(identifier: "GMT+5") }
         // No far-fetched guess for a short name: "Berlin" is not one edit from any zone.
