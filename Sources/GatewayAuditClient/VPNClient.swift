@@ -147,6 +147,13 @@ public struct VPNClient: Sendable {
         guard let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty else {
             throw .insecureEndpoint("\(what) \"\(url.absoluteString)\" is not an http(s) URL")
         }
+        // Checked first, so that no message shows it: a password in the URL would be sent nowhere useful and
+        // would be recorded with every run (and printed in every export's manifest).
+        if url.user != nil || url.password != nil {
+            throw .insecureEndpoint(
+                "refusing \(what) with a user name or password in it (user@host): the API signs requests with the "
+                    + "keys, token or IAM password from the environment; remove it from the URL")
+        }
         if scheme == "https" { return }
         if scheme == "http" && Loopback.isLoopback(host: host) { return }
         throw .insecureEndpoint(

@@ -128,7 +128,9 @@ struct HTMLRenderer {
         return (start, max(end, start.adding(seconds: 1)))
     }
 
-    /// Text safe for XML 1.0 and HTML: control characters (other than tab and newline) become U+FFFD.
+    /// Text safe for XML 1.0 and HTML: control characters (other than tab and newline) and the embeddings,
+    /// overrides and isolates of bidirectional text become U+FFFD, so a value cannot reverse what a page shows
+    /// after it (an old value's override turning `old → new` into `old wen →`).
     static func printable(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: isForbidden) else { return text }
         var scalars = String.UnicodeScalarView()
@@ -138,7 +140,8 @@ struct HTMLRenderer {
 
     private static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
         (scalar.value < 0x20 && scalar != "\t" && scalar != "\n") || (0x7F...0x9F).contains(scalar.value)
-            || scalar.value == 0xFFFE || scalar.value == 0xFFFF
+            || scalar.value == 0xFFFE || scalar.value == 0xFFFF || (0x202A...0x202E).contains(scalar.value)
+            || (0x2066...0x2069).contains(scalar.value)
     }
 
     /// An id usable in a fragment (`#gw-...`): letters, digits, `-` and `_` only.

@@ -52,7 +52,8 @@ struct VerifyCommand: AsyncParsableCommand {
         if let first = verification.problems.first {
             throw CommandFailure(
                 status: .verification,
-                description: "\(path): \(first)"
+                // The database as opened names it: a PostgreSQL URL without its password.
+                description: "\(database.path): \(first)"
                     + (verification.problems.count > 1 ? " (and \(verification.problems.count - 1) more)" : ""))
         }
         out.write("ok: \(verification.snapshots) snapshots and \(verification.runs) runs verified\n")

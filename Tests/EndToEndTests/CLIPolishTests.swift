@@ -67,7 +67,7 @@ struct CLIPolishTests {
             #expect(
                 invalid.stderr
                     == "gateway-audit: error: \(config): database: sslmode=bogus is not one of disable, prefer, "
-                    + "require, verify-full\n")
+                    + "require, verify-ca, verify-full\n")
             #expect(!invalid.stderr.contains("s3cret"))
 
             // An SQLite path is shown as it is.

@@ -47,6 +47,9 @@ struct PostgresCommandLineTests {
             let a = try await CLI.run(["verify", "--db", e.db])
             let b = try await CLI.run(["verify", "--db", copied])
             #expect(a.status == 5 && b.status == 5)
+            // The tampering line names the database as every other message does: without its password.
+            #expect(b.stderr.hasPrefix("gateway-audit: error: postgres://"), "\(b.stderr)")
+            #expect(!b.stderr.contains(Self.password), "\(b.stderr)")
             #expect(
                 a.stdout.replacingOccurrences(of: e.db, with: "DB")
                     == b.stdout.replacingOccurrences(of: copied, with: "DB"))

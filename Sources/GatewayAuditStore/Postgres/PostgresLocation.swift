@@ -13,9 +13,13 @@ public struct PostgresLocation: Sendable, Hashable {
         /// TLS when the server offers it, the server's certificate not checked; plain text when it answers
         /// that it has no TLS (`prefer`, the default, as in libpq).
         case prefer
-        /// TLS required, the server's certificate not checked against a name (`require`).
+        /// TLS required, the server's certificate not checked (`require` without `sslrootcert`).
         case require
-        /// TLS required and the certificate verified against `sslrootcert` and the host name (`verify-full`, `verify-ca`).
+        /// TLS required and the certificate chain verified against `sslrootcert` (or the system's roots), the
+        /// host name not checked (`verify-ca`, and `require` with `sslrootcert`, as in libpq).
+        case verifyCA = "verify-ca"
+        /// TLS required and the certificate verified against `sslrootcert` (or the system's roots) and the
+        /// host name (`verify-full`).
         case verifyFull = "verify-full"
     }
 
@@ -37,7 +41,8 @@ public struct PostgresLocation: Sendable, Hashable {
     /// it requires TLS: a URL without it (`prefer`) or with `disable` keeps the form, and the ``digest``, it
     /// always had.
     public var redacted: String {
-        var text = "postgres://\(user)@\(host):\(port)/\(database)"
+        // An IPv6 address goes back into its brackets.
+        var text = "postgres://\(user)@\(host.contains(":") ? "[\(host)]" : host):\(port)/\(database)"
         var query: [String] = []
         if tls != .disable, tls != .prefer { query.append("sslmode=\(tls.rawValue)") }
         if let rootCertificatePath { query.append("sslrootcert=\(rootCertificatePath)") }
@@ -63,9 +68,11 @@ public struct PostgresLocation: Sendable, Hashable {
         guard isPostgres(text), let components = URLComponents(string: text) else {
             throw .invalidLocation(detail: "not a postgres://user@host:port/database URL")
         }
-        guard let host = components.host, !host.isEmpty else {
+        guard var host = components.host, !host.isEmpty else {
             throw .invalidLocation(detail: "the URL names no host")
         }
+        // `[::1]`: the address without its brackets, for the connection and `~/.pgpass`.
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         let database = String(components.path.drop(while: { $0 == "/" }))
         guard !database.isEmpty, !database.contains("/") else {
             throw .invalidLocation(detail: "the URL names no database (postgres://user@host/DATABASE)")
@@ -80,20 +87,32 @@ public struct PostgresLocation: Sendable, Hashable {
         }
         let user = components.user ?? environment["PGUSER"] ?? "postgres"
         let port = components.port ?? 5432
-        var tls = TLSMode.prefer
-        var rootCertificate: String?
+        // As libpq: PGSSLMODE and PGSSLROOTCERT unless the URL says otherwise.
+        var mode = environment["PGSSLMODE"].flatMap { $0.isEmpty ? nil : $0 }
+        var rootCertificate = environment["PGSSLROOTCERT"].flatMap { $0.isEmpty ? nil : $0 }
         for item in components.queryItems ?? [] {
             switch (item.name, item.value ?? "") {
-            case ("sslmode", "disable"), ("sslmode", "allow"): tls = .disable
-            case ("sslmode", "prefer"): tls = .prefer
-            case ("sslmode", "require"): tls = .require
-            case ("sslmode", "verify-full"), ("sslmode", "verify-ca"): tls = .verifyFull
-            case ("sslmode", let other):
-                throw .invalidLocation(detail: "sslmode=\(other) is not one of disable, prefer, require, verify-full")
+            case ("sslmode", let value): mode = value
             case ("sslrootcert", let path): rootCertificate = path
             case (let name, _):
                 throw .invalidLocation(detail: "unknown URL parameter \(name) (known: sslmode, sslrootcert)")
             }
+        }
+        var tls = TLSMode.prefer
+        switch mode ?? "prefer" {
+        case "disable": tls = .disable
+        case "allow":
+            throw .invalidLocation(
+                detail: "sslmode=allow is not supported (it falls back to TLS only when plain text is refused); "
+                    + "use prefer, require or disable")
+        case "prefer": tls = .prefer
+        // libpq checks the certificate authority under `require` when a root certificate file is named.
+        case "require": tls = rootCertificate == nil ? .require : .verifyCA
+        case "verify-ca": tls = .verifyCA
+        case "verify-full": tls = .verifyFull
+        case let other:
+            throw .invalidLocation(
+                detail: "sslmode=\(other) is not one of disable, prefer, require, verify-ca, verify-full")
         }
         let password =
             components.password ?? environment["PGPASSWORD"]

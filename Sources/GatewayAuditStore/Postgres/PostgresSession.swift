@@ -62,28 +62,37 @@ final class PostgresSession: Sendable {
         switch location.tls {
         case .disable: break
         case .prefer:
-            // As libpq's `prefer`: TLS without checking the certificate when the server offers it; postgres-nio
-            // goes on in plain text when the server answers the TLS request with `N` (it has no TLS).
-            var config = TLSConfiguration.makeClientConfiguration()
-            config.certificateVerification = .none
-            tls = .prefer(try NIOSSLContext(configuration: config))
-        case .require:
-            var config = TLSConfiguration.makeClientConfiguration()
-            config.certificateVerification = .none
-            tls = .require(try NIOSSLContext(configuration: config))
-        case .verifyFull:
-            var config = TLSConfiguration.makeClientConfiguration()
-            config.certificateVerification = .fullVerification
-            if let root = location.rootCertificatePath {
-                config.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(root))
-            }
-            tls = .require(try NIOSSLContext(configuration: config))
+            // As libpq's `prefer`: TLS without checking the certificate when the server offers it (checked
+            // against `sslrootcert` when one is named); postgres-nio goes on in plain text when the server
+            // answers the TLS request with `N` (it has no TLS).
+            tls = .prefer(try tlsContext(location.rootCertificatePath == nil ? .none : .noHostnameVerification))
+        case .require: tls = .require(try tlsContext(.none))
+        case .verifyCA: tls = .require(try tlsContext(.noHostnameVerification))
+        case .verifyFull: tls = .require(try tlsContext(.fullVerification))
         }
         var configuration = PostgresConnection.Configuration(
             host: location.host, port: location.port, username: location.user, password: location.password,
             database: location.database, tls: tls)
         configuration.options.connectTimeout = .seconds(10)
         return configuration
+    }
+
+    /// A client TLS context checking the server's certificate as `verification` says, against `sslrootcert`
+    /// when the URL names one (else the system's roots).
+    /// - Throws: ``StoreError/invalidLocation(detail:)`` naming the file when it holds no certificate.
+    private func tlsContext(_ verification: CertificateVerification) throws -> NIOSSLContext {
+        var config = TLSConfiguration.makeClientConfiguration()
+        config.certificateVerification = verification
+        if verification != .none, let root = location.rootCertificatePath {
+            do {
+                config.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(root))
+            } catch {
+                throw StoreError.invalidLocation(
+                    detail: "sslrootcert \(root): cannot load certificates from it (\(error)); "
+                        + "name a PEM file of the certificate authorities to trust")
+            }
+        }
+        return try NIOSSLContext(configuration: config)
     }
 
     /// An idle connection still open: one the server or the network closed while it was idle (a restart, a

@@ -85,6 +85,21 @@ struct ClientPartsTests {
                 endpoint: try #require(URL(string: "http://vpn.example.com")), projectID: "p", credentials: .token("t"),
                 transport: transport)
         }
+        // A password in the URL would be recorded with every run and shown in every manifest: refused, unshown.
+        for withUser in ["http://admin:hunter2@127.0.0.1:1", "https://admin@vpn.example.com"] {
+            do {
+                _ = try VPNClient(
+                    endpoint: try #require(URL(string: withUser)), projectID: "p", credentials: .token("t"),
+                    transport: transport)
+                Issue.record("\(withUser) was accepted")
+            } catch {
+                #expect(
+                    error as? ClientError
+                        == .insecureEndpoint(
+                            "refusing endpoint with a user name or password in it (user@host): the API signs requests "
+                                + "with the keys, token or IAM password from the environment; remove it from the URL"))
+            }
+        }
     }
 
     @Test("credentials never show their secrets")

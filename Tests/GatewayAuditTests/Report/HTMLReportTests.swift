@@ -66,6 +66,14 @@ struct HTMLReportTests {
         #expect(!doc.elements.contains("link") && !doc.elements.contains("img") && !doc.elements.contains("iframe"))
     }
 
+    @Test("bidirectional overrides and isolates cannot reorder what a page shows: they become U+FFFD")
+    func bidiControls() {
+        #expect(HTMLRenderer.printable("vpn-old\u{202E}") == "vpn-old\u{FFFD}")
+        #expect(HTMLRenderer.printable("a\u{2066}b\u{2069}c\u{202A}") == "a\u{FFFD}b\u{FFFD}c\u{FFFD}")
+        // Right-to-left text itself is kept: only the invisible controls go.
+        #expect(HTMLRenderer.printable("שלום vpn") == "שלום vpn")
+    }
+
     @Test("states the zone, shows changes highlighted, explains anomalies, marks failures")
     func content() async throws {
         let f = try await ReportFixture.build()

@@ -49,4 +49,41 @@ struct PostgresLocationTests {
         let requiredTLS = try PostgresSession(location: required).makeConfiguration().tls
         #expect(requiredTLS.isAllowed && requiredTLS.isEnforced)
     }
+
+    @Test("verify-ca checks the authority, not the name; require with sslrootcert is verify-ca; PGSSL* apply; [::1]")
+    func certificateModes() throws {
+        let caFile = FileManager.default.temporaryDirectory.appendingPathComponent("ga-ca-\(UUID().uuidString).pem")
+        defer { try? FileManager.default.removeItem(at: caFile) }
+        try Data("not a certificate\n".utf8).write(to: caFile)
+        let byCA = try PostgresLocation.parse("postgres://u@10.0.0.5/db?sslmode=verify-ca", environment: [:])
+        #expect(byCA.tls == .verifyCA && byCA.redacted == "postgres://u@10.0.0.5:5432/db?sslmode=verify-ca")
+        let caTLS = try PostgresSession(location: byCA).makeConfiguration().tls
+        #expect(caTLS.isEnforced)
+        #expect(try #require(caTLS.sslContext).configuration.certificateVerification == .noHostnameVerification)
+        let full = try PostgresLocation.parse("postgres://u@h/db?sslmode=verify-full", environment: [:])
+        let fullTLS = try PostgresSession(location: full).makeConfiguration().tls
+        #expect(try #require(fullTLS.sslContext).configuration.certificateVerification == .fullVerification)
+        // libpq: `require` naming a root certificate checks the authority; so do PGSSLMODE and PGSSLROOTCERT.
+        let rooted = try PostgresLocation.parse(
+            "postgres://u@h/db?sslmode=require&sslrootcert=\(caFile.path)", environment: [:])
+        #expect(rooted.tls == .verifyCA)
+        let fromEnvironment = try PostgresLocation.parse(
+            "postgres://u@h/db", environment: ["PGSSLMODE": "verify-full", "PGSSLROOTCERT": caFile.path])
+        #expect(fromEnvironment.tls == .verifyFull && fromEnvironment.rootCertificatePath == caFile.path)
+        let overridden = try PostgresLocation.parse(
+            "postgres://u@h/db?sslmode=disable", environment: ["PGSSLMODE": "verify-full"])
+        #expect(overridden.tls == .disable)
+        // A root certificate file that holds none is named, with what to do.
+        #expect {
+            _ = try PostgresSession(location: rooted).makeConfiguration()
+        } throws: { error in
+            "\(error)".contains("sslrootcert \(caFile.path): cannot load certificates from it")
+        }
+        #expect(throws: StoreError.self) {
+            try PostgresLocation.parse("postgres://u@h/db?sslmode=allow", environment: [:])
+        }
+        let v6 = try PostgresLocation.parse("postgres://u@[::1]:6543/db", environment: [:])
+        #expect(v6.host == "::1" && v6.redacted == "postgres://u@[::1]:6543/db")
+    }
+
 }
