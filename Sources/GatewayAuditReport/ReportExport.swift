@@ -30,6 +30,10 @@ public enum ReportExport {
         try file.finish()
         // Before either replaces the previous pair: a file read as it stood must not have changed meanwhile.
         try store.confirmUnchanged()
+        // Neither replaces its predecessor unless both can: a folder where the manifest goes would otherwise stop
+        // the pair half way, the new report beside the previous manifest.
+        try report.checkReplaceable()
+        try file.checkReplaceable()
         try report.publish()
         try file.publish()
         return manifest
@@ -64,6 +68,13 @@ public enum ReportExport {
         }
         var passed: [String] = []
         var problems: [String] = []
+        // The signature covers the manifest as decoded; other readers (jq, Python) take a repeated name's last
+        // value and show members this tool ignores. The file must say exactly what was decoded.
+        if !manifest.matches(data) {
+            problems.append(
+                "the manifest \(manifestPath) holds a repeated or unknown member: it was edited after export, and "
+                    + "other tools would read claims its signature does not cover")
+        }
         let digest = try ReportManifest.sha256(ofFile: path)
         if digest.hex == manifest.sha256 && digest.bytes == manifest.bytes {
             passed.append("file matches its manifest (SHA-256 \(digest.hex))")

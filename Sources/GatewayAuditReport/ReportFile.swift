@@ -25,21 +25,41 @@ public final class ReportFile: TextOutputStream {
     /// file is never read back).
     public private(set) var sha256: String?
 
-    /// Creates the temporary file beside `path`.
+    /// Creates the temporary file beside `path` (``createTemporary(for:)``).
     /// - Throws: ``ReportError/cannotWrite(path:detail:)``.
     public init(path: String) throws(ReportError) {
         self.path = path
-        let url = URL(fileURLWithPath: path)
-        temporaryPath =
-            url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp").path
-        let descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            throw .cannotWrite(
-                path: path, detail: ReportFile.reason(errno, folder: url.deletingLastPathComponent().path))
-        }
+        let (temporary, descriptor) = try ReportFile.createTemporary(for: path)
+        temporaryPath = temporary
         handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: false)
         buffer.reserveCapacity(1 << 16)
+    }
+
+    /// How many random names ``createTemporary(for:)`` tries before giving up.
+    private static let temporaryAttempts = 8
+
+    /// Creates a new, empty temporary file in the folder of `path` (the rename stays within one file
+    /// system): `.<name>.<12 random hex digits>.tmp`, a name no other user can plant anything at in advance,
+    /// opened only where nothing is (`O_EXCL`, `O_NOFOLLOW`: never through a link, never an existing file).
+    /// A name already taken is tried again with other digits.
+    /// - Returns: the temporary file's path and its open descriptor.
+    /// - Throws: ``ReportError/cannotWrite(path:detail:)`` naming `path`.
+    private static func createTemporary(for path: String) throws(ReportError) -> (path: String, descriptor: Int32) {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent()
+        var code = EEXIST
+        for _ in 0..<temporaryAttempts {
+            // 48 bits as 12 hex digits: few enough bytes that a long report name still fits the file
+            // system's 255 beside them.
+            let digits = String(UInt64.random(in: 0..<(1 << 48)), radix: 16)
+            let suffix = String(repeating: "0", count: 12 - digits.count) + digits
+            let candidate = folder.appendingPathComponent(".\(url.lastPathComponent).\(suffix).tmp").path
+            let descriptor = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+            if descriptor >= 0 { return (candidate, descriptor) }
+            code = errno
+            guard code == EEXIST else { break }
+        }
+        throw .cannotWrite(path: path, detail: reason(code, folder: folder.path))
     }
 
     deinit {
@@ -85,6 +105,28 @@ public final class ReportFile: TextOutputStream {
         return digest
     }
 
+    /// Refuses a target that the file may not replace: anything at ``path`` other than a regular file (a
+    /// folder, which the rename would fail on; a symbolic link; a device). An export and its manifest are
+    /// both checked before either is renamed, so neither replaces its predecessor unless both can.
+    /// - Throws: ``ReportError/cannotWrite(path:detail:)``; nothing is renamed or removed (the temporary
+    ///   file goes when this file is released unpublished).
+    public func checkReplaceable() throws(ReportError) {
+        var status = stat()
+        guard lstat(path, &status) == 0 else {
+            let code = errno
+            if code == ENOENT { return }
+            throw .cannotWrite(path: path, detail: "\(String(cString: strerror(code))); nothing was replaced")
+        }
+        let what: String
+        switch status.st_mode & S_IFMT {
+        case S_IFREG: return
+        case S_IFDIR: what = "a folder"
+        case S_IFLNK: what = "a symbolic link"
+        default: what = "something other than a file"
+        }
+        throw .cannotWrite(path: path, detail: "\(what) is in its place; nothing was replaced")
+    }
+
     /// Renames the finished file over the target.
     /// - Throws: ``ReportError/cannotWrite(path:detail:)`` (the temporary file is removed).
     public func publish() throws(ReportError) {
@@ -107,6 +149,30 @@ public final class ReportFile: TextOutputStream {
             failure = "\(error.localizedDescription)"
         }
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Whether `first` and `second` name one file: the same device and inode when both exist, else the same
+    /// name in the same folder, the folders compared by their real paths (`./x`, `dir/../x` and `x` through
+    /// a link to its folder are one file, whether or not it exists yet).
+    public static func sameFile(_ first: String, _ second: String) -> Bool {
+        var one = stat()
+        var other = stat()
+        if stat(first, &one) == 0, stat(second, &other) == 0 {
+            return one.st_dev == other.st_dev && one.st_ino == other.st_ino
+        }
+        return location(of: first) == location(of: second)
+    }
+
+    /// `path` as the real path of its folder (links, `.` and `..` resolved; as written, made absolute, when the
+    /// folder does not exist) and its own name.
+    private static func location(of path: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent()
+        guard let resolved = realpath(folder.path, nil) else {
+            return folder.standardizedFileURL.appendingPathComponent(url.lastPathComponent).path
+        }
+        defer { free(resolved) }
+        return URL(fileURLWithPath: String(cString: resolved)).appendingPathComponent(url.lastPathComponent).path
     }
 
     /// Why the temporary file could not be created in `folder`: `errno` in words the user can act on.

@@ -53,6 +53,16 @@ public struct ReportManifest: Sendable, Hashable, Codable {
         return try ReportManifest.canonicalJSON(of: unsigned, what: "the manifest of \(file)")
     }
 
+    /// Whether `data`, the manifest file this was decoded from, says exactly this: no member this type does not
+    /// know, and no repeated name whose values differ (the file's object read as jq reads it, each name's last
+    /// value, has the same canonical form as this manifest).
+    public func matches(_ data: Data) -> Bool {
+        guard let file = try? JSONValue(data: data), file.objectValue != nil,
+            let own = try? ReportManifest.canonicalJSON(of: self, what: "the manifest of \(self.file)")
+        else { return false }
+        return Data(file.canonicalJSON.utf8) == own
+    }
+
     /// Pretty JSON for the sidecar file, ending in a newline.
     /// - Throws: ``ReportError/encodingFailed(what:detail:)``.
     public func jsonData() throws(ReportError) -> Data {

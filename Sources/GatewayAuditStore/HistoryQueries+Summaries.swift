@@ -137,13 +137,30 @@ extension HistoryQueries {
         }
     }
 
-    /// The current chain head: the one the latest run sealed when no run is in progress (snapshots are
-    /// only written by runs), else recomputed. ``HistoryVerifier/verify()`` always recomputes.
+    /// The chain head an export is anchored to: the one the latest finished run sealed, so that
+    /// `verify FILE --db` finds it recorded even when the export was made while a collection ran (or after one
+    /// was killed); recomputed only when no run has sealed one yet. ``HistoryVerifier/verify()`` always
+    /// recomputes.
     public func chainHead() throws(StoreError) -> String {
         if let postgres { return try postgres.chainHead() }
+        return try database.read { db in
+            try String.fetchOne(db, sql: Self.sealedHeadSQL) ?? RunRecordChain.head(db)
+        }
+    }
+
+    /// The head the latest finished run sealed (both stores).
+    static let sealedHeadSQL = "SELECT chain_head FROM run WHERE chain_head IS NOT NULL ORDER BY id DESC LIMIT 1"
+
+    /// The head over the whole history, the one `verify` prints: the latest run's seal when every run
+    /// has one scope and no run is in progress (the two are the same), else recomputed over every scope (a
+    /// run of an estate seals only its own scope's head). What `copy` and `import` print, so it can be
+    /// compared with `verify`'s. Read in one transaction.
+    public func historyHead() throws(StoreError) -> String {
+        if let postgres { return try postgres.historyHead() }
         let path = database.path
         return try database.read { db in
-            if let latest = try Row.fetchOne(db, sql: "SELECT status, chain_head FROM run ORDER BY id DESC LIMIT 1"),
+            if try Int.fetchOne(db, sql: Self.scopeCountSQL) ?? 0 <= 1,
+                let latest = try Row.fetchOne(db, sql: "SELECT status, chain_head FROM run ORDER BY id DESC LIMIT 1"),
                 try latest.stored(RunStatus.self, "status", table: "run", path: path) != .running,
                 let head = latest["chain_head"] as String?
             {
@@ -151,16 +168,6 @@ extension HistoryQueries {
             }
             return try RunRecordChain.head(db)
         }
-    }
-
-    /// The head over the whole history, the one `verify` prints: the latest run's seal when every run
-    /// has one scope (the two are the same), else recomputed over every scope (a run of an estate seals
-    /// only its own scope's head). What `copy` and `import` print, so it can be compared with `verify`'s.
-    public func historyHead() throws(StoreError) -> String {
-        if let postgres { return try postgres.historyHead() }
-        let scopes = try database.read { db in try Int.fetchOne(db, sql: Self.scopeCountSQL) ?? 0 }
-        if scopes <= 1 { return try chainHead() }
-        return try database.read { db in try RunRecordChain.head(db) }
     }
 
     /// How many scopes the runs belong to (both stores).

@@ -103,9 +103,11 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard case .view(let view) = self.view else { return try runDigest() }
+        guard case .view(let view) = self.view else {
+            if let output, output != "-" { try refuseStoredFiles(target: output, withManifest: false) }
+            return try runDigest()
+        }
         let zone = zoneOption.tz
-        let store = try database.openForReading()
         let reportFormat: ReportFormat =
             switch format {
             case .html?: .html
@@ -114,6 +116,8 @@ struct ReportCommand: AsyncParsableCommand {
             }
         let options = ReportOptions(view: view, format: reportFormat, zone: zone, filter: try filter())
         let target = output ?? options.defaultFileName
+        if target != "-" { try refuseStoredFiles(target: target, withManifest: true) }
+        let store = try database.openForReading()
         if target == "-" {
             var stdout = StandardOutput()
             try ReportRenderer(store: store, options: options).render(to: &stdout)
@@ -125,6 +129,49 @@ struct ReportCommand: AsyncParsableCommand {
             Data(
                 "wrote \(target) (\(manifest.rows) rows, times in \(zone.identifier)) and \(ReportManifest.path(for: target))\n"
                     .utf8))
+    }
+
+    /// Refuses, before anything is opened or written, a file to write that is one already stored: the history
+    /// database (a file; a PostgreSQL URL names none), its `-wal`, `-shm` or `-journal` file, or the
+    /// `--sign-key` file. Renaming the report (or, `withManifest`, its `<target>.manifest.json`) over one of
+    /// them would lose it.
+    /// - Throws: ``CommandFailure`` with status ``ExitStatus/usage``: one line naming what the path is.
+    private func refuseStoredFiles(target: String, withManifest: Bool) throws(CommandFailure) {
+        var stored: [(path: String, role: String)] = []
+        let databasePath = database.path
+        if !PostgresLocation.isPostgres(databasePath) {
+            stored.append((databasePath, "the history database itself"))
+            // SQLite names its files after the database's real path (a link resolved) as well.
+            var names = [databasePath]
+            if let resolved = Self.realPath(databasePath), resolved != databasePath { names.append(resolved) }
+            for name in names {
+                stored += [
+                    (name + "-wal", "the history database's write-ahead log"),
+                    (name + "-shm", "the history database's shared-memory file"),
+                    (name + "-journal", "the history database's rollback journal"),
+                ]
+            }
+        }
+        if let signKey { stored.append((signKey, "the signing key itself")) }
+        let subject = output == nil ? "the default file \(target)" : "--output \(target)"
+        let advice = output == nil ? "pass --output with another file" : "choose another file"
+        var written = [(path: target, subject: subject)]
+        if withManifest {
+            let manifest = ReportManifest.path(for: target)
+            written.append((manifest, "the manifest of \(subject) (\(manifest))"))
+        }
+        for file in written {
+            for existing in stored where ReportFile.sameFile(file.path, existing.path) {
+                throw CommandFailure(status: .usage, description: "\(file.subject) is \(existing.role); \(advice)")
+            }
+        }
+    }
+
+    /// The real path of `path` (links, `.` and `..` resolved); nil when it does not exist.
+    private static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     private func filter() throws(ReportError) -> ReportFilter {

@@ -111,31 +111,26 @@ extension PostgresQueries {
     }
 
     func historyHead() throws(StoreError) -> String {
-        let scopes: Int64
-        do {
-            scopes = try session.withConnection { connection in
-                try connection.rows(HistoryQueries.scopeCountSQL).first?.int(at: 0) ?? 0
+        // One transaction: the scope count and the seal read together.
+        try session.transaction(readOnly: true) { connection in
+            let scopes = try connection.rows(HistoryQueries.scopeCountSQL).first?.int(at: 0) ?? 0
+            if scopes <= 1,
+                let latest = try connection.rows("SELECT status, chain_head FROM run ORDER BY id DESC LIMIT 1")
+                    .first,
+                try latest.stored(RunStatus.self, "status", table: "run") != .running,
+                let head = try latest.optionalText("chain_head")
+            {
+                return head
             }
-        } catch {
-            throw StoreError.mapped(error, path: location)
-        }
-        if scopes <= 1 { return try chainHead() }
-        do {
-            return try session.withConnection { connection in try PostgresChain.head(connection) }
-        } catch {
-            throw StoreError.mapped(error, path: location)
+            return try PostgresChain.head(connection)
         }
     }
 
     func chainHead() throws(StoreError) -> String {
         do {
             return try session.withConnection { connection in
-                if let latest = try connection.rows("SELECT status, chain_head FROM run ORDER BY id DESC LIMIT 1")
-                    .first,
-                    try latest.stored(RunStatus.self, "status", table: "run") != .running,
-                    let head = try latest.optionalText("chain_head")
-                {
-                    return head
+                if let sealed = try connection.rows(HistoryQueries.sealedHeadSQL).first {
+                    return try sealed.text("chain_head")
                 }
                 return try PostgresChain.head(connection)
             }

@@ -122,4 +122,55 @@ struct ReportExportFailureTests {
         let check = try ReportExport.verify(path: e.path, publicKeyPath: nil, store: nil)
         #expect(check.problems == ["the manifest \(manifestPath) is not a valid manifest (it was edited or damaged)"])
     }
+
+    @Test("a signed manifest with a repeated or unknown member does not verify, though the decoded fields are signed")
+    func repeatedOrUnknownMembers() async throws {
+        let f = try await ReportFixture.build()
+        let folder = f.directory.path
+        let (key, publicKey) = (folder + "/export.key", folder + "/export.pub")
+        _ = try SigningKey.generate(privateKeyPath: key, publicKeyPath: publicKey)
+        let path = folder + "/changes.csv"
+        let manifest = try ReportExport.write(
+            store: f.store, options: ReportOptions(view: .changes), to: path, signingKey: key)
+        let manifestPath = ReportManifest.path(for: path)
+        let original = try String(contentsOfFile: manifestPath, encoding: .utf8)
+        #expect(try ReportExport.verify(path: path, publicKeyPath: publicKey, store: f.store).problems.isEmpty)
+        let problem =
+            "the manifest \(manifestPath) holds a repeated or unknown member: it was edited after export, and "
+            + "other tools would read claims its signature does not cover"
+        for addition in ["\"rows\" : 3, \"filters\" : \"gateways 5f0c only\"", "\"approved_by\" : \"audit team\""] {
+            let edited = original.replacingOccurrences(of: "\n}\n", with: ",\n  \(addition)\n}\n")
+            #expect(edited != original)
+            try Data(edited.utf8).write(to: URL(fileURLWithPath: manifestPath))
+            let check = try ReportExport.verify(path: path, publicKeyPath: publicKey, store: f.store)
+            #expect(check.problems == [problem], "\(addition)")
+        }
+        // The same value repeated says nothing new: it still verifies.
+        let repeated = original.replacingOccurrences(of: "\n}\n", with: ",\n  \"rows\" : \(manifest.rows)\n}\n")
+        try Data(repeated.utf8).write(to: URL(fileURLWithPath: manifestPath))
+        #expect(try ReportExport.verify(path: path, publicKeyPath: publicKey, store: f.store).problems.isEmpty)
+    }
+
+    @Test("an export made while a run is in progress (or after one was killed) verifies against its database")
+    func exportDuringRun() async throws {
+        let f = try StoreFixture()
+        try await f.run(night: 1, try standardGateway(id: "gw-a"))
+        let sealed = try f.store.chainHead()
+        let run = try await f.writer.beginRun(
+            RunInfo(endpoint: "http://127.0.0.1", projectID: "p", scope: .all), at: StoreFixture.night(2),
+            lockWait: .seconds(5))
+        let at = StoreFixture.night(2).adding(seconds: 60)
+        _ = try await f.recorder.record(
+            [
+                Observation(
+                    gatewayID: GatewayID("gw-b"), observedAt: at, result: .present(try standardGateway(id: "gw-b")))
+            ],
+            in: run)
+        let (path, manifest) = try export(f)
+        #expect(manifest.chainHead == sealed, "the head of the last finished run, which the database recorded")
+        #expect(try ReportExport.verify(path: path, publicKeyPath: nil, store: f.store).problems.isEmpty)
+        try await f.writer.finishRun(run, status: .complete, at: at.adding(seconds: 1))
+        #expect(try ReportExport.verify(path: path, publicKeyPath: nil, store: f.store).problems.isEmpty)
+    }
+
 }
