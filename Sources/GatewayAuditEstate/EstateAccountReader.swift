@@ -124,13 +124,13 @@ struct EstateAccountReader {
         }
         if value.type == .table, let table = value.table {
             var lists: [String: [String]] = [:]
+            // Its errors name `account "prod".projects.eu-de` at the line of `eu-de` in the table.
+            let inner = reader.nested("projects", table: table)
             for region in table.keys.sorted() {
                 guard regions.contains(region) else {
                     throw reader.error(
                         "projects", "region \"\(region)\" is not in regions; add it there or remove this entry")
                 }
-                let inner = EstateTableReader(
-                    file: reader.file, lines: reader.lines, account: reader.account, table: table)
                 guard let list = try inner.strings(region) else { continue }
                 lists[region] = list
             }

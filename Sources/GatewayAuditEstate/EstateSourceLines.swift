@@ -2,7 +2,8 @@
 /// key's line is found by scanning: the top level runs up to the first table header, account `n` from
 /// its `n`-th `[[account]]` header up to the next header (its `[account.x]` sub-tables included).
 struct EstateSourceLines {
-    private let lines: [String]
+    /// The file's lines, without line ends.
+    let lines: [String]
     /// 0-based indexes of the `[[account]]` header lines.
     private let accountHeaders: [Int]
 
@@ -47,7 +48,7 @@ struct EstateSourceLines {
     }
 
     /// The trimmed header of a table line (`[x]`, `[[x]]`), or nil for any other line.
-    private static func header(of line: String) -> String? {
+    static func header(of line: String) -> String? {
         let trimmed = line.trimmingSpaces
         guard trimmed.hasPrefix("[") else { return nil }
         let withoutComment = trimmed.split(separator: "#", maxSplits: 1).first.map(String.init) ?? trimmed

@@ -9,8 +9,19 @@ import Logging
 struct StderrLogHandler: LogHandler {
     var metadata: Logger.Metadata = [:]
     var logLevel: Logger.Level
-    /// Whether standard error goes to the systemd journal.
-    static let toJournal = ProcessInfo.processInfo.environment["JOURNAL_STREAM"].map { !$0.isEmpty } ?? false
+    /// Whether standard error goes to the systemd journal: `JOURNAL_STREAM` names the device and inode of
+    /// the journal's stream, and standard error is that stream (as sd-daemon says to check). A shell started
+    /// from a service inherits the variable with its error output elsewhere (a terminal, `2> file`).
+    static let toJournal = isJournalStream(ProcessInfo.processInfo.environment["JOURNAL_STREAM"])
+
+    /// Whether `value` (`device:inode`, decimal) is standard error's device and inode.
+    static func isJournalStream(_ value: String?) -> Bool {
+        let parts = (value ?? "").split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, let device = UInt64(parts[0]), let inode = UInt64(parts[1]) else { return false }
+        var status = stat()
+        guard fstat(STDERR_FILENO, &status) == 0 else { return false }
+        return UInt64(status.st_dev) == device && UInt64(status.st_ino) == inode
+    }
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }

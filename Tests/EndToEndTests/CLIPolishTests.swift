@@ -1,5 +1,6 @@
 import Foundation
 import GatewayAudit
+import TestSupport
 import Testing
 
 /// What the smaller commands print, through the built binary: `config check`, `keygen`, the listings, and
@@ -98,7 +99,7 @@ struct CLIPolishTests {
             // Under the journal both are errors (priority 3).
             let journal = try await CLI.run(
                 ["config", "check", "--config", f.config, "--resolve"],
-                environment: wrong.merging(["JOURNAL_STREAM": "8:4242"]) { $1 })
+                environment: wrong.merging(["JOURNAL_STREAM": Spawn.journalStream]) { $1 })
             #expect(journal.status == 3)
             #expect(journal.stdout.isEmpty)
             let journalLines = journal.stderr.split(separator: "\n").map(String.init)
@@ -125,13 +126,20 @@ struct CLIPolishTests {
                 + "first, or pass --db\n"
             #expect(plain.stderr == line)
 
-            let journal = try await CLI.run(["runs", "--db", missing], environment: ["JOURNAL_STREAM": "8:4242"])
+            let journal = try await CLI.run(
+                ["runs", "--db", missing], environment: ["JOURNAL_STREAM": Spawn.journalStream])
             #expect(journal.status == 4)
             #expect(journal.stderr == "<3>" + line)
 
-            let usage = try await CLI.run(["runs", "--limit", "0"], environment: ["JOURNAL_STREAM": "8:4242"])
+            let usage = try await CLI.run(
+                ["runs", "--limit", "0"], environment: ["JOURNAL_STREAM": Spawn.journalStream])
             #expect(usage.status == 2)
             #expect(usage.stderr == "<3>gateway-audit: error: --limit must be at least 1 (see --help)\n")
+
+            // A shell started from a service inherits JOURNAL_STREAM; its error output goes elsewhere.
+            let inherited = try await CLI.run(["runs", "--db", missing], environment: ["JOURNAL_STREAM": "8:4242"])
+            #expect(inherited.status == 4)
+            #expect(inherited.stderr == line)
         }
     }
 

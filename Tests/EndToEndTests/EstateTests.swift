@@ -115,7 +115,7 @@ struct EstateTests {
             try await f.estate.advance(to: 1)
             var rejected = f.environment
             rejected["PROD_SK"] = "not-the-secret"
-            rejected["JOURNAL_STREAM"] = "8:4242"
+            rejected["JOURNAL_STREAM"] = Spawn.journalStream
             let night = try await f.collect(environment: rejected)
             #expect(night.status == 1, "\(night.stderr)")
             let errors = night.stderr.split(separator: "\n").map(String.init)

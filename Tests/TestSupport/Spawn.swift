@@ -36,6 +36,10 @@ import Synchronization
 /// one run of the suite in four. Every descriptor this type creates is close-on-exec, so a child inherits
 /// only its own standard streams (the store, NIO and SQLite open theirs close-on-exec too).
 public struct Spawn: Sendable {
+    /// A `JOURNAL_STREAM` value replaced by the device and inode of the child's standard error pipe, as
+    /// systemd sets it for a service whose output goes to the journal.
+    public static let journalStream = "<the child's standard error>"
+
     /// Where a child's output goes.
     public enum Output: Sendable {
         /// A pipe the parent reads.
@@ -117,7 +121,12 @@ public struct Spawn: Sendable {
 
             let argv = ([executable] + arguments).map { strdup($0) } + [nil]
             defer { for argument in argv { free(argument) } }
-            let variables = environment ?? ProcessInfo.processInfo.environment
+            var variables = environment ?? ProcessInfo.processInfo.environment
+            // Standing in for systemd: JOURNAL_STREAM names the child's standard error pipe.
+            if variables["JOURNAL_STREAM"] == Spawn.journalStream, case .pipe = stderr, let end = childEnds.last {
+                var status = stat()
+                if fstat(end, &status) == 0 { variables["JOURNAL_STREAM"] = "\(status.st_dev):\(status.st_ino)" }
+            }
             let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
             defer { for variable in envp { free(variable) } }
             var pid: pid_t = 0

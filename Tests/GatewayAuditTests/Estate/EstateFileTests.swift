@@ -212,6 +212,65 @@ struct EstateFileTests {
         }
     }
 
+    /// An account "sim" with two regions, lines 1–7; the projects follow on line 8.
+    static let sim = """
+        [[account]]
+        name = "sim"
+        cloud = "huawei"
+        auth = "token"
+        token_env = "SIM_TOKEN"
+        regions = ["r1", "r2"]
+        # projects by region
+
+        """
+
+    /// The description of the error `text` gives as the estate file `e.toml`, nil when it is valid.
+    func problemInE(_ text: String) -> String? {
+        do {
+            _ = try EstateFile.parse(text, path: "e.toml")
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+
+    @Test("a region's projects in an inline table: the account's name, projects.region and the line")
+    func projectsInlineTableProblem() {
+        #expect(
+            problemInE(Self.sim + "projects = { \"r1\" = [\"p1\"], \"r2\" = [\"\"] }\n")
+                == "e.toml:8: account \"sim\".projects.r2: expected an array of non-empty strings, found a string")
+    }
+
+    @Test("a region's projects in an [account.projects] sub-table: the account's name, projects.region and its line")
+    func projectsSubTableProblem() {
+        let text =
+            Self.sim.replacingOccurrences(of: "# projects by region\n", with: "\n")
+            + "[account.projects]\nr1 = [\"p1\"]\nr2 = 5\n"
+        #expect(
+            problemInE(text)
+                == "e.toml:10: account \"sim\".projects.r2: expected an array of strings, found an integer")
+    }
+
+    @Test("a region's projects are found on their own line: dotted keys, tables over several lines, later accounts")
+    func projectsRegionLines() {
+        #expect(
+            problemInE(Self.sim + "projects.r1 = [\"p1\"]\nprojects.r2 = [1]\n")
+                == "e.toml:9: account \"sim\".projects.r2: expected an array of non-empty strings, found an integer")
+        // "r2" as a project id, in a comment or inside a string is not the key.
+        #expect(
+            problemInE(Self.sim + "projects = { r1 = [\n  \"r2\",  # r2 = 1\n  'r2 = 1',\n], r2 = [] }\n")
+                == "e.toml:11: account \"sim\".projects.r2: must list at least one value")
+        let second = Self.sim.replacingOccurrences(of: "\"sim\"", with: "\"other\"")
+        #expect(
+            problemInE(
+                second + "projects = \"all\"\n\n" + Self.sim + "[account.projects]\nr1 = [\"p1\"]\n\n\"r2\" = [\"\"]\n")
+                == "e.toml:20: account \"sim\".projects.r2: expected an array of non-empty strings, found a string")
+        // A key the table does not hold on a line of its own: the line of projects.
+        #expect(
+            problemInE(Self.sim + "projects = { r1 = [\"p1\"] }\n")
+                == "e.toml:8: account \"sim\".projects: no project ids for region \"r2\"; list them, or use \"all\"")
+    }
+
     @Test("a TOML syntax error names its line")
     func syntaxError() throws {
         let message = try #require(problem(Self.replacing(line: 10, with: "regions = [\"eu-west-101\"")))
