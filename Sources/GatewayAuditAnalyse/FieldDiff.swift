@@ -17,21 +17,33 @@ public enum FieldDiff {
         let before = flatten(old)
         let after = flatten(new)
         var changes: [FieldChange] = []
-        for path in Set(before.keys).union(after.keys).sorted(by: JSONValue.utf8Less) {
-            if ignoredPaths.contains(path) { continue }
-            switch (before[path], after[path]) {
+        for key in Set(before.keys).union(after.keys).sorted(by: JSONValue.utf8Less) {
+            if ignoredPaths.contains(key) { continue }
+            let path = storable(key)
+            switch (before[key], after[key]) {
             case (nil, let value?):
-                changes.append(FieldChange(path: path, kind: .added, oldValue: nil, newValue: value.scalarText))
+                changes.append(FieldChange(path: path, kind: .added, oldValue: nil, newValue: text(value)))
             case (let value?, nil):
-                changes.append(FieldChange(path: path, kind: .removed, oldValue: value.scalarText, newValue: nil))
+                changes.append(FieldChange(path: path, kind: .removed, oldValue: text(value), newValue: nil))
             case (let a?, let b?) where a != b:
-                if timestampPaths.contains(path), sameMeaning(a, b) { continue }
-                changes.append(FieldChange(path: path, kind: .modified, oldValue: a.scalarText, newValue: b.scalarText))
+                if timestampPaths.contains(key), sameMeaning(a, b) { continue }
+                changes.append(FieldChange(path: path, kind: .modified, oldValue: text(a), newValue: text(b)))
             default:
                 continue
             }
         }
         return changes
+    }
+
+    /// A value's text as a change row holds it (``storable(_:)``).
+    private static func text(_ value: JSONValue) -> String? { value.scalarText.map(storable) }
+
+    /// `text` with each NUL character as U+FFFD: SQLite's text binding ends a value at its first NUL and
+    /// PostgreSQL's text refuses one, so a change to or from a value holding one would be stored cut short
+    /// (and then found to differ from its snapshots by `verify`) or not at all. The snapshot keeps the value
+    /// exactly.
+    public static func storable(_ text: String) -> String {
+        text.utf8.contains(0) ? text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : text
     }
 
     /// Every leaf of `content` by flattened path.

@@ -14,7 +14,14 @@ enum PGValue: Sendable {
     case null
 }
 
-extension String: PGBindable { var pgValue: PGValue { .text(self) } }
+/// Text ends at its first NUL character, as SQLite's text binding ends it: PostgreSQL refuses the character
+/// in text, and both stores then hold the same value (a resource's content keeps it, escaped in its JSON).
+extension String: PGBindable {
+    var pgValue: PGValue {
+        guard let end = utf8.firstIndex(of: 0) else { return .text(self) }
+        return .text(String(self[..<end]))
+    }
+}
 extension Int64: PGBindable { var pgValue: PGValue { .int(self) } }
 extension Int: PGBindable { var pgValue: PGValue { .int(Int64(self)) } }
 extension Optional: PGBindable where Wrapped: PGBindable {

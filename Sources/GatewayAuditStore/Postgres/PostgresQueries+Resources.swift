@@ -29,7 +29,7 @@ extension PostgresQueries {
         let column = kind == .vpnGateway ? "vgw_id" : "cgw_id"
         return try all(
             """
-            SELECT g.gateway_id, g.kind, s.content::json ->> 'name' AS name, s.seq, s.first_seen,
+            SELECT g.gateway_id, g.kind, \(PostgresQueries.json("s.content")) ->> 'name' AS name, s.seq, s.first_seen,
                 \(Self.lastSeen) AS last_seen
             FROM snapshot s JOIN gateway g ON g.id = s.gateway
             WHERE s.\(column) = ? ORDER BY g.gateway_id, s.seq

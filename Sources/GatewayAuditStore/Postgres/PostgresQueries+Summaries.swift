@@ -8,7 +8,7 @@ extension PostgresQueries {
             (SELECT COUNT(*) FROM gateway c JOIN snapshot cs ON cs.gateway = c.id AND cs.last_seen IS NULL
                 WHERE cs.state = \(SnapshotState.present.sqlLiteral) AND cs.cgw_id = g.gateway_id) AS connections,
             \(KnownResource.latestStateSQL) AS state,
-            (SELECT content::json ->> 'name' FROM snapshot
+            (SELECT \(PostgresQueries.json("content")) ->> 'name' FROM snapshot
                 WHERE gateway = g.id AND state = \(SnapshotState.present.sqlLiteral) ORDER BY seq DESC LIMIT 1) AS name,
             (SELECT MIN(first_seen) FROM snapshot WHERE gateway = g.id) AS first_seen,
             g.last_seen,

@@ -11,6 +11,12 @@ struct PostgresQueries: HistoryReading {
     /// A snapshot's last observation: its own once superseded, the gateway's while it is current.
     static let lastSeen = HistoryQueries.lastSeen
 
+    /// Stored content (JSON text) as `json`, with each escaped NUL (`\u0000`) read as U+FFFD: PostgreSQL's
+    /// `->>` refuses to return text holding a NUL, which would fail a whole listing for one resource's name.
+    static func json(_ content: String) -> String {
+        "replace(\(content), '\\u0000', '\\ufffd')::json"
+    }
+
     func forEachHistoryRow(_ filter: ReportFilter, _ body: (HistoryRow) throws -> Void) throws {
         let (clause, arguments) = filter.pgSQL(gateway: "g.gateway_id", from: Self.lastSeen, to: "s.first_seen")
         try session.stream(
@@ -77,8 +83,8 @@ struct PostgresQueries: HistoryReading {
         try session.stream(
             """
             SELECT g.gateway_id, g.kind, s.seq, s.first_seen, s.id, s.created_at_raw, s.updated_at_raw,
-                s.content::json -> 'ca_certificate' ->> 'expire_time' AS expire_time_raw,
-                s.content::json ->> 'applied_at' AS applied_at_raw,
+                \(PostgresQueries.json("s.content")) -> 'ca_certificate' ->> 'expire_time' AS expire_time_raw,
+                \(PostgresQueries.json("s.content")) ->> 'applied_at' AS applied_at_raw,
                 g.account, g.cloud, g.region, g.project_id
             FROM snapshot s JOIN gateway g ON g.id = s.gateway
             \(clause) ORDER BY g.gateway_id, s.seq

@@ -20,9 +20,11 @@ struct StoredIdentityTests {
         #expect([Self.composed, Self.decomposed].sorted() == [Self.decomposed, Self.composed])
     }
 
-    @Test("a gateway whose id_value holds a NUL character is stored, verified and diffed the next night")
-    func nulInRow() async throws {
-        let f = try await StoreFixture.make(backend: .sqlite)
+    @Test(
+        "a NUL in id_value or in a changed name: stored, diffed with U+FFFD in the change, verified, listed",
+        arguments: StoreBackend.available)
+    func nulInRow(backend: StoreBackend) async throws {
+        let f = try await StoreFixture.make(backend: backend)
         let nul = try standardGateway(extra: ["id_value": .string("203.0.113.10\u{0}x")])
         #expect(try await f.run(night: 1, nul) == [.new])
         #expect(try f.verify().problems.isEmpty)
@@ -30,7 +32,18 @@ struct StoredIdentityTests {
             name: "renamed", updated: "2025-03-04T01:00:00Z", extra: ["id_value": .string("203.0.113.10\u{0}x")])
         #expect(try await f.run(night: 2, renamed) == [.changed])
         #expect(try f.changes().map(\.field).contains("name"))
-        #expect(try f.verifyFile().problems.isEmpty)
+        // A name that holds one, then another name: both changes keep the rest of the value.
+        for (night, name) in [(3, "\u{0}nul"), (4, "branch-4")] {
+            let next = try standardGateway(
+                name: name, updated: "2025-03-0\(night + 2)T01:00:00Z",
+                extra: ["id_value": .string("203.0.113.10\u{0}x")])
+            #expect(try await f.run(night: night, next) == [.changed])
+        }
+        let names = try f.changes().filter { $0.field == "name" }.map { [$0.oldValue, $0.newValue] }
+        #expect(names.suffix(2) == [["renamed", "\u{FFFD}nul"], ["\u{FFFD}nul", "branch-4"]])
+        #expect(try f.verify().problems.isEmpty)
+        #expect(try f.store.gateways().count == 1)
+        if backend == .sqlite { #expect(try f.verifyFile().problems.isEmpty) }
     }
 
     @Test("a stored content that would inflate past the limit does not decode, and one within it does")
