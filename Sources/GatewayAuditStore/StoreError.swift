@@ -49,6 +49,10 @@ public enum StoreError: Error, Sendable, Hashable {
     /// A run of an earlier release still holds `lockFile`, and this release's first write would convert
     /// the file under it (migration `v7-compact`).
     case earlierReleaseRunning(path: String, lockFile: String)
+    /// PostgreSQL: the run's lock went with its connection (a restart, a failover, an idle-session timeout,
+    /// a pooler) and could not be taken again, or the run was closed meanwhile: another collector of the
+    /// scope may be writing, so this one stops.
+    case lockLost(path: String, run: Int64)
 }
 
 extension StoreError: CustomStringConvertible {
@@ -104,6 +108,10 @@ extension StoreError: CustomStringConvertible {
         case .upgradeNeeded(let path, let detail):
             return "\(path) was written by an earlier gateway-audit and is upgraded in place on first use, which "
                 + "needs write access (\(detail)); run this command once as a user who may write the file and its folder"
+        case .lockLost(let path, let run):
+            return "\(path): run \(run) lost its lock on the server (the lock's connection closed: a restart, a "
+                + "failover, an idle-session timeout or a pooler) and another collector of the scope holds it or "
+                + "closed the run; nothing more was stored, everything committed before is intact: run it again"
         case .differentHistory(let path, let run):
             return "\(path) already holds a different history (its run \(run) is not the source's run \(run)); "
                 + "copy into an empty database, or into the one an earlier copy of this source started"

@@ -29,7 +29,7 @@ enum ExitStatus: Int32 {
         switch ExitStatus.ownError(in: error) ?? error {
         case let error as StoreError:
             switch error {
-            case .locked, .earlierReleaseRunning, .concurrentWrite, .changedWhileRead: self = .locked
+            case .locked, .earlierReleaseRunning, .concurrentWrite, .changedWhileRead, .lockLost: self = .locked
             case .invalidLocation, .differentHistory: self = .usage
             default: self = .database
             }

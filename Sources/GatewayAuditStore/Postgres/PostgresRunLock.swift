@@ -61,6 +61,40 @@ final class PostgresRunLock: Sendable {
         }
     }
 
+    /// Makes sure the lock is still held before run `run` writes again: the server drops it with its
+    /// connection (a restart, a failover, `idle_session_timeout`, a pooler), and a collector that went on
+    /// writing would then race another that took the scope. A closed connection is replaced once: the lock
+    /// is taken again when no one else holds it.
+    /// - Throws: ``StoreError/lockLost(path:run:)`` when another holds it (or it cannot be asked for).
+    func ensureHeld(_ session: PostgresSession, run: Int64) async throws(StoreError) {
+        let current = connection.withLock { $0 }
+        guard current?.isClosed ?? true else { return }
+        if let current { PostgresSession.close(current) }
+        do {
+            let replacement = try await session.connect().get()
+            let rows = try await replacement.query(
+                PGSQL.query("SELECT pg_try_advisory_lock(?) AS taken", [key]), logger: replacement.logger
+            ).get()
+            guard let row = rows.first, try row.makeRandomAccess()["taken"].decode(Bool.self) else {
+                PostgresSession.close(replacement)
+                throw StoreError.lockLost(path: session.path, run: run)
+            }
+            // Taken again, but another collector may have had it meanwhile and closed this run as aborted.
+            let status = try await replacement.query(
+                PGSQL.query("SELECT status FROM run WHERE id = ?", [run]), logger: replacement.logger
+            ).get().first.map { try $0.makeRandomAccess()["status"].decode(String.self) }
+            guard status == RunStatus.running.rawValue else {
+                PostgresSession.close(replacement)
+                throw StoreError.lockLost(path: session.path, run: run)
+            }
+            connection.withLock { $0 = replacement }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.lockLost(path: session.path, run: run)
+        }
+    }
+
     /// Releases the lock and closes its connection; later calls do nothing.
     func release() {
         guard

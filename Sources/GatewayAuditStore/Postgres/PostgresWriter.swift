@@ -32,6 +32,7 @@ struct PostgresWriter: Sendable {
     {
         let id = run.id
         let session = session
+        try await run.postgresLock?.ensureHeld(session, run: id)
         return try await session.offload { () throws(StoreError) -> String in
             try session.transaction { connection in
                 try Self.closeRun(id, status: status, message: message, at: finishedAt, connection)
@@ -43,6 +44,7 @@ struct PostgresWriter: Sendable {
         let id = run.id
         let scope = run.scope
         let session = session
+        try await run.postgresLock?.ensureHeld(session, run: id)
         return try await session.offload { () throws(StoreError) -> [ObservationOutcome] in
             try session.transaction { connection in
                 try Self.reportingConflicts(connection) { try Self.record(writes, run: id, scope: scope, connection) }
@@ -154,7 +156,9 @@ struct PostgresWriter: Sendable {
         _ writes: [SnapshotWrite], run id: Int64, scope: ScopeKey, sealsOwnScope: Bool = false,
         _ connection: PGConnection
     ) throws -> [ObservationOutcome] {
-        let status = try connection.rows("SELECT status FROM run WHERE id = ?", [id]).first?
+        // The run's row locked until the batch commits: another collector closing it as aborted (after this
+        // one's lock went with its connection) waits, then finds it updated, instead of racing the batch.
+        let status = try connection.rows("SELECT status FROM run WHERE id = ? FOR UPDATE", [id]).first?
             .optionalText("status")
         guard status == RunStatus.running.rawValue else { throw StoreError.runNotActive(id: id) }
         // The departures first: their seal locks are taken before the batch locks any row, so two

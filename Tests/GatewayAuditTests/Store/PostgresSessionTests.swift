@@ -65,6 +65,57 @@ struct PostgresSessionTests {
         #expect(try HistoryQueries(database).runs(limit: nil).map(\.id) == [1])
     }
 
+    @Test("a run whose lock went with its connection takes it again when free, and stops when another took the scope")
+    func lockLost() async throws {
+        let url = try await PostgresTestServer.freshDatabase()
+        let database = try await offPool { try HistoryDatabase.open(path: url) }
+        let writer = HistoryWriter(database)
+        let recorder = ObservationRecorder(writer: writer)
+        let info = RunInfo(endpoint: "http://127.0.0.1", projectID: "p", scope: .all)
+        // A restart, an idle-session timeout or a pooler: the server ends the connection holding the run lock.
+        func endLockConnection() async throws {
+            let ended = try await offPool {
+                try PostgresTestServer.psql(
+                    url,
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 1 "
+                        + "AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")
+            }
+            #expect(ended.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        func observe(_ id: String, night: Int) throws -> [Observation] {
+            [
+                Observation(
+                    gatewayID: GatewayID(id), observedAt: StoreFixture.night(night).adding(seconds: 60),
+                    result: .present(try standardGateway(id: id)))
+            ]
+        }
+        let first = try await writer.beginRun(info, at: StoreFixture.night(1), lockWait: .seconds(5))
+        _ = try await recorder.record(try observe("gw-a", night: 1), in: first)
+        try await endLockConnection()
+        // No one else wanted the scope: the lock is taken again and the run goes on.
+        #expect(try await recorder.record(try observe("gw-b", night: 1), in: first) == [.new])
+        try await writer.finishRun(first, status: .complete, at: StoreFixture.night(1).adding(seconds: 120))
+
+        let second = try await writer.beginRun(info, at: StoreFixture.night(2), lockWait: .seconds(5))
+        _ = try await recorder.record(try observe("gw-a", night: 2), in: second)
+        try await endLockConnection()
+        // Another collector of the scope takes the lock and closes the run it finds running.
+        let other = try await writer.beginRun(
+            info, at: StoreFixture.night(2).adding(seconds: 90), lockWait: .seconds(5))
+        #expect(other.abortedRuns == [second.id])
+        do {
+            _ = try await recorder.record(try observe("gw-b", night: 2), in: second)
+            Issue.record("a run that lost its lock recorded a batch")
+        } catch {
+            #expect(error as? StoreError == .lockLost(path: database.path, run: second.id), "\(error)")
+        }
+        try await writer.finishRun(other, status: .complete, at: StoreFixture.night(2).adding(seconds: 120))
+        let runs = try await offPool { try HistoryQueries(database).runs(limit: nil) }
+        #expect(runs.map(\.status) == [.complete, .aborted, .complete])
+        #expect(try await offPool { try HistoryVerifier(database).verify().problems }.isEmpty)
+    }
+
     @Test("connections the server closed while idle (a restart, an idle timeout) are dropped, not reused")
     func closedWhileIdle() async throws {
         let url = try await PostgresTestServer.freshDatabase()
