@@ -93,6 +93,10 @@ private struct RunRows {
     let closedWindows: [CopyRow]
     /// Resources this run took over from another scope (``ScopeDepartures``).
     let departures: [CopyRow]
+    /// The scope each resource of this run had then, by resource id, for those that left it in a later run
+    /// (their first later `scope_move` names the scope they left): a copy that stops before that run must
+    /// hold them where the copied runs' sealed heads count them.
+    let scopeThen: [String: [String: RunRecordField]]
 
     static let snapshotColumns = [
         "seq", "state", "first_run", "first_seen", "content", "content_sha256", "id_value", "created_at_raw",
@@ -145,19 +149,47 @@ private struct RunRows {
             ? try sql.rows(
                 "SELECT g.gateway_id, m.* FROM scope_move m JOIN gateway g ON g.id = m.gateway WHERE m.run = ?", r)
             : []
+        var scopeThen: [String: [String: RunRecordField]] = [:]
+        let gatewayRows = gateways.compactMap { $0["id"] }
+        for start in stride(from: 0, to: moves ? gatewayRows.count : 0, by: 500) {
+            let slice = Array(gatewayRows[start..<min(start + 500, gatewayRows.count)])
+            for row in try sql.rows(
+                """
+                SELECT g.gateway_id, m.account, m.cloud, m.region, m.project_id
+                FROM scope_move m JOIN gateway g ON g.id = m.gateway
+                WHERE m.gateway IN (\(SQLList.placeholders(slice.count))) AND m.run > ?
+                    AND m.run = (SELECT MIN(n.run) FROM scope_move n WHERE n.gateway = m.gateway AND n.run > ?)
+                """, slice + r + r)
+            {
+                guard let id = row["gateway_id"]?.text else { continue }
+                scopeThen[id] = row
+            }
+        }
+        self.scopeThen = scopeThen
     }
+
+    /// The run columns a copy writes: the run table's own (a source's extra column, a database administrator's
+    /// note or a crafted name, is left behind rather than pasted into the target's SQL).
+    static let runColumns: Set<String> = [
+        "id", "started_at", "finished_at", "status", "endpoint", "project_id", "tool_version", "scope", "observed",
+        "unchanged", "changed", "new", "gone", "failed", "message", "chain_head", "record_version", "cloud", "region",
+        "account", "record_sha256",
+    ]
 
     /// Writes the run to the target, a few hundred rows a statement: one row a statement would be a
     /// round trip each on PostgreSQL.
     func write(to sql: CopySQL) throws {
-        let runColumns = run.keys.sorted()
+        let runColumns = run.keys.filter(Self.runColumns.contains).sorted()
         try sql.execute(
             "INSERT INTO run (\(runColumns.joined(separator: ", "))) VALUES (\(SQLList.placeholders(runColumns.count)))",
             runColumns.map { run[$0] ?? .null })
         let columns = ["gateway_id", "kind", "cloud", "region", "project_id", "account"]
         try sql.insert(
             "INSERT INTO gateway (\(columns.joined(separator: ", ")))",
-            gateways.map { gateway in columns.map { gateway[$0] ?? .null } }, "ON CONFLICT (gateway_id) DO NOTHING")
+            gateways.map { gateway in
+                let then = scopeThen[gateway["gateway_id"]?.text ?? ""]
+                return columns.map { then?[$0] ?? gateway[$0] ?? .null }
+            }, "ON CONFLICT (gateway_id) DO NOTHING")
         // By `GatewayID`: its bytes, as the stores tell resources apart.
         var gatewayRows: [GatewayID: RunRecordField] = [:]
         // The target's kind of each resource: a resource the target already holds keeps its row (`ON CONFLICT

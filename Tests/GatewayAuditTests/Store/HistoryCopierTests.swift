@@ -130,6 +130,44 @@ struct HistoryCopierTests {
         #expect(try target.store.chainHead() == source.store.chainHead())
     }
 
+    @Test(
+        "a copy that stops before a resource moved scope holds it in the scope the copied runs sealed; extra run columns stay behind",
+        arguments: StoreBackend.available)
+    func stopsBeforeMove(target backend: StoreBackend) async throws {
+        let source = try await StoreFixture.make(backend: .sqlite)
+        let p1 = RunInfo(endpoint: "http://127.0.0.1", projectID: "p1", scope: .all)
+        let p2 = RunInfo(endpoint: "http://127.0.0.1", projectID: "p2", scope: .all)
+        func night(_ n: Int, _ info: RunInfo, _ ids: [String], finish: Bool = true) async throws -> ActiveRun {
+            let run = try await source.writer.beginRun(info, at: StoreFixture.night(n), lockWait: .seconds(5))
+            _ = try await source.recorder.record(
+                try ids.map { .present(try standardGateway(id: $0), at: StoreFixture.night(n).adding(seconds: 60)) },
+                in: run)
+            if finish {
+                try await source.writer.finishRun(run, status: .complete, at: StoreFixture.night(n).adding(seconds: 90))
+            }
+            return run
+        }
+        _ = try await night(1, p1, ["g1", "g2"])
+        // Run 2 of p1 is killed mid-run; meanwhile p2's run 3 takes g1 over.
+        let killed = try await night(2, p1, ["g2"], finish: false)
+        _ = try await night(2, p2, ["g1"])
+        // A database administrator's own column: not the target's, and never pasted into its SQL.
+        let sourcePath = source.path
+        try await offPool { try SQLiteShell.run(sourcePath, "ALTER TABLE run ADD COLUMN \"dba_note\" TEXT") }
+        let target = try await StoreFixture.make(backend: backend)
+        let first = try await copy(source, target)
+        #expect(first.copied == 1 && first.stoppedAt == 2)
+        #expect(try target.verify().problems.isEmpty, "g1 is in p1, where run 1 sealed it")
+        #expect(try target.store.gateways().map(\.scope.projectID) == ["p1", "p1"])
+        killed.lock?.release()
+        _ = try await night(3, p1, ["g2"])
+        let second = try await copy(source, target)
+        #expect(second.copied == 3 && second.stoppedAt == nil)
+        #expect(try target.verify().problems.isEmpty)
+        #expect(try target.store.gateways().map(\.scope.projectID) == ["p2", "p1"])
+        #expect(try target.store.historyHead() == source.store.historyHead())
+    }
+
     @Test("a target holding another history is refused and left as it was", arguments: StoreBackend.available)
     func differentHistory(target backend: StoreBackend) async throws {
         let source = try await StoreFixture.make(backend: .sqlite)
