@@ -14,6 +14,7 @@ public enum ReportExport {
         store: any HistoryReading, options: ReportOptions, to path: String, signingKey: String? = nil
     ) throws -> ReportManifest {
         let head = try store.chainHead()
+        let scopeHeads = try store.sealedScopeHeads()
         let latestRun = try store.runs(limit: 1).first
         var report = try ReportFile(path: path)
         let rows = try ReportRenderer(store: store, options: options).render(to: &report)
@@ -24,6 +25,7 @@ public enum ReportExport {
             filters: options.filterDescription, rows: rows, chainHead: head, endpoint: latestRun?.endpoint ?? "",
             project: latestRun?.projectID ?? "", toolVersion: GatewayAuditVersion.current,
             generatedAt: options.generatedAt.iso8601(fractionDigits: 0), signature: nil)
+        if scopeHeads.count > 1 { manifest.scopeHeads = scopeHeads }
         if let signingKey { try SigningKey.sign(&manifest, privateKeyPath: signingKey) }
         let file = try ReportFile(path: ReportManifest.path(for: path))
         file.write(String(decoding: try manifest.jsonData(), as: UTF8.self))
@@ -100,6 +102,15 @@ public enum ReportExport {
                 problems.append(
                     "chain head \(manifest.chainHead) was never recorded by this database: the export comes from another or an altered history"
                 )
+            }
+            let unrecorded = try (manifest.scopeHeads ?? []).filter { !(try store.recordedHead($0.head)) }
+            if let first = unrecorded.first {
+                problems.append(
+                    "the head of scope \(first.scope), \(first.head), was never recorded by this database"
+                        + (unrecorded.count > 1 ? " (nor \(unrecorded.count - 1) other scope head(s))" : "")
+                        + ": the export comes from another or an altered history")
+            } else if let heads = manifest.scopeHeads {
+                passed.append("the heads of its \(heads.count) scopes belong to the database's history")
             }
         }
         return Check(passed: passed, problems: problems)

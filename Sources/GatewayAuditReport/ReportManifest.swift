@@ -34,9 +34,13 @@ public struct ReportManifest: Sendable, Hashable, Codable {
     public var generatedAt: String
     /// The signature over every other field, when signed.
     public var signature: ManifestSignature?
+    /// A history of several scopes (an estate): the head each scope's latest finished run sealed, which
+    /// `verify --db` checks one by one (``chainHead`` is one scope's); absent for a history of one scope.
+    public var scopeHeads: [ScopeHead]? = nil
 
     enum CodingKeys: String, CodingKey {
         case file, sha256, bytes, view, format, zone, filters, rows, endpoint, project, signature
+        case scopeHeads = "scope_heads"
         case chainHead = "chain_head"
         case toolVersion = "tool_version"
         case generatedAt = "generated_at"

@@ -173,6 +173,22 @@ extension HistoryQueries {
     /// How many scopes the runs belong to (both stores).
     static let scopeCountSQL = "SELECT COUNT(*) FROM (SELECT DISTINCT account, cloud, region, project_id FROM run) AS s"
 
+    public func sealedScopeHeads() throws(StoreError) -> [ScopeHead] {
+        if let postgres { return try postgres.sealedScopeHeads() }
+        return try database.read { db in
+            try Row.fetchAll(db, sql: Self.sealedScopeHeadsSQL).map { row in
+                ScopeHead(scope: ScopeKey(row: row), head: row["chain_head"])
+            }
+        }
+    }
+
+    /// The head each scope's latest finished run sealed (both stores), by scope.
+    static let sealedScopeHeadsSQL = """
+        SELECT r.account, r.cloud, r.region, r.project_id, r.chain_head FROM run r
+        WHERE r.id IN (SELECT MAX(id) FROM run WHERE chain_head IS NOT NULL GROUP BY account, cloud, region, project_id)
+        ORDER BY r.account, r.cloud, r.region, r.project_id
+        """
+
     public func recordedHead(_ head: String) throws(StoreError) -> Bool {
         if let postgres { return try postgres.recordedHead(head) }
         return try database.read { db in

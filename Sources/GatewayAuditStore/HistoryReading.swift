@@ -43,6 +43,9 @@ public protocol HistoryReading: Sendable {
     /// True when some finished run recorded `head`.
     /// - Throws: ``StoreError``.
     func recordedHead(_ head: String) throws(StoreError) -> Bool
+    /// The head each scope's latest finished run sealed, by scope (account, cloud, region, project).
+    /// - Throws: ``StoreError``.
+    func sealedScopeHeads() throws(StoreError) -> [ScopeHead]
     /// Where the history lives, for manifests and messages (a path; never a password).
     var location: String { get }
     /// Refuses what was read when a writer changed a file read as it stood (``HistoryDatabase/confirmUnchanged()``).

@@ -139,6 +139,16 @@ extension PostgresQueries {
         }
     }
 
+    func sealedScopeHeads() throws(StoreError) -> [ScopeHead] {
+        try all(HistoryQueries.sealedScopeHeadsSQL) { row in
+            ScopeHead(
+                scope: ScopeKey(
+                    account: try row.text("account"), cloud: try row.text("cloud"), region: try row.text("region"),
+                    projectID: try row.text("project_id")),
+                head: try row.text("chain_head"))
+        }
+    }
+
     func recordedHead(_ head: String) throws(StoreError) -> Bool {
         try all("SELECT EXISTS (SELECT 1 FROM run WHERE chain_head = ?) AS found", [head]) { row in
             try row.cells["found"].decode(Bool.self)

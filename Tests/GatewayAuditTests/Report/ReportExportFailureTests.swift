@@ -173,4 +173,44 @@ struct ReportExportFailureTests {
         #expect(try ReportExport.verify(path: path, publicKeyPath: nil, store: f.store).problems.isEmpty)
     }
 
+    @Test("an export of several scopes lists each scope's sealed head; verify --db checks every one")
+    func scopeHeads() async throws {
+        let f = try StoreFixture()
+        try await f.run(night: 1, try standardGateway(id: "gw-a"))
+        let other = try await f.writer.beginRun(
+            RunInfo(endpoint: "http://127.0.0.1", projectID: "p2", scope: .all), at: StoreFixture.night(1),
+            lockWait: .seconds(5))
+        let at = StoreFixture.night(1).adding(seconds: 60)
+        _ = try await f.recorder.record([.present(try standardGateway(id: "gw-b"), at: at)], in: other)
+        try await f.writer.finishRun(other, status: .complete, at: at.adding(seconds: 1))
+        let (path, manifest) = try export(f)
+        let heads = try #require(manifest.scopeHeads)
+        #expect(heads.map(\.scope) == ["-/-/-/p", "-/-/-/p2"], "\(heads)")
+        #expect(Set(heads.map(\.head)).count == 2 && heads.contains { $0.head == manifest.chainHead })
+        let check = try ReportExport.verify(path: path, publicKeyPath: nil, store: f.store)
+        #expect(
+            check.problems.isEmpty
+                && check.passed.contains("the heads of its 2 scopes belong to the database's history"))
+        // One scope's head replaced (an export of another history, or an edited one): named.
+        let manifestPath = ReportManifest.path(for: path)
+        let forged = String(repeating: "0", count: 64)
+        let text = try String(contentsOfFile: manifestPath, encoding: .utf8)
+            .replacingOccurrences(of: heads[1].head, with: forged)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: manifestPath))
+        let after = try ReportExport.verify(path: path, publicKeyPath: nil, store: f.store)
+        #expect(
+            after.problems.contains {
+                $0 == "the head of scope \(heads[1].scope), \(forged), was never recorded by this database: the export "
+                    + "comes from another or an altered history"
+            }, "\(after.problems)")
+        // A history of one scope keeps the manifest it always had: no scope_heads member.
+        let single = try StoreFixture()
+        try await single.run(night: 1, try standardGateway(id: "gw-a"))
+        let (singlePath, singleManifest) = try export(single)
+        #expect(singleManifest.scopeHeads == nil)
+        #expect(
+            !(try String(contentsOfFile: ReportManifest.path(for: singlePath), encoding: .utf8)).contains("scope_heads")
+        )
+    }
+
 }
