@@ -163,6 +163,9 @@ final class PostgresSession: Sendable {
     /// report consumes them, and an ordinary query (unlike a cursor, which PostgreSQL always runs in one
     /// process) may sort and join with parallel workers.
     ///
+    /// ``statementLimit`` bounds each wait for the server (for the first row, then for each next one), not
+    /// the whole report (``RowWatch``): past it the connection is closed and the report fails with one line.
+    ///
     /// `wholeHistory`: the query reads every row of its tables (no filter), so joins hash instead of
     /// looking rows up one by one (the planner's row estimates favour the latter, wrongly here).
     /// `before` runs first in the same transaction (what the rows refer to, read once).
@@ -195,9 +198,16 @@ final class PostgresSession: Sendable {
             try before(connection)
             if wholeHistory { try connection.execute("SET LOCAL enable_nestloop = off") }
             let query = PGSQL.query(sql, arguments)
-            try BlockingTaskExecutor.run {
-                let rows = try await connection.raw.query(query, logger: connection.raw.logger)
-                for try await row in rows { try body(row, connection.path) }
+            try connection.watchingRows { watch in
+                try BlockingTaskExecutor.run {
+                    watch.waiting()
+                    let rows = try await connection.raw.query(query, logger: connection.raw.logger)
+                    for try await row in rows {
+                        watch.answered()
+                        try body(row, connection.path)
+                        watch.waiting()
+                    }
+                }
             }
             try connection.execute("COMMIT")
         }
@@ -230,19 +240,119 @@ struct PGConnection: Sendable {
 
     /// The answer of `future`, or, past ``limit``, a failure, the connection closed (the session drops it).
     private func bounded<T: Sendable>(_ future: EventLoopFuture<T>) throws -> T {
+        try limited(future).wait()
+    }
+
+    /// `future`, failed with ``noAnswer(path:limit:)`` when the server has not answered within ``limit``, the
+    /// connection then closed, so that the statement cannot go on running on it (whoever holds the connection
+    /// drops it: the session, the run lock). Waits for nothing itself: ``bounded(_:)`` blocks on it, the run
+    /// lock awaits it, and releasing the lock forgets it.
+    func limited<T: Sendable>(_ future: EventLoopFuture<T>) -> EventLoopFuture<T> {
         let answer = future.eventLoop.makePromise(of: T.self)
         future.cascade(to: answer)
         let (connection, path, limit) = (raw, path, limit)
         let timer = future.eventLoop.scheduleTask(in: limit) {
-            answer.fail(
-                StoreError.postgres(
-                    location: path,
-                    detail: "no answer from the server in \(limit.nanoseconds / 1_000_000_000) s; "
-                        + "check that it is up and reachable"))
+            answer.fail(PGConnection.noAnswer(path: path, limit: limit))
             PostgresSession.close(connection)
         }
-        defer { timer.cancel() }
-        return try answer.futureResult.wait()
+        // On the event loop, as the timer: once answered, the timer can no longer close the connection.
+        answer.futureResult.whenComplete { _ in timer.cancel() }
+        return answer.futureResult
     }
 
+    /// Runs `read`, which streams the rows of one query on this connection, with ``limit`` on each of its
+    /// waits for the server (``RowWatch``): past it the connection is closed, the pending row fails, and
+    /// `read`'s failure becomes ``noAnswer(path:limit:)``.
+    func watchingRows<T>(_ read: (RowWatch) throws -> T) throws -> T {
+        let watch = RowWatch()
+        let check = watch.start(on: raw, limit: limit)
+        defer { check.cancel() }
+        let result: T
+        do {
+            result = try read(watch)
+        } catch {
+            if watch.expired { throw PGConnection.noAnswer(path: path, limit: limit) }
+            throw error
+        }
+        // The rows all came as the limit expired: the connection is closed all the same.
+        if watch.expired { throw PGConnection.noAnswer(path: path, limit: limit) }
+        return result
+    }
+
+    /// The failure of a statement the server did not answer within `limit`: one line.
+    static func noAnswer(path: String, limit: TimeAmount) -> StoreError {
+        StoreError.postgres(
+            location: path,
+            detail: "no answer from the server in \(limit.nanoseconds / 1_000_000_000) s; "
+                + "check that it is up and reachable")
+    }
+}
+
+/// The statement limit on a stream of rows (``PostgresSession/stream(_:_:wholeHistory:before:_:)``):
+/// ``PGConnection/limit`` on each wait for the server, the one for the first row (from sending the query)
+/// and the one for each next row, not on the whole stream.
+///
+/// Why between rows rather than on the whole report: a report of a large history may rightly stream for
+/// longer than the limit in all (histories grow, and the writer the rows feed may itself be slow: a pipe
+/// to a pager, a slow disk), and failing it then would fail a healthy night's report; whereas a server
+/// that sends nothing for the limit while the reader waits is down or unreachable (a partition, a
+/// half-open connection) whatever the report's size, as for any other statement. Only the reader's waits
+/// count: rows the back-pressured sequence already holds come at once, and the time the report spends on
+/// a row is not the server's (the server waits for the reader then, not the other way round). The wait
+/// for the first row includes the server's sort, as a statement's answer would.
+///
+/// Cheap per row, so that reports stay as fast: not ``PGConnection/limited(_:)`` around each row, whose
+/// timer, scheduled and cancelled from the reader's thread, would wake the event loop twice a row (a
+/// million rows, two million wake-ups), but two relaxed atomic stores a row, no clock read, nothing
+/// scheduled. The reader counts its waits' beginnings and ends, and one repeating task on the connection's
+/// event loop ticks ten times per limit; when one wait is still going ten ticks after the first tick that
+/// saw it (between the limit and 1.1 times it), the task does what ``PGConnection/limited(_:)`` does: it
+/// closes the connection, so the pending row fails and the query cannot go on running on it, and
+/// ``PGConnection/watchingRows(_:)`` throws the same error.
+final class RowWatch: Sendable {
+    /// Incremented as the reader begins to wait for the server (odd: waiting) and as an answer comes (even).
+    private let turns = Atomic<UInt64>(0)
+    /// The event loop's alone: the turn its last tick saw, and how many ticks in a row have seen it since.
+    private let seenTurn = Atomic<UInt64>(0)
+    private let seenTicks = Atomic<Int>(0)
+    private let expiry = Atomic<Bool>(false)
+
+    /// Ticks per limit.
+    private static let ticks = 10
+
+    /// Whether the limit expired (the connection closed).
+    var expired: Bool { expiry.load(ordering: .acquiring) }
+
+    /// The reader begins to wait for the server: sends the query, or asks for the next row.
+    func waiting() { advance() }
+
+    /// The server answered: a row came (or the stream ended).
+    func answered() { advance() }
+
+    /// Only the reader writes `turns`: a plain load and store, no read-modify-write.
+    private func advance() { turns.store(turns.load(ordering: .relaxed) &+ 1, ordering: .relaxed) }
+
+    /// Starts the check on `connection`'s event loop, `limit` on each wait; cancel the task when the rows
+    /// have been read.
+    func start(on connection: PostgresConnection, limit: TimeAmount) -> RepeatedTask {
+        let tick = TimeAmount.nanoseconds(max(limit.nanoseconds / Int64(Self.ticks), 1_000_000))
+        let ticks = max(1, Int((limit.nanoseconds + tick.nanoseconds - 1) / tick.nanoseconds))
+        return connection.eventLoop.scheduleRepeatedTask(initialDelay: tick, delay: tick) { task in
+            guard self.stalled(afterTicks: ticks) else { return }
+            self.expiry.store(true, ordering: .releasing)
+            task.cancel()
+            PostgresSession.close(connection)
+        }
+    }
+
+    /// One tick: whether the reader is still in the wait it was in `ticks` ticks ago.
+    private func stalled(afterTicks ticks: Int) -> Bool {
+        let turn = turns.load(ordering: .relaxed)
+        guard turn % 2 == 1, turn == seenTurn.load(ordering: .relaxed) else {
+            seenTurn.store(turn, ordering: .relaxed)
+            seenTicks.store(0, ordering: .relaxed)
+            return false
+        }
+        return seenTicks.add(1, ordering: .relaxed).newValue >= ticks
+    }
 }

@@ -152,4 +152,146 @@ struct PostgresSessionTests {
         let next = try await offPool { try session.withConnection { try $0.rows("SELECT 1 AS one") }.count }
         #expect(next == 1)
     }
+
+    @Test("a report whose rows stop coming fails with one line after the limit; a slower report in all does not")
+    func streamLimit() async throws {
+        let url = try await PostgresTestServer.freshDatabase()
+        let session = PostgresSession(location: try PostgresLocation.parse(url), statementLimit: .seconds(1))
+        // About 100 kB of rows, more than the server's 8 kB send buffer, so most of them come at once; then
+        // the server sleeps before the last one, as a server that stopped answering mid-report.
+        let stalling =
+            "SELECT n, repeat('x', 1000) AS padding FROM generate_series(1, 101) AS n "
+            + "WHERE n <= 100 OR pg_sleep(30) IS NOT NULL"
+        let start = ContinuousClock.now
+        let (outcome, received) = try await offPool { () -> (String, Int) in
+            var received = 0
+            do {
+                try session.stream(stalling, []) { _ in received += 1 }
+                return ("answered", received)
+            } catch {
+                return ("\(error)", received)
+            }
+        }
+        #expect(outcome.hasSuffix("no answer from the server in 1 s; check that it is up and reachable"), "\(outcome)")
+        #expect(!outcome.contains("\n"))
+        #expect(received > 0 && received < 101, "\(received) rows before the stall")
+        #expect(ContinuousClock.now - start < .seconds(15))
+        // The limit is on each wait for the server, not on the report: 3 s of a slow writer is no stall.
+        let slow = try await offPool { () -> Int in
+            var rows = 0
+            try session.stream("SELECT n FROM generate_series(1, 2) AS n", []) { _ in
+                rows += 1
+                Thread.sleep(forTimeInterval: 1.5)
+            }
+            return rows
+        }
+        #expect(slow == 2)
+        let next = try await offPool { try session.withConnection { try $0.rows("SELECT 1 AS one") }.count }
+        #expect(next == 1)
+    }
+
+    @Test("run lock queries (take, take again, run status) with no answer within the limit fail with one line")
+    func lockQueryLimit() async throws {
+        let url = try await PostgresTestServer.freshDatabase()
+        let server = try #require(PostgresTestServer.url)
+        let name = try #require(url.split(separator: "/").last.map(String.init))
+        _ = try await offPool {
+            try PostgresTestServer.psql(url, "CREATE TABLE run (id int8 PRIMARY KEY, status text)")
+        }
+        let session = PostgresSession(location: try PostgresLocation.parse(url), statementLimit: .seconds(1))
+        let noAnswer = "no answer from the server in 1 s; check that it is up and reachable"
+
+        // Another session holds `table` ACCESS EXCLUSIVE until `endHold(_:)`: a query that reads it waits, as on a
+        // server that stopped answering. A new backend reads pg_proc to find pg_try_advisory_lock.
+        func hold(_ table: String) async throws -> Task<Void, Never> {
+            let holder = Task {
+                _ = try? await offPool {
+                    try PostgresTestServer.psql(
+                        url, "BEGIN; LOCK TABLE \(table) IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(119); COMMIT;")
+                }
+            }
+            // Until it sleeps, the lock taken (asked in another database: this one's catalog may be locked).
+            var held = false
+            for _ in 0..<400 where !held {
+                let count = try await offPool {
+                    try PostgresTestServer.psql(
+                        server,
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = '\(name)' AND wait_event = 'PgSleep' "
+                            + "AND query LIKE '%pg_sleep(119)%'")
+                }
+                held = count == "1"
+                if !held { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            try #require(held, "the other session never took the lock on \(table)")
+            return holder
+        }
+        func endHold(_ holder: Task<Void, Never>) async throws {
+            _ = try await offPool {
+                try PostgresTestServer.psql(
+                    server,
+                    "SELECT count(pg_cancel_backend(pid)) FROM pg_stat_activity WHERE datname = '\(name)' "
+                        + "AND query LIKE '%pg_sleep(119)%' AND pid <> pg_backend_pid()")
+            }
+            await holder.value
+        }
+        // A restart or an idle timeout: the server ends the connection holding `scope`'s lock.
+        func endLockConnection(_ scope: ScopeKey) async throws {
+            let key = PostgresRunLock.key(for: scope)
+            let ended = try await offPool {
+                try PostgresTestServer.psql(
+                    server,
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                        + "AND objsubid = 1 AND classid::int8 = \(UInt32(truncatingIfNeeded: key >> 32)) "
+                        + "AND objid::int8 = \(UInt32(truncatingIfNeeded: key)) "
+                        + "AND database = (SELECT oid FROM pg_database WHERE datname = '\(name)')")
+            }
+            #expect(ended == "1")
+            // Until the client has seen the close.
+            try await Task.sleep(for: .seconds(1))
+        }
+        func expectNoAnswer(_ outcome: String, after began: ContinuousClock.Instant) {
+            #expect(outcome.hasSuffix(noAnswer), "\(outcome)")
+            #expect(!outcome.contains("\n"))
+            #expect(ContinuousClock.now - began < .seconds(15))
+        }
+
+        let first = ScopeKey(projectID: "p")
+        let lock = try await PostgresRunLock.acquire(session, scope: first, wait: .seconds(5))
+        var holder = try await hold("pg_proc")
+        // The poll for a lock has no answer: the limit, not the (longer) lock wait, ends it.
+        var start = ContinuousClock.now
+        do {
+            let other = try await PostgresRunLock.acquire(session, scope: ScopeKey(projectID: "q"), wait: .seconds(60))
+            other.release()
+            Issue.record("a lock was taken while the server did not answer")
+        } catch {
+            expectNoAnswer("\(error)", after: start)
+        }
+        // Nor does taking the lock again on a new connection.
+        try await endLockConnection(first)
+        start = ContinuousClock.now
+        do {
+            try await lock.ensureHeld(session, run: 1)
+            Issue.record("the lock was checked while the server did not answer")
+        } catch {
+            expectNoAnswer("\(error)", after: start)
+        }
+        try await endHold(holder)
+        lock.release()
+
+        // Taken again, but the run's status has no answer.
+        let second = ScopeKey(projectID: "r")
+        let again = try await PostgresRunLock.acquire(session, scope: second, wait: .seconds(5))
+        holder = try await hold("run")
+        try await endLockConnection(second)
+        start = ContinuousClock.now
+        do {
+            try await again.ensureHeld(session, run: 1)
+            Issue.record("the run's status was read while the server did not answer")
+        } catch {
+            expectNoAnswer("\(error)", after: start)
+        }
+        try await endHold(holder)
+        again.release()
+    }
 }
