@@ -17,16 +17,26 @@ struct ReportExportFailureTests {
         return (path, manifest)
     }
 
+    /// The changes view exported to `changes.csv` in `f`'s folder, signed with a new key pair there.
+    func signedExport(_ f: StoreFixture) throws -> (
+        path: String, manifest: ReportManifest, key: String, publicKey: String
+    ) {
+        let folder = f.directory.path
+        let (key, publicKey) = (folder + "/export.key", folder + "/export.pub")
+        _ = try SigningKey.generate(privateKeyPath: key, publicKeyPath: publicKey)
+        let path = folder + "/changes.csv"
+        let manifest = try ReportExport.write(
+            store: f.store, options: ReportOptions(view: .changes), to: path, signingKey: key)
+        return (path, manifest, key, publicKey)
+    }
+
     @Test(
         "a signed export that fails (a key it cannot read, a manifest name too long) leaves the previous export and manifest as they were"
     )
     func failedExportKeepsPrevious() async throws {
         let f = try await ReportFixture.build()
         let folder = f.directory.path
-        let (key, publicKey) = (folder + "/export.key", folder + "/export.pub")
-        _ = try SigningKey.generate(privateKeyPath: key, publicKeyPath: publicKey)
-        let path = folder + "/changes.csv"
-        try ReportExport.write(store: f.store, options: ReportOptions(view: .changes), to: path, signingKey: key)
+        let (path, _, key, publicKey) = try signedExport(f)
         func contents() throws -> [Data] {
             try [path, ReportManifest.path(for: path)].map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
         }
@@ -126,12 +136,7 @@ struct ReportExportFailureTests {
     @Test("a signed manifest with a repeated or unknown member does not verify, though the decoded fields are signed")
     func repeatedOrUnknownMembers() async throws {
         let f = try await ReportFixture.build()
-        let folder = f.directory.path
-        let (key, publicKey) = (folder + "/export.key", folder + "/export.pub")
-        _ = try SigningKey.generate(privateKeyPath: key, publicKeyPath: publicKey)
-        let path = folder + "/changes.csv"
-        let manifest = try ReportExport.write(
-            store: f.store, options: ReportOptions(view: .changes), to: path, signingKey: key)
+        let (path, manifest, _, publicKey) = try signedExport(f)
         let manifestPath = ReportManifest.path(for: path)
         let original = try String(contentsOfFile: manifestPath, encoding: .utf8)
         #expect(try ReportExport.verify(path: path, publicKeyPath: publicKey, store: f.store).problems.isEmpty)
