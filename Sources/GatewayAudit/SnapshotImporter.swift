@@ -42,11 +42,10 @@ public struct SnapshotImporter: Sendable {
     /// - Throws: ``ImportError`` naming the file (runs before it stay recorded), or ``StoreError``.
     public func importFiles(_ paths: [String], observedAt: Instant? = nil) async throws -> Summary {
         let queries = HistoryQueries(database)
-        let writer = HistoryWriter(database)
-        let recorder = ObservationRecorder(writer: writer)
         var groups: [Instant: [String]] = [:]
+        let counted = SnapshotImporter.pageCounted(paths.map { URL(fileURLWithPath: $0).lastPathComponent })
         for path in paths {
-            groups[try observationTime(of: path, override: observedAt), default: []].append(path)
+            groups[try observationTime(of: path, override: observedAt, pageCounted: counted), default: []].append(path)
         }
         let times = groups.keys.sorted()
         if let first = times.first, let latest = try queries.runs(limit: 1).first, latest.startedAt >= first {
@@ -58,7 +57,6 @@ public struct SnapshotImporter: Sendable {
         // is a third of an import, and the two need different cores. A file that fails to parse still
         // fails after the nights before it are recorded, as it did when parsing came first.
         let nightFiles = times.map { (groups[$0] ?? []).sorted() }
-        let info = RunInfo(endpoint: "import", projectID: projectID, scope: .import)
         var next = times.first.map { parse(nightFiles[0], at: $0) }
         for (index, time) in times.enumerated() {
             guard let parsing = next else { break }
@@ -75,22 +73,13 @@ public struct SnapshotImporter: Sendable {
             // A night is one run in one transaction: an import stopped midway keeps whole nights only, and
             // each night commits once instead of three times. A collector writing some of the same
             // resources meanwhile makes the night be prepared and recorded again (ObservationRecorder).
-            let run = try await ObservationRecorder.retryingConflicts { () throws(StoreError) -> RecordedRun in
-                try await writer.recordRun(info, at: time, finishedAt: time, lockWait: .seconds(10)) {
-                    () throws(StoreError) -> [SnapshotWrite] in
-                    var all = observations
-                    if marksGone {
-                        // Only customer gateways: the files list no other kind (a VPN gateway collected in the
-                        // same scope is not missing from them). The missing ones go first, as the collector
-                        // records them: a gateway re-created under a new id that night then links to the one
-                        // it replaces.
-                        let gone = try await queries.knownResources(in: info.scopeKey).filter {
-                            $0.kind == .customerGateway && $0.state == .present && !seen.contains($0.gatewayID)
-                        }.map { Observation(gatewayID: $0.gatewayID, observedAt: time, result: .gone) }
-                        if !gone.isEmpty { all = gone + observations }
-                    }
-                    return try await recorder.writes(for: all)
-                }
+            let run: RecordedRun
+            do {
+                run = try await record(at: time, marksGone: marksGone, seen: seen, observations: observations)
+            } catch {
+                // An input to fix (a file listing an id the history holds as another kind), not a damaged database.
+                guard case .invalidBatch(let detail) = error else { throw error }
+                throw ImportError.refusedNight(observedAt: time.iso8601(), files: nightFiles[index], detail: detail)
             }
             for outcome in run.outcomes { counts.add(outcome) }
             logger.info(
@@ -102,6 +91,32 @@ public struct SnapshotImporter: Sendable {
             Task.detached(priority: .background) { withExtendedLifetime(recorded) {} }
         }
         return Summary(files: paths.count, runs: times.count, counts: counts)
+    }
+
+    /// Records one night as one run (prepared again when a collector wrote some of its resources meanwhile).
+    private func record(at time: Instant, marksGone: Bool, seen: Set<GatewayID>, observations: [Observation])
+        async throws(StoreError) -> RecordedRun
+    {
+        let (queries, writer) = (HistoryQueries(database), HistoryWriter(database))
+        let recorder = ObservationRecorder(writer: writer)
+        let info = RunInfo(endpoint: "import", projectID: projectID, scope: .import)
+        return try await ObservationRecorder.retryingConflicts { () throws(StoreError) -> RecordedRun in
+            try await writer.recordRun(info, at: time, finishedAt: time, lockWait: .seconds(10)) {
+                () throws(StoreError) -> [SnapshotWrite] in
+                var all = observations
+                if marksGone {
+                    // Only customer gateways: the files list no other kind (a VPN gateway collected in the
+                    // same scope is not missing from them). The missing ones go first, as the collector
+                    // records them: a gateway re-created under a new id that night then links to the one
+                    // it replaces.
+                    let gone = try await queries.knownResources(in: info.scopeKey).filter {
+                        $0.kind == .customerGateway && $0.state == .present && !seen.contains($0.gatewayID)
+                    }.map { Observation(gatewayID: $0.gatewayID, observedAt: time, result: .gone) }
+                    if !gone.isEmpty { all = gone + observations }
+                }
+                return try await recorder.writes(for: all)
+            }
+        }
     }
 
     /// Starts parsing one night's files, in the order given, into observations, each gateway once (the
@@ -163,10 +178,18 @@ public struct SnapshotImporter: Sendable {
         }
     }
 
-    func observationTime(of path: String, override: Instant?) throws(ImportError) -> Instant {
+    func observationTime(of path: String, override: Instant?, pageCounted: Set<String> = []) throws(ImportError)
+        -> Instant
+    {
         if let override { return override }
-        if let fromName = SnapshotImporter.time(inFileName: URL(fileURLWithPath: path).lastPathComponent) {
-            return fromName
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        if let fromName = SnapshotImporter.time(inFileName: name, pageCounted: pageCounted) { return fromName }
+        // A name that holds a time, but not a valid one (`2025-02-29`), is a typo to fix, never the file's
+        // modification time in its place (which would record the night as of today, after the later ones).
+        if let invalid = SnapshotImporter.invalidTime(inFileName: name) {
+            throw .unreadable(
+                path: path,
+                detail: "its name holds \(invalid), which is not a valid time; rename it or pass --observed-at")
         }
         let attributes: [FileAttributeKey: Any]
         do {
@@ -192,11 +215,60 @@ public struct SnapshotImporter: Sendable {
     /// a name, 0.25 s of an import of a year of nights before its first night was recorded. As in those
     /// expressions, a character is a grapheme cluster: a digit with a combining mark after it (`1\u{301}`),
     /// or joined to a prepended character, is not a digit; each such character scans as one non-ASCII byte.
-    public static func time(inFileName name: String) -> Instant? {
-        let bytes = name.map { character -> UInt8 in
+    ///
+    /// `pageCounted`: times written with dashes (``pageCounted(_:)``) whose `-hhmm` suffix counts pages in this
+    /// import, never an offset.
+    public static func time(inFileName name: String, pageCounted: Set<String> = []) -> Instant? {
+        candidates(inFileName: name, pageCounted: pageCounted).lazy.compactMap { Timestamp.parsedIfValid($0)?.instant }
+            .first
+    }
+
+    /// The first time a name holds when none it holds is valid (`2025-02-29`, `2025-03-01T25-00-00Z`); nil
+    /// when one is valid or the name holds none.
+    public static func invalidTime(inFileName name: String) -> String? {
+        let found = candidates(inFileName: name, pageCounted: [])
+        guard !found.contains(where: { Timestamp.parsedIfValid($0) != nil }), let first = found.first else {
+            return nil
+        }
+        // A bare date is read as its midnight: shown as the name writes it.
+        let midnight = "T00:00:00Z"
+        return first.hasSuffix(midnight) && !name.contains(first) ? String(first.dropLast(midnight.count)) : first
+    }
+
+    /// The times written with dashes (`2025-03-07T02-00-00`) that `names` follow with more than one `-hhmm`
+    /// (`-0001` … `-0030`): the files of one listing saved page by page, whose suffixes count pages, even
+    /// where one reads as an offset (`-0030`, `-0100`). A time with a single such suffix keeps the reading of
+    /// ``FileNameTime/isOffset(_:_:)`` (`-0500` an offset, `-0001` a page counter).
+    public static func pageCounted(_ names: [String]) -> Set<String> {
+        var suffixes: [String: Set<String>] = [:]
+        for name in names {
+            let bytes = asciiBytes(name)
+            for start in bytes.indices where start == 0 || !FileNameTime.isDigit(bytes[start - 1]) {
+                guard let (time, suffix) = FileNameTime.dashedTimeAndSuffix(bytes, start) else { continue }
+                suffixes[time, default: []].insert(suffix)
+                break
+            }
+        }
+        return Set(suffixes.filter { $0.value.count > 1 }.keys)
+    }
+
+    /// A name's characters as bytes: ASCII as itself, anything else (a non-ASCII or combined character) as 0xFF.
+    private static func asciiBytes(_ name: String) -> [UInt8] {
+        name.map { character -> UInt8 in
             let scalars = character.unicodeScalars
             guard scalars.count == 1, let scalar = scalars.first, scalar.isASCII else { return 0xFF }
             return UInt8(scalar.value)
+        }
+    }
+
+    /// The times `name` holds, as text to parse, best first (see ``time(inFileName:pageCounted:)``).
+    private static func candidates(inFileName name: String, pageCounted: Set<String>) -> [String] {
+        var bytes = asciiBytes(name)
+        // A page counter after a time of `pageCounted` is cut off before the scan.
+        for start in bytes.indices where start == 0 || !FileNameTime.isDigit(bytes[start - 1]) {
+            guard let (time, _) = FileNameTime.dashedTimeAndSuffix(bytes, start) else { continue }
+            if pageCounted.contains(time) { bytes.removeSubrange(start + 19..<start + 24) }
+            break
         }
         var candidates: [(position: Int, form: Int, text: String)] = []
         let forms: [([UInt8], Int) -> String?] = [FileNameTime.dateTime, FileNameTime.compact, FileNameTime.date]
@@ -209,7 +281,7 @@ public struct SnapshotImporter: Sendable {
             }
         }
         candidates.sort { ($0.position, $0.form) < ($1.position, $1.form) }
-        return candidates.lazy.compactMap { Timestamp.parsedIfValid($0.text)?.instant }.first
+        return candidates.map(\.text)
     }
 }
 
@@ -300,6 +372,19 @@ private enum FileNameTime {
         if bytes[index] == UInt8(ascii: "+") { return true }
         let number = { (at: Int) in Int(bytes[at] - UInt8(ascii: "0")) * 10 + Int(bytes[at + 1] - UInt8(ascii: "0")) }
         return number(index + 1) <= 14 && [0, 30, 45].contains(number(index + 3))
+    }
+
+    /// A time written with dashes at `start` (`yyyy-mm-ddThh-mm-ss`) directly followed by `-dddd` and then no
+    /// digit: the time's text and the four digits.
+    static func dashedTimeAndSuffix(_ bytes: [UInt8], _ start: Int) -> (String, String)? {
+        guard day(bytes, start), start + 24 <= bytes.count,
+            bytes[start + 10] == UInt8(ascii: "T") || bytes[start + 10] == UInt8(ascii: "t"),
+            digits(bytes, start + 11, 2), bytes[start + 13] == UInt8(ascii: "-"), digits(bytes, start + 14, 2),
+            bytes[start + 16] == UInt8(ascii: "-"), digits(bytes, start + 17, 2),
+            bytes[start + 19] == UInt8(ascii: "-"),
+            digits(bytes, start + 20, 4), start + 24 == bytes.count || !isDigit(bytes[start + 24])
+        else { return nil }
+        return (text(bytes, start..<start + 19), text(bytes, start + 20..<start + 24))
     }
 
     /// `yyyymmddThhmmssZ` (upper-case `T` and `Z` only).

@@ -40,6 +40,38 @@ struct SnapshotImporterTests {
         #expect(SnapshotImporter.time(inFileName: name)?.iso8601() == expected)
     }
 
+    @Test("a listing saved page by page (-0001 … -0030) is one night, though -0030 alone reads as an offset")
+    func manyPages() {
+        let names = (1...30).map { String(format: "2025-03-07T02-00-00-%04d.json", $0) }
+        let counted = SnapshotImporter.pageCounted(names)
+        #expect(counted == ["2025-03-07T02-00-00"])
+        #expect(
+            Set(names.map { SnapshotImporter.time(inFileName: $0, pageCounted: counted)?.iso8601() }) == [
+                "2025-03-07T02:00:00Z"
+            ])
+        // One file with its offset keeps it.
+        #expect(
+            SnapshotImporter.pageCounted(["2025-03-06T21-00-00-0500.json", "2025-03-07T21-00-00-0500.json"]).isEmpty)
+    }
+
+    @Test("a name holding an impossible date is refused naming it, never read as the file's modification time")
+    func impossibleDate() async throws {
+        #expect(SnapshotImporter.invalidTime(inFileName: "2025-02-29.json") == "2025-02-29")
+        #expect(SnapshotImporter.invalidTime(inFileName: "2025-02-28.json") == nil)
+        #expect(SnapshotImporter.invalidTime(inFileName: "gateways.json") == nil)
+        let f = try StoreFixture()
+        let bad = f.directory.appendingPathComponent("2025-02-29.json").path
+        try Data(#"{"customer_gateways":[{"id":"a"}]}"#.utf8).write(to: URL(fileURLWithPath: bad))
+        await #expect(
+            throws: ImportError.unreadable(
+                path: bad,
+                detail: "its name holds 2025-02-29, which is not a valid time; rename it or pass --observed-at")
+        ) {
+            try await SnapshotImporter(database: f.database).importFiles([bad])
+        }
+        #expect(try f.store.runs().isEmpty)
+    }
+
     @Test(
         "names without a time give nil",
         arguments: ["gateways.json", "v5-list.json", "12345.json", "2025-13-01T02:00:00Z-2025-03-02.json"])
@@ -248,8 +280,11 @@ struct SnapshotImporterTests {
         try await f.runResources(night: 1, [try KindFixture.vpnGateway(id: "v")])
         let good = try write(f, "2025-03-02.json", #"{"customer_gateways":[{"id":"a"}]}"#)
         let clash = try write(f, "2025-03-03.json", #"{"customer_gateways":[{"id":"b"},{"id":"v"}]}"#)
+        // An input to fix, named with its night and file (exit 2), not a database error (exit 4).
         await #expect(
-            throws: StoreError.invalidBatch(detail: "customer gateway v: the id is already recorded as a VPN gateway")
+            throws: ImportError.refusedNight(
+                observedAt: "2025-03-03T00:00:00Z", files: [clash],
+                detail: "customer gateway v: the id is already recorded as a VPN gateway")
         ) {
             try await SnapshotImporter(database: f.database).importFiles([good, clash])
         }
