@@ -8,9 +8,18 @@ public enum ReportError: Error, Sendable, Hashable {
     case invalidTime(String)
     /// `--since` is after `--until`.
     case emptyRange(since: String, until: String)
-    /// The output file could not be written.
+    /// The output file cannot be written where it was asked for: a folder that is missing or not writable, a
+    /// name too long, something other than a file in its place. The user chooses another `--output`.
     case cannotWrite(path: String, detail: String)
-    /// A file to check (an export, its manifest) is missing or cannot be opened.
+    /// Writing the output file failed part way, or the file system refused room for it: `code` is the `errno`
+    /// of the create, write, sync or rename (`ENOSPC`, `EDQUOT`, `EFBIG` past `ulimit -f`, `EIO`). The partial
+    /// file is removed; the advice depends on the cause (``writeAdvice(_:)``).
+    case writeFailed(path: String, code: Int32)
+    /// The file to check does not exist (a path mistyped, the export moved or deleted).
+    case noFile(path: String)
+    /// A file to check (an export, its manifest) is there but cannot be opened or read. A missing export is
+    /// ``noFile(path:)``; a missing manifest is a failed verification
+    /// (``ReportExport/verify(path:publicKeyPath:store:)``).
     case cannotRead(path: String, detail: String)
     /// Reading a file to check failed part way (an I/O error): nothing about its content is known.
     case readFailed(path: String, bytesRead: Int64, detail: String)
@@ -36,6 +45,10 @@ extension ReportError: CustomStringConvertible {
             return "--since \(since) is after --until \(until); swap them"
         case .cannotWrite(let path, let detail):
             return "cannot write \(path) (\(detail)); choose another --output or check permissions"
+        case .writeFailed(let path, let code):
+            return "cannot write \(path) (\(String(cString: strerror(code)))); \(ReportError.writeAdvice(code))"
+        case .noFile(let path):
+            return "no file at \(path); check the path"
         case .cannotRead(let path, let detail):
             return "cannot read \(path): \(detail)"
         case .readFailed(let path, let bytesRead, let detail):
@@ -52,6 +65,30 @@ extension ReportError: CustomStringConvertible {
         case .outsideScopes(let id, let scope):
             return "gateway \"\(id)\" belongs to scope \(scope), which --account, --region or --project leave out"
         }
+    }
+}
+
+extension ReportError {
+    /// The `errno` values of ``writeFailed(path:code:)``: the file system failed or ran out of room, not the
+    /// path the user chose (`EACCES`, `ENOENT`, `ENAMETOOLONG`, `EISDIR` and the others are
+    /// ``cannotWrite(path:detail:)``).
+    public static let writeFailureCodes: Set<Int32> = [ENOSPC, EDQUOT, EFBIG, EIO]
+
+    /// What to do about a write that failed with `code`, in the user's terms.
+    static func writeAdvice(_ code: Int32) -> String {
+        switch code {
+        case ENOSPC, EDQUOT: return "free space or choose another --output"
+        case EFBIG: return "raise the file-size limit (ulimit -f) or choose another --output"
+        default: return "check the disk or choose another --output"
+        }
+    }
+
+    /// The error for `code`, the `errno` of creating, writing, syncing or renaming the output file `path`:
+    /// ``writeFailed(path:code:)`` for one of ``writeFailureCodes``, else ``cannotWrite(path:detail:)`` with
+    /// `detail` (the `errno` text when nil).
+    static func writing(_ path: String, code: Int32, detail: String? = nil) -> ReportError {
+        if writeFailureCodes.contains(code) { return .writeFailed(path: path, code: code) }
+        return .cannotWrite(path: path, detail: detail ?? String(cString: strerror(code)))
     }
 }
 

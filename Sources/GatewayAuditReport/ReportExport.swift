@@ -50,15 +50,24 @@ public enum ReportExport {
     }
 
     /// Checks `path` against its manifest; the signature when signed (or when a public key is given);
-    /// and, with a store, that the manifest's chain head belongs to that database's history.
-    /// - Throws: ``ReportError`` when the file, its manifest or a key cannot be read
-    ///   (``ReportError/readFailed(path:bytesRead:detail:)`` for an I/O error part way: never reported as a change).
+    /// and, with a store, that the manifest's chain head belongs to that database's history. A file without
+    /// its manifest does not verify: the proof was removed, or the file never had one.
+    /// - Throws: ``ReportError/noFile(path:)`` when nothing is at `path`; ``ReportError`` when the file, a
+    ///   manifest that is there or a key cannot be read (``ReportError/readFailed(path:bytesRead:detail:)`` for an
+    ///   I/O error part way: never reported as a change).
     public static func verify(path: String, publicKeyPath: String?, store: (any HistoryReading)?) throws -> Check {
+        if !exists(path) { throw ReportError.noFile(path: path) }
         let manifestPath = ReportManifest.path(for: path)
         guard let data = FileManager.default.contents(atPath: manifestPath) else {
-            throw ReportError.cannotRead(
-                path: manifestPath,
-                detail: "no manifest beside the file; only exports written by `gateway-audit report` have one")
+            if !exists(manifestPath) {
+                return Check(
+                    passed: [],
+                    problems: [
+                        "the manifest \(manifestPath) is missing, so nothing proves the file; only exports written "
+                            + "by `gateway-audit report` have one"
+                    ])
+            }
+            throw ReportError.cannotRead(path: manifestPath, detail: unreadable(manifestPath))
         }
         let manifest: ReportManifest
         do {
@@ -114,5 +123,26 @@ public enum ReportExport {
             }
         }
         return Check(passed: passed, problems: problems)
+    }
+
+    /// Whether anything is at `path` (a link followed): false only when nothing is (`ENOENT`, or `ENOTDIR` for a
+    /// file named as a folder on the way), not when it cannot be looked at.
+    private static func exists(_ path: String) -> Bool {
+        var status = stat()
+        if stat(path, &status) == 0 { return true }
+        let code = errno
+        return code != ENOENT && code != ENOTDIR
+    }
+
+    /// Why the manifest at `path`, which is there, cannot be read: `errno` in words, or what is in its place.
+    private static func unreadable(_ path: String) -> String {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return String(cString: strerror(errno)) }
+        close(descriptor)
+        var status = stat()
+        if stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
+            return "a folder is in its place, not a manifest"
+        }
+        return "it could not be read"
     }
 }

@@ -7,13 +7,17 @@ import GatewayAuditStore
 /// the same folder, which is flushed to disk by ``finish()`` and renamed over the target by ``publish()``
 /// (``commit()`` does both). An interrupted or failed report never leaves a truncated file behind, and a
 /// file that must appear with another (an export and its manifest) is published only once both are ready.
+/// Bytes go out with write(2), so a failure is known by its `errno` (``ReportError/writing(_:code:detail:)``):
+/// a full disk or `ulimit -f` (`EFBIG`: the process ignores SIGXFSZ) is told apart from a path the user must change.
 public final class ReportFile: TextOutputStream {
     /// The final path.
     public let path: String
     private let temporaryPath: String
-    private let handle: FileHandle
+    /// The temporary file, open for writing until ``finish()``.
+    private let descriptor: Int32
     private var buffer: [UInt8] = []
-    private var failure: String?
+    /// The `errno` of the first write that failed; nothing is written after it.
+    private var failure: Int32?
     /// Closed by ``finish()`` (or a failure); the temporary file stays until published.
     private var closed = false
     /// Renamed into place by ``publish()``.
@@ -26,12 +30,13 @@ public final class ReportFile: TextOutputStream {
     public private(set) var sha256: String?
 
     /// Creates the temporary file beside `path` (``createTemporary(for:)``).
-    /// - Throws: ``ReportError/cannotWrite(path:detail:)``.
+    /// - Throws: ``ReportError/cannotWrite(path:detail:)``, or ``ReportError/writeFailed(path:code:)`` when
+    ///   the file system has no room for it or fails.
     public init(path: String) throws(ReportError) {
         self.path = path
         let (temporary, descriptor) = try ReportFile.createTemporary(for: path)
         temporaryPath = temporary
-        handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: false)
+        self.descriptor = descriptor
         buffer.reserveCapacity(1 << 16)
     }
 
@@ -43,7 +48,7 @@ public final class ReportFile: TextOutputStream {
     /// opened only where nothing is (`O_EXCL`, `O_NOFOLLOW`: never through a link, never an existing file).
     /// A name already taken is tried again with other digits.
     /// - Returns: the temporary file's path and its open descriptor.
-    /// - Throws: ``ReportError/cannotWrite(path:detail:)`` naming `path`.
+    /// - Throws: ``ReportError/cannotWrite(path:detail:)`` or ``ReportError/writeFailed(path:code:)`` naming `path`.
     private static func createTemporary(for path: String) throws(ReportError) -> (path: String, descriptor: Int32) {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent()
@@ -59,11 +64,11 @@ public final class ReportFile: TextOutputStream {
             code = errno
             guard code == EEXIST else { break }
         }
-        throw .cannotWrite(path: path, detail: reason(code, folder: folder.path))
+        throw ReportError.writing(path, code: code, detail: reason(code, folder: folder.path))
     }
 
     deinit {
-        if !closed { try? handle.close() }
+        if !closed { close(descriptor) }
         if !published { unlink(temporaryPath) }
     }
 
@@ -75,7 +80,8 @@ public final class ReportFile: TextOutputStream {
 
     /// Flushes, syncs and renames the file into place: ``finish()``, then ``publish()``.
     /// - Returns: the lower-case hex SHA-256 of the file (also in ``sha256``).
-    /// - Throws: ``ReportError/cannotWrite(path:detail:)`` (the temporary file is removed).
+    /// - Throws: ``ReportError/writeFailed(path:code:)`` or ``ReportError/cannotWrite(path:detail:)`` (the
+    ///   temporary file is removed).
     @discardableResult
     public func commit() throws(ReportError) -> String {
         let digest = try finish()
@@ -83,22 +89,23 @@ public final class ReportFile: TextOutputStream {
         return digest
     }
 
-    /// Flushes and syncs the temporary file and closes it; the target is not touched yet.
+    /// Flushes and syncs the temporary file and closes it; the target is not touched yet, so a failure leaves
+    /// the previous file as it was.
     /// - Returns: the lower-case hex SHA-256 of the file (also in ``sha256``).
-    /// - Throws: ``ReportError/cannotWrite(path:detail:)`` (the temporary file is removed).
+    /// - Throws: ``ReportError/writeFailed(path:code:)`` for a full disk, the file-size limit or an I/O error,
+    ///   else ``ReportError/cannotWrite(path:detail:)`` (the temporary file is removed).
     @discardableResult
     public func finish() throws(ReportError) -> String {
         flushBuffer()
         closed = true
-        do {
-            if let failure { throw ReportError.cannotWrite(path: path, detail: failure) }
-            try handle.synchronize()
-            try handle.close()
-        } catch {
-            // Already failing: the file is discarded, so an error closing it adds nothing.
-            try? handle.close()
+        var code = failure
+        if code == nil, fsync(descriptor) != 0 { code = errno }
+        // Already failing, the file is discarded: an error closing it adds nothing. Linux closes the descriptor
+        // even when close(2) is interrupted, so EINTR is no failure.
+        if close(descriptor) != 0, code == nil, errno != EINTR { code = errno }
+        if let code {
             unlink(temporaryPath)
-            throw error as? ReportError ?? .cannotWrite(path: path, detail: "\(error.localizedDescription)")
+            throw ReportError.writing(path, code: code)
         }
         let digest = hasher.finalize().hexString
         sha256 = digest
@@ -128,25 +135,26 @@ public final class ReportFile: TextOutputStream {
     }
 
     /// Renames the finished file over the target.
-    /// - Throws: ``ReportError/cannotWrite(path:detail:)`` (the temporary file is removed).
+    /// - Throws: ``ReportError/cannotWrite(path:detail:)``, or ``ReportError/writeFailed(path:code:)`` when the
+    ///   folder has no room for the name or fails (the temporary file is removed).
     public func publish() throws(ReportError) {
         precondition(closed && sha256 != nil, "publish() after finish()")
         if rename(temporaryPath, path) != 0 {
-            let reason = String(cString: strerror(errno))
+            let code = errno
             unlink(temporaryPath)
-            throw .cannotWrite(path: path, detail: reason)
+            throw ReportError.writing(path, code: code)
         }
         published = true
     }
 
+    /// Writes the buffer out; the first failure is kept in ``failure`` for ``finish()`` to report.
     private func flushBuffer() {
         guard !buffer.isEmpty, failure == nil else { return }
-        do {
-            try handle.write(contentsOf: buffer)
+        if let code = buffer.withUnsafeBytes({ writeAll($0, to: descriptor) }) {
+            failure = code
+        } else {
             hasher.update(data: buffer)
             byteCount += Int64(buffer.count)
-        } catch {
-            failure = "\(error.localizedDescription)"
         }
         buffer.removeAll(keepingCapacity: true)
     }
@@ -189,4 +197,21 @@ public final class ReportFile: TextOutputStream {
             return String(cString: strerror(error))
         }
     }
+}
+
+/// Writes all of `bytes` to `descriptor` with write(2), again after an interruption or a short write.
+/// Outside ``ReportFile``, whose `write(_:)` would hide the system call.
+/// - Returns: the `errno` of the write that failed, nil when everything was written.
+private func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) -> Int32? {
+    guard let base = bytes.baseAddress else { return nil }
+    var done = 0
+    while done < bytes.count {
+        let count = write(descriptor, base + done, bytes.count - done)
+        if count >= 0 {
+            done += count
+        } else if errno != EINTR {
+            return errno
+        }
+    }
+    return nil
 }

@@ -17,7 +17,9 @@ enum ExitStatus: Int32 {
         Exit status: 0 success; 1 partial (some gateways failed, or the list could not be followed to its end; \
         all others stored); 2 usage or \
         configuration error; 3 authentication rejected; 4 database error; 5 verification failed \
-        (history or export altered); 74 a file could not be read to the end (nothing was verified); \
+        (history or export altered, or an export's manifest missing); 74 a file could not be read to the end \
+        (nothing was verified), or a report could not be written (no space, file too large; the previous one is \
+        kept); \
         75 another run holds the database (after --lock-wait), or a run of an earlier release does, on the first \
         write that upgrades the file, or runs of other scopes kept recording the same resources at the same moment, \
         or a collector wrote a history that verify or a report read as it stood.
@@ -38,7 +40,12 @@ enum ExitStatus: Int32 {
         case let error as ClientError:
             self = ExitStatus(error)
         case let error as ReportError:
-            if case .readFailed = error { self = .unreadable } else { self = .usage }
+            switch error {
+            // 74 (EX_IOERR): a file could not be read to the end, or an output could not be written (a full
+            // disk, the file-size limit, an I/O error); not something to fix on the command line.
+            case .readFailed, .writeFailed: self = .unreadable
+            default: self = .usage
+            }
         case is ZoneError, is ValidationError, is Demo.Failure:
             self = .usage
         default:

@@ -10,13 +10,17 @@ struct VerifyCommand: AsyncParsableCommand {
             Without FILE: recomputes every gateway's snapshot chain, the stored changes and every run record, \
             and prints `ok` and the chain head, or the first broken link. With FILE: checks the file against its \
             manifest, its signature (--public-key), and with --db that its chain head belongs to that history.
-            Exit status 5 when anything does not verify.
+            Exit status 5 when anything does not verify, a FILE whose manifest is missing included; 2 when there is \
+            no FILE at the path; 74 when FILE cannot be read to the end.
 
             Example: gateway-audit verify changes.UTC.csv --public-key audit.pub --db history.sqlite
             """
     )
 
-    @Argument(help: ArgumentHelp("An exported report (its .manifest.json must be beside it).", valueName: "file"))
+    @Argument(
+        help: ArgumentHelp(
+            "An exported report; its .manifest.json must be beside it (without one it does not verify).",
+            valueName: "file"))
     var file: String?
 
     @Option(

@@ -234,7 +234,7 @@ struct CommandLineTests {
         let flat = root.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         #expect(
             flat.contains(
-                "3 authentication rejected; 4 database error; 5 verification failed (history or export altered); 74 a file could not be read to the end (nothing was verified); 75 another run holds the database"
+                "3 authentication rejected; 4 database error; 5 verification failed (history or export altered, or an export's manifest missing); 74 a file could not be read to the end (nothing was verified), or a report could not be written (no space, file too large; the previous one is kept); 75 another run holds the database"
             ))
     }
 }
