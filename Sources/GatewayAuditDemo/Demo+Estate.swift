@@ -95,7 +95,8 @@ extension Demo {
                 let runner = EstateRunner(
                     database: database, transport: transport, options: EstateRunner.Options(lockWait: .seconds(5)),
                     logger: logger, time: time)
-                let outcomes = plan.unlisted.map { ScopeOutcome($0) } + (await runner.run(plan.scopes))
+                let outcomes =
+                    plan.unlisted.map { ScopeOutcome($0) } + (await runner.run(plan.scopes, rejected: plan.rejected))
                 incomplete += outcomes.filter { !$0.isComplete }.count
                 logger.info("night \(night): \(EstateTotals(outcomes).line)")
             }

@@ -11,6 +11,9 @@ public struct EstatePlan: Sendable {
     public let scopes: [EstateScope]
     /// Regions of `projects = "all"` accounts whose project list could not be read.
     public let unlisted: [UnlistedRegion]
+    /// Accounts whose key or password was rejected while their projects were listed, by name: the runner
+    /// sends it no more (``EstateRunner/run(_:rejected:)``), for regions listed before the rejection too.
+    public let rejected: [String: AccountRejection]
 
     /// The (account, region) pairs of `estate` that `filter` keeps, with their credentials, before
     /// projects are listed. Checks every variable of the kept accounts.
@@ -49,7 +52,7 @@ public struct EstatePlan: Sendable {
     ) async throws(EstateError) -> EstatePlan {
         var scopes: [EstateScope] = []
         var unlisted: [UnlistedRegion] = []
-        var rejected: [String: (label: String, error: ClientError)] = [:]
+        var rejected: [String: AccountRejection] = [:]
         for (account, region, credentials) in try regions(of: estate, filter: filter, credentials: credentials) {
             let endpoint = account.endpoint(region: region)
             var projects: [String]
@@ -62,9 +65,11 @@ public struct EstatePlan: Sendable {
                 projects = ["all"]
             case .all:
                 // A key or password rejected while listing one region is not sent again for the next ones.
-                if let (label, error) = rejected[account.name] {
+                if let rejection = rejected[account.name] {
                     unlisted.append(
-                        UnlistedRegion(account: account, region: region, error: error.notTried(rejectedIn: label)))
+                        UnlistedRegion(
+                            account: account, region: region,
+                            error: rejection.error.notTried(rejectedIn: rejection.label)))
                     continue
                 }
                 do throws(ClientError) {
@@ -77,7 +82,9 @@ public struct EstatePlan: Sendable {
                     projects = try await lister.projects(region: region).map(\.id)
                 } catch {
                     let region = UnlistedRegion(account: account, region: region, error: error)
-                    if account.isShutOut(by: error) { rejected[account.name] = (region.label, error) }
+                    if account.isShutOut(by: error) {
+                        rejected[account.name] = AccountRejection(label: region.label, error: error)
+                    }
                     unlisted.append(region)
                     continue
                 }
@@ -98,6 +105,14 @@ public struct EstatePlan: Sendable {
                 ?? "no project to collect in the accounts and regions kept; list projects in the file, or check that IAM lists some"
             throw EstateError(file: estate.path, line: 0, key: "", problem: problem)
         }
-        return EstatePlan(scopes: scopes, unlisted: unlisted)
+        return EstatePlan(scopes: scopes, unlisted: unlisted, rejected: rejected)
     }
+}
+
+/// Where an account's key or password was rejected, and how: its other scopes are not tried.
+public struct AccountRejection: Sendable {
+    /// The scope (or unlisted region) that was rejected, as its lines name it.
+    public let label: String
+    /// The rejection.
+    public let error: ClientError
 }

@@ -54,8 +54,11 @@ public struct EstateRunner: Sendable {
         self.time = time
     }
 
-    /// Collects `scopes`; the outcomes come back in the order of `scopes`, whatever finished first.
-    public func run(_ scopes: [EstateScope]) async -> [ScopeOutcome] {
+    /// Collects `scopes`; the outcomes come back in the order of `scopes`, whatever finished first. The
+    /// accounts of `rejected` (rejected while their projects were listed: ``EstatePlan/rejected``) are not tried.
+    public func run(_ scopes: [EstateScope], rejected initial: [String: AccountRejection] = [:]) async
+        -> [ScopeOutcome]
+    {
         let started = ContinuousClock.now
         var limiters: [String: RateLimiter] = [:]
         if let rate = options.requestsPerSecondPerEndpoint {
@@ -67,7 +70,7 @@ public struct EstateRunner: Sendable {
         // Accounts whose key or password the cloud rejected (``EstateAccount/isShutOut(by:)``), with the
         // rejection: their scopes not yet started are not tried (a rejection costs one request per account, not
         // one per scope, and repeated failed logins can lock the IAM user).
-        var rejected: [String: (label: String, error: ClientError)] = [:]
+        var rejected = initial.mapValues { (label: $0.label, error: $0.error) }
         await withTaskGroup(of: (Int, ScopeOutcome).self) { group in
             var next = 0
             func startNext() {

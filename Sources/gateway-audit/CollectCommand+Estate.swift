@@ -67,7 +67,7 @@ extension CollectCommand {
                     requestTimeout: .seconds(timeout), deadline: deadline.map { .seconds($0) },
                     lockWait: .seconds(lockWait)),
                 logger: logger)
-            outcomes = plan.unlisted.map { ScopeOutcome($0) } + (await runner.run(plan.scopes))
+            outcomes = plan.unlisted.map { ScopeOutcome($0) } + (await runner.run(plan.scopes, rejected: plan.rejected))
         } catch {
             await heartbeat?.finish(exitCode: ExitStatus(error).rawValue, body: "\(error)")
             for client in [transport, reporting].compactMap(\.self) { await Self.shutDown(client, logger: logger) }

@@ -82,4 +82,29 @@ struct EstateRunnerTests {
         #expect(requests.withLock { $0 } >= 4)
         #expect(forbidden.count == 4 && forbidden.allSatisfy { $0.isRejected && !$0.line.contains("not tried") })
     }
+
+    @Test("an account rejected while its projects were listed is not tried in the regions listed before")
+    func rejectedWhileListing() async throws {
+        let scopes = try await otcScopes()
+        let requests = Mutex(0)
+        let transport = ClosureTransport { _ throws(TransportError) in
+            requests.withLock { $0 += 1 }
+            throw .connection("no request expected")
+        }
+        let runner = EstateRunner(
+            database: try HistoryDatabase.inMemory(), transport: transport, options: .init(scopeConcurrency: 1),
+            logger: Logger(label: "test"))
+        let rejection = AccountRejection(
+            label: "otc/eu-nl/all",
+            error: .authentication(
+                status: 401, code: "401", message: "wrong password", requestID: nil, variables: "OTC_USER"))
+        let outcomes = await runner.run(scopes, rejected: ["otc": rejection])
+        #expect(requests.withLock { $0 } == 0)
+        #expect(outcomes.count == 4 && outcomes.allSatisfy(\.isRejected))
+        #expect(
+            outcomes.allSatisfy {
+                $0.line.contains("not tried, the account's credentials were rejected in otc/eu-nl/all")
+            }, "\(outcomes.map(\.line))")
+    }
+
 }
