@@ -120,7 +120,9 @@ public struct EstateRunner: Sendable {
                 endpoint: endpoint, projectID: scope.projectID, credentials: scope.credentials, transport: transport,
                 requestTimeout: options.requestTimeout, deadline: deadline, logger: logger, time: time,
                 variablesToCheck: scope.account.variablesToCheck)
-            var collectorOptions = CollectorOptions(concurrency: options.concurrency, lockWait: options.lockWait)
+            // Waiting for a scope's lock counts against the deadline too.
+            let lockWait = deadline.map { min(options.lockWait, max($0, .zero)) } ?? options.lockWait
+            var collectorOptions = CollectorOptions(concurrency: options.concurrency, lockWait: lockWait)
             collectorOptions.scope = scope.key
             collectorOptions.rateLimiter = limiter
             let summary = try await Collector(

@@ -78,6 +78,18 @@ public struct HistoryQueries: HistoryReading {
         }
     }
 
+    /// The start of a change row's window, `column` of the snapshot before it (`p`, the one numbered one less):
+    /// for a field change of a resource that reappeared (`p` its gone tombstone), of the last snapshot that saw
+    /// it present instead, the state its fields are compared with. Evaluated only for such rows (both stores).
+    static func beforeWindow(_ column: String) -> String {
+        """
+        CASE WHEN p.state = \(SnapshotState.gone.sqlLiteral) AND c.change IN \(ChangeKind.fieldChangesSQL)
+            THEN (SELECT q.\(column) FROM snapshot q WHERE q.gateway = s.gateway AND q.seq < s.seq
+                AND q.state = \(SnapshotState.present.sqlLiteral) ORDER BY q.seq DESC LIMIT 1)
+            ELSE p.\(column) END
+        """
+    }
+
     private func readChangeRows(_ filter: ReportFilter, _ body: (ChangeRow) throws -> Void) throws {
         if let postgres { return try postgres.forEachChangeRow(filter, body) }
         let (clause, arguments) = filter.sql(gateway: "g.gateway_id", from: "s.first_seen", to: "s.first_seen")
@@ -87,7 +99,8 @@ public struct HistoryQueries: HistoryReading {
         try stream(
             sql: """
                 SELECT s.gateway, s.seq, c.change, c.field, c.old_value, c.new_value,
-                    p.last_seen AS last_seen_before, p.last_run AS last_run_before, s.first_seen, s.first_run,
+                    \(Self.beforeWindow("last_seen")) AS last_seen_before,
+                    \(Self.beforeWindow("last_run")) AS last_run_before, s.first_seen, s.first_run,
                     s.updated_at_raw
                 FROM change c
                 JOIN snapshot s ON s.id = c.snapshot

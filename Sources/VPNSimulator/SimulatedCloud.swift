@@ -82,10 +82,16 @@ public actor SimulatedCloud {
         start.adding(seconds: Int64(n) * 86_400)
     }
 
+    /// The last night the clock can reach: a hundred years of nights (a night further would take the
+    /// simulator minutes to walk to, serving nothing meanwhile).
+    public static let lastNight = 36_500
+
     /// Moves the clock to night `target`'s run, applying every event of the nights passed.
-    /// - Throws: ``SimulatorError/cannotGoBack(requested:current:)`` when `target` is before the current night.
+    /// - Throws: ``SimulatorError/cannotGoBack(requested:current:)`` when `target` is before the current night;
+    ///   ``SimulatorError/tooFar(requested:)`` past ``lastNight``.
     public func advance(to target: Int) throws(SimulatorError) {
         guard target >= night else { throw .cannotGoBack(requested: target, current: night) }
+        guard target <= Self.lastNight else { throw .tooFar(requested: target) }
         applyNights(through: target)
         let runTime = runTime(ofNight: target)
         if now < runTime { now = runTime }
@@ -93,7 +99,7 @@ public actor SimulatedCloud {
 
     /// Moves the clock forward by whole nights (one by default).
     public func advance(nights: Int = 1) {
-        let target = night + max(0, nights)
+        let target = max(night, min(Self.lastNight, night + min(max(0, nights), Self.lastNight)))
         applyNights(through: target)
         let runTime = runTime(ofNight: target)
         if now < runTime { now = runTime }

@@ -8,6 +8,8 @@ public enum SimulatorError: Error, Sendable, Hashable {
     case invalidScenario(String)
     /// `advance(to:)` was asked to go back in time.
     case cannotGoBack(requested: Int, current: Int)
+    /// `advance(to:)` was asked to go past ``SimulatedCloud/lastNight``.
+    case tooFar(requested: Int)
     /// The HTTP server could not start (address in use, bad host name, ...).
     case cannotStart(host: String, port: Int, reason: String)
 }
@@ -24,6 +26,8 @@ extension SimulatorError: CustomStringConvertible {
         case .cannotGoBack(let requested, let current):
             return "cannot advance to night \(requested): the clock is already at night \(current) and never goes back;"
                 + " start a new simulator to replay earlier nights"
+        case .tooFar(let requested):
+            return "cannot advance to night \(requested): the clock goes up to night \(SimulatedCloud.lastNight)"
         case .cannotStart(let host, let port, let reason):
             return "cannot listen on \(host):\(port): \(reason). Choose another --port (0 picks a free one)"
         }

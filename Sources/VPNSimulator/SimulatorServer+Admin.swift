@@ -11,15 +11,28 @@ extension SimulatorServer {
         router.get("/_sim/state") { _, _ in await SimulatorServer.state(of: cloud, latency: latency) }
         router.post("/_sim/advance") { request, _ in
             let query = request.uri.queryParameters
+            // Each value a whole number of nights, 0 or more: anything else is refused, never read as 1.
+            func nights(_ name: String) -> Int?? {
+                guard let text = query.get(name) else { return .some(nil) }
+                guard let value = Int(text), value >= 0 else { return nil }
+                return .some(value)
+            }
+            guard let target = nights("night"), let count = nights("nights") else {
+                return SimulatorServer.adminError(400, "night and nights take a whole number of nights, 0 or more")
+            }
+            if target == nil, let count, count > SimulatedCloud.lastNight {
+                return SimulatorServer.adminError(
+                    400, "cannot advance \(count) nights: the clock goes up to night \(SimulatedCloud.lastNight)")
+            }
             for engine in [cloud] + others {
-                if let target = query.get("night", as: Int.self) {
+                if let target {
                     do {
                         try await engine.advance(to: target)
                     } catch {
                         return SimulatorServer.adminError(400, "\(error)")
                     }
                 } else {
-                    await engine.advance(nights: query.get("nights", as: Int.self) ?? 1)
+                    await engine.advance(nights: count ?? 1)
                 }
             }
             return await SimulatorServer.state(of: cloud, latency: latency)

@@ -55,7 +55,12 @@ struct BareInsertStore: Sendable {
 
     /// The SQL that selects the change view's rows, for `sqlite3 -csv` to dump as a reference.
     static let changeRowsSQL = """
-        SELECT g.gateway_id, c.change, c.field, c.old_value, c.new_value, p.last_seen, s.first_seen, s.updated_at_raw
+        SELECT g.gateway_id, c.change, c.field, c.old_value, c.new_value,
+            CASE WHEN p.state = 'gone' AND c.change IN ('added', 'modified', 'removed')
+                THEN (SELECT q.last_seen FROM snapshot q WHERE q.gateway = s.gateway AND q.seq < s.seq
+                    AND q.state = 'present' ORDER BY q.seq DESC LIMIT 1)
+                ELSE p.last_seen END,
+            s.first_seen, s.updated_at_raw
         FROM change c JOIN snapshot s ON s.id = c.snapshot JOIN gateway g ON g.id = s.gateway
         LEFT JOIN snapshot p ON p.gateway = s.gateway AND p.seq = s.seq - 1
         ORDER BY s.first_seen, g.gateway_id, s.seq, c.ordinal

@@ -64,7 +64,9 @@ extension CollectCommand {
                 database: history, transport: client,
                 options: EstateRunner.Options(
                     scopeConcurrency: scopeConcurrency, concurrency: concurrency, requestsPerSecondPerEndpoint: rate,
-                    requestTimeout: .seconds(timeout), deadline: deadline.map { .seconds($0) },
+                    // The deadline bounds the whole night: the time the plan took (IAM's project lists) counts.
+                    requestTimeout: .seconds(timeout),
+                    deadline: deadline.map { .seconds($0) - started.duration(to: .now) },
                     lockWait: .seconds(lockWait)),
                 logger: logger)
             outcomes = plan.unlisted.map { ScopeOutcome($0) } + (await runner.run(plan.scopes, rejected: plan.rejected))

@@ -32,8 +32,10 @@ struct WhenChangedCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try database.openForReading()
+        // An id copied out of a console or a mail often brings spaces (or a line end) with it.
+        let id = GatewayID(gatewayID.trimmingCharacters(in: .whitespacesAndNewlines))
         let report = try WhenChangedReport(
-            store: store, gatewayID: GatewayID(gatewayID), field: field, zone: zoneOption.tz, scopes: scopes.filter)
+            store: store, gatewayID: id, field: field, zone: zoneOption.tz, scopes: scopes.filter)
         let stdout = StandardOutput()
         stdout.write(format == .json ? report.json() : report.text)
         stdout.flush()

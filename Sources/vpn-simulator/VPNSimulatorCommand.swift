@@ -97,7 +97,12 @@ struct VPNSimulatorCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
-        guard night >= 0 else { throw ValidationError("--night must be 0 or more") }
+        guard (0...SimulatedCloud.lastNight).contains(night) else {
+            throw ValidationError("--night must be between 0 and \(SimulatedCloud.lastNight)")
+        }
+        if let token, token.isEmpty {
+            throw ValidationError("--token must not be empty (an empty X-Auth-Token would let anyone in)")
+        }
         guard latency >= 0 else { throw ValidationError("--latency must be 0 or more milliseconds") }
         if let tokenExpiresAfterRequests, tokenExpiresAfterRequests < 1 {
             throw ValidationError("--token-expires-after-requests must be 1 or more")

@@ -48,6 +48,9 @@ struct CommandLineTests {
             #expect(when.status == 0, "\(when.stderr)")
             #expect(when.stdout.hasPrefix("\(id) (branch-munich-2): 1 change(s) of name, times in Europe/Berlin\n"))
             #expect(when.stdout.contains("branch-munich  branch-munich-2"))
+            // An id pasted with spaces around it (a console, a mail) is the same id.
+            let padded = try await e.cli(["when-changed", " \(id)\n", "--field", "name", "--tz", "Europe/Berlin"])
+            #expect(padded.status == 0 && padded.stdout == when.stdout, "\(padded.stderr)")
 
             for view in ["history", "changes", "timestamps"] {
                 for format in ["csv", "html"] {

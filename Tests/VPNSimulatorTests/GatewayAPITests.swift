@@ -68,6 +68,15 @@ struct GatewayAPITests {
             #expect(await harness.cloud.night == 2)
             let back = try await harness.send(.POST, "/_sim/advance?night=1", credential: .none)
             #expect(back.status == 400)
+            // Values that are no whole number of nights, or past the last night, are refused; the clock stays put
+            // and answers (a huge one overflowed, or walked night by night for ever).
+            for query in ["nights=abc", "nights=-1", "night=1e12", "nights=\(Int.max)", "night=999999999999"] {
+                let refused = try await harness.send(.POST, "/_sim/advance?\(query)", credential: .none)
+                #expect(refused.status == 400, "\(query)")
+            }
+            #expect(await harness.cloud.night == 2)
+            let still = try await harness.send(.GET, "/_sim/state", credential: .none)
+            #expect(still.status == 200 && still.json?["night"]?.integerValue == 2)
         }
     }
 }

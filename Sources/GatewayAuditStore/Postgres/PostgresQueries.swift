@@ -48,7 +48,8 @@ struct PostgresQueries: HistoryReading {
         var resources = ResourceLabels()
         try session.streamRecords(
             """
-            SELECT ROW(s.gateway, s.seq, c.change, c.field, c.old_value, c.new_value, p.last_seen, p.last_run,
+            SELECT ROW(s.gateway, s.seq, c.change, c.field, c.old_value, c.new_value,
+                \(HistoryQueries.beforeWindow("last_seen")), \(HistoryQueries.beforeWindow("last_run")),
                 s.first_seen, s.first_run, s.updated_at_raw)
             FROM change c
             JOIN snapshot s ON s.id = c.snapshot

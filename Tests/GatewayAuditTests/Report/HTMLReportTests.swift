@@ -66,6 +66,12 @@ struct HTMLReportTests {
         #expect(!doc.elements.contains("link") && !doc.elements.contains("img") && !doc.elements.contains("iframe"))
     }
 
+    @Test("a terminal line shows a tab as a space (table columns count one character each), escapes as U+FFFD")
+    func terminalTab() {
+        #expect(TerminalText.line("tab\there\u{1B}[31mred") == "tab here\u{FFFD}[31mred")
+        #expect(TerminalText.line("a\r\nb\u{202E}") == "a⏎b\u{FFFD}")
+    }
+
     @Test("bidirectional overrides and isolates cannot reorder what a page shows: they become U+FFFD")
     func bidiControls() {
         #expect(HTMLRenderer.printable("vpn-old\u{202E}") == "vpn-old\u{FFFD}")

@@ -56,6 +56,17 @@ struct StoreConformanceTests {
         let summary = try #require(try f.store.gateway("gw-1"))
         #expect(summary.state == .present && summary.snapshotCount == 4 && summary.failedCount == 1)
         #expect(try f.verify().problems.isEmpty)
+        // Back under another name after nights gone: the name change's window starts at the last night that saw
+        // the old name (run 7; run 8 failed), where its fields are compared from; the reappearance's at the tombstone.
+        #expect(try await f.run(night: 9, [.gone], ids: ["gw-1"]) == [.gone])
+        #expect(
+            try await f.run(night: 10, try standardGateway(name: "back", updated: "2025-03-10T01:00:00Z")) == [
+                .reappeared
+            ])
+        let back = try f.changes().filter { $0.firstRunAfter == 10 }
+        #expect(back.map(\.change) == [.reappeared, .modified])
+        #expect(back.map(\.lastRunBefore) == [9, 7], "\(back.map(\.lastRunBefore))")
+        #expect(back.last?.oldValue == "renamed" && back.last?.newValue == "back")
     }
 
     @Test(
