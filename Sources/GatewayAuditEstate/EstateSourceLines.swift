@@ -56,13 +56,17 @@ struct EstateSourceLines {
     }
 
     /// Whether `line` assigns `key` (bare or quoted, possibly dotted: `key.sub = …`).
-    private static func sets(_ line: String, key: String) -> Bool {
-        let trimmed = line.trimmingSpaces
+    private static func sets(_ line: String, key: String) -> Bool { assignment(Substring(line), key: key) != nil }
+
+    /// What follows `key` when `line` assigns it (bare or quoted, possibly dotted): the rest from its `=`
+    /// or `.`; nil when `line` does not start with `key`.
+    static func assignment(_ line: Substring, key: String) -> Substring? {
+        let trimmed = line.drop { $0 == " " || $0 == "\t" }
         for form in [key, "\"\(key)\"", "'\(key)'"] where trimmed.hasPrefix(form) {
             let rest = trimmed.dropFirst(form.count).drop { $0 == " " || $0 == "\t" }
-            if rest.hasPrefix("=") || rest.hasPrefix(".") { return true }
+            if rest.hasPrefix("=") || rest.hasPrefix(".") { return rest }
         }
-        return false
+        return nil
     }
 }
 

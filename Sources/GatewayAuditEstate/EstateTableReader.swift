@@ -146,30 +146,19 @@ struct EstateTableReader {
                 section = header
                 continue
             }
-            if section == subTable, EstateTableReader.assigns(Substring(text[index]), key: key) != nil {
+            if section == subTable, EstateSourceLines.assignment(Substring(text[index]), key: key) != nil {
                 return index + 1
             }
-            guard section == nil, let rest = EstateTableReader.assigns(Substring(text[index]), key: parent) else {
+            guard section == nil, let rest = EstateSourceLines.assignment(Substring(text[index]), key: parent) else {
                 continue
             }
             if rest.hasPrefix(".") {
-                if EstateTableReader.assigns(rest.dropFirst(), key: key) != nil { return index + 1 }
+                if EstateSourceLines.assignment(rest.dropFirst(), key: key) != nil { return index + 1 }
             } else if let found = EstateTableReader.inlineLine(
                 of: key, value: rest.dropFirst(), line: index, in: text[..<end])
             {
                 return found
             }
-        }
-        return nil
-    }
-
-    /// What follows `key` when `line` assigns it (bare or quoted, possibly dotted): the rest from its `=`
-    /// or `.`; nil when `line` does not start with `key`.
-    private static func assigns(_ line: Substring, key: String) -> Substring? {
-        let trimmed = line.drop { $0 == " " || $0 == "\t" }
-        for form in [key, "\"\(key)\"", "'\(key)'"] where trimmed.hasPrefix(form) {
-            let rest = trimmed.dropFirst(form.count).drop { $0 == " " || $0 == "\t" }
-            if rest.hasPrefix("=") || rest.hasPrefix(".") { return rest }
         }
         return nil
     }

@@ -176,11 +176,17 @@ public final class ReportFile: TextOutputStream {
     private static func location(of path: String) -> String {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent()
-        guard let resolved = realpath(folder.path, nil) else {
+        guard let resolved = realPath(folder.path) else {
             return folder.standardizedFileURL.appendingPathComponent(url.lastPathComponent).path
         }
+        return URL(fileURLWithPath: resolved).appendingPathComponent(url.lastPathComponent).path
+    }
+
+    /// The real path of `path` (links, `.` and `..` resolved); nil when it does not exist.
+    public static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
-        return URL(fileURLWithPath: String(cString: resolved)).appendingPathComponent(url.lastPathComponent).path
+        return String(cString: resolved)
     }
 
     /// Why the temporary file could not be created in `folder`: `errno` in words the user can act on.

@@ -143,7 +143,7 @@ struct ReportCommand: AsyncParsableCommand {
             stored.append((databasePath, "the history database itself"))
             // SQLite names its files after the database's real path (a link resolved) as well.
             var names = [databasePath]
-            if let resolved = Self.realPath(databasePath), resolved != databasePath { names.append(resolved) }
+            if let resolved = ReportFile.realPath(databasePath), resolved != databasePath { names.append(resolved) }
             for name in names {
                 stored += [
                     (name + "-wal", "the history database's write-ahead log"),
@@ -165,13 +165,6 @@ struct ReportCommand: AsyncParsableCommand {
                 throw CommandFailure(status: .usage, description: "\(file.subject) is \(existing.role); \(advice)")
             }
         }
-    }
-
-    /// The real path of `path` (links, `.` and `..` resolved); nil when it does not exist.
-    private static func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
-        defer { free(resolved) }
-        return String(cString: resolved)
     }
 
     private func filter() throws(ReportError) -> ReportFilter {
