@@ -236,9 +236,9 @@ public struct SnapshotImporter: Sendable {
     }
 
     /// The times written with dashes (`2025-03-07T02-00-00`) that `names` follow with more than one `-hhmm`
-    /// (`-0001` … `-0030`): the files of one listing saved page by page, whose suffixes count pages, even
-    /// where one reads as an offset (`-0030`, `-0100`). A time with a single such suffix keeps the reading of
-    /// ``FileNameTime/isOffset(_:_:)`` (`-0500` an offset, `-0001` a page counter).
+    /// (`-0001` … `-0030`), one of which cannot be an offset: the files of one listing saved page by page,
+    /// whose suffixes count pages, even where one reads as an offset (`-0030`, `-0100`). Other times keep the
+    /// reading of ``FileNameTime/isOffset(_:_:)`` (`-0500` an offset, `-0001` a page counter).
     public static func pageCounted(_ names: [String]) -> Set<String> {
         var suffixes: [String: Set<String>] = [:]
         for name in names {
@@ -249,7 +249,12 @@ public struct SnapshotImporter: Sendable {
                 break
             }
         }
-        return Set(suffixes.filter { $0.value.count > 1 }.keys)
+        // Counted pages include one that cannot be an offset (`-0001`): a time in two offsets (`-0500`, `-0600`)
+        // stays two times.
+        return Set(
+            suffixes.filter { _, found in
+                found.count > 1 && found.contains { !FileNameTime.isOffset(Array(("-" + $0).utf8), 0) }
+            }.keys)
     }
 
     /// A name's characters as bytes: ASCII as itself, anything else (a non-ASCII or combined character) as 0xFF.

@@ -88,7 +88,12 @@ public struct WhenChangedReport: Sendable {
         store: any HistoryReading, gatewayID: GatewayID, field: String? = nil, zone: Zone = .utc,
         scopes: ScopeFilter = ScopeFilter()
     ) throws {
-        guard let summary = try store.gateway(gatewayID) else { throw ReportError.unknownGateway(gatewayID) }
+        // Ids are lower-case UUIDs: one typed or pasted in capitals is the same resource when only its case differs.
+        let lowered = GatewayID(gatewayID.rawValue.lowercased())
+        guard
+            let (gatewayID, summary) = try store.gateway(gatewayID).map({ (gatewayID, $0) })
+                ?? (lowered != gatewayID ? try store.gateway(lowered).map { (lowered, $0) } : nil)
+        else { throw ReportError.unknownGateway(gatewayID) }
         guard scopes.matches(summary.scope) else {
             throw ReportError.outsideScopes(gatewayID, scope: summary.scope.description)
         }

@@ -50,7 +50,7 @@ extension HistoryQueries {
 
     static let summarySQL = """
         SELECT g.gateway_id, g.kind,
-            g.status,
+            \(KnownResource.statusSQL) AS status,
             (SELECT COUNT(*) FROM gateway c JOIN snapshot cs ON cs.gateway = c.id AND cs.last_seen IS NULL
                 WHERE cs.state = \(SnapshotState.present.sqlLiteral) AND cs.cgw_id = g.gateway_id) AS connections,
             \(KnownResource.latestStateSQL) AS state,
@@ -58,7 +58,7 @@ extension HistoryQueries {
                 WHERE n.gateway = g.id AND n.state = \(SnapshotState.present.sqlLiteral) ORDER BY n.seq DESC LIMIT 1)
                 AS name,
             (SELECT MIN(first_seen) FROM snapshot WHERE gateway = g.id) AS first_seen,
-            g.last_seen,
+            \(KnownResource.lastSeenSQL) AS last_seen,
             (SELECT COUNT(*) FROM snapshot WHERE gateway = g.id) AS snapshots,
             (SELECT COUNT(*) FROM failed_observation WHERE gateway = g.id) AS failures,
             g.account, g.cloud, g.region, g.project_id

@@ -51,6 +51,10 @@ struct CommandLineTests {
             // An id pasted with spaces around it (a console, a mail) is the same id.
             let padded = try await e.cli(["when-changed", " \(id)\n", "--field", "name", "--tz", "Europe/Berlin"])
             #expect(padded.status == 0 && padded.stdout == when.stdout, "\(padded.stderr)")
+            let capitals = try await e.cli([
+                "when-changed", id.uppercased(), "--field", "name", "--tz", "Europe/Berlin",
+            ])
+            #expect(capitals.status == 0 && capitals.stdout == when.stdout, "\(capitals.stderr)")
 
             for view in ["history", "changes", "timestamps"] {
                 for format in ["csv", "html"] {

@@ -4,14 +4,14 @@ import GatewayAuditCore
 extension PostgresQueries {
     static let summarySQL = """
         SELECT g.gateway_id, g.kind,
-            g.status,
+            \(KnownResource.statusSQL) AS status,
             (SELECT COUNT(*) FROM gateway c JOIN snapshot cs ON cs.gateway = c.id AND cs.last_seen IS NULL
                 WHERE cs.state = \(SnapshotState.present.sqlLiteral) AND cs.cgw_id = g.gateway_id) AS connections,
             \(KnownResource.latestStateSQL) AS state,
             (SELECT \(PostgresQueries.json("content")) ->> 'name' FROM snapshot
                 WHERE gateway = g.id AND state = \(SnapshotState.present.sqlLiteral) ORDER BY seq DESC LIMIT 1) AS name,
             (SELECT MIN(first_seen) FROM snapshot WHERE gateway = g.id) AS first_seen,
-            g.last_seen,
+            \(KnownResource.lastSeenSQL) AS last_seen,
             (SELECT COUNT(*) FROM snapshot WHERE gateway = g.id) AS snapshots,
             (SELECT COUNT(*) FROM failed_observation WHERE gateway = g.id) AS failures,
             g.account, g.cloud, g.region, g.project_id

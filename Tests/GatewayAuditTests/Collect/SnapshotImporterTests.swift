@@ -49,9 +49,11 @@ struct SnapshotImporterTests {
             Set(names.map { SnapshotImporter.time(inFileName: $0, pageCounted: counted)?.iso8601() }) == [
                 "2025-03-07T02:00:00Z"
             ])
-        // One file with its offset keeps it.
+        // One file with its offset keeps it; so does one local time in two offsets.
         #expect(
             SnapshotImporter.pageCounted(["2025-03-06T21-00-00-0500.json", "2025-03-07T21-00-00-0500.json"]).isEmpty)
+        #expect(
+            SnapshotImporter.pageCounted(["us-2025-03-07T02-00-00-0500.json", "2025-03-07T02-00-00-0600.json"]).isEmpty)
     }
 
     @Test("a name holding an impossible date is refused naming it, never read as the file's modification time")

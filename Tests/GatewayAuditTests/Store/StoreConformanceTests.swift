@@ -45,6 +45,9 @@ struct StoreConformanceTests {
         #expect(try await f.run(night: 4, renamed) == [.changed])
         #expect(try await f.run(night: 5, [.gone], ids: ["gw-1"]) == [.gone])
         #expect(try await f.run(night: 6, [.gone], ids: ["gw-1"]) == [.stillGone])
+        // Gone: last seen when an observation last saw it, on night 4, not the night it was found missing.
+        let goneSummary = try #require(try f.store.gateway("gw-1"))
+        #expect(goneSummary.state == .gone && goneSummary.lastSeen == StoreFixture.night(4).adding(seconds: 60))
         #expect(try await f.run(night: 7, renamed) == [.reappeared])
         #expect(try await f.run(night: 8, [.failed("HTTP 503")], ids: ["gw-1"]) == [.failed])
         let changes = try f.changes()
