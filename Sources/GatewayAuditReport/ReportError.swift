@@ -25,8 +25,11 @@ public enum ReportError: Error, Sendable, Hashable {
     case readFailed(path: String, bytesRead: Int64, detail: String)
     /// A manifest or a JSON document could not be encoded; nothing was written or signed.
     case encodingFailed(what: String, detail: String)
-    /// The gateway id has no record in the database.
-    case unknownGateway(GatewayID)
+    /// The gateway id has no record in the database (nor is it the name of exactly one resource);
+    /// `candidates` are the known resources it may mean, as `id (name)`: names equal to it but for case, or
+    /// shared by several resources, and ids it begins (a truncated paste), at most
+    /// ``WhenChangedReport/candidateLimit`` of them, then how many more.
+    case unknownGateway(GatewayID, candidates: [String] = [])
     /// A key file of a new pair could not be created or written; neither file of the pair was kept.
     case cannotWriteKey(path: String, detail: String)
     /// A key file is missing or not a gateway-audit Ed25519 key.
@@ -60,8 +63,11 @@ extension ReportError: CustomStringConvertible {
             return "cannot write key \(path): \(detail)"
         case .invalidKey(let path, let detail):
             return "key \(path): \(detail)"
-        case .unknownGateway(let id):
-            return "no gateway \"\(id)\" in this database; `gateway-audit gateways` lists the known ids"
+        case .unknownGateway(let id, let candidates) where !candidates.isEmpty:
+            return "no gateway \"\(TerminalText.line(id.rawValue))\" in this database; did you mean "
+                + "\(candidates.joined(separator: ", "))? `gateway-audit gateways` lists the known ids"
+        case .unknownGateway(let id, _):
+            return "no gateway \"\(TerminalText.line(id.rawValue))\" in this database; `gateway-audit gateways` lists the known ids"
         case .outsideScopes(let id, let scope):
             return "gateway \"\(id)\" belongs to scope \(scope), which --account, --region or --project leave out"
         }

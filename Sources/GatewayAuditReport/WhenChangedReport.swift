@@ -88,12 +88,7 @@ public struct WhenChangedReport: Sendable {
         store: any HistoryReading, gatewayID: GatewayID, field: String? = nil, zone: Zone = .utc,
         scopes: ScopeFilter = ScopeFilter()
     ) throws {
-        // Ids are lower-case UUIDs: one typed or pasted in capitals is the same resource when only its case differs.
-        let lowered = GatewayID(gatewayID.rawValue.lowercased())
-        guard
-            let (gatewayID, summary) = try store.gateway(gatewayID).map({ (gatewayID, $0) })
-                ?? (lowered != gatewayID ? try store.gateway(lowered).map { (lowered, $0) } : nil)
-        else { throw ReportError.unknownGateway(gatewayID) }
+        let (gatewayID, summary) = try Self.resolve(gatewayID, in: store, scopes: scopes)
         guard scopes.matches(summary.scope) else {
             throw ReportError.outsideScopes(gatewayID, scope: summary.scope.description)
         }
@@ -129,6 +124,36 @@ public struct WhenChangedReport: Sendable {
         }
         self.entries = entries
         self.rows = rows
+    }
+
+    /// How many resources an unknown id's error suggests before it says how many more there are.
+    public static let candidateLimit = 3
+
+    /// The resource `text` names: its id as stored; else the same id in lower case (ids are lower-case UUIDs,
+    /// one typed or pasted in capitals is the same resource); else the one resource in `scopes` whose latest
+    /// name is exactly `text` (a person asks about "office-berlin", not its UUID).
+    /// - Throws: ``ReportError/unknownGateway(_:candidates:)`` naming what `text` may mean otherwise.
+    static func resolve(_ text: GatewayID, in store: any HistoryReading, scopes: ScopeFilter) throws -> (
+        GatewayID, GatewaySummary
+    ) {
+        if let summary = try store.gateway(text) { return (text, summary) }
+        let lowered = GatewayID(text.rawValue.lowercased())
+        if lowered != text, let summary = try store.gateway(lowered) { return (lowered, summary) }
+        // Not found: read the known resources once (the summaries `gateways` lists).
+        let known = try store.gateways().filter { scopes.matches($0.scope) }
+        let named = known.filter { $0.name == text.rawValue }
+        if named.count == 1 { return (named[0].gatewayID, named[0]) }
+        let folded = lowered.rawValue
+        let candidates = known.filter { summary in
+            summary.name?.lowercased() == folded
+                || (!folded.isEmpty && summary.gatewayID.rawValue.lowercased().hasPrefix(folded))
+        }
+        var labels = candidates.prefix(candidateLimit).map { summary in
+            "\"\(TerminalText.line(summary.gatewayID.rawValue))\""
+                + (summary.name.map { " (\(TerminalText.line($0)))" } ?? "")
+        }
+        if candidates.count > candidateLimit { labels.append("\(candidates.count - candidateLimit) more") }
+        throw ReportError.unknownGateway(text, candidates: labels)
     }
 
     /// A readable table for a terminal.

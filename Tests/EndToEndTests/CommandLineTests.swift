@@ -55,6 +55,18 @@ struct CommandLineTests {
                 "when-changed", id.uppercased(), "--field", "name", "--tz", "Europe/Berlin",
             ])
             #expect(capitals.status == 0 && capitals.stdout == when.stdout, "\(capitals.stderr)")
+            // A person asks by the name they know; a truncated paste is answered with the ids it begins.
+            let named = try await e.cli(["when-changed", "branch-munich-2", "--field", "name", "--tz", "Europe/Berlin"])
+            #expect(named.status == 0 && named.stdout == when.stdout, "\(named.stderr)")
+            let truncated = try await e.cli(["when-changed", "5F0C1A8E-3B2D-4C71-9E0A-0000000000"])
+            #expect(truncated.status == 2 && truncated.stdout.isEmpty)
+            #expect(
+                truncated.stderr.hasPrefix(
+                    "gateway-audit: error: no gateway \"5F0C1A8E-3B2D-4C71-9E0A-0000000000\" in this database; "
+                        + "did you mean \"\(Scenario.standardGatewayID(1))\" ("),
+                "\(truncated.stderr)")
+            #expect(truncated.stderr.hasSuffix(" more? `gateway-audit gateways` lists the known ids\n"))
+            #expect(truncated.stderr.split(separator: "\n").count == 1)
 
             for view in ["history", "changes", "timestamps"] {
                 for format in ["csv", "html"] {

@@ -124,4 +124,37 @@ struct WhenChangedTests {
             ReportError.unknownGateway("nope").description
                 == "no gateway \"nope\" in this database; `gateway-audit gateways` lists the known ids")
     }
+
+    @Test("a resource's exact latest name finds it; a near miss names what it may mean")
+    func byName() async throws {
+        let f = try await ReportFixture.build()
+        let byID = try WhenChangedReport(store: f.store, gatewayID: "gw-a", field: "name")
+        let byName = try WhenChangedReport(store: f.store, gatewayID: "alpha-renamed", field: "name")
+        #expect(byName.gatewayID == "gw-a" && byName.text == byID.text)
+        // Names are matched exactly; one differing in case is offered, not taken.
+        let hint = "; did you mean \"gw-a\" (alpha-renamed)? `gateway-audit gateways` lists the known ids"
+        #expect(throws: ReportError.unknownGateway("ALPHA-renamed", candidates: [#""gw-a" (alpha-renamed)"#])) {
+            try WhenChangedReport(store: f.store, gatewayID: "ALPHA-renamed")
+        }
+        #expect(
+            ReportError.unknownGateway("ALPHA-renamed", candidates: [#""gw-a" (alpha-renamed)"#]).description
+                == "no gateway \"ALPHA-renamed\" in this database" + hint)
+        // A truncated id: the first three it begins, in id order, then how many more (names on one line).
+        do {
+            _ = try WhenChangedReport(store: f.store, gatewayID: "GW-H")
+            Issue.record("a prefix is not an id")
+        } catch let error as ReportError {
+            #expect(
+                error.description
+                    == #"no gateway "GW-H" in this database; did you mean "gw-h0" (=HYPERLINK("http://x")), "#
+                    + #""gw-h1" (<script>alert(1)</script>), "gw-h2" ("quoted, name"), 7 more? "#
+                    + "`gateway-audit gateways` lists the known ids")
+        }
+        let lines = try WhenChangedReport.resolve("line one\nline two", in: f.store, scopes: ScopeFilter())
+        #expect(lines.0 == "gw-h3")
+        // Names outside --account, --region or --project are not looked at.
+        #expect(throws: ReportError.unknownGateway("alpha-renamed")) {
+            try WhenChangedReport(store: f.store, gatewayID: "alpha-renamed", scopes: ScopeFilter(projectID: "other"))
+        }
+    }
 }
