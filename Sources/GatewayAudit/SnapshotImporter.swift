@@ -173,6 +173,9 @@ public struct SnapshotImporter: Sendable {
             if let single = json["customer_gateway"] { return ([try CustomerGateway(json: single)], nil) }
             if let array = json.arrayValue { return (try array.map { try CustomerGateway(json: $0) }, nil) }
             return ([try CustomerGateway(json: json)], nil)
+        } catch ModelError.invalidJSON(let detail) {
+            // A saved file, not a response: no proxy to blame.
+            throw .unreadable(path: path, detail: "not valid JSON (\(detail))")
         } catch {
             throw .unreadable(path: path, detail: "\(error)")
         }

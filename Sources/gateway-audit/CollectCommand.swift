@@ -52,7 +52,9 @@ struct CollectCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("With --config: only this project id.", valueName: "id"))
     var project: String?
 
-    @Option(name: .customLong("scope-concurrency"), help: "With --config: scopes collected at once (1-64).")
+    @Option(
+        name: .customLong("scope-concurrency"), parsing: .unconditional,
+        help: "With --config: scopes collected at once (1-64).")
     var scopeConcurrency: Int = 4
 
     @Option(
@@ -74,24 +76,28 @@ struct CollectCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOption
 
-    @Option(name: .long, help: "Requests in flight at once (1-64).")
+    @Option(name: .long, parsing: .unconditional, help: "Requests in flight at once (1-64).")
     var concurrency: Int = 8
 
-    @Option(name: .long, help: ArgumentHelp("At most this many requests per second.", valueName: "per-second"))
+    @Option(
+        name: .long, parsing: .unconditional,
+        help: ArgumentHelp("At most this many requests per second.", valueName: "per-second"))
     var rate: Double?
 
     @Option(
-        name: .long,
+        name: .long, parsing: .unconditional,
         help: ArgumentHelp(
             "Seconds per request, from sending it to its answer's last byte, before it is retried (an answer silent for 60 s ends sooner).",
             valueName: "seconds"))
     var timeout: Double = 30
 
-    @Option(name: .long, help: ArgumentHelp("Seconds the whole run may take.", valueName: "seconds"))
+    @Option(
+        name: .long, parsing: .unconditional,
+        help: ArgumentHelp("Seconds the whole run may take.", valueName: "seconds"))
     var deadline: Double?
 
     @Option(
-        name: .customLong("lock-wait"),
+        name: .customLong("lock-wait"), parsing: .unconditional,
         help: ArgumentHelp("Seconds to wait while another run holds the database.", valueName: "seconds"))
     var lockWait: Double = 60
 

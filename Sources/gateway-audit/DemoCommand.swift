@@ -17,7 +17,7 @@ struct DemoCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "Simulated nights to collect (1-30).")
+    @Option(name: .long, parsing: .unconditional, help: "Simulated nights to collect (1-30).")
     var nights: Int = 30
 
     @Option(
@@ -38,7 +38,7 @@ struct DemoCommand: AsyncParsableCommand {
             valueName: "path"))
     var db: String?
 
-    @Option(name: .long, help: "Scenario seed (request ids and generated certificate ids).")
+    @Option(name: .long, parsing: .unconditional, help: "Scenario seed (request ids and generated certificate ids).")
     var seed: UInt64?
 
     @OptionGroup var zoneOption: ZoneOption

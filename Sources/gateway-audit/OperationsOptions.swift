@@ -44,7 +44,7 @@ struct OperationsOptions: ParsableArguments {
     var notifyFormat: NotifyFormatArgument?
 
     @Option(
-        name: .customLong("notify-timeout"),
+        name: .customLong("notify-timeout"), parsing: .unconditional,
         help: ArgumentHelp("Seconds a notification may take, retries included.", valueName: "seconds"))
     var notifyTimeout: Double = 30
 

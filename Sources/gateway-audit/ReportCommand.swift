@@ -31,7 +31,7 @@ struct ReportCommand: AsyncParsableCommand {
     var format: ReportOutputFormat?
 
     @Option(
-        name: .customLong("since-run"),
+        name: .customLong("since-run"), parsing: .unconditional,
         help: ArgumentHelp("digest only: every run from this one to the latest.", valueName: "run"))
     var sinceRun: Int64?
 

@@ -8,7 +8,7 @@ struct RunsCommand: AsyncParsableCommand {
         discussion: "A run shown as `running` with no finish was killed; the next run closes it as `aborted`."
     )
 
-    @Option(name: .long, help: "Show at most this many runs (1 or more).")
+    @Option(name: .long, parsing: .unconditional, help: "Show at most this many runs (1 or more).")
     var limit: Int = 50
 
     @OptionGroup var list: ListOptions

@@ -22,7 +22,7 @@ struct VPNSimulatorCommand: AsyncParsableCommand {
             names: listGateways, getGateway, listVPNGateways, getVPNGateway, listConnections, getConnection, ...
             """)
 
-    @Option(help: "Port to listen on; 0 picks a free one.")
+    @Option(parsing: .unconditional, help: "Port to listen on; 0 picks a free one.")
     var port: Int = 8080
 
     @Option(help: "Address to listen on. Anything but loopback exposes the simulator to the network.")
@@ -32,23 +32,29 @@ struct VPNSimulatorCommand: AsyncParsableCommand {
     var scenario: String?
 
     @Option(
+        parsing: .unconditional,
         help: """
             Serve a generated scenario with this many customer gateways (the bench's synthetic night 0) instead \
             of the built-in one.
             """)
     var gateways: Int?
 
-    @Option(help: "VPN gateways of the generated scenario (default with --gateways N: max(1, N/5)).")
+    @Option(
+        parsing: .unconditional,
+        help: "VPN gateways of the generated scenario (default with --gateways N: max(1, N/5)).")
     var vpnGateways: Int?
 
     @Option(
+        parsing: .unconditional,
         help: """
             VPN connections of the generated scenario (default with --gateways N: N); connection i uses customer \
             gateway i and VPN gateway i % --vpn-gateways.
             """)
     var connections: Int?
 
-    @Option(help: "Seed for generated ids, tokens and probabilistic faults (default: the scenario's).")
+    @Option(
+        parsing: .unconditional,
+        help: "Seed for generated ids, tokens and probabilistic faults (default: the scenario's).")
     var seed: UInt64?
 
     @Option(help: "Access key accepted for SDK-HMAC-SHA256 signatures.")
@@ -77,13 +83,16 @@ struct VPNSimulatorCommand: AsyncParsableCommand {
             """)
     var markerMode: MarkerMode?
 
-    @Option(help: "Expire each IAM token after it has authorised this many requests (to test renewal).")
+    @Option(
+        parsing: .unconditional,
+        help: "Expire each IAM token after it has authorised this many requests (to test renewal).")
     var tokenExpiresAfterRequests: Int?
 
-    @Option(help: "Start at this night instead of 0.")
+    @Option(parsing: .unconditional, help: "Start at this night instead of 0.")
     var night: Int = 0
 
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
             "Delay every API answer by this many milliseconds (an event-loop timer; /_sim/ admin routes are not delayed).",
             valueName: "ms"))

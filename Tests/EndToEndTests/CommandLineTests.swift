@@ -128,6 +128,9 @@ struct CommandLineTests {
             // Times no Duration can hold were a trap with a stack trace; now they are usage errors.
             for (option, value, message) in [
                 ("--timeout", "inf", "--timeout must be greater than 0 and at most 3600 seconds"),
+                // A negative value was "Missing value for '--timeout <seconds>'" (it looked like an option).
+                ("--timeout", "-5", "--timeout must be greater than 0 and at most 3600 seconds"),
+                ("--concurrency", "-1", "--concurrency must be between 1 and 64"),
                 ("--deadline", "1e30", "--deadline must be greater than 0 and at most 604800 seconds (7 days)"),
                 ("--lock-wait", "inf", "--lock-wait must be between 0 and 86400 seconds"),
                 ("--rate", "1e-300", "--rate must be between 0.001 and 100000 requests per second"),

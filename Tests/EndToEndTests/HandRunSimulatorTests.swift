@@ -183,6 +183,21 @@ struct HandRunSimulatorTests {
         }
     }
 
+    @Test("a negative number is a value its option checks, not a missing value: one line, exit 64")
+    func negativeValues() async throws {
+        for (arguments, message) in [
+            (["--port", "-1"], "Error: --port must be from 0 to 65535"),
+            (["--latency", "-5"], "Error: --latency must be 0 or more milliseconds"),
+        ] {
+            let result = try await offPool {
+                try Spawn.run(Self.simulatorBinary.path, arguments, environment: ["PATH": "/usr/bin:/bin"])
+            }
+            let stderr = String(decoding: result.stderr, as: UTF8.self)
+            #expect(result.status == 64, "\(arguments): \(stderr)")
+            #expect(stderr.hasPrefix(message + "\n"), "\(arguments): \(stderr)")
+        }
+    }
+
     @Test("`vpn-simulator --latency 400`: three gateways fetched one at a time take at least 1.2 s")
     func latencyOption() async throws {
         let directory = try Self.temporaryDirectory()

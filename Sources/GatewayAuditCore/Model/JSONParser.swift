@@ -29,8 +29,23 @@ struct JSONParser {
     }
 
     private func error(_ expected: String) -> ModelError {
-        let found = index < bytes.count ? "\"\(Character(Unicode.Scalar(bytes[index])))\"" : "the end of the data"
-        return .invalidJSON("expected \(expected) at byte \(index), found \(found)")
+        // A quote shows escaped, as JSON writes it (`"\""`, not `"""`).
+        let found =
+            index >= bytes.count
+            ? "the end of the data"
+            : bytes[index] == UInt8(ascii: "\"") ? #""\"""# : "\"\(Character(Unicode.Scalar(bytes[index])))\""
+        return .invalidJSON("expected \(expected) at \(position), found \(found)")
+    }
+
+    /// Where the parser stands: the byte offset, and, in a document of several lines (a saved file), the
+    /// line and the column (in characters, from 1) an editor shows first.
+    private var position: String {
+        let end = min(index, bytes.count)
+        guard let lastBreak = bytes[..<end].lastIndex(of: 0x0A) else { return "byte \(index)" }
+        let line = bytes[..<end].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+        // UTF-8 continuation bytes (10xxxxxx) do not start a character.
+        let column = bytes[(lastBreak + 1)..<end].reduce(1) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
+        return "line \(line), column \(column) (byte \(index))"
     }
 
     private mutating func skipWhitespace() {

@@ -315,6 +315,15 @@ struct SnapshotImporterTests {
             return path == bad && "\(error)".contains("nothing from this file or later ones was imported")
         }
         #expect(try f.store.runs().count == 1)
+        // A file saved over several lines is pointed at as an editor shows it (columns in characters).
+        let lines = try write(f, "2025-03-03.json", "{\"customer_gateways\": [\n  {\"id\": \"a\", \"name\": \"Zürich\" \"x\": 1}\n]}")
+        await #expect(
+            throws: ImportError.unreadable(
+                path: lines,
+                detail: #"not valid JSON (expected "," or "}" at line 2, column 32 (byte 56), found "\"")"#)
+        ) {
+            try await SnapshotImporter(database: f.database).importFiles([lines])
+        }
         let old = try write(f, "2025-02-01.json", #"{"customer_gateways":[{"id":"a"}]}"#)
         await #expect(
             throws: ImportError.olderThanHistory(

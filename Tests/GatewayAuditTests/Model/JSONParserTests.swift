@@ -69,6 +69,10 @@ struct JSONParserTests {
                 "response is not valid JSON (expected a value at byte 0, found \"<\"); the body may be truncated or come from a proxy"
             ),
             (
+                "{\n \"é\": tru}",
+                "response is not valid JSON (expected true at line 2, column 10 (byte 12), found \"}\"); the body may be truncated or come from a proxy"
+            ),
+            (
                 "1e999",
                 "response is not valid JSON (number 1e999 is out of range); the body may be truncated or come from a proxy"
             ),
