@@ -316,7 +316,8 @@ struct SnapshotImporterTests {
         }
         #expect(try f.store.runs().count == 1)
         // A file saved over several lines is pointed at as an editor shows it (columns in characters).
-        let lines = try write(f, "2025-03-03.json", "{\"customer_gateways\": [\n  {\"id\": \"a\", \"name\": \"Zürich\" \"x\": 1}\n]}")
+        let lines = try write(
+            f, "2025-03-03.json", "{\"customer_gateways\": [\n  {\"id\": \"a\", \"name\": \"Zürich\" \"x\": 1}\n]}")
         await #expect(
             throws: ImportError.unreadable(
                 path: lines,
