@@ -13,11 +13,13 @@ public struct IAMProjectList: Sendable {
     let pipeline: RequestPipeline
     let time: any TimeSource
 
-    /// Creates a lister.
+    /// Creates a lister whose requests (a password's token exchange and the list) end within `deadline`
+    /// from now (``ClientError/deadlineExceeded``), each attempt within `requestTimeout`.
     /// - Throws: ``ClientError/insecureEndpoint(_:)`` for plain http to anything but loopback.
     public init(
         iamURL: URL, credentials: Credentials, transport: any Transport, requestTimeout: Duration = .seconds(30),
-        logger: Logger = Logger(label: "gateway-audit.iam"), time: any TimeSource = SystemTime(),
+        deadline: Duration? = nil, logger: Logger = Logger(label: "gateway-audit.iam"),
+        time: any TimeSource = SystemTime(),
         variablesToCheck: String? = nil
     ) throws(ClientError) {
         try VPNClient.checkSecure(iamURL, what: "IAM URL")
@@ -25,7 +27,7 @@ public struct IAMProjectList: Sendable {
         self.credentials = credentials
         self.time = time
         pipeline = RequestPipeline(
-            transport: transport, retry: RetryPolicy(), requestTimeout: requestTimeout, deadline: nil,
+            transport: transport, retry: RetryPolicy(), requestTimeout: requestTimeout, deadline: deadline,
             stopwatch: Stopwatch(clock: ContinuousClock()),
             variablesToCheck: variablesToCheck ?? credentials.variablesToCheck,
             logger: logger)

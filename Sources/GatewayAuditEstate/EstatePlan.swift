@@ -43,13 +43,17 @@ public struct EstatePlan: Sendable {
     }
 
     /// Builds the plan; lists projects of `projects = "all"` accounts through IAM (`listProjects`
-    /// false: such regions keep one placeholder scope with project `all`, for `config check`).
+    /// false: such regions keep one placeholder scope with project `all`, for `config check`), each request
+    /// bounded by `requestTimeout` and all of them by `deadline` (from now; a region not listed by then is
+    /// unlisted with ``ClientError/deadlineExceeded``, so a hung IAM cannot hold the night past `--deadline`).
     /// - Throws: ``EstateError`` (see ``regions(of:filter:credentials:)``), and when nothing is left to collect:
     ///   `--project` naming no project of the kept regions, or no project listed at all.
     public static func make(
         estate: Estate, filter: ScopeFilter, credentials: EstateCredentials, transport: any Transport,
-        listProjects: Bool = true, logger: Logger, time: any TimeSource = SystemTime()
+        listProjects: Bool = true, requestTimeout: Duration = .seconds(30), deadline: Duration? = nil, logger: Logger,
+        time: any TimeSource = SystemTime()
     ) async throws(EstateError) -> EstatePlan {
+        let started = ContinuousClock.now
         var scopes: [EstateScope] = []
         var unlisted: [UnlistedRegion] = []
         var rejected: [String: AccountRejection] = [:]
@@ -76,9 +80,11 @@ public struct EstatePlan: Sendable {
                     guard let url = URL(string: account.iamEndpoint(region: region)) else {
                         throw .invalidURL("IAM endpoint \(account.iamEndpoint(region: region)) is not a URL")
                     }
+                    let left = deadline.map { $0 - started.duration(to: .now) }
+                    if let left, left <= .zero { throw .deadlineExceeded }
                     let lister = try IAMProjectList(
-                        iamURL: url, credentials: credentials, transport: transport, logger: logger, time: time,
-                        variablesToCheck: account.variablesToCheck)
+                        iamURL: url, credentials: credentials, transport: transport, requestTimeout: requestTimeout,
+                        deadline: left, logger: logger, time: time, variablesToCheck: account.variablesToCheck)
                     projects = try await lister.projects(region: region).map(\.id)
                 } catch {
                     let region = UnlistedRegion(account: account, region: region, error: error)

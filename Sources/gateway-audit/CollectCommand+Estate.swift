@@ -57,7 +57,10 @@ extension CollectCommand {
             transport = client
             let plan = try await Self.estateOrUsage { () async throws(EstateError) in
                 try await EstatePlan.make(
-                    estate: estate, filter: filter, credentials: credentials, transport: client, logger: logger)
+                    estate: estate, filter: filter, credentials: credentials, transport: client,
+                    requestTimeout: .seconds(timeout),
+                    deadline: deadline.map { .seconds($0) - started.duration(to: .now) },
+                    logger: logger)
             }
             let history = try HistoryDatabase.open(path: database.db ?? estate.database ?? database.path)
             let runner = EstateRunner(
@@ -136,6 +139,7 @@ extension CollectCommand {
         return CommandFailure(
             status: .partial,
             description: "\(incomplete) of \(totals.scopes) scope(s) not complete (see the lines above); "
-                + "the others are stored")
+                + (totals.complete == 0 && totals.counts.observed == 0 ? "nothing was stored" : "the others are stored")
+        )
     }
 }

@@ -109,6 +109,35 @@ struct EstateTests {
         return rows
     }
 
+    @Test("a hung IAM project list ends with --deadline (it waited out --timeout and its retries before)")
+    func hungProjectList() async throws {
+        try await Self.with { f in
+            try await f.estate.advance(to: 1)
+            let silent = try await SilentReceiver.start()
+            let iam = "iam_endpoints = { \"eu-de\" = \"\(f.estate.regions["eu-de"]?.baseURLString ?? "")/v3\" }"
+            let hung = f.file.replacingOccurrences(
+                of: iam, with: "iam_endpoints = { \"eu-de\" = \"http://127.0.0.1:\(silent.port)/v3\" }")
+            #expect(hung != f.file)
+            try hung.write(toFile: f.config, atomically: true, encoding: .utf8)
+            let started = ContinuousClock.now
+            let result = try await f.collect(["--deadline", "3"])
+            let took = started.duration(to: .now)
+            await silent.stop()
+            // Before, the list waited out the request timeout (30 s, not even --timeout) and its retries.
+            #expect(took < .seconds(15), "took \(took)")
+            #expect(result.status == 1)
+            let deadline = "the run's deadline passed before every gateway was fetched; raise --deadline"
+            let lines = result.stderr.split(separator: "\n").map(String.init)
+            #expect(lines.first == "gateway-audit: otc/eu-de/all: \(deadline)", "\(result.stderr)")
+            #expect(lines.count == 5)
+            #expect(
+                lines.last
+                    == "gateway-audit: error: 4 of 4 scope(s) not complete (see the lines above); nothing was stored")
+            let runs = try await f.cli(["runs", "--format", "csv"])
+            #expect(runs.stdout.split(separator: "\r\n").count <= 1, "\(runs.stdout)")
+        }
+    }
+
     @Test("under the systemd journal each failed scope's line and the last line carry <3>, so -p err shows them")
     func journalPriorities() async throws {
         try await Self.with { f in
