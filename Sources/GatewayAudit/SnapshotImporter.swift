@@ -161,10 +161,10 @@ public struct SnapshotImporter: Sendable {
     /// (which Windows tools write) is skipped.
     /// - Throws: ``ImportError/unreadable(path:detail:)``.
     func response(in path: String) throws(ImportError) -> (gateways: [CustomerGateway], page: ResourcePageInfo?) {
-        guard var data = FileManager.default.contents(atPath: path) else {
+        // A UTF-8 byte order mark is skipped by the parser (its error offsets stay the file's).
+        guard let data = FileManager.default.contents(atPath: path) else {
             throw .unreadable(path: path, detail: "cannot read the file")
         }
-        if data.starts(with: [0xEF, 0xBB, 0xBF]) { data.removeFirst(3) }
         do {
             let json = try JSONValue(data: data)
             if let list = json["customer_gateways"]?.arrayValue {

@@ -30,6 +30,9 @@ public enum ReportError: Error, Sendable, Hashable {
     /// shared by several resources, and ids it begins (a truncated paste), at most
     /// ``WhenChangedReport/candidateLimit`` of them, then how many more.
     case unknownGateway(GatewayID, candidates: [String] = [])
+    /// Several resources keep this latest name (none of them the one present); `candidates` as for
+    /// ``unknownGateway(_:candidates:)``.
+    case ambiguousName(String, count: Int, candidates: [String])
     /// A key file of a new pair could not be created or written; neither file of the pair was kept.
     case cannotWriteKey(path: String, detail: String)
     /// A key file is missing or not a gateway-audit Ed25519 key.
@@ -66,8 +69,13 @@ extension ReportError: CustomStringConvertible {
         case .unknownGateway(let id, let candidates) where !candidates.isEmpty:
             return "no gateway \"\(TerminalText.line(id.rawValue))\" in this database; did you mean "
                 + "\(candidates.joined(separator: ", "))? `gateway-audit gateways` lists the known ids"
+        case .ambiguousName(let name, let count, let candidates):
+            return
+                "\"\(TerminalText.line(name))\" is the name of \(count) resources: \(candidates.joined(separator: ", ")); "
+                + "ask by id (`gateway-audit gateways` lists them)"
         case .unknownGateway(let id, _):
-            return "no gateway \"\(TerminalText.line(id.rawValue))\" in this database; `gateway-audit gateways` lists the known ids"
+            return
+                "no gateway \"\(TerminalText.line(id.rawValue))\" in this database; `gateway-audit gateways` lists the known ids"
         case .outsideScopes(let id, let scope):
             return "gateway \"\(id)\" belongs to scope \(scope), which --account, --region or --project leave out"
         }

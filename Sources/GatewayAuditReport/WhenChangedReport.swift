@@ -130,30 +130,51 @@ public struct WhenChangedReport: Sendable {
     public static let candidateLimit = 3
 
     /// The resource `text` names: its id as stored; else the same id in lower case (ids are lower-case UUIDs,
-    /// one typed or pasted in capitals is the same resource); else the one resource in `scopes` whose latest
-    /// name is exactly `text` (a person asks about "office-berlin", not its UUID).
-    /// - Throws: ``ReportError/unknownGateway(_:candidates:)`` naming what `text` may mean otherwise.
+    /// one typed or pasted in capitals is the same resource); else the resource whose latest name is exactly
+    /// `text` (a person asks about "office-berlin", not its UUID): the one in `scopes`, or the one present
+    /// when a gone resource had the name too (a gateway deleted and created again). A name only resources
+    /// outside `scopes` have resolves to one of them, which the caller refuses as out of scope.
+    /// - Throws: ``ReportError/ambiguousName(_:count:candidates:)`` when several resources keep the name,
+    ///   ``ReportError/unknownGateway(_:candidates:)`` naming what `text` may mean otherwise.
     static func resolve(_ text: GatewayID, in store: any HistoryReading, scopes: ScopeFilter) throws -> (
         GatewayID, GatewaySummary
     ) {
         if let summary = try store.gateway(text) { return (text, summary) }
         let lowered = GatewayID(text.rawValue.lowercased())
         if lowered != text, let summary = try store.gateway(lowered) { return (lowered, summary) }
-        // Not found: read the known resources once (the summaries `gateways` lists).
-        let known = try store.gateways().filter { scopes.matches($0.scope) }
-        let named = known.filter { $0.name == text.rawValue }
-        if named.count == 1 { return (named[0].gatewayID, named[0]) }
+        // Not found: read the known resources once (the summaries `gateways` lists; 0.4 s for 11,688).
+        let all = try store.gateways()
+        let named = all.filter { $0.name == text.rawValue }
+        let inScope = named.filter { scopes.matches($0.scope) }
+        func one(_ summaries: [GatewaySummary]) -> GatewaySummary? {
+            if summaries.count == 1 { return summaries[0] }
+            let present = summaries.filter { $0.state == .present }
+            return present.count == 1 ? present[0] : nil
+        }
+        if let summary = one(inScope) ?? (inScope.isEmpty ? one(named) : nil) {
+            return (summary.gatewayID, summary)
+        }
+        if !named.isEmpty {
+            let shared = inScope.isEmpty ? named : inScope
+            throw ReportError.ambiguousName(text.rawValue, count: shared.count, candidates: labels(shared))
+        }
         let folded = lowered.rawValue
-        let candidates = known.filter { summary in
-            summary.name?.lowercased() == folded
-                || (!folded.isEmpty && summary.gatewayID.rawValue.lowercased().hasPrefix(folded))
+        let candidates = all.filter { summary in
+            scopes.matches(summary.scope)
+                && (summary.name?.lowercased() == folded || summary.gatewayID.rawValue.lowercased().hasPrefix(folded))
         }
-        var labels = candidates.prefix(candidateLimit).map { summary in
-            "\"\(TerminalText.line(summary.gatewayID.rawValue))\""
-                + (summary.name.map { " (\(TerminalText.line($0)))" } ?? "")
+        throw ReportError.unknownGateway(text, candidates: labels(candidates))
+    }
+
+    /// `"id" (name)` of the first ``candidateLimit`` resources (`, gone` for a gone one), then how many more.
+    private static func labels(_ summaries: [GatewaySummary]) -> [String] {
+        var labels = summaries.prefix(candidateLimit).map { summary in
+            let notes = [summary.name.map(TerminalText.line), summary.state == .gone ? "gone" : nil].compactMap(\.self)
+            return "\"\(TerminalText.line(summary.gatewayID.rawValue))\""
+                + (notes.isEmpty ? "" : " (\(notes.joined(separator: ", ")))")
         }
-        if candidates.count > candidateLimit { labels.append("\(candidates.count - candidateLimit) more") }
-        throw ReportError.unknownGateway(text, candidates: labels)
+        if summaries.count > candidateLimit { labels.append("\(summaries.count - candidateLimit) more") }
+        return labels
     }
 
     /// A readable table for a terminal.

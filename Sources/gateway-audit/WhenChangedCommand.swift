@@ -34,6 +34,10 @@ struct WhenChangedCommand: AsyncParsableCommand {
         let store = try database.openForReading()
         // An id copied out of a console or a mail often brings spaces (or a line end) with it.
         let id = GatewayID(gatewayID.trimmingCharacters(in: .whitespacesAndNewlines))
+        // An unset variable (`when-changed "$ID"`) is a mistake, never a resource named "".
+        guard !id.rawValue.isEmpty else {
+            throw ValidationError("give a resource's id (or its name); `gateway-audit gateways` lists them")
+        }
         let report = try WhenChangedReport(
             store: store, gatewayID: id, field: field, zone: zoneOption.tz, scopes: scopes.filter)
         let stdout = StandardOutput()

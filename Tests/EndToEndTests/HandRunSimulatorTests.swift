@@ -183,7 +183,7 @@ struct HandRunSimulatorTests {
         }
     }
 
-    @Test("a negative number is a value its option checks, not a missing value: one line, exit 64")
+    @Test("a negative number is a value its option checks, not a missing value: its error first, exit 64")
     func negativeValues() async throws {
         for (arguments, message) in [
             (["--port", "-1"], "Error: --port must be from 0 to 65535"),

@@ -17,6 +17,8 @@ struct JSONParser {
     /// - Throws: ``ModelError/invalidJSON(_:)`` naming the byte offset and what was expected.
     static func parse(_ data: Data) throws(ModelError) -> JSONValue {
         var parser = JSONParser(bytes: [UInt8](data))
+        // A UTF-8 byte order mark (Windows tools write one) is skipped; offsets stay the file's.
+        if parser.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
         parser.skipWhitespace()
         let value = try parser.value()
         parser.skipWhitespace()
@@ -29,23 +31,42 @@ struct JSONParser {
     }
 
     private func error(_ expected: String) -> ModelError {
-        // A quote shows escaped, as JSON writes it (`"\""`, not `"""`).
-        let found =
-            index >= bytes.count
-            ? "the end of the data"
-            : bytes[index] == UInt8(ascii: "\"") ? #""\"""# : "\"\(Character(Unicode.Scalar(bytes[index])))\""
+        let found = index < bytes.count ? foundCharacter : "the end of the data"
         return .invalidJSON("expected \(expected) at \(position), found \(found)")
     }
 
     /// Where the parser stands: the byte offset, and, in a document of several lines (a saved file), the
-    /// line and the column (in characters, from 1) an editor shows first.
+    /// line and the column (in Unicode scalars, from 1) an editor shows.
     private var position: String {
         let end = min(index, bytes.count)
-        guard let lastBreak = bytes[..<end].lastIndex(of: 0x0A) else { return "byte \(index)" }
+        guard bytes.contains(0x0A) else { return "byte \(index)" }
+        let lineStart = bytes[..<end].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
         let line = bytes[..<end].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
-        // UTF-8 continuation bytes (10xxxxxx) do not start a character.
-        let column = bytes[(lastBreak + 1)..<end].reduce(1) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
+        // UTF-8 continuation bytes (10xxxxxx) do not start a scalar.
+        let column = bytes[lineStart..<end].reduce(1) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
         return "line \(line), column \(column) (byte \(index))"
+    }
+
+    /// The character at the parser's position, quoted as JSON writes it: a quote, a backslash, control
+    /// characters and bidirectional overrides escaped (an error stays one line and cannot drive a terminal), a multi-byte UTF-8 character
+    /// whole (one that is not valid UTF-8 as U+FFFD).
+    private var foundCharacter: String {
+        let lead = bytes[index]
+        let length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
+        let text = String(decoding: bytes[index..<min(index + length, bytes.count)], as: UTF8.self)
+        guard let scalar = text.unicodeScalars.first else { return "\"\u{FFFD}\"" }
+        switch scalar {
+        case "\"": return #""\"""#
+        case "\\": return #""\\""#
+        case "\n": return #""\n""#
+        case "\r": return #""\r""#
+        case "\t": return #""\t""#
+        case _
+        where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+            || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value):
+            return "\"\\u" + String(format: "%04X", scalar.value) + "\""
+        default: return "\"\(Character(scalar))\""
+        }
     }
 
     private mutating func skipWhitespace() {

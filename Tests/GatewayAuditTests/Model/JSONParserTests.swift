@@ -73,6 +73,26 @@ struct JSONParserTests {
                 "response is not valid JSON (expected true at line 2, column 10 (byte 12), found \"}\"); the body may be truncated or come from a proxy"
             ),
             (
+                "{\"a\" 1\n}",
+                "response is not valid JSON (expected \":\" at line 1, column 6 (byte 5), found \"1\"); the body may be truncated or come from a proxy"
+            ),
+            (
+                "[\"a\"\u{1B}[2J]",
+                "response is not valid JSON (expected \",\" or \"]\" at byte 4, found \"\\u001B\"); the body may be truncated or come from a proxy"
+            ),
+            (
+                "[1\\]",
+                "response is not valid JSON (expected \",\" or \"]\" at byte 2, found \"\\\\\"); the body may be truncated or come from a proxy"
+            ),
+            (
+                "[1é]",
+                "response is not valid JSON (expected \",\" or \"]\" at byte 2, found \"é\"); the body may be truncated or come from a proxy"
+            ),
+            (
+                "\u{FEFF}{\"a\" 1}",
+                "response is not valid JSON (expected \":\" at byte 8, found \"1\"); the body may be truncated or come from a proxy"
+            ),
+            (
                 "1e999",
                 "response is not valid JSON (number 1e999 is out of range); the body may be truncated or come from a proxy"
             ),

@@ -152,9 +152,40 @@ struct WhenChangedTests {
         }
         let lines = try WhenChangedReport.resolve("line one\nline two", in: f.store, scopes: ScopeFilter())
         #expect(lines.0 == "gw-h3")
-        // Names outside --account, --region or --project are not looked at.
-        #expect(throws: ReportError.unknownGateway("alpha-renamed")) {
-            try WhenChangedReport(store: f.store, gatewayID: "alpha-renamed", scopes: ScopeFilter(projectID: "other"))
+        // A name with a line break is offered on the error's one line.
+        #expect(throws: ReportError.unknownGateway("LINE ONE\nLINE TWO", candidates: [#""gw-h3" (line one⏎line two)"#]))
+        {
+            try WhenChangedReport(store: f.store, gatewayID: "LINE ONE\nLINE TWO")
+        }
+        // A name that only resources outside --account, --region or --project have is refused as out of scope.
+        do {
+            _ = try WhenChangedReport(
+                store: f.store, gatewayID: "alpha-renamed", scopes: ScopeFilter(projectID: "other"))
+            Issue.record("a resource outside the scopes was reported")
+        } catch ReportError.outsideScopes(let id, _) {
+            #expect(id == "gw-a")
+        }
+    }
+
+    @Test("a name kept by a gone resource and a present one is the present one's; one shared by two is asked by id")
+    func sharedName() async throws {
+        let f = try StoreFixture()
+        let night1 = try [("x", "edge"), ("y", "edge"), ("z", "dup"), ("w", "dup")].map { id, name in
+            try standardGateway(id: id, name: name)
+        }
+        try await f.run(night: 1, night1.map { .present($0) }, ids: night1.map(\.id))
+        var night2: [Observation.Result] = night1.map { .present($0) }
+        night2[0] = .gone
+        try await f.run(night: 2, night2, ids: night1.map(\.id))
+        #expect(try WhenChangedReport.resolve("edge", in: f.store, scopes: ScopeFilter()).0 == "y")
+        let shared = ReportError.ambiguousName("dup", count: 2, candidates: [#""w" (dup)"#, #""z" (dup)"#])
+        #expect(throws: shared) { try WhenChangedReport(store: f.store, gatewayID: "dup") }
+        #expect(
+            shared.description
+                == #""dup" is the name of 2 resources: "w" (dup), "z" (dup); ask by id (`gateway-audit gateways` lists them)"#
+        )
+        #expect(throws: ReportError.unknownGateway("EDGE", candidates: [#""x" (edge, gone)"#, #""y" (edge)"#])) {
+            try WhenChangedReport(store: f.store, gatewayID: "EDGE")
         }
     }
 }
