@@ -161,7 +161,8 @@ public struct WhenChangedReport: Sendable {
         let folded = lowered.rawValue
         let candidates = all.filter { summary in
             scopes.matches(summary.scope)
-                && (summary.name?.lowercased() == folded || summary.gatewayID.rawValue.lowercased().hasPrefix(folded))
+                && (summary.name?.lowercased() == folded
+                    || (!folded.isEmpty && summary.gatewayID.rawValue.lowercased().hasPrefix(folded)))
         }
         throw ReportError.unknownGateway(text, candidates: labels(candidates))
     }

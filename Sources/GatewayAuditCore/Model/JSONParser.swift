@@ -48,8 +48,8 @@ struct JSONParser {
     }
 
     /// The character at the parser's position, quoted as JSON writes it: a quote, a backslash, control
-    /// characters and bidirectional overrides escaped (an error stays one line and cannot drive a terminal), a multi-byte UTF-8 character
-    /// whole (one that is not valid UTF-8 as U+FFFD).
+    /// characters and bidirectional overrides escaped (an error stays one line and cannot drive a
+    /// terminal), a multi-byte UTF-8 character whole (one that is not valid UTF-8 as U+FFFD).
     private var foundCharacter: String {
         let lead = bytes[index]
         let length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
