@@ -13,10 +13,26 @@ public struct MetricsFile: Sendable {
     }
 
     /// Writes `metrics` in the Prometheus text format, replacing the file atomically (mode 0644, so
-    /// node_exporter's own user can read it).
+    /// node_exporter's own user can read it). The series of other scopes the file holds are kept
+    /// (``write(_:)-([RunMetrics])``).
     /// - Throws: ``MetricsError/cannotWrite(path:reason:)``.
     public func write(_ metrics: RunMetrics) throws(MetricsError) {
-        try write(text: PrometheusTextRenderer().render(metrics))
+        try write([metrics])
+    }
+
+    /// Writes the series of every scope in `all` (an estate night), replacing the file atomically. The
+    /// series the file holds for other scopes (labels `account`, `region`, `project_id`, `kind` none of
+    /// `all` has) are kept as they were: a run of one project, or of one kind, does not erase the nightly
+    /// series of the others. Lines in another form (an earlier release's) are dropped. Runs writing the
+    /// same file at once take turns (a lock file beside it, `.NAME.lock`).
+    /// - Throws: ``MetricsError/cannotWrite(path:reason:)``.
+    public func write(_ all: [RunMetrics]) throws(MetricsError) {
+        let text = PrometheusTextRenderer().render(all)
+        try exclusively { () throws(MetricsError) in
+            let previous = try? String(contentsOfFile: path, encoding: .utf8)
+            let replaced = Set(all.map { MetricsText.key(of: $0.scope) })
+            try write(text: previous.map { MetricsText.merging(kept: $0, into: text, except: replaced) } ?? text)
+        }
     }
 
     /// Writes `text` atomically.
@@ -50,23 +66,39 @@ public struct MetricsFile: Sendable {
         }
     }
 
-    /// The `gateway_audit_last_success_timestamp_seconds` value of the file as it stands, if any: a run
-    /// that cannot read its database still carries the last success forward, so the alert keeps its series.
-    public func previousLastSuccess() -> Instant? {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            return nil  // no previous file (first run) or unreadable: there is nothing to carry forward
+    /// The `gateway_audit_last_success_timestamp_seconds` value of the file as it stands for `scope`, if
+    /// any: a run that cannot read its database still carries its last success forward, so the alert keeps
+    /// its series.
+    public func previousLastSuccess(of scope: MonitoringScope) -> Instant? {
+        previousSeries()[MetricsText.key(of: scope)]?.lastSuccess
+    }
+
+    /// The scopes the file as it stands has series for (their labels), each with its last success, in the
+    /// file's order; empty when there is no file or it cannot be read.
+    public func previousScopes() -> [(scope: MonitoringScope, lastSuccess: Instant?)] {
+        let series = previousSeries()
+        return series.order.compactMap { key in series[key].map { ($0.scope, $0.lastSuccess) } }
+    }
+
+    private func previousSeries() -> MetricsText.Scopes {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            return MetricsText.Scopes()  // no previous file (first run) or unreadable: nothing to carry forward
         }
-        for line in text.split(separator: "\n") where line.hasPrefix("gateway_audit_last_success_timestamp_seconds") {
-            guard let value = line.split(separator: " ").last.flatMap({ Double($0) }), value.isFinite, value > 0 else {
-                continue
-            }
-            let seconds = value.rounded(.down)
-            return Instant(seconds: Int64(seconds), nanoseconds: Int64(((value - seconds) * 1e9).rounded()))
-        }
-        return nil
+        return MetricsText.scopes(in: text)
+    }
+
+    /// Runs `body` holding the file's lock (`.NAME.lock` in the same folder, which node_exporter ignores);
+    /// without the lock when that file cannot be made (a folder that takes only the metrics file).
+    private func exclusively(_ body: () throws(MetricsError) -> Void) throws(MetricsError) {
+        let url = URL(fileURLWithPath: path)
+        let lockPath = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).lock").path
+        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard descriptor >= 0 else { return try body() }
+        defer { close(descriptor) }
+        // Held for a read and a rename: milliseconds. An interrupted wait is retried.
+        while flock(descriptor, LOCK_EX) != 0 && errno == EINTR {}
+        defer { flock(descriptor, LOCK_UN) }
+        try body()
     }
 
     private static func errnoText() -> String {

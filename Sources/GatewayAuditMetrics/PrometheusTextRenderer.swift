@@ -13,86 +13,104 @@ public struct PrometheusTextRenderer: Sendable {
     /// Creates a renderer.
     public init() {}
 
-    /// The whole text of the metrics file.
+    /// The whole text of the metrics file of one run.
     public func render(_ metrics: RunMetrics) -> String {
-        let labels = metrics.scope.labels
+        render([metrics])
+    }
+
+    /// The whole text of the metrics file of several scopes (an estate night): each family once, with a
+    /// series per scope in the order given. A family no scope has a value for (a success, a chain head) is left out.
+    public func render(_ all: [RunMetrics]) -> String {
         var text = ""
         // One registry per family: the registry emits families in hash order, the file should not move.
-        func family(_ build: (PrometheusCollectorRegistry) -> Void) {
+        func family(_ build: (PrometheusCollectorRegistry) -> Bool) {
             let registry = PrometheusCollectorRegistry()
-            build(registry)
-            text += registry.emitToString()
+            if build(registry) { text += registry.emitToString() }
         }
-        family {
-            Self.gauge(
-                in: $0, name: "gateway_audit_last_run_timestamp_seconds", labels: labels,
-                help: "Unix time the latest run ended, whatever its outcome."
-            ).set(Self.seconds(metrics.lastRun))
-        }
-        if let success = metrics.lastSuccess {
-            family {
-                Self.gauge(
-                    in: $0, name: "gateway_audit_last_success_timestamp_seconds", labels: labels,
-                    help: "Unix time the latest complete run ended; alert when it grows old."
-                ).set(Self.seconds(success))
+        // A gauge per scope that has a value, labelled with the scope's labels plus `extra`.
+        func gauges(
+            _ name: String, help: String, extra: [(String, String)] = [], _ value: (RunMetrics) -> Double?
+        ) {
+            family { registry in
+                var any = false
+                for metrics in all {
+                    guard let value = value(metrics) else { continue }
+                    Self.gauge(in: registry, name: name, labels: metrics.scope.labels + extra, help: help).set(value)
+                    any = true
+                }
+                return any
             }
         }
-        family {
-            Self.gauge(
-                in: $0, name: "gateway_audit_run_duration_seconds", labels: labels,
-                help: "Wall-clock seconds the latest run took."
-            ).set(metrics.durationSeconds)
+        gauges(
+            "gateway_audit_last_run_timestamp_seconds", help: "Unix time the latest run ended, whatever its outcome."
+        ) { Self.seconds($0.lastRun) }
+        gauges(
+            "gateway_audit_last_success_timestamp_seconds",
+            help: "Unix time the latest complete run ended; alert when it grows old."
+        ) { $0.lastSuccess.map(Self.seconds) }
+        gauges("gateway_audit_run_duration_seconds", help: "Wall-clock seconds the latest run took.") {
+            $0.durationSeconds
         }
         family { registry in
-            for status in Self.statuses {
-                Self.gauge(
-                    in: registry, name: "gateway_audit_run_status", labels: labels + [("status", status.rawValue)],
-                    help: "Outcome of the latest run: 1 for its status, 0 for the others."
-                )
-                .set(status == metrics.status ? 1.0 : 0.0)
+            for metrics in all {
+                for status in Self.statuses {
+                    Self.gauge(
+                        in: registry, name: "gateway_audit_run_status",
+                        labels: metrics.scope.labels + [("status", status.rawValue)],
+                        help: "Outcome of the latest run: 1 for its status, 0 for the others."
+                    )
+                    .set(status == metrics.status ? 1.0 : 0.0)
+                }
             }
+            return !all.isEmpty
         }
-        if let resources = metrics.resources {
-            family { registry in
+        family { registry in
+            var any = false
+            for metrics in all {
+                guard let resources = metrics.resources else { continue }
                 for (state, count) in [("present", resources.present), ("gone", resources.gone)] {
                     Self.gauge(
-                        in: registry, name: "gateway_audit_resources", labels: labels + [("state", state)],
+                        in: registry, name: "gateway_audit_resources",
+                        labels: metrics.scope.labels + [("state", state)],
                         help: "Known resources by latest state, after the latest run."
                     ).set(Double(count))
                 }
+                any = true
             }
+            return any
         }
         family { registry in
-            let counts = metrics.counts
-            let values = [counts.unchanged, counts.changed, counts.new, counts.gone, counts.failed]
-            for (outcome, count) in zip(Self.outcomes, values) {
-                Self.gauge(
-                    in: registry, name: "gateway_audit_observations_total", labels: labels + [("outcome", outcome)],
-                    help: "Observations of the latest run by outcome (reset every run: a gauge)."
-                ).set(Double(count))
+            for metrics in all {
+                let counts = metrics.counts
+                let values = [counts.unchanged, counts.changed, counts.new, counts.gone, counts.failed]
+                for (outcome, count) in zip(Self.outcomes, values) {
+                    Self.gauge(
+                        in: registry, name: "gateway_audit_observations_total",
+                        labels: metrics.scope.labels + [("outcome", outcome)],
+                        help: "Observations of the latest run by outcome (reset every run: a gauge)."
+                    ).set(Double(count))
+                }
             }
+            return !all.isEmpty
         }
-        family {
-            Self.gauge(
-                in: $0, name: "gateway_audit_anomalies", labels: labels,
-                help: "Timestamp and identity anomalies the latest run found."
-            ).set(Double(metrics.anomalies))
+        gauges("gateway_audit_anomalies", help: "Timestamp and identity anomalies the latest run found.") {
+            Double($0.anomalies)
         }
-        if let bytes = metrics.databaseBytes {
-            family {
+        gauges(
+            "gateway_audit_database_bytes", help: "Size of the history database file and its write-ahead log."
+        ) { $0.databaseBytes.map(Double.init) }
+        family { registry in
+            var any = false
+            for metrics in all {
+                guard let head = metrics.chainHead else { continue }
                 Self.gauge(
-                    in: $0, name: "gateway_audit_database_bytes", labels: labels,
-                    help: "Size of the history database file and its write-ahead log."
-                ).set(Double(bytes))
-            }
-        }
-        if let head = metrics.chainHead {
-            family {
-                Self.gauge(
-                    in: $0, name: "gateway_audit_chain_head_info", labels: labels + [("head", head)],
+                    in: registry, name: "gateway_audit_chain_head_info",
+                    labels: metrics.scope.labels + [("head", head)],
                     help: "The history's chain head after the latest run, anchored outside the database."
                 ).set(1.0)
+                any = true
             }
+            return any
         }
         return text
     }

@@ -1,4 +1,5 @@
 import GatewayAudit
+import GatewayAuditCore
 import GatewayAuditMetrics
 
 /// How one `collect` ended, as operations report it: the summary when the run reached the
@@ -22,6 +23,9 @@ public struct RunOutcome: Sendable {
     public var message: String?
     /// Anomalies the run found (filled in from the database after the run).
     public var anomalies = 0
+    /// The scope as the history records it, when the caller knows it (an estate's scopes, with their
+    /// account); else the one the endpoint names.
+    public var historyScope: ScopeKey?
 
     /// Creates an outcome.
     public init(

@@ -29,21 +29,42 @@ public struct RunPublisher: Sendable {
     /// Publishes `outcome`; returns it with the run's anomaly count filled in from the database.
     @discardableResult
     public func publish(_ outcome: RunOutcome) async -> RunOutcome {
-        var outcome = outcome
+        let published = await publish(scopes: [outcome]).first ?? outcome
+        await heartbeat?.finish(exitCode: published.exitCode, body: published.line)
+        return published
+    }
+
+    /// Publishes the outcomes of an estate night (or of one run): every scope's series in the one metrics
+    /// file, then each scope's notification (only those with news), in order. The heartbeat is the
+    /// caller's: an estate pings once for the whole night. `notifying`, when given, is what the notifications
+    /// tell instead (a night that failed before any scope: one message, not one per series it fails).
+    /// Returns the outcomes with their anomaly counts.
+    @discardableResult
+    public func publish(scopes outcomes: [RunOutcome], notifying: [RunOutcome]? = nil) async -> [RunOutcome] {
+        var outcomes = outcomes
         // The database is read only for what was asked for: without metrics or notifications a run
         // that could not use its database reports that once, as the run's own error.
         let history = metricsFile == nil && notifier == nil ? nil : openHistory()
         let queries = history.map(HistoryQueries.init)
-        if let queries, let run = outcome.summary?.runID {
-            outcome.anomalies =
-                logged("counting the run's anomalies") { () throws(StoreError) in
-                    try queries.anomalies(inRun: run).count
-                } ?? 0
+        if let queries {
+            for index in outcomes.indices {
+                guard let run = outcomes[index].summary?.runID else { continue }
+                outcomes[index].anomalies =
+                    logged("counting the run's anomalies") { () throws(StoreError) in
+                        try queries.anomalies(inRun: run).count
+                    } ?? 0
+            }
         }
-        if let metricsFile { writeMetrics(outcome, history: history, to: metricsFile) }
-        if let notifier { await notify(outcome, queries: queries, with: notifier) }
-        await heartbeat?.finish(exitCode: outcome.exitCode, body: outcome.line)
-        return outcome
+        if let metricsFile { writeMetrics(outcomes, history: history, to: metricsFile) }
+        if let notifier {
+            // A webhook that failed one scope's notification is not tried again tonight: twenty scopes would
+            // wait twenty timeouts. Its ledgers keep those runs, so it gets them with its next digest.
+            var unreachable: Set<WebhookURL> = []
+            for outcome in notifying ?? outcomes {
+                unreachable.formUnion(await notify(outcome, queries: queries, with: notifier, skipping: unreachable))
+            }
+        }
+        return outcomes
     }
 
     /// The history, read-only, when its file (or PostgreSQL database) exists and opens; nil otherwise
@@ -57,8 +78,24 @@ public struct RunPublisher: Sendable {
         }
     }
 
-    func writeMetrics(_ outcome: RunOutcome, history: HistoryDatabase?, to file: MetricsFile) {
+    func writeMetrics(_ outcomes: [RunOutcome], history: HistoryDatabase?, to file: MetricsFile) {
         let queries = history.map(HistoryQueries.init)
+        let bytes = history.flatMap { history in
+            logged("measuring the database") { () throws(StoreError) in try history.fileSize() }
+        }
+        let all = outcomes.map { metrics(of: $0, queries: queries, databaseBytes: bytes, file: file) }
+        do {
+            try file.write(all)
+            logger.debug("metrics written", metadata: ["file": "\(file.path)"])
+        } catch {
+            logger.error("\(error)")
+        }
+    }
+
+    /// The series of one scope's outcome.
+    func metrics(of outcome: RunOutcome, queries: HistoryQueries?, databaseBytes: Int64?, file: MetricsFile)
+        -> RunMetrics
+    {
         // The database says when the last complete run ended; without it, this run (if complete) or the
         // previous file's value, so the alert's series never disappears after one bad night.
         let recorded =
@@ -71,7 +108,8 @@ public struct RunPublisher: Sendable {
                 }
             } ?? nil
         let succeeded = outcome.status == .complete && outcome.exitCode == 0
-        let lastSuccess = recorded ?? (succeeded ? outcome.finishedAt : file.previousLastSuccess())
+        let lastSuccess =
+            recorded ?? (succeeded ? outcome.finishedAt : file.previousLastSuccess(of: outcome.scope))
         // The resources of this run's scope (a run that never began has no scope row: none reported).
         let resources = queries.flatMap { queries in
             outcome.summary.flatMap { summary in
@@ -80,41 +118,39 @@ public struct RunPublisher: Sendable {
                 }
             }
         }
-        let bytes = history.flatMap { history in
-            logged("measuring the database") { () throws(StoreError) in try history.fileSize() }
-        }
-        let metrics = RunMetrics(
+        return RunMetrics(
             scope: outcome.scope, lastRun: outcome.finishedAt, lastSuccess: lastSuccess,
             durationSeconds: max(0, outcome.finishedAt.seconds(since: outcome.startedAt)), status: outcome.status,
             counts: outcome.counts,
             resources: resources.map { .init(present: $0.present, gone: $0.gone) },
-            anomalies: outcome.anomalies, databaseBytes: bytes, chainHead: outcome.summary?.chainHead)
-        do {
-            try file.write(metrics)
-            logger.debug("metrics written", metadata: ["file": "\(file.path)"])
-        } catch {
-            logger.error("\(error)")
-        }
+            anomalies: outcome.anomalies, databaseBytes: databaseBytes, chainHead: outcome.summary?.chainHead)
     }
 
     /// The most runs one digest covers: a webhook that has been failing for longer gets the latest ones (its
     /// `digest_first_run` says from where; `report changes --since` lists everything).
     static let digestRuns: Int64 = 100
 
-    func notify(_ outcome: RunOutcome, queries: HistoryQueries?, with notifier: Notifier) async {
+    /// - Returns: the webhooks that were sent a notification and did not accept it.
+    @discardableResult
+    func notify(
+        _ outcome: RunOutcome, queries: HistoryQueries?, with notifier: Notifier, skipping: Set<WebhookURL> = []
+    ) async -> Set<WebhookURL> {
         // Read, deliver and record under one lock: an overlapping run waits for this one's deliveries (bounded
         // by their timeouts), then sends each webhook only what this one did not.
         let wait = Duration.seconds(notifier.sender.policy.timeout * Double(notifier.urls.count) + 10)
-        await NotificationLedger(databasePath: databasePath).exclusively(wait: wait) {
-            await deliver(outcome, queries: queries, with: notifier)
+        return await NotificationLedger(databasePath: databasePath).exclusively(wait: wait) {
+            await deliver(outcome, queries: queries, with: notifier, skipping: skipping)
         }
     }
 
     /// Sends each webhook the digest of the runs it has not accepted yet (its own ledger): one that keeps
     /// failing gets the missed runs again, without holding back the others. Webhooks that missed the same
     /// runs get one body.
-    private func deliver(_ outcome: RunOutcome, queries: HistoryQueries?, with notifier: Notifier) async {
-        let scope = ScopeKey(endpoint: outcome.endpoint, projectID: outcome.scope.projectID)
+    private func deliver(
+        _ outcome: RunOutcome, queries: HistoryQueries?, with notifier: Notifier, skipping: Set<WebhookURL>
+    ) async -> Set<WebhookURL> {
+        var failed: Set<WebhookURL> = []
+        let scope = outcome.historyScope ?? ScopeKey(endpoint: outcome.endpoint, projectID: outcome.scope.projectID)
         let ledgers = notifier.urls.map { NotificationLedger(databasePath: databasePath, url: $0, scope: scope) }
         let run = outcome.summary?.runID
         // The first run of each webhook's digest, webhooks in their order.
@@ -143,7 +179,9 @@ public struct RunPublisher: Sendable {
                     logger.error("cannot encode the notification: \(error)")
                     continue
                 }
-                accepted = Set(await notifier.deliver(body, to: indices.map { notifier.urls[$0] }))
+                let attempted = indices.map { notifier.urls[$0] }.filter { !skipping.contains($0) }
+                accepted = Set(await notifier.deliver(body, to: attempted))
+                failed.formUnion(attempted.filter { !accepted.contains($0) })
             }
             // A ledger moves only when its webhook has the digest (or there was nothing to say). A webhook that
             // never accepted one gets a ledger just before this run, so its next digest starts here.
@@ -158,6 +196,7 @@ public struct RunPublisher: Sendable {
                 }
             }
         }
+        return failed
     }
 
     /// Runs `body`; logs a failure once as a warning with what was being done, and returns nil.

@@ -1,6 +1,8 @@
 import Foundation
 import GatewayAudit
+import GatewayAuditCore
 import GatewayAuditEstate
+import GatewayAuditMetrics
 import GatewayAuditOperations
 import Logging
 
@@ -19,18 +21,17 @@ extension CollectCommand {
                 ?? (quiet ? .error : .warning))
         // The heartbeat starts before anything is checked: a nightly job whose estate file, variables or CA
         // file broke pings URL/fail (or its exit code) as any other failed night does.
-        let reporting = settings.heartbeat == nil ? nil : Self.reportingTransport(caFile: caFile)
-        let heartbeat = settings.heartbeat.flatMap { url in
-            reporting.map {
-                Heartbeat(
-                    url: url, style: operations.heartbeatStyle.style,
-                    sender: WebhookSender(transport: $0, policy: .heartbeat), logger: logger)
-            }
-        }
+        let reporting =
+            settings.heartbeat == nil && settings.notify.isEmpty ? nil : Self.reportingTransport(caFile: caFile)
+        let heartbeat = publisher(settings, transport: reporting, databasePath: database.path, logger: logger).heartbeat
         await heartbeat?.start()
         let started = ContinuousClock.now
+        let startedAt = Instant.now
         var transport: HTTP1Transport?
+        var databasePath = database.db ?? database.path
         let outcomes: [ScopeOutcome]
+        var scopes: [ScopeKey: EstateScope] = [:]
+        var unlisted: [UnlistedRegion] = []
         do {
             if let problem { throw problem }
             if endpoint != nil || projectID != nil || !ids.isEmpty || idsFile != nil {
@@ -40,13 +41,8 @@ extension CollectCommand {
                         + "with --config the estate file says what to collect (narrow it with --account, --region, --project)"
                 )
             }
-            if settings.metricsFile != nil || !settings.notify.isEmpty {
-                throw CommandFailure(
-                    status: .usage,
-                    description: "--metrics-file and --notify (and their GATEWAY_AUDIT_* variables) are not supported "
-                        + "with --config yet; collect those projects one by one, or use --heartbeat")
-            }
             let estate = try await Self.estateOrUsage { () throws(EstateError) in try EstateFile.load(path: path) }
+            databasePath = database.db ?? estate.database ?? database.path
             let filter = ScopeFilter(account: account, region: region, projectID: project)
             let credentials = EstateCredentials(environment: environment.values)
             // Every variable is checked before anything is sent or opened: a bad file collects nothing.
@@ -62,7 +58,9 @@ extension CollectCommand {
                     deadline: deadline.map { .seconds($0) - started.duration(to: .now) },
                     logger: logger)
             }
-            let history = try HistoryDatabase.open(path: database.db ?? estate.database ?? database.path)
+            for scope in plan.scopes { scopes[scope.key] = scope }
+            unlisted = plan.unlisted
+            let history = try HistoryDatabase.open(path: databasePath)
             let runner = EstateRunner(
                 database: history, transport: client,
                 options: EstateRunner.Options(
@@ -74,6 +72,16 @@ extension CollectCommand {
                 logger: logger)
             outcomes = plan.unlisted.map { ScopeOutcome($0) } + (await runner.run(plan.scopes, rejected: plan.rejected))
         } catch {
+            // Every scope the metrics file knows (those the narrowing names) failed tonight, and so did the night.
+            let failed = RunOutcome.estateFailure(
+                error, known: settings.metricsFile?.previousScopes().map(\.scope) ?? [],
+                account: account, region: region, project: project, startedAt: startedAt)
+            await publisher(settings, transport: reporting, databasePath: databasePath, logger: logger)
+                .publish(
+                    scopes: failed,
+                    notifying: [
+                        RunOutcome.estateFailure(error, account: account, region: region, startedAt: startedAt)
+                    ])
             await heartbeat?.finish(exitCode: ExitStatus(error).rawValue, body: "\(error)")
             for client in [transport, reporting].compactMap(\.self) { await Self.shutDown(client, logger: logger) }
             throw error
@@ -82,6 +90,32 @@ extension CollectCommand {
         let failure = Self.failure(of: outcomes, totals: totals)
         let status = failure?.status ?? .success
         let totalLine = totals.line + String(format: " in %.1f s", (ContinuousClock.now - started).seconds)
+        // Each scope's series in the metrics file and its notification (a region whose projects could not be
+        // listed fails the series the file has for it), then the night's end ping.
+        let finishedAt = Instant.now
+        let known = settings.metricsFile?.previousScopes().map(\.scope) ?? []
+        var series: [RunOutcome] = []
+        var notifications: [RunOutcome] = []
+        for region in unlisted {
+            series += RunOutcome.estateFailure(
+                region.error, known: known, account: region.account.name, region: region.region, project: nil,
+                startedAt: startedAt)
+            notifications.append(
+                RunOutcome.estateFailure(
+                    region.error, account: region.account.name, region: region.region, startedAt: startedAt))
+        }
+        for outcome in outcomes {
+            guard let key = outcome.scope else { continue }
+            let published = Self.runOutcome(
+                of: outcome, key: key, endpoint: scopes[key]?.endpoint ?? "", startedAt: startedAt,
+                finishedAt: finishedAt)
+            series.append(published)
+            notifications.append(published)
+        }
+        if settings.metricsFile != nil || !settings.notify.isEmpty {
+            await publisher(settings, transport: reporting, databasePath: databasePath, logger: logger)
+                .publish(scopes: series, notifying: notifications)
+        }
         await heartbeat?.finish(exitCode: status.rawValue, body: totalLine)
         for client in [transport, reporting].compactMap(\.self) { await Self.shutDown(client, logger: logger) }
         let clean = failure == nil && totals.counts.changed + totals.counts.new + totals.counts.gone == 0
@@ -94,6 +128,31 @@ extension CollectCommand {
             StderrLogHandler.write("gateway-audit: \(outcome.label): \(Self.problem(of: outcome))", level: .error)
         }
         if let failure { throw failure }
+    }
+
+    /// One scope's outcome as operations report it: its labels, its run's summary (or the error that kept it
+    /// from running) and the exit code the scope alone would have given.
+    static func runOutcome(
+        of outcome: ScopeOutcome, key: ScopeKey, endpoint: String, startedAt: Instant, finishedAt: Instant
+    ) -> RunOutcome {
+        let summary: RunSummary?
+        let failure: CommandFailure?
+        switch outcome.result {
+        case .success(let run):
+            summary = run
+            failure = Self.failure(of: run)
+        case .failure(let error):
+            summary = nil
+            failure = CommandFailure(status: ExitStatus(error), description: "\(error)")
+        }
+        var published = RunOutcome(
+            scope: MonitoringScope(account: key.account, region: key.region, projectID: key.projectID),
+            endpoint: endpoint, selection: .all, summary: summary,
+            startedAt: summary.map { finishedAt.adding(seconds: -$0.duration.components.seconds) } ?? startedAt,
+            finishedAt: finishedAt,
+            exitCode: (failure?.status ?? .success).rawValue, message: failure?.description)
+        published.historyScope = key
+        return published
     }
 
     /// Maps an estate file problem to a usage error (exit 2) with its one line.
@@ -141,5 +200,42 @@ extension CollectCommand {
             description: "\(incomplete) of \(totals.scopes) scope(s) not complete (see the lines above); "
                 + (totals.complete == 0 && totals.counts.observed == 0 ? "nothing was stored" : "the others are stored")
         )
+    }
+}
+
+extension RunOutcome {
+    /// A night that collected nothing for these scopes, for the metrics file: each series the file has for
+    /// an estate scope under `account`, `region` and `project` (nil: any) fails with `error`, its last
+    /// success kept; when the file has none, one series for what was asked (no project).
+    static func estateFailure(
+        _ error: any Error, known: [MonitoringScope], account: String?, region: String?, project: String?,
+        startedAt: Instant
+    ) -> [RunOutcome] {
+        // An estate's series name their account, and collect every kind: a project's own runs into the same
+        // file (no account, or one kind) are not the estate's to fail.
+        let matching = known.filter { scope in
+            !scope.account.isEmpty && scope.kind == MonitoringScope.allKinds
+                && account.map { $0 == scope.account } ?? true && region.map { $0 == scope.region } ?? true
+                && project.map { $0 == scope.projectID } ?? true
+        }
+        guard !matching.isEmpty else {
+            return [estateFailure(error, account: account, region: region, project: project, startedAt: startedAt)]
+        }
+        return matching.map { failure(error, scope: $0, startedAt: startedAt) }
+    }
+
+    /// The failure of what was asked (an account and a region when given), for its one notification.
+    static func estateFailure(
+        _ error: any Error, account: String?, region: String?, project: String? = nil, startedAt: Instant
+    ) -> RunOutcome {
+        failure(
+            error, scope: MonitoringScope(account: account ?? "", region: region ?? "", projectID: project ?? ""),
+            startedAt: startedAt)
+    }
+
+    private static func failure(_ error: any Error, scope: MonitoringScope, startedAt: Instant) -> RunOutcome {
+        RunOutcome(
+            scope: scope, endpoint: "", selection: .all, summary: nil, startedAt: startedAt, finishedAt: .now,
+            exitCode: ExitStatus(error).rawValue, message: "\(error)")
     }
 }

@@ -5,8 +5,9 @@ import Logging
 
 extension CollectCommand {
     /// Wires the metrics file, the notifier and the heartbeat the settings ask for.
-    func publisher(_ settings: OperationsOptions.Resolved, transport: (any Transport)?, logger: Logger) -> RunPublisher
-    {
+    func publisher(
+        _ settings: OperationsOptions.Resolved, transport: (any Transport)?, databasePath: String? = nil, logger: Logger
+    ) -> RunPublisher {
         var heartbeat: Heartbeat?
         var notifier: Notifier?
         if let transport {
@@ -24,7 +25,8 @@ extension CollectCommand {
             }
         }
         return RunPublisher(
-            databasePath: database.path, metricsFile: settings.metricsFile, notifier: notifier, heartbeat: heartbeat,
+            databasePath: databasePath ?? database.path, metricsFile: settings.metricsFile, notifier: notifier,
+            heartbeat: heartbeat,
             logger: logger)
     }
 }

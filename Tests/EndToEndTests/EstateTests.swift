@@ -292,6 +292,130 @@ struct EstateTests {
         }
     }
 
+    @Test(
+        "an estate night writes every scope's series to one metrics file and notifies each scope; a failed scope keeps its last success, a narrowed run the others' series"
+    )
+    func metricsAndNotifications() async throws {
+        try await Self.with { f in
+            let receiver = try await WebhookReceiver.start()
+            // Refuses its first notification (404 is final), then accepts.
+            let refusing = try await WebhookReceiver.start(script: [404])
+            defer {
+                Task {
+                    await receiver.stop()
+                    await refusing.stop()
+                }
+            }
+            let prom = f.directory.appendingPathComponent("gateway-audit.prom").path
+            let hooks = ["--metrics-file", prom, "--notify", receiver.baseURL + "/hook"]
+            // Each scope as (account, region, project), in the order collect prints them.
+            let scopes = f.scopes.map { $0.split(separator: "/").map(String.init) }
+            func metrics() throws -> MetricsText { try MetricsText(try String(contentsOfFile: prom, encoding: .utf8)) }
+            func value(_ metrics: MetricsText, _ name: String, _ scope: [String], _ extra: String? = nil) -> Double? {
+                metrics.value(name, account: scope[0], region: scope[1], project: scope[2], extra: extra)
+            }
+            func documents(from other: WebhookReceiver? = nil) async throws -> [[String: Any]] {
+                try await (other ?? receiver).requests().map {
+                    try #require(try JSONSerialization.jsonObject(with: $0.body) as? [String: Any])
+                }
+            }
+
+            let both = hooks + ["--notify", refusing.baseURL + "/refusing"]
+            try await f.estate.advance(to: 1)
+            let first = try await f.collect(both)
+            #expect(first.status == 0, "\(first.stderr)")
+            // The refusing webhook was tried for the first scope only, not made to refuse five times.
+            #expect(await refusing.requests().count == 1)
+            let night1 = try metrics()
+            let text = try String(contentsOfFile: prom, encoding: .utf8)
+            #expect(text.components(separatedBy: "# HELP gateway_audit_run_status ").count == 2, "\(text)")
+            var successes: [Double] = []
+            for scope in scopes {
+                #expect(value(night1, "gateway_audit_run_status", scope, "status=\"complete\"") == 1, "\(scope)")
+                #expect(value(night1, "gateway_audit_resources", scope, "state=\"present\"") == 23, "\(scope)")
+                #expect(value(night1, "gateway_audit_observations_total", scope, "outcome=\"new\"") == 23)
+                successes.append(try #require(value(night1, "gateway_audit_last_success_timestamp_seconds", scope)))
+            }
+            #expect(night1.samples.keys.filter { $0.hasPrefix("gateway_audit_chain_head_info{") }.count == 5)
+            // Night 1 is news everywhere: one notification per scope, each with its own account, region and project.
+            var heard = try await documents()
+            #expect(heard.count == 5)
+            let heardScopes = heard.compactMap { document -> [String]? in
+                guard let scope = document["scope"] as? [String: Any] else { return nil }
+                return [scope["account"], scope["region"], scope["project_id"]].compactMap { $0 as? String }
+            }
+            #expect(Set(heardScopes) == Set(scopes), "\(heardScopes)")
+            #expect(heard.allSatisfy { ($0["counts"] as? [String: Any])?["new"] as? Int == 23 })
+
+            // Night 2: the Huawei key is rejected; its three scopes fail and keep their last success.
+            try await f.estate.advance(to: 2)
+            var wrong = f.environment
+            wrong["PROD_SK"] = "wrong"
+            let second = try await f.collect(both, environment: wrong)
+            #expect(second.status == 1, "\(second.stderr)")
+            // It accepts now: every scope's notification, each OTC digest from the night it missed.
+            let caughtUp = try await documents(from: refusing).dropFirst()
+            #expect(caughtUp.count == 5)
+            let firstRuns = Dictionary(
+                uniqueKeysWithValues: heard.compactMap { document -> (String, Int)? in
+                    guard let scope = document["scope"] as? [String: Any], let project = scope["project_id"] as? String,
+                        let run = document["run_id"] as? Int
+                    else { return nil }
+                    return (project, run)
+                })
+            for project in f.projects("eu-de") {
+                let document = caughtUp.first { ($0["scope"] as? [String: Any])?["project_id"] as? String == project }
+                #expect(document?["digest_first_run"] as? Int == firstRuns[project], "\(project)")
+                #expect(document?["run_id"] as? Int != firstRuns[project])
+            }
+            let night2 = try metrics()
+            for (scope, success) in zip(scopes, successes) {
+                let rejected = scope[0] == "prod-huawei"
+                #expect(
+                    value(night2, "gateway_audit_run_status", scope, "status=\"\(rejected ? "failed" : "complete")\"")
+                        == 1, "\(scope)")
+                let kept = try #require(value(night2, "gateway_audit_last_success_timestamp_seconds", scope))
+                #expect(rejected ? kept == success : kept > success, "\(scope)")
+                #expect(
+                    try #require(value(night2, "gateway_audit_last_run_timestamp_seconds", scope))
+                        > value(night1, "gateway_audit_last_run_timestamp_seconds", scope) ?? .infinity)
+            }
+            heard = try await documents()
+            let failedNotes = heard.dropFirst(5).filter { $0["status"] as? String == "failed" }
+            #expect(failedNotes.count == 3, "\(heard.dropFirst(5))")
+            #expect(failedNotes.allSatisfy { ($0["message"] as? String)?.contains("authentication rejected") == true })
+
+            // A run narrowed to the OTC account leaves the Huawei series as night 2 left them.
+            let narrowed = try await f.collect(hooks + ["--account", "otc"])
+            #expect(narrowed.status == 0, "\(narrowed.stderr)")
+            let night3 = try metrics()
+            for scope in scopes where scope[0] == "prod-huawei" {
+                #expect(
+                    value(night3, "gateway_audit_last_run_timestamp_seconds", scope)
+                        == value(night2, "gateway_audit_last_run_timestamp_seconds", scope))
+                #expect(value(night3, "gateway_audit_run_status", scope, "status=\"failed\"") == 1)
+            }
+
+            // An estate that cannot start (a variable unset) fails every series the file has, their last
+            // successes kept, and sends one notification.
+            var unset = f.environment
+            unset["OTC_PASSWORD"] = nil
+            let before = await receiver.requests().count
+            let broken = try await f.collect(hooks, environment: unset)
+            #expect(broken.status == 2, "\(broken.stderr)")
+            let night4 = try metrics()
+            for scope in scopes {
+                #expect(value(night4, "gateway_audit_run_status", scope, "status=\"failed\"") == 1, "\(scope)")
+                #expect(
+                    value(night4, "gateway_audit_last_success_timestamp_seconds", scope)
+                        == value(night3, "gateway_audit_last_success_timestamp_seconds", scope))
+            }
+            heard = try await documents()
+            #expect(heard.count == before + 1)
+            #expect((heard.last?["message"] as? String)?.contains("OTC_PASSWORD") == true, "\(heard.last ?? [:])")
+        }
+    }
+
     @Test("exit 3 only when every scope was rejected; narrowing collects only the scopes asked for")
     func allRejectedAndNarrowing() async throws {
         try await Self.with { f in

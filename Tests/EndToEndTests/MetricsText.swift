@@ -24,8 +24,10 @@ struct MetricsText {
     }
 
     /// The value of `name` with the standard scope labels plus `extra` (`status="complete"`).
-    func value(_ name: String, project: String, extra: String? = nil) -> Double? {
-        var labels = "account=\"\",region=\"\",project_id=\"\(project)\",kind=\"all\""
+    func value(
+        _ name: String, account: String = "", region: String = "", project: String, extra: String? = nil
+    ) -> Double? {
+        var labels = "account=\"\(account)\",region=\"\(region)\",project_id=\"\(project)\",kind=\"all\""
         if let extra { labels += "," + extra }
         return samples["\(name){\(labels)}"]
     }
