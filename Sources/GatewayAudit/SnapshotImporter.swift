@@ -175,7 +175,10 @@ public struct SnapshotImporter: Sendable {
             return ([try CustomerGateway(json: json)], nil)
         } catch ModelError.invalidJSON(let detail) {
             // A saved file, not a response: no proxy to blame.
-            throw .unreadable(path: path, detail: "not valid JSON (\(detail))")
+            // A syntax error says what it expected; a number out of range or nesting too deep is valid JSON
+            // this tool does not read.
+            let what = detail.hasPrefix("expected ") ? "not valid JSON" : "JSON gateway-audit cannot read"
+            throw .unreadable(path: path, detail: "\(what) (\(detail))")
         } catch {
             throw .unreadable(path: path, detail: "\(error)")
         }

@@ -102,7 +102,7 @@ struct JSONParser {
     private mutating func enter() throws(ModelError) {
         depth += 1
         if depth > JSONParser.maximumDepth {
-            throw .invalidJSON("nested deeper than \(JSONParser.maximumDepth) levels")
+            throw .invalidJSON("nested deeper than \(JSONParser.maximumDepth) levels at \(position)")
         }
     }
 
@@ -278,7 +278,11 @@ struct JSONParser {
             if let value = Int64(text) { return .integer(value) }
             if let value = UInt64(text) { return .unsignedInteger(value) }
         }
-        guard let value = Double(text), value.isFinite else { throw .invalidJSON("number \(text) is out of range") }
+        guard let value = Double(text), value.isFinite else {
+            // Valid JSON, but beyond a double: said where, as a syntax error is.
+            index = start
+            throw .invalidJSON("number \(text.prefix(40))\(text.count > 40 ? "…" : "") at \(position) is out of range")
+        }
         return .double(value)
     }
 

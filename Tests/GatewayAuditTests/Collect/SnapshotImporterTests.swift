@@ -325,6 +325,20 @@ struct SnapshotImporterTests {
         ) {
             try await SnapshotImporter(database: f.database).importFiles([lines])
         }
+        // Valid JSON beyond a double is not called invalid; it is pointed at too (a long number shortened).
+        let huge = try write(
+            f, "2025-03-04.json",
+            "{\"customer_gateways\": [\n  {\"id\": \"a\", \"bgp_asn\": 1e999999999999999999999999999999999999999999}\n]}"
+        )
+        await #expect(
+            throws: ImportError.unreadable(
+                path: huge,
+                detail:
+                    "JSON gateway-audit cannot read (number 1e99999999999999999999999999999999999999… at line 2, column 26 (byte 49) is out of range)"
+            )
+        ) {
+            try await SnapshotImporter(database: f.database).importFiles([huge])
+        }
         let old = try write(f, "2025-02-01.json", #"{"customer_gateways":[{"id":"a"}]}"#)
         await #expect(
             throws: ImportError.olderThanHistory(

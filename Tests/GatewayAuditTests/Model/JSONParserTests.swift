@@ -94,7 +94,7 @@ struct JSONParserTests {
             ),
             (
                 "1e999",
-                "response is not valid JSON (number 1e999 is out of range); the body may be truncated or come from a proxy"
+                "response is not valid JSON (number 1e999 at byte 0 is out of range); the body may be truncated or come from a proxy"
             ),
         ])
     func malformed(text: String, message: String) {
@@ -109,7 +109,7 @@ struct JSONParserTests {
     @Test("deep nesting is refused instead of overflowing the stack")
     func depth() {
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
-        #expect(throws: ModelError.invalidJSON("nested deeper than 512 levels")) { try parse(deep) }
+        #expect(throws: ModelError.invalidJSON("nested deeper than 512 levels at byte 512")) { try parse(deep) }
         let fine = String(repeating: "[", count: 500) + String(repeating: "]", count: 500)
         #expect(throws: Never.self) { try parse(fine) }
     }
