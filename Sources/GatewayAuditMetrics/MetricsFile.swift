@@ -30,7 +30,19 @@ public struct MetricsFile: Sendable {
         let text = PrometheusTextRenderer().render(all)
         try exclusively { () throws(MetricsError) in
             let previous = try? String(contentsOfFile: path, encoding: .utf8)
-            let replaced = Set(all.map { MetricsText.key(of: $0.scope) })
+            // A series without a project stands for a run that failed before it knew one (a region whose
+            // projects could not be listed, a project id missing): a series of that account (and region) that
+            // names a project replaces it.
+            var replaced: Set<String> = []
+            for scope in all.map(\.scope) {
+                replaced.insert(MetricsText.key(of: scope))
+                guard !scope.projectID.isEmpty else { continue }
+                for region in [scope.region, ""] {
+                    var placeholder = scope
+                    (placeholder.region, placeholder.projectID) = (region, "")
+                    replaced.insert(MetricsText.key(of: placeholder))
+                }
+            }
             try write(text: previous.map { MetricsText.merging(kept: $0, into: text, except: replaced) } ?? text)
         }
     }
@@ -92,7 +104,8 @@ public struct MetricsFile: Sendable {
     private func exclusively(_ body: () throws(MetricsError) -> Void) throws(MetricsError) {
         let url = URL(fileURLWithPath: path)
         let lockPath = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).lock").path
-        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        // Read-only is enough for `flock`, and opens a lock file another user made (a hand run as root).
+        let descriptor = open(lockPath, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard descriptor >= 0 else { return try body() }
         defer { close(descriptor) }
         // Held for a read and a rename: milliseconds. An interrupted wait is retried.

@@ -19,7 +19,8 @@ public struct PrometheusTextRenderer: Sendable {
     }
 
     /// The whole text of the metrics file of several scopes (an estate night): each family once, with a
-    /// series per scope in the order given. A family no scope has a value for (a success, a chain head) is left out.
+    /// series per scope (in swift-prometheus's order, which may change from one run to the next). A family no
+    /// scope has a value for (a success, a chain head) is left out.
     public func render(_ all: [RunMetrics]) -> String {
         var text = ""
         // One registry per family: the registry emits families in hash order, the file should not move.

@@ -70,7 +70,7 @@ public actor Heartbeat {
         switch outcome {
         case .delivered(let attempts):
             logger.debug("heartbeat delivered", metadata: ["url": "\(target.redacted)", "attempts": "\(attempts)"])
-        case .failed(let attempts, let reason):
+        case .failed(let attempts, let reason), .refused(let attempts, let reason):
             let metadata: Logger.Metadata = ["url": "\(target.redacted)", "attempts": "\(attempts)"]
             if warned {
                 logger.debug("heartbeat not delivered either: \(reason)", metadata: metadata)

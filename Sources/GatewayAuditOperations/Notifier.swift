@@ -45,25 +45,51 @@ public struct Notifier: Sendable {
 
     /// Delivers `body` to `targets` concurrently; returns those that accepted it.
     public func deliver(_ body: Data, to targets: [WebhookURL]) async -> [WebhookURL] {
-        await withTaskGroup(of: WebhookURL?.self) { group in
+        await delivery(body, to: targets).accepted
+    }
+
+    /// Delivers `body` to `targets` concurrently; returns those that accepted it, and those that could not be
+    /// reached (no answer in time, no connection, TLS): unlike one that refused this body, such a webhook
+    /// would make the next notification wait as long.
+    public func delivery(_ body: Data, to targets: [WebhookURL]) async -> (
+        accepted: [WebhookURL], unreachable: [WebhookURL]
+    ) {
+        await withTaskGroup(of: (WebhookURL, Bool?).self) { group in
             for url in targets {
                 group.addTask {
+                    let metadata: Logger.Metadata
+                    let reason: String
+                    let reached: Bool
                     switch await sender.post(body, contentType: "application/json", to: url) {
                     case .delivered(let attempts):
                         logger.info(
                             "notification delivered", metadata: ["url": "\(url.redacted)", "attempts": "\(attempts)"])
-                        return url
-                    case .failed(let attempts, let reason):
-                        logger.error(
-                            "notification not delivered: \(reason); nothing is lost, the next run's digest and `report changes --since` still list these changes",
-                            metadata: ["url": "\(url.redacted)", "attempts": "\(attempts)"])
-                        return nil
+                        return (url, nil)
+                    case .failed(let attempts, let why):
+                        (metadata, reason, reached) = (
+                            ["url": "\(url.redacted)", "attempts": "\(attempts)"], why, false
+                        )
+                    case .refused(let attempts, let why):
+                        (metadata, reason, reached) = (
+                            ["url": "\(url.redacted)", "attempts": "\(attempts)"], why, true
+                        )
                     }
+                    logger.error(
+                        "notification not delivered: \(reason); nothing is lost, the next run's digest and `report changes --since` still list these changes",
+                        metadata: metadata)
+                    return (url, reached)
                 }
             }
             var accepted: [WebhookURL] = []
-            for await url in group { if let url { accepted.append(url) } }
-            return accepted
+            var unreachable: [WebhookURL] = []
+            for await (url, reached) in group {
+                switch reached {
+                case nil: accepted.append(url)
+                case false?: unreachable.append(url)
+                case true?: continue
+                }
+            }
+            return (accepted, unreachable)
         }
     }
 }

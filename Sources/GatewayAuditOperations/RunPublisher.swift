@@ -57,8 +57,9 @@ public struct RunPublisher: Sendable {
         }
         if let metricsFile { writeMetrics(outcomes, history: history, to: metricsFile) }
         if let notifier {
-            // A webhook that failed one scope's notification is not tried again tonight: twenty scopes would
-            // wait twenty timeouts. Its ledgers keep those runs, so it gets them with its next digest.
+            // A webhook that could not be reached for one scope's notification (no answer in time, no
+            // connection) is not tried again tonight: twenty scopes would wait twenty timeouts. Its ledgers keep
+            // those runs, so it gets them with its next digest. One that refused a body is still sent the others'.
             var unreachable: Set<WebhookURL> = []
             for outcome in notifying ?? outcomes {
                 unreachable.formUnion(await notify(outcome, queries: queries, with: notifier, skipping: unreachable))
@@ -130,7 +131,7 @@ public struct RunPublisher: Sendable {
     /// `digest_first_run` says from where; `report changes --since` lists everything).
     static let digestRuns: Int64 = 100
 
-    /// - Returns: the webhooks that were sent a notification and did not accept it.
+    /// - Returns: the webhooks that were sent a notification and could not be reached.
     @discardableResult
     func notify(
         _ outcome: RunOutcome, queries: HistoryQueries?, with notifier: Notifier, skipping: Set<WebhookURL> = []
@@ -180,8 +181,9 @@ public struct RunPublisher: Sendable {
                     continue
                 }
                 let attempted = indices.map { notifier.urls[$0] }.filter { !skipping.contains($0) }
-                accepted = Set(await notifier.deliver(body, to: attempted))
-                failed.formUnion(attempted.filter { !accepted.contains($0) })
+                let delivery = await notifier.delivery(body, to: attempted)
+                accepted = Set(delivery.accepted)
+                failed.formUnion(delivery.unreachable)
             }
             // A ledger moves only when its webhook has the digest (or there was nothing to say). A webhook that
             // never accepted one gets a ledger just before this run, so its next digest starts here.

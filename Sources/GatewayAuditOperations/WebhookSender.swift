@@ -23,6 +23,9 @@ public struct WebhookSender: Sendable {
         case delivered(attempts: Int)
         /// Given up; `reason` is free of the URL's secret parts.
         case failed(attempts: Int, reason: String)
+        /// The webhook answered with a final error (a 4xx other than 408, 425 and 429): reachable, but it
+        /// will not take this body.
+        case refused(attempts: Int, reason: String)
     }
 
     /// POSTs `body` to `target`, retrying 408/425/429/5xx, timeouts and connection errors with
@@ -54,7 +57,9 @@ public struct WebhookSender: Sendable {
                 let status = response.status.code
                 if (200...299).contains(status) { return .delivered(attempts: attempt) }
                 lastReason = "HTTP \(status)"
-                if !DeliveryPolicy.isRetryable(status: status) { return .failed(attempts: attempt, reason: lastReason) }
+                if !DeliveryPolicy.isRetryable(status: status) {
+                    return .refused(attempts: attempt, reason: lastReason)
+                }
             } catch {
                 switch error {
                 case .timeout: lastReason = "no answer in time"

@@ -32,6 +32,8 @@ extension CollectCommand {
         let outcomes: [ScopeOutcome]
         var scopes: [ScopeKey: EstateScope] = [:]
         var unlisted: [UnlistedRegion] = []
+        // The estate's account names, once its file has loaded (its failure fails only their series).
+        var accounts: Set<String>?
         do {
             if let problem { throw problem }
             if endpoint != nil || projectID != nil || !ids.isEmpty || idsFile != nil {
@@ -43,6 +45,7 @@ extension CollectCommand {
             }
             let estate = try await Self.estateOrUsage { () throws(EstateError) in try EstateFile.load(path: path) }
             databasePath = database.db ?? estate.database ?? database.path
+            accounts = Set(estate.accounts.map(\.name))
             let filter = ScopeFilter(account: account, region: region, projectID: project)
             let credentials = EstateCredentials(environment: environment.values)
             // Every variable is checked before anything is sent or opened: a bad file collects nothing.
@@ -74,7 +77,7 @@ extension CollectCommand {
         } catch {
             // Every scope the metrics file knows (those the narrowing names) failed tonight, and so did the night.
             let failed = RunOutcome.estateFailure(
-                error, known: settings.metricsFile?.previousScopes().map(\.scope) ?? [],
+                error, known: settings.metricsFile?.previousScopes().map(\.scope) ?? [], accounts: accounts,
                 account: account, region: region, project: project, startedAt: startedAt)
             await publisher(settings, transport: reporting, databasePath: databasePath, logger: logger)
                 .publish(
@@ -97,9 +100,18 @@ extension CollectCommand {
         var series: [RunOutcome] = []
         var notifications: [RunOutcome] = []
         for region in unlisted {
-            series += RunOutcome.estateFailure(
-                region.error, known: known, account: region.account.name, region: region.region, project: nil,
-                startedAt: startedAt)
+            let failed = RunOutcome.estateFailure(
+                region.error, known: known, accounts: [region.account.name], account: region.account.name,
+                region: region.region, project: project, startedAt: startedAt)
+            // The first night the file knows none of the region's projects: one series for the region (no
+            // project), which the region's first listed night replaces (``MetricsFile/write(_:)``).
+            series +=
+                failed.isEmpty
+                ? [
+                    RunOutcome.estateFailure(
+                        region.error, account: region.account.name, region: region.region, project: project,
+                        startedAt: startedAt)
+                ] : failed
             notifications.append(
                 RunOutcome.estateFailure(
                     region.error, account: region.account.name, region: region.region, startedAt: startedAt))
@@ -148,7 +160,10 @@ extension CollectCommand {
         var published = RunOutcome(
             scope: MonitoringScope(account: key.account, region: key.region, projectID: key.projectID),
             endpoint: endpoint, selection: .all, summary: summary,
-            startedAt: summary.map { finishedAt.adding(seconds: -$0.duration.components.seconds) } ?? startedAt,
+            startedAt: summary.map {
+                let (seconds, attoseconds) = $0.duration.components
+                return finishedAt.adding(seconds: -seconds, nanoseconds: -attoseconds / 1_000_000_000)
+            } ?? startedAt,
             finishedAt: finishedAt,
             exitCode: (failure?.status ?? .success).rawValue, message: failure?.description)
         published.historyScope = key
@@ -205,23 +220,22 @@ extension CollectCommand {
 
 extension RunOutcome {
     /// A night that collected nothing for these scopes, for the metrics file: each series the file has for
-    /// an estate scope under `account`, `region` and `project` (nil: any) fails with `error`, its last
-    /// success kept; when the file has none, one series for what was asked (no project).
+    /// an estate scope under `account`, `region` and `project` (nil: any), of one of `accounts` (nil: any
+    /// account, when the estate file could not be read), fails with `error`, its last success kept. None when
+    /// the file has no such series: a first night that cannot start, or a mistyped `--account`, writes no
+    /// series that would then fail forever.
     static func estateFailure(
-        _ error: any Error, known: [MonitoringScope], account: String?, region: String?, project: String?,
-        startedAt: Instant
+        _ error: any Error, known: [MonitoringScope], accounts: Set<String>?, account: String?, region: String?,
+        project: String?, startedAt: Instant
     ) -> [RunOutcome] {
         // An estate's series name their account, and collect every kind: a project's own runs into the same
-        // file (no account, or one kind) are not the estate's to fail.
-        let matching = known.filter { scope in
+        // file (no account, or one kind) are not the estate's to fail, nor are another estate's accounts.
+        known.filter { scope in
             !scope.account.isEmpty && scope.kind == MonitoringScope.allKinds
+                && accounts.map { $0.contains(scope.account) } ?? true
                 && account.map { $0 == scope.account } ?? true && region.map { $0 == scope.region } ?? true
                 && project.map { $0 == scope.projectID } ?? true
-        }
-        guard !matching.isEmpty else {
-            return [estateFailure(error, account: account, region: region, project: project, startedAt: startedAt)]
-        }
-        return matching.map { failure(error, scope: $0, startedAt: startedAt) }
+        }.map { failure(error, scope: $0, startedAt: startedAt) }
     }
 
     /// The failure of what was asked (an account and a region when given), for its one notification.

@@ -300,10 +300,13 @@ struct EstateTests {
             let receiver = try await WebhookReceiver.start()
             // Refuses its first notification (404 is final), then accepts.
             let refusing = try await WebhookReceiver.start(script: [404])
+            // Never answers.
+            let silent = try await SilentReceiver.start()
             defer {
                 Task {
                     await receiver.stop()
                     await refusing.stop()
+                    await silent.stop()
                 }
             }
             let prom = f.directory.appendingPathComponent("gateway-audit.prom").path
@@ -322,10 +325,14 @@ struct EstateTests {
 
             let both = hooks + ["--notify", refusing.baseURL + "/refusing"]
             try await f.estate.advance(to: 1)
-            let first = try await f.collect(both)
+            // The silent webhook holds the first scope's notification for its timeout, and is not tried for the
+            // four others (they would hold the night 4 × 2 s more); the refusing one gets all five.
+            let clock = ContinuousClock.now
+            let first = try await f.collect(
+                both + ["--notify", "http://127.0.0.1:\(silent.port)/silent", "--notify-timeout", "2"])
             #expect(first.status == 0, "\(first.stderr)")
-            // The refusing webhook was tried for the first scope only, not made to refuse five times.
-            #expect(await refusing.requests().count == 1)
+            #expect(clock.duration(to: .now) < .seconds(6))
+            #expect(await refusing.requests().count == 5)
             let night1 = try metrics()
             let text = try String(contentsOfFile: prom, encoding: .utf8)
             #expect(text.components(separatedBy: "# HELP gateway_audit_run_status ").count == 2, "\(text)")
@@ -353,9 +360,8 @@ struct EstateTests {
             wrong["PROD_SK"] = "wrong"
             let second = try await f.collect(both, environment: wrong)
             #expect(second.status == 1, "\(second.stderr)")
-            // It accepts now: every scope's notification, each OTC digest from the night it missed.
-            let caughtUp = try await documents(from: refusing).dropFirst()
-            #expect(caughtUp.count == 5)
+            // It accepts now: the scope it refused gets its digest from the night it missed.
+            let caughtUp = try await documents(from: refusing).dropFirst(5)
             let firstRuns = Dictionary(
                 uniqueKeysWithValues: heard.compactMap { document -> (String, Int)? in
                     guard let scope = document["scope"] as? [String: Any], let project = scope["project_id"] as? String,
@@ -363,11 +369,13 @@ struct EstateTests {
                     else { return nil }
                     return (project, run)
                 })
-            for project in f.projects("eu-de") {
-                let document = caughtUp.first { ($0["scope"] as? [String: Any])?["project_id"] as? String == project }
-                #expect(document?["digest_first_run"] as? Int == firstRuns[project], "\(project)")
-                #expect(document?["run_id"] as? Int != firstRuns[project])
-            }
+            let refusedFirst = try await documents(from: refusing).first
+            let refusedProject = try #require((refusedFirst?["scope"] as? [String: Any])?["project_id"] as? String)
+            let document = try #require(
+                caughtUp.first { ($0["scope"] as? [String: Any])?["project_id"] as? String == refusedProject })
+            let missed = try #require(firstRuns[refusedProject])
+            #expect(document["digest_first_run"] as? Int == missed, "\(document)")
+            #expect(try #require(document["run_id"] as? Int) > missed)
             let night2 = try metrics()
             for (scope, success) in zip(scopes, successes) {
                 let rejected = scope[0] == "prod-huawei"
@@ -395,6 +403,19 @@ struct EstateTests {
                         == value(night2, "gateway_audit_last_run_timestamp_seconds", scope))
                 #expect(value(night3, "gateway_audit_run_status", scope, "status=\"failed\"") == 1)
             }
+
+            // A mistyped --account collects nothing and leaves the file as it was (no series that would fail
+            // forever), and so does the first night of a file no run has written.
+            let unchanged = try String(contentsOfFile: prom, encoding: .utf8)
+            let typo = try await f.collect(hooks + ["--account", "prdo"])
+            #expect(typo.status == 2, "\(typo.stderr)")
+            #expect(try String(contentsOfFile: prom, encoding: .utf8) == unchanged)
+            let fresh = f.directory.appendingPathComponent("fresh.prom").path
+            var unsetFirst = f.environment
+            unsetFirst["OTC_PASSWORD"] = nil
+            let firstBroken = try await f.collect(["--metrics-file", fresh], environment: unsetFirst)
+            #expect(firstBroken.status == 2, "\(firstBroken.stderr)")
+            #expect(!(try String(contentsOfFile: fresh, encoding: .utf8)).contains("gateway_audit_run_status"))
 
             // An estate that cannot start (a variable unset) fails every series the file has, their last
             // successes kept, and sends one notification.

@@ -156,4 +156,25 @@ struct PrometheusTextRendererTests {
                 #"gateway_audit_run_status{account="a \"quoted\" \\ name",region="eu-de",project_id="p2",kind="all",status="failed"} 1.0"#
             ))
     }
+
+    @Test(
+        "a series without a project (a run that failed before it knew one) gives way to its account's first series with one"
+    )
+    func placeholderReplaced() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ga-metrics-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = MetricsFile(path: folder.appendingPathComponent("m.prom").path)
+        let region = MonitoringScope(account: "otc", region: "eu-de", projectID: "")
+        let otherRegion = MonitoringScope(account: "otc", region: "eu-nl", projectID: "")
+        let otherAccount = MonitoringScope(account: "lab", region: "eu-de", projectID: "")
+        try file.write(
+            [region, otherRegion, otherAccount].map { Self.metrics($0, run: 10, success: nil, status: .failed) })
+        try file.write(
+            Self.metrics(MonitoringScope(account: "otc", region: "eu-de", projectID: "p1"), run: 20, success: 20))
+        #expect(Set(file.previousScopes().map(\.scope.projectID)) == ["", "p1"])
+        #expect(
+            Set(file.previousScopes().map(\.scope))
+                == [otherRegion, otherAccount, MonitoringScope(account: "otc", region: "eu-de", projectID: "p1")])
+    }
 }

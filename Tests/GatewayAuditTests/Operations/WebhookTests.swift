@@ -70,7 +70,8 @@ struct WebhookTests {
         let gone = WebhookSender(
             transport: ClosureTransport { _ throws(TransportError) in ClientResponse(status: .notFound) },
             policy: DeliveryPolicy())
-        #expect(await gone.post(Data(), contentType: "text/plain", to: url) == .failed(attempts: 1, reason: "HTTP 404"))
+        #expect(
+            await gone.post(Data(), contentType: "text/plain", to: url) == .refused(attempts: 1, reason: "HTTP 404"))
 
         let hung = ClosureTransport { _ throws(TransportError) in
             do { try await Task.sleep(for: .seconds(60)) } catch { throw .cancelled }
