@@ -123,58 +123,62 @@ struct PrometheusTextRendererTests {
 
     @Test("a run keeps the other scopes' series the file holds; an earlier form's lines go; labels round-trip escaped")
     func keepsOtherScopes() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ga-metrics-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let file = MetricsFile(path: folder.appendingPathComponent("m.prom").path)
-        let nightly = MonitoringScope(account: "a \"quoted\" \\ name", region: "eu-de", projectID: "p1")
-        let other = MonitoringScope(account: "a \"quoted\" \\ name", region: "eu-de", projectID: "p2")
-        let kind = MonitoringScope(region: "", projectID: "p1", kind: "vpn-gateway")
-        try file.write([Self.metrics(nightly, run: 10, success: 10), Self.metrics(other, run: 10, success: 9)])
-        // An earlier release's line (no kind label) in the file: dropped by the next write.
-        let earlier = #"gateway_audit_last_run_timestamp_seconds{account="",region="",project_id="old"} 5.0"#
-        try (String(contentsOfFile: file.path, encoding: .utf8) + earlier + "\n").write(
-            toFile: file.path, atomically: true, encoding: .utf8)
-        // A hand run of one kind of p1, then the nightly scope p2 again.
-        try file.write(Self.metrics(kind, run: 30, success: 30, status: .complete))
-        try file.write(Self.metrics(other, run: 40, success: nil, status: .failed))
-        let text = try String(contentsOfFile: file.path, encoding: .utf8)
-        #expect(!text.contains("project_id=\"old\""))
-        // Every family once, `last_success` kept from the earlier scopes though the new run has none; no
-        // chain head (no run here had one).
-        #expect(text.components(separatedBy: "# HELP ").count == 9, "\(text)")
-        #expect(text.components(separatedBy: "# HELP gateway_audit_last_success_timestamp_seconds ").count == 2)
-        let runs = Self.samples(text).filter { $0.key.hasPrefix("gateway_audit_last_run_timestamp_seconds{") }
-        #expect(runs.count == 3)
-        #expect(Set(file.previousScopes().map(\.scope)) == [other, nightly, kind])
-        #expect(file.previousLastSuccess(of: nightly) == Instant(seconds: 10))
-        // The failed run of p2 carried nothing (the caller carries its last success): the series has none.
-        #expect(file.previousLastSuccess(of: other) == nil)
-        #expect(file.previousLastSuccess(of: kind) == Instant(seconds: 30))
-        #expect(
-            text.contains(
-                #"gateway_audit_run_status{account="a \"quoted\" \\ name",region="eu-de",project_id="p2",kind="all",status="failed"} 1.0"#
-            ))
+        try Self.withFile { file in
+            let nightly = MonitoringScope(account: "a \"quoted\" \\ name", region: "eu-de", projectID: "p1")
+            let other = MonitoringScope(account: "a \"quoted\" \\ name", region: "eu-de", projectID: "p2")
+            let kind = MonitoringScope(region: "", projectID: "p1", kind: "vpn-gateway")
+            try file.write([Self.metrics(nightly, run: 10, success: 10), Self.metrics(other, run: 10, success: 9)])
+            // An earlier release's line (no kind label) in the file: dropped by the next write.
+            let earlier = #"gateway_audit_last_run_timestamp_seconds{account="",region="",project_id="old"} 5.0"#
+            try (String(contentsOfFile: file.path, encoding: .utf8) + earlier + "\n").write(
+                toFile: file.path, atomically: true, encoding: .utf8)
+            // A hand run of one kind of p1, then the nightly scope p2 again.
+            try file.write(Self.metrics(kind, run: 30, success: 30, status: .complete))
+            try file.write(Self.metrics(other, run: 40, success: nil, status: .failed))
+            let text = try String(contentsOfFile: file.path, encoding: .utf8)
+            #expect(!text.contains("project_id=\"old\""))
+            // Every family once, `last_success` kept from the earlier scopes though the new run has none; no
+            // chain head (no run here had one).
+            #expect(text.components(separatedBy: "# HELP ").count == 9, "\(text)")
+            #expect(text.components(separatedBy: "# HELP gateway_audit_last_success_timestamp_seconds ").count == 2)
+            let runs = Self.samples(text).filter { $0.key.hasPrefix("gateway_audit_last_run_timestamp_seconds{") }
+            #expect(runs.count == 3)
+            #expect(Set(file.previousScopes().map(\.scope)) == [other, nightly, kind])
+            #expect(file.previousLastSuccess(of: nightly) == Instant(seconds: 10))
+            // The failed run of p2 carried nothing (the caller carries its last success): the series has none.
+            #expect(file.previousLastSuccess(of: other) == nil)
+            #expect(file.previousLastSuccess(of: kind) == Instant(seconds: 30))
+            #expect(
+                text.contains(
+                    #"gateway_audit_run_status{account="a \"quoted\" \\ name",region="eu-de",project_id="p2",kind="all",status="failed"} 1.0"#
+                ))
+        }
     }
 
     @Test(
         "a series without a project (a run that failed before it knew one) gives way to its account's first series with one"
     )
     func placeholderReplaced() throws {
+        try Self.withFile { file in
+            let region = MonitoringScope(account: "otc", region: "eu-de", projectID: "")
+            let otherRegion = MonitoringScope(account: "otc", region: "eu-nl", projectID: "")
+            let otherAccount = MonitoringScope(account: "lab", region: "eu-de", projectID: "")
+            try file.write(
+                [region, otherRegion, otherAccount].map { Self.metrics($0, run: 10, success: nil, status: .failed) })
+            try file.write(
+                Self.metrics(MonitoringScope(account: "otc", region: "eu-de", projectID: "p1"), run: 20, success: 20))
+            #expect(Set(file.previousScopes().map(\.scope.projectID)) == ["", "p1"])
+            #expect(
+                Set(file.previousScopes().map(\.scope))
+                    == [otherRegion, otherAccount, MonitoringScope(account: "otc", region: "eu-de", projectID: "p1")])
+        }
+    }
+
+    /// Runs `body` with a metrics file in a folder of its own, removed after.
+    static func withFile(_ body: (MetricsFile) throws -> Void) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ga-metrics-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let file = MetricsFile(path: folder.appendingPathComponent("m.prom").path)
-        let region = MonitoringScope(account: "otc", region: "eu-de", projectID: "")
-        let otherRegion = MonitoringScope(account: "otc", region: "eu-nl", projectID: "")
-        let otherAccount = MonitoringScope(account: "lab", region: "eu-de", projectID: "")
-        try file.write(
-            [region, otherRegion, otherAccount].map { Self.metrics($0, run: 10, success: nil, status: .failed) })
-        try file.write(
-            Self.metrics(MonitoringScope(account: "otc", region: "eu-de", projectID: "p1"), run: 20, success: 20))
-        #expect(Set(file.previousScopes().map(\.scope.projectID)) == ["", "p1"])
-        #expect(
-            Set(file.previousScopes().map(\.scope))
-                == [otherRegion, otherAccount, MonitoringScope(account: "otc", region: "eu-de", projectID: "p1")])
+        try body(MetricsFile(path: folder.appendingPathComponent("m.prom").path))
     }
 }
