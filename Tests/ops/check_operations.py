@@ -108,6 +108,17 @@ def main():
         check("the 401 is notified and validates", failure_note["status"] == "failed" and not list(VALIDATOR.iter_errors(failure_note)))
         pings = [path for path, _ in receiver.posts if path.startswith("/ping")]
         check("heartbeat sequence", pings[-2:] == ["/ping/start", "/ping/fail"] and pings[:2] == ["/ping/start", "/ping"], pings)
+
+        # A hand run of one kind into the nightly file adds its own series and keeps the nightly ones: the
+        # parser still sees each family once.
+        kinded = torturelib.gateway_audit(base + ["--kind", "vpn-gateway"], env=env)
+        check("a --kind run exits 0", kinded.returncode == 0, kinded.stderr)
+        with open(prom) as handle:
+            families = list(text_string_to_metric_families(handle.read()))
+        names = [family.name for family in families]
+        check("each family once with two runs' series in the file", len(names) == len(set(names)) == 9, names)
+        kinds = {sample.labels.get("kind") for family in families for sample in family.samples}
+        check("the nightly series and the --kind run's both kept", kinds == {"all", "vpn-gateway"}, kinds)
     finally:
         simulator.stop()
         receiver.shutdown()
