@@ -39,7 +39,8 @@ public struct Collector: Sendable {
         let run = try await writer.beginRun(
             RunInfo(
                 endpoint: client.endpoint.absoluteString, projectID: client.projectID,
-                scope: options.ids == nil ? .all : .ids, scopeKey: options.scope), at: client.time.now,
+                scope: options.ids == nil ? .all : .ids, scopeKey: options.scope, kinds: options.kinds),
+            at: client.time.now,
             lockWait: options.lockWait)
         for aborted in run.abortedRuns {
             logger.warning("closed run \(aborted) as aborted: its process ended before finishing")

@@ -173,7 +173,7 @@ private struct RunRows {
     static let runColumns: Set<String> = [
         "id", "started_at", "finished_at", "status", "endpoint", "project_id", "tool_version", "scope", "observed",
         "unchanged", "changed", "new", "gone", "failed", "message", "chain_head", "record_version", "cloud", "region",
-        "account", "record_sha256",
+        "account", "record_sha256", "kinds",
     ]
 
     /// Writes the run to the target, a few hundred rows a statement: one row a statement would be a

@@ -4,7 +4,7 @@ import GRDB
 extension HistoryDatabase {
     /// The SQL that puts an SQLite history back in the form the release before migration `v7-compact`
     /// wrote: digests as lower-case hex text, the index of resources by kind, no `v7-compact` among the
-    /// applied migrations. For the bench and the tests of the upgrade (the unit and end-to-end tests and
+    /// applied migrations, nor the later `v9-run-kinds` (no `run.kinds`). For the bench and the tests of the upgrade (the unit and end-to-end tests and
     /// `Tests/torture/upgrade_crash.py` run it with the sqlite3 shell); no command runs it.
     public static let beforeCompactSQL = """
         UPDATE snapshot SET chain_sha256 = lower(hex(chain_sha256)),
@@ -12,6 +12,8 @@ extension HistoryDatabase {
         UPDATE scope_move SET chain_sha256 = lower(hex(chain_sha256));
         CREATE INDEX gateway_by_kind ON gateway(kind, gateway_id);
         DELETE FROM grdb_migrations WHERE identifier = 'v7-compact';
+        ALTER TABLE run DROP COLUMN kinds;
+        DELETE FROM grdb_migrations WHERE identifier = 'v9-run-kinds';
         """
 
     /// The SQL that puts the snapshot contents back in the form releases before migration `v8-deflate`

@@ -204,6 +204,12 @@ extension HistoryDatabase {
             defer { db.remove(function: deflate) }
             try db.execute(sql: StoredContent.rewriteSQL(through: "gateway_audit_deflate", contentsOf: "text"))
         }
+        migrator.registerMigration("v9-run-kinds", foreignKeyChecks: .immediate) { db in
+            // The kinds a run collected when it collected only some (`--kind`; NULL: every kind), so that the
+            // metrics of a run of one kind and those of the nightly run of all kinds each report their own last
+            // success and resources (README, "Monitoring"). Earlier runs collected every kind they recorded.
+            try db.execute(sql: "ALTER TABLE run ADD COLUMN kinds TEXT")
+        }
         return migrator
     }()
 }

@@ -60,7 +60,8 @@ extension HistoryQueries {
     }
 
     /// The resources of run `run`'s scope (account, cloud, region, project) whose latest snapshot is present
-    /// and gone, for monitoring: what the labels of that run's metrics name, not the whole database.
+    /// and gone, for monitoring: what the labels of that run's metrics name, not the whole database; of the
+    /// kinds the run collected when it collected only some (`--kind`).
     /// - Throws: ``StoreError``.
     public func resourceCounts(inScopeOf run: Int64) throws(StoreError) -> (present: Int, gone: Int) {
         if let postgres { return try postgres.resourceCounts(inScopeOf: run) }
@@ -79,6 +80,7 @@ extension HistoryQueries {
                 AS gone
         FROM gateway g JOIN run this ON this.id = ?
         WHERE \(sameScope("this", "g"))
+            AND (this.kinds IS NULL OR (',' || this.kinds || ',') LIKE ('%,' || g.kind || ',%'))
         """
 
     /// Rows `a` and `b` (a run's, a resource's) name the same scope: account, cloud, region and project, NULL
@@ -94,7 +96,8 @@ extension HistoryQueries {
             run == nil
             ? ""
             : """
-             AND EXISTS (SELECT 1 FROM run this WHERE this.id = ? AND this.scope = r.scope AND \(sameScope("this", "r")))
+             AND EXISTS (SELECT 1 FROM run this WHERE this.id = ? AND this.scope = r.scope
+                AND this.kinds IS NOT DISTINCT FROM r.kinds AND \(sameScope("this", "r")))
             """
         return
             "SELECT r.finished_at FROM run r WHERE r.status = ? AND r.finished_at IS NOT NULL\(like) ORDER BY r.id DESC LIMIT 1"

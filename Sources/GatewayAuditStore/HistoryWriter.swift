@@ -121,13 +121,13 @@ public struct HistoryWriter: Sendable {
         try db.execute(
             sql: """
                 INSERT INTO run (id, started_at, endpoint, project_id, tool_version, scope, record_version,
-                    cloud, region, account)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    cloud, region, account, kinds)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 id, startedAt.storageValue, info.endpoint, scope.projectID, info.toolVersion,
                 info.scope.rawValue,
-                RunRecordChain.currentVersion, scope.cloud, scope.region, scope.account,
+                RunRecordChain.currentVersion, scope.cloud, scope.region, scope.account, info.kindsText,
             ])
         return (id, aborted)
     }

@@ -12,17 +12,31 @@ public struct RunInfo: Sendable, Hashable {
     public var toolVersion: String
     /// The account, cloud, region and project the run belongs to (its own lock, run-record chain and head).
     public var scopeKey: ScopeKey
+    /// The kinds the run collects when it collects only some (`--kind`); nil for every kind.
+    public var kinds: [ResourceKind]?
+
+    /// The kinds as `run.kinds` records them: their names in ``ResourceKind/allCases`` order joined by `,`;
+    /// nil for every kind (or none named).
+    public var kindsText: String? {
+        guard let kinds else { return nil }
+        let chosen = ResourceKind.allCases.filter(kinds.contains)
+        guard !chosen.isEmpty, chosen.count < ResourceKind.allCases.count else { return nil }
+        return chosen.map(\.rawValue).joined(separator: ",")
+    }
 
     /// Creates run metadata.
-    /// - Parameter scopeKey: nil for a single-scope run: cloud and region as `endpoint` names them.
+    /// - Parameters:
+    ///   - scopeKey: nil for a single-scope run: cloud and region as `endpoint` names them.
+    ///   - kinds: the kinds collected, nil (or every kind) when not restricted.
     public init(
         endpoint: String, projectID: String, scope: RunScope, toolVersion: String = GatewayAuditVersion.current,
-        scopeKey: ScopeKey? = nil
+        scopeKey: ScopeKey? = nil, kinds: [ResourceKind]? = nil
     ) {
         self.endpoint = endpoint
         self.projectID = projectID
         self.scope = scope
         self.toolVersion = toolVersion
         self.scopeKey = scopeKey ?? ScopeKey(endpoint: endpoint, projectID: projectID)
+        self.kinds = kinds
     }
 }

@@ -73,6 +73,47 @@ struct MetricsFileTests {
         }
     }
 
+    @Test(
+        "a --kind run has its own series: its resources are of its kind, and its success never stands for the nightly run's"
+    )
+    func kindRun() async throws {
+        try await EndToEnd.with { e in
+            let path = e.directory.appendingPathComponent("gateway-audit.prom").path
+            let project = e.cloud.projectID
+            let full = try await e.collect(["--metrics-file", path])
+            #expect(full.status == 0, "\(full.stderr)")
+            let nightly = try #require(
+                try MetricsText(try String(contentsOfFile: path, encoding: .utf8))
+                    .value("gateway_audit_last_success_timestamp_seconds", project: project))
+            try await Task.sleep(for: .milliseconds(20))
+            let kind = try await e.collect(["--metrics-file", path, "--kind", "vpn-gateway"])
+            #expect(kind.status == 0, "\(kind.stderr)")
+            var env = e.akskEnvironment
+            env["HW_SECRET_KEY"] = "not-the-secret"
+            let rejected = try await e.collect(["--metrics-file", path], environment: env)
+            #expect(rejected.status == 3, "\(rejected.stderr)")
+            let metrics = try MetricsText(try String(contentsOfFile: path, encoding: .utf8))
+            let kindSuccess = try #require(
+                metrics.value("gateway_audit_last_success_timestamp_seconds", project: project, kind: "vpn-gateway"))
+            // The nightly series failed and keeps the full run's success, not the later --kind run's.
+            #expect(metrics.value("gateway_audit_last_success_timestamp_seconds", project: project) == nightly)
+            #expect(kindSuccess > nightly)
+            #expect(
+                metrics.value("gateway_audit_run_status", project: project, extra: "status=\"failed\"") == 1)
+            #expect(
+                metrics.value(
+                    "gateway_audit_run_status", project: project, kind: "vpn-gateway", extra: "status=\"complete\"")
+                    == 1)
+            // 3 VPN gateways of the 23 resources.
+            #expect(
+                metrics.value(
+                    "gateway_audit_resources", project: project, kind: "vpn-gateway", extra: "state=\"present\"")
+                    == 3)
+            #expect(
+                try sqlite3(e.db, "SELECT COALESCE(kinds, 'NULL') FROM run ORDER BY id") == "NULL\nvpn-gateway\nNULL")
+        }
+    }
+
     @Test("a run that cannot open its database still writes the file: failed, last_success carried forward")
     func databaseError() async throws {
         try await EndToEnd.with { e in

@@ -25,9 +25,10 @@ struct MetricsText {
 
     /// The value of `name` with the standard scope labels plus `extra` (`status="complete"`).
     func value(
-        _ name: String, account: String = "", region: String = "", project: String, extra: String? = nil
+        _ name: String, account: String = "", region: String = "", project: String, kind: String = "all",
+        extra: String? = nil
     ) -> Double? {
-        var labels = "account=\"\(account)\",region=\"\(region)\",project_id=\"\(project)\",kind=\"all\""
+        var labels = "account=\"\(account)\",region=\"\(region)\",project_id=\"\(project)\",kind=\"\(kind)\""
         if let extra { labels += "," + extra }
         return samples["\(name){\(labels)}"]
     }

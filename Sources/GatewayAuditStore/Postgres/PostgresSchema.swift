@@ -4,6 +4,8 @@ enum PostgresSchema {
     /// The migrations this build knows, in order. Append new ones; never edit a shipped one.
     static let migrations: [(identifier: String, sql: String)] = [
         ("pg1-history", history), ("pg2-scope-moves", scopeMoves),
+        // The kinds a run collected when it collected only some (SQLite's `v9-run-kinds`).
+        ("pg3-run-kinds", "ALTER TABLE run ADD COLUMN kinds TEXT COLLATE \"C\""),
     ]
 
     /// Two-key advisory lock ids (the one-key space, used for scopes, does not overlap them).

@@ -125,13 +125,13 @@ struct PostgresWriter: Sendable {
         try connection.execute(
             """
             INSERT INTO run (id, started_at, endpoint, project_id, tool_version, scope, record_version,
-                cloud, region, account)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                cloud, region, account, kinds)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 id, startedAt.storageValue, info.endpoint, scope.projectID, info.toolVersion,
                 info.scope.rawValue, RunRecordChain.currentVersion, scope.cloud, scope.region,
-                scope.account,
+                scope.account, info.kindsText,
             ])
         return (id, aborted)
     }

@@ -20,6 +20,33 @@ struct StoreConformanceTests {
         #expect(!f.path.isEmpty && !f.database.path.contains(":" + "@"))
     }
 
+    @Test(
+        "a run of some kinds (--kind) is its own selection: its last success and resources are of its kinds",
+        arguments: StoreBackend.available)
+    func kindRuns(backend: StoreBackend) async throws {
+        let f = try await StoreFixture.make(backend: backend)
+        try await f.run(night: 1, try standardGateway())
+        let info = { (kinds: [ResourceKind]?) in
+            RunInfo(endpoint: "http://127.0.0.1", projectID: "p", scope: .all, kinds: kinds)
+        }
+        let vpnGateways = try await f.writer.beginRun(
+            info([.vpnGateway]), at: StoreFixture.night(2), lockWait: .seconds(5))
+        try await f.writer.finishRun(vpnGateways, status: .complete, at: StoreFixture.night(2).adding(seconds: 1))
+        // Every kind named is every kind: recorded as such.
+        let failed = try await f.writer.beginRun(
+            info(ResourceKind.allCases), at: StoreFixture.night(3), lockWait: .seconds(5))
+        try await f.writer.finishRun(failed, status: .failed, at: StoreFixture.night(3).adding(seconds: 1))
+        // The failed nightly run's last success is night 1's, not the later run of VPN gateways.
+        #expect(try f.store.latestFinish(of: .complete, like: failed.id) == StoreFixture.night(1).adding(seconds: 61))
+        #expect(
+            try f.store.latestFinish(of: .complete, like: vpnGateways.id) == StoreFixture.night(2).adding(seconds: 1))
+        let kindCounts = try f.store.resourceCounts(inScopeOf: vpnGateways.id)
+        let allCounts = try f.store.resourceCounts(inScopeOf: failed.id)
+        #expect(kindCounts.present == 0 && kindCounts.gone == 0)
+        #expect(allCounts.present == 1 && allCounts.gone == 0)
+        #expect(try f.verify().problems.isEmpty)
+    }
+
     @Test("unchanged nights extend one snapshot; the runs and counts are recorded", arguments: StoreBackend.available)
     func unchangedNights(backend: StoreBackend) async throws {
         let f = try await StoreFixture.make(backend: backend)
