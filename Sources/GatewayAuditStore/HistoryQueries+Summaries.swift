@@ -105,7 +105,7 @@ extension HistoryQueries {
                     projectID: row["project_id"],
                     scope: try row.stored(RunScope.self, "scope", table: "run", path: path),
                     toolVersion: row["tool_version"], counts: counts, message: row["message"],
-                    scopeKey: ScopeKey(row: row))
+                    scopeKey: ScopeKey(row: row), kinds: try RunRecord.kinds(stored: row["kinds"], path: path))
             }
         }
     }

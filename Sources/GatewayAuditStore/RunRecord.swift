@@ -24,4 +24,23 @@ public struct RunRecord: Sendable, Hashable {
     public let message: String?
     /// The account, cloud, region and project it belongs to.
     public var scopeKey = ScopeKey(projectID: "")
+    /// The kinds it collected when it collected only some (`--kind`, `run.kinds`); nil for every kind.
+    public var kinds: [ResourceKind]? = nil
+}
+
+extension RunRecord {
+    /// `run.kinds` read back: nil (every kind) for NULL; a name this build does not know is an error, never
+    /// dropped.
+    /// - Throws: ``StoreError/unknownValue(path:table:column:value:)``.
+    static func kinds(stored text: String?, path: String) throws(StoreError) -> [ResourceKind]? {
+        guard let text else { return nil }
+        var kinds: [ResourceKind] = []
+        for name in text.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let kind = ResourceKind(rawValue: String(name)) else {
+                throw .unknownValue(path: path, table: "run", column: "kinds", value: text)
+            }
+            kinds.append(kind)
+        }
+        return kinds
+    }
 }

@@ -8,7 +8,9 @@ import GatewayAuditCore
 /// latest snapshot link).
 ///
 /// A run record's hash covers its fields in a versioned, explicit encoding (`run.record_version`):
-/// - version 3 (current): version 2's encoding over version 2's fields and the scope (`cloud`, `region`,
+/// - version 4 (current): version 3's, and the kinds a run collected when it collected only some
+///   (`kinds`, NULL for every kind), so editing what a run stood for breaks verify too;
+/// - version 3: version 2's encoding over version 2's fields and the scope (`cloud`, `region`,
 ///   `account`); chained to the previous run *of the same scope*, and its head covers that scope's
 ///   gateways only, so scopes collected at the same time each keep their own chain;
 /// - version 2: each field tagged by type, text length-prefixed, so no value can be read
@@ -18,7 +20,7 @@ import GatewayAuditCore
 ///   whatever GRDB or Swift later print.
 enum RunRecordChain {
     /// The encoding new runs are sealed with.
-    static let currentVersion = 3
+    static let currentVersion = 4
 
     /// The columns each version covers, in order (`record_sha256` itself excluded).
     static func columns(version: Int) -> [String] {
@@ -29,7 +31,8 @@ enum RunRecordChain {
         switch version {
         case 1: return legacy
         case 2: return legacy + ["record_version"]
-        default: return legacy + ["record_version", "cloud", "region", "account"]
+        case 3: return legacy + ["record_version", "cloud", "region", "account"]
+        default: return legacy + ["record_version", "cloud", "region", "account", "kinds"]
         }
     }
 
@@ -84,7 +87,11 @@ enum RunRecordChain {
     /// - Throws: ``StoreError/unknownValue(path:table:column:value:)`` for a version this build does not know.
     static func record(_ row: Row, previous: String, path: String) throws(StoreError) -> String {
         let version: Int = row["record_version"] ?? 1
-        return try record(version: version, previous: previous, path: path) { RunRecordField(row[$0] as DatabaseValue) }
+        // A column this database does not have yet (a file in an earlier form, verified before its upgrade) is NULL,
+        // as the migration that adds it leaves it.
+        return try record(version: version, previous: previous, path: path) {
+            RunRecordField(row.hasColumn($0) ? row[$0] as DatabaseValue : .null)
+        }
     }
 
     /// The record hash of a run whose column values `field` gives, whatever the store.

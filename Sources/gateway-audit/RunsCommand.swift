@@ -25,14 +25,14 @@ struct RunsCommand: AsyncParsableCommand {
         let runs = try store.runs(limit: limit, scopes.filter)
         let header = [
             "run", "status", "started", "finished", "observed", "unchanged", "changed", "new", "gone", "failed",
-            "message", "account", "region", "project_id",
+            "message", "account", "region", "project_id", "kinds",
         ]
         let rows = runs.map { r in
             [
                 String(r.id), r.status.rawValue, r.startedAt.iso8601(in: zone), r.finishedAt?.iso8601(in: zone) ?? "",
                 String(r.counts.observed), String(r.counts.unchanged), String(r.counts.changed), String(r.counts.new),
                 String(r.counts.gone), String(r.counts.failed), r.message ?? "", r.scopeKey.account,
-                r.scopeKey.region, r.scopeKey.projectID,
+                r.scopeKey.region, r.scopeKey.projectID, r.kinds?.map(\.rawValue).joined(separator: ",") ?? "",
             ]
         }
         // With at least one run shown whenever the scopes hold some, no row means none of them has runs.

@@ -111,6 +111,17 @@ struct MetricsFileTests {
                     == 3)
             #expect(
                 try sqlite3(e.db, "SELECT COALESCE(kinds, 'NULL') FROM run ORDER BY id") == "NULL\nvpn-gateway\nNULL")
+            // `runs` shows them, newest first: empty for every kind.
+            let csv = try await CLI.run(["runs", "--db", e.db, "--format", "csv"])
+            #expect(
+                csv.stdout.hasPrefix(
+                    "run,status,started,finished,observed,unchanged,changed,new,gone,failed,"
+                        + "message,account,region,project_id,kinds\r\n"), "\(csv.stdout)")
+            let json = try await CLI.run(["runs", "--db", e.db, "--format", "json"])
+            let kinds = try json.stdout.split(separator: "\n").map {
+                (try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String])?["kinds"]
+            }
+            #expect(kinds == ["", "vpn-gateway", ""], "\(json.stdout)")
         }
     }
 

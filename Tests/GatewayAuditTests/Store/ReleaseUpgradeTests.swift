@@ -73,7 +73,7 @@ struct ReleaseUpgradeTests {
         #expect(
             try sqlite3(
                 f.path, "SELECT group_concat(record_version, '') FROM (SELECT record_version FROM run ORDER BY id)")
-                == String(repeating: "1", count: verification.runs) + "3\n")
+                == String(repeating: "1", count: verification.runs) + "4\n")
         #expect(try HistoryQueries(database).gateways().allSatisfy { $0.scope == scope })
     }
 
@@ -221,7 +221,7 @@ struct ReleaseUpgradeTests {
         let f = try StoreFixture()
         try await f.run(night: 1, try standardGateway(id: "a"))
         let run = try await f.writer.beginRun(
-            RunInfo(endpoint: "http://127.0.0.1:1/v5", projectID: "p\"q", scope: .ids))
+            RunInfo(endpoint: "http://127.0.0.1:1/v5", projectID: "p\"q", scope: .ids, kinds: [.vpnConnection]))
         try await f.writer.finishRun(
             run, status: .failed, message: "say \"hi\"\nthen \\ leave", at: StoreFixture.night(2))
         try f.database.checkpoint()
@@ -229,7 +229,7 @@ struct ReleaseUpgradeTests {
         let columns = [
             "id", "started_at", "finished_at", "status", "endpoint", "project_id", "tool_version", "scope", "observed",
             "unchanged", "changed", "new", "gone", "failed", "message", "chain_head", "record_version", "cloud",
-            "region", "account",
+            "region", "account", "kinds",
         ]
         let values = try columns.map { column in
             String(try sqlite3(f.path, "SELECT quote(\(column)) FROM run WHERE id = 2").dropLast())

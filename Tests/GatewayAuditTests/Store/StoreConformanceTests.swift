@@ -21,7 +21,7 @@ struct StoreConformanceTests {
     }
 
     @Test(
-        "a run of some kinds (--kind) is its own selection: its last success and resources are of its kinds",
+        "a run of some kinds (--kind) is its own selection (last success, resources) and its kinds are sealed",
         arguments: StoreBackend.available)
     func kindRuns(backend: StoreBackend) async throws {
         let f = try await StoreFixture.make(backend: backend)
@@ -45,6 +45,11 @@ struct StoreConformanceTests {
         #expect(kindCounts.present == 0 && kindCounts.gone == 0)
         #expect(allCounts.present == 1 && allCounts.gone == 0)
         #expect(try f.verify().problems.isEmpty)
+        // The kinds are in the run's record hash (version 4): a run of VPN gateways made a nightly run is found.
+        try f.edit("UPDATE run SET kinds = NULL WHERE id = \(vpnGateways.id)")
+        let problems = try f.verifyFile().problems
+        #expect(problems.map(\.item) == [vpnGateways.id])
+        #expect(problems.first?.area == .run)
     }
 
     @Test("unchanged nights extend one snapshot; the runs and counts are recorded", arguments: StoreBackend.available)
