@@ -14,6 +14,23 @@ public struct EstatePlan: Sendable {
     /// Accounts whose key or password was rejected while their projects were listed, by name: the runner
     /// sends it no more (``EstateRunner/run(_:rejected:)``), for regions listed before the rejection too.
     public let rejected: [String: AccountRejection]
+    /// The regions whose projects are known tonight: named in the file, or listed by IAM (an empty list
+    /// included). A project of such a region that is not in ``scopes`` is one this estate no longer collects.
+    public let listedRegions: Set<Region>
+
+    /// One account's region.
+    public struct Region: Sendable, Hashable {
+        /// The account's name.
+        public let account: String
+        /// The region.
+        public let region: String
+
+        /// Creates a key.
+        public init(account: String, region: String) {
+            self.account = account
+            self.region = region
+        }
+    }
 
     /// The (account, region) pairs of `estate` that `filter` keeps, with their credentials, before
     /// projects are listed. Checks every variable of the kept accounts.
@@ -57,6 +74,7 @@ public struct EstatePlan: Sendable {
         var scopes: [EstateScope] = []
         var unlisted: [UnlistedRegion] = []
         var rejected: [String: AccountRejection] = [:]
+        var listed: Set<Region> = []
         for (account, region, credentials) in try regions(of: estate, filter: filter, credentials: credentials) {
             let endpoint = account.endpoint(region: region)
             var projects: [String]
@@ -95,6 +113,7 @@ public struct EstatePlan: Sendable {
                     continue
                 }
             }
+            if listProjects { listed.insert(Region(account: account.name, region: region)) }
             for project in projects where filter.projectID == nil || filter.projectID == project {
                 scopes.append(
                     EstateScope(
@@ -111,7 +130,7 @@ public struct EstatePlan: Sendable {
                 ?? "no project to collect in the accounts and regions kept; list projects in the file, or check that IAM lists some"
             throw EstateError(file: estate.path, line: 0, key: "", problem: problem)
         }
-        return EstatePlan(scopes: scopes, unlisted: unlisted, rejected: rejected)
+        return EstatePlan(scopes: scopes, unlisted: unlisted, rejected: rejected, listedRegions: listed)
     }
 }
 

@@ -23,10 +23,11 @@ public struct MetricsFile: Sendable {
     /// Writes the series of every scope in `all` (an estate night), replacing the file atomically. The
     /// series the file holds for other scopes (labels `account`, `region`, `project_id`, `kind` none of
     /// `all` has) are kept as they were: a run of one project, or of one kind, does not erase the nightly
-    /// series of the others. Lines in another form (an earlier release's) are dropped. Runs writing the
-    /// same file at once take turns (a lock file beside it, `.NAME.lock`).
+    /// series of the others; but those `retiring` names (scopes an estate no longer collects) are dropped.
+    /// Lines in another form (an earlier release's) are dropped. Runs writing the same file at once take
+    /// turns (a lock file beside it, `.NAME.lock`).
     /// - Throws: ``MetricsError/cannotWrite(path:reason:)``.
-    public func write(_ all: [RunMetrics]) throws(MetricsError) {
+    public func write(_ all: [RunMetrics], retiring: (MonitoringScope) -> Bool = { _ in false }) throws(MetricsError) {
         let text = PrometheusTextRenderer().render(all)
         try exclusively { () throws(MetricsError) in
             let previous = try? String(contentsOfFile: path, encoding: .utf8)
@@ -42,6 +43,10 @@ public struct MetricsFile: Sendable {
                     (placeholder.region, placeholder.projectID) = (region, "")
                     replaced.insert(MetricsText.key(of: placeholder))
                 }
+            }
+            if let previous {
+                let held = MetricsText.scopes(in: previous)
+                for key in held.order where held[key].map({ retiring($0.scope) }) == true { replaced.insert(key) }
             }
             try write(text: previous.map { MetricsText.merging(kept: $0, into: text, except: replaced) } ?? text)
         }

@@ -38,9 +38,13 @@ public struct RunPublisher: Sendable {
     /// file, then each scope's notification (only those with news), in order. The heartbeat is the
     /// caller's: an estate pings once for the whole night. `notifying`, when given, is what the notifications
     /// tell instead (a night that failed before any scope: one message, not one per series it fails).
+    /// The file's series of scopes `retiring` names are dropped (``MetricsFile/write(_:retiring:)``).
     /// Returns the outcomes with their anomaly counts.
     @discardableResult
-    public func publish(scopes outcomes: [RunOutcome], notifying: [RunOutcome]? = nil) async -> [RunOutcome] {
+    public func publish(
+        scopes outcomes: [RunOutcome], notifying: [RunOutcome]? = nil,
+        retiring: (MonitoringScope) -> Bool = { _ in false }
+    ) async -> [RunOutcome] {
         var outcomes = outcomes
         // The database is read only for what was asked for: without metrics or notifications a run
         // that could not use its database reports that once, as the run's own error.
@@ -55,7 +59,7 @@ public struct RunPublisher: Sendable {
                     } ?? 0
             }
         }
-        if let metricsFile { writeMetrics(outcomes, history: history, to: metricsFile) }
+        if let metricsFile { writeMetrics(outcomes, history: history, to: metricsFile, retiring: retiring) }
         if let notifier {
             // A webhook that could not be reached for one scope's notification (no answer in time, no
             // connection) is not tried again tonight: twenty scopes would wait twenty timeouts. Its ledgers keep
@@ -79,14 +83,17 @@ public struct RunPublisher: Sendable {
         }
     }
 
-    func writeMetrics(_ outcomes: [RunOutcome], history: HistoryDatabase?, to file: MetricsFile) {
+    func writeMetrics(
+        _ outcomes: [RunOutcome], history: HistoryDatabase?, to file: MetricsFile,
+        retiring: (MonitoringScope) -> Bool = { _ in false }
+    ) {
         let queries = history.map(HistoryQueries.init)
         let bytes = history.flatMap { history in
             logged("measuring the database") { () throws(StoreError) in try history.fileSize() }
         }
         let all = outcomes.map { metrics(of: $0, queries: queries, databaseBytes: bytes, file: file) }
         do {
-            try file.write(all)
+            try file.write(all, retiring: retiring)
             logger.debug("metrics written", metadata: ["file": "\(file.path)"])
         } catch {
             logger.error("\(error)")

@@ -32,6 +32,7 @@ extension CollectCommand {
         let outcomes: [ScopeOutcome]
         var scopes: [ScopeKey: EstateScope] = [:]
         var unlisted: [UnlistedRegion] = []
+        var listedRegions: Set<EstatePlan.Region> = []
         // The estate's account names, once its file has loaded (its failure fails only their series).
         var accounts: Set<String>?
         do {
@@ -63,6 +64,7 @@ extension CollectCommand {
             }
             for scope in plan.scopes { scopes[scope.key] = scope }
             unlisted = plan.unlisted
+            listedRegions = plan.listedRegions
             let history = try HistoryDatabase.open(path: databasePath)
             let runner = EstateRunner(
                 database: history, transport: client,
@@ -125,8 +127,10 @@ extension CollectCommand {
             notifications.append(published)
         }
         if settings.metricsFile != nil || !settings.notify.isEmpty {
+            let retired = Self.retired(
+                accounts: accounts ?? [], listed: listedRegions, collected: Set(scopes.keys), project: project)
             await publisher(settings, transport: reporting, databasePath: databasePath, logger: logger)
-                .publish(scopes: series, notifying: notifications)
+                .publish(scopes: series, notifying: notifications, retiring: retired)
         }
         await heartbeat?.finish(exitCode: status.rawValue, body: totalLine)
         for client in [transport, reporting].compactMap(\.self) { await Self.shutDown(client, logger: logger) }
@@ -168,6 +172,22 @@ extension CollectCommand {
             exitCode: (failure?.status ?? .success).rawValue, message: failure?.description)
         published.historyScope = key
         return published
+    }
+
+    /// Which series of the metrics file an estate night retires: a project this estate no longer collects (taken
+    /// out of the file, or no longer listed by IAM) in a region whose projects are known tonight (`listed`), of
+    /// one of its `accounts`, collecting every kind (the estate's own series). `GatewayAuditStale` would
+    /// otherwise fire for it forever. Nothing is retired with `--project` (the plan holds that project only),
+    /// nor in a region IAM could not list, nor of an account the file no longer names, nor a project's own runs.
+    static func retired(
+        accounts: Set<String>, listed: Set<EstatePlan.Region>, collected: Set<ScopeKey>, project: String?
+    ) -> (MonitoringScope) -> Bool {
+        let collected = Set(collected.map { [$0.account, $0.region, $0.projectID] })
+        return { scope in
+            project == nil && scope.kind == MonitoringScope.allKinds && accounts.contains(scope.account)
+                && listed.contains(EstatePlan.Region(account: scope.account, region: scope.region))
+                && !collected.contains([scope.account, scope.region, scope.projectID])
+        }
     }
 
     /// Maps an estate file problem to a usage error (exit 2) with its one line.

@@ -437,6 +437,70 @@ struct EstateTests {
         }
     }
 
+    @Test(
+        "a project the estate no longer collects leaves the metrics file; a region IAM could not list, a night narrowed to one project and a project's own series keep theirs"
+    )
+    func retiredSeries() async throws {
+        try await Self.with { f in
+            let prom = f.directory.appendingPathComponent("gateway-audit.prom").path
+            // The scopes the file has series for, as account/region/project.
+            func series() throws -> Set<String> {
+                let name = "gateway_audit_last_run_timestamp_seconds{"
+                let keys = try MetricsText(try String(contentsOfFile: prom, encoding: .utf8)).samples.keys
+                return Set(
+                    keys.filter { $0.hasPrefix(name) }.map { key in
+                        key.dropFirst(name.count).dropLast().split(separator: ",").prefix(3).map {
+                            String($0.split(separator: "=", maxSplits: 1)[1].dropFirst().dropLast())
+                        }.joined(separator: "/")
+                    })
+            }
+            try await f.estate.advance(to: 1)
+            let first = try await f.collect(["--metrics-file", prom])
+            #expect(first.status == 0, "\(first.stderr)")
+            #expect(try series() == Set(f.scopes))
+            // One OTC project collected on its own into the same file: no account, no region (a simulated endpoint).
+            let own = try #require(f.projects("eu-de").first)
+            let pair = SimulatorCredentials.standard.keyPairs[0]
+            let single = try await CLI.run(
+                [
+                    "collect", "--endpoint", f.estate.regions["eu-de"]?.baseURLString ?? "", "--project-id", own,
+                    "--db", f.db, "--metrics-file", prom,
+                ], environment: ["HW_ACCESS_KEY": pair.accessKey, "HW_SECRET_KEY": pair.secretKey])
+            #expect(single.status == 0, "\(single.stderr)")
+            #expect(try series() == Set(f.scopes + ["//\(own)"]))
+
+            // The second eu-west-101 project is taken out of the file.
+            let (kept, dropped) = (f.projects("eu-west-101")[0], f.projects("eu-west-101")[1])
+            let listed = "\"eu-west-101\" = [\"\(kept)\", \"\(dropped)\"]"
+            #expect(f.file.contains(listed))
+            try f.file.replacingOccurrences(of: listed, with: "\"eu-west-101\" = [\"\(kept)\"]")
+                .write(toFile: f.config, atomically: true, encoding: .utf8)
+            // A night narrowed to one project knows no other: nothing is retired.
+            let narrowed = try await f.collect(["--metrics-file", prom, "--project", kept])
+            #expect(narrowed.status == 0, "\(narrowed.stderr)")
+            #expect(try series() == Set(f.scopes + ["//\(own)"]))
+            // The next whole night retires the dropped project's series. eu-de's projects cannot be listed (the OTC
+            // password is rejected): its series stay, failed; the project's own series stays.
+            var rejected = f.environment
+            rejected["OTC_PASSWORD"] = "wrong"
+            let whole = try await f.collect(["--metrics-file", prom], environment: rejected)
+            #expect(whole.status == 1, "\(whole.stderr)")
+            let gone = "prod-huawei/eu-west-101/\(dropped)"
+            #expect(try series() == Set(f.scopes + ["//\(own)"]).subtracting([gone]))
+            let metrics = try MetricsText(try String(contentsOfFile: prom, encoding: .utf8))
+            for project in f.projects("eu-de") {
+                #expect(
+                    metrics.value(
+                        "gateway_audit_run_status", account: "otc", region: "eu-de", project: project,
+                        extra: "status=\"failed\"") == 1)
+            }
+            #expect(!metrics.samples.keys.contains { $0.contains(dropped) })
+            // Its history stays: only the series went.
+            let rows = try sqlite3(f.db, "SELECT COUNT(*) FROM gateway WHERE project_id = '\(dropped)'")
+            #expect(rows == "23", "\(rows)")
+        }
+    }
+
     @Test("exit 3 only when every scope was rejected; narrowing collects only the scopes asked for")
     func allRejectedAndNarrowing() async throws {
         try await Self.with { f in

@@ -155,6 +155,27 @@ struct PrometheusTextRendererTests {
         }
     }
 
+    @Test("a write retires the series its predicate names (escaped labels read back) and keeps the others")
+    func retiring() throws {
+        try Self.withFile { file in
+            let kept = MonitoringScope(account: "a \"q\" \\", region: "eu-de", projectID: "p1")
+            let dropped = MonitoringScope(account: "a \"q\" \\", region: "eu-de", projectID: "p2")
+            let own = MonitoringScope(region: "", projectID: "p2")
+            try file.write([
+                Self.metrics(kept, run: 10, success: 10), Self.metrics(dropped, run: 10, success: 10),
+                Self.metrics(own, run: 10, success: 10),
+            ])
+            try file.write([Self.metrics(kept, run: 20, success: 20)]) {
+                $0.account == kept.account && $0.projectID == "p2"
+            }
+            #expect(file.previousScopes().map(\.scope) == [kept, own])
+            #expect(file.previousLastSuccess(of: kept) == Instant(seconds: 20))
+            let text = try String(contentsOfFile: file.path, encoding: .utf8)
+            #expect(!text.contains(#"region="eu-de",project_id="p2""#), "\(text)")
+            #expect(text.contains(#"account="",region="",project_id="p2""#))
+        }
+    }
+
     @Test(
         "a series without a project (a run that failed before it knew one) gives way to its account's first series with one"
     )
