@@ -33,6 +33,8 @@ extension CollectCommand {
         var scopes: [ScopeKey: EstateScope] = [:]
         var unlisted: [UnlistedRegion] = []
         var listedRegions: Set<EstatePlan.Region> = []
+        // Every account's regions as the file names them (nil until it loads).
+        var fileRegions: Set<EstatePlan.Region>?
         // The estate's account names, once its file has loaded (its failure fails only their series).
         var accounts: Set<String>?
         do {
@@ -47,6 +49,10 @@ extension CollectCommand {
             let estate = try await Self.estateOrUsage { () throws(EstateError) in try EstateFile.load(path: path) }
             databasePath = database.db ?? estate.database ?? database.path
             accounts = Set(estate.accounts.map(\.name))
+            fileRegions = Set(
+                estate.accounts.flatMap { account in
+                    account.regions.map { EstatePlan.Region(account: account.name, region: $0) }
+                })
             let filter = ScopeFilter(account: account, region: region, projectID: project)
             let credentials = EstateCredentials(environment: environment.values)
             // Every variable is checked before anything is sent or opened: a bad file collects nothing.
@@ -127,8 +133,10 @@ extension CollectCommand {
             notifications.append(published)
         }
         if settings.metricsFile != nil || !settings.notify.isEmpty {
+            // A night narrowed by account or region says nothing of the regions it left out.
             let retired = Self.retired(
-                accounts: accounts ?? [], listed: listedRegions, collected: Set(scopes.keys), project: project)
+                accounts: accounts ?? [], regions: account == nil && region == nil ? fileRegions : nil,
+                listed: listedRegions, collected: Set(scopes.keys), project: project)
             await publisher(settings, transport: reporting, databasePath: databasePath, logger: logger)
                 .publish(scopes: series, notifying: notifications, retiring: retired)
         }
@@ -174,19 +182,25 @@ extension CollectCommand {
         return published
     }
 
-    /// Which series of the metrics file an estate night retires: a project this estate no longer collects (taken
-    /// out of the file, or no longer listed by IAM) in a region whose projects are known tonight (`listed`), of
-    /// one of its `accounts`, collecting every kind (the estate's own series). `GatewayAuditStale` would
-    /// otherwise fire for it forever. Nothing is retired with `--project` (the plan holds that project only),
-    /// nor in a region IAM could not list, nor of an account the file no longer names, nor a project's own runs.
+    /// Which series of the metrics file an estate night retires, of one of its `accounts` and collecting every
+    /// kind (the estate's own series): a project this estate no longer collects (taken out of the file, or no
+    /// longer listed by IAM) in a region whose projects are known tonight (`listed`), and any project of a
+    /// region the file no longer gives its account (`regions`, the file's; nil on a night narrowed by account or
+    /// region). `GatewayAuditStale` would otherwise fire for them forever. Nothing is retired with `--project`
+    /// (the plan holds that project only), nor in a region IAM could not list, nor of an account the file no
+    /// longer names (another estate's, as far as this file knows), nor a project's own runs.
     static func retired(
-        accounts: Set<String>, listed: Set<EstatePlan.Region>, collected: Set<ScopeKey>, project: String?
+        accounts: Set<String>, regions: Set<EstatePlan.Region>?, listed: Set<EstatePlan.Region>,
+        collected: Set<ScopeKey>, project: String?
     ) -> (MonitoringScope) -> Bool {
         let collected = Set(collected.map { [$0.account, $0.region, $0.projectID] })
         return { scope in
-            project == nil && scope.kind == MonitoringScope.allKinds && accounts.contains(scope.account)
-                && listed.contains(EstatePlan.Region(account: scope.account, region: scope.region))
-                && !collected.contains([scope.account, scope.region, scope.projectID])
+            guard project == nil, scope.kind == MonitoringScope.allKinds, accounts.contains(scope.account) else {
+                return false
+            }
+            let region = EstatePlan.Region(account: scope.account, region: scope.region)
+            if let regions, !regions.contains(region) { return true }
+            return listed.contains(region) && !collected.contains([scope.account, scope.region, scope.projectID])
         }
     }
 

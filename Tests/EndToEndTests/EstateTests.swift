@@ -438,7 +438,7 @@ struct EstateTests {
     }
 
     @Test(
-        "a project the estate no longer collects leaves the metrics file; a region IAM could not list, a night narrowed to one project and a project's own series keep theirs"
+        "a project or region the estate no longer collects leaves the metrics file; a region IAM could not list, a narrowed night and a project's own series keep theirs"
     )
     func retiredSeries() async throws {
         try await Self.with { f in
@@ -498,6 +498,27 @@ struct EstateTests {
             // Its history stays: only the series went.
             let rows = try sqlite3(f.db, "SELECT COUNT(*) FROM gateway WHERE project_id = '\(dropped)'")
             #expect(rows == "23", "\(rows)")
+
+            // ap-southeast-1 taken out of the Huawei account: a night narrowed to the account says nothing of the
+            // regions it left out; the next whole night retires the region's series.
+            let asia = try #require(f.projects("ap-southeast-1").first)
+            let asiaURL = f.estate.regions["ap-southeast-1"]?.baseURLString ?? ""
+            var file = try String(contentsOfFile: f.config, encoding: .utf8)
+            for (old, new) in [
+                ("regions = [\"eu-west-101\", \"ap-southeast-1\"]", "regions = [\"eu-west-101\"]"),
+                (", \"ap-southeast-1\" = [\"\(asia)\"]", ""), (", \"ap-southeast-1\" = \"\(asiaURL)\"", ""),
+            ] {
+                #expect(file.contains(old), "\(old)")
+                file = file.replacingOccurrences(of: old, with: new)
+            }
+            try file.write(toFile: f.config, atomically: true, encoding: .utf8)
+            let huawei = try await f.collect(["--metrics-file", prom, "--account", "prod-huawei"])
+            #expect(huawei.status == 0, "\(huawei.stderr)")
+            #expect(try series() == Set(f.scopes + ["//\(own)"]).subtracting([gone]))
+            let fewer = try await f.collect(["--metrics-file", prom], environment: rejected)
+            #expect(fewer.status == 1, "\(fewer.stderr)")
+            #expect(
+                try series() == Set(f.scopes + ["//\(own)"]).subtracting([gone, "prod-huawei/ap-southeast-1/\(asia)"]))
         }
     }
 
