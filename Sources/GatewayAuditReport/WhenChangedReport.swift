@@ -135,7 +135,8 @@ public struct WhenChangedReport: Sendable {
     /// when a gone resource had the name too (a gateway deleted and created again). A name only resources
     /// outside `scopes` have resolves to one of them, which the caller refuses as out of scope.
     /// - Throws: ``ReportError/ambiguousName(_:count:candidates:)`` when several resources keep the name,
-    ///   ``ReportError/unknownGateway(_:candidates:)`` naming what `text` may mean otherwise.
+    ///   ``ReportError/unknownGateway(_:candidates:)`` naming what `text` may mean otherwise: the resources
+    ///   whose id it begins or whose name it is in other case, else those a typo away from it.
     static func resolve(_ text: GatewayID, in store: any HistoryReading, scopes: ScopeFilter) throws -> (
         GatewayID, GatewaySummary
     ) {
@@ -159,10 +160,20 @@ public struct WhenChangedReport: Sendable {
             throw ReportError.ambiguousName(text.rawValue, count: shared.count, candidates: labels(shared))
         }
         let folded = lowered.rawValue
-        let candidates = all.filter { summary in
+        var candidates = all.filter { summary in
             scopes.matches(summary.scope)
                 && (summary.name?.lowercased() == folded
                     || (!folded.isEmpty && summary.gatewayID.rawValue.lowercased().hasPrefix(folded)))
+        }
+        if candidates.isEmpty && !folded.isEmpty {
+            // A typo: the ids and names a few edits away (a quarter of the text at most), the closest first.
+            let limit = max(1, folded.utf8.count / 4)
+            let near = all.enumerated().compactMap { index, summary -> (distance: Int, index: Int)? in
+                guard scopes.matches(summary.scope) else { return nil }
+                let texts = [summary.gatewayID.rawValue.lowercased(), summary.name?.lowercased()].compactMap(\.self)
+                return texts.compactMap { EditDistance.between(folded, $0, limit: limit) }.min().map { ($0, index) }
+            }
+            candidates = near.sorted { ($0.distance, $0.index) < ($1.distance, $1.index) }.map { all[$0.index] }
         }
         throw ReportError.unknownGateway(text, candidates: labels(candidates))
     }

@@ -67,6 +67,15 @@ struct CommandLineTests {
                 "\(truncated.stderr)")
             #expect(truncated.stderr.hasSuffix(" more? `gateway-audit gateways` lists the known ids\n"))
             #expect(truncated.stderr.split(separator: "\n").count == 1)
+            // A typo in a pasted id is answered with the ids a few edits away, the closest first.
+            let typo = "x" + id.dropFirst()
+            let mistyped = try await e.cli(["when-changed", typo])
+            #expect(mistyped.status == 2 && mistyped.stdout.isEmpty)
+            #expect(
+                mistyped.stderr.hasPrefix(
+                    "gateway-audit: error: no gateway \"\(typo)\" in this database; did you mean \"\(id)\" (branch-munich-2), "
+                ),
+                "\(mistyped.stderr)")
 
             for view in ["history", "changes", "timestamps"] {
                 for format in ["csv", "html"] {

@@ -66,28 +66,14 @@ public struct Zone: Sendable, Hashable, CustomStringConvertible {
         // An abbreviation names the zone it abbreviates (`PST` → America/Los_Angeles).
         if let zone = TimeZone.abbreviationDictionary[name.uppercased()] { return zone }
         let lower = name.lowercased()
+        // Close means a typo: one edit in a short name, a quarter of a long one.
+        let limit = max(1, name.count / 4)
         var best: (name: String, distance: Int)?
         for candidate in TimeZone.knownTimeZoneIdentifiers {
-            let distance = editDistance(lower, candidate.lowercased())
+            guard let distance = EditDistance.between(lower, candidate.lowercased(), limit: limit) else { continue }
             if distance < (best?.distance ?? Int.max) { best = (candidate, distance) }
         }
-        // Close means a typo: one edit in a short name, a quarter of a long one.
-        guard let best, best.distance <= max(1, name.count / 4) else { return nil }
-        return best.name
-    }
-
-    private static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a.utf8), b = Array(b.utf8)
-        if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
-        var previous = Array(0...b.count)
-        for i in 1...a.count {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[b.count]
+        return best?.name
     }
 }
 

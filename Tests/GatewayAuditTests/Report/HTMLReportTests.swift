@@ -139,6 +139,13 @@ struct WhenChangedTests {
         #expect(
             ReportError.unknownGateway("ALPHA-renamed", candidates: [#""gw-a" (alpha-renamed)"#]).description
                 == "no gateway \"ALPHA-renamed\" in this database" + hint)
+        // A typo in a name or an id: what is a few edits away, the closest first; nothing when nothing is.
+        #expect(throws: ReportError.unknownGateway("alpha-renamd", candidates: [#""gw-a" (alpha-renamed)"#])) {
+            try WhenChangedReport(store: f.store, gatewayID: "alpha-renamd")
+        }
+        #expect(throws: ReportError.unknownGateway("zz-renamed-beta", candidates: [])) {
+            try WhenChangedReport(store: f.store, gatewayID: "zz-renamed-beta")
+        }
         // A truncated id: the first three it begins, in id order, then how many more (names on one line).
         do {
             _ = try WhenChangedReport(store: f.store, gatewayID: "GW-H")
