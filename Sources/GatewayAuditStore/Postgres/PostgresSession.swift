@@ -27,10 +27,16 @@ final class PostgresSession: Sendable {
     /// fails: a server or network that stopped answering (a partition, a half-open TCP connection) never holds
     /// a nightly job for ever. Generous: no statement of the store comes near it on a healthy server.
     let statementLimit: TimeAmount
+    /// How long a new connection may take in all: TCP's connect, the TLS handshake, the startup and the login
+    /// (postgres-nio's `connectTimeout` bounds them together). A server, proxy or pooler that accepts the
+    /// connection and then says nothing fails it, and never holds a nightly job.
+    let connectLimit: TimeAmount
 
-    init(location: PostgresLocation, statementLimit: TimeAmount = .minutes(30)) {
+    init(location: PostgresLocation, statementLimit: TimeAmount = .minutes(30), connectLimit: TimeAmount = .seconds(10))
+    {
         self.location = location
         self.statementLimit = statementLimit
+        self.connectLimit = connectLimit
     }
 
     deinit {
@@ -73,7 +79,7 @@ final class PostgresSession: Sendable {
         var configuration = PostgresConnection.Configuration(
             host: location.host, port: location.port, username: location.user, password: location.password,
             database: location.database, tls: tls)
-        configuration.options.connectTimeout = .seconds(10)
+        configuration.options.connectTimeout = connectLimit
         return configuration
     }
 

@@ -1,3 +1,4 @@
+import NIOCore
 import PostgresNIO
 
 extension StoreError {
@@ -30,6 +31,11 @@ extension StoreError {
             }
         case .sslUnsupported:
             return .postgres(location: location, detail: "the server does not offer TLS, which sslmode asks for")
+        case .connectionError where connectLimit(of: error) != nil:
+            return .postgres(
+                location: location,
+                detail: "no connection in \(connectLimit(of: error) ?? 0) s (TCP connect, TLS handshake and login); "
+                    + "check that the server is up and that host and port are PostgreSQL's")
         case .connectionError, .serverClosedConnection, .uncleanShutdown:
             let cause = error.underlying.map { ": \(String(describing: $0))" } ?? ""
             return .postgres(location: location, detail: "cannot reach the server\(cause)")
@@ -42,5 +48,13 @@ extension StoreError {
             let cause = error.underlying.map { ": \(String(describing: $0))" } ?? ""
             return .postgres(location: location, detail: "\(error.code)\(cause)")
         }
+    }
+
+    /// The whole seconds of the connect timeout `error` is (the connection's whole set-up ran out of time).
+    private static func connectLimit(of error: PSQLError) -> Int64? {
+        guard let channel = error.underlying as? ChannelError, case .connectTimeout(let limit) = channel else {
+            return nil
+        }
+        return limit.nanoseconds / 1_000_000_000
     }
 }

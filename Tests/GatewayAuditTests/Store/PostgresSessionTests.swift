@@ -1,4 +1,6 @@
 import Foundation
+import NIOCore
+import NIOPosix
 import TestSupport
 import Testing
 
@@ -151,6 +153,34 @@ struct PostgresSessionTests {
         #expect(!outcome.contains("\n"))
         let next = try await offPool { try session.withConnection { try $0.rows("SELECT 1 AS one") }.count }
         #expect(next == 1)
+    }
+
+    @Test("a server that accepts the connection and then says nothing fails it with one line after the connect limit")
+    func connectLimit() async throws {
+        // A TCP listener that accepts and never answers: the limit covers the startup and login, not only TCP.
+        let silent = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { child in child.eventLoop.makeSucceededVoidFuture() }
+            .bind(host: "127.0.0.1", port: 0).get()
+        defer { silent.close(promise: nil) }
+        let port = try #require(silent.localAddress?.port)
+        let session = PostgresSession(
+            location: try PostgresLocation.parse("postgres://u:secret-pw@127.0.0.1:\(port)/db?sslmode=disable"),
+            statementLimit: .seconds(1), connectLimit: .seconds(1))
+        let start = ContinuousClock.now
+        let outcome = try await offPool { () -> String in
+            do {
+                try session.withConnection { try $0.execute("SELECT 1") }
+                return "connected"
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(
+            outcome.hasSuffix(
+                "no connection in 1 s (TCP connect, TLS handshake and login); "
+                    + "check that the server is up and that host and port are PostgreSQL's"), "\(outcome)")
+        #expect(!outcome.contains("\n") && !outcome.contains("secret-pw"))
+        #expect(ContinuousClock.now - start < .seconds(10))
     }
 
     @Test("a report whose rows stop coming fails with one line after the limit; a slower report in all does not")
