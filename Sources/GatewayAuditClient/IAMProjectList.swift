@@ -50,11 +50,17 @@ public struct IAMProjectList: Sendable {
             }
         }
         let response = try await pipeline.send(request, authenticator: nil, context: "IAM project list")
-        let projects: [JSONValue]
+        let json: JSONValue
         do {
-            projects = try JSONValue(data: response.body)["projects"]?.arrayValue ?? []
+            json = try JSONValue(data: response.body)
         } catch {
             throw .invalidResponse("IAM project list: \(error)", requestID: response.requestID)
+        }
+        // An answer without its `projects` array says nothing of the region's projects: never "none" (an estate
+        // night retires the metrics series of projects its regions no longer list).
+        guard let projects = json["projects"]?.arrayValue else {
+            throw .invalidResponse(
+                "IAM project list: no \"projects\" array in the answer", requestID: response.requestID)
         }
         return projects.compactMap { project -> IAMProject? in
             guard let id = project["id"]?.stringValue, let name = project["name"]?.stringValue,

@@ -14,8 +14,8 @@ public struct EstatePlan: Sendable {
     /// Accounts whose key or password was rejected while their projects were listed, by name: the runner
     /// sends it no more (``EstateRunner/run(_:rejected:)``), for regions listed before the rejection too.
     public let rejected: [String: AccountRejection]
-    /// The regions whose projects are known tonight: named in the file, or listed by IAM (an empty list
-    /// included). A project of such a region that is not in ``scopes`` is one this estate no longer collects.
+    /// The regions whose projects are known tonight: named in the file, or listed by IAM (a list of at least
+    /// one project). A project of such a region that is not in ``scopes`` is one this estate no longer collects.
     public let listedRegions: Set<Region>
 
     /// One account's region.
@@ -113,7 +113,11 @@ public struct EstatePlan: Sendable {
                     continue
                 }
             }
-            if listProjects { listed.insert(Region(account: account.name, region: region)) }
+            // An IAM list of no project at all is more likely a permission taken away than every project
+            // deleted: its region keeps its series (their alerts fire) rather than losing them silently.
+            if listProjects && (account.projects != .all || !projects.isEmpty) {
+                listed.insert(Region(account: account.name, region: region))
+            }
             for project in projects where filter.projectID == nil || filter.projectID == project {
                 scopes.append(
                     EstateScope(

@@ -17,7 +17,7 @@ public struct MetricsFile: Sendable {
     /// (``write(_:)-([RunMetrics])``).
     /// - Throws: ``MetricsError/cannotWrite(path:reason:)``.
     public func write(_ metrics: RunMetrics) throws(MetricsError) {
-        try write([metrics])
+        _ = try write([metrics])
     }
 
     /// Writes the series of every scope in `all` (an estate night), replacing the file atomically. The
@@ -26,9 +26,14 @@ public struct MetricsFile: Sendable {
     /// series of the others; but those `retiring` names (scopes an estate no longer collects) are dropped.
     /// Lines in another form (an earlier release's) are dropped. Runs writing the same file at once take
     /// turns (a lock file beside it, `.NAME.lock`).
+    /// - Returns: the scopes whose series were retired, in the file's order.
     /// - Throws: ``MetricsError/cannotWrite(path:reason:)``.
-    public func write(_ all: [RunMetrics], retiring: (MonitoringScope) -> Bool = { _ in false }) throws(MetricsError) {
+    @discardableResult
+    public func write(_ all: [RunMetrics], retiring: (MonitoringScope) -> Bool = { _ in false }) throws(MetricsError)
+        -> [MonitoringScope]
+    {
         let text = PrometheusTextRenderer().render(all)
+        var retired: [MonitoringScope] = []
         try exclusively { () throws(MetricsError) in
             let previous = try? String(contentsOfFile: path, encoding: .utf8)
             // A series without a project stands for a run that failed before it knew one (a region whose
@@ -46,10 +51,15 @@ public struct MetricsFile: Sendable {
             }
             if let previous {
                 let held = MetricsText.scopes(in: previous)
-                for key in held.order where held[key].map({ retiring($0.scope) }) == true { replaced.insert(key) }
+                for key in held.order where !replaced.contains(key) {
+                    guard let scope = held[key]?.scope, retiring(scope) else { continue }
+                    replaced.insert(key)
+                    retired.append(scope)
+                }
             }
             try write(text: previous.map { MetricsText.merging(kept: $0, into: text, except: replaced) } ?? text)
         }
+        return retired
     }
 
     /// Writes `text` atomically.

@@ -93,8 +93,15 @@ public struct RunPublisher: Sendable {
         }
         let all = outcomes.map { metrics(of: $0, queries: queries, databaseBytes: bytes, file: file) }
         do {
-            try file.write(all, retiring: retiring)
+            let retired = try file.write(all, retiring: retiring)
             logger.debug("metrics written", metadata: ["file": "\(file.path)"])
+            for scope in retired {
+                let label = [scope.account, scope.region, scope.projectID].map { $0.isEmpty ? "-" : $0 }
+                    .joined(separator: "/")
+                logger.warning(
+                    "\(file.path): retired the series of \(label), which this estate no longer collects (its history stays)"
+                )
+            }
         } catch {
             logger.error("\(error)")
         }

@@ -167,7 +167,7 @@ public struct WhenChangedReport: Sendable {
         }
         if candidates.isEmpty && !folded.isEmpty {
             // A typo: the ids and names a few edits away (a quarter of the text at most), the closest first.
-            let limit = max(1, folded.utf8.count / 4)
+            let limit = max(1, folded.unicodeScalars.count / 4)
             let near = all.enumerated().compactMap { index, summary -> (distance: Int, index: Int)? in
                 guard scopes.matches(summary.scope) else { return nil }
                 let texts = [summary.gatewayID.rawValue.lowercased(), summary.name?.lowercased()].compactMap(\.self)

@@ -5,7 +5,10 @@ extension HistoryDatabase {
     /// The SQL that puts an SQLite history back in the form the release before migration `v7-compact`
     /// wrote: digests as lower-case hex text, the index of resources by kind, no `v7-compact` among the
     /// applied migrations, nor the later `v9-run-kinds` (no `run.kinds`). For the bench and the tests of the upgrade (the unit and end-to-end tests and
-    /// `Tests/torture/upgrade_crash.py` run it with the sqlite3 shell); no command runs it.
+    /// `Tests/torture/upgrade_crash.py` run it with the sqlite3 shell); no command runs it. Its runs keep the
+    /// record version this build sealed them with (4, over `kinds`), which no earlier release wrote: they verify
+    /// because their `kinds` were NULL (every kind), as the upgrade's new column reads, and a run of some kinds
+    /// would not; the bench's and the tests' runs collect every kind.
     public static let beforeCompactSQL = """
         UPDATE snapshot SET chain_sha256 = lower(hex(chain_sha256)),
             content_sha256 = CASE WHEN content_sha256 IS NULL THEN NULL ELSE lower(hex(content_sha256)) END;

@@ -486,6 +486,10 @@ struct EstateTests {
             let whole = try await f.collect(["--metrics-file", prom], environment: rejected)
             #expect(whole.status == 1, "\(whole.stderr)")
             let gone = "prod-huawei/eu-west-101/\(dropped)"
+            #expect(
+                whole.stderr.contains(
+                    "retired the series of \(gone), which this estate no longer collects (its history stays)"),
+                "\(whole.stderr)")
             #expect(try series() == Set(f.scopes + ["//\(own)"]).subtracting([gone]))
             let metrics = try MetricsText(try String(contentsOfFile: prom, encoding: .utf8))
             for project in f.projects("eu-de") {

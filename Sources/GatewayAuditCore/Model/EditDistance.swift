@@ -1,11 +1,11 @@
-/// How many single-byte insertions, deletions and substitutions turn one text into another (Levenshtein, over
-/// UTF-8 bytes): what "did you mean" suggestions measure a typo by (time zones, resource ids and names).
+/// How many single-character insertions, deletions and substitutions turn one text into another (Levenshtein,
+/// over Unicode scalars): what "did you mean" suggestions measure a typo by (time zones, resource ids and names).
 package enum EditDistance {
     /// The distance between `a` and `b`; nil when it is more than `limit` (known as soon as a whole row of the
     /// table exceeds it, so a far text costs little).
     package static func between(_ a: String, _ b: String, limit: Int = .max) -> Int? {
-        let a = Array(a.utf8)
-        let b = Array(b.utf8)
+        let a = a.unicodeScalars.map(\.value)
+        let b = b.unicodeScalars.map(\.value)
         guard abs(a.count - b.count) <= limit else { return nil }
         guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
         var previous = Array(0...b.count)

@@ -83,6 +83,9 @@ struct PGRow: Sendable {
     }
 
     func text(_ column: String) throws -> String { try cells[column].decode(String.self) }
+    /// Whether the row has `column` (postgres-nio traps on a column it does not have: a database a reading
+    /// command opened without upgrading it lacks the latest migrations' columns).
+    func has(_ column: String) -> Bool { cells.contains(column) }
     /// The columns by position (no name lookup).
     func text(at index: Int) throws -> String { try cells[index].decode(String.self) }
     func optionalText(at index: Int) throws -> String? { try cells[index].decode(String?.self) }

@@ -67,6 +67,8 @@ enum PostgresChain {
 extension PGRow {
     /// A column as the record hash sees it: BIGINT columns as integers, the others as text.
     func field(_ column: String) throws -> RunRecordField {
+        // A column the database does not have yet (read without upgrading) is NULL, as its migration leaves it.
+        guard has(column) else { return .null }
         let cell = cells[column]
         if cell.bytes == nil { return .null }
         if cell.dataType == .int8 || cell.dataType == .int4 || cell.dataType == .int2 {

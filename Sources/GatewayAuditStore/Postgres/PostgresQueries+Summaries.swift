@@ -79,7 +79,8 @@ extension PostgresQueries {
                 status: try row.stored(RunStatus.self, "status", table: "run"), endpoint: try row.text("endpoint"),
                 projectID: try row.text("project_id"), scope: try row.stored(RunScope.self, "scope", table: "run"),
                 toolVersion: try row.text("tool_version"), counts: counts, message: try row.optionalText("message"),
-                scopeKey: try row.scope(), kinds: try RunRecord.kinds(stored: row.optionalText("kinds"), path: row.path)
+                scopeKey: try row.scope(),
+                kinds: try RunRecord.kinds(stored: row.has("kinds") ? row.optionalText("kinds") : nil, path: row.path)
             )
         }
     }

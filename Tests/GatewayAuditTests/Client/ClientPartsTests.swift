@@ -35,6 +35,27 @@ struct ClientPartsTests {
         #expect(parsed.requestID == requestID)
     }
 
+    @Test("an IAM project list without its projects array is an invalid answer, never a region without projects")
+    func iamListWithoutProjects() async throws {
+        func lister(_ body: String) throws -> IAMProjectList {
+            let transport = ClosureTransport { _ throws(TransportError) in
+                ClientResponse(status: 200, body: Data(body.utf8))
+            }
+            return try IAMProjectList(
+                iamURL: try #require(URL(string: "https://iam.example.com/v3")), credentials: .token("t"),
+                transport: transport)
+        }
+        for body in [#"{}"#, #"{"projects": null}"#, #"{"projects": {"id": "p"}}"#] {
+            do {
+                let projects = try await lister(body).projects(region: "eu-de")
+                Issue.record("\(body) listed \(projects)")
+            } catch {
+                #expect("\(error)".contains(#"IAM project list: no "projects" array in the answer"#), "\(error)")
+            }
+        }
+        #expect(try await lister(#"{"projects": []}"#).projects(region: "eu-de").isEmpty)
+    }
+
     @Test("a non-JSON error body keeps its first characters as the message")
     func htmlBody() {
         let parsed = ErrorBody(data: Data("<html>502 Bad Gateway</html>".utf8))

@@ -192,6 +192,7 @@ struct EstateFileTests {
             transport: ClosureTransport { _ throws(TransportError) in throw .connection("no request expected") },
             logger: Logger(label: "test"))
         #expect(plan.scopes.map { "\($0.key)" } == ["otc/eu-de/5f0c", "otc/eu-de/6b2e", "otc/eu-nl/7a1d"])
+        #expect(plan.listedRegions == [.init(account: "otc", region: "eu-de"), .init(account: "otc", region: "eu-nl")])
         #expect(
             plan.scopes.map(\.endpoint) == [
                 "https://vpn.eu-de.otc.t-systems.com", "https://vpn.eu-de.otc.t-systems.com",
@@ -210,6 +211,30 @@ struct EstateFileTests {
                 transport: ClosureTransport { _ throws(TransportError) in throw .connection("no request expected") },
                 logger: Logger(label: "test"))
         }
+    }
+
+    @Test("a night knows the projects of the regions the file names them for, and of those IAM lists one or more in")
+    func listedRegions() async throws {
+        let text =
+            Self.sim + """
+                projects = "all"
+                endpoints = { "r1" = "https://vpn.r1.example.com", "r2" = "https://vpn.r2.example.com" }
+                iam_endpoints = { "r1" = "https://iam.r1.example.com/v3", "r2" = "https://iam.r2.example.com/v3" }
+
+                """
+        let estate = try EstateFile.parse(text, path: "e.toml")
+        // IAM lists one project in r1 and none in r2: more likely a permission taken away than r2 emptied.
+        let transport = ClosureTransport { request throws(TransportError) in
+            let body =
+                request.url.host == "iam.r1.example.com"
+                ? #"{"projects": [{"id": "p1", "name": "r1", "enabled": true}]}"# : #"{"projects": []}"#
+            return ClientResponse(status: 200, body: Data(body.utf8))
+        }
+        let plan = try await EstatePlan.make(
+            estate: estate, filter: ScopeFilter(), credentials: EstateCredentials(environment: ["SIM_TOKEN": "t"]),
+            transport: transport, logger: Logger(label: "test"))
+        #expect(plan.scopes.map { "\($0.key)" } == ["sim/r1/p1"])
+        #expect(plan.listedRegions == [.init(account: "sim", region: "r1")])
     }
 
     /// An account "sim" with two regions, lines 1–7; the projects follow on line 8.

@@ -183,6 +183,27 @@ struct PostgresSessionTests {
         #expect(ContinuousClock.now - start < .seconds(10))
     }
 
+    @Test("a history of the release before pg3-run-kinds, read without upgrading it: runs and verify read it")
+    func beforeRunKinds() async throws {
+        let url = try await PostgresTestServer.freshDatabase()
+        let writer = try await offPool { try HistoryDatabase.open(path: url) }
+        let w = HistoryWriter(writer)
+        let run = try await w.beginRun(RunInfo(endpoint: "http://127.0.0.1", projectID: "p", scope: .all))
+        try await w.finishRun(run, status: .complete)
+        // As the release before wrote it: no run.kinds, no pg3 migration.
+        _ = try await offPool {
+            try PostgresTestServer.psql(
+                url,
+                "ALTER TABLE run DROP COLUMN kinds; DELETE FROM gateway_audit_migration WHERE identifier = 'pg3-run-kinds'"
+            )
+        }
+        let reader = try await offPool { try HistoryDatabase.open(path: url, readOnly: true) }
+        let runs = try await offPool { try HistoryQueries(reader).runs(limit: nil) }
+        #expect(runs.map(\.id) == [run.id] && runs.first?.kinds == nil)
+        // The run was sealed with version 4, whose kinds (NULL) the missing column stands for.
+        #expect(try await offPool { try HistoryVerifier(reader).verify().problems }.isEmpty)
+    }
+
     @Test("a report whose rows stop coming fails with one line after the limit; a slower report in all does not")
     func streamLimit() async throws {
         let url = try await PostgresTestServer.freshDatabase()
