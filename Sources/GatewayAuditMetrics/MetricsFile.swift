@@ -29,7 +29,7 @@ public struct MetricsFile: Sendable {
     /// - Returns: the scopes whose series were retired, in the file's order.
     /// - Throws: ``MetricsError/cannotWrite(path:reason:)``.
     @discardableResult
-    public func write(_ all: [RunMetrics], retiring: (MonitoringScope) -> Bool = { _ in false }) throws(MetricsError)
+    public func write(_ all: [RunMetrics], retiring: ((MonitoringScope) -> Bool)? = nil) throws(MetricsError)
         -> [MonitoringScope]
     {
         let text = PrometheusTextRenderer().render(all)
@@ -49,7 +49,8 @@ public struct MetricsFile: Sendable {
                     replaced.insert(MetricsText.key(of: placeholder))
                 }
             }
-            if let previous {
+            // Only when asked: reading the file's scopes is a second pass over it.
+            if let previous, let retiring {
                 let held = MetricsText.scopes(in: previous)
                 for key in held.order where !replaced.contains(key) {
                     guard let scope = held[key]?.scope, retiring(scope) else { continue }

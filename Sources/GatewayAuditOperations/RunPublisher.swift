@@ -43,7 +43,7 @@ public struct RunPublisher: Sendable {
     @discardableResult
     public func publish(
         scopes outcomes: [RunOutcome], notifying: [RunOutcome]? = nil,
-        retiring: (MonitoringScope) -> Bool = { _ in false }
+        retiring: ((MonitoringScope) -> Bool)? = nil
     ) async -> [RunOutcome] {
         var outcomes = outcomes
         // The database is read only for what was asked for: without metrics or notifications a run
@@ -85,7 +85,7 @@ public struct RunPublisher: Sendable {
 
     func writeMetrics(
         _ outcomes: [RunOutcome], history: HistoryDatabase?, to file: MetricsFile,
-        retiring: (MonitoringScope) -> Bool = { _ in false }
+        retiring: ((MonitoringScope) -> Bool)?
     ) {
         let queries = history.map(HistoryQueries.init)
         let bytes = history.flatMap { history in

@@ -13,6 +13,12 @@ extension StoreError {
     /// The store error for a postgres-nio error, in words that never include the password (postgres-nio's
     /// own description is deliberately generic; the server's message and the cause are what helps).
     static func map(_ error: PSQLError, location: String) -> StoreError {
+        if let seconds = connectLimit(of: error) {
+            return .postgres(
+                location: location,
+                detail: "no connection in \(seconds) s (TCP connect, TLS handshake and login); "
+                    + "check that the server is up and that host and port are PostgreSQL's")
+        }
         switch error.code {
         case .server:
             let state = error.serverInfo?[.sqlState] ?? ""
@@ -31,11 +37,6 @@ extension StoreError {
             }
         case .sslUnsupported:
             return .postgres(location: location, detail: "the server does not offer TLS, which sslmode asks for")
-        case .connectionError where connectLimit(of: error) != nil:
-            return .postgres(
-                location: location,
-                detail: "no connection in \(connectLimit(of: error) ?? 0) s (TCP connect, TLS handshake and login); "
-                    + "check that the server is up and that host and port are PostgreSQL's")
         case .connectionError, .serverClosedConnection, .uncleanShutdown:
             let cause = error.underlying.map { ": \(String(describing: $0))" } ?? ""
             return .postgres(location: location, detail: "cannot reach the server\(cause)")
