@@ -20,10 +20,19 @@ struct Authenticator: Sendable {
         self.tokens = tokens
     }
 
+    /// A request with its authentication headers.
+    struct Authorized: Sendable {
+        var request: ClientRequest
+        /// True when it carries an IAM token issued while this request waited for it: a rejection of that
+        /// token is IAM's final word. False for every other credential, and for a cached token.
+        var freshToken = false
+    }
+
     /// The request with its authentication headers; obtains an IAM token first when needed.
     /// - Throws: ``ClientError`` from obtaining the IAM token (or `.cancelled`).
-    func authorize(_ request: ClientRequest) async throws(ClientError) -> ClientRequest {
+    func authorize(_ request: ClientRequest) async throws(ClientError) -> Authorized {
         var request = request
+        var freshToken = false
         switch credentials {
         case .token(let token):
             try request.headerFields.append(named: "X-Auth-Token", value: token)
@@ -40,9 +49,11 @@ struct Authenticator: Sendable {
             }
         case .password:
             guard let tokens else { throw .invalidConfiguration("no IAM token cache for password credentials") }
-            try request.headerFields.append(named: "X-Auth-Token", value: try await tokens.token(now: time.now))
+            let token = try await tokens.token(now: time.now)
+            try request.headerFields.append(named: "X-Auth-Token", value: token.value)
+            freshToken = token.awaited
         }
-        return request
+        return Authorized(request: request, freshToken: freshToken)
     }
 
     /// Called after a 401 with the request that carried the rejected credentials: true when an IAM

@@ -5,8 +5,8 @@ import Logging
 /// The one path every request takes, VPN calls and the IAM token call alike: authentication (when an
 /// ``Authenticator`` is given), the transport, retries with backoff and `Retry-After`, the per-attempt
 /// timeout and the overall deadline. Written once so that every call follows the same rules: a 401
-/// renews an IAM token once and is otherwise never retried (it would lock the key), TLS failures are
-/// final, and cancellation always ends the call with ``ClientError/cancelled``.
+/// renews an IAM token (see ``maxRenewals``) and is otherwise never retried (it would lock the key), TLS
+/// failures are final, and cancellation always ends the call with ``ClientError/cancelled``.
 struct RequestPipeline: Sendable {
     let transport: any Transport
     let retry: RetryPolicy
@@ -33,6 +33,12 @@ struct RequestPipeline: Sendable {
         body.code?.hasPrefix("VPN.") == true
     }
 
+    /// How many times one request may renew its IAM token after a 401. The first rejection always
+    /// renews. After that, a rejected token the request waited to be issued is final (IAM's word on these
+    /// credentials), but a token it took from the cache may have expired while the request waited (other
+    /// requests used it meanwhile, or it was old), so it renews again, up to this many times in all.
+    static let maxRenewals = 3
+
     /// The shortest timeout an attempt gets when the deadline is near.
     static let minimumAttemptTimeout = Duration.milliseconds(100)
 
@@ -46,13 +52,14 @@ struct RequestPipeline: Sendable {
     ) async throws(ClientError) -> ClientResponse {
         var generator = SystemRandomNumberGenerator()
         var attempt = 0
-        var renewed = false
+        var renewals = 0
         var announceRenewal = false
         while true {
             attempt += 1
             if Task.isCancelled { throw .cancelled }
             let timeout = try timeoutForAttempt()
-            let sent = try await authenticator?.authorize(request) ?? request
+            let authorized = try await authenticator?.authorize(request) ?? Authenticator.Authorized(request: request)
+            let sent = authorized.request
             if announceRenewal {
                 announceRenewal = false
                 logger.info("token rejected; obtained a new one from IAM", metadata: ["what": "\(context)"])
@@ -77,8 +84,10 @@ struct RequestPipeline: Sendable {
                         "what": "\(context)", "status": "\(status)", "code": "\(body.code ?? "-")",
                         "request_id": "\(requestID ?? "-")", "attempt": "\(attempt)",
                     ])
-                if status == 401, !renewed, let authenticator, await authenticator.renewAfterRejection(of: sent) {
-                    renewed = true
+                if status == 401, renewals == 0 || (!authorized.freshToken && renewals < Self.maxRenewals),
+                    let authenticator, await authenticator.renewAfterRejection(of: sent)
+                {
+                    renewals += 1
                     announceRenewal = true
                     attempt -= 1
                     continue

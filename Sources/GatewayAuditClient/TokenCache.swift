@@ -25,11 +25,19 @@ actor TokenCache {
         self.fetch = fetch
     }
 
+    /// A token to send, and whether the caller waited for it to be issued.
+    struct Served: Sendable {
+        let value: String
+        /// True when the caller waited for the renewal that issued it; false for a cached token, which
+        /// may have been issued long before and expired since (a token's lifetime is IAM's to decide).
+        let awaited: Bool
+    }
+
     /// The token to send: the cached one while fresh, otherwise the result of the one renewal in flight
     /// (started when there is none).
     /// - Throws: the renewal's ``ClientError``; `.cancelled` when this task is cancelled while waiting.
-    func token(now: Instant) async throws(ClientError) -> String {
-        if let current, current.isFresh(at: now) { return current.value }
+    func token(now: Instant) async throws(ClientError) -> Served {
+        if let current, current.isFresh(at: now) { return Served(value: current.value, awaited: false) }
         let waiter = makeID()
         let (renewalID, task) = join(waiter)
         let result = await withTaskCancellationHandler {
@@ -39,7 +47,7 @@ actor TokenCache {
         }
         leave(waiter, renewalID: renewalID)
         if Task.isCancelled { throw .cancelled }
-        return try result.get().value
+        return Served(value: try result.get().value, awaited: true)
     }
 
     /// Drops `rejected` when it is still the cached token; a token already replaced is left alone, so

@@ -132,4 +132,87 @@ struct RequestPipelineTests {
         }
         #expect(state.withLock { $0.issued } == 2)
     }
+
+    final class SharedState: Sendable {
+        let value = Mutex((issued: 0, valid: ""))
+    }
+
+    /// IAM issues T1, T2, …; the VPN service accepts only `state.valid`. Each token IAM issues becomes the valid one.
+    static func issuingTransport(
+        _ state: SharedState,
+        beforeAnswer: @escaping @Sendable (ClientRequest) async -> Void = { _ in }
+    ) -> ClosureTransport {
+        ClosureTransport { request throws(TransportError) in
+            if Self.isIAM(request) {
+                let token = state.value.withLock { state in
+                    state.issued += 1
+                    state.valid = "T\(state.issued)"
+                    return state.valid
+                }
+                var fields = HTTPFields()
+                if let name = HTTPField.Name("X-Subject-Token") { fields[name] = token }
+                return ClientResponse(status: 201, headerFields: fields, body: Data(#"{"token":{}}"#.utf8))
+            }
+            await beforeAnswer(request)
+            guard request.headerFields.value(named: "X-Auth-Token") == state.value.withLock({ $0.valid }) else {
+                return ClientResponse(status: 401, body: Data(#"{"error_code":"VPN.0010","error_msg":"expired"}"#.utf8))
+            }
+            return ClientResponse(status: 200, body: Self.gatewayBody)
+        }
+    }
+
+    @Test(
+        "a request rejected with an old token, then with the cached new one that expired meanwhile, renews again and succeeds"
+    )
+    func cachedTokenExpiredMeanwhile() async throws {
+        let state = SharedState()
+        let (gate, open) = AsyncStream<Void>.makeStream()
+        let (held, holding) = AsyncStream<Void>.makeStream()
+        let slowAttempts = Mutex(0)
+        let transport = Self.issuingTransport(state) { request in
+            guard request.url.lastPathComponent == "slow" else { return }
+            let attempt = slowAttempts.withLock { count in
+                count += 1
+                return count
+            }
+            guard attempt == 1 else { return }
+            holding.yield()
+            for await _ in gate { break }
+        }
+        let client = try Self.passwordClient(transport, clock: RecordingClock())
+        #expect(try await client.gateway("first") != GatewayFetch.gone)  // T1 issued and cached
+        state.value.withLock { $0.valid = "none" }  // T1 expires
+        let slow = Task { try await client.gateway("slow") }  // sent with T1, its answer held back
+        for await _ in held { break }
+        #expect(try await client.gateway("fast") != GatewayFetch.gone)  // rejected with T1, renews: T2
+        state.value.withLock { $0.valid = "none" }  // T2 expires while the slow request waits
+        open.yield()
+        // The slow request: T1 rejected, the cached T2 rejected, a third token, accepted.
+        #expect(try await slow.value != GatewayFetch.gone)
+        #expect(state.value.withLock { $0.issued } == 3)
+        #expect(slowAttempts.withLock { $0 } == 3)
+    }
+
+    @Test("a token rejected as soon as IAM issued it is final: one renewal, then the authentication error")
+    func freshTokenRejected() async throws {
+        let state = SharedState()
+        let transport = Self.issuingTransport(state) { _ in state.value.withLock { $0.valid = "none" } }
+        let client = try Self.passwordClient(transport, clock: RecordingClock())
+        let result: Result<GatewayFetch, ClientError>
+        do throws(ClientError) {
+            result = .success(try await client.gateway("x"))
+        } catch {
+            result = .failure(error)
+        }
+        switch result {
+        case .success: Issue.record("a rejected token must fail the request")
+        case .failure(let error):
+            guard case .authentication(let status, let code, _, _, _) = error else {
+                Issue.record("expected an authentication error, got \(error)")
+                return
+            }
+            #expect(status == 401 && code == "VPN.0010")
+        }
+        #expect(state.value.withLock { $0.issued } == 2)
+    }
 }

@@ -10,10 +10,11 @@ struct TokenRenewalTests {
     )
     func concurrentExpiry() async throws {
         var credentials = SimulatorCredentials.standard
-        // A token lasts 20 requests: at an expiry the 8 requests in flight are rejected together and sent again
-        // with the one new token, which still has 12 uses left for the tasks that move on meanwhile. (With 10,
-        // a loaded machine could let 2 fast tasks use up the new token before a slow task's second attempt,
-        // which is then rejected again: a renewed token rejected is final, so the run stopped.)
+        // A token lasts 20 requests: at an expiry the 8 requests in flight are rejected and sent again with the
+        // one new token. A slow request can find even that token used up by the fast ones before its second
+        // attempt arrives; since that token came from the cache, it renews again (it used to stop the
+        // run). Every token but the last authorises 20 requests and none is renewed before it is used up, so the
+        // count of IAM requests is exact whatever the timing.
         credentials.tokenLifetimeRequests = 20
         try await CollectFixture.with(scenario: CollectFixture.manyGateways(80, equal: 0), credentials: credentials) {
             f in
