@@ -104,46 +104,31 @@ struct RequestPipelineTests {
     @Test("8 requests rejected with the same expired token cause one IAM request, and all of them succeed")
     func singleFlightRenewal() async throws {
         // The server accepts only the newest token it issued; IAM answers slowly, so rejections pile up.
-        let state = Mutex((issued: 0, valid: ""))
-        let transport = ClosureTransport { request throws(TransportError) in
-            if Self.isIAM(request) {
-                try? await Task.sleep(for: .milliseconds(50))
-                let token = state.withLock { state in
-                    state.issued += 1
-                    state.valid = "T\(state.issued)"
-                    return state.valid
-                }
-                var fields = HTTPFields()
-                if let name = HTTPField.Name("X-Subject-Token") { fields[name] = token }
-                return ClientResponse(status: 201, headerFields: fields, body: Data(#"{"token":{}}"#.utf8))
-            }
-            let sent = request.headerFields.value(named: "X-Auth-Token")
-            guard sent == state.withLock({ $0.valid }) else {
-                return ClientResponse(status: 401, body: Data(#"{"error_code":"VPN.0010","error_msg":"expired"}"#.utf8))
-            }
-            return ClientResponse(status: 200, body: Self.gatewayBody)
-        }
+        let state = SharedState()
+        let transport = Self.issuingTransport(state, iamDelay: .milliseconds(50))
         let client = try Self.passwordClient(transport, clock: RecordingClock())
         #expect(try await client.gateway("x") != .gone)
-        state.withLock { $0.valid = "expired" }
+        state.value.withLock { $0.valid = "expired" }
         try await withThrowingTaskGroup(of: GatewayFetch.self) { group in
             for _ in 0..<8 { group.addTask { try await client.gateway("x") } }
             for try await fetched in group { #expect(fetched != .gone) }
         }
-        #expect(state.withLock { $0.issued } == 2)
+        #expect(state.value.withLock { $0.issued } == 2)
     }
 
     final class SharedState: Sendable {
         let value = Mutex((issued: 0, valid: ""))
     }
 
-    /// IAM issues T1, T2, …; the VPN service accepts only `state.valid`. Each token IAM issues becomes the valid one.
+    /// IAM issues T1, T2, … (after `iamDelay`); the VPN service accepts only `state.valid`. Each token IAM
+    /// issues becomes the valid one.
     static func issuingTransport(
-        _ state: SharedState,
+        _ state: SharedState, iamDelay: Duration = .zero,
         beforeAnswer: @escaping @Sendable (ClientRequest) async -> Void = { _ in }
     ) -> ClosureTransport {
         ClosureTransport { request throws(TransportError) in
             if Self.isIAM(request) {
+                if iamDelay > .zero { try? await Task.sleep(for: iamDelay) }
                 let token = state.value.withLock { state in
                     state.issued += 1
                     state.valid = "T\(state.issued)"
