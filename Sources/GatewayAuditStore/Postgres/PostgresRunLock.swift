@@ -80,6 +80,10 @@ final class PostgresRunLock: Sendable {
         return try row.makeRandomAccess()["taken"].decode(Bool.self)
     }
 
+    /// Whether the lock's connection is open as far as this client knows (a closed one is replaced by
+    /// ``ensureHeld(_:run:)``).
+    var isConnectionOpen: Bool { connection.withLock { !($0?.isClosed ?? true) } }
+
     /// Makes sure the lock is still held before run `run` writes again: the server drops it with its
     /// connection (a restart, a failover, `idle_session_timeout`, a pooler), and a collector that went on
     /// writing would then race another that took the scope. A closed connection is replaced once: the lock
@@ -88,8 +92,8 @@ final class PostgresRunLock: Sendable {
     /// - Throws: ``StoreError/lockLost(path:run:)`` when another holds it (or it cannot be asked for);
     ///   ``StoreError/postgres(location:detail:)`` when a query has no answer within the limit.
     func ensureHeld(_ session: PostgresSession, run: Int64) async throws(StoreError) {
+        guard !isConnectionOpen else { return }
         let current = connection.withLock { $0 }
-        guard current?.isClosed ?? true else { return }
         if let current { PostgresSession.close(current) }
         let raw: PostgresConnection
         do {

@@ -285,20 +285,33 @@ struct PostgresSessionTests {
             }
             await holder.value
         }
-        // A restart or an idle timeout: the server ends the connection holding `scope`'s lock.
-        func endLockConnection(_ scope: ScopeKey) async throws {
+        // A restart or an idle timeout: the server ends the connection holding `scope`'s lock. Waits until its
+        // backend has exited (the server has dropped the lock) and the client has seen the close, however
+        // loaded the machine: a fixed pause let a retake find the old backend still holding the lock.
+        func endLockConnection(_ lock: PostgresRunLock, _ scope: ScopeKey) async throws {
             let key = PostgresRunLock.key(for: scope)
-            let ended = try await offPool {
+            let holders = try await offPool {
                 try PostgresTestServer.psql(
                     server,
-                    "SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                    "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
                         + "AND objsubid = 1 AND classid::int8 = \(UInt32(truncatingIfNeeded: key >> 32)) "
                         + "AND objid::int8 = \(UInt32(truncatingIfNeeded: key)) "
                         + "AND database = (SELECT oid FROM pg_database WHERE datname = '\(name)')")
             }
-            #expect(ended == "1")
-            // Until the client has seen the close.
-            try await Task.sleep(for: .seconds(1))
+            let pid = try #require(Int(holders), "one backend holds the lock of \(scope.projectID): \(holders)")
+            let ended = try await offPool {
+                try PostgresTestServer.psql(server, "SELECT pg_terminate_backend(\(pid))")
+            }
+            #expect(ended == "t")
+            var gone = false
+            for _ in 0..<400 where !gone {
+                gone =
+                    try await offPool {
+                        try PostgresTestServer.psql(server, "SELECT count(*) FROM pg_stat_activity WHERE pid = \(pid)")
+                    } == "0" && !lock.isConnectionOpen
+                if !gone { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            try #require(gone, "the lock's backend \(pid) did not end, or the client did not see it")
         }
         /// `attempt` fails within the limit (not the longer lock wait) with the one line; `what` names it if not.
         func expectNoAnswer(_ what: String, _ attempt: () async throws -> Void) async {
@@ -323,7 +336,7 @@ struct PostgresSessionTests {
             other.release()
         }
         // Nor does taking the lock again on a new connection.
-        try await endLockConnection(first)
+        try await endLockConnection(lock, first)
         await expectNoAnswer("the lock was checked") { try await lock.ensureHeld(session, run: 1) }
         try await endHold(holder)
         lock.release()
@@ -332,7 +345,7 @@ struct PostgresSessionTests {
         let second = ScopeKey(projectID: "r")
         let again = try await PostgresRunLock.acquire(session, scope: second, wait: .seconds(5))
         holder = try await hold("run")
-        try await endLockConnection(second)
+        try await endLockConnection(again, second)
         await expectNoAnswer("the run's status was read") { try await again.ensureHeld(session, run: 1) }
         try await endHold(holder)
         again.release()
