@@ -75,7 +75,10 @@ struct CopySQL {
                     },
                     hasTable: { name in try db.tableExists(name) }, digestsAsBytes: true))
         }
-        return try write ? writer.write(run) : writer.read(run)
+        guard write else { return try writer.read(run) }
+        // Rows written here are none of the recorder's: the writer's kept chain head lines may no longer hold.
+        defer { database.chainHeads.invalidate() }
+        return try writer.write(run)
     }
 
     /// `head VALUES (…), (…) tail`, one `(…)` per row, up to 500 rows (and 30,000 values) a statement.

@@ -26,6 +26,8 @@ public struct HistoryDatabase: Sendable {
     let backend: Backend
     /// The file as it stood when opened `immutable` (see ``ImmutableRead``); nil otherwise.
     var unchanging: ImmutableRead?
+    /// The chain head lines the SQLite writer keeps between seals (shared by every copy of this value).
+    let chainHeads = ChainHeadCache()
 
     /// True when the history lives in PostgreSQL.
     public var isPostgres: Bool {

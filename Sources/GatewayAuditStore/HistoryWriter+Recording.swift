@@ -31,8 +31,9 @@ extension HistoryWriter {
         let id = run.id
         let scope = run.scope
         let path = database.path
+        let heads = heads
         return try await database.write { db in
-            try Self.reportingConflicts(path: path) { try Self.record(writes, run: id, scope: scope, db) }
+            try Self.reportingConflicts(path: path) { try Self.record(writes, run: id, scope: scope, heads: heads, db) }
         }
     }
 
@@ -50,8 +51,11 @@ extension HistoryWriter {
         }
     }
 
-    /// Records a batch of running run `id` of `scope` in the open transaction.
-    static func record(_ writes: [SnapshotWrite], run id: Int64, scope: ScopeKey, _ db: Database) throws
+    /// Records a batch of running run `id` of `scope` in the open transaction, and tells `heads` which
+    /// resources' chain head lines it changed.
+    static func record(
+        _ writes: [SnapshotWrite], run id: Int64, scope: ScopeKey, heads: ChainHeadCache, _ db: Database
+    ) throws
         -> [ObservationOutcome]
     {
         let status = try String.fetchOne(db, sql: "SELECT status FROM run WHERE id = ?", arguments: [id])
@@ -65,6 +69,9 @@ extension HistoryWriter {
             db: db, run: id, scope: scope, writes: writes, movesScopes: anyOtherScope)
         let batch = try RecordedBatch.recording(writes) { try recorder.record($0) }
         try recorder.flush()
+        // A batch where resources may move between scopes changes lines of other scopes' heads (departures
+        // included): every kept scope is read whole at its next seal.
+        if anyOtherScope { heads.invalidate() } else { heads.touch(recorder.snapshotRows) }
         try db.execute(
             sql: """
                 UPDATE run SET observed = observed + ?, unchanged = unchanged + ?, changed = changed + ?,

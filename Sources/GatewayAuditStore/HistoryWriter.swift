@@ -7,6 +7,8 @@ import GatewayAuditCore
 /// without blocking a thread of the cooperative pool.
 public struct HistoryWriter: Sendable {
     let database: HistoryDatabase
+    /// The chain head lines the database's writer keeps between seals.
+    var heads: ChainHeadCache { database.chainHeads }
 
     /// Creates a writer over `database`.
     public init(_ database: HistoryDatabase) {
@@ -32,7 +34,7 @@ public struct HistoryWriter: Sendable {
         let path = database.path
         do {
             let (id, aborted) = try await database.write { db in
-                try Self.openRun(info, at: startedAt, path: path, db)
+                try Self.openRun(info, at: startedAt, path: path, heads: heads, db)
             }
             return ActiveRun(id: id, startedAt: startedAt, abortedRuns: aborted, scope: scope, lock: lock)
         } catch {
@@ -60,7 +62,7 @@ public struct HistoryWriter: Sendable {
         let id = run.id
         let path = database.path
         return try await database.write { db in
-            try Self.closeRun(id, status: status, message: message, at: finishedAt, path: path, db)
+            try Self.closeRun(id, status: status, message: message, at: finishedAt, path: path, heads: heads, db)
         }
     }
 
@@ -87,11 +89,11 @@ public struct HistoryWriter: Sendable {
         let writes = try await prepare()
         let path = database.path
         return try await database.write { db in
-            let (id, aborted) = try Self.openRun(info, at: startedAt, path: path, db)
+            let (id, aborted) = try Self.openRun(info, at: startedAt, path: path, heads: heads, db)
             let outcomes = try Self.reportingConflicts(path: path) {
-                try Self.record(writes, run: id, scope: scope, db)
+                try Self.record(writes, run: id, scope: scope, heads: heads, db)
             }
-            let head = try Self.closeRun(id, status: status, message: nil, at: finishedAt, path: path, db)
+            let head = try Self.closeRun(id, status: status, message: nil, at: finishedAt, path: path, heads: heads, db)
             return RecordedRun(id: id, abortedRuns: aborted, outcomes: outcomes, chainHead: head)
         }
     }
@@ -99,7 +101,9 @@ public struct HistoryWriter: Sendable {
     /// Closes the scope's runs a killed process left `running` as `aborted` and inserts run `info` as
     /// running, with the next run id.
     /// - Returns: the new run's id and the runs it closed.
-    static func openRun(_ info: RunInfo, at startedAt: Instant, path: String, _ db: Database) throws -> (
+    static func openRun(
+        _ info: RunInfo, at startedAt: Instant, path: String, heads: ChainHeadCache, _ db: Database
+    ) throws -> (
         Int64, [Int64]
     ) {
         let scope = info.scopeKey
@@ -116,7 +120,7 @@ public struct HistoryWriter: Sendable {
                     WHERE id = ?
                     """,
                 arguments: [RunStatus.aborted, id, abortedID])
-            try RunRecordChain.seal(run: abortedID, db, path: path)
+            try RunRecordChain.seal(run: abortedID, db, path: path, heads: heads)
         }
         try db.execute(
             sql: """
@@ -135,13 +139,14 @@ public struct HistoryWriter: Sendable {
     /// Gives running run `id` its final status and seals it.
     /// - Returns: the chain head the run sealed.
     static func closeRun(
-        _ id: Int64, status: RunStatus, message: String?, at finishedAt: Instant, path: String, _ db: Database
+        _ id: Int64, status: RunStatus, message: String?, at finishedAt: Instant, path: String,
+        heads: ChainHeadCache, _ db: Database
     ) throws -> String {
         try db.execute(
             sql: "UPDATE run SET status = ?, finished_at = ?, message = ? WHERE id = ? AND status = ?",
             arguments: [status, finishedAt.storageValue, message, id, RunStatus.running])
         if db.changesCount == 0 { throw StoreError.runNotActive(id: id) }
-        try RunRecordChain.seal(run: id, db, path: path)
+        try RunRecordChain.seal(run: id, db, path: path, heads: heads)
         return try String.fetchOne(db, sql: "SELECT chain_head FROM run WHERE id = ?", arguments: [id]) ?? ""
     }
 }

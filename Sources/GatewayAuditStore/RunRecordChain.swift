@@ -43,7 +43,6 @@ enum RunRecordChain {
     /// gateways of `scope` when one is given. With `sealed` (a run of `scope`), the head that run sealed:
     /// the lines of the resources that left the scope since (``ScopeDepartures``) are counted too.
     static func head(_ db: Database, scope: ScopeKey? = nil, sealed: Int64? = nil) throws -> String {
-        var hasher = SHA256()
         let (condition, scoped) = scope.map { $0.sqlCondition("g") } ?? ("1", [])
         var arguments = scoped
         var departed = ""
@@ -60,27 +59,30 @@ enum RunRecordChain {
                 ORDER BY 1
                 """)
         let rows = try Row.fetchCursor(statement, arguments: arguments)
-        // Every run hashes a line per resource: the lines go through one reused buffer, in 64 KiB steps,
-        // copied from SQLite's own values (no string per value): the id's text, the link's hex.
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(1 << 16 + 256)
+        var hasher = HeadHasher()
         let sqlite = statement.sqliteStatement
-        // Both columns are NOT NULL; a NULL here (or SQLite out of memory) is an error, never an empty field.
-        let missing = DatabaseError(
-            resultCode: .SQLITE_CORRUPT, message: "chain head: a resource without an id or link")
         while try rows.next() != nil {
-            guard let id = sqlite3_column_text(sqlite, 0) else { throw missing }
-            buffer.append(contentsOf: UnsafeBufferPointer(start: id, count: Int(sqlite3_column_bytes(sqlite, 0))))
-            buffer.append(UInt8(ascii: ":"))
-            guard StoredDigest.appendHex(sqlite, column: 1, to: &buffer) else { throw missing }
-            buffer.append(UInt8(ascii: "\n"))
-            if buffer.count >= 1 << 16 {
-                hasher.update(data: buffer)
-                buffer.removeAll(keepingCapacity: true)
-            }
+            try hasher.add { _ = try appendLine(sqlite, to: &$0) }
         }
-        hasher.update(data: buffer)
-        return hasher.finalize().hexString
+        return hasher.finalize()
+    }
+
+    /// Appends the head's line of the current row of `sqlite`, `gateway_id:link\n` (columns 0 and 1: the id's
+    /// text, the link's hex), to `buffer`.
+    /// - Returns: the id's length in bytes.
+    static func appendLine(_ sqlite: SQLiteStatement, to buffer: inout [UInt8]) throws -> Int {
+        // Both columns are NOT NULL; a NULL here (or SQLite out of memory) is an error, never an empty field.
+        guard let id = sqlite3_column_text(sqlite, 0) else { throw missingLine }
+        let idCount = Int(sqlite3_column_bytes(sqlite, 0))
+        buffer.append(contentsOf: UnsafeBufferPointer(start: id, count: idCount))
+        buffer.append(UInt8(ascii: ":"))
+        guard StoredDigest.appendHex(sqlite, column: 1, to: &buffer) else { throw missingLine }
+        buffer.append(UInt8(ascii: "\n"))
+        return idCount
+    }
+
+    static var missingLine: DatabaseError {
+        DatabaseError(resultCode: .SQLITE_CORRUPT, message: "chain head: a resource without an id or link")
     }
 
     /// The record hash of a run row in the row's own `record_version`, chained to the previous run's.
@@ -136,12 +138,12 @@ enum RunRecordChain {
     }
 
     /// Seals run `id`: stores the current chain head and its record hash (both over its scope from
-    /// version 3 on).
-    static func seal(run id: Int64, _ db: Database, path: String) throws {
+    /// version 3 on), the scope's head from `heads` when it keeps the scope's lines.
+    static func seal(run id: Int64, _ db: Database, path: String, heads: ChainHeadCache? = nil) throws {
         guard let stored = try Row.fetchOne(db, sql: "SELECT * FROM run WHERE id = ?", arguments: [id]) else { return }
         let scoped = isScoped(version: stored["record_version"] ?? 1)
         let scope = ScopeKey(row: stored)
-        let head = try head(db, scope: scoped ? scope : nil)
+        let head = try scoped ? heads?.head(db, scope: scope) ?? head(db, scope: scope) : head(db)
         try db.execute(sql: "UPDATE run SET chain_head = ? WHERE id = ?", arguments: [head, id])
         let (condition, arguments) = scoped ? scope.sqlCondition() : ("1", [])
         let previous =
@@ -155,6 +157,32 @@ enum RunRecordChain {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM run WHERE id = ?", arguments: [id]) else { return }
         let record = try record(row, previous: previous, path: path)
         try db.execute(sql: "UPDATE run SET record_sha256 = ? WHERE id = ?", arguments: [record, id])
+    }
+}
+
+/// SHA-256 over a chain head's lines. Every run hashes a line per resource: the lines go through one reused
+/// buffer, in 64 KiB steps, copied from SQLite's own values or kept lines (no string per value).
+struct HeadHasher {
+    private var hasher = SHA256()
+    private var buffer: [UInt8] = []
+
+    init() {
+        buffer.reserveCapacity(1 << 16 + 256)
+    }
+
+    /// Adds the bytes `fill` appends to the buffer it is given.
+    mutating func add(_ fill: (inout [UInt8]) throws -> Void) rethrows {
+        try fill(&buffer)
+        if buffer.count >= 1 << 16 {
+            hasher.update(data: buffer)
+            buffer.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// The digest, in lower-case hex.
+    consuming func finalize() -> String {
+        hasher.update(data: buffer)
+        return hasher.finalize().hexString
     }
 }
 

@@ -24,6 +24,8 @@ struct SnapshotRecorder {
     let deflater = ContentDeflater()
     /// A resource went in this batch: its identity is not among the candidates read before it.
     private(set) var goneInBatch = false
+    /// The resource rows a snapshot was inserted for: their chain head lines changed (``ChainHeadCache``).
+    private(set) var snapshotRows: [Int64] = []
 
     init(db: Database, run: Int64, scope: ScopeKey, writes: [SnapshotWrite], movesScopes: Bool) throws {
         self.db = db
@@ -226,11 +228,12 @@ struct SnapshotRecorder {
 
     /// Inserts the resource's next snapshot, closing the one it supersedes, and moves the resource row's
     /// last-seen mark to it (unless `marksResource` is false: a new row is inserted with its mark).
-    func insertSnapshot(
+    mutating func insertSnapshot(
         gateway: Int64, gatewayID: GatewayID, kind: ResourceKind, after latest: PriorState.Latest?,
         state: SnapshotState, content: Resource?, seen: Int64, marksResource: Bool = true
     ) throws -> Int64 {
         let seq = (latest?.seq ?? 0) + 1
+        snapshotRows.append(gateway)
         let hash = content?.contentSHA256
         let chain = SnapshotChain.link(
             previous: latest?.chain ?? SnapshotChain.genesis, gatewayID: gatewayID, seq: seq, state: state,

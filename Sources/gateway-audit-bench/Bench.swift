@@ -40,7 +40,7 @@ struct RunBench: AsyncParsableCommand {
     @Option(
         name: .customLong("only"),
         help: ArgumentHelp(
-            "Run only these stages (repeatable): ingest, kinds, storage (with report, dashboard and query), collection, estate, peer, postgres.",
+            "Run only these stages (repeatable): ingest, kinds, storage (with report, dashboard and query), year (storage's year alone), collection, estate, peer, postgres.",
             valueName: "stage"))
     var only: [String] = []
 
@@ -83,6 +83,8 @@ struct RunBench: AsyncParsableCommand {
             try await stages.report(year: year, bigRows: bigReportRows, into: &table)
             try await stages.dashboard(into: &table)
             try stages.query(year: year, into: &table)
+        } else if wanted("year") {
+            _ = try await stages.storage(into: &table)
         }
         if wanted("collection") { try await stages.collection(into: &table) }
         if wanted("estate") { try await stages.estate(into: &table) }
