@@ -196,4 +196,41 @@ struct StoreConcurrencyTests {
         #expect(try f.store.gateways().allSatisfy { $0.scope.projectID == String($0.gatewayID.rawValue.prefix(2)) })
         #expect(try f.verify().problems.isEmpty)
     }
+
+    @Test("a night of 1,200 read on the writer's connection sees what another connection wrote since its last batch")
+    func writerReadAfterOtherProcess() async throws {
+        let f = try StoreFixture()
+        // A second handle on the file: its own writer connection, as another process would have.
+        let other = try HistoryDatabase.open(path: f.path)
+        let otherRecorder = ObservationRecorder(writer: HistoryWriter(other))
+        #expect(1_200 >= HistoryWriter.writerReadMinimum)
+        func night(_ n: Int, renaming gw0: String?) throws -> [Observation] {
+            try (0..<1_200).map { index in
+                let name = index == 0 ? gw0 ?? "branch-1" : "branch-1"
+                return .present(try standardGateway(id: "gw-\(index)", name: name), at: StoreFixture.night(n))
+            }
+        }
+        func record(_ observations: [Observation], night n: Int, recorder: ObservationRecorder) async throws
+            -> [ObservationOutcome]
+        {
+            let writer = recorder.writer
+            let run = try await writer.beginRun(Self.info("pa"), at: StoreFixture.night(n), lockWait: .seconds(30))
+            let outcomes = try await recorder.record(observations, in: run)
+            try await writer.finishRun(run, status: .complete, at: StoreFixture.night(n).adding(seconds: 1))
+            return outcomes
+        }
+        let first = try await record(try night(1, renaming: nil), night: 1, recorder: f.recorder)
+        #expect(first == .init(repeating: .new, count: 1_200))
+        // The other handle renames gw-0 between this handle's nights.
+        let renamed = try night(2, renaming: "x")
+        #expect(try await record([renamed[0]], night: 2, recorder: otherRecorder) == [.changed])
+        // This handle's next night brings "x" again: unchanged against the other handle's snapshot, not
+        // changed against the one this connection wrote and last read (which would also be refused as stale).
+        let third = try await record(try night(3, renaming: "x"), night: 3, recorder: f.recorder)
+        #expect(third == .init(repeating: .unchanged, count: 1_200))
+        #expect(try await record(try night(4, renaming: "y"), night: 4, recorder: f.recorder).first == .changed)
+        #expect(try f.changes().filter { $0.gatewayID == "gw-0" }.map(\.newValue) == [nil, "x", "y"])
+        #expect(try f.store.runs().map(\.counts.observed) == [1_200, 1_200, 1, 1_200])
+        try f.expectVerified()
+    }
 }
