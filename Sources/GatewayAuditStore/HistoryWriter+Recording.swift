@@ -178,10 +178,13 @@ private struct PriorStateReader {
                 )
             }
             var prior = PriorState(gatewayRow: row, latest: latest, status: status, kind: kind, previousContent: nil)
+            prior.check(observation)
             if case .present = observation.result, !prior.isUnchanged(by: observation) {
                 prior = PriorState(
                     gatewayRow: row, latest: latest, status: status, kind: kind,
-                    previousContent: try lastPresentContent(row, kind: kind))
+                    previousContent: try lastPresentContent(row, kind: kind)
+                )
+                prior.check(observation)
             }
             return prior
         }

@@ -31,14 +31,50 @@ public struct PriorState: Sendable, Hashable {
     /// differs from the latest snapshot (nil when there is none, or when nothing changed).
     public let previousContent: Resource?
 
+    /// The resource of the observation this prior state was read for, and whether it brings the latest
+    /// content again: the read decides that once, for every resource of every night, and the diff and the
+    /// write ask again (``isUnchanged(by:)``). Held, not only identified, so no other resource can take its
+    /// place in memory.
+    private var checked: (resource: Resource, unchanged: Bool)?
+
+    init(
+        gatewayRow: Int64?, latest: Latest?, status: String? = nil, kind: ResourceKind? = nil,
+        previousContent: Resource?
+    ) {
+        self.gatewayRow = gatewayRow
+        self.latest = latest
+        self.status = status
+        self.kind = kind
+        self.previousContent = previousContent
+    }
+
     /// The state of the gateway's latest snapshot (nil: none yet).
     public var latestState: SnapshotState? { latest?.state }
 
     /// True when `observation` brings exactly the latest snapshot's content again.
     public func isUnchanged(by observation: Observation) -> Bool {
-        guard case .present(let current) = observation.result, let latest, latest.state == .present else {
-            return false
-        }
+        guard case .present(let current) = observation.result else { return false }
+        if let checked, checked.resource.isSameObject(as: current) { return checked.unchanged }
+        guard let latest, latest.state == .present else { return false }
         return latest.contentDigest?.matches(hex: current.contentSHA256) ?? false
+    }
+
+    /// Remembers whether `observation` (the one this prior state was read for) leaves the content unchanged.
+    mutating func check(_ observation: Observation) {
+        guard case .present(let current) = observation.result else { return }
+        checked = (current, isUnchanged(by: observation))
+    }
+
+    public static func == (lhs: PriorState, rhs: PriorState) -> Bool {
+        lhs.gatewayRow == rhs.gatewayRow && lhs.latest == rhs.latest && lhs.status == rhs.status
+            && lhs.kind == rhs.kind && lhs.previousContent == rhs.previousContent
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(gatewayRow)
+        hasher.combine(latest)
+        hasher.combine(status)
+        hasher.combine(kind)
+        hasher.combine(previousContent)
     }
 }

@@ -69,6 +69,9 @@ public struct Resource: Sendable, Hashable, Identifiable, CustomReflectable {
 
     public func hash(into hasher: inout Hasher) { hasher.combine(storage.values) }
 
+    /// Whether `other` is this very value (one decoding, copied), not only an equal one.
+    package func isSameObject(as other: Resource) -> Bool { storage === other.storage }
+
     /// The values (test failures, `dump`), not the object behind them.
     public var customMirror: Mirror { Mirror(reflecting: storage.values) }
 

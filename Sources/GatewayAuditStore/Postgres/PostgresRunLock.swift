@@ -89,8 +89,9 @@ final class PostgresRunLock: Sendable {
     /// writing would then race another that took the scope. A closed connection is replaced once: the lock
     /// is taken again when no one else holds it. Each query is bounded by the session's
     /// ``PostgresSession/statementLimit``.
-    /// - Throws: ``StoreError/lockLost(path:run:)`` when another holds it (or it cannot be asked for);
-    ///   ``StoreError/postgres(location:detail:)`` when a query has no answer within the limit.
+    /// - Throws: ``StoreError/lockLost(path:run:)`` when another holds it or closed the run;
+    ///   ``StoreError/postgres(location:detail:)`` when the new connection cannot be made within the session's
+    ///   connect limit, or a query has no answer within its statement limit.
     func ensureHeld(_ session: PostgresSession, run: Int64) async throws(StoreError) {
         guard !isConnectionOpen else { return }
         let current = connection.withLock { $0 }
@@ -99,7 +100,9 @@ final class PostgresRunLock: Sendable {
         do {
             raw = try await session.connect().get()
         } catch {
-            throw StoreError.lockLost(path: session.path, run: run)
+            // The server cannot be reached or does not answer the new connection: said as such (as when a run
+            // starts), not as a lock another collector took.
+            throw StoreError.mapped(error, path: session.path)
         }
         let replacement = PGConnection(raw: raw, path: session.path, limit: session.statementLimit)
         do {

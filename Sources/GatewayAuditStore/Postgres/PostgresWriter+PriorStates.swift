@@ -57,6 +57,7 @@ extension PostgresWriter {
                 )
             }
             var prior = PriorState(gatewayRow: row, latest: latest, status: status, kind: kind, previousContent: nil)
+            prior.check(observation)
             if case .present = observation.result, !prior.isUnchanged(by: observation) {
                 let content = try connection.rows(
                     "SELECT content FROM snapshot WHERE gateway = ? AND state = ? ORDER BY seq DESC LIMIT 1",
@@ -64,7 +65,9 @@ extension PostgresWriter {
                 ).first?.optionalText("content")
                 prior = PriorState(
                     gatewayRow: row, latest: latest, status: status, kind: kind,
-                    previousContent: try content.map { try Resource(kind: kind, data: Data($0.utf8)) })
+                    previousContent: try content.map { try Resource(kind: kind, data: Data($0.utf8)) }
+                )
+                prior.check(observation)
             }
             return prior
         }
