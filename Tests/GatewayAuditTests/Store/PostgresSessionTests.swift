@@ -14,6 +14,19 @@ import Testing
     "PostgreSQL sessions: bounded lock waits, closed connections dropped",
     .enabled(if: PostgresTestServer.isAvailable, PostgresTestServer.skipped))
 struct PostgresSessionTests {
+    /// A TCP listener on 127.0.0.1 that accepts connections and never answers, and a session to it (its URL's
+    /// password is `secret-pw`, which no error may show).
+    static func silentServer(connectLimit: TimeAmount) async throws -> (listener: any Channel, session: PostgresSession)
+    {
+        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { child in child.eventLoop.makeSucceededVoidFuture() }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let port = try #require(listener.localAddress?.port)
+        let session = PostgresSession(
+            location: try PostgresLocation.parse("postgres://u:secret-pw@127.0.0.1:\(port)/db?sslmode=disable"),
+            statementLimit: .seconds(1), connectLimit: connectLimit)
+        return (listener, session)
+    }
 
     @Test("another session holding the run-id lock: beginRun gives up after its lock wait, then runs once it is free")
     func runIDLockWait() async throws {
@@ -157,15 +170,9 @@ struct PostgresSessionTests {
 
     @Test("a server that accepts the connection and then says nothing fails it with one line after the connect limit")
     func connectLimit() async throws {
-        // A TCP listener that accepts and never answers: the limit covers the startup and login, not only TCP.
-        let silent = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .childChannelInitializer { child in child.eventLoop.makeSucceededVoidFuture() }
-            .bind(host: "127.0.0.1", port: 0).get()
+        // The limit covers the startup and login, not only TCP.
+        let (silent, session) = try await Self.silentServer(connectLimit: .seconds(1))
         defer { silent.close(promise: nil) }
-        let port = try #require(silent.localAddress?.port)
-        let session = PostgresSession(
-            location: try PostgresLocation.parse("postgres://u:secret-pw@127.0.0.1:\(port)/db?sslmode=disable"),
-            statementLimit: .seconds(1), connectLimit: .seconds(1))
         let start = ContinuousClock.now
         let outcome = try await offPool { () -> String in
             do {
@@ -361,14 +368,8 @@ struct PostgresSessionTests {
 
         // The lock's connection closed, and the server then accepts a new one but says nothing: the connect
         // limit's line, not a lock another collector took.
-        let silent = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .childChannelInitializer { child in child.eventLoop.makeSucceededVoidFuture() }
-            .bind(host: "127.0.0.1", port: 0).get()
+        let (silent, unanswering) = try await Self.silentServer(connectLimit: .seconds(2))
         defer { silent.close(promise: nil) }
-        let port = try #require(silent.localAddress?.port)
-        let unanswering = PostgresSession(
-            location: try PostgresLocation.parse("postgres://u:secret-pw@127.0.0.1:\(port)/db?sslmode=disable"),
-            statementLimit: .seconds(1), connectLimit: .seconds(2))
         let third = ScopeKey(projectID: "s")
         let last = try await PostgresRunLock.acquire(session, scope: third, wait: .seconds(5))
         try await endLockConnection(last, third)
