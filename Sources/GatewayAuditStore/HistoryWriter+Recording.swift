@@ -130,7 +130,7 @@ private struct PriorStateReader {
     let db: Database
     let path: String
 
-    private typealias Known = (row: Int64, kind: ResourceKind, latest: PriorState.Latest?, status: String?)
+    private typealias Known = PriorState.Known
 
     mutating func read(_ observations: [Observation], positions: BatchPositions) throws -> [PriorState] {
         var known = [Known?](repeating: nil, count: observations.count)
@@ -164,29 +164,9 @@ private struct PriorStateReader {
             }
         }
         return try observations.indices.map { index in
-            let observation = observations[index]
-            guard let (row, kind, latest, status) = known[index] else {
-                return PriorState(gatewayRow: nil, latest: nil, previousContent: nil)
+            try PriorState.of(observations[index], known: known[index]) { row, kind in
+                try lastPresentContent(row, kind: kind)
             }
-            if case .present = observation.result, kind != observation.kind {
-                // Only failed lookups were recorded for the id, under a kind guessed for it (`--id` with
-                // several kinds): the row takes the kind the resource turned out to have.
-                if latest == nil { return PriorState(gatewayRow: row, latest: nil, kind: nil, previousContent: nil) }
-                throw StoreError.invalidBatch(
-                    detail:
-                        "\(observation.kind.noun) \(observation.gatewayID): the id is already recorded as a \(kind.noun)"
-                )
-            }
-            var prior = PriorState(gatewayRow: row, latest: latest, status: status, kind: kind, previousContent: nil)
-            prior.check(observation)
-            if case .present = observation.result, !prior.isUnchanged(by: observation) {
-                prior = PriorState(
-                    gatewayRow: row, latest: latest, status: status, kind: kind,
-                    previousContent: try lastPresentContent(row, kind: kind)
-                )
-                prior.check(observation)
-            }
-            return prior
         }
     }
 

@@ -29,7 +29,7 @@ public struct PriorState: Sendable, Hashable {
     var kind: ResourceKind? = nil
     /// The content of the gateway's last present snapshot, loaded only when the observation's content
     /// differs from the latest snapshot (nil when there is none, or when nothing changed).
-    public let previousContent: Resource?
+    public private(set) var previousContent: Resource?
 
     /// The resource of the observation this prior state was read for, and whether it brings the latest
     /// content again: the read decides that once, for every resource of every night, and the diff and the
@@ -76,5 +76,37 @@ public struct PriorState: Sendable, Hashable {
         hasher.combine(status)
         hasher.combine(kind)
         hasher.combine(previousContent)
+    }
+}
+
+extension PriorState {
+    /// What a store's read finds for one id: its row, kind, open snapshot and latest `status`.
+    typealias Known = (row: Int64, kind: ResourceKind, latest: Latest?, status: String?)
+
+    /// The prior state of `observation` from what the history holds for its id (nil: never seen), the
+    /// verdict on its content kept, and the last present content loaded by `previousContent(row, kind)` only
+    /// when the content differs. The same for both stores.
+    /// - Throws: ``StoreError/invalidBatch(detail:)`` when the id is recorded as another kind.
+    static func of(
+        _ observation: Observation, known: Known?, previousContent: (Int64, ResourceKind) throws -> Resource?
+    ) throws -> PriorState {
+        guard let (row, kind, latest, status) = known else {
+            return PriorState(gatewayRow: nil, latest: nil, previousContent: nil)
+        }
+        if case .present = observation.result, kind != observation.kind {
+            // Only failed lookups were recorded for the id, under a kind guessed for it (`--id` with
+            // several kinds): the row takes the kind the resource turned out to have.
+            if latest == nil { return PriorState(gatewayRow: row, latest: nil, kind: nil, previousContent: nil) }
+            throw StoreError.invalidBatch(
+                detail:
+                    "\(observation.kind.noun) \(observation.gatewayID): the id is already recorded as a \(kind.noun)"
+            )
+        }
+        var prior = PriorState(gatewayRow: row, latest: latest, status: status, kind: kind, previousContent: nil)
+        prior.check(observation)
+        if case .present = observation.result, !prior.isUnchanged(by: observation) {
+            prior.previousContent = try previousContent(row, kind)
+        }
+        return prior
     }
 }

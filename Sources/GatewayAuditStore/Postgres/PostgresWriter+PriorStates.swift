@@ -11,9 +11,7 @@ extension PostgresWriter {
         }
     }
 
-    private typealias Known = (
-        row: Int64, kind: ResourceKind, latest: PriorState.Latest?, status: String?
-    )
+    private typealias Known = PriorState.Known
 
     private static func read(_ observations: [Observation], _ connection: PGConnection) throws -> [PriorState] {
         var known: [GatewayID: Known] = [:]
@@ -45,31 +43,13 @@ extension PostgresWriter {
             }
         }
         return try observations.map { observation in
-            guard let (row, kind, latest, status) = known[observation.gatewayID] else {
-                return PriorState(gatewayRow: nil, latest: nil, previousContent: nil)
-            }
-            if case .present = observation.result, kind != observation.kind {
-                // As in SQLite: a row with only failed lookups under a guessed kind takes the real one.
-                if latest == nil { return PriorState(gatewayRow: row, latest: nil, kind: nil, previousContent: nil) }
-                throw StoreError.invalidBatch(
-                    detail:
-                        "\(observation.kind.noun) \(observation.gatewayID): the id is already recorded as a \(kind.noun)"
-                )
-            }
-            var prior = PriorState(gatewayRow: row, latest: latest, status: status, kind: kind, previousContent: nil)
-            prior.check(observation)
-            if case .present = observation.result, !prior.isUnchanged(by: observation) {
+            try PriorState.of(observation, known: known[observation.gatewayID]) { row, kind in
                 let content = try connection.rows(
                     "SELECT content FROM snapshot WHERE gateway = ? AND state = ? ORDER BY seq DESC LIMIT 1",
                     [row, SnapshotState.present]
                 ).first?.optionalText("content")
-                prior = PriorState(
-                    gatewayRow: row, latest: latest, status: status, kind: kind,
-                    previousContent: try content.map { try Resource(kind: kind, data: Data($0.utf8)) }
-                )
-                prior.check(observation)
+                return try content.map { try Resource(kind: kind, data: Data($0.utf8)) }
             }
-            return prior
         }
     }
 }
